@@ -1,0 +1,114 @@
+"""The one app factory: every route, plugin and setting of the web service is wired here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from litestar import Litestar, Response, get
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
+from litestar.response import File
+from litestar.static_files import create_static_files_router
+
+from server.db.engine import create_engine, sqlalchemy_config
+from server.domain.accounts.controllers import AuthController, UserController
+from server.domain.assessments.controllers import AssessmentController
+from server.domain.candidate.controllers import CandidateController
+from server.domain.invitations.controllers import InvitationController
+from server.domain.responses.controllers import ResponseController
+from server.domain.system.controllers import SystemController
+from server.errors import exception_handlers
+from server.logging import structlog_plugin
+from server.settings import Settings, get_settings
+from server.storage import build_object_store
+
+__all__ = ["CSRF_COOKIE", "CSRF_HEADER", "create_app"]
+
+STATIC_DIR = Path(__file__).parent / "static"
+CSRF_COOKIE = "viva_csrf"
+CSRF_HEADER = "x-csrf-token"
+
+_CSP = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+        "connect-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+
+
+def _security_headers(settings: Settings):  # type: ignore[no-untyped-def]
+    secure = settings.app.public_url.startswith("https://")
+
+    async def after_request(response: Response[Any]) -> Response[Any]:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        response.headers.setdefault("Permissions-Policy",
+                                    "camera=(self), microphone=(self), geolocation=()")
+        if secure:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains")
+        return response
+
+    return after_request
+
+
+@get(["/i/{token:str}", "/login", "/app", "/app/{rest:path}"], include_in_schema=False,
+     sync_to_thread=False)
+def spa() -> File:
+    """The single-page frontend for its client-side routes."""
+    return File(STATIC_DIR / "index.html", content_disposition_type="inline",
+                media_type="text/html")
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the Viva web app from ``settings`` (default: the environment)."""
+    settings = settings or get_settings()
+    engine = create_engine(settings.db)
+    store = build_object_store(settings.storage)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    route_handlers: list[Any] = [
+        SystemController, AuthController, UserController, AssessmentController,
+        InvitationController, CandidateController, ResponseController,
+    ]
+    if (STATIC_DIR / "index.html").exists():
+        route_handlers += [spa, create_static_files_router(path="/", directories=[STATIC_DIR],
+                                                           html_mode=True, name="frontend")]
+    return Litestar(
+        route_handlers=route_handlers,
+        plugins=[SQLAlchemyPlugin(config=sqlalchemy_config(settings.db, engine)),
+                 structlog_plugin(settings.app)],
+        dependencies={
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+            "store": Provide(lambda: store, use_cache=True, sync_to_thread=False),
+        },
+        csrf_config=CSRFConfig(secret=settings.app.secret_key, cookie_name=CSRF_COOKIE,
+                               header_name=CSRF_HEADER, cookie_secure=settings.app.secure_cookies,
+                               cookie_samesite="strict",
+                               exclude=["/api/candidate", "/health", "/schema"]),
+        openapi_config=OpenAPIConfig(
+            title="Viva API", version="0.1.0", path="/schema",
+            description="Asynchronous video interviews with AI-assisted, human-decided review.",
+            render_plugins=[SwaggerRenderPlugin(path="/swagger"), RedocRenderPlugin()],
+        ),
+        exception_handlers=exception_handlers,
+        after_request=_security_headers(settings),
+        request_max_body_size=settings.app.max_body_bytes,
+        lifespan=[lifespan],
+        state=State({"settings": settings, "store": store, "engine": engine}),
+        debug=settings.app.debug,
+    )
+
+

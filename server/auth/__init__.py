@@ -1,0 +1,1 @@
+"""Staff sign-in, sessions and guards; candidate invitation tokens."""

@@ -1,0 +1,161 @@
+"""The ``viva`` command: run the demo, serve, migrate, manage users."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from server.settings import Settings
+
+__all__ = ["main"]
+
+_DATA_DIR = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+                         default=None, help="Where SQLite, local media and the spool live "
+                         "(default: $VIVA_DATA_DIR or ./.viva).")
+
+
+def _settings(data_dir: Path | None, port: int | None = None, host: str | None = None) -> Settings:
+    settings = Settings.from_env(data_dir=data_dir)
+    if port is not None and settings.app.public_url == "http://127.0.0.1:8000":
+        from dataclasses import replace
+
+        shown = "127.0.0.1" if host in (None, "0.0.0.0", "::") else host
+        settings = settings.with_overrides(app=replace(settings.app,
+                                                       public_url=f"http://{shown}:{port}"))
+    return settings
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from server.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True,
+                log_level=settings.app.log_level.lower(), access_log=False)
+
+
+async def _with_session(settings: Settings, fn: Any) -> Any:
+    from server.db.engine import create_engine, session_maker
+
+    engine = create_engine(settings.db)
+    try:
+        async with session_maker(engine)() as session:
+            result = await fn(session)
+            await session.commit()
+            return result
+    finally:
+        await engine.dispose()
+
+
+@click.group()
+@click.version_option(package_name="viva")
+def main() -> None:
+    """Viva: asynchronous video interviews with AI-assisted, human-decided review."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@_DATA_DIR
+def demo(host: str, port: int, data_dir: Path | None) -> None:
+    """Migrate, seed a demo organization and assessment, and serve."""
+    from server.db.migrate import upgrade
+    from server.seed.demo import seed_demo
+
+    settings = _settings(data_dir, port, host)
+    upgrade(settings.db.url)
+    creds = asyncio.run(_with_session(settings, lambda s: seed_demo(s, settings.app.data_dir)))
+    url = settings.app.public_url
+    click.echo(f"""
+Viva demo is starting at {url}
+  data directory : {settings.app.data_dir}
+  database       : {settings.db.url.split('://')[0]}   object store: {settings.storage.backend}
+  admin          : {creds.admin_email}  password: {creds.admin_password}
+  reviewer       : {creds.reviewer_email}  password: {creds.reviewer_password}
+  sign in        : {url}/login
+  API schema     : {url}/schema   (interactive: {url}/schema/swagger)
+""")
+    _serve(settings, host, port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@_DATA_DIR
+def serve(host: str, port: int, data_dir: Path | None) -> None:
+    """Serve the web app (run `viva db upgrade` first)."""
+    _serve(_settings(data_dir, port, host), host, port)
+
+
+@main.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@_DATA_DIR
+def db_upgrade(revision: str, data_dir: Path | None) -> None:
+    """Apply migrations up to REVISION."""
+    from server.db.migrate import upgrade
+
+    settings = _settings(data_dir)
+    upgrade(settings.db.url, revision)
+    click.echo(f"database is at {revision}")
+
+
+@main.group()
+def users() -> None:
+    """Staff accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default=None, help="Display name (default: the part before @).")
+@click.option("--role", type=click.Choice(["admin", "reviewer"]), required=True)
+@click.option("--org", "org_slug", default=None,
+              help="Organization slug; created (with --org-name) if it does not exist.")
+@click.option("--org-name", default=None, help="Name for a new organization.")
+@click.option("--password", default=None, help="Prompted for when left out (recommended).")
+@_DATA_DIR
+def users_create(email: str, name: str | None, role: str, org_slug: str | None,
+                 org_name: str | None, password: str | None, data_dir: Path | None) -> None:
+    """Create a staff user."""
+    from sqlalchemy import select
+
+    from server.db.models import Organization, Role
+    from server.domain.accounts.services import create_user
+    from server.errors import VivaError
+
+    if password is None:
+        password = getpass.getpass("Password (at least 10 characters): ")
+    settings = _settings(data_dir)
+
+    async def run(session: Any) -> str:
+        query = select(Organization)
+        if org_slug:
+            query = query.where(Organization.slug == org_slug)
+        orgs = list((await session.execute(query.order_by(Organization.created_at))).scalars())
+        if not orgs:
+            if not org_slug:
+                raise click.UsageError("No organization exists yet: pass --org SLUG --org-name NAME.")
+            org = Organization(slug=org_slug, name=org_name or org_slug)
+            session.add(org)
+            await session.flush()
+        elif len(orgs) > 1 and not org_slug:
+            raise click.UsageError("Several organizations exist: choose one with --org SLUG.")
+        else:
+            org = orgs[0]
+        user = await create_user(session, organization_id=org.id, email=email,
+                                 name=name or email.split("@")[0], password=password,
+                                 role=Role(role))
+        return f"created {user.role.value} {user.email} in {org.slug}"
+
+    try:
+        click.echo(asyncio.run(_with_session(settings, run)))
+    except VivaError as exc:
+        raise click.ClickException(exc.detail) from exc

@@ -1,0 +1,68 @@
+"""Engine and session configuration shared by the app, jobs and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import (
+    AlembicAsyncConfig,
+    AsyncSessionConfig,
+    SQLAlchemyAsyncConfig,
+)
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from server.db.models import metadata
+from server.settings import DatabaseSettings
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+__all__ = ["create_engine", "is_sqlite", "session_maker", "sqlalchemy_config"]
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _engine_kwargs(settings: DatabaseSettings) -> dict[str, Any]:
+    if is_sqlite(settings.url):
+        return {"echo": settings.echo, "poolclass": NullPool}
+    return {"echo": settings.echo, "pool_size": settings.pool_size, "max_overflow": 10,
+            "pool_pre_ping": True, "pool_recycle": 1800}
+
+
+def create_engine(settings: DatabaseSettings) -> AsyncEngine:
+    """An async engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    engine = create_async_engine(settings.url, **_engine_kwargs(settings))
+    if is_sqlite(settings.url):
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def session_maker(engine: AsyncEngine) -> async_sessionmaker[Any]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def sqlalchemy_config(settings: DatabaseSettings, engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
+    """advanced-alchemy's Litestar config: one session per request, committed on 2xx."""
+    return SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        before_send_handler="autocommit",
+        session_dependency_key="db_session",
+        metadata=metadata,
+        create_all=False,
+        alembic_config=AlembicAsyncConfig(script_location=str(_MIGRATIONS)),
+    )
+

@@ -1,0 +1,36 @@
+"""Run Alembic migrations from code (``viva db upgrade`` and the test harness)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+__all__ = ["alembic_config", "downgrade", "revision", "upgrade"]
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str, target: str = "head") -> None:
+    """Bring the database at ``url`` up to ``target`` (creating it if SQLite)."""
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), target)
+
+
+def downgrade(url: str, target: str) -> None:
+    command.downgrade(alembic_config(url), target)
+
+
+def revision(url: str, message: str) -> None:
+    command.revision(alembic_config(url), message=message, autogenerate=True)

@@ -1,0 +1,60 @@
+"""Every table of Viva, multi-tenant by organization."""
+
+from __future__ import annotations
+
+from advanced_alchemy.base import UUIDAuditBase
+
+from server.db.models.assessment import (
+    Assessment,
+    Competency,
+    Dimension,
+    Exemplar,
+    Question,
+    Rubric,
+    RubricLevel,
+)
+from server.db.models.candidate import Attempt, Invitation, Response
+from server.db.models.enums import (
+    ActorKind,
+    AssessmentStatus,
+    InvitationStatus,
+    QuestionKind,
+    ResponseState,
+    ReviewDecision,
+    ReviewStatus,
+    Role,
+)
+from server.db.models.organization import AuditEvent, Organization, StaffSession, User
+from server.db.models.results import ProficiencyResult, Review, Suggestion, Transcript
+
+metadata = UUIDAuditBase.metadata
+
+__all__ = [
+    "ActorKind",
+    "Assessment",
+    "AssessmentStatus",
+    "Attempt",
+    "AuditEvent",
+    "Competency",
+    "Dimension",
+    "Exemplar",
+    "Invitation",
+    "InvitationStatus",
+    "Organization",
+    "ProficiencyResult",
+    "Question",
+    "QuestionKind",
+    "Response",
+    "ResponseState",
+    "Review",
+    "ReviewDecision",
+    "ReviewStatus",
+    "Role",
+    "Rubric",
+    "RubricLevel",
+    "StaffSession",
+    "Suggestion",
+    "Transcript",
+    "User",
+    "metadata",
+]

@@ -1,0 +1,104 @@
+"""What candidates touch: invitations, their attempt, and their responses."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from advanced_alchemy.base import UUIDAuditBase
+from advanced_alchemy.types import DateTimeUTC, JsonB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.db.models.assessment import Assessment, Question
+from server.db.models.enums import (
+    InvitationStatus,
+    QuestionKind,
+    ResponseState,
+    ReviewStatus,
+    str_enum,
+)
+
+__all__ = ["Attempt", "Invitation", "Response"]
+
+
+class Invitation(UUIDAuditBase):
+    """One candidate's link to one assessment; only the token's hash is stored."""
+
+    __tablename__ = "invitations"
+
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    assessment_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    candidate_name: Mapped[str] = mapped_column(sa.String(200))
+    candidate_email: Mapped[str] = mapped_column(sa.String(320))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    status: Mapped[InvitationStatus] = mapped_column(str_enum(InvitationStatus),
+                                                     default=InvitationStatus.INVITED)
+    # e.g. {"extra_time_pct": 50}
+    accommodations: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+    assessment: Mapped[Assessment] = relationship(lazy="joined")
+    attempt: Mapped[Attempt | None] = relationship(back_populates="invitation", uselist=False,
+                                                   lazy="selectin")
+
+
+class Attempt(UUIDAuditBase):
+    """A candidate's one sitting of an assessment, resumable until completed."""
+
+    __tablename__ = "attempts"
+
+    invitation_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("invitations.id", ondelete="CASCADE"), unique=True)
+    consented_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    consent_version: Mapped[str] = mapped_column(sa.String(40))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+    invitation: Mapped[Invitation] = relationship(back_populates="attempt")
+    responses: Mapped[list[Response]] = relationship(back_populates="attempt", lazy="selectin",
+                                                     order_by="Response.created_at")
+
+
+class Response(UUIDAuditBase):
+    """One take of an answer to one question; retakes make new rows, one is current."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        sa.UniqueConstraint("attempt_id", "question_id", "take"),
+        sa.Index("ix_responses_state", "state"),
+        sa.Index("ix_responses_review_status", "review_status"),
+    )
+
+    attempt_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    take_id: Mapped[uuid.UUID] = mapped_column(unique=True)  # client-chosen; makes submits idempotent
+    take: Mapped[int] = mapped_column(default=1)
+    kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind))
+    text: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    media_key: Mapped[str | None] = mapped_column(sa.String(512), default=None)
+    poster_key: Mapped[str | None] = mapped_column(sa.String(512), default=None)
+    audio_key: Mapped[str | None] = mapped_column(sa.String(512), default=None)
+    duration_s: Mapped[float | None] = mapped_column(default=None)
+    is_partial: Mapped[bool] = mapped_column(default=False)
+    is_current: Mapped[bool] = mapped_column(default=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    state: Mapped[ResponseState] = mapped_column(str_enum(ResponseState),
+                                                 default=ResponseState.QUEUED)
+    state_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    state_changed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True),
+                                                              default=None)
+    processing_tries: Mapped[int] = mapped_column(default=0)
+    review_status: Mapped[ReviewStatus] = mapped_column(str_enum(ReviewStatus),
+                                                        default=ReviewStatus.PENDING)
+    review_version: Mapped[int] = mapped_column(default=0)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="responses")
+    question: Mapped[Question] = relationship(lazy="joined")

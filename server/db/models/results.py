@@ -1,0 +1,91 @@
+"""What the models produced and what humans decided."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from advanced_alchemy.base import UUIDAuditBase
+from advanced_alchemy.types import JsonB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.db.models.enums import ReviewDecision, str_enum
+from server.db.models.organization import User
+
+__all__ = ["ProficiencyResult", "Review", "Suggestion", "Transcript"]
+
+
+class Transcript(UUIDAuditBase):
+    """Speech-to-text of one response, word by word, with the model that made it."""
+
+    __tablename__ = "transcripts"
+
+    response_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    language: Mapped[str | None] = mapped_column(sa.String(16), default=None)
+    language_probability: Mapped[float | None] = mapped_column(default=None)
+    duration_s: Mapped[float | None] = mapped_column(default=None)
+    no_speech: Mapped[bool] = mapped_column(default=False)
+    # [{"start", "end", "text", "avg_logprob", "no_speech_prob", "words": [{start,end,word,probability}]}]
+    segments: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)
+    model_name: Mapped[str] = mapped_column(sa.String(80))
+    model_version: Mapped[str] = mapped_column(sa.String(120))
+
+
+class Suggestion(UUIDAuditBase):
+    """The AI's suggested score for one response, or its abstention, with evidence."""
+
+    __tablename__ = "suggestions"
+
+    response_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    is_current: Mapped[bool] = mapped_column(default=True)
+    score: Mapped[float | None] = mapped_column(default=None)
+    interval_low: Mapped[float | None] = mapped_column(default=None)
+    interval_high: Mapped[float | None] = mapped_column(default=None)
+    level: Mapped[float] = mapped_column(default=0.8)
+    abstained: Mapped[bool] = mapped_column(default=False)
+    abstain_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    model_versions: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+
+
+class ProficiencyResult(UUIDAuditBase):
+    """English-proficiency signals and band for one response, apart from its score."""
+
+    __tablename__ = "proficiency_results"
+
+    response_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
+    band: Mapped[str | None] = mapped_column(sa.String(4), default=None)
+    band_low: Mapped[str | None] = mapped_column(sa.String(4), default=None)
+    band_high: Mapped[str | None] = mapped_column(sa.String(4), default=None)
+    score: Mapped[float | None] = mapped_column(default=None)
+    threshold: Mapped[str] = mapped_column(sa.String(4), default="B2")
+    meets_threshold: Mapped[bool | None] = mapped_column(default=None)
+    signals: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)
+    reliable: Mapped[bool] = mapped_column(default=True)
+    reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    version: Mapped[str] = mapped_column(sa.String(80))
+
+
+class Review(UUIDAuditBase):
+    """A human decision on one response: confirm the suggestion or override it."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (sa.CheckConstraint("score >= 0", name="score_nonneg"),)
+
+    response_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    suggestion_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("suggestions.id", ondelete="SET NULL"), default=None)
+    score: Mapped[int]
+    decision: Mapped[ReviewDecision] = mapped_column(str_enum(ReviewDecision))
+    reason_code: Mapped[str | None] = mapped_column(sa.String(60), default=None)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    reviewer: Mapped[User | None] = relationship(lazy="joined")

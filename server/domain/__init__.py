@@ -1,0 +1,1 @@
+"""HTTP domains, one package each: controllers, services, schemas."""

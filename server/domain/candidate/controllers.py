@@ -1,0 +1,72 @@
+"""The candidate's API: everything is reached through the invitation token in the path."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, get, post, put
+from litestar.params import FromPath, JSONBody
+
+from server.audit import record
+from server.db.models import ActorKind
+from server.deps import DbSession
+from server.domain.candidate import services
+from server.domain.candidate.schemas import (
+    CandidateResponse,
+    CandidateView,
+    ConsentRequest,
+    WrittenAnswer,
+)
+from server.domain.invitations.services import resolve_token
+from server.errors import InvalidInput
+
+__all__ = ["CandidateController"]
+
+
+class CandidateController(Controller):
+    path = "/api/candidate/{token:str}"
+    tags = ["candidate"]
+    # Authenticated by the unguessable token in the path, not by a cookie: no CSRF exposure.
+    opt = {"exclude_from_csrf": True}
+
+    @get("/", summary="The invitation, progress and the questions reached so far")
+    async def view(self, token: FromPath[str], db_session: DbSession) -> CandidateView:
+        inv = await resolve_token(db_session, token)
+        return await services.build_view(db_session, inv)
+
+    @post("/consent", status_code=200, summary="Give consent and start (or resume) the attempt")
+    async def consent(self, token: FromPath[str], data: JSONBody[ConsentRequest],
+                      db_session: DbSession) -> CandidateView:
+        if not data.accept:
+            raise InvalidInput("Consent is needed to take the assessment.", field="accept")
+        inv = await resolve_token(db_session, token, for_write=True)
+        first = inv.attempt is None
+        attempt = await services.consent(db_session, inv, data.consent_version)
+        if first:
+            record(db_session, action="candidate.consent", target_kind="attempt",
+                   target_id=attempt.id, organization_id=inv.organization_id,
+                   actor_kind=ActorKind.CANDIDATE, actor_id=inv.id,
+                   data={"consent_version": data.consent_version})
+        return await services.build_view(db_session, inv)
+
+    @put("/written/{question_id:uuid}", summary="Autosave or submit a written answer")
+    async def save_written(self, token: FromPath[str], question_id: FromPath[uuid.UUID], data: JSONBody[WrittenAnswer],
+                           db_session: DbSession) -> CandidateResponse:
+        inv = await resolve_token(db_session, token, for_write=True)
+        response = await services.save_written(db_session, inv, question_id, data)
+        return services.response_out(response)
+
+    @get("/responses/{response_id:uuid}", summary="One of my own answers")
+    async def get_response(self, token: FromPath[str], response_id: FromPath[uuid.UUID],
+                           db_session: DbSession) -> CandidateResponse:
+        inv = await resolve_token(db_session, token)
+        return services.response_out(await services.get_own_response(db_session, inv, response_id))
+
+    @post("/complete", status_code=200, summary="Finish the assessment")
+    async def complete(self, token: FromPath[str], db_session: DbSession) -> CandidateView:
+        inv = await resolve_token(db_session, token, for_write=True)
+        await services.complete(db_session, inv)
+        record(db_session, action="candidate.complete", target_kind="invitation",
+               target_id=inv.id, organization_id=inv.organization_id,
+               actor_kind=ActorKind.CANDIDATE, actor_id=inv.id)
+        return await services.build_view(db_session, inv)

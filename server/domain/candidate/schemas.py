@@ -1,0 +1,74 @@
+"""What a candidate's browser sends and receives."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from server.db.models import QuestionKind
+
+__all__ = [
+    "CandidateQuestion",
+    "CandidateResponse",
+    "CandidateView",
+    "ConsentRequest",
+    "WrittenAnswer",
+]
+
+CONSENT_VERSION = "2026-11-v1"
+
+
+class ConsentRequest(msgspec.Struct, forbid_unknown_fields=True):
+    accept: bool
+    consent_version: Annotated[str, msgspec.Meta(max_length=40)] = CONSENT_VERSION
+
+
+class WrittenAnswer(msgspec.Struct, forbid_unknown_fields=True):
+    take_id: uuid.UUID
+    text: Annotated[str, msgspec.Meta(max_length=20000)]
+    submit: bool = False
+
+
+class CandidateQuestion(msgspec.Struct):
+    id: uuid.UUID
+    number: int
+    kind: QuestionKind
+    is_practice: bool
+    think_time_s: int
+    max_answer_s: int
+    max_chars: int
+    retakes_allowed: int
+    takes_used: int
+    answered: bool
+    draft: str | None = None
+    prompt: str | None = None  # shown once the candidate reaches the question
+
+
+class CandidateView(msgspec.Struct):
+    candidate_name: str
+    assessment_title: str
+    role: str
+    intro: str
+    estimated_minutes: int
+    status: str
+    consented: bool
+    consent_version: str
+    expires_at: datetime
+    questions: list[CandidateQuestion]
+    next_question_id: uuid.UUID | None
+    answered_count: int
+    scored_question_count: int
+
+
+class CandidateResponse(msgspec.Struct):
+    id: uuid.UUID
+    question_id: uuid.UUID
+    take: int
+    kind: QuestionKind
+    text: str | None
+    duration_s: float | None
+    submitted: bool
+    is_partial: bool

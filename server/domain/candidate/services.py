@@ -1,0 +1,195 @@
+"""A candidate's side of an assessment: consent, progress, written answers, completion."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.db.models import (
+    Attempt,
+    Invitation,
+    InvitationStatus,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseState,
+)
+from server.domain.candidate.schemas import (
+    CONSENT_VERSION,
+    CandidateQuestion,
+    CandidateResponse,
+    CandidateView,
+    WrittenAnswer,
+)
+from server.errors import Conflict, InvalidInput, NotFound
+
+__all__ = [
+    "answered_question_ids",
+    "build_view",
+    "complete",
+    "consent",
+    "get_own_response",
+    "save_written",
+    "scaled_seconds",
+]
+
+
+def scaled_seconds(seconds: int, inv: Invitation) -> int:
+    """Apply the invitation's extra-time accommodation."""
+    pct = int(inv.accommodations.get("extra_time_pct", 0) or 0)
+    return math.ceil(seconds * (100 + pct) / 100)
+
+
+def _current(responses: list[Response], question_id: uuid.UUID) -> Response | None:
+    takes = [r for r in responses if r.question_id == question_id and r.is_current]
+    return takes[-1] if takes else None
+
+
+def answered_question_ids(responses: list[Response]) -> set[uuid.UUID]:
+    return {r.question_id for r in responses if r.is_current and r.submitted_at is not None}
+
+
+async def _responses(db: AsyncSession, attempt: Attempt | None) -> list[Response]:
+    if attempt is None:
+        return []
+    rows = await db.execute(select(Response).where(Response.attempt_id == attempt.id)
+                            .order_by(Response.question_id, Response.take))
+    return list(rows.scalars())
+
+
+async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
+    """Where the candidate stands; prompts are revealed only up to the next unanswered question."""
+    assessment = inv.assessment
+    responses = await _responses(db, inv.attempt)
+    answered = answered_question_ids(responses)
+    questions = sorted(assessment.questions, key=lambda q: (not q.is_practice, q.position))
+    next_q = next((q for q in questions if q.id not in answered), None)
+    reveal = True
+    items = []
+    for number, q in enumerate(questions, start=1):
+        current = _current(responses, q.id)
+        takes = len({r.take for r in responses if r.question_id == q.id and r.submitted_at})
+        items.append(CandidateQuestion(
+            id=q.id, number=number, kind=q.kind, is_practice=q.is_practice,
+            think_time_s=scaled_seconds(q.think_time_s, inv),
+            max_answer_s=scaled_seconds(q.max_answer_s, inv), max_chars=q.max_chars,
+            retakes_allowed=q.retakes_allowed, takes_used=takes, answered=q.id in answered,
+            draft=current.text if current and current.kind is QuestionKind.WRITTEN else None,
+            prompt=q.prompt if reveal and inv.attempt is not None else None,
+        ))
+        if next_q is not None and q.id == next_q.id:
+            reveal = False
+    scored = [q for q in questions if not q.is_practice]
+    minutes = sum(scaled_seconds(q.think_time_s + q.max_answer_s, inv) for q in questions) / 60
+    from server.domain.invitations.services import effective_status
+
+    return CandidateView(
+        candidate_name=inv.candidate_name, assessment_title=assessment.title, role=assessment.role,
+        intro=assessment.intro, estimated_minutes=max(1, round(minutes)),
+        status=effective_status(inv), consented=inv.attempt is not None,
+        consent_version=CONSENT_VERSION, expires_at=inv.expires_at, questions=items,
+        next_question_id=next_q.id if next_q else None,
+        answered_count=len([q for q in scored if q.id in answered]),
+        scored_question_count=len(scored),
+    )
+
+
+async def consent(db: AsyncSession, inv: Invitation, version: str) -> Attempt:
+    """Record consent (once) and start the attempt."""
+    if inv.attempt is not None:
+        return inv.attempt
+    attempt = Attempt(invitation_id=inv.id, consented_at=datetime.now(UTC), consent_version=version)
+    db.add(attempt)
+    inv.status = InvitationStatus.STARTED
+    await db.flush()
+    await db.refresh(inv, ["attempt"])
+    return attempt
+
+
+def question_of(inv: Invitation, question_id: uuid.UUID) -> Question:
+    for q in inv.assessment.questions:
+        if q.id == question_id:
+            return q
+    raise NotFound("That question is not part of your assessment.")
+
+
+def require_attempt(inv: Invitation) -> Attempt:
+    if inv.attempt is None:
+        raise Conflict("Please read the introduction and give your consent before answering.")
+    return inv.attempt
+
+
+async def save_written(db: AsyncSession, inv: Invitation, question_id: uuid.UUID,
+                       data: WrittenAnswer) -> Response:
+    """Autosave a draft or submit a written answer; a submitted answer never changes."""
+    attempt = require_attempt(inv)
+    question = question_of(inv, question_id)
+    if question.kind is not QuestionKind.WRITTEN:
+        raise InvalidInput("This question is answered on video, not in writing.")
+    if len(data.text) > question.max_chars:
+        raise InvalidInput(f"Your answer has {len(data.text)} characters; the limit for this "
+                           f"question is {question.max_chars}. Please shorten it.", field="text")
+    if data.submit and not data.text.strip():
+        raise InvalidInput("Write an answer before submitting.", field="text")
+    existing = (await db.execute(select(Response).where(Response.take_id == data.take_id))
+                ).scalar_one_or_none()
+    if existing is not None and (existing.attempt_id != attempt.id
+                                 or existing.question_id != question.id):
+        raise Conflict("That take belongs to another answer; reload the page.")
+    submitted = (await db.execute(select(Response).where(
+        Response.attempt_id == attempt.id, Response.question_id == question.id,
+        Response.submitted_at.is_not(None)))).scalars().first()
+    if submitted is not None:
+        if existing is not None and existing.id == submitted.id and data.submit \
+                and existing.text == data.text:
+            return existing  # the same submit sent twice
+        raise Conflict("You have already submitted this answer; it can no longer change.")
+    response = existing
+    if response is None:
+        response = (await db.execute(select(Response).where(
+            Response.attempt_id == attempt.id, Response.question_id == question.id,
+            Response.is_current.is_(True)))).scalars().first()
+    if response is None:
+        response = Response(attempt_id=attempt.id, question_id=question.id, take_id=data.take_id,
+                            take=1, kind=QuestionKind.WRITTEN, state=ResponseState.QUEUED)
+        db.add(response)
+    response.text = data.text
+    if data.submit:
+        now = datetime.now(UTC)
+        response.submitted_at = now
+        response.state = ResponseState.QUEUED
+        response.state_changed_at = now
+    await db.flush()
+    return response
+
+
+async def complete(db: AsyncSession, inv: Invitation) -> Invitation:
+    """Finish the attempt once every scored question has an answer."""
+    attempt = require_attempt(inv)
+    responses = await _responses(db, attempt)
+    answered = answered_question_ids(responses)
+    missing = [q for q in inv.assessment.questions if not q.is_practice and q.id not in answered]
+    if missing:
+        raise Conflict(f"{len(missing)} question(s) still need an answer before you can finish.",
+                       missing=[str(q.id) for q in missing])
+    attempt.completed_at = datetime.now(UTC)
+    inv.status = InvitationStatus.COMPLETED
+    await db.flush()
+    return inv
+
+
+async def get_own_response(db: AsyncSession, inv: Invitation, response_id: uuid.UUID) -> Response:
+    response = await db.get(Response, response_id)
+    if response is None or inv.attempt is None or response.attempt_id != inv.attempt.id:
+        raise NotFound("No such answer in your assessment.")
+    return response
+
+
+def response_out(r: Response) -> CandidateResponse:
+    return CandidateResponse(id=r.id, question_id=r.question_id, take=r.take, kind=r.kind,
+                             text=r.text, duration_s=r.duration_s,
+                             submitted=r.submitted_at is not None, is_partial=r.is_partial)

@@ -1,0 +1,58 @@
+"""Admins invite candidates and revoke invitations."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, get, post
+from litestar.di import Provide
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_201_CREATED
+
+from server.audit import record
+from server.auth.staff import provide_admin, provide_staff
+from server.deps import DbSession, SettingsDep, StaffDep
+from server.domain.invitations import services
+from server.domain.invitations.schemas import InvitationCreate, InvitationCreated, InvitationOut
+
+__all__ = ["InvitationController"]
+
+
+class InvitationController(Controller):
+    tags = ["invitations"]
+
+    @post("/api/assessments/{assessment_id:uuid}/invitations", status_code=HTTP_201_CREATED,
+          dependencies={"staff": Provide(provide_admin)},
+          summary="Invite a candidate; the link is returned once (admin)")
+    async def create_invitation(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
+                                data: JSONBody[InvitationCreate], db_session: DbSession,
+                                settings: SettingsDep) -> InvitationCreated:
+        inv, token = await services.create_invitation(
+            db_session, organization_id=staff.organization_id, assessment_id=assessment_id,
+            data=data, created_by=staff.user_id, default_days=settings.app.invitation_days)
+        record(db_session, action="invitation.create", target_kind="invitation",
+               target_id=inv.id, organization_id=staff.organization_id, actor_id=staff.user_id)
+        out = services.invitation_out(inv)
+        link = f"{settings.app.public_url}/i/{token}"
+        return InvitationCreated(**{f: getattr(out, f) for f in out.__struct_fields__},
+                                 link=link, token=token)
+
+    @get("/api/assessments/{assessment_id:uuid}/invitations",
+         dependencies={"staff": Provide(provide_staff)}, summary="Invitations of an assessment")
+    async def list_invitations(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
+                               db_session: DbSession) -> list[InvitationOut]:
+        from server.domain.assessments.services import get_assessment
+
+        await get_assessment(db_session, staff.organization_id, assessment_id)
+        invs = await services.list_invitations(db_session, staff.organization_id, assessment_id)
+        return [services.invitation_out(i) for i in invs]
+
+    @post("/api/invitations/{invitation_id:uuid}/revoke", status_code=200,
+          dependencies={"staff": Provide(provide_admin)}, summary="Revoke an invitation (admin)")
+    async def revoke(self, staff: StaffDep, invitation_id: FromPath[uuid.UUID],
+                     db_session: DbSession) -> InvitationOut:
+        inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
+        await services.revoke_invitation(db_session, inv)
+        record(db_session, action="invitation.revoke", target_kind="invitation", target_id=inv.id,
+               organization_id=staff.organization_id, actor_id=staff.user_id)
+        return services.invitation_out(inv)

@@ -1,0 +1,65 @@
+"""Reading responses as staff, confined to the staff member's organization."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.db.models import (
+    Attempt,
+    Invitation,
+    ProficiencyResult,
+    Response,
+    Suggestion,
+    Transcript,
+)
+from server.domain.responses.schemas import ResponseOut
+from server.errors import NotFound
+
+__all__ = ["get_response", "response_out"]
+
+
+async def get_response(db: AsyncSession, organization_id: uuid.UUID,
+                       response_id: uuid.UUID) -> tuple[Response, Invitation]:
+    row = (await db.execute(
+        select(Response, Invitation)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(Invitation, Invitation.id == Attempt.invitation_id)
+        .where(Response.id == response_id)
+    )).first()
+    if row is None or row[1].organization_id != organization_id:
+        raise NotFound("No such response in your organization.")
+    return row[0], row[1]
+
+
+async def response_out(db: AsyncSession, r: Response, inv: Invitation) -> ResponseOut:
+    transcript = (await db.execute(select(Transcript).where(Transcript.response_id == r.id))
+                  ).scalar_one_or_none()
+    suggestion = (await db.execute(select(Suggestion).where(
+        Suggestion.response_id == r.id, Suggestion.is_current.is_(True))
+        .order_by(Suggestion.created_at.desc()))).scalars().first()
+    prof = (await db.execute(select(ProficiencyResult).where(
+        ProficiencyResult.response_id == r.id))).scalar_one_or_none()
+    return ResponseOut(
+        id=r.id, question_id=r.question_id, invitation_id=inv.id,
+        candidate_name=inv.candidate_name, kind=r.kind, take=r.take, text=r.text,
+        duration_s=r.duration_s, is_partial=r.is_partial, state=r.state,
+        state_reason=r.state_reason, review_status=r.review_status, submitted_at=r.submitted_at,
+        has_video=r.media_key is not None,
+        transcript=None if transcript is None else {
+            "text": transcript.text, "language": transcript.language,
+            "no_speech": transcript.no_speech, "segments": transcript.segments,
+            "model_name": transcript.model_name, "model_version": transcript.model_version},
+        suggestion=None if suggestion is None else {
+            "id": str(suggestion.id), "score": suggestion.score, "low": suggestion.interval_low,
+            "high": suggestion.interval_high, "level": suggestion.level,
+            "abstained": suggestion.abstained, "abstain_reason": suggestion.abstain_reason,
+            "evidence": suggestion.evidence, "model_versions": suggestion.model_versions},
+        proficiency=None if prof is None else {
+            "band": prof.band, "band_low": prof.band_low, "band_high": prof.band_high,
+            "score": prof.score, "threshold": prof.threshold,
+            "meets_threshold": prof.meets_threshold, "signals": prof.signals,
+            "reliable": prof.reliable, "reason": prof.reason, "version": prof.version},
+    )

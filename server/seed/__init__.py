@@ -1,0 +1,1 @@
+"""Demo data: an organization, its staff, and the ML-engineer assessment."""

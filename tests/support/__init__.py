@@ -1,0 +1,1 @@
+"""Reusable real peers and helpers for tests and benchmarks."""
