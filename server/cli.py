@@ -91,6 +91,24 @@ def serve(host: str, port: int, data_dir: Path | None) -> None:
     _serve(_settings(data_dir, port, host), host, port)
 
 
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def openapi(output: Path | None) -> None:
+    """Print the OpenAPI schema (the contract the frontend's typed client is generated from)."""
+    import json
+
+    from server.app import create_app
+
+    settings = Settings.from_env({"VIVA_SECRET_KEY": "schema-export"}, data_dir=Path("/tmp/viva-schema"))
+    schema = create_app(settings).openapi_schema.to_schema()
+    text = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    if output:
+        output.write_text(text)
+    else:
+        click.echo(text, nl=False)
+
+
 @main.group()
 def db() -> None:
     """Database migrations."""
@@ -159,3 +177,5 @@ def users_create(email: str, name: str | None, role: str, org_slug: str | None,
         click.echo(asyncio.run(_with_session(settings, run)))
     except VivaError as exc:
         raise click.ClickException(exc.detail) from exc
+if __name__ == "__main__":
+    main()
