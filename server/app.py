@@ -17,15 +17,19 @@ from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.response import File
 from litestar.static_files import create_static_files_router
 
-from server.db.engine import create_engine, sqlalchemy_config
+from server.db.engine import create_engine, session_maker, sqlalchemy_config
 from server.domain.accounts.controllers import AuthController, UserController
 from server.domain.assessments.controllers import AssessmentController
 from server.domain.candidate.controllers import CandidateController
+from server.domain.candidate.takes_controller import TakeController
 from server.domain.invitations.controllers import InvitationController
 from server.domain.responses.controllers import ResponseController
 from server.domain.system.controllers import SystemController
 from server.errors import exception_handlers
+from server.jobs.pipeline import recover
+from server.jobs.runtime import build_context, build_queue
 from server.logging import structlog_plugin
+from server.recording.service import RecordingService
 from server.settings import Settings, get_settings
 from server.storage import build_object_store
 
@@ -71,17 +75,28 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     engine = create_engine(settings.db)
     store = build_object_store(settings.storage)
+    jobs, _ = build_context(settings, engine)
+    jobs.store = store
+    jobs.queue = build_queue(settings, jobs)
+    recording = RecordingService(settings=settings, sessions=session_maker(engine), store=store,
+                                 enqueue=jobs.enqueue_processing)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        await jobs.queue.start()
+        await recording.start()
+        if settings.jobs.backend == "inprocess":
+            await recover(jobs)
         try:
             yield
         finally:
+            await recording.stop()  # finalizes live takes into the spool
+            await jobs.queue.stop()
             await engine.dispose()
 
     route_handlers: list[Any] = [
         SystemController, AuthController, UserController, AssessmentController,
-        InvitationController, CandidateController, ResponseController,
+        InvitationController, CandidateController, TakeController, ResponseController,
     ]
     if (STATIC_DIR / "index.html").exists():
         route_handlers += [spa, create_static_files_router(path="/", directories=[STATIC_DIR],
@@ -93,6 +108,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "store": Provide(lambda: store, use_cache=True, sync_to_thread=False),
+            "recording": Provide(lambda: recording, use_cache=True, sync_to_thread=False),
+            "jobs": Provide(lambda: jobs, use_cache=True, sync_to_thread=False),
         },
         csrf_config=CSRFConfig(secret=settings.app.secret_key, cookie_name=CSRF_COOKIE,
                                header_name=CSRF_HEADER, cookie_secure=settings.app.secure_cookies,
@@ -107,7 +124,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         after_request=_security_headers(settings),
         request_max_body_size=settings.app.max_body_bytes,
         lifespan=[lifespan],
-        state=State({"settings": settings, "store": store, "engine": engine}),
+        state=State({"settings": settings, "store": store, "engine": engine, "jobs": jobs,
+                     "recording": recording}),
         debug=settings.app.debug,
     )
 

@@ -92,6 +92,19 @@ def serve(host: str, port: int, data_dir: Path | None) -> None:
 
 
 @main.command()
+@_DATA_DIR
+def worker(data_dir: Path | None) -> None:
+    """Process responses (transcribe, score, assess English) as a SAQ worker.
+
+    Needs VIVA_JOBS_BACKEND=saq and VIVA_SAQ_URL; start as many as you need, on any machine
+    that reaches the database, the queue and the object store.
+    """
+    from server.jobs.saq_worker import run_worker
+
+    run_worker(_settings(data_dir))
+
+
+@main.command()
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 def openapi(output: Path | None) -> None:

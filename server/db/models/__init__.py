@@ -15,6 +15,7 @@ from server.db.models.assessment import (
 )
 from server.db.models.candidate import Attempt, Invitation, Response
 from server.db.models.enums import (
+    TRANSITIONS,
     ActorKind,
     AssessmentStatus,
     InvitationStatus,
@@ -30,6 +31,7 @@ from server.db.models.results import ProficiencyResult, Review, Suggestion, Tran
 metadata = UUIDAuditBase.metadata
 
 __all__ = [
+    "TRANSITIONS",
     "ActorKind",
     "Assessment",
     "AssessmentStatus",

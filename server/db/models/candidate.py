@@ -90,6 +90,7 @@ class Response(UUIDAuditBase):
     is_partial: Mapped[bool] = mapped_column(default=False)
     is_current: Mapped[bool] = mapped_column(default=True)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     state: Mapped[ResponseState] = mapped_column(str_enum(ResponseState),
                                                  default=ResponseState.QUEUED)
     state_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)

@@ -73,7 +73,8 @@ class UserController(Controller):
                 for u in users]
 
     @post("/", status_code=HTTP_201_CREATED, summary="Add an admin or reviewer (admin)")
-    async def create_user(self, staff: StaffDep, data: JSONBody[UserCreate], db_session: DbSession) -> UserOut:
+    async def create_user(self, staff: StaffDep, data: JSONBody[UserCreate],
+                          db_session: DbSession) -> UserOut:
         user = await services.create_user(db_session, organization_id=staff.organization_id,
                                           email=data.email, name=data.name,
                                           password=data.password, role=data.role)

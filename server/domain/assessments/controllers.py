@@ -62,7 +62,8 @@ class AssessmentController(Controller):
 
     @post("/{assessment_id:uuid}/questions", status_code=HTTP_201_CREATED,
           dependencies={"staff": Provide(provide_admin)}, summary="Add a question (admin)")
-    async def add_question(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID], data: JSONBody[QuestionIn],
+    async def add_question(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
+                           data: JSONBody[QuestionIn],
                            db_session: DbSession) -> QuestionOut:
         a = await services.get_assessment(db_session, staff.organization_id, assessment_id)
         q = await services.add_question(db_session, a, data)

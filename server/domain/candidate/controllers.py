@@ -8,8 +8,8 @@ from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody
 
 from server.audit import record
-from server.db.models import ActorKind
-from server.deps import DbSession
+from server.db.models import ActorKind, ResponseState
+from server.deps import DbSession, JobsDep
 from server.domain.candidate import services
 from server.domain.candidate.schemas import (
     CandidateResponse,
@@ -50,11 +50,16 @@ class CandidateController(Controller):
         return await services.build_view(db_session, inv)
 
     @put("/written/{question_id:uuid}", summary="Autosave or submit a written answer")
-    async def save_written(self, token: FromPath[str], question_id: FromPath[uuid.UUID], data: JSONBody[WrittenAnswer],
-                           db_session: DbSession) -> CandidateResponse:
+    async def save_written(self, token: FromPath[str], question_id: FromPath[uuid.UUID],
+                           data: JSONBody[WrittenAnswer], db_session: DbSession,
+                           jobs: JobsDep) -> CandidateResponse:
         inv = await resolve_token(db_session, token, for_write=True)
         response = await services.save_written(db_session, inv, question_id, data)
-        return services.response_out(response)
+        out = services.response_out(response)
+        if data.submit and response.state is ResponseState.QUEUED:
+            await db_session.commit()  # the worker must see the submitted answer
+            await jobs.enqueue_processing(response.id)
+        return out
 
     @get("/responses/{response_id:uuid}", summary="One of my own answers")
     async def get_response(self, token: FromPath[str], response_id: FromPath[uuid.UUID],

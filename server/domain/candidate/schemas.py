@@ -15,6 +15,13 @@ __all__ = [
     "CandidateResponse",
     "CandidateView",
     "ConsentRequest",
+    "DeviceCheckAnswer",
+    "DeviceCheckStatusOut",
+    "IceServerOut",
+    "SdpOffer",
+    "TakeAnswer",
+    "TakeLevel",
+    "TakeOffer",
     "WrittenAnswer",
 ]
 
@@ -72,3 +79,55 @@ class CandidateResponse(msgspec.Struct):
     duration_s: float | None
     submitted: bool
     is_partial: bool
+
+
+Sdp = Annotated[str, msgspec.Meta(min_length=1, max_length=64 * 1024,
+                                  description="Session description (SDP), ICE candidates included")]
+
+
+class SdpOffer(msgspec.Struct, forbid_unknown_fields=True):
+    sdp: Sdp
+    type: Annotated[str, msgspec.Meta(max_length=16)] = "offer"
+
+
+class TakeOffer(msgspec.Struct, forbid_unknown_fields=True):
+    question_id: uuid.UUID
+    take_id: Annotated[uuid.UUID, msgspec.Meta(description="Chosen by the browser, new per take")]
+    sdp: Sdp
+    type: Annotated[str, msgspec.Meta(max_length=16)] = "offer"
+
+
+class TakeAnswer(msgspec.Struct):
+    take_id: uuid.UUID
+    take: int
+    sdp: str
+    type: str
+    max_seconds: int
+
+
+class TakeLevel(msgspec.Struct):
+    receiving: bool
+    level_db: float | None
+    seconds: float
+    recording: bool
+
+
+class DeviceCheckAnswer(msgspec.Struct):
+    check_id: uuid.UUID
+    sdp: str
+    type: str
+
+
+class DeviceCheckStatusOut(msgspec.Struct):
+    receiving: bool
+    level_db: float | None
+    connection: str
+    video_frames: int
+    width: int | None
+    height: int | None
+
+
+class IceServerOut(msgspec.Struct):
+    urls: list[str]
+    username: str | None = None
+    credential: str | None = None

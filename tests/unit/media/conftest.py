@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-if str(ROOT) not in sys.path:  # `tests.support` is not an installed package
-    sys.path.insert(0, str(ROOT))
-
-from media.errors import RecordingFailed  # noqa: E402
-from media.peer import SessionConfig, TakeSession  # noqa: E402
-from tests.support.webrtc_client import Connect, WebRTCClient, make_test_media  # noqa: E402
+from media.errors import RecordingFailed
+from media.peer import SessionConfig, TakeSession
+from tests.support.webrtc_client import Connect, WebRTCClient, make_test_media
 
 CONNECT_TIMEOUT_S = 15.0
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a1fd4d27a23a
+Revision ID: df57709b289b
 Revises: 
-Create Date: 2026-11-22 03:10:48.082176
+Create Date: 2026-11-22 03:27:52.879907
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = 'a1fd4d27a23a'
+revision: str = 'df57709b289b'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    
     op.create_table('organizations',
     sa.Column('id', advanced_alchemy.types.guid.GUID(length=16), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -216,6 +215,7 @@ def upgrade() -> None:
     sa.Column('is_partial', sa.Boolean(), nullable=False),
     sa.Column('is_current', sa.Boolean(), nullable=False),
     sa.Column('submitted_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
+    sa.Column('accepted_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
     sa.Column('state', sa.Enum('uploading', 'queued', 'transcribing', 'scoring', 'assessing', 'ready', 'failed', name='ck_responsestate', native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('state_reason', sa.Text(), nullable=True),
     sa.Column('state_changed_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
@@ -364,11 +364,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_reviews_response_id'), ['response_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reviews_reviewer_id'), ['reviewer_id'], unique=False)
 
-    
 
 
 def downgrade() -> None:
-    
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reviews_reviewer_id'))
         batch_op.drop_index(batch_op.f('ix_reviews_response_id'))
@@ -434,4 +432,3 @@ def downgrade() -> None:
 
     op.drop_table('assessments')
     op.drop_table('organizations')
-    

@@ -1,0 +1,282 @@
+"""One WebRTC peer connection per take: answer the browser's offer, record, finish.
+
+Signalling follows aiortc's server example: one offer in, one complete answer
+out (ICE gathering finishes before the answer is returned; no trickle). A
+session ends when the server calls :meth:`TakeSession.stop`, when the maximum
+duration is reached, or when the candidate's connection goes away; whatever
+was recorded is always finalized into a playable file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from media.audio_level import AudioLevel, AudioLevelMeter
+from media.errors import InvalidOffer, RecordingFailed
+from media.offer import OfferLimits, OfferSummary, validate_offer
+from media.recording import RecorderOptions, RecordingStats, WebmRecorder
+
+if TYPE_CHECKING:
+    from aiortc import RTCPeerConnection
+    from aiortc.mediastreams import MediaStreamTrack
+
+__all__ = [
+    "IceServer",
+    "RecordedTake",
+    "SessionConfig",
+    "StopReason",
+    "TakeSession",
+    "TakeState",
+    "close_quietly",
+    "rtc_configuration",
+]
+
+log = logging.getLogger(__name__)
+
+_WATCH_INTERVAL_S = 0.2
+
+
+class TakeState(StrEnum):
+    """Where a take session is in its life."""
+
+    CONNECTING = "connecting"
+    RECORDING = "recording"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+
+class StopReason(StrEnum):
+    """Why a take ended; all but the first two leave a partial recording."""
+
+    STOPPED = "stopped"
+    MAX_DURATION = "max_duration"
+    CONNECTION_LOST = "connection_lost"
+    MEDIA_TIMEOUT = "media_timeout"
+    SHUTDOWN = "shutdown"
+    EXPIRED = "expired"
+
+    @property
+    def partial(self) -> bool:
+        """Whether a take ended this way is incomplete."""
+        return self not in (StopReason.STOPPED, StopReason.MAX_DURATION)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IceServer:
+    """A STUN or TURN server offered to the peer connection."""
+
+    urls: tuple[str, ...]
+    username: str | None = None
+    credential: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionConfig:
+    """Limits and network settings shared by every take session."""
+
+    ice_servers: tuple[IceServer, ...] = ()
+    max_duration_s: float = 600.0
+    connect_timeout_s: float = 20.0
+    disconnect_grace_s: float = 3.0
+    media_timeout_s: float = 5.0
+    offer_limits: OfferLimits = field(default_factory=OfferLimits)
+    recorder: RecorderOptions = field(default_factory=RecorderOptions)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedTake:
+    """A finished recording waiting in the spool directory."""
+
+    take_id: str
+    path: Path
+    duration: float
+    partial: bool
+    reason: StopReason
+    stats: RecordingStats
+
+
+def rtc_configuration(servers: tuple[IceServer, ...]) -> Any:
+    """aiortc's configuration for ``servers`` (an empty tuple means host candidates only)."""
+    from aiortc import RTCConfiguration, RTCIceServer
+
+    # An empty list, not None: None makes aiortc use a public Google STUN server.
+    return RTCConfiguration(iceServers=[
+        RTCIceServer(urls=list(s.urls), username=s.username, credential=s.credential)
+        for s in servers])
+
+
+class TakeSession:
+    """Receives one take over WebRTC and records it to ``output`` as WebM.
+
+    Create with :meth:`open`; send :attr:`answer_sdp` back to the browser.
+    """
+
+    def __init__(self, take_id: str, output: Path, config: SessionConfig,
+                 offer: OfferSummary) -> None:
+        from aiortc import RTCPeerConnection
+
+        self.take_id = take_id
+        self.offer = offer
+        self.answer_sdp = ""
+        self.answer_type = "answer"
+        self.created_at = time.monotonic()
+        self._config = config
+        self._state = TakeState.CONNECTING
+        self._meter = AudioLevelMeter()
+        self._recorder = WebmRecorder(output, max_duration_s=config.max_duration_s,
+                                      on_limit=self._on_limit, level_meter=self._meter,
+                                      options=config.recorder)
+        self._pc: RTCPeerConnection = RTCPeerConnection(rtc_configuration(config.ice_servers))
+        self._recording_since: float | None = None
+        self._unhealthy_since: float | None = None
+        self._finished: asyncio.Future[RecordedTake] = asyncio.get_running_loop().create_future()
+        self._stopping = False
+        self._watchdog: asyncio.Task[None] | None = None
+        self._pc.on("track", self._on_track)
+        self._pc.on("connectionstatechange", self._on_connection_state)
+
+    @classmethod
+    async def open(cls, *, take_id: str, sdp: str, sdp_type: str = "offer",
+                   output: Path | str, config: SessionConfig | None = None) -> TakeSession:
+        """Validate the offer, build the peer connection, start recording.
+
+        Raises:
+            InvalidOffer: The offer cannot be used (the caller answers 4xx).
+        """
+        from aiortc import RTCSessionDescription
+
+        config = config or SessionConfig()
+        summary = validate_offer(sdp, sdp_type, config.offer_limits)
+        session = cls(take_id, Path(output), config, summary)
+        try:
+            await session._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type=sdp_type))
+            await session._pc.setLocalDescription(await session._pc.createAnswer())
+        except Exception as exc:
+            await session._pc.close()
+            raise InvalidOffer(f"the SDP offer was refused: {exc}") from exc
+        session.answer_sdp = session._pc.localDescription.sdp
+        await session._recorder.start()
+        session._watchdog = asyncio.create_task(session._watch())
+        return session
+
+    @property
+    def state(self) -> TakeState:
+        """The session's current state."""
+        return self._state
+
+    @property
+    def media_seconds(self) -> float:
+        """Seconds of media recorded so far."""
+        return self._recorder.media_seconds
+
+    @property
+    def finished(self) -> bool:
+        """Whether the take has ended (stopped or failed)."""
+        return self._finished.done()
+
+    def audio_level(self) -> AudioLevel:
+        """Level of the latest audio, for the browser's "we can hear you" indicator."""
+        return self._meter.level()
+
+    async def stop(self, reason: StopReason = StopReason.STOPPED) -> RecordedTake:
+        """End the take, finalize the file and return it (idempotent).
+
+        Raises:
+            RecordingFailed: Nothing was recorded, or the file could not be written.
+        """
+        if not self._stopping:
+            self._stopping = True
+            await self._finish(reason)
+        return await asyncio.shield(self._finished)
+
+    async def wait_finished(self, timeout: float | None = None) -> RecordedTake:
+        """Wait for the take to end on its own (limit reached or connection lost)."""
+        return await asyncio.wait_for(asyncio.shield(self._finished), timeout)
+
+    async def _finish(self, reason: StopReason) -> None:
+        if self._watchdog is not None and self._watchdog is not asyncio.current_task():
+            self._watchdog.cancel()
+        try:
+            stats = await self._recorder.stop()
+        except RecordingFailed as exc:
+            self._state = TakeState.FAILED
+            self._finished.set_exception(exc)
+            self._finished.exception()  # retrieved: callers may never ask
+        else:
+            self._state = TakeState.STOPPED
+            self._finished.set_result(RecordedTake(
+                self.take_id, stats.path, stats.duration, reason.partial, reason, stats))
+        finally:
+            await self._pc.close()
+        log.info("take %s ended: %s (%s)", self.take_id, self._state, reason)
+
+    def _on_track(self, track: MediaStreamTrack) -> None:
+        if track.kind not in ("audio", "video"):
+            return
+        try:
+            self._recorder.add_track(track)
+        except RecordingFailed:
+            log.warning("take %s: ignoring an extra %s track", self.take_id, track.kind)
+            return
+        track.on("ended", self._on_track_ended)
+
+    def _on_connection_state(self) -> None:
+        if self._state is TakeState.CONNECTING and self._pc.connectionState == "connected":
+            self._state = TakeState.RECORDING
+            self._recording_since = time.monotonic()
+
+    def _on_track_ended(self) -> None:
+        self._request_stop(StopReason.CONNECTION_LOST)
+
+    def _on_limit(self) -> None:
+        self._request_stop(StopReason.MAX_DURATION)
+
+    def _request_stop(self, reason: StopReason) -> None:
+        if not self._stopping:
+            self._stopping = True
+            asyncio.get_running_loop().create_task(self._finish(reason))
+
+    def _check(self, now: float) -> StopReason | None:
+        cfg = self._config
+        pc_state = self._pc.connectionState
+        if self._state is TakeState.CONNECTING and now - self.created_at > cfg.connect_timeout_s:
+            return StopReason.CONNECTION_LOST
+        if pc_state in ("failed", "closed"):
+            self._unhealthy_since = self._unhealthy_since or now
+            if pc_state == "closed" or now - self._unhealthy_since > cfg.disconnect_grace_s:
+                return StopReason.CONNECTION_LOST
+        else:
+            self._unhealthy_since = None
+        if self._state is TakeState.RECORDING:
+            silent_for = self._recorder.seconds_since_last_frame
+            assert self._recording_since is not None
+            if (silent_for or now - self._recording_since) > cfg.media_timeout_s:
+                return StopReason.MEDIA_TIMEOUT
+            if now - self._recording_since > cfg.max_duration_s + cfg.media_timeout_s:
+                return StopReason.MAX_DURATION  # backstop if media time stalls
+        return None
+
+    async def _watch(self) -> None:
+        while not self._stopping:
+            reason = self._check(time.monotonic())
+            if reason is not None:
+                self._request_stop(reason)
+                return
+            await asyncio.sleep(_WATCH_INTERVAL_S)
+
+    def __repr__(self) -> str:
+        return f"<TakeSession {self.take_id} {self._state} {self.media_seconds:.1f}s>"
+
+
+async def close_quietly(session: TakeSession, reason: StopReason) -> None:
+    """Stop ``session``, logging instead of raising (for shutdown and reaping)."""
+    try:
+        await session.stop(reason)
+    except RecordingFailed as exc:
+        log.warning("take %s: %s", session.take_id, exc)

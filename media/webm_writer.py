@@ -1,0 +1,137 @@
+"""Encoding and muxing timed frames into a WebM file (VP8 + Opus); one thread owns it.
+
+Frames arrive with their position in seconds from the take's start. Audio gaps
+(lost packets) are filled with silence so the audio timeline never drifts from
+the video; audio waits (up to ``wait_for_video_s``) for the first video frame,
+because the file header needs the video size before anything is written.
+"""
+
+from __future__ import annotations
+
+import fractions
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import av.container
+    from av import AudioFrame, VideoFrame
+
+    from media.recording import RecorderOptions
+
+__all__ = ["WebmWriter"]
+
+_AUDIO_RATE = 48_000
+_MS = fractions.Fraction(1, 1000)
+
+
+def _auto_bitrate(width: int, height: int) -> int:
+    return int(min(2_500_000, max(300_000, width * height * 30 * 0.13)))
+
+
+class WebmWriter:
+    """Owns the PyAV container; every method runs in the recorder's worker thread."""
+
+    def __init__(self, path: Path, options: RecorderOptions, expect_video: bool) -> None:
+        self.path = path
+        self.options = options
+        self.expect_video = expect_video
+        self.container: av.container.OutputContainer | None = None
+        self.audio: Any = None
+        self.video: Any = None
+        self.pending_audio: list[tuple[AudioFrame, float]] = []
+        self.next_sample = 0
+        self.last_video_ms = -1
+        self.end_s = 0.0
+        self.audio_frames = 0
+        self.video_frames = 0
+        self.silence_s = 0.0
+        self.width: int | None = None
+        self.height: int | None = None
+
+    def _open(self, width: int | None, height: int | None) -> None:
+        import av
+
+        container = av.open(str(self.path), mode="w", format="webm")
+        audio = container.add_stream("libopus", rate=_AUDIO_RATE)
+        audio.bit_rate = self.options.audio_bitrate
+        audio.layout = "mono" if self.options.audio_channels == 1 else "stereo"
+        if self.expect_video:
+            video = container.add_stream("libvpx", rate=30)
+            video.width, video.height = width or 640, height or 480
+            video.pix_fmt = "yuv420p"
+            video.bit_rate = self.options.video_bitrate or _auto_bitrate(video.width,
+                                                                         video.height)
+            video.codec_context.time_base = _MS
+            video.codec_context.options = {"deadline": "realtime",
+                             "cpu-used": str(self.options.vp8_cpu_used),
+                             "lag-in-frames": "0", "auto-alt-ref": "0"}
+            self.video, self.width, self.height = video, video.width, video.height
+        self.container, self.audio = container, audio
+
+    def handle(self, kind: str, frame: Any, at_s: float) -> None:
+        if self.container is None:
+            if kind == "video":
+                self._open(frame.width, frame.height)
+            else:
+                self.pending_audio.append((frame, at_s))
+                waited = at_s - self.pending_audio[0][1]
+                if self.expect_video and waited < self.options.wait_for_video_s:
+                    return
+                self._open(None, None)
+            pending, self.pending_audio = self.pending_audio, []
+            for audio_frame, audio_at in pending:
+                self._audio(audio_frame, audio_at)
+            if kind == "audio":
+                return
+        if kind == "audio":
+            self._audio(frame, at_s)
+        elif self.video is not None:
+            self._video(frame, at_s)
+
+    def _audio(self, frame: AudioFrame, at_s: float) -> None:
+        import av
+
+        want = round(at_s * _AUDIO_RATE)
+        gap = want - self.next_sample
+        if gap > frame.samples:  # packets were lost: keep the timeline with silence
+            silence = av.AudioFrame(format="s16", layout=frame.layout.name, samples=gap)
+            for plane in silence.planes:
+                plane.update(bytes(plane.buffer_size))
+            silence.sample_rate = _AUDIO_RATE
+            self._encode_audio(silence)
+            self.silence_s += gap / _AUDIO_RATE
+        self._encode_audio(frame)
+        self.audio_frames += 1
+
+    def _encode_audio(self, frame: AudioFrame) -> None:
+        assert self.container is not None
+        frame.pts = self.next_sample
+        frame.time_base = fractions.Fraction(1, _AUDIO_RATE)
+        self.next_sample += frame.samples
+        self.end_s = max(self.end_s, self.next_sample / _AUDIO_RATE)
+        self.container.mux(self.audio.encode(frame))
+
+    def _video(self, frame: VideoFrame, at_s: float) -> None:
+        assert self.container is not None
+        ms = max(round(at_s * 1000), self.last_video_ms + 1)
+        frame.pts, frame.time_base = ms, _MS
+        self.last_video_ms = ms
+        self.end_s = max(self.end_s, ms / 1000 + 1 / 30)
+        self.container.mux(self.video.encode(frame))
+        self.video_frames += 1
+
+    def close(self) -> None:
+        if self.container is None and self.pending_audio:
+            self._open(None, None)
+            for audio_frame, audio_at in self.pending_audio:
+                self._audio(audio_frame, audio_at)
+        if self.container is None:
+            return
+        for stream in (self.audio, self.video):
+            if stream is not None:
+                self.container.mux(stream.encode(None))
+        self.container.close()
+        self.container = None
+        with open(self.path, "rb") as f:
+            os.fsync(f.fileno())

@@ -1,0 +1,27 @@
+"""What every job gets: settings, database sessions, the object store, models, the queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from media.object_store import ObjectStore
+from server.jobs.models import ModelHub
+from server.settings import Settings
+
+__all__ = ["JobContext"]
+
+
+@dataclass
+class JobContext:
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    store: ObjectStore
+    models: ModelHub
+    queue: Any = field(default=None)  # JobQueue; set once the queue exists
+
+    async def enqueue_processing(self, response_id: Any, *, delay_s: float = 0.0) -> None:
+        await self.queue.enqueue("process_response", key=f"process:{response_id}",
+                                 delay_s=delay_s, response_id=str(response_id))

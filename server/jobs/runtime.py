@@ -1,0 +1,37 @@
+"""Building the job machinery for a process (the app's in-process queue, or a worker)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from server.db.engine import create_engine, session_maker
+from server.jobs.context import JobContext
+from server.jobs.models import ModelHub
+from server.jobs.pipeline import process_response
+from server.jobs.queue import InProcessQueue, JobQueue, SaqQueue
+from server.settings import Settings
+from server.storage import build_object_store
+
+__all__ = ["TASKS", "build_context", "build_queue"]
+
+TASKS = {"process_response": process_response}
+
+
+def build_context(settings: Settings, engine: AsyncEngine | None = None) -> tuple[JobContext, AsyncEngine]:
+    engine = engine or create_engine(settings.db)
+    models = ModelHub(settings.models, cache_dir=str(settings.app.data_dir / "models"))
+    ctx = JobContext(settings=settings, sessions=session_maker(engine),
+                     store=build_object_store(settings.storage), models=models)
+    return ctx, engine
+
+
+def build_queue(settings: Settings, ctx: JobContext) -> JobQueue:
+    """In-process by default; SAQ when ``VIVA_JOBS_BACKEND=saq`` (then ``viva worker`` runs jobs)."""
+    if settings.jobs.backend == "saq":
+        if not settings.jobs.saq_url:
+            raise ValueError("VIVA_JOBS_BACKEND=saq needs VIVA_SAQ_URL")
+        return SaqQueue(settings.jobs.saq_url)
+    if settings.jobs.backend != "inprocess":
+        raise ValueError(f"unknown VIVA_JOBS_BACKEND {settings.jobs.backend!r}: "
+                         "use 'inprocess' or 'saq'")
+    return InProcessQueue(TASKS, ctx, concurrency=settings.jobs.concurrency)

@@ -1,0 +1,1 @@
+"""Receiving takes over WebRTC: peer sessions, the spool, and uploads to the object store."""

@@ -1,0 +1,236 @@
+"""The app's recording machinery: live peer sessions, the spool, and the uploader.
+
+A take's life: the candidate's offer opens a :class:`~media.peer.TakeSession` (its response
+row is created at once, unsubmitted); when the take ends for any reason the recording is
+moved into the spool and the response is submitted (partial if the connection dropped);
+the uploader puts it into the object store, retrying with backoff until it succeeds (also
+after a restart), and only then queues the response for processing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from media.device_check import DeviceCheckSession
+from media.errors import RecordingFailed
+from media.object_store import ObjectStore
+from media.peer import IceServer, RecordedTake, SessionConfig, StopReason, TakeSession
+from media.registry import PeerRegistry
+from media.spool import Spool, SpoolEntry
+from media.spool_uploader import SpoolUploader
+from server.db.models import Response, ResponseState
+from server.settings import Settings
+
+__all__ = ["RecordingService", "ice_servers", "media_key"]
+
+log = structlog.get_logger(__name__)
+
+Enqueue = Callable[[uuid.UUID], Awaitable[None]]
+
+
+def ice_servers(settings: Settings) -> tuple[IceServer, ...]:
+    w = settings.webrtc
+    servers = []
+    if w.stun_urls:
+        servers.append(IceServer(urls=w.stun_urls))
+    if w.turn_urls:
+        servers.append(IceServer(urls=w.turn_urls, username=w.turn_username,
+                                 credential=w.turn_password))
+    return tuple(servers)
+
+
+def media_key(response_id: uuid.UUID, name: str) -> str:
+    """Object keys of a response's media: ``responses/<id>/<name>``."""
+    return f"responses/{response_id}/{name}"
+
+
+class RecordingService:
+    """Owns the live sessions of this process and drains its spool."""
+
+    def __init__(self, *, settings: Settings, sessions: async_sessionmaker[AsyncSession],
+                 store: ObjectStore, enqueue: Enqueue) -> None:
+        self.settings = settings
+        self._sessions = sessions
+        self._enqueue = enqueue
+        self.ice = ice_servers(settings)
+        self.spool = Spool(settings.storage.spool_dir)
+        self.uploader = SpoolUploader(self.spool, store, idle_poll_s=15.0)
+        max_take = settings.webrtc.max_take_seconds
+        self.takes = PeerRegistry(max_sessions=32, max_age_s=max_take * 3 + 120,
+                                  on_finished=self._take_finished)
+        self.checks = PeerRegistry(max_sessions=32, max_age_s=180)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # -- lifecycle ---------------------------------------------------------------------
+    async def start(self) -> None:
+        await self._recover_orphans()
+        self._tasks = [
+            asyncio.create_task(self._upload_forever(), name="viva-spool-uploader"),
+            asyncio.create_task(self.takes.run_reaper(10.0), name="viva-take-reaper"),
+            asyncio.create_task(self.checks.run_reaper(10.0), name="viva-check-reaper"),
+        ]
+
+    async def stop(self) -> None:
+        await self.checks.close_all()
+        await self.takes.close_all()  # finalizes and spools what was being recorded
+        with contextlib.suppress(Exception):
+            await self._upload_round()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    # -- takes -------------------------------------------------------------------------
+    async def open_take(self, *, take_id: uuid.UUID, sdp: str, sdp_type: str,
+                        max_seconds: float) -> TakeSession:
+        """Answer the offer and start recording (raises InvalidOffer for a bad offer)."""
+        self.takes.ensure_capacity()
+        config = SessionConfig(ice_servers=self.ice, max_duration_s=max_seconds)
+        session = await TakeSession.open(take_id=str(take_id), sdp=sdp, sdp_type=sdp_type,
+                                         output=self.spool.recording_path(str(take_id)),
+                                         config=config)
+        self.takes.add(session)
+        return session
+
+    def live(self, take_id: uuid.UUID) -> TakeSession | None:
+        session = self.takes.get(str(take_id))
+        return session if isinstance(session, TakeSession) else None
+
+    async def stop_take(self, take_id: uuid.UUID) -> None:
+        """Stop a live take and wait until it is spooled and its response submitted."""
+        with contextlib.suppress(RecordingFailed):
+            await self.takes.close(str(take_id))
+
+    async def _take_finished(self, take_id: str, result: Any, error: BaseException | None) -> None:
+        async with self._sessions() as db:
+            response = (await db.execute(select(Response).where(
+                Response.take_id == uuid.UUID(take_id)))).scalar_one_or_none()
+            if response is None:
+                log.error("take_without_response", take_id=take_id)
+                return
+            if error is not None or not isinstance(result, RecordedTake):
+                # Nothing was recorded: there is no take to keep; the candidate may try again.
+                log.warning("take_recorded_nothing", take_id=take_id, error=str(error))
+                await db.delete(response)
+                await db.commit()
+                return
+            key = media_key(response.id, "answer.webm")
+            meta = {"response_id": str(response.id), "duration": f"{result.duration:.3f}",
+                    "partial": "1" if result.partial else "0", "reason": result.reason.value}
+            await asyncio.to_thread(self.spool.submit, take_id, result.path,
+                                    content_type="video/webm", metadata=meta, key=key)
+            self._submit(response, key, result.duration, result.partial, result.reason)
+            await self._make_current(db, response)
+            await db.commit()
+        log.info("take_spooled", take_id=take_id, seconds=round(result.duration, 2),
+                 partial=result.partial, reason=result.reason.value)
+        self.uploader.wake()
+
+    @staticmethod
+    def _submit(response: Response, key: str, duration: float, partial: bool,
+                reason: StopReason | str) -> None:
+        now = datetime.now(UTC)
+        response.media_key = key
+        response.duration_s = round(duration, 3)
+        response.is_partial = partial
+        response.submitted_at = response.submitted_at or now
+        response.state = ResponseState.UPLOADING
+        response.state_changed_at = now
+        response.state_reason = (f"partial take: {StopReason(reason).name.lower().replace('_', ' ')}"
+                                 if partial else None)
+
+    @staticmethod
+    async def _make_current(db: AsyncSession, response: Response) -> None:
+        await db.execute(update(Response).where(
+            Response.attempt_id == response.attempt_id, Response.question_id == response.question_id,
+            Response.id != response.id).values(is_current=False))
+        response.is_current = True
+
+    # -- device checks -----------------------------------------------------------------
+    async def open_check(self, check_id: uuid.UUID, sdp: str, sdp_type: str) -> DeviceCheckSession:
+        self.checks.ensure_capacity()
+        config = SessionConfig(ice_servers=self.ice)
+        session = await DeviceCheckSession.open(take_id=str(check_id), sdp=sdp, sdp_type=sdp_type,
+                                                config=config, max_seconds=120)
+        self.checks.add(session)
+        return session
+
+    def check(self, check_id: uuid.UUID) -> DeviceCheckSession | None:
+        session = self.checks.get(str(check_id))
+        return session if isinstance(session, DeviceCheckSession) else None
+
+    async def stop_check(self, check_id: uuid.UUID) -> None:
+        await self.checks.close(str(check_id))
+
+    # -- uploads -----------------------------------------------------------------------
+    async def _upload_forever(self) -> None:
+        while True:
+            try:
+                await self._upload_round()
+            except Exception:
+                log.exception("spool_round_failed")
+            self.uploader._wake.clear()
+            delay = await self.uploader._next_due_in()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.uploader._wake.wait(), timeout=max(delay, 0.05))
+
+    async def _upload_round(self) -> None:
+        entries = {e.take_id: e for e in await asyncio.to_thread(self.spool.pending)}
+        done = await self.uploader.run_once()
+        for take_id in done.uploaded:
+            await self._uploaded(take_id, entries.get(take_id))
+
+    async def _uploaded(self, take_id: str, entry: SpoolEntry | None) -> None:
+        """The object is stored: mark the response queued and hand it to processing."""
+        async with self._sessions() as db:
+            response = (await db.execute(select(Response).where(
+                Response.take_id == uuid.UUID(take_id)))).scalar_one_or_none()
+            if response is None:
+                log.error("uploaded_take_without_response", take_id=take_id)
+                return
+            if response.state is not ResponseState.UPLOADING:
+                return  # already handled (an upload round after a crash)
+            if response.media_key is None and entry is not None:  # crashed before the DB update
+                self._submit(response, entry.key, float(entry.metadata.get("duration", 0)),
+                              entry.metadata.get("partial") == "1",
+                              entry.metadata.get("reason", "stopped"))
+                await self._make_current(db, response)
+            response.state = ResponseState.QUEUED
+            response.state_changed_at = datetime.now(UTC)
+            await db.commit()
+            rid = response.id
+        log.info("take_stored", take_id=take_id, response_id=str(rid))
+        await self._enqueue(rid)
+
+    async def _recover_orphans(self) -> None:
+        """Recordings a crash left unspooled are finalized as partial takes, never dropped."""
+        for path in await asyncio.to_thread(self.spool.orphans):
+            take_id = path.name.split(".", 1)[0]
+            async with self._sessions() as db:
+                response = (await db.execute(select(Response).where(
+                    Response.take_id == uuid.UUID(take_id)))).scalar_one_or_none()
+                if response is None:
+                    continue
+                from media.probe import probe_media
+
+                try:
+                    duration = (await asyncio.to_thread(probe_media, path)).duration
+                except Exception:
+                    log.exception("orphan_unreadable", take_id=take_id)
+                    continue
+                key = media_key(response.id, "answer.webm")
+                await asyncio.to_thread(self.spool.submit, take_id, path, key=key, metadata={
+                    "response_id": str(response.id), "duration": f"{duration:.3f}",
+                    "partial": "1", "reason": StopReason.SHUTDOWN.value})
+                self._submit(response, key, duration, True, StopReason.SHUTDOWN)
+                await self._make_current(db, response)
+                await db.commit()
+            log.warning("orphan_recovered", take_id=take_id, seconds=duration)
