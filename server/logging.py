@@ -40,6 +40,8 @@ def structlog_plugin(settings: AppSettings) -> StructlogPlugin:
         renderer,
     ]
     level = logging.getLevelNamesMapping().get(settings.log_level, logging.INFO)
+    for noisy in ("aioice", "aiortc", "httpx", "faster_whisper"):  # per-packet chatter at INFO
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     return StructlogPlugin(config=StructlogConfig(structlog_logging_config=StructLoggingConfig(
         processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(level),

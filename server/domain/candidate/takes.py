@@ -20,8 +20,9 @@ __all__ = ["accept_take", "own_take", "start_take"]
 
 async def own_take(db: AsyncSession, inv: Invitation, take_id: uuid.UUID) -> Response:
     attempt = require_attempt(inv)
-    response = (await db.execute(select(Response).where(Response.take_id == take_id))
-                ).scalar_one_or_none()
+    # populate_existing: the recorder may have changed the row in another session meanwhile
+    response = (await db.execute(select(Response).where(Response.take_id == take_id)
+                                 .execution_options(populate_existing=True))).scalar_one_or_none()
     if response is None or response.attempt_id != attempt.id:
         raise NotFound("No such take in your assessment. If you were recording, start the "
                        "answer again.")

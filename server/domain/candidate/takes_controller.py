@@ -76,7 +76,6 @@ class TakeController(Controller):
         inv = await resolve_token(db_session, token)
         await takes.own_take(db_session, inv, take_id)
         await recording.stop_take(take_id)
-        db_session.expire_all()
         try:
             response = await takes.own_take(db_session, inv, take_id)
         except NotFound as exc:

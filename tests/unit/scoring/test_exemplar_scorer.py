@@ -57,7 +57,9 @@ def test_off_topic_answer_abstains_with_confirmed_examples(scorer: ExemplarScore
 
 def test_no_exemplars_abstains(scorer: ExemplarScorer) -> None:
     bare = Rubric(question="Describe a project you are proud of.")
-    suggestion = scorer.suggest(bare, "I built a tool that cut our release time in half, and the team still uses it.")
+    suggestion = scorer.suggest(
+        bare, "I built a tool that cut our release time in half, and the team still uses it."
+    )
     assert suggestion.abstained and suggestion.abstain_reason is AbstainReason.NO_EXEMPLARS
 
 
@@ -96,7 +98,10 @@ def test_confirmed_examples_move_later_suggestions(scorer: ExemplarScorer) -> No
 
 
 def test_evidence_points_into_the_answer(scorer: ExemplarScorer) -> None:
-    answer = "I listened to my colleague first. Then we tested both approaches with real data and chose the better one."
+    answer = (
+        "I listened to my colleague first. "
+        "Then we tested both approaches with real data and chose the better one."
+    )
     suggestion = scorer.suggest(interview_rubric(), answer)
     ev = suggestion.evidence
     assert [lv.level for lv in ev.levels] == [1, 2, 3, 4, 5]

@@ -12,7 +12,8 @@ from scoring.transcription import Transcriber
 
 
 def test_word_error_rate_ignores_case_and_punctuation() -> None:
-    assert normalise_for_wer("Ask not, what YOUR country\u2019s...") == "ask not what your country's"
+    text = "Ask not, what YOUR country\u2019s..."
+    assert normalise_for_wer(text) == "ask not what your country's"
     assert word_error_rate(["ask not what"], ["Ask, not what!"]) == 0.0
     # one substitution and one deletion over 4 reference words
     assert word_error_rate(["a b c d"], ["a x c"]) == pytest.approx(0.5)

@@ -1,0 +1,1 @@
+"""Scoring library: transcription, proficiency and content scoring of interview answers."""

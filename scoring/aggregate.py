@@ -1,0 +1,213 @@
+"""Combine response scores into competency, dimension and overall scores with intervals.
+
+Scores are put on 0-100 (``(score - low) / (high - low) * 100``) so questions on different
+scales combine. Each response is treated as normal with mean the suggested score and
+sigma = interval half-width / z (z the normal quantile of the interval's level); a human
+reviewer's score replaces the suggestion with zero uncertainty. Responses are assumed
+independent, so a weighted sum has variance ``sum(w_i^2 sigma_i^2)``, and the reported
+interval is ``mean ± z sigma`` at the same level, clipped to 0-100.
+
+Abstained or missing responses are never imputed: a node's score is the weighted mean of
+its scored parts with weights renormalised, and its ``coverage`` (the share of its weight
+that rests on scored responses), ``missing`` and ``abstained`` say what is left out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from scipy.stats import norm
+
+from scoring.suggestion import Suggestion
+
+__all__ = [
+    "AggregateResult",
+    "AggregateScore",
+    "Competency",
+    "Dimension",
+    "ResponseScore",
+    "aggregate",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResponseScore:
+    """One response: the model's suggestion and/or the human's score, on the question's scale."""
+
+    question_id: str
+    scale_low: float
+    scale_high: float
+    suggestion: Suggestion | None = None
+    human_score: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Competency:
+    """Questions measuring one competency; ``weight`` is relative within its dimension."""
+
+    name: str
+    question_ids: tuple[str, ...]
+    weight: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dimension:
+    """A group of competencies; dimension weights of an assessment sum to 100."""
+
+    name: str
+    weight: float
+    competencies: tuple[Competency, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AggregateScore:
+    """A score on 0-100 with its interval and what it rests on."""
+
+    name: str
+    score: float | None
+    low: float | None
+    high: float | None
+    level: float
+    coverage: float
+    n_responses: int
+    n_scored: int
+    n_human: int
+    missing: tuple[str, ...]
+    abstained: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AggregateResult:
+    """Overall, per-dimension and per-competency scores."""
+
+    overall: AggregateScore
+    dimensions: tuple[AggregateScore, ...]
+    competencies: tuple[AggregateScore, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    mean: float | None
+    var: float
+    coverage: float
+    questions: tuple[str, ...]
+    scored: tuple[str, ...]
+    human: tuple[str, ...]
+    missing: tuple[str, ...]
+    abstained: tuple[str, ...]
+
+
+def _z(level: float) -> float:
+    return float(norm.ppf(0.5 + level / 2.0))
+
+
+def _response(r: ResponseScore | None, level: float) -> tuple[float, float] | str:
+    """(mean, variance) on 0-100, or why there is none: ``missing`` / ``abstained``."""
+    if r is None:
+        return "missing"
+    span = r.scale_high - r.scale_low
+    if span <= 0:
+        raise ValueError(f"Question {r.question_id}: the scale must have high > low.")
+    if r.human_score is not None:
+        return (r.human_score - r.scale_low) / span * 100.0, 0.0
+    s = r.suggestion
+    if s is None:
+        return "missing"
+    if s.abstained or s.score is None:
+        return "abstained"
+    low = s.interval_low if s.interval_low is not None else r.scale_low
+    high = s.interval_high if s.interval_high is not None else r.scale_high
+    sigma = (high - low) / 2.0 / _z(s.level) / span * 100.0
+    return (s.score - r.scale_low) / span * 100.0, sigma**2
+
+
+def _combine(parts: Sequence[tuple[float, _Node]]) -> _Node:
+    total = sum(w for w, _ in parts)
+    have = [(w, n) for w, n in parts if n.mean is not None]
+    w_have = sum(w for w, _ in have)
+    mean: float | None = None
+    if have and w_have > 0:
+        mean = sum(w * (n.mean or 0.0) for w, n in have) / w_have
+    var = sum((w / w_have) ** 2 * n.var for w, n in have) if mean is not None else 0.0
+    cover = sum(w * n.coverage for w, n in parts) / total if total > 0 else 0.0
+
+    def cat(attr: str) -> tuple[str, ...]:
+        return tuple(q for _, n in parts for q in getattr(n, attr))
+
+    return _Node(
+        mean, var, cover, cat("questions"), cat("scored"), cat("human"), cat("missing"), cat("abstained")
+    )
+
+
+def _score(name: str, node: _Node, level: float) -> AggregateScore:
+    half = _z(level) * math.sqrt(node.var)
+    return AggregateScore(
+        name=name,
+        score=node.mean,
+        low=max(0.0, node.mean - half) if node.mean is not None else None,
+        high=min(100.0, node.mean + half) if node.mean is not None else None,
+        level=level,
+        coverage=node.coverage,
+        n_responses=len(node.questions),
+        n_scored=len(node.scored),
+        n_human=len(node.human),
+        missing=node.missing,
+        abstained=node.abstained,
+    )
+
+
+def aggregate(
+    dimensions: Sequence[Dimension], responses: Mapping[str, ResponseScore], *, level: float = 0.8
+) -> AggregateResult:
+    """Aggregate responses (by question id) through competencies and dimensions.
+
+    Raises:
+        ValueError: Dimension weights do not sum to 100, or a weight is negative.
+    """
+    if abs(sum(d.weight for d in dimensions) - 100.0) > 1e-6:
+        raise ValueError(f"Dimension weights must sum to 100, got {sum(d.weight for d in dimensions):g}.")
+    comp_scores: list[AggregateScore] = []
+    dim_nodes: list[tuple[float, _Node]] = []
+    dim_scores: list[AggregateScore] = []
+    for dim in dimensions:
+        parts: list[tuple[float, _Node]] = []
+        for comp in dim.competencies:
+            leaves = []
+            for qid in comp.question_ids:
+                got = _response(responses.get(qid), level)
+                r = responses.get(qid)
+                if isinstance(got, str):
+                    leaves.append(
+                        (
+                            1.0,
+                            _Node(
+                                None,
+                                0.0,
+                                0.0,
+                                (qid,),
+                                (),
+                                (),
+                                (qid,) if got == "missing" else (),
+                                (qid,) if got == "abstained" else (),
+                            ),
+                        )
+                    )
+                else:
+                    human = (qid,) if r is not None and r.human_score is not None else ()
+                    leaves.append((1.0, _Node(got[0], got[1], 1.0, (qid,), (qid,), human, (), ())))
+            node = _combine(leaves)
+            comp_scores.append(_score(comp.name, node, level))
+            weight = comp.weight if comp.weight is not None else 1.0
+            if weight < 0 or dim.weight < 0:
+                raise ValueError(f"Weights cannot be negative ({dim.name}/{comp.name}).")
+            parts.append((weight, node))
+        node = _combine(parts)
+        dim_scores.append(_score(dim.name, node, level))
+        dim_nodes.append((dim.weight, node))
+    return AggregateResult(
+        overall=_score("overall", _combine(dim_nodes), level),
+        dimensions=tuple(dim_scores),
+        competencies=tuple(comp_scores),
+    )

@@ -1,0 +1,1 @@
+"""Offline evaluation of the content scorer against human scores (behind ``viva eval``)."""

@@ -1,0 +1,84 @@
+"""``viva eval``: evaluate the content scorer against human scores, beside the baseline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from scoring.evaluation.report import format_report
+from scoring.evaluation.runner import run_evaluation
+
+__all__ = ["eval_command"]
+
+
+@click.command("eval")
+@click.option(
+    "--format", "fmt", type=click.Choice(["semeval", "csv", "jsonl"]), required=True, help="Input format."
+)
+@click.option(
+    "--train",
+    type=click.Path(exists=True, path_type=Path),
+    required=True,
+    help="Training data (file or folder).",
+)
+@click.option(
+    "--test",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Test data; without it, cross-validation.",
+)
+@click.option(
+    "--folds", type=click.IntRange(min=2), default=5, show_default=True, help="Cross-validation folds."
+)
+@click.option(
+    "--level",
+    type=click.FloatRange(0.5, 0.99),
+    default=0.8,
+    show_default=True,
+    help="Interval coverage level.",
+)
+@click.option(
+    "--min-words", type=click.IntRange(min=0), default=2, show_default=True, help="Fewer words abstain."
+)
+@click.option("--spoken", is_flag=True, help="Speak answers with espeak-ng and score the ASR transcripts.")
+@click.option(
+    "--spoken-limit", type=click.IntRange(min=1), default=30, show_default=True, help="Answers to speak."
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write all results here.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def eval_command(
+    fmt: str,
+    train: Path,
+    test: Path | None,
+    folds: int,
+    level: float,
+    min_words: int,
+    spoken: bool,
+    spoken_limit: int,
+    json_out: Path | None,
+    quiet: bool,
+) -> None:
+    """Score human-scored answers and report agreement, intervals and abstentions."""
+    report = run_evaluation(
+        fmt,
+        train,
+        test,
+        folds=folds,
+        level=level,
+        progress=not quiet,
+        spoken=spoken,
+        spoken_limit=spoken_limit,
+        min_words=min_words,
+    )
+    click.echo(format_report(report))
+    if json_out is not None:
+        json_out.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+        click.echo(f"wrote {json_out}")

@@ -1,0 +1,291 @@
+"""Run an evaluation: cross-validation within questions, or train/test, beside the baseline.
+
+Cross-validation (no test set): each question's answers are split into ``folds``; for
+each fold, the content model is fitted on the other folds of every question (features
+leave-one-out) and the held-out answers are scored with the other folds as confirmed
+examples. Conformal intervals for an answer are calibrated on the out-of-fold
+predictions of the *other* folds only, so no answer calibrates its own interval.
+
+Train/test: the model is fitted on all training answers; each test answer is scored with
+its question's training answers as confirmed examples (none for an unseen question, which
+is then scored from its reference answers alone). Intervals are calibrated on
+cross-validated out-of-fold predictions on the training set, per regime (with confirmed
+examples, or exemplars only).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from scoring.baseline import knn_baseline
+from scoring.calibration import CalibrationRecord, ConformalCalibrator
+from scoring.content_model import ContentModel
+from scoring.content_training import fit_arrays
+from scoring.embeddings import Encoder, default_encoder
+from scoring.evaluation.readers import EvalAnswer, EvalQuestion, read_dataset
+from scoring.evaluation.report import DatasetResult, EvalReport, build_results
+from scoring.exemplar_scorer import ExemplarScorer, ScorerConfig, calibration_groups
+from scoring.features import AnswerVectors, encode_answers, level_features, prepare_question
+from scoring.rubric import Answer, ScoredExample
+from scoring.text_units import split_sentences
+
+__all__ = ["Prediction", "run_evaluation"]
+
+
+@dataclass(slots=True)
+class Prediction:
+    """One scored answer: the scorer's and the baseline's outputs and the human scores."""
+
+    dataset: str
+    question_id: str
+    human: int
+    human_2: int | None
+    fold: int
+    regime: str = ""
+    abstain_reason: str | None = None
+    score: float = float("nan")
+    level: int = 0
+    spread: float = 0.0
+    low: float = float("nan")
+    high: float = float("nan")
+    base_score: float = float("nan")
+    base_level: int = 0
+    base_low: float = float("nan")
+    base_high: float = float("nan")
+
+
+def _examples(q: EvalQuestion, idx: Sequence[int]) -> list[ScoredExample]:
+    return [
+        ScoredExample(text=q.answers[i].text, score=q.answers[i].score, example_id=q.answers[i].answer_id)
+        for i in idx
+    ]
+
+
+def _usable(q: EvalQuestion, idx: Sequence[int]) -> list[int]:
+    return [i for i in idx if q.answers[i].text.strip() and q.answers[i].score in q.rubric.scale]
+
+
+class _Runner:
+    def __init__(self, encoder: Encoder, config: ScorerConfig, level: float, progress: bool) -> None:
+        self.encoder, self.config, self.level, self.progress = encoder, config, level, progress
+        self.vectors: dict[str, AnswerVectors] = {}
+
+    def embed_all(self, questions: Sequence[EvalQuestion]) -> None:
+        texts: dict[str, None] = {}
+        for q in questions:
+            texts[q.rubric.question] = None
+            for t, _ in q.rubric.exemplar_pairs():
+                texts[t] = None
+                texts.update((s.text, None) for s in split_sentences(t))
+            for a in q.answers:
+                texts[a.text] = None
+                texts.update((s.text, None) for s in split_sentences(a.text))
+        unique = list(texts)
+        for start in tqdm(
+            range(0, len(unique), 512), desc="embedding", disable=not self.progress, unit="batch"
+        ):
+            self.encoder.encode(unique[start : start + 512])
+        answers = list(dict.fromkeys(a.text for q in questions for a in q.answers))
+        self.vectors.update(zip(answers, encode_answers(self.encoder, answers), strict=True))
+
+    def fit(self, questions: Sequence[EvalQuestion], train_idx: Sequence[Sequence[int]]) -> ContentModel:
+        x_ex, x_se, ys = [], [], []
+        for q, idx in zip(questions, train_idx, strict=True):
+            idx = _usable(q, idx)
+            if not idx:
+                continue
+            pq = prepare_question(self.encoder, q.rubric, _examples(q, idx))
+            vecs = [self.vectors[q.answers[i].text] for i in idx]
+            x_ex.append(level_features(pq, vecs, use_examples=False))
+            x_se.append(level_features(pq, vecs, exclude=list(range(len(idx)))))
+            ys.append(np.asarray([q.rubric.scale.index(q.answers[i].score) for i in idx]))
+        return fit_arrays(
+            np.concatenate(x_ex), np.concatenate(x_se), np.concatenate(ys), version="content-clogit-eval"
+        )
+
+    def predict(
+        self,
+        model: ContentModel,
+        q: EvalQuestion,
+        examples_idx: Sequence[int],
+        answers: Sequence[tuple[int, EvalAnswer]],
+        fold: int,
+        source: EvalQuestion | None = None,
+    ) -> list[Prediction]:
+        """Score ``answers`` ((index, EvalAnswer) pairs) of ``q`` with ``source``'s examples."""
+        src = source if source is not None else q
+        scorer = ExemplarScorer(encoder=self.encoder, model=model, config=self.config)
+        pq = scorer.prepare(src.rubric, _examples(src, _usable(src, examples_idx)))
+        items = [a for _, a in answers]
+        vecs = [self.vectors[a.text] for a in items]
+        sugg = scorer.suggest_vectors(pq, [Answer(text=a.text) for a in items], vecs)
+        b_score, b_level = knn_baseline(pq, vecs)
+        out = []
+        for a, s, bs, bl in zip(items, sugg, b_score, b_level, strict=True):
+            p = Prediction(
+                dataset=q.dataset,
+                question_id=q.question_id,
+                human=a.score,
+                human_2=a.score_2,
+                fold=fold,
+                regime=scorer.regime(pq),
+                base_score=float(bs),
+                base_level=int(bl),
+            )
+            if s.abstained:
+                p.abstain_reason = str(s.abstain_reason)
+            else:
+                p.score, p.level, p.spread = float(s.score), int(s.rounded_level), float(s.spread)  # type: ignore[arg-type]
+            out.append(p)
+        return out
+
+
+def _records(preds: Sequence[Prediction], baseline: bool) -> list[CalibrationRecord]:
+    out = []
+    for p in preds:
+        if baseline:
+            out.append(
+                CalibrationRecord(
+                    suggested=p.base_score,
+                    spread=0.0,
+                    human=p.human,
+                    groups=calibration_groups(p.question_id, p.regime),
+                )
+            )
+        elif p.abstain_reason is None:
+            out.append(
+                CalibrationRecord(
+                    suggested=p.score,
+                    spread=p.spread,
+                    human=p.human,
+                    groups=calibration_groups(p.question_id, p.regime),
+                )
+            )
+    return out
+
+
+def _apply_intervals(
+    preds: Sequence[Prediction], calib: Sequence[Prediction], level: float, scale: Sequence[int]
+) -> None:
+    lo, hi = float(min(scale)), float(max(scale))
+    ours = ConformalCalibrator.fit(_records(calib, False), level=level)
+    base = ConformalCalibrator.fit(_records(calib, True), level=level)
+    for p in preds:
+        groups = calibration_groups(p.question_id, p.regime)
+        if p.abstain_reason is None:
+            iv = ours.interval(p.score, p.spread, low=lo, high=hi, groups=groups)
+            p.low, p.high = iv.low, iv.high
+        iv = base.interval(p.base_score, 0.0, low=lo, high=hi, groups=groups)
+        p.base_low, p.base_high = iv.low, iv.high
+
+
+def _assign_folds(questions: Sequence[EvalQuestion], folds: int, seed: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for q in questions:
+        order = sorted(range(len(q.answers)), key=lambda i: (q.answers[i].score, rng.random()))
+        f = np.empty(len(q.answers), dtype=np.int64)
+        f[order] = (np.arange(len(order)) + int(rng.integers(folds))) % folds  # stratified by score
+        out.append(f)
+    return out
+
+
+def _cross_validate(
+    run: _Runner, questions: Sequence[EvalQuestion], folds: int, seed: int, *, exemplar_regime: bool
+) -> list[Prediction]:
+    assignment = _assign_folds(questions, folds, seed)
+    preds: list[Prediction] = []
+    for k in tqdm(range(folds), desc="folds", disable=not run.progress):
+        train_idx = [np.flatnonzero(f != k).tolist() for f in assignment]
+        model = run.fit(questions, train_idx)
+        for q, f, tr in zip(questions, assignment, train_idx, strict=True):
+            held = [(int(i), q.answers[i]) for i in np.flatnonzero(f == k)]
+            if held:
+                preds += run.predict(model, q, tr, held, k)
+                if exemplar_regime:
+                    preds += run.predict(model, q, [], held, k)
+    return preds
+
+
+def run_evaluation(
+    fmt: str,
+    train: Path | str,
+    test: Path | str | None = None,
+    *,
+    folds: int = 5,
+    level: float = 0.8,
+    progress: bool = True,
+    spoken: bool = False,
+    spoken_limit: int = 30,
+    min_words: int = 2,
+    seed: int = 0,
+    encoder: Encoder | None = None,
+) -> EvalReport:
+    """Evaluate the scorer and the k-nearest baseline against human scores.
+
+    Args:
+        fmt: ``semeval``, ``csv`` or ``jsonl``.
+        train: Training data (scored examples and exemplars), or the only data for CV.
+        test: Test data to score; without it, ``folds``-fold CV within each question.
+        folds: Number of cross-validation folds.
+        level: Interval coverage level.
+        progress: Show tqdm progress bars.
+        spoken: Speak test answers with espeak-ng and score their ASR transcripts.
+        spoken_limit: How many answers to speak in spoken mode.
+        min_words: Answers with fewer words abstain (written short answers can be terse).
+        seed: Seed for fold assignment and spoken-mode sampling.
+        encoder: Sentence encoder (the process-wide one by default).
+    """
+    started = time.perf_counter()
+    if folds < 2:
+        raise ValueError("Cross-validation needs at least 2 folds.")
+    config = ScorerConfig(level=level, min_words=min_words)
+    run = _Runner(encoder if encoder is not None else default_encoder(), config, level, progress)
+    train_qs = read_dataset(fmt, train)
+    test_qs = read_dataset(fmt, test) if test is not None else []
+    run.embed_all([*train_qs, *test_qs])
+    scale = train_qs[0].rubric.scale if train_qs else test_qs[0].rubric.scale
+    if test is None:
+        preds = _cross_validate(run, train_qs, folds, seed, exemplar_regime=False)
+        by_fold: dict[int, list[Prediction]] = {}
+        for p in preds:
+            by_fold.setdefault(p.fold, []).append(p)
+        for k, fold_preds in by_fold.items():
+            _apply_intervals(fold_preds, [p for p in preds if p.fold != k], level, scale)
+        mode = f"{folds}-fold cross-validation within questions"
+    else:
+        calib = _cross_validate(run, train_qs, folds, seed, exemplar_regime=True)
+        model = run.fit(train_qs, [list(range(len(q.answers))) for q in train_qs])
+        by_id = {q.question_id: q for q in train_qs}
+        preds = []
+        for q in tqdm(test_qs, desc="scoring", disable=not progress):
+            src = by_id.get(q.question_id)
+            idx = list(range(len(src.answers))) if src is not None else []
+            preds += run.predict(model, q, idx, list(enumerate(q.answers)), -1, source=src)
+        _apply_intervals(preds, calib, level, scale)
+        mode = "train/test"
+    spoken_result: DatasetResult | None = None
+    if spoken:
+        raise NotImplementedError("Spoken evaluation (espeak-ng + ASR) is not implemented yet.")
+    results = build_results(preds, list(scale))
+    return EvalReport(
+        format=fmt,
+        train=str(train),
+        test=str(test) if test is not None else None,
+        mode=mode,
+        level=level,
+        n_questions=len(test_qs or train_qs),
+        n_answers=len(preds),
+        results=results,
+        abstain_counts=dict(Counter(p.abstain_reason for p in preds if p.abstain_reason)),
+        spoken=spoken_result,
+        runtime_s=time.perf_counter() - started,
+        model_versions=ExemplarScorer(encoder=run.encoder, config=config).model_versions,
+    )
