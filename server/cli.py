@@ -51,7 +51,37 @@ async def _with_session(settings: Settings, fn: Any) -> Any:
         await engine.dispose()
 
 
-@click.group()
+class _LazyGroup(click.Group):
+    """Commands that import heavy libraries (torch, Whisper) load only when they are run."""
+
+    lazy = {
+        "eval": ("scoring.evaluation.cli", "eval_command",
+                 "Evaluate the content scorer against human scores (with a baseline)."),
+        "eval-proficiency": ("scoring.proficiency_cli", "eval_proficiency_command",
+                             "Correlate English-proficiency signals with expert scores."),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            import importlib
+
+            module, attr, _ = self.lazy[name]
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, self.commands[name].get_short_help_str(60)) for name in super()
+                .list_commands(ctx)]
+        rows += [(name, help_) for name, (_, _, help_) in self.lazy.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(sorted(rows))
+
+
+@click.group(cls=_LazyGroup)
 @click.version_option(package_name="viva")
 def main() -> None:
     """Viva: asynchronous video interviews with AI-assisted, human-decided review."""

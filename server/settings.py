@@ -174,6 +174,7 @@ class Settings:
                 saq_url=env.get("VIVA_SAQ_URL") or None,
                 concurrency=_int(env, "VIVA_JOBS_CONCURRENCY", 1),
                 max_tries=_int(env, "VIVA_JOBS_MAX_TRIES", 4),
+                backoff_seconds=float(env.get("VIVA_JOBS_BACKOFF_SECONDS") or 2.0),
             ),
             models=ModelSettings(
                 whisper=env.get("VIVA_WHISPER_MODEL", "tiny.en"),

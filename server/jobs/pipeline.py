@@ -246,12 +246,13 @@ async def _proficiency(ctx: JobContext, rid: uuid.UUID) -> None:
         assert assessment is not None
         threshold = str(assessment.settings.get("english_threshold",
                                                 ctx.settings.models.english_threshold))
+        level = float(assessment.settings.get("interval_level", ctx.settings.models.interval_level))
         answer, asr = await _answer_of(db, r)
 
     def run() -> Any:
         if asr is not None:
-            return assess_speech(asr.words, asr.text, threshold=threshold)
-        return assess_text(answer.text, threshold=threshold)
+            return assess_speech(asr.words, asr.text, threshold=threshold, interval_level=level)
+        return assess_text(answer.text, threshold=threshold, interval_level=level)
 
     result = await asyncio.to_thread(run)
     data: dict[str, Any] = result.to_dict()
@@ -261,8 +262,9 @@ async def _proficiency(ctx: JobContext, rid: uuid.UUID) -> None:
         if row is None:
             row = ProficiencyResult(response_id=rid, version=str(data.get("version", "")))
             db.add(row)
-        row.band, row.band_low, row.band_high = data.get("band"), data.get("band_low"), data.get("band_high")
-        row.score, row.threshold = data.get("score"), threshold
+        row.band, row.band_low, row.band_high = data["band"], data["band_low"], data["band_high"]
+        row.score, row.score_low, row.score_high = data["score"], data["score_low"], data["score_high"]
+        row.threshold = threshold
         row.meets_threshold = data.get("meets_threshold")
         row.signals = list(data.get("signals", []))
         row.reliable, row.reason = bool(data.get("reliable")), data.get("reason")

@@ -4,39 +4,19 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
-from server.db.engine import session_maker
-from server.db.models import Attempt, QuestionKind, Response, ResponseState
-from tests.support.world import World
+from tests.support.world import World, add_video_response
 
 pytestmark = pytest.mark.integration
 
 
 async def _video_response(db_url: str, world: World, store: Any) -> tuple[uuid.UUID, bytes]:
-    """A stored answer whose video is in the object store (as the recorder leaves it)."""
     data = os.urandom(300_000)
-    key = f"responses/{uuid.uuid4()}/video.webm"
-    store.put_bytes(key, data, "video/webm")
-    engine = create_async_engine(db_url, poolclass=NullPool)
-    async with session_maker(engine)() as db:
-        attempt = Attempt(invitation_id=world.a.invitation_ids["Alice"],
-                          consented_at=datetime.now(UTC), consent_version="test")
-        db.add(attempt)
-        await db.flush()
-        r = Response(attempt_id=attempt.id, question_id=world.a.question_ids[1],
-                     take_id=uuid.uuid4(), kind=QuestionKind.VIDEO, media_key=key,
-                     duration_s=12.5, state=ResponseState.QUEUED,
-                     submitted_at=datetime.now(UTC))
-        db.add(r)
-        await db.commit()
-        rid = r.id
-    await engine.dispose()
+    rid = await add_video_response(db_url, world.a.invitation_ids["Alice"], world.a.question_ids[1],
+                                   store, data, duration_s=12.5)
     return rid, data
 
 

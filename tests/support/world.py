@@ -82,3 +82,37 @@ async def build_world(url: str) -> World:
     finally:
         await engine.dispose()
     return World(a=a, b=b)
+
+
+async def add_video_response(url: str, inv_id: uuid.UUID, question_id: uuid.UUID, store: Any,
+                             video: bytes, *, duration_s: float = 0.0) -> uuid.UUID:
+    """A submitted video answer whose recording is already in the object store, queued for
+    processing (exactly what the recorder leaves behind once its upload succeeded)."""
+    from sqlalchemy import select
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    from server.db.models import Attempt, QuestionKind, Response, ResponseState
+
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with session_maker(engine)() as db:
+            attempt = (await db.execute(select(Attempt).where(Attempt.invitation_id == inv_id))
+                       ).scalar_one_or_none()
+            if attempt is None:
+                attempt = Attempt(invitation_id=inv_id, consented_at=datetime.now(UTC),
+                                  consent_version="test")
+                db.add(attempt)
+                await db.flush()
+            response = Response(attempt_id=attempt.id, question_id=question_id,
+                                take_id=uuid.uuid4(), kind=QuestionKind.VIDEO,
+                                duration_s=duration_s, state=ResponseState.QUEUED,
+                                submitted_at=datetime.now(UTC))
+            db.add(response)
+            await db.flush()
+            response.media_key = f"responses/{response.id}/answer.webm"
+            store.put_bytes(response.media_key, video, "video/webm")
+            await db.commit()
+            return response.id
+    finally:
+        await engine.dispose()

@@ -63,6 +63,8 @@ class ProficiencyResult(UUIDAuditBase):
     band_low: Mapped[str | None] = mapped_column(sa.String(4), default=None)
     band_high: Mapped[str | None] = mapped_column(sa.String(4), default=None)
     score: Mapped[float | None] = mapped_column(default=None)
+    score_low: Mapped[float | None] = mapped_column(default=None)
+    score_high: Mapped[float | None] = mapped_column(default=None)
     threshold: Mapped[str] = mapped_column(sa.String(4), default="B2")
     meets_threshold: Mapped[bool | None] = mapped_column(default=None)
     signals: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)

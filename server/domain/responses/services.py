@@ -59,7 +59,8 @@ async def response_out(db: AsyncSession, r: Response, inv: Invitation) -> Respon
             "evidence": suggestion.evidence, "model_versions": suggestion.model_versions},
         proficiency=None if prof is None else {
             "band": prof.band, "band_low": prof.band_low, "band_high": prof.band_high,
-            "score": prof.score, "threshold": prof.threshold,
+            "score": prof.score, "score_low": prof.score_low, "score_high": prof.score_high,
+            "threshold": prof.threshold,
             "meets_threshold": prof.meets_threshold, "signals": prof.signals,
             "reliable": prof.reliable, "reason": prof.reason, "version": prof.version},
     )

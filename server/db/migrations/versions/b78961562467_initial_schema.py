@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: df57709b289b
+Revision ID: b78961562467
 Revises: 
-Create Date: 2026-11-22 03:27:52.879907
+Create Date: 2026-11-22 03:37:06.834007
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = 'df57709b289b'
+revision: str = 'b78961562467'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -275,6 +275,8 @@ def upgrade() -> None:
     sa.Column('band_low', sa.String(length=4), nullable=True),
     sa.Column('band_high', sa.String(length=4), nullable=True),
     sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('score_low', sa.Float(), nullable=True),
+    sa.Column('score_high', sa.Float(), nullable=True),
     sa.Column('threshold', sa.String(length=4), nullable=False),
     sa.Column('meets_threshold', sa.Boolean(), nullable=True),
     sa.Column('signals', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'cockroachdb').with_variant(advanced_alchemy.types.json.ORA_JSONB(), 'oracle').with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
