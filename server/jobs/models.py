@@ -23,6 +23,7 @@ class ModelHub:
         self._lock = threading.Lock()
         self._transcriber: Transcriber | None = None
         self._scorer: ExemplarScorer | None = None
+        self._imported = False
 
     def transcriber(self) -> Transcriber:
         with self._lock:
@@ -35,6 +36,18 @@ class ModelHub:
                     compute_type=None if s.compute_type == "auto" else s.compute_type,
                     cpu_threads=s.cpu_threads, cache_dir=self.cache_dir)
             return self._transcriber
+
+    def warm_imports(self) -> None:
+        """Import the scoring stack (torch, sentence-transformers): call from a thread, once,
+        so a first job never blocks the event loop for seconds."""
+        with self._lock:
+            if self._imported:
+                return
+            import scoring.exemplar_scorer
+            import scoring.proficiency.assess
+            import scoring.transcript  # noqa: F401
+
+            self._imported = True
 
     def scorer(self) -> ExemplarScorer:
         with self._lock:

@@ -66,6 +66,7 @@ async def process_response(ctx: JobContext, *, response_id: str) -> None:
             return  # a later take replaced it; nothing to suggest for this one
     stage = "processing"
     try:
+        await asyncio.to_thread(ctx.models.warm_imports)
         if r.kind is QuestionKind.VIDEO:
             stage = "transcription"
             await _transcribe(ctx, rid)
@@ -209,9 +210,8 @@ async def _score(ctx: JobContext, rid: uuid.UUID) -> None:
         rubric = rubric_of(question)
         examples = await scored_examples_for(db, question.id, exclude=rid)
         calibrator = await calibrator_for(db, assessment.organization_id, level=level)
-    scorer = ctx.models.scorer()
-
     def run() -> Any:
+        scorer = ctx.models.scorer()  # loads the encoder on first use: in this thread
         prepared = scorer.prepare(rubric, examples)
         return scorer.suggest(prepared, answer, calibrator=calibrator)
 

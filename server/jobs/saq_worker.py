@@ -47,4 +47,12 @@ def run_worker(settings: Settings) -> None:
     worker = Worker(queue.queue, functions=[process_response],
                     concurrency=settings.jobs.concurrency, startup=startup, shutdown=shutdown)
     log.info("worker_starting", backend="saq", concurrency=settings.jobs.concurrency)
-    asyncio.run(worker.start())
+
+    async def main() -> None:
+        await queue.start()  # opens the connection pool the worker polls with
+        try:
+            await worker.start()
+        finally:
+            await queue.stop()
+
+    asyncio.run(main())

@@ -102,7 +102,7 @@ async def test_recorded_take_is_a_playable_webm_of_the_right_length(
     token = world.a.tokens["Alice"]
     view = await _consent(http, token)
     q = _video_question(view)
-    taken, client = await _record(http, token, q["id"], talk, seconds=6.0)
+    taken, _ = await _record(http, token, q["id"], talk, seconds=6.0)
     assert taken["submitted"] and not taken["is_partial"]
     assert abs(taken["duration_s"] - 6.0) < 0.5
     store = LocalObjectStore(root=server.data_dir / "media")

@@ -1,0 +1,204 @@
+/** Camera preview, a live microphone meter, and a check that audio really reaches the server. */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ApiError, api, call, errorMessage } from "../api/client";
+import { Camera, DeviceError } from "../media/camera";
+import { LevelMeter, levelPercent } from "../media/level";
+import { connected, iceServersFor, openSendingPeer } from "../media/peer";
+import { Alert, PageHeading } from "../ui/components";
+
+type ServerCheck =
+  | { state: "idle" | "connecting" | "waiting" | "ok" }
+  | { state: "unavailable" | "failed"; message: string };
+
+const HEARD_DB = -50;
+
+export function DeviceCheck(props: { token: string; camera: Camera; onContinue: () => void }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const [stream, setStream] = useState<MediaStream | null>(null);
+  const [deviceError, setDeviceError] = useState<DeviceError | null>(null);
+  const [level, setLevel] = useState<number | null>(null);
+  const [heard, setHeard] = useState(false);
+  const [server, setServer] = useState<ServerCheck>({ state: "idle" });
+  const [attempt, setAttempt] = useState(0);
+
+  // Camera and microphone.
+  useEffect(() => {
+    let cancelled = false;
+    setDeviceError(null);
+    props.camera.ensure().then(
+      (s) => !cancelled && setStream(s),
+      (err: unknown) => {
+        if (!cancelled) setDeviceError(err instanceof DeviceError ? err : new DeviceError("other", errorMessage(err)));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [attempt]);
+
+  // Preview and local level meter.
+  useEffect(() => {
+    if (!stream) return;
+    if (video.current) video.current.srcObject = stream;
+    let meter: LevelMeter | null = null;
+    try {
+      meter = new LevelMeter(stream);
+      meter.start((db) => {
+        setLevel(db);
+        if (db > HEARD_DB) setHeard(true);
+      });
+    } catch {
+      meter = null;
+    }
+    return () => meter?.stop();
+  }, [stream]);
+
+  // Server-side check: does our audio arrive?
+  useEffect(() => {
+    if (!stream) return;
+    let stopped = false;
+    let pc: RTCPeerConnection | null = null;
+    let checkId: string | null = null;
+    let timer = 0;
+    const token = props.token;
+
+    async function run() {
+      setServer({ state: "connecting" });
+      try {
+        const ice = await iceServersFor(token);
+        const peer = await openSendingPeer(stream!, ice);
+        pc = peer.pc;
+        if (stopped) return;
+        const answer = await call(
+          api.POST("/api/candidate/{token}/device-check", {
+            params: { path: { token } },
+            body: { sdp: peer.sdp, type: "offer" },
+          }),
+        );
+        checkId = answer.check_id;
+        await peer.pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
+        await connected(peer.pc);
+        if (stopped) return;
+        setServer({ state: "waiting" });
+        const poll = async () => {
+          if (stopped || !checkId) return;
+          try {
+            const st = await call(
+              api.GET("/api/candidate/{token}/device-check/{check_id}", {
+                params: { path: { token, check_id: checkId } },
+              }),
+            );
+            if (st.receiving) {
+              setServer({ state: "ok" });
+              return;
+            }
+          } catch (err) {
+            setServer({ state: "failed", message: errorMessage(err) });
+            return;
+          }
+          timer = window.setTimeout(poll, 1000);
+        };
+        await poll();
+      } catch (err) {
+        if (stopped) return;
+        if (err instanceof ApiError && (err.status === 404 || err.status === 405) && !isTokenProblem(err)) {
+          setServer({ state: "unavailable", message: "The server cannot check your connection right now." });
+        } else setServer({ state: "failed", message: errorMessage(err) });
+      }
+    }
+    void run();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      pc?.close();
+      if (checkId) {
+        void api.DELETE("/api/candidate/{token}/device-check/{check_id}", {
+          params: { path: { token, check_id: checkId } },
+        });
+      }
+    };
+  }, [stream, attempt]);
+
+  const pct = levelPercent(level);
+  return (
+    <main class="candidate-page">
+      <PageHeading title="Check your camera and microphone">Check your camera and microphone</PageHeading>
+      <p class="lead">Make sure you can see yourself and that the bar moves when you speak.</p>
+
+      {deviceError && (
+        <div class="card">
+          <Alert>{deviceError.message}</Alert>
+          <button type="button" class="btn btn-primary" onClick={() => setAttempt((a) => a + 1)}>
+            Try again
+          </button>
+        </div>
+      )}
+
+      {!deviceError && (
+        <div class="device-grid">
+          <div class="preview-wrap">
+            <video ref={video} class="preview" autoplay muted playsInline aria-label="Your camera preview" />
+            {!stream && <p class="preview-overlay">Waiting for your camera… your browser may ask for permission.</p>}
+          </div>
+          <div class="card checks">
+            <h2>Microphone</h2>
+            <div
+              class="meter"
+              role="meter"
+              aria-label="Microphone level"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={pct}
+            >
+              <span style={{ width: `${pct}%` }} class={pct > 85 ? "hot" : ""} />
+            </div>
+            <p class="small" role="status">
+              {!stream ? "Not started yet." : heard ? "✓ We can hear you." : "Say a few words — the bar should move."}
+            </p>
+            <h2>Connection</h2>
+            <p class="small" role="status">
+              <ServerStatus check={server} />
+            </p>
+            {server.state === "failed" && (
+              <button type="button" class="btn btn-small" onClick={() => setAttempt((a) => a + 1)}>
+                Check again
+              </button>
+            )}
+          </div>
+        </div>
+      )}
+
+      <div class="actions-row">
+        <button type="button" class="btn btn-primary btn-large" disabled={!stream} onClick={props.onContinue}>
+          Continue
+        </button>
+        {stream && server.state !== "ok" && (
+          <span class="small muted">You can continue once you see yourself and the microphone bar moves.</span>
+        )}
+      </div>
+    </main>
+  );
+}
+
+function ServerStatus(props: { check: ServerCheck }) {
+  const c = props.check;
+  switch (c.state) {
+    case "idle":
+      return <>Waiting for your camera.</>;
+    case "connecting":
+      return <>Connecting to the recording server…</>;
+    case "waiting":
+      return <>Connected. Speak for a moment so we can check that your sound reaches us…</>;
+    case "ok":
+      return <>✓ Your sound reaches our recording server.</>;
+    case "unavailable":
+      return <>{c.message} If you can see yourself and the bar moves, you can continue.</>;
+    case "failed":
+      return <span class="text-error">{c.message}</span>;
+  }
+}
+
+/** A 404 about the invitation itself (not a missing endpoint). */
+export function isTokenProblem(err: ApiError): boolean {
+  return err.status === 404 && err.detail !== "Not Found" && err.title === "Not found" && /link/i.test(err.detail);
+}

@@ -1,0 +1,101 @@
+/** Before starting: what the interview is, what is recorded, how AI helps reviewers, and consent. */
+import { useState } from "preact/hooks";
+import { api, call, errorMessage, type Schemas } from "../api/client";
+import { Alert, PageHeading, formatDate } from "../ui/components";
+
+export function Intro(props: { token: string; view: Schemas["CandidateView"]; onStarted: (v: Schemas["CandidateView"]) => void }) {
+  const { view } = props;
+  const [agreed, setAgreed] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const practice = view.questions.filter((q) => q.is_practice).length;
+  const video = view.questions.some((q) => q.kind === "video");
+  const written = view.questions.some((q) => q.kind === "written");
+
+  async function start(event: Event) {
+    event.preventDefault();
+    if (!agreed) {
+      setError("Please tick the box to confirm you agree before starting.");
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await call(
+        api.POST("/api/candidate/{token}/consent", {
+          params: { path: { token: props.token } },
+          body: { accept: true, consent_version: view.consent_version },
+        }),
+      );
+      props.onStarted(next);
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="candidate-page narrow">
+      <p class="eyebrow">{view.role}</p>
+      <PageHeading title={view.assessment_title}>{view.assessment_title}</PageHeading>
+      <p class="lead">Hello {view.candidate_name}, thank you for taking the time.</p>
+
+      <ul class="facts" aria-label="About this interview">
+        <li>
+          <strong>About {view.estimated_minutes} minutes</strong>
+          <span>at most, if you use all the time</span>
+        </li>
+        <li>
+          <strong>
+            {view.scored_question_count} question{view.scored_question_count === 1 ? "" : "s"}
+          </strong>
+          <span>{practice ? `plus ${practice} practice question${practice === 1 ? "" : "s"}, not scored` : "all scored"}</span>
+        </li>
+        <li>
+          <strong>Open until {formatDate(view.expires_at)}</strong>
+          <span>you can pause and come back with the same link</span>
+        </li>
+      </ul>
+
+      {view.intro && <p class="intro-text">{view.intro}</p>}
+
+      <section class="card" aria-labelledby="rec-h">
+        <h2 id="rec-h">What we record</h2>
+        <ul class="bullets">
+          {video && (
+            <li>
+              Your <strong>camera and microphone</strong> while you answer video questions — only while the
+              recording timer runs. You see the question first and get time to think before recording starts.
+            </li>
+          )}
+          {written && <li>The text you type for written questions. Drafts are saved as you type.</li>}
+          <li>When you started and finished. Nothing is recorded before you press Start.</li>
+        </ul>
+      </section>
+
+      <section class="card" aria-labelledby="ai-h">
+        <h2 id="ai-h">How AI assists the reviewers</h2>
+        <p>
+          {video && "Your spoken answers are transcribed automatically. "}
+          An AI model <strong>suggests</strong> scores against the company’s written rubric, with the reasons it
+          found. <strong>People decide</strong>: a reviewer from the company {video ? "watches or reads" : "reads"}{" "}
+          your answers and sets every score. The AI never accepts or rejects anyone.
+        </p>
+      </section>
+
+      <form class="card consent" onSubmit={start}>
+        <div class="check">
+          <input id="consent" type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.currentTarget.checked)} />
+          <label for="consent">
+            I agree to be recorded as described above, and to my answers being reviewed by people at the company
+            with AI-suggested scores.
+          </label>
+        </div>
+        {error && <Alert>{error}</Alert>}
+        <button type="submit" class="btn btn-primary btn-large" disabled={busy}>
+          {busy ? "Starting…" : "Start"}
+        </button>
+      </form>
+    </main>
+  );
+}

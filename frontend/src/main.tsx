@@ -1,0 +1,36 @@
+/** Entry point: one router for the staff console and the candidate interview. */
+import { render } from "preact";
+import { CandidateApp } from "./candidate/CandidateApp";
+import { match, navigate, useLocation } from "./router";
+import { AssessmentDetail } from "./staff/AssessmentDetail";
+import { Assessments } from "./staff/Assessments";
+import { Login } from "./staff/Login";
+import { StaffShell } from "./staff/StaffShell";
+import { PageHeading } from "./ui/components";
+import "./styles.css";
+
+function App() {
+  const { path, query } = useLocation();
+  let params: Record<string, string> | null;
+
+  if ((params = match("/i/:token", path))) return <CandidateApp key={params.token} token={params.token!} />;
+  if (path === "/login") return <Login next={query.get("next")} />;
+  if (path === "/app" || path === "/app/") return <StaffShell><Assessments /></StaffShell>;
+  if ((params = match("/app/assessments/:id", path))) {
+    return <StaffShell><AssessmentDetail id={params.id!} /></StaffShell>;
+  }
+  if (path === "/") {
+    queueMicrotask(() => navigate("/app", { replace: true }));
+    return null;
+  }
+  return (
+    <main class="candidate-page narrow">
+      <PageHeading title="Page not found">Page not found</PageHeading>
+      <p>
+        <a href="/app">Go to Viva</a>
+      </p>
+    </main>
+  );
+}
+
+render(<App />, document.getElementById("app")!);

@@ -1,0 +1,170 @@
+/** One assessment: its scoring dimensions, questions with rubrics, and invitations. */
+import { useEffect, useState } from "preact/hooks";
+import { api, call, errorMessage, type Schemas } from "../api/client";
+import { Alert, Link, Loading, PageHeading, humanSeconds } from "../ui/components";
+import { Invitations } from "./Invitations";
+
+type Assessment = Schemas["AssessmentOut"];
+type Question = Schemas["QuestionOut"];
+
+export function AssessmentDetail(props: { id: string }) {
+  const [assessment, setAssessment] = useState<Assessment | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setAssessment(null);
+    call(api.GET("/api/assessments/{assessment_id}", { params: { path: { assessment_id: props.id } } })).then(
+      setAssessment,
+      (err: unknown) => setError(errorMessage(err)),
+    );
+  }, [props.id]);
+
+  if (error) {
+    return (
+      <>
+        <nav class="crumbs" aria-label="Breadcrumb"><Link href="/app">Assessments</Link></nav>
+        <Alert>{error}</Alert>
+      </>
+    );
+  }
+  if (!assessment) return <Loading />;
+
+  const competencyNames = new Map<string, string>();
+  for (const d of assessment.dimensions) for (const c of d.competencies) competencyNames.set(c.key, c.name);
+
+  return (
+    <>
+      <nav class="crumbs" aria-label="Breadcrumb">
+        <Link href="/app">Assessments</Link>
+      </nav>
+      <div class="title-row">
+        <PageHeading title={assessment.title}>{assessment.title}</PageHeading>
+        <span class={`badge badge-${assessment.status}`}>{assessment.status}</span>
+      </div>
+      <p class="lead">{assessment.role}</p>
+      {assessment.intro && <p class="intro-text">{assessment.intro}</p>}
+      <nav class="jump" aria-label="On this page">
+        <a href="#dims-h">Scoring dimensions</a>
+        <a href="#qs-h">Questions</a>
+        <a href="#inv-h">Invitations</a>
+      </nav>
+
+      <section aria-labelledby="dims-h" class="section">
+        <h2 id="dims-h">Scoring dimensions</h2>
+        <div class="dims">
+          {assessment.dimensions.map((d) => (
+            <article key={d.id} class="card dim">
+              <header class="dim-head">
+                <h3>{d.name}</h3>
+                <span class="weight" aria-label={`Weight ${d.weight} percent`}>
+                  {formatWeight(d.weight)}%
+                </span>
+              </header>
+              <div class="bar" aria-hidden="true">
+                <span style={{ width: `${Math.min(100, d.weight)}%` }} />
+              </div>
+              <ul class="competencies">
+                {d.competencies.map((c) => (
+                  <li key={c.id}>
+                    <strong>{c.name}</strong>
+                    {c.description && <span class="muted"> — {c.description}</span>}
+                  </li>
+                ))}
+              </ul>
+            </article>
+          ))}
+        </div>
+      </section>
+
+      <section aria-labelledby="qs-h" class="section">
+        <h2 id="qs-h">Questions ({assessment.questions.length})</h2>
+        <ol class="questions">
+          {[...assessment.questions]
+            .sort((a, b) => a.position - b.position)
+            .map((q, i) => (
+              <QuestionItem key={q.id} q={q} number={i + 1} competency={q.competency ? competencyNames.get(q.competency) ?? q.competency : null} />
+            ))}
+        </ol>
+      </section>
+
+      <Invitations assessmentId={assessment.id} />
+    </>
+  );
+}
+
+function formatWeight(w: number): string {
+  return Number.isInteger(w) ? String(w) : w.toFixed(1);
+}
+
+function QuestionItem(props: { q: Question; number: number; competency: string | null }) {
+  const { q } = props;
+  const rubric = q.rubric;
+  const levels = rubric
+    ? Object.entries(rubric.levels)
+        .map(([level, text]) => [Number(level), text] as const)
+        .sort((a, b) => a[0] - b[0])
+    : [];
+  const exemplars = rubric ? rubric.exemplars.filter((e) => !e.retired).sort((a, b) => a.level - b.level) : [];
+  return (
+    <li class="card question">
+      <div class="q-head">
+        <span class="q-num">Q{props.number}</span>
+        <span class={`badge badge-${q.kind}`}>{q.kind === "video" ? "Video" : "Written"}</span>
+        {q.is_practice && <span class="badge badge-practice">Practice · not scored</span>}
+        {props.competency && <span class="badge badge-competency">{props.competency}</span>}
+      </div>
+      <p class="q-prompt">{q.prompt}</p>
+      <dl class="q-settings">
+        {q.kind === "video" ? (
+          <>
+            <div><dt>Think time</dt><dd>{humanSeconds(q.think_time_s)}</dd></div>
+            <div><dt>Answer time</dt><dd>{humanSeconds(q.max_answer_s)}</dd></div>
+            <div><dt>Retakes</dt><dd>{q.retakes_allowed}</dd></div>
+          </>
+        ) : (
+          <>
+            <div><dt>Time</dt><dd>{humanSeconds(q.max_answer_s)}</dd></div>
+            <div><dt>Length</dt><dd>{q.max_chars.toLocaleString()} characters</dd></div>
+          </>
+        )}
+      </dl>
+      {rubric && (
+        <details class="rubric">
+          <summary>
+            Rubric ({levels.length} levels) and {exemplars.length} exemplar{exemplars.length === 1 ? "" : "s"}
+          </summary>
+          <div class="rubric-body">
+            {rubric.reveals && (
+              <p><strong>What it reveals:</strong> {rubric.reveals}</p>
+            )}
+            {rubric.red_flags && (
+              <p><strong>Red flags:</strong> {rubric.red_flags}</p>
+            )}
+            <h4>Levels</h4>
+            <ol class="levels">
+              {levels.map(([level, text]) => (
+                <li key={level}>
+                  <span class="level-num" aria-label={`Level ${level}`}>{level}</span>
+                  <span>{text}</span>
+                </li>
+              ))}
+            </ol>
+            {exemplars.length > 0 && (
+              <>
+                <h4>Exemplar answers</h4>
+                <ul class="exemplars">
+                  {exemplars.map((e) => (
+                    <li key={e.id}>
+                      <span class="badge">Level {e.level}</span>
+                      <blockquote>{e.text}</blockquote>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </div>
+        </details>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,81 @@
+/** Staff sign-in. */
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, api, call, errorMessage } from "../api/client";
+import { navigate } from "../router";
+import { Alert, PageHeading } from "../ui/components";
+
+function safeNext(next: string | null): string {
+  return next && next.startsWith("/app") ? next : "/app";
+}
+
+export function Login(props: { next: string | null }) {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  // Already signed in? Go straight on. (This GET also sets the CSRF cookie.)
+  useEffect(() => {
+    call(api.GET("/api/auth/me")).then(
+      () => navigate(safeNext(props.next), { replace: true }),
+      (err: unknown) => {
+        if (!(err instanceof ApiError && err.status === 401)) setError(errorMessage(err));
+      },
+    );
+  }, []);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await call(api.POST("/api/auth/login", { body: { email: email.trim(), password } }));
+      navigate(safeNext(props.next), { replace: true });
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="auth-page">
+      <div class="auth-card">
+        <p class="brand" aria-hidden="true">
+          Viva
+        </p>
+        <PageHeading title="Sign in">Sign in</PageHeading>
+        <p class="muted">For staff who manage assessments and review answers.</p>
+        <form onSubmit={submit} noValidate={false}>
+          <div class="field">
+            <label for="email">Email</label>
+            <input
+              id="email"
+              name="email"
+              type="email"
+              autocomplete="username"
+              required
+              value={email}
+              onInput={(e) => setEmail(e.currentTarget.value)}
+            />
+          </div>
+          <div class="field">
+            <label for="password">Password</label>
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autocomplete="current-password"
+              required
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
+          </div>
+          {error && <Alert>{error}</Alert>}
+          <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
+            {busy ? "Signing in…" : "Sign in"}
+          </button>
+        </form>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,61 @@
+/** The frame around every staff page: who is signed in, sign out, and the page itself. */
+import type { ComponentChildren } from "preact";
+import { createContext } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
+import { navigate } from "../router";
+import { Alert, Link, Loading } from "../ui/components";
+
+export const MeContext = createContext<Schemas["Me"] | null>(null);
+
+export function StaffShell(props: { children: ComponentChildren }) {
+  const [me, setMe] = useState<Schemas["Me"] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    call(api.GET("/api/auth/me")).then(setMe, (err: unknown) => {
+      if (err instanceof ApiError && err.status === 401) {
+        const next = encodeURIComponent(location.pathname + location.search);
+        navigate(`/login?next=${next}`, { replace: true });
+      } else setError(errorMessage(err));
+    });
+  }, []);
+
+  async function signOut() {
+    try {
+      await call(api.POST("/api/auth/logout"));
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401)) {
+        setError(errorMessage(err));
+        return;
+      }
+    }
+    navigate("/login", { replace: true });
+  }
+
+  if (error) return <main class="page"><Alert>{error}</Alert></main>;
+  if (!me) return <main class="page"><Loading /></main>;
+  return (
+    <MeContext.Provider value={me}>
+      <a class="skip-link" href="#main">Skip to content</a>
+      <header class="topbar">
+        <div class="topbar-inner">
+          <Link href="/app" class="brand-link">
+            Viva <span class="org">{me.organization_name}</span>
+          </Link>
+          <div class="user">
+            <span class="user-name">
+              {me.name} <span class="role-tag">{me.role}</span>
+            </span>
+            <button type="button" class="btn btn-quiet" onClick={signOut}>
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      <main id="main" class="page">
+        {props.children}
+      </main>
+    </MeContext.Provider>
+  );
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from "vite";
+
+// The built app is served by Litestar from server/static (see server/app.py).
+export default defineConfig({
+  oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+  build: {
+    outDir: "../server/static",
+    emptyOutDir: true,
+    target: "es2022",
+    sourcemap: true,
+  },
+  server: {
+    proxy: { "/api": "http://127.0.0.1:8765" },
+  },
+});

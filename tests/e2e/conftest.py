@@ -1,0 +1,132 @@
+"""Browser tests: the real product (``viva demo``) in a subprocess, driven by Chromium.
+
+The tests build nothing: ``server/static/index.html`` must come from ``npm run build``
+in ``frontend/`` (the setup script runs it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from tests.support.live_server import LiveServer, live_server
+
+ROOT = Path(__file__).resolve().parents[2]
+STATIC_INDEX = ROOT / "server" / "static" / "index.html"
+SCREENSHOTS = ROOT / "test-artifacts" / "e2e"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+    # A synthetic camera and microphone, allowed without a permission prompt.
+    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+
+_CREDS = re.compile(r"admin\s*:\s*(\S+)\s+password:\s*(\S+)")
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The running demo: its URL, the admin's credentials, and the seeded assessment."""
+
+    server: LiveServer
+    admin_email: str
+    admin_password: str
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @contextmanager
+    def staff_api(self) -> Iterator[httpx.Client]:
+        """An httpx client signed in as the admin, sending the CSRF header."""
+        with httpx.Client(base_url=self.url, timeout=30) as client:
+            client.get("/api/auth/me")
+            client.headers["x-csrf-token"] = client.cookies["viva_csrf"]
+            client.post("/api/auth/login", json={"email": self.admin_email,
+                                                  "password": self.admin_password}
+                        ).raise_for_status()
+            yield client
+
+
+@pytest.fixture(scope="session")
+def built_frontend() -> Path:
+    if not STATIC_INDEX.exists():
+        pytest.fail(f"{STATIC_INDEX.relative_to(ROOT)} is missing: build the frontend first with "
+                    "`cd frontend && npm install && npm run build`.", pytrace=False)
+    return STATIC_INDEX
+
+
+@pytest.fixture(scope="session")
+def demo(built_frontend: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    with live_server(tmp_path_factory.mktemp("e2e-demo"), {}, command="demo") as server:
+        match = _CREDS.search(server.output())
+        assert match, f"no admin credentials in the demo's output:\n{server.output()[-2000:]}"
+        yield Demo(server=server, admin_email=match.group(1), admin_password=match.group(2))
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}", pytrace=False)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def _context(browser: Browser, demo: Demo, viewport: dict[str, int]) -> BrowserContext:
+    ctx = browser.new_context(viewport=viewport, base_url=demo.url)  # type: ignore[arg-type]
+    ctx.grant_permissions(["clipboard-read", "clipboard-write", "camera", "microphone"],
+                          origin=demo.url)
+    ctx.set_default_timeout(15_000)
+    return ctx
+
+
+@pytest.fixture
+def context(browser: Browser, demo: Demo) -> Iterator[BrowserContext]:
+    """A fresh browser profile (no cookies) at desktop size."""
+    ctx = _context(browser, demo, DESKTOP)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, demo: Demo) -> Iterator[Any]:
+    """Open more fresh profiles (e.g. the candidate's, or a phone-sized one)."""
+    opened: list[BrowserContext] = []
+
+    def make(viewport: dict[str, int] = DESKTOP) -> BrowserContext:
+        ctx = _context(browser, demo, viewport)
+        opened.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in opened:
+        ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
