@@ -116,3 +116,38 @@ async def test_extra_time_accommodation_scales_the_clock(client: Any, world: Wor
         assert q["max_answer_s"] == -(-p["max_answer_s"] * 3 // 2)
     listing = await client.get(f"/api/assessments/{world.a.assessment_id}/invitations")
     assert "token" not in listing.json()[0]
+
+
+async def test_nothing_changes_after_the_interview_is_completed(client: Any, world: World,
+                                                                login: Any) -> None:
+    await login(world.a.admin_email)
+    made = await client.post("/api/assessments", json={
+        "title": "One question", "role": "Analyst",
+        "dimensions": [{"name": "Skill", "weight": 100,
+                        "competencies": [{"key": "sql", "name": "SQL"}]}],
+        "questions": [{"kind": "written", "prompt": "Explain a LEFT JOIN.", "competency": "sql"}]})
+    assert made.status_code == 201
+    inv = (await client.post(f"/api/assessments/{made.json()['id']}/invitations",
+                             json={"candidate_name": "Dee", "candidate_email": "dee@example.com"})
+           ).json()
+    token = inv["token"]
+    view = await _start(client, token)
+    q = view["questions"][0]
+    take = str(uuid.uuid4())
+    r = await client.put(f"/api/candidate/{token}/written/{q['id']}",
+                         json={"take_id": take, "text": "All rows of the left table.", "submit": True})
+    assert r.status_code == 200
+    done = await client.post(f"/api/candidate/{token}/complete")
+    assert done.status_code == 200 and done.json()["status"] == "completed"
+    late = await client.put(f"/api/candidate/{token}/written/{q['id']}",
+                            json={"take_id": str(uuid.uuid4()), "text": "changed"})
+    assert late.status_code == 409 and "already completed" in late.json()["detail"]
+    take_late = await client.post(f"/api/candidate/{token}/takes", json={
+        "question_id": q["id"], "take_id": str(uuid.uuid4()), "sdp": "v=0", "type": "offer"})
+    assert take_late.status_code == 409
+    again = await client.post(f"/api/candidate/{token}/complete")
+    assert again.status_code == 409
+    view = (await client.get(f"/api/candidate/{token}")).json()
+    assert view["status"] == "completed"
+    stored = await client.get(f"/api/candidate/{token}/responses/{r.json()['id']}")
+    assert stored.json()["text"] == "All rows of the left table."
