@@ -9,6 +9,8 @@ import click
 
 from scoring.evaluation.report import format_report
 from scoring.evaluation.runner import run_evaluation
+from scoring.model_registry import DEFAULT_MODEL, MODELS
+from scoring.transcription import Transcriber
 
 __all__ = ["eval_command"]
 
@@ -47,6 +49,19 @@ __all__ = ["eval_command"]
     "--spoken-limit", type=click.IntRange(min=1), default=30, show_default=True, help="Answers to speak."
 )
 @click.option(
+    "--spoken-model",
+    type=click.Choice(sorted(MODELS)),
+    default=DEFAULT_MODEL,
+    show_default=True,
+    help="Whisper model for spoken mode.",
+)
+@click.option(
+    "--spoken-cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Cache for spoken audio and transcripts (default: a folder in the temp dir).",
+)
+@click.option(
     "--json",
     "json_out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -63,6 +78,8 @@ def eval_command(
     min_words: int,
     spoken: bool,
     spoken_limit: int,
+    spoken_model: str,
+    spoken_cache: Path | None,
     json_out: Path | None,
     quiet: bool,
 ) -> None:
@@ -77,6 +94,8 @@ def eval_command(
         spoken=spoken,
         spoken_limit=spoken_limit,
         min_words=min_words,
+        transcriber=Transcriber(model=spoken_model, device="cpu") if spoken else None,
+        spoken_cache=spoken_cache,
     )
     click.echo(format_report(report))
     if json_out is not None:

@@ -15,7 +15,7 @@ from scoring.evaluation.metrics import MetricSet, metric_set
 if TYPE_CHECKING:
     from scoring.evaluation.runner import Prediction
 
-__all__ = ["DatasetResult", "EvalReport", "build_results", "format_report"]
+__all__ = ["DatasetResult", "EvalReport", "SpokenResult", "build_results", "format_report"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,6 +27,35 @@ class DatasetResult:
     baseline: MetricSet
     baseline_all: MetricSet
     human_human: MetricSet | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpokenResult:
+    """The same sampled answers scored as written and as ASR transcripts of them read aloud.
+
+    ``accuracy_*`` and ``qwk_*`` are over the ``n_paired`` answers scored in both modes, so
+    the drop is what ASR alone costs; ``wer`` is the corpus word error rate.
+    """
+
+    n_answers: int
+    asr_model: str
+    voices: str
+    text: DatasetResult
+    spoken: DatasetResult
+    wer: float
+    n_reference_words: int
+    no_speech: int
+    audio_s: float
+    synth_s: float
+    asr_s: float
+    n_paired: int
+    accuracy_text: float
+    accuracy_spoken: float
+    accuracy_drop: float
+    qwk_text: float
+    qwk_spoken: float
+    qwk_drop: float
+    worst: tuple[tuple[str, str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,7 +71,7 @@ class EvalReport:
     n_answers: int
     results: tuple[DatasetResult, ...]
     abstain_counts: dict[str, int] = field(default_factory=dict)
-    spoken: DatasetResult | None = None
+    spoken: SpokenResult | None = None
     runtime_s: float = 0.0
     model_versions: dict[str, str] = field(default_factory=dict)
 
@@ -146,8 +175,7 @@ def format_report(report: EvalReport) -> str:
         f"{report.n_questions} questions, {report.n_answers} answers, interval level {report.level:.0%}, "
         f"{report.runtime_s:.1f} s",
     ]
-    results = list(report.results) + ([report.spoken] if report.spoken else [])
-    for r in results:
+    for r in report.results:
         hh = r.human_human is not None
         lines += [
             "",
@@ -169,6 +197,42 @@ def format_report(report: EvalReport) -> str:
             f"baseline on every answer (no abstentions): accuracy {_fmt('{:.3f}', r.baseline_all.accuracy)}, "
             f"QWK {_fmt('{:.3f}', r.baseline_all.qwk)}"
         )
+    if report.spoken is not None:
+        lines += _format_spoken(report.spoken)
     lines.append("")
     lines.append("models: " + ", ".join(f"{k}={v}" for k, v in report.model_versions.items()))
     return "\n".join(lines)
+
+
+def _format_spoken(s: SpokenResult) -> list[str]:
+    f3 = "{:.3f}"
+    lines = [
+        "",
+        f"[spoken: {s.n_answers} answers read aloud ({s.voices}), transcribed by {s.asr_model}]",
+        f"word error rate {_fmt(f3, s.wer)} over {s.n_reference_words} reference words; "
+        f"no speech found in {s.no_speech}; {s.audio_s:.0f} s of audio, "
+        f"synthesis {s.synth_s:.1f} s, ASR {s.asr_s:.1f} s",
+        f"{'metric':<22}{'text':>10}{'baseline':>10}{'spoken':>10}{'baseline':>10}",
+    ]
+    for title, attr, template in _ROWS:
+        values = (
+            getattr(s.text.scorer, attr),
+            getattr(s.text.baseline, attr),
+            getattr(s.spoken.scorer, attr),
+            getattr(s.spoken.baseline, attr),
+        )
+        lines.append(f"{title:<22}" + "".join(f"{_fmt(template, v):>10}" for v in values))
+    lines.append(
+        f"drop caused by ASR on the {s.n_paired} answers scored both ways: "
+        f"accuracy {_fmt(f3, s.accuracy_text)} -> {_fmt(f3, s.accuracy_spoken)} "
+        f"({_fmt('{:+.3f}', 0.0 - s.accuracy_drop)}), QWK {_fmt(f3, s.qwk_text)} -> {_fmt(f3, s.qwk_spoken)} "
+        f"({_fmt('{:+.3f}', 0.0 - s.qwk_drop)})"
+    )
+    if s.spoken.scorer.abstain_reasons:
+        lines.append(
+            "spoken abstentions: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(s.spoken.scorer.abstain_reasons.items()))
+        )
+    for ref, hyp, wer in s.worst:
+        lines.append(f"  WER {wer:.2f}: {ref!r}\n{'':>12}heard {hyp!r}")
+    return lines

@@ -30,11 +30,13 @@ from scoring.content_model import ContentModel
 from scoring.content_training import fit_arrays
 from scoring.embeddings import Encoder, default_encoder
 from scoring.evaluation.readers import EvalAnswer, EvalQuestion, read_dataset
-from scoring.evaluation.report import DatasetResult, EvalReport, build_results
+from scoring.evaluation.report import EvalReport, SpokenResult, build_results
+from scoring.evaluation.spoken import Speaker, evaluate_spoken
 from scoring.exemplar_scorer import ExemplarScorer, ScorerConfig, calibration_groups
 from scoring.features import AnswerVectors, encode_answers, level_features, prepare_question
 from scoring.rubric import Answer, ScoredExample
 from scoring.text_units import split_sentences
+from scoring.transcription import Transcriber
 
 __all__ = ["Prediction", "run_evaluation"]
 
@@ -48,6 +50,7 @@ class Prediction:
     human: int
     human_2: int | None
     fold: int
+    answer_index: int = -1
     regime: str = ""
     abstain_reason: str | None = None
     score: float = float("nan")
@@ -76,6 +79,7 @@ class _Runner:
     def __init__(self, encoder: Encoder, config: ScorerConfig, level: float, progress: bool) -> None:
         self.encoder, self.config, self.level, self.progress = encoder, config, level, progress
         self.vectors: dict[str, AnswerVectors] = {}
+        self.fold_models: dict[int, tuple[ContentModel, list[list[int]]]] = {}
 
     def embed_all(self, questions: Sequence[EvalQuestion]) -> None:
         texts: dict[str, None] = {}
@@ -92,8 +96,12 @@ class _Runner:
             range(0, len(unique), 512), desc="embedding", disable=not self.progress, unit="batch"
         ):
             self.encoder.encode(unique[start : start + 512])
-        answers = list(dict.fromkeys(a.text for q in questions for a in q.answers))
-        self.vectors.update(zip(answers, encode_answers(self.encoder, answers), strict=True))
+        self.embed_answers([a.text for q in questions for a in q.answers])
+
+    def embed_answers(self, texts: Sequence[str]) -> None:
+        """Embed answers (and their sentences) not embedded yet."""
+        new = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        self.vectors.update(zip(new, encode_answers(self.encoder, new), strict=True))
 
     def fit(self, questions: Sequence[EvalQuestion], train_idx: Sequence[Sequence[int]]) -> ContentModel:
         x_ex, x_se, ys = [], [], []
@@ -118,23 +126,29 @@ class _Runner:
         answers: Sequence[tuple[int, EvalAnswer]],
         fold: int,
         source: EvalQuestion | None = None,
+        heard: Sequence[Answer] | None = None,
     ) -> list[Prediction]:
-        """Score ``answers`` ((index, EvalAnswer) pairs) of ``q`` with ``source``'s examples."""
+        """Score ``answers`` ((index, EvalAnswer) pairs) of ``q`` with ``source``'s examples.
+
+        ``heard`` replaces the written answers with what was scored instead (ASR transcripts).
+        """
         src = source if source is not None else q
         scorer = ExemplarScorer(encoder=self.encoder, model=model, config=self.config)
         pq = scorer.prepare(src.rubric, _examples(src, _usable(src, examples_idx)))
         items = [a for _, a in answers]
-        vecs = [self.vectors[a.text] for a in items]
-        sugg = scorer.suggest_vectors(pq, [Answer(text=a.text) for a in items], vecs)
+        scored = list(heard) if heard is not None else [Answer(text=a.text) for a in items]
+        vecs = [self.vectors[a.text] for a in scored]
+        sugg = scorer.suggest_vectors(pq, scored, vecs)
         b_score, b_level = knn_baseline(pq, vecs)
         out = []
-        for a, s, bs, bl in zip(items, sugg, b_score, b_level, strict=True):
+        for (i, a), s, bs, bl in zip(answers, sugg, b_score, b_level, strict=True):
             p = Prediction(
                 dataset=q.dataset,
                 question_id=q.question_id,
                 human=a.score,
                 human_2=a.score_2,
                 fold=fold,
+                answer_index=i,
                 regime=scorer.regime(pq),
                 base_score=float(bs),
                 base_level=int(bl),
@@ -205,6 +219,7 @@ def _cross_validate(
     for k in tqdm(range(folds), desc="folds", disable=not run.progress):
         train_idx = [np.flatnonzero(f != k).tolist() for f in assignment]
         model = run.fit(questions, train_idx)
+        run.fold_models[k] = (model, train_idx)
         for q, f, tr in zip(questions, assignment, train_idx, strict=True):
             held = [(int(i), q.answers[i]) for i in np.flatnonzero(f == k)]
             if held:
@@ -227,6 +242,8 @@ def run_evaluation(
     min_words: int = 2,
     seed: int = 0,
     encoder: Encoder | None = None,
+    transcriber: Transcriber | None = None,
+    spoken_cache: Path | str | None = None,
 ) -> EvalReport:
     """Evaluate the scorer and the k-nearest baseline against human scores.
 
@@ -242,6 +259,8 @@ def run_evaluation(
         min_words: Answers with fewer words abstain (written short answers can be terse).
         seed: Seed for fold assignment and spoken-mode sampling.
         encoder: Sentence encoder (the process-wide one by default).
+        transcriber: Spoken mode's speech recognizer (tiny.en on the CPU by default).
+        spoken_cache: Spoken mode's audio and transcript cache (a temp folder by default).
     """
     started = time.perf_counter()
     if folds < 2:
@@ -271,9 +290,41 @@ def run_evaluation(
             preds += run.predict(model, q, idx, list(enumerate(q.answers)), -1, source=src)
         _apply_intervals(preds, calib, level, scale)
         mode = "train/test"
-    spoken_result: DatasetResult | None = None
+    spoken_result: SpokenResult | None = None
     if spoken:
-        raise NotImplementedError("Spoken evaluation (espeak-ng + ASR) is not implemented yet.")
+        questions = {(q.dataset, q.question_id): (n, q) for n, q in enumerate(test_qs or train_qs)}
+
+        def rescore(sample: Sequence[Prediction], heard: Sequence[Answer]) -> list[Prediction]:
+            run.embed_answers([a.text for a in heard])
+            out = []
+            for p, a in zip(sample, heard, strict=True):
+                n, q = questions[p.dataset, p.question_id]
+                pair = [(p.answer_index, q.answers[p.answer_index])]
+                if test is None:  # the fold's own model, examples and calibration
+                    fold_model, train_idx = run.fold_models[p.fold]
+                    (s,) = run.predict(fold_model, q, train_idx[n], pair, p.fold, heard=[a])
+                    _apply_intervals([s], [c for c in preds if c.fold != p.fold], level, scale)
+                else:
+                    src = by_id.get(q.question_id)
+                    idx = list(range(len(src.answers))) if src is not None else []
+                    (s,) = run.predict(model, q, idx, pair, -1, source=src, heard=[a])
+                    _apply_intervals([s], calib, level, scale)
+                out.append(s)
+            return out
+
+        speaker = Speaker(
+            transcriber=transcriber or Transcriber(device="cpu"), cache_dir=spoken_cache, seed=seed
+        )
+        spoken_result = evaluate_spoken(
+            preds,
+            lambda p: questions[p.dataset, p.question_id][1].answers[p.answer_index].text,
+            rescore,
+            list(scale),
+            speaker=speaker,
+            limit=spoken_limit,
+            seed=seed,
+            progress=progress,
+        )
     results = build_results(preds, list(scale))
     return EvalReport(
         format=fmt,
