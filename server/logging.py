@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -19,7 +20,7 @@ __all__ = ["redact_tokens", "structlog_plugin"]
 _TOKEN_IN_PATH = re.compile(r"/(api/candidate|i|share)/[^/?\s]+")
 
 
-def redact_tokens(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+def redact_tokens(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """Invitation and share tokens travel in paths; never let them reach the logs."""
     for key, value in event.items():
         if isinstance(value, str) and "/" in value:
@@ -49,7 +50,7 @@ def structlog_plugin(settings: AppSettings) -> StructlogPlugin:
         log_exceptions="debug" if settings.debug else "never",
     ), middleware_logging_config=LoggingMiddlewareConfig(
         # Never log bodies, cookies or headers: they carry passwords, sessions and tokens.
-        request_log_fields=("method", "path"),
-        response_log_fields=("status_code",),
+        request_log_fields=["method", "path"],
+        response_log_fields=["status_code"],
         exclude=["/health"],
     )))

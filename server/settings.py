@@ -140,7 +140,10 @@ class Settings:
         root = Path(data_dir or env.get("VIVA_DATA_DIR") or ".viva").expanduser().resolve()
         secret = env.get("VIVA_SECRET_KEY") or _persistent_secret(root)
         db_url = env.get("VIVA_DATABASE_URL") or f"sqlite+aiosqlite:///{root / 'viva.db'}"
-        split = lambda name: tuple(u for u in env.get(name, "").split(",") if u.strip())  # noqa: E731
+
+        def split(name: str) -> tuple[str, ...]:
+            return tuple(u.strip() for u in env.get(name, "").split(",") if u.strip())
+
         return cls(
             app=AppSettings(
                 data_dir=root,

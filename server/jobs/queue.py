@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 import structlog
@@ -38,7 +38,7 @@ class InProcessQueue:
     Heavy work inside tasks goes to threads (``asyncio.to_thread``), so the loop stays free.
     """
 
-    def __init__(self, tasks: dict[str, TaskFn], context: Any, *, concurrency: int = 1) -> None:
+    def __init__(self, tasks: Mapping[str, TaskFn], context: Any, *, concurrency: int = 1) -> None:
         self._tasks = tasks
         self._context = context
         self._concurrency = max(1, concurrency)

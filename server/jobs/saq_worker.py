@@ -44,7 +44,7 @@ def run_worker(settings: Settings) -> None:
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["engine"].dispose()
 
-    worker = Worker(queue.queue, functions=[process_response],
+    worker = Worker(queue.queue, functions=[process_response],  # type: ignore[type-var]
                     concurrency=settings.jobs.concurrency, startup=startup, shutdown=shutdown)
     log.info("worker_starting", backend="saq", concurrency=settings.jobs.concurrency)
 
