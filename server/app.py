@@ -23,7 +23,9 @@ from server.domain.assessments.controllers import AssessmentController
 from server.domain.candidate.controllers import CandidateController
 from server.domain.candidate.takes_controller import TakeController
 from server.domain.invitations.controllers import InvitationController
+from server.domain.reports.controllers import ReportController, ShareController
 from server.domain.responses.controllers import ResponseController
+from server.domain.reviews.controllers import ReviewController
 from server.domain.system.controllers import SystemController
 from server.errors import exception_handlers
 from server.jobs.pipeline import recover
@@ -97,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     route_handlers: list[Any] = [
         SystemController, AuthController, UserController, AssessmentController,
         InvitationController, CandidateController, TakeController, ResponseController,
+        ReviewController, ReportController, ShareController,
     ]
     if (STATIC_DIR / "index.html").exists():
         route_handlers += [spa, create_static_files_router(path="/", directories=[STATIC_DIR],

@@ -27,6 +27,7 @@ from server.db.models.enums import (
 )
 from server.db.models.organization import AuditEvent, Organization, StaffSession, User
 from server.db.models.results import ProficiencyResult, Review, Suggestion, Transcript
+from server.db.models.sharing import ShareLink
 
 metadata = UUIDAuditBase.metadata
 
@@ -54,6 +55,7 @@ __all__ = [
     "Role",
     "Rubric",
     "RubricLevel",
+    "ShareLink",
     "StaffSession",
     "Suggestion",
     "Transcript",

@@ -31,7 +31,7 @@ class ResponseController(Controller):
     async def get_response(self, staff: StaffDep, response_id: FromPath[uuid.UUID],
                            db_session: DbSession) -> ResponseOut:
         r, inv = await services.get_response(db_session, staff.organization_id, response_id)
-        return await services.response_out(db_session, r, inv)
+        return await services.response_out(db_session, r, inv, staff.user_id)
 
     @get("/{response_id:uuid}/media/{variant:str}", summary="Stream the video, poster or audio",
          description="Honours a single HTTP Range (206 Partial Content; 416 when outside).")

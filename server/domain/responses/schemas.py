@@ -28,6 +28,7 @@ class ResponseOut(msgspec.Struct):
     review_status: ReviewStatus
     submitted_at: datetime | None
     has_video: bool
+    suggestion_withheld: bool = False  # blind review: shown once you have committed a score
     transcript: dict[str, Any] | None = None
     suggestion: dict[str, Any] | None = None
     proficiency: dict[str, Any] | None = None

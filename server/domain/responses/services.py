@@ -8,10 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import (
+    Assessment,
     Attempt,
     Invitation,
     ProficiencyResult,
     Response,
+    Review,
+    ReviewStatus,
     Suggestion,
     Transcript,
 )
@@ -34,12 +37,28 @@ async def get_response(db: AsyncSession, organization_id: uuid.UUID,
     return row[0], row[1]
 
 
-async def response_out(db: AsyncSession, r: Response, inv: Invitation) -> ResponseOut:
+async def _blind_for(db: AsyncSession, r: Response, inv: Invitation, viewer: uuid.UUID) -> bool:
+    """Blind review: the suggestion stays hidden until the viewer has committed a score."""
+    assessment = await db.get(Assessment, inv.assessment_id)
+    if assessment is None or not assessment.settings.get("blind_review", False):
+        return False
+    if r.review_status not in (ReviewStatus.PENDING, ReviewStatus.PARTIAL):
+        return False
+    mine = (await db.execute(select(Review.id).where(Review.response_id == r.id,
+                                                     Review.reviewer_id == viewer))).first()
+    return mine is None
+
+
+async def response_out(db: AsyncSession, r: Response, inv: Invitation,
+                       viewer: uuid.UUID) -> ResponseOut:
     transcript = (await db.execute(select(Transcript).where(Transcript.response_id == r.id))
                   ).scalar_one_or_none()
     suggestion = (await db.execute(select(Suggestion).where(
         Suggestion.response_id == r.id, Suggestion.is_current.is_(True))
         .order_by(Suggestion.created_at.desc()))).scalars().first()
+    withheld = suggestion is not None and await _blind_for(db, r, inv, viewer)
+    if withheld:
+        suggestion = None
     prof = (await db.execute(select(ProficiencyResult).where(
         ProficiencyResult.response_id == r.id))).scalar_one_or_none()
     return ResponseOut(
@@ -47,7 +66,7 @@ async def response_out(db: AsyncSession, r: Response, inv: Invitation) -> Respon
         candidate_name=inv.candidate_name, kind=r.kind, take=r.take, text=r.text,
         duration_s=r.duration_s, is_partial=r.is_partial, state=r.state,
         state_reason=r.state_reason, review_status=r.review_status, submitted_at=r.submitted_at,
-        has_video=r.media_key is not None,
+        has_video=r.media_key is not None, suggestion_withheld=withheld,
         transcript=None if transcript is None else {
             "text": transcript.text, "language": transcript.language,
             "no_speech": transcript.no_speech, "segments": transcript.segments,

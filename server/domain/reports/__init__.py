@@ -1,0 +1,1 @@
+"""The reports domain: candidate reports, exports, comparisons and share links."""

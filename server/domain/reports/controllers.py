@@ -1,0 +1,110 @@
+"""Candidate reports, exports, the side-by-side comparison, and read-only share links."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal, cast
+
+import msgspec
+from litestar import Controller, Response, delete, get, post
+from litestar.di import Provide
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from server.audit import record
+from server.auth.staff import provide_admin, provide_staff
+from server.deps import DbSession, SettingsDep, StaffDep
+from server.domain.reports import services, sharing
+from server.domain.reports.export import attachment, report_csv
+from server.domain.reports.schemas import (
+    CompareOut,
+    InvitationReport,
+    ShareCreate,
+    ShareCreated,
+    ShareLinkOut,
+)
+
+__all__ = ["ReportController", "ShareController"]
+
+_PRIVATE = {"Cache-Control": "private, no-store"}
+
+
+class ReportController(Controller):
+    path = "/api/reports"
+    tags = ["reports"]
+
+    @get("/invitations/{invitation_id:uuid}", dependencies={"staff": Provide(provide_staff)},
+         summary="A candidate's report: per-question, competency, dimension and overall scores",
+         description="`format=csv` downloads it as CSV, `format=json` as a JSON file; without "
+                     "`format` it is the JSON body below.")
+    async def get_report(self, staff: StaffDep, invitation_id: FromPath[uuid.UUID],
+                         db_session: DbSession,
+                         format: FromQuery[Literal["json", "csv"] | None] = None,
+                         ) -> Response[InvitationReport]:
+        inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
+        report = await services.invitation_report(db_session, inv, viewer_is_admin=staff.is_admin)
+        if format == "csv":
+            return cast(Response[InvitationReport], Response(
+                report_csv(report), media_type="text/csv; charset=utf-8",
+                headers={**_PRIVATE, "Content-Disposition": attachment(inv.candidate_name, "csv")}))
+        headers = dict(_PRIVATE)
+        if format == "json":
+            headers["Content-Disposition"] = attachment(inv.candidate_name, "json")
+        return Response(report, headers=headers)
+
+    @get("/assessments/{assessment_id:uuid}/compare", dependencies={"staff": Provide(provide_staff)},
+         summary="Candidates of one assessment side by side on dimensions and overall")
+    async def compare(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
+                      db_session: DbSession) -> CompareOut:
+        return await services.compare(db_session, staff.organization_id, assessment_id,
+                                      viewer_is_admin=staff.is_admin)
+
+    @post("/invitations/{invitation_id:uuid}/share", status_code=HTTP_201_CREATED,
+          dependencies={"staff": Provide(provide_admin)},
+          summary="Create a read-only link to the report; the URL is shown once (admin)")
+    async def create_share(self, staff: StaffDep, invitation_id: FromPath[uuid.UUID],
+                           data: JSONBody[ShareCreate], db_session: DbSession,
+                           settings: SettingsDep) -> ShareCreated:
+        inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
+        link, token = await sharing.create_link(db_session, inv, hours=data.expires_in_hours,
+                                                created_by=staff.user_id)
+        record(db_session, action="share_link.create", target_kind="share_link", target_id=link.id,
+               organization_id=staff.organization_id, actor_id=staff.user_id, data={
+                   "invitation_id": str(inv.id), "before": None,
+                   "after": msgspec.to_builtins(sharing.link_out(link))})
+        return ShareCreated(id=link.id, invitation_id=inv.id, expires_at=link.expires_at,
+                            url=f"{settings.app.public_url}/api/share/{token}", token=token)
+
+    @get("/invitations/{invitation_id:uuid}/share", dependencies={"staff": Provide(provide_admin)},
+         summary="Share links of a candidate's report (admin)")
+    async def list_shares(self, staff: StaffDep, invitation_id: FromPath[uuid.UUID],
+                          db_session: DbSession) -> list[ShareLinkOut]:
+        await services.get_invitation(db_session, staff.organization_id, invitation_id)
+        return [sharing.link_out(x) for x in await sharing.list_links(db_session, invitation_id)]
+
+    @delete("/share-links/{link_id:uuid}", status_code=HTTP_204_NO_CONTENT,
+            dependencies={"staff": Provide(provide_admin)}, summary="Revoke a share link (admin)")
+    async def revoke_share(self, staff: StaffDep, link_id: FromPath[uuid.UUID],
+                           db_session: DbSession) -> None:
+        link = await sharing.get_link(db_session, staff.organization_id, link_id)
+        before = msgspec.to_builtins(sharing.link_out(link))
+        await sharing.revoke_link(db_session, link)
+        record(db_session, action="share_link.revoke", target_kind="share_link", target_id=link.id,
+               organization_id=staff.organization_id, actor_id=staff.user_id, data={
+                   "invitation_id": str(link.invitation_id), "before": before,
+                   "after": msgspec.to_builtins(sharing.link_out(link))})
+
+
+class ShareController(Controller):
+    path = "/api/share"
+    tags = ["reports"]
+
+    @get("/{token:str}", summary="A shared report (no sign-in; no email, transcripts or media)",
+         description="404 for an unknown link, 410 once it expired or was revoked.")
+    async def shared_report(self, token: FromPath[str], db_session: DbSession
+                            ) -> Response[InvitationReport]:
+        link = await sharing.resolve_link(db_session, token)
+        inv = await services.get_invitation(db_session, None, link.invitation_id)
+        report = await services.invitation_report(db_session, inv, viewer_is_admin=True,
+                                                  shared=True)
+        return Response(report, headers=_PRIVATE)

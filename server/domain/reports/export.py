@@ -1,0 +1,63 @@
+"""A candidate report as CSV (stdlib csv: quoting, and no cell a spreadsheet would run)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+from urllib.parse import quote
+
+from server.domain.reports.schemas import InvitationReport, ScoreOut
+
+__all__ = ["attachment", "report_csv"]
+
+HEADER = ("section", "item", "score", "low", "high", "coverage", "source", "detail")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """Numbers rounded; text that a spreadsheet would evaluate as a formula is defused."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return round(value, 1)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def _score_row(section: str, s: ScoreOut) -> list[Any]:
+    detail = f"n={s.n_scored}/{s.n_responses}, human={s.n_human}"
+    return [section, s.name, s.score, s.low, s.high, s.coverage, "", detail]
+
+
+def report_csv(report: InvitationReport) -> bytes:
+    out = io.StringIO()
+    w = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    rows: list[list[Any]] = [list(HEADER),
+                             ["candidate", report.candidate_name, None, None, None, None,
+                              report.status, report.assessment_title]]
+    rows.append(_score_row("overall", report.overall))
+    rows += [_score_row("dimension", d) for d in report.dimensions]
+    rows += [_score_row("competency", c) for c in report.competencies]
+    for q in report.questions:
+        detail = q.abstain_reason or (q.decision or "")
+        rows.append(["question", f"Q{q.position}: {q.prompt}", q.score, q.low, q.high, None,
+                     q.source + ("" if q.confirmed or q.score is None else " (unconfirmed)"),
+                     detail])
+    e = report.english
+    rows.append(["english", f"threshold {e.threshold}", None, None, None, None,
+                 "meets" if e.meets_threshold else "below" if e.meets_threshold is False else "",
+                 f"{e.band or 'n/a'} (range {e.band_low or '?'}-{e.band_high or '?'})"])
+    rows += [["note", f"Q{n.question_position}", n.score, None, None, None,
+              n.reviewer_name or "", n.comment] for n in report.notes]
+    rows += [["count", k, v, None, None, None, "", ""] for k, v in report.counts.items()]
+    w.writerows([[_cell(v) for v in row] for row in rows])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: spreadsheets read it as UTF-8
+
+
+def attachment(name: str, ext: str) -> str:
+    """A Content-Disposition header with an ASCII fallback and the UTF-8 name (RFC 6266)."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")[:60] or "candidate"
+    full = quote(f"viva-report-{name}.{ext}", safe="")
+    return f"attachment; filename=\"viva-report-{slug}.{ext}\"; filename*=UTF-8''{full}"

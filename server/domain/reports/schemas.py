@@ -1,0 +1,138 @@
+"""Bodies of the report endpoints: one candidate's report, the comparison, share links."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+__all__ = [
+    "CompareOut",
+    "CompareRow",
+    "EnglishOut",
+    "InvitationReport",
+    "NoteOut",
+    "QuestionResult",
+    "ScoreOut",
+    "ShareCreate",
+    "ShareCreated",
+    "ShareLinkOut",
+]
+
+Source = Literal["human", "suggestion", "abstained", "withheld", "processing", "failed", "missing"]
+
+
+class ScoreOut(msgspec.Struct):
+    """A score on 0-100 with its interval; human scores carry no model uncertainty."""
+
+    name: str
+    score: float | None
+    low: float | None
+    high: float | None
+    level: float
+    coverage: float
+    n_responses: int
+    n_scored: int
+    n_human: int
+    missing: list[str]
+    abstained: list[str]
+
+
+class QuestionResult(msgspec.Struct):
+    question_id: uuid.UUID
+    position: int
+    prompt: str
+    competency: str | None
+    dimension: str | None
+    scale_min: int
+    scale_max: int
+    response_id: uuid.UUID | None
+    review_status: str | None
+    source: Source
+    confirmed: bool  # a human decided this score
+    score: float | None  # the human score, else the (unconfirmed) suggestion
+    low: float | None
+    high: float | None
+    decision: str | None
+    abstain_reason: str | None
+    english_band: str | None
+
+
+class EnglishOut(msgspec.Struct):
+    """The median CEFR band over the answers, the range of their bands, and the threshold check."""
+
+    band: str | None
+    band_low: str | None
+    band_high: str | None
+    threshold: str
+    meets_threshold: bool | None
+    responses: int
+
+
+class NoteOut(msgspec.Struct):
+    question_position: int
+    reviewer_name: str | None
+    decision: str
+    score: int
+    reason_code: str | None
+    comment: str
+    created_at: datetime
+
+
+class InvitationReport(msgspec.Struct):
+    invitation_id: uuid.UUID
+    candidate_name: str
+    candidate_email: str | None  # never in a shared report
+    assessment_id: uuid.UUID
+    assessment_title: str
+    status: str
+    level: float
+    overall: ScoreOut
+    dimensions: list[ScoreOut]
+    competencies: list[ScoreOut]
+    questions: list[QuestionResult]
+    english: EnglishOut
+    notes: list[NoteOut]
+    counts: dict[str, int]  # confirmed, overridden, resolved, unconfirmed, needs_human, missing
+    generated_at: datetime
+    shared: bool = False
+
+
+class CompareRow(msgspec.Struct):
+    invitation_id: uuid.UUID
+    candidate_name: str
+    status: str
+    overall: ScoreOut
+    dimensions: list[ScoreOut]
+    confirmed: int
+    unconfirmed: int
+
+
+class CompareOut(msgspec.Struct):
+    assessment_id: uuid.UUID
+    assessment_title: str
+    dimensions: list[dict[str, float | str]]  # [{"name": ..., "weight": ...}]
+    rows: list[CompareRow]
+
+
+class ShareCreate(msgspec.Struct, forbid_unknown_fields=True):
+    expires_in_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 30)] = 72
+
+
+class ShareLinkOut(msgspec.Struct):
+    id: uuid.UUID
+    invitation_id: uuid.UUID
+    expires_at: datetime
+    revoked_at: datetime | None
+    created_at: datetime
+    status: Literal["active", "expired", "revoked"]
+
+
+class ShareCreated(msgspec.Struct):
+    id: uuid.UUID
+    invitation_id: uuid.UUID
+    expires_at: datetime
+    url: str  # shown once; only the token's SHA-256 is stored
+    token: str

@@ -1,0 +1,262 @@
+"""Candidate reports: human scores where decided, else unconfirmed suggestions, aggregated.
+
+Per question the score is the decisive (latest) review of a reviewed answer, else the current
+suggestion marked unconfirmed. ``scoring.aggregate`` combines them into competency, dimension
+and overall scores on 0-100; human scores carry no model uncertainty, abstentions and missing
+answers are never imputed (see ``coverage``). The English band is the median of the answers'
+CEFR bands, with the lowest and highest band as its range.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import lazyload
+from sqlalchemy.sql.elements import ColumnElement
+
+from scoring import aggregate as agg
+from scoring.suggestion import Suggestion as ScoredSuggestion
+from server.db.models import (
+    Assessment,
+    Attempt,
+    Invitation,
+    ProficiencyResult,
+    Question,
+    Response,
+    ResponseState,
+    Review,
+    ReviewStatus,
+    Suggestion,
+)
+from server.domain.invitations.services import effective_status
+from server.domain.reports.schemas import (
+    CompareOut,
+    CompareRow,
+    EnglishOut,
+    InvitationReport,
+    NoteOut,
+    QuestionResult,
+    ScoreOut,
+)
+from server.domain.reviews.services import suggested_level
+from server.errors import NotFound
+
+__all__ = ["CEFR", "compare", "english_band", "get_invitation", "invitation_report"]
+
+CEFR = ("A1", "A2", "B1", "B2", "C1", "C2")
+
+
+@dataclass(slots=True)
+class _Answer:
+    response: Response
+    suggestion: Suggestion | None = None
+    reviews: list[Review] = field(default_factory=list)
+    proficiency: ProficiencyResult | None = None
+
+
+async def get_invitation(db: AsyncSession, organization_id: uuid.UUID | None,
+                         invitation_id: uuid.UUID) -> Invitation:
+    inv = await db.get(Invitation, invitation_id)
+    if inv is None or (organization_id is not None and inv.organization_id != organization_id):
+        raise NotFound("No such candidate in your organization.")
+    return inv
+
+
+async def _answers(db: AsyncSession, where: ColumnElement[bool]
+                   ) -> dict[uuid.UUID, dict[uuid.UUID, _Answer]]:
+    """Current answers by invitation and question, with suggestion, reviews and proficiency;
+    four queries whatever the number of candidates."""
+    def scoped(stmt: Any, col: Any) -> Any:
+        return (stmt.join(Response, Response.id == col)
+                .join(Attempt, Attempt.id == Response.attempt_id)
+                .join(Invitation, Invitation.id == Attempt.invitation_id)
+                .where(where, Response.is_current.is_(True)))
+
+    rows = (await db.execute(
+        select(Response, Attempt.invitation_id).join(Attempt, Attempt.id == Response.attempt_id)
+        .join(Invitation, Invitation.id == Attempt.invitation_id)
+        .where(where, Response.is_current.is_(True))
+        .options(lazyload(Response.question)))).all()
+    by_id = {r.id: _Answer(response=r) for r, _ in rows}
+    for s in (await db.execute(scoped(select(Suggestion), Suggestion.response_id).where(
+            Suggestion.is_current.is_(True)).order_by(Suggestion.created_at))).scalars():
+        by_id[s.response_id].suggestion = s
+    for rv in (await db.execute(scoped(select(Review), Review.response_id)
+                                .order_by(Review.created_at, Review.id))).scalars():
+        by_id[rv.response_id].reviews.append(rv)
+    for p in (await db.execute(scoped(select(ProficiencyResult),
+                                      ProficiencyResult.response_id))).scalars():
+        by_id[p.response_id].proficiency = p
+    out: dict[uuid.UUID, dict[uuid.UUID, _Answer]] = defaultdict(dict)
+    for r, inv_id in rows:
+        out[inv_id][r.question_id] = by_id[r.id]
+    return out
+
+
+def _scale(q: Question) -> tuple[int, int]:
+    return (q.rubric.scale_min, q.rubric.scale_max) if q.rubric else (1, 5)
+
+
+def _question_result(q: Question, a: _Answer | None, hide_unconfirmed: bool,
+                     dimension: str | None) -> tuple[QuestionResult, agg.ResponseScore | None]:
+    lo, hi = _scale(q)
+    comp = q.competency.name if q.competency else None
+    base: dict[str, Any] = {
+        "question_id": q.id, "position": q.position, "prompt": q.prompt, "competency": comp,
+        "dimension": dimension, "scale_min": lo, "scale_max": hi, "response_id": None,
+        "review_status": None, "source": "missing", "confirmed": False, "score": None,
+        "low": None, "high": None, "decision": None, "abstain_reason": None, "english_band": None}
+    if a is None:
+        return QuestionResult(**base), None
+    r, s = a.response, a.suggestion
+    base.update(response_id=r.id, review_status=r.review_status.value,
+                english_band=a.proficiency.band if a.proficiency else None)
+    if r.review_status is ReviewStatus.REVIEWED and a.reviews:
+        final = a.reviews[-1]
+        base.update(source="human", confirmed=True, score=float(final.score),
+                    decision=final.decision.value)
+        return QuestionResult(**base), agg.ResponseScore(
+            question_id=str(q.id), scale_low=lo, scale_high=hi, human_score=float(final.score))
+    if r.state is not ResponseState.READY or s is None:
+        base["source"] = "failed" if r.state is ResponseState.FAILED else "processing"
+        return QuestionResult(**base), None
+    if hide_unconfirmed:
+        base["source"] = "withheld"
+        return QuestionResult(**base), None
+    scored = ScoredSuggestion(score=s.score, rounded_level=suggested_level(s, (lo, hi)),
+                              interval_low=s.interval_low, interval_high=s.interval_high,
+                              level=s.level, abstained=s.abstained or s.score is None)
+    if scored.abstained:
+        base.update(source="abstained", abstain_reason=s.abstain_reason)
+    else:
+        base.update(source="suggestion", score=s.score, low=s.interval_low, high=s.interval_high)
+    return QuestionResult(**base), agg.ResponseScore(question_id=str(q.id), scale_low=lo,
+                                                     scale_high=hi, suggestion=scored)
+
+
+def _score_out(s: agg.AggregateScore) -> ScoreOut:
+    return ScoreOut(name=s.name, score=s.score, low=s.low, high=s.high, level=s.level,
+                    coverage=s.coverage, n_responses=s.n_responses, n_scored=s.n_scored,
+                    n_human=s.n_human, missing=list(s.missing), abstained=list(s.abstained))
+
+
+def english_band(profs: list[ProficiencyResult], threshold: str) -> EnglishOut:
+    """Median band of the reliable per-answer bands (the lower median), their range, the check."""
+    bands = sorted((p.band for p in profs if p.reliable and p.band in CEFR), key=CEFR.index)
+    if not bands:
+        return EnglishOut(band=None, band_low=None, band_high=None, threshold=threshold,
+                          meets_threshold=None, responses=0)
+    median = bands[(len(bands) - 1) // 2]
+    meets = CEFR.index(median) >= CEFR.index(threshold) if threshold in CEFR else None
+    return EnglishOut(band=median, band_low=bands[0], band_high=bands[-1], threshold=threshold,
+                      meets_threshold=meets, responses=len(bands))
+
+
+@dataclass(slots=True)
+class _Built:
+    questions: list[QuestionResult]
+    result: agg.AggregateResult
+    notes: list[NoteOut]
+    counts: dict[str, int]
+    english: EnglishOut
+
+
+def _build(a: Assessment, answers: dict[uuid.UUID, _Answer], hide_unconfirmed: bool) -> _Built:
+    level = float(a.settings.get("interval_level", 0.8))
+    scored_qs = [q for q in a.questions if not q.is_practice]
+    dim_of = {c.id: d.name for d in a.dimensions for c in d.competencies}
+    questions, scores = [], {}
+    counts = dict.fromkeys(("confirmed", "overridden", "resolved", "unconfirmed",
+                            "needs_human", "missing"), 0)
+    for q in scored_qs:
+        res, rs = _question_result(q, answers.get(q.id), hide_unconfirmed,
+                                   dim_of.get(q.competency_id) if q.competency_id else None)
+        questions.append(res)
+        if rs is not None:
+            scores[str(q.id)] = rs
+        key = {"human": {"confirm": "confirmed", "override": "overridden",
+                         "resolve": "resolved"}.get(res.decision or "", "confirmed"),
+               "suggestion": "unconfirmed", "abstained": "needs_human",
+               "withheld": "unconfirmed"}.get(res.source, "missing")
+        counts[key] += 1
+    dims = [agg.Dimension(name=d.name, weight=d.weight, competencies=tuple(
+        agg.Competency(name=c.name, question_ids=tuple(str(q.id) for q in scored_qs
+                                                        if q.competency_id == c.id))
+        for c in d.competencies)) for d in a.dimensions]
+    position = {q.id: q.position for q in scored_qs}
+    notes = [NoteOut(question_position=position[ans.response.question_id],
+                     reviewer_name=rv.reviewer.name if rv.reviewer else None,
+                     decision=rv.decision.value, score=rv.score, reason_code=rv.reason_code,
+                     comment=rv.comment, created_at=rv.created_at)
+             for ans in answers.values() if ans.response.question_id in position
+             for rv in ans.reviews if rv.comment.strip()]
+    notes.sort(key=lambda n: (n.question_position, n.created_at))
+    profs = [ans.proficiency for ans in answers.values()
+             if ans.proficiency is not None and ans.response.question_id in position]
+    english = english_band(profs, str(a.settings.get("english_threshold", "B2")))
+    return _Built(questions=questions, result=agg.aggregate(dims, scores, level=level), notes=notes,
+                  counts=counts, english=english)
+
+
+async def _assessment(db: AsyncSession, assessment_id: uuid.UUID) -> Assessment:
+    a = await db.get(Assessment, assessment_id)
+    assert a is not None
+    return a
+
+
+def _hide(a: Assessment, viewer_is_admin: bool) -> bool:
+    """Blind review: reviewers must not read unconfirmed AI scores off a report either."""
+    return bool(a.settings.get("blind_review", False)) and not viewer_is_admin
+
+
+async def invitation_report(db: AsyncSession, inv: Invitation, *, viewer_is_admin: bool,
+                            shared: bool = False) -> InvitationReport:
+    a = await _assessment(db, inv.assessment_id)
+    answers = (await _answers(db, Invitation.id == inv.id)).get(inv.id, {})
+    built = _build(a, answers, _hide(a, viewer_is_admin))
+    questions, notes = built.questions, built.notes
+    if shared:  # the recipient sees scores and notes, not who wrote them nor where answers live
+        questions = [msgspec.structs.replace(q, response_id=None) for q in questions]
+        notes = [msgspec.structs.replace(n, reviewer_name=None) for n in notes]
+    return InvitationReport(
+        invitation_id=inv.id, candidate_name=inv.candidate_name,
+        candidate_email=None if shared else inv.candidate_email, assessment_id=a.id,
+        assessment_title=a.title, status=effective_status(inv),
+        level=built.result.overall.level, overall=_score_out(built.result.overall),
+        dimensions=[_score_out(d) for d in built.result.dimensions],
+        competencies=[_score_out(c) for c in built.result.competencies], questions=questions,
+        english=built.english, notes=notes, counts=built.counts,
+        generated_at=datetime.now(UTC), shared=shared)
+
+
+async def compare(db: AsyncSession, organization_id: uuid.UUID, assessment_id: uuid.UUID, *,
+                  viewer_is_admin: bool) -> CompareOut:
+    """Candidates of one assessment side by side (those with at least one answer), best first."""
+    a = await db.get(Assessment, assessment_id)
+    if a is None or a.organization_id != organization_id:
+        raise NotFound("No such assessment in your organization.")
+    answers = await _answers(db, Invitation.assessment_id == assessment_id)
+    invs = {i.id: i for i in (await db.execute(select(Invitation).where(
+        Invitation.id.in_(list(answers))))).scalars()} if answers else {}
+    hide = _hide(a, viewer_is_admin)
+    rows = []
+    for inv_id, per_question in answers.items():
+        built = _build(a, per_question, hide)
+        inv = invs[inv_id]
+        rows.append(CompareRow(
+            invitation_id=inv_id, candidate_name=inv.candidate_name, status=effective_status(inv),
+            overall=_score_out(built.result.overall),
+            dimensions=[_score_out(d) for d in built.result.dimensions],
+            confirmed=sum(built.counts[k] for k in ("confirmed", "overridden", "resolved")),
+            unconfirmed=built.counts["unconfirmed"] + built.counts["needs_human"]))
+    rows.sort(key=lambda r: (r.overall.score is None, -(r.overall.score or 0.0), r.candidate_name))
+    return CompareOut(assessment_id=a.id, assessment_title=a.title,
+                      dimensions=[{"name": d.name, "weight": d.weight} for d in a.dimensions],
+                      rows=rows)

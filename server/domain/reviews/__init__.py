@@ -1,0 +1,1 @@
+"""The reviews domain: the queue, the review page, decisions and agreement."""

@@ -1,0 +1,92 @@
+"""Reviewers work through their queue and decide; the AI suggests, a human decides."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.di import Provide
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from server.auth.staff import provide_staff
+from server.db.models import ReviewStatus
+from server.deps import DbSession, StaffDep
+from server.domain.reviews import queue, services
+from server.domain.reviews.agreement import agreement
+from server.domain.reviews.queue import Confidence, Order, QueueFilter
+from server.domain.reviews.schemas import (
+    AgreementOut,
+    CandidatePage,
+    QueuePage,
+    ResolveIn,
+    ReviewIn,
+    ReviewItem,
+    ReviewResult,
+)
+
+__all__ = ["ReviewController"]
+
+Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size")]
+Offset = Annotated[int, QueryParameter(ge=0, description="Rows to skip")]
+
+
+class ReviewController(Controller):
+    path = "/api/review"
+    tags = ["review"]
+    dependencies = {"staff": Provide(provide_staff)}
+
+    @get("/queue", summary="Answers waiting for my review, with counts per review status",
+         description="Ready, current answers of my organization not yet fully reviewed, minus the "
+                     "ones I reviewed myself. `order=uncertain` puts abstentions and wide "
+                     "intervals first; `confidence` filters on them.")
+    async def get_queue(self, staff: StaffDep, db_session: DbSession,
+                        assessment_id: FromQuery[uuid.UUID | None] = None,
+                        status: FromQuery[ReviewStatus | None] = None,
+                        competency_id: FromQuery[uuid.UUID | None] = None,
+                        confidence: FromQuery[Confidence | None] = None,
+                        order: FromQuery[Order] = "oldest", limit: Limit = 50,
+                        offset: Offset = 0) -> QueuePage:
+        f = QueueFilter(assessment_id=assessment_id, status=status, competency_id=competency_id,
+                        confidence=confidence, order=order)
+        return await queue.queue_page(db_session, staff, f, limit=limit, offset=offset)
+
+    @get("/candidates", summary="Candidates with how many of their answers are reviewed or waiting")
+    async def get_candidates(self, staff: StaffDep, db_session: DbSession,
+                             assessment_id: FromQuery[uuid.UUID | None] = None,
+                             limit: Limit = 50, offset: Offset = 0) -> CandidatePage:
+        return await queue.candidate_progress(db_session, staff, assessment_id=assessment_id,
+                                              limit=limit, offset=offset)
+
+    @get("/responses/{response_id:uuid}", summary="Everything the review page needs for one answer",
+         description="Blind review withholds the AI suggestion until I have given my score; with "
+                     "independent reviews, other reviewers' decisions stay hidden until then. "
+                     "`next_id` is the next answer of my queue (under the same filters).")
+    async def get_item(self, staff: StaffDep, response_id: FromPath[uuid.UUID],
+                       db_session: DbSession, assessment_id: FromQuery[uuid.UUID | None] = None,
+                       order: FromQuery[Order] = "oldest") -> ReviewItem:
+        return await services.review_item(db_session, staff, response_id,
+                                          QueueFilter(assessment_id=assessment_id, order=order))
+
+    @post("/responses/{response_id:uuid}/reviews", status_code=200,
+          summary="Confirm or override the suggestion (409 if someone saved first)")
+    async def post_review(self, staff: StaffDep, response_id: FromPath[uuid.UUID],
+                          data: JSONBody[ReviewIn], db_session: DbSession,
+                          assessment_id: FromQuery[uuid.UUID | None] = None,
+                          order: FromQuery[Order] = "oldest") -> ReviewResult:
+        return await services.decide(db_session, staff, response_id, data,
+                                     QueueFilter(assessment_id=assessment_id, order=order))
+
+    @post("/responses/{response_id:uuid}/resolve", status_code=200,
+          summary="Settle a disagreement between reviewers (admin or a third reviewer)")
+    async def post_resolve(self, staff: StaffDep, response_id: FromPath[uuid.UUID],
+                           data: JSONBody[ResolveIn], db_session: DbSession,
+                           assessment_id: FromQuery[uuid.UUID | None] = None,
+                           order: FromQuery[Order] = "oldest") -> ReviewResult:
+        return await services.resolve(db_session, staff, response_id, data,
+                                      QueueFilter(assessment_id=assessment_id, order=order))
+
+    @get("/agreement", summary="Agreement between reviewers, and with the AI, on one assessment")
+    async def get_agreement(self, staff: StaffDep, db_session: DbSession,
+                            assessment_id: FromQuery[uuid.UUID]) -> AgreementOut:
+        return await agreement(db_session, staff.organization_id, assessment_id)

@@ -1,0 +1,112 @@
+"""Answers ready for review, written straight into the database (no models loaded)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from server.db.engine import session_maker
+from server.db.models import (
+    Assessment,
+    Attempt,
+    ProficiencyResult,
+    QuestionKind,
+    Response,
+    ResponseState,
+    Role,
+    Suggestion,
+    Transcript,
+)
+from server.domain.accounts.services import create_user
+from tests.support.world import PASSWORD
+
+__all__ = ["add_ready_response", "add_staff", "open_db", "set_review_settings"]
+
+
+@asynccontextmanager
+async def open_db(url: str) -> AsyncIterator[AsyncSession]:
+    """A session on an engine of its own (the app's pool lives on the app's loop)."""
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with session_maker(engine)() as db:
+            yield db
+    finally:
+        await engine.dispose()
+
+
+async def add_ready_response(url: str, inv_id: uuid.UUID, question_id: uuid.UUID, *,
+                             score: float | None = 3.2, low: float | None = 2.5,
+                             high: float | None = 4.0, rounded_level: int | None = None,
+                             abstained: bool = False, abstain_reason: str | None = None,
+                             text: str = "I would check the data pipeline first.",
+                             video: bool = False, band: str | None = "B2",
+                             band_range: tuple[str, str] | None = None,
+                             meets_threshold: bool | None = True,
+                             submitted_ago_s: float = 60.0,
+                             state: ResponseState = ResponseState.READY) -> uuid.UUID:
+    """One current answer with its suggestion (or abstention) and proficiency, as the pipeline
+    leaves it; video answers get a transcript with word timings."""
+    async with open_db(url) as db:
+        attempt = (await db.execute(select(Attempt).where(Attempt.invitation_id == inv_id))
+                   ).scalar_one_or_none()
+        if attempt is None:
+            attempt = Attempt(invitation_id=inv_id, consented_at=datetime.now(UTC),
+                              consent_version="test")
+            db.add(attempt)
+            await db.flush()
+        r = Response(attempt_id=attempt.id, question_id=question_id, take_id=uuid.uuid4(),
+                     kind=QuestionKind.VIDEO if video else QuestionKind.WRITTEN,
+                     text=None if video else text, state=state,
+                     submitted_at=datetime.now(UTC) - timedelta(seconds=submitted_ago_s),
+                     duration_s=12.0 if video else None)
+        db.add(r)
+        await db.flush()
+        if video:
+            r.media_key = f"responses/{r.id}/answer.webm"
+            r.poster_key = f"responses/{r.id}/poster.jpg"
+            words = [{"start": 0.5 * i, "end": 0.5 * i + 0.4, "word": w, "probability": 0.9}
+                     for i, w in enumerate(text.split())]
+            db.add(Transcript(response_id=r.id, text=text, language="en", language_probability=0.99,
+                              duration_s=12.0, segments=[{"start": 0.0, "end": 0.5 * len(words),
+                                                          "text": text, "words": words}],
+                              model_name="test-whisper", model_version="0"))
+        if state is ResponseState.READY:
+            level = rounded_level if rounded_level is not None else (
+                None if score is None or abstained else int(score + 0.5))
+            db.add(Suggestion(
+                response_id=r.id, score=None if abstained else score,
+                interval_low=None if abstained else low, interval_high=None if abstained else high,
+                level=0.8, abstained=abstained, abstain_reason=abstain_reason,
+                evidence={"rounded_level": level, "spread": 0.5, "regime": "exemplars",
+                          "levels": [{"level": 3, "nearest": [{"text": "an exemplar"}]}]},
+                model_versions={"encoder": "test-encoder"}))
+            lo, hi = band_range or (band, band)
+            db.add(ProficiencyResult(response_id=r.id, band=band, band_low=lo, band_high=hi,
+                                     score=0.6, threshold="B2", meets_threshold=meets_threshold,
+                                     reliable=band is not None, version="test"))
+        await db.commit()
+        return r.id
+
+
+async def set_review_settings(url: str, assessment_id: uuid.UUID, **settings: Any) -> None:
+    async with open_db(url) as db:
+        a = await db.get(Assessment, assessment_id)
+        assert a is not None
+        a.settings = {**a.settings, **settings}
+        await db.commit()
+
+
+async def add_staff(url: str, organization_id: uuid.UUID, email: str, name: str,
+                    role: Role = Role.REVIEWER) -> uuid.UUID:
+    async with open_db(url) as db:
+        user = await create_user(db, organization_id=organization_id, email=email, name=name,
+                                 password=PASSWORD, role=role)
+        await db.commit()
+        return user.id
