@@ -6,15 +6,17 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from media.errors import UploadFailed
 
 if TYPE_CHECKING:
-    from media.object_store import ObjectStore
-    from media.spool import Spool
+    from media.object_store import ObjectInfo, ObjectStore
+    from media.spool import Spool, SpoolEntry
+
+OnUploaded = Callable[["SpoolEntry", "ObjectInfo"], Awaitable[None]]
 
 __all__ = ["SpoolUploader", "UploadRound"]
 
@@ -38,14 +40,19 @@ class SpoolUploader:
         store: Where takes go.
         idle_poll_s: How often :meth:`run_forever` looks for work when none is due.
         clock: Wall-clock source (``time.time``), the same clock the manifests use.
+        on_uploaded: Awaited after each take is stored (and removed from the spool), with
+            its spool entry and the stored object's info; an exception is logged and the
+            take is not retried (it is stored).
     """
 
     def __init__(self, spool: Spool, store: ObjectStore, *, idle_poll_s: float = 30.0,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 on_uploaded: OnUploaded | None = None) -> None:
         self.spool = spool
         self.store = store
         self.idle_poll_s = idle_poll_s
         self._clock = clock
+        self._on_uploaded = on_uploaded
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -70,6 +77,12 @@ class SpoolUploader:
             else:
                 if info is not None:
                     uploaded.append(entry.take_id)
+                    if self._on_uploaded is not None:
+                        try:
+                            await self._on_uploaded(entry, info)
+                        except Exception:
+                            log.exception("after-upload callback failed for take %s",
+                                          entry.take_id)
         return UploadRound(tuple(uploaded), tuple(failed), tuple(waiting))
 
     async def _next_due_in(self) -> float:

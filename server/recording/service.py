@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from media.device_check import DeviceCheckSession
 from media.errors import RecordingFailed
-from media.object_store import ObjectStore
+from media.object_store import ObjectInfo, ObjectStore
 from media.peer import IceServer, RecordedTake, SessionConfig, StopReason, TakeSession
 from media.registry import PeerRegistry
 from media.spool import Spool, SpoolEntry
@@ -63,7 +63,8 @@ class RecordingService:
         self._enqueue = enqueue
         self.ice = ice_servers(settings)
         self.spool = Spool(settings.storage.spool_dir)
-        self.uploader = SpoolUploader(self.spool, store, idle_poll_s=15.0)
+        self.uploader = SpoolUploader(self.spool, store, idle_poll_s=15.0,
+                                      on_uploaded=self._uploaded)
         max_take = settings.webrtc.max_take_seconds
         self.takes = PeerRegistry(max_sessions=32, max_age_s=max_take * 3 + 120,
                                   on_finished=self._take_finished)
@@ -74,7 +75,7 @@ class RecordingService:
     async def start(self) -> None:
         await self._recover_orphans()
         self._tasks = [
-            asyncio.create_task(self._upload_forever(), name="viva-spool-uploader"),
+            asyncio.create_task(self.uploader.run_forever(), name="viva-spool-uploader"),
             asyncio.create_task(self.takes.run_reaper(10.0), name="viva-take-reaper"),
             asyncio.create_task(self.checks.run_reaper(10.0), name="viva-check-reaper"),
         ]
@@ -83,7 +84,7 @@ class RecordingService:
         await self.checks.close_all()
         await self.takes.close_all()  # finalizes and spools what was being recorded
         with contextlib.suppress(Exception):
-            await self._upload_round()
+            await self.uploader.run_once()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -171,25 +172,9 @@ class RecordingService:
         await self.checks.close(str(check_id))
 
     # -- uploads -----------------------------------------------------------------------
-    async def _upload_forever(self) -> None:
-        while True:
-            try:
-                await self._upload_round()
-            except Exception:
-                log.exception("spool_round_failed")
-            self.uploader._wake.clear()
-            delay = await self.uploader._next_due_in()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.uploader._wake.wait(), timeout=max(delay, 0.05))
-
-    async def _upload_round(self) -> None:
-        entries = {e.take_id: e for e in await asyncio.to_thread(self.spool.pending)}
-        done = await self.uploader.run_once()
-        for take_id in done.uploaded:
-            await self._uploaded(take_id, entries.get(take_id))
-
-    async def _uploaded(self, take_id: str, entry: SpoolEntry | None) -> None:
+    async def _uploaded(self, entry: SpoolEntry, info: ObjectInfo) -> None:
         """The object is stored: mark the response queued and hand it to processing."""
+        take_id = entry.take_id
         async with self._sessions() as db:
             response = (await db.execute(select(Response).where(
                 Response.take_id == uuid.UUID(take_id)))).scalar_one_or_none()
@@ -198,7 +183,7 @@ class RecordingService:
                 return
             if response.state is not ResponseState.UPLOADING:
                 return  # already handled (an upload round after a crash)
-            if response.media_key is None and entry is not None:  # crashed before the DB update
+            if response.media_key is None:  # the process crashed before the DB update
                 self._submit(response, entry.key, float(entry.metadata.get("duration", 0)),
                               entry.metadata.get("partial") == "1",
                               entry.metadata.get("reason", "stopped"))
