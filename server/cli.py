@@ -106,6 +106,7 @@ Viva demo is starting at {url}
   database       : {settings.db.url.split('://')[0]}   object store: {settings.storage.backend}
   admin          : {creds.admin_email}  password: {creds.admin_password}
   reviewer       : {creds.reviewer_email}  password: {creds.reviewer_password}
+  sample answers : two candidates' written answers are scored in the background for review
   sign in        : {url}/login
   API schema     : {url}/schema   (interactive: {url}/schema/swagger)
 """)

@@ -64,6 +64,42 @@ async def seed_demo(db: AsyncSession, data_dir: Path) -> DemoCredentials:
     )).first()
     if has_assessment is None:
         data = msgspec.convert(ML_ENGINEER_ASSESSMENT, AssessmentCreate)
-        await create_assessment(db, org.id, data)
+        assessment = await create_assessment(db, org.id, data)
+        await _sample_candidates(db, assessment, creds.admin_email)
     await db.commit()
     return creds
+
+
+SAMPLE_ANSWERS = {
+    "Sam Sample": (
+        "Our feature pipeline failed a few times a week and nobody owned it, so I took it on. "
+        "I logged every failure for two weeks, found that three causes explained most of them, "
+        "fixed those, added alerts and a runbook, and walked the on-call rotation through it. "
+        "Failures went from weekly to about once a quarter."),
+    "Priya Example": (
+        "I was responsible for the churn model. I built it and handed it over to the platform "
+        "team, and later helped when they had questions about the features."),
+}
+
+
+async def _sample_candidates(db: AsyncSession, assessment: Assessment, admin_email: str) -> None:
+    """Two candidates who answered the written question, so reviewers have something to open."""
+    import uuid
+
+    from server.domain.candidate.schemas import CONSENT_VERSION, WrittenAnswer
+    from server.domain.candidate.services import consent, save_written
+    from server.domain.invitations.schemas import InvitationCreate
+    from server.domain.invitations.services import create_invitation
+
+    admin = (await db.execute(select(User).where(User.email == admin_email))).scalar_one()
+    written = next(q for q in assessment.questions if q.kind.value == "written")
+    for name, answer in SAMPLE_ANSWERS.items():
+        email = f"{name.split()[0].lower()}@example.com"
+        inv, _ = await create_invitation(
+            db, organization_id=assessment.organization_id, assessment_id=assessment.id,
+            data=InvitationCreate(candidate_name=name, candidate_email=email),
+            created_by=admin.id, default_days=30)
+        await db.refresh(inv, ["assessment", "attempt"])
+        await consent(db, inv, CONSENT_VERSION)
+        await save_written(db, inv, written.id,
+                           WrittenAnswer(take_id=uuid.uuid4(), text=answer, submit=True))
