@@ -12,24 +12,34 @@ from litestar import Litestar, Response, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.response import File
 from litestar.static_files import create_static_files_router
 
+from server.auth.csrf import BearerAwareCSRFMiddleware
 from server.db.engine import create_engine, session_maker, sqlalchemy_config
 from server.domain.accounts.controllers import AuthController, UserController
+from server.domain.assessments.builder_controller import AssessmentBuilderController
 from server.domain.assessments.controllers import AssessmentController
+from server.domain.bank.controllers import BankController
 from server.domain.candidate.controllers import CandidateController
 from server.domain.candidate.takes_controller import TakeController
+from server.domain.curation.controllers import CurationController
+from server.domain.fairness.controllers import CandidateDemographicsController, FairnessController
+from server.domain.integrations.controllers import ApiTokenController, WebhookController
+from server.domain.invitations.bulk_controller import BulkInvitationController
 from server.domain.invitations.controllers import InvitationController
+from server.domain.invitations.emails import recover_invitation_emails
+from server.domain.privacy.controllers import CandidateDataController, OrganizationController
 from server.domain.reports.controllers import ReportController, ShareController
 from server.domain.responses.controllers import ResponseController
 from server.domain.reviews.controllers import ReviewController
 from server.domain.system.controllers import SystemController
 from server.errors import exception_handlers
 from server.jobs.pipeline import recover
-from server.jobs.runtime import build_context, build_queue
+from server.jobs.runtime import build_context, build_periodic, build_queue
 from server.logging import structlog_plugin
 from server.recording.service import RecordingService
 from server.settings import Settings, get_settings
@@ -64,8 +74,8 @@ def _security_headers(settings: Settings):  # type: ignore[no-untyped-def]
     return after_request
 
 
-@get(["/i/{token:str}", "/login", "/app", "/app/{rest:path}"], include_in_schema=False,
-     sync_to_thread=False)
+@get(["/i/{token:str}", "/share/{token:str}", "/login", "/app", "/app/{rest:path}"],
+     include_in_schema=False, sync_to_thread=False)
 def spa() -> File:
     """The single-page frontend for its client-side routes."""
     return File(STATIC_DIR / "index.html", content_disposition_type="inline",
@@ -80,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     jobs, _ = build_context(settings, engine)
     jobs.store = store
     jobs.queue = build_queue(settings, jobs)
+    periodic = build_periodic(settings, jobs.queue)
     recording = RecordingService(settings=settings, sessions=session_maker(engine), store=store,
                                  enqueue=jobs.enqueue_processing)
 
@@ -89,9 +100,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await recording.start()
         if settings.jobs.backend == "inprocess":
             await recover(jobs)
+            await recover_invitation_emails(jobs)
+        await periodic.start()
         try:
             yield
         finally:
+            await periodic.stop()
             await recording.stop()  # finalizes live takes into the spool
             await jobs.queue.stop()
             await engine.dispose()
@@ -100,6 +114,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         SystemController, AuthController, UserController, AssessmentController,
         InvitationController, CandidateController, TakeController, ResponseController,
         ReviewController, ReportController, ShareController,
+        AssessmentBuilderController, BankController, CurationController,
+        BulkInvitationController, ApiTokenController, WebhookController, OrganizationController,
+        CandidateDataController, CandidateDemographicsController, FairnessController,
     ]
     if (STATIC_DIR / "index.html").exists():
         route_handlers += [spa, create_static_files_router(path="/", directories=[STATIC_DIR],
@@ -114,10 +131,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "recording": Provide(lambda: recording, use_cache=True, sync_to_thread=False),
             "jobs": Provide(lambda: jobs, use_cache=True, sync_to_thread=False),
         },
-        csrf_config=CSRFConfig(secret=settings.app.secret_key, cookie_name=CSRF_COOKIE,
-                               header_name=CSRF_HEADER, cookie_secure=settings.app.secure_cookies,
-                               cookie_samesite="strict",
-                               exclude=["/api/candidate", "/health", "/schema"]),
+        # Litestar's CSRF check, skipped for API-token (Bearer) requests: see server/auth/csrf.py
+        middleware=[DefineMiddleware(BearerAwareCSRFMiddleware, config=CSRFConfig(
+            secret=settings.app.secret_key, cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER,
+            cookie_secure=settings.app.secure_cookies, cookie_samesite="strict",
+            exclude=["/api/candidate", "/health", "/schema"]))],
         openapi_config=OpenAPIConfig(
             title="Viva API", version="0.1.0", path="/schema",
             description="Asynchronous video interviews with AI-assisted, human-decided review.",

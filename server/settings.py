@@ -16,11 +16,14 @@ from pathlib import Path
 __all__ = [
     "AppSettings",
     "DatabaseSettings",
+    "EmailSettings",
     "JobSettings",
     "ModelSettings",
+    "PrivacySettings",
     "Settings",
     "StorageSettings",
     "WebRTCSettings",
+    "WebhookSettings",
     "get_settings",
 ]
 
@@ -39,6 +42,17 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         msg = f"{name} must be an integer, got {raw!r}"
+        raise ValueError(msg) from exc
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        msg = f"{name} must be a number, got {raw!r}"
         raise ValueError(msg) from exc
 
 
@@ -121,6 +135,44 @@ class WebRTCSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EmailSettings:
+    """Outgoing email over SMTP; without a host, email is off and links are shared by hand."""
+
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    smtp_tls: bool = False  # implicit TLS (usually port 465)
+    from_address: str = "Viva <no-reply@localhost>"
+    timeout_s: float = 30.0
+    max_tries: int = 5
+    backoff_seconds: float = 30.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.smtp_host)
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebhookSettings:
+    """Outgoing webhook deliveries: how often due ones are sent and how they are retried."""
+
+    poll_seconds: float = 5.0
+    timeout_s: float = 10.0
+    max_tries: int = 8
+    backoff_seconds: float = 30.0
+    allow_private_targets: bool = False  # loopback/private addresses (tests, on-prem receivers)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivacySettings:
+    """Data protection: how often media retention is applied."""
+
+    retention_interval_seconds: float = 3600.0
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     """Every group of settings, as one immutable value."""
 
@@ -130,6 +182,9 @@ class Settings:
     jobs: JobSettings = field(default_factory=JobSettings)
     models: ModelSettings = field(default_factory=ModelSettings)
     webrtc: WebRTCSettings = field(default_factory=WebRTCSettings)
+    email: EmailSettings = field(default_factory=EmailSettings)
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
 
     @classmethod
     def from_env(
@@ -192,6 +247,28 @@ class Settings:
                 turn_username=env.get("VIVA_TURN_USERNAME") or None,
                 turn_password=env.get("VIVA_TURN_PASSWORD") or None,
                 max_take_seconds=_int(env, "VIVA_MAX_TAKE_SECONDS", 900),
+            ),
+            email=EmailSettings(
+                smtp_host=env.get("VIVA_SMTP_HOST") or None,
+                smtp_port=_int(env, "VIVA_SMTP_PORT", 587),
+                smtp_username=env.get("VIVA_SMTP_USERNAME") or None,
+                smtp_password=env.get("VIVA_SMTP_PASSWORD") or None,
+                smtp_starttls=_bool(env.get("VIVA_SMTP_STARTTLS"), True),
+                smtp_tls=_bool(env.get("VIVA_SMTP_TLS"), False),
+                from_address=env.get("VIVA_EMAIL_FROM") or "Viva <no-reply@localhost>",
+                timeout_s=_float(env, "VIVA_SMTP_TIMEOUT_SECONDS", 30.0),
+                max_tries=_int(env, "VIVA_EMAIL_MAX_TRIES", 5),
+                backoff_seconds=_float(env, "VIVA_EMAIL_BACKOFF_SECONDS", 30.0),
+            ),
+            webhooks=WebhookSettings(
+                poll_seconds=_float(env, "VIVA_WEBHOOK_POLL_SECONDS", 5.0),
+                timeout_s=_float(env, "VIVA_WEBHOOK_TIMEOUT_SECONDS", 10.0),
+                max_tries=_int(env, "VIVA_WEBHOOK_MAX_TRIES", 8),
+                backoff_seconds=_float(env, "VIVA_WEBHOOK_BACKOFF_SECONDS", 30.0),
+                allow_private_targets=_bool(env.get("VIVA_WEBHOOK_ALLOW_PRIVATE"), False),
+            ),
+            privacy=PrivacySettings(
+                retention_interval_seconds=_float(env, "VIVA_RETENTION_INTERVAL_SECONDS", 3600.0),
             ),
         )
 

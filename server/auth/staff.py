@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.tokens import hash_token, new_token
-from server.db.models import Role, StaffSession, User
+from server.db.models import ApiToken, Role, StaffSession, User
 from server.errors import Forbidden, Unauthorized
 
 __all__ = [
@@ -40,6 +40,7 @@ class Staff:
     name: str
     role: Role
     session_id: uuid.UUID | None = None
+    via_token: bool = False  # an organization API token (read-only), not a person
 
     @property
     def is_admin(self) -> bool:
@@ -67,9 +68,38 @@ def session_cookie(token: str, *, max_age: int, secure: bool) -> Cookie:
                   secure=secure, samesite="lax", path="/")
 
 
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+async def _api_token_staff(request: Request[Any, Any, Any], db: AsyncSession,
+                           authorization: str) -> Staff:
+    """An organization API token as a read-only, admin-scoped machine member (no cookie used)."""
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token.startswith("viva_") or len(token) > 200:
+        raise Unauthorized("Send an organization API token as 'Authorization: Bearer viva_...'.")
+    row = (await db.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+           ).scalar_one_or_none()
+    if row is None or row.revoked_at is not None:
+        raise Unauthorized("This API token is unknown or was revoked.")
+    if request.method not in _READ_METHODS:
+        raise Forbidden("API tokens are read-only; sign in as a person to make changes.")
+    now = datetime.now(UTC)
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        row.last_used_at = now
+    return Staff(user_id=row.id, organization_id=row.organization_id, email="",
+                 name=f"API token {row.name}", role=Role.ADMIN, via_token=True)
+
+
 async def provide_staff(request: Request[Any, Any, Any],
                         db_session: NamedDependency[AsyncSession]) -> Staff:
-    """The signed-in staff member; 401 if the session cookie is missing, unknown or expired."""
+    """The signed-in staff member; 401 if the session cookie is missing, unknown or expired.
+
+    A request with an ``Authorization`` header is authenticated by that API token alone.
+    """
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        return await _api_token_staff(request, db_session, authorization)
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthorized("Sign in to continue.")

@@ -31,6 +31,7 @@ from server.db.models import (
     Suggestion,
     Transcript,
 )
+from server.domain.integrations import events as webhook_events
 from server.jobs.context import JobContext
 from server.jobs.training import calibrator_for, scored_examples_for
 from server.recording.service import media_key
@@ -77,6 +78,7 @@ async def process_response(ctx: JobContext, *, response_id: str) -> None:
         await _set_state(ctx, rid, ResponseState.ASSESSING)
         await _proficiency(ctx, rid)
         await _set_state(ctx, rid, ResponseState.READY)
+        await webhook_events.response_scored(ctx, rid)
         log.info("response_ready", response_id=response_id)
     except Exception as exc:
         await _retry_or_fail(ctx, rid, stage, exc)

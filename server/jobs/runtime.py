@@ -5,16 +5,25 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.db.engine import create_engine, session_maker
+from server.domain.integrations.delivery import dispatch_webhooks
+from server.domain.invitations.emails import send_invitation_email
+from server.domain.privacy.retention import apply_retention
 from server.jobs.context import JobContext
 from server.jobs.models import ModelHub
+from server.jobs.periodic import Periodic
 from server.jobs.pipeline import process_response
-from server.jobs.queue import InProcessQueue, JobQueue, SaqQueue
+from server.jobs.queue import InProcessQueue, JobQueue, SaqQueue, TaskFn
 from server.settings import Settings
 from server.storage import build_object_store
 
-__all__ = ["TASKS", "build_context", "build_queue"]
+__all__ = ["TASKS", "build_context", "build_periodic", "build_queue"]
 
-TASKS = {"process_response": process_response}
+TASKS: dict[str, TaskFn] = {
+    "process_response": process_response,
+    "send_invitation_email": send_invitation_email,
+    "dispatch_webhooks": dispatch_webhooks,
+    "apply_retention": apply_retention,
+}
 
 
 def build_context(settings: Settings, engine: AsyncEngine | None = None) -> tuple[JobContext, AsyncEngine]:
@@ -35,3 +44,9 @@ def build_queue(settings: Settings, ctx: JobContext) -> JobQueue:
         raise ValueError(f"unknown VIVA_JOBS_BACKEND {settings.jobs.backend!r}: "
                          "use 'inprocess' or 'saq'")
     return InProcessQueue(TASKS, ctx, concurrency=settings.jobs.concurrency)
+
+
+def build_periodic(settings: Settings, queue: JobQueue) -> Periodic:
+    """Webhook deliveries every few seconds, media retention every hour (and both at start)."""
+    return Periodic(queue, {"dispatch_webhooks": settings.webhooks.poll_seconds,
+                            "apply_retention": settings.privacy.retention_interval_seconds})

@@ -25,7 +25,9 @@ from server.db.models.enums import (
     ReviewStatus,
     Role,
 )
+from server.db.models.integrations import ApiToken, Webhook, WebhookDelivery
 from server.db.models.organization import AuditEvent, Organization, StaffSession, User
+from server.db.models.privacy import CandidateDemographics, InvitationEmail
 from server.db.models.results import ProficiencyResult, Review, Suggestion, Transcript
 from server.db.models.sharing import ShareLink
 
@@ -34,14 +36,17 @@ metadata = UUIDAuditBase.metadata
 __all__ = [
     "TRANSITIONS",
     "ActorKind",
+    "ApiToken",
     "Assessment",
     "AssessmentStatus",
     "Attempt",
     "AuditEvent",
+    "CandidateDemographics",
     "Competency",
     "Dimension",
     "Exemplar",
     "Invitation",
+    "InvitationEmail",
     "InvitationStatus",
     "Organization",
     "ProficiencyResult",
@@ -60,5 +65,7 @@ __all__ = [
     "Suggestion",
     "Transcript",
     "User",
+    "Webhook",
+    "WebhookDelivery",
     "metadata",
 ]

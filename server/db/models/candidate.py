@@ -100,6 +100,8 @@ class Response(UUIDAuditBase):
     review_status: Mapped[ReviewStatus] = mapped_column(str_enum(ReviewStatus),
                                                         default=ReviewStatus.PENDING)
     review_version: Mapped[int] = mapped_column(default=0)
+    media_deleted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True),
+                                                              default=None)  # by retention
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
     question: Mapped[Question] = relationship(lazy="joined")

@@ -17,6 +17,7 @@ from server.domain.candidate.schemas import (
     ConsentRequest,
     WrittenAnswer,
 )
+from server.domain.integrations import events as webhook_events
 from server.domain.invitations.services import resolve_token
 from server.errors import InvalidInput
 
@@ -71,6 +72,7 @@ class CandidateController(Controller):
     async def complete(self, token: FromPath[str], db_session: DbSession) -> CandidateView:
         inv = await resolve_token(db_session, token, for_write=True)
         await services.complete(db_session, inv)
+        await webhook_events.invitation_completed(db_session, inv)
         record(db_session, action="candidate.complete", target_kind="invitation",
                target_id=inv.id, organization_id=inv.organization_id,
                actor_kind=ActorKind.CANDIDATE, actor_id=inv.id)

@@ -47,6 +47,7 @@ from server.db.models import (
     Suggestion,
     Transcript,
 )
+from server.domain.integrations import events as webhook_events
 from server.domain.reviews.queue import QueueFilter, next_in_queue
 from server.domain.reviews.schemas import (
     Disagreement,
@@ -202,6 +203,7 @@ async def _bump(db: AsyncSession, staff: Staff, t: _Target, expected: int,
         raise await _stale(db, staff, t.response.id)
     set_committed_value(t.response, "review_version", expected + 1)
     set_committed_value(t.response, "review_status", status)
+    await webhook_events.review_status_changed(db, t.response, status)
 
 
 def _check_reviewable(r: Response) -> None:

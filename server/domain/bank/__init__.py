@@ -1,0 +1,1 @@
+"""The question bank as an API: search, read, export and import; assessment templates."""

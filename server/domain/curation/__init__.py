@@ -1,0 +1,1 @@
+"""Curating what the scorer learns from: exemplars, AI-vs-reviewer agreement, re-scoring."""

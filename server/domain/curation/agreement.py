@@ -1,0 +1,214 @@
+"""AI vs. reviewers on one question, now and with the current exemplars (a dry run).
+
+The current view compares each reviewed answer's current suggestion with its final human
+score. The preview re-scores the same answers in memory, leave-one-out as the pipeline does
+(an answer's own confirmed score, and any exemplar promoted from it, are left out of what it
+is compared with), with the organization's current calibration; nothing is stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import math
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scoring.evaluation.metrics import metric_set
+from server.db.models import (
+    Assessment,
+    Question,
+    QuestionKind,
+    Response,
+    ReviewStatus,
+    Suggestion,
+    Transcript,
+)
+from server.domain.curation.schemas import AgreementMetrics, AgreementPreviewOut, AnswerChange
+from server.domain.reviews.services import suggested_level
+from server.jobs.context import JobContext
+from server.jobs.pipeline import rubric_of
+from server.jobs.training import calibrator_for, final_scores, scored_examples_for
+
+__all__ = ["MAX_PREVIEW", "Scored", "current_agreement", "metrics", "preview_agreement"]
+
+MAX_PREVIEW = 500  # the most recent reviewed answers a preview re-scores
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One reviewed answer's human score and one suggestion for it (level None: abstained)."""
+
+    human: int
+    score: float | None
+    level: int | None
+    low: float | None
+    high: float | None
+    abstain_code: str | None = None
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or math.isnan(x) else float(x)
+
+
+def metrics(items: Sequence[Scored], labels: Sequence[int]) -> AgreementMetrics:
+    """Agreement of suggestions with human scores (metrics from ``scoring.evaluation``)."""
+    scored = [i for i in items if i.level is not None and i.score is not None]
+    reasons = Counter(i.abstain_code or "unspecified" for i in items if i.level is None)
+    index = {lv: k for k, lv in enumerate(labels)}
+    confusion = [[0] * len(labels) for _ in labels]
+    for i in scored:
+        assert i.level is not None
+        confusion[index[i.human]][index[i.level]] += 1
+    if not scored:
+        return AgreementMetrics(
+            n=len(items), n_scored=0, abstain_rate=1.0 if items else None, exact_agreement=None,
+            adjacent_agreement=None, qwk=None, coverage=None, mean_interval_width=None, rmse=None,
+            labels=list(labels), confusion=confusion, abstain_reasons=dict(reasons))
+    human = np.asarray([i.human for i in scored])
+    level = np.asarray([i.level for i in scored])
+    with_interval = any(i.low is not None and i.high is not None for i in scored)
+    score = [float(i.score) for i in scored if i.score is not None]
+    ms = metric_set(human=human, score=score, level=level,
+                    low=[i.low if i.low is not None else s for i, s in zip(scored, score, strict=True)],
+                    high=[i.high if i.high is not None else s for i, s in zip(scored, score, strict=True)],
+                    labels=labels, n_total=len(items), abstain_reasons=dict(reasons))
+    return AgreementMetrics(
+        n=len(items), n_scored=ms.n_scored, abstain_rate=_num(ms.abstain_rate),
+        exact_agreement=_num(ms.accuracy),
+        adjacent_agreement=float((np.abs(human - level) <= 1).mean()),
+        qwk=_num(ms.qwk) if len(set(human.tolist()) | set(level.tolist())) > 1 else None,
+        coverage=_num(ms.coverage) if with_interval else None,
+        mean_interval_width=_num(ms.mean_width) if with_interval else None,
+        rmse=_num(ms.rmse), labels=list(labels), confusion=confusion,
+        abstain_reasons=dict(reasons))
+
+
+@dataclass(slots=True)
+class _Reviewed:
+    response: Response
+    human: int
+    suggestion: Suggestion | None
+
+
+def _labels(question: Question) -> list[int]:
+    r = question.rubric
+    return list(range(r.scale_min, r.scale_max + 1)) if r is not None else [1, 2, 3, 4, 5]
+
+
+async def _reviewed(db: AsyncSession, question: Question, *,
+                    limit: int | None = None) -> list[_Reviewed]:
+    """Current, fully reviewed answers to the question, newest first, with their suggestion."""
+    stmt = (select(Response).where(Response.question_id == question.id,
+                                   Response.is_current.is_(True),
+                                   Response.review_status == ReviewStatus.REVIEWED)
+            .order_by(Response.submitted_at.desc(), Response.id))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    responses = list((await db.execute(stmt)).scalars())
+    finals = await final_scores(db, [r.id for r in responses])
+    suggestions = {s.response_id: s for s in (await db.execute(select(Suggestion).where(
+        Suggestion.response_id.in_([r.id for r in responses]),
+        Suggestion.is_current.is_(True)))).scalars()} if responses else {}
+    return [_Reviewed(r, finals[r.id].score, suggestions.get(r.id)) for r in responses
+            if r.id in finals]
+
+
+def _from_suggestion(human: int, s: Suggestion, scale: tuple[int, int]) -> Scored:
+    return Scored(human=human, score=None if s.abstained else s.score,
+                  level=suggested_level(s, scale), low=s.interval_low, high=s.interval_high,
+                  abstain_code=(s.evidence or {}).get("abstain_code") if s.abstained else None)
+
+
+async def current_agreement(db: AsyncSession, question: Question) -> AgreementMetrics:
+    """Current suggestions vs. final human scores, over reviewed answers that have one."""
+    labels = _labels(question)
+    scale = (labels[0], labels[-1])
+    items = [_from_suggestion(x.human, x.suggestion, scale)
+             for x in await _reviewed(db, question) if x.suggestion is not None]
+    return metrics(items, labels)
+
+
+async def _answer(db: AsyncSession, r: Response) -> Any:
+    from scoring.rubric import Answer
+    from scoring.transcript import Transcript as AsrTranscript
+
+    if r.kind is QuestionKind.WRITTEN:
+        return Answer(text=r.text or "", answer_id=str(r.id))
+    row = (await db.execute(select(Transcript).where(Transcript.response_id == r.id))
+           ).scalar_one_or_none()
+    if row is None:
+        return Answer(text="", no_speech=True, answer_id=str(r.id))
+    asr = AsrTranscript.from_dict({
+        "text": row.text, "language": row.language or "en",
+        "language_probability": row.language_probability or 0.0,
+        "duration": row.duration_s or 0.0, "segments": row.segments,
+        "no_speech": row.no_speech, "model_name": row.model_name,
+        "model_version": row.model_version})
+    return Answer(text=row.text, asr_confidence=asr.mean_word_probability,
+                  no_speech=row.no_speech, answer_id=str(r.id))
+
+
+def _without_exemplars(rubric: Any, texts: Sequence[str]) -> Any:
+    if not texts:
+        return rubric
+    drop = set(texts)
+    return dataclasses.replace(rubric, levels=tuple(
+        dataclasses.replace(lv, exemplars=tuple(t for t in lv.exemplars if t not in drop))
+        for lv in rubric.levels))
+
+
+async def preview_agreement(db: AsyncSession, ctx: JobContext,
+                            question: Question) -> AgreementPreviewOut:
+    """Re-score the reviewed answers in memory with the current exemplars; store nothing."""
+    labels = _labels(question)
+    scale = (labels[0], labels[-1])
+    reviewed = await _reviewed(db, question, limit=MAX_PREVIEW)
+    assessment = await db.get(Assessment, question.assessment_id)
+    assert assessment is not None
+    interval = float(assessment.settings.get("interval_level", ctx.settings.models.interval_level))
+    calibrator = await calibrator_for(db, assessment.organization_id, level=interval)
+    examples = await scored_examples_for(db, question.id)
+    answers = [await _answer(db, x.response) for x in reviewed]
+    rubric = rubric_of(question)
+    promoted: dict[uuid.UUID, list[str]] = {}
+    for e in question.rubric.exemplars if question.rubric is not None else ():
+        if e.source_response_id is not None and e.retired_at is None:
+            promoted.setdefault(e.source_response_id, []).append(e.text)
+
+    def run() -> tuple[list[Any], dict[str, str]]:
+        scorer = ctx.models.scorer()  # loads the encoder on first use: in this thread
+        out = []
+        for x, answer in zip(reviewed, answers, strict=True):
+            own = str(x.response.id)
+            prepared = scorer.prepare(_without_exemplars(rubric, promoted.get(x.response.id, ())),
+                                      [e for e in examples if e.example_id != own])
+            out.append(scorer.suggest(prepared, answer, calibrator=calibrator))
+        return out, dict(scorer.model_versions)
+
+    fresh, versions = await asyncio.to_thread(run)
+    before: list[Scored] = []
+    after: list[Scored] = []
+    changes = []
+    for x, s in zip(reviewed, fresh, strict=True):
+        new = Scored(human=x.human, score=s.score, level=s.rounded_level, low=s.interval_low,
+                     high=s.interval_high,
+                     abstain_code=s.abstain_reason.value if s.abstain_reason else None)
+        after.append(new)
+        old = _from_suggestion(x.human, x.suggestion, scale) if x.suggestion is not None else None
+        if old is not None:
+            before.append(old)
+        changes.append(AnswerChange(response_id=x.response.id, human=x.human,
+                                    before_level=old.level if old else None,
+                                    after_level=new.level, before_score=old.score if old else None,
+                                    after_score=new.score))
+    return AgreementPreviewOut(question_id=question.id, before=metrics(before, labels),
+                               after=metrics(after, labels), answers=changes,
+                               model_versions=versions)

@@ -1,0 +1,1 @@
+"""Integrations: organization API tokens and signed outgoing webhooks."""

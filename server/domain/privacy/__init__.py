@@ -1,0 +1,1 @@
+"""Data protection: media retention, erasure and export of one candidate's data."""

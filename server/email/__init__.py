@@ -1,0 +1,1 @@
+"""Outgoing email: building messages from templates and sending them over SMTP."""
