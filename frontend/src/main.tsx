@@ -1,6 +1,11 @@
 /** Entry point: one router for the staff console and the candidate interview. */
 import { render } from "preact";
 import { CandidateApp } from "./candidate/CandidateApp";
+import { ComparePage } from "./report/ComparePage";
+import { ReportPage } from "./report/ReportPage";
+import { SharedReport } from "./report/SharedReport";
+import { ReviewPage } from "./review/ReviewPage";
+import { ReviewQueue } from "./review/ReviewQueue";
 import { match, navigate, useLocation } from "./router";
 import { AssessmentDetail } from "./staff/AssessmentDetail";
 import { Assessments } from "./staff/Assessments";
@@ -16,6 +21,19 @@ function App() {
   if ((params = match("/i/:token", path))) return <CandidateApp key={params.token} token={params.token!} />;
   if (path === "/login") return <Login next={query.get("next")} />;
   if (path === "/app" || path === "/app/") return <StaffShell><Assessments /></StaffShell>;
+  if ((params = match("/share/:token", path))) return <SharedReport key={params.token} token={params.token!} />;
+  if (path === "/app/review" || path === "/app/review/") {
+    return <StaffShell wide><ReviewQueue query={query} /></StaffShell>;
+  }
+  if ((params = match("/app/review/:responseId", path))) {
+    return <StaffShell wide><ReviewPage key={params.responseId} id={params.responseId!} query={query} /></StaffShell>;
+  }
+  if ((params = match("/app/reports/:invitationId", path))) {
+    return <StaffShell><ReportPage key={params.invitationId} id={params.invitationId!} /></StaffShell>;
+  }
+  if ((params = match("/app/assessments/:id/compare", path))) {
+    return <StaffShell wide><ComparePage key={params.id} id={params.id!} /></StaffShell>;
+  }
   if ((params = match("/app/assessments/:id", path))) {
     return <StaffShell><AssessmentDetail id={params.id!} /></StaffShell>;
   }

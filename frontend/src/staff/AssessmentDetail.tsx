@@ -42,6 +42,10 @@ export function AssessmentDetail(props: { id: string }) {
         <span class={`badge badge-${assessment.status}`}>{assessment.status}</span>
       </div>
       <p class="lead">{assessment.role}</p>
+      <div class="actions-row page-actions">
+        <Link href={`/app/review?assessment=${encodeURIComponent(assessment.id)}`} class="btn btn-primary">Review answers</Link>
+        <Link href={`/app/assessments/${encodeURIComponent(assessment.id)}/compare`} class="btn">Compare candidates</Link>
+      </div>
       {assessment.intro && <p class="intro-text">{assessment.intro}</p>}
       <nav class="jump" aria-label="On this page">
         <a href="#dims-h">Scoring dimensions</a>

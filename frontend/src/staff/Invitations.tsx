@@ -1,7 +1,7 @@
 /** Invite candidates, show the new link once, list and revoke invitations. */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../api/client";
-import { Alert, Loading, formatDate } from "../ui/components";
+import { Alert, Link, Loading, formatDate } from "../ui/components";
 
 type Invitation = Schemas["InvitationOut"];
 type Created = Schemas["InvitationCreated"];
@@ -77,6 +77,11 @@ export function Invitations(props: { assessmentId: string }) {
                   <td>{inv.accommodations.extra_time_pct ? `+${inv.accommodations.extra_time_pct}%` : "—"}</td>
                   <td>{formatDate(inv.expires_at)}</td>
                   <td class="actions">
+                    {inv.status !== "invited" && (
+                      <Link href={`/app/reports/${inv.id}`} class="btn btn-small">
+                        Report<span class="sr-only"> for {inv.candidate_name}</span>
+                      </Link>
+                    )}{" "}
                     {REVOCABLE.has(inv.status) &&
                       (confirming === inv.id ? (
                         <ConfirmRevoke

@@ -3,14 +3,15 @@ import type { ComponentChildren } from "preact";
 import { createContext } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
-import { navigate } from "../router";
+import { navigate, useLocation } from "../router";
 import { Alert, Link, Loading } from "../ui/components";
 
 export const MeContext = createContext<Schemas["Me"] | null>(null);
 
-export function StaffShell(props: { children: ComponentChildren }) {
+export function StaffShell(props: { children: ComponentChildren; wide?: boolean }) {
   const [me, setMe] = useState<Schemas["Me"] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { path } = useLocation();
 
   useEffect(() => {
     call(api.GET("/api/auth/me")).then(setMe, (err: unknown) => {
@@ -43,6 +44,10 @@ export function StaffShell(props: { children: ComponentChildren }) {
           <Link href="/app" class="brand-link">
             Viva <span class="org">{me.organization_name}</span>
           </Link>
+          {/* The brand link leads to the assessments. */}
+          <nav class="mainnav" aria-label="Main">
+            <Link href="/app/review" current={path.startsWith("/app/review")}>Review</Link>
+          </nav>
           <div class="user">
             <span class="user-name">
               {me.name} <span class="role-tag">{me.role}</span>
@@ -53,7 +58,7 @@ export function StaffShell(props: { children: ComponentChildren }) {
           </div>
         </div>
       </header>
-      <main id="main" class="page">
+      <main id="main" class={props.wide ? "page page-wide" : "page"}>
         {props.children}
       </main>
     </MeContext.Provider>

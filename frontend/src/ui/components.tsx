@@ -3,9 +3,9 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { onLinkClick } from "../router";
 
-export function Link(props: { href: string; class?: string; children: ComponentChildren }) {
+export function Link(props: { href: string; class?: string; current?: boolean; children: ComponentChildren }) {
   return (
-    <a href={props.href} class={props.class} onClick={onLinkClick}>
+    <a href={props.href} class={props.class} onClick={onLinkClick} aria-current={props.current ? "page" : undefined}>
       {props.children}
     </a>
   );
@@ -62,4 +62,39 @@ export function humanSeconds(seconds: number): string {
   const m = Math.floor(seconds / 60);
   const r = seconds % 60;
   return r ? `${m} min ${r} s` : `${m} min`;
+}
+
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+/** How long ago `iso` was, for "waiting" columns: "just now", "12 min", "3 h", "2 d". */
+export function waitingSince(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return "—";
+  const s = Math.max(0, (now - new Date(iso).getTime()) / 1000);
+  if (s < 60) return "just now";
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h`;
+  return `${Math.floor(s / 86400)} d`;
+}
+
+/** One decimal, without a trailing ".0"; "—" for a missing number. */
+export function formatNumber(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  const f = Number(value.toFixed(digits));
+  return String(f);
+}
+
+/** True when a key event comes from a place where typing must not trigger page shortcuts. */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  if (tag === "TEXTAREA" || tag === "SELECT") return true;
+  if (tag === "INPUT") {
+    const type = (target as HTMLInputElement).type;
+    return !["checkbox", "radio", "button", "submit", "reset"].includes(type);
+  }
+  return false;
 }

@@ -1,0 +1,43 @@
+/** Staff view of a candidate's report: print, downloads and share links. */
+import { useContext, useEffect, useState } from "preact/hooks";
+import { api, call, errorMessage, type Schemas } from "../api/client";
+import { MeContext } from "../staff/StaffShell";
+import { Alert, Link, Loading } from "../ui/components";
+import { ReportView } from "./ReportView";
+import { SharePanel } from "./SharePanel";
+
+export function ReportPage(props: { id: string }) {
+  const me = useContext(MeContext);
+  const [report, setReport] = useState<Schemas["InvitationReport"] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setReport(null);
+    call(api.GET("/api/reports/invitations/{invitation_id}", { params: { path: { invitation_id: props.id } } })).then(
+      setReport,
+      (err: unknown) => setError(errorMessage(err)),
+    );
+  }, [props.id]);
+
+  if (error) return <><nav class="crumbs"><Link href="/app/review?view=candidates">Candidates</Link></nav><Alert>{error}</Alert></>;
+  if (!report) return <Loading label="Loading the report…" />;
+  const base = `/api/reports/invitations/${encodeURIComponent(report.invitation_id)}`;
+  return (
+    <>
+      <nav class="crumbs no-print" aria-label="Breadcrumb">
+        <Link href={`/app/assessments/${report.assessment_id}`}>{report.assessment_title}</Link>
+      </nav>
+      <ReportView
+        report={report}
+        actions={
+          <>
+            <button type="button" class="btn" onClick={() => window.print()}>Print</button>
+            <a class="btn" href={`${base}?format=csv`} download>Download CSV</a>
+            <a class="btn" href={`${base}?format=json`} download>Download JSON</a>
+            <Link class="btn" href={`/app/assessments/${report.assessment_id}/compare`}>Compare</Link>
+          </>
+        }
+      />
+      {me?.role === "admin" && <SharePanel invitationId={report.invitation_id} />}
+    </>
+  );
+}

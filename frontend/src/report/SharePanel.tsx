@@ -1,0 +1,114 @@
+/** Read-only share links for a report: create (URL shown once), copy, list, revoke. */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, call, errorMessage, type Schemas } from "../api/client";
+import { Alert, formatDateTime } from "../ui/components";
+
+type Link_ = Schemas["ShareLinkOut"];
+
+export function SharePanel(props: { invitationId: string }) {
+  const [links, setLinks] = useState<Link_[] | null>(null);
+  const [hours, setHours] = useState("72");
+  const [created, setCreated] = useState<{ url: string; expires: string } | null>(null);
+  const [copied, setCopied] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const path = { params: { path: { invitation_id: props.invitationId } } };
+
+  async function reload() {
+    try {
+      setLinks(await call(api.GET("/api/reports/invitations/{invitation_id}/share", path)));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+  useEffect(() => void reload(), [props.invitationId]);
+
+  async function create(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setCopied("");
+    try {
+      const out = await call(api.POST("/api/reports/invitations/{invitation_id}/share", { ...path, body: { expires_in_hours: Number(hours) || 72 } }));
+      // The API's url is the JSON endpoint; people get the readable page for the same token.
+      setCreated({ url: `${location.origin}/share/${encodeURIComponent(out.token)}`, expires: out.expires_at });
+      await reload();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function copy() {
+    if (!created) return;
+    try {
+      await navigator.clipboard.writeText(created.url);
+      setCopied("Link copied to the clipboard.");
+    } catch {
+      input.current?.select();
+      setCopied("Press Ctrl+C (or ⌘C) to copy the selected link.");
+    }
+  }
+
+  async function revoke(link: Link_) {
+    setError(null);
+    try {
+      await call(api.DELETE("/api/reports/share-links/{link_id}", { params: { path: { link_id: link.id } } }));
+      await reload();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  return (
+    <section class="card share no-print" aria-labelledby="share-h">
+      <h2 id="share-h">Share a read-only link</h2>
+      <p class="small muted">Anyone with the link sees the scores and notes (no email, transcripts or recordings) until it expires or you revoke it.</p>
+      <form class="share-form" onSubmit={create}>
+        <div class="field field-narrow">
+          <label for="share-hours">Expires after (hours)</label>
+          <input id="share-hours" type="number" min={1} max={720} value={hours} onInput={(e) => setHours(e.currentTarget.value)} />
+        </div>
+        <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? "Creating…" : "Create share link"}</button>
+      </form>
+      {error && <Alert>{error}</Alert>}
+      {created && (
+        <div class="new-link card">
+          <p class="warn-text small">This link is shown <strong>only once</strong>. It expires {formatDateTime(created.expires)}.</p>
+          <div class="copy-row">
+            <label for="share-url" class="sr-only">Share link</label>
+            <input id="share-url" ref={input} readOnly value={created.url} onFocus={(e) => e.currentTarget.select()} />
+            <button type="button" class="btn btn-primary" onClick={copy}>Copy</button>
+          </div>
+          <p class="small copy-status" role="status">{copied}</p>
+        </div>
+      )}
+      {links && links.length > 0 && (
+        <table class="table share-table">
+          <caption class="sr-only">Share links of this report</caption>
+          <thead>
+            <tr><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Status</th><th scope="col"><span class="sr-only">Actions</span></th></tr>
+          </thead>
+          <tbody>
+            {links.map((l) => (
+              <tr key={l.id}>
+                <td>{formatDateTime(l.created_at)}</td>
+                <td>{formatDateTime(l.expires_at)}</td>
+                <td><span class={`badge badge-share-${l.status}`}>{l.status}</span></td>
+                <td class="actions">
+                  {l.status === "active" && (
+                    <button type="button" class="btn btn-small" onClick={() => revoke(l)} aria-label={`Revoke the link created ${formatDateTime(l.created_at)}`}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

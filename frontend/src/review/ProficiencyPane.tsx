@@ -1,0 +1,151 @@
+/** English proficiency: kept apart from the competency score, never mixed into it. */
+import { Fragment } from "preact";
+import { formatNumber } from "../ui/components";
+
+type Signal = {
+  name: string;
+  value: number | null;
+  unit: string;
+  typical_low: number | null;
+  typical_high: number | null;
+  description: string;
+};
+type Proficiency = {
+  band: string | null;
+  band_low: string | null;
+  band_high: string | null;
+  threshold: string | null;
+  meets_threshold: boolean | null;
+  reliable: boolean;
+  reason: string | null;
+  signals: Signal[];
+};
+
+function signalName(name: string): string {
+  const s = name.replace(/_/g, " ").replace(/\bcefr\b/i, "CEFR").replace(/\basr\b/i, "ASR").replace(/\bmtld\b/i, "MTLD");
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function value(v: number | null, unit: string): string {
+  if (v === null) return "—";
+  if (unit === "share") return `${Math.round(v * 100)}%`;
+  if (unit === "probability") return formatNumber(v, 2);
+  return `${formatNumber(v)} ${unit}`;
+}
+
+function range(s: Signal): string {
+  if (s.typical_low === null || s.typical_high === null) return "—";
+  if (s.unit === "share") return `${Math.round(s.typical_low * 100)}–${Math.round(s.typical_high * 100)}%`;
+  return `${formatNumber(s.typical_low)}–${formatNumber(s.typical_high)}`;
+}
+
+/** Where the value sits against its typical range, as a word and a small bar. */
+function Position(props: { s: Signal }) {
+  const { s } = props;
+  if (s.value === null || s.typical_low === null || s.typical_high === null) return null;
+  const span = s.typical_high - s.typical_low || Math.abs(s.typical_high) || 1;
+  const lo = s.typical_low - span;
+  const hi = s.typical_high + span;
+  const pos = (v: number) => Math.max(0, Math.min(100, ((v - lo) / (hi - lo)) * 100));
+  const where = s.value < s.typical_low ? "below" : s.value > s.typical_high ? "above" : "within";
+  return (
+    <span class="sig-pos">
+      <span class="sig-track" aria-hidden="true">
+        <span class="sig-typical" style={{ left: `${pos(s.typical_low)}%`, width: `${pos(s.typical_high) - pos(s.typical_low)}%` }} />
+        <span class={`sig-dot sig-${where}`} style={{ left: `${pos(s.value)}%` }} />
+      </span>
+      <span class={`sig-word sig-${where}`}>{where}</span>
+    </span>
+  );
+}
+
+export function ProficiencyPane(props: { proficiency: Record<string, unknown> | null | undefined }) {
+  const p = props.proficiency as Proficiency | null | undefined;
+  if (!p) return null;
+  const withRange = p.signals.filter((s) => s.typical_low !== null && s.typical_high !== null);
+  const rest = p.signals.filter((s) => s.typical_low === null || s.typical_high === null);
+  const check =
+    p.meets_threshold === true ? (
+      <span class="check-yes">✓ Meets {p.threshold}</span>
+    ) : p.meets_threshold === false ? (
+      <span class="check-no">✗ Below {p.threshold}</span>
+    ) : (
+      <span class="check-unknown">? Not decided for {p.threshold}</span>
+    );
+  return (
+    <section class="card prof" aria-labelledby="prof-h">
+      <h2 id="prof-h">English proficiency</h2>
+      <p class="small muted">A separate signal about the language, not the competency; it does not change the score above.</p>
+      <div class="prof-head">
+        <div class="band">
+          <span class="band-code">{p.band ?? "—"}</span>
+          {p.band_low && p.band_high && <span class="small muted">range {p.band_low}–{p.band_high}</span>}
+        </div>
+        <div class="prof-check">
+          <div class="small muted">Threshold check</div>
+          {check}
+        </div>
+      </div>
+      {(!p.reliable || p.reason) && p.reason && <p class="small warn-text">{p.reason}</p>}
+      {withRange.length > 0 && (
+        <table class="table sig-table">
+          <caption class="sr-only">Signals and their typical range for the threshold band</caption>
+          <thead>
+            <tr>
+              <th scope="col">Signal</th>
+              <th scope="col">Value</th>
+              <th scope="col">Typical</th>
+              <th scope="col"><span class="sr-only">Where</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {withRange.map((s) => (
+              <tr key={s.name}>
+                <th scope="row" title={s.description}>{signalName(s.name)}</th>
+                <td class="nowrap">{value(s.value, s.unit)}</td>
+                <td class="nowrap muted">{range(s)}</td>
+                <td><Position s={s} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {rest.length > 0 && (
+        <details class="small">
+          <summary>{rest.length} more signals</summary>
+          <dl class="kv">
+            {rest.map((s) => (
+              <Fragment key={s.name}>
+                <dt title={s.description}>{signalName(s.name)}</dt>
+                <dd>{value(s.value, s.unit)}</dd>
+              </Fragment>
+            ))}
+          </dl>
+        </details>
+      )}
+    </section>
+  );
+}
+
+export function RubricPane(props: { levels: { level: number; descriptor: string }[]; suggested: number | null; chosen: number | null; reveals: string; redFlags: string }) {
+  const levels = [...props.levels].sort((a, b) => a.level - b.level);
+  return (
+    <section class="card rubric-card" aria-labelledby="rubric-h">
+      <h2 id="rubric-h">Rubric</h2>
+      {props.reveals && <p class="small"><strong>Reveals:</strong> {props.reveals}</p>}
+      {props.redFlags && <p class="small"><strong>Red flags:</strong> {props.redFlags}</p>}
+      <ol class="levels">
+        {levels.map((l) => (
+          <li key={l.level} class={[l.level === props.suggested ? "is-suggested" : "", l.level === props.chosen ? "is-chosen" : ""].join(" ")}>
+            <span class="level-num" aria-label={`Level ${l.level}`}>{l.level}</span>
+            <span>
+              {l.descriptor}
+              {l.level === props.suggested && <span class="badge badge-ai">AI</span>}
+              {l.level === props.chosen && <span class="badge badge-you">you</span>}
+            </span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
