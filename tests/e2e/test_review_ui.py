@@ -224,7 +224,9 @@ def test_reviewer_decides_and_shares_the_report(
     video = page.locator("video.review-video")
     expect(video).to_be_visible()
     page.get_by_role("button", name="1.5\u00d7").click()  # the 1.5 times speed button
-    assert page.evaluate("document.querySelector('video.review-video').playbackRate") == 1.5
+    expect(page.get_by_role("button", name="1.5\u00d7")).to_have_attribute("aria-pressed", "true")
+    page.wait_for_function("() => document.querySelector('video.review-video').playbackRate === 1.5",
+                           timeout=5000)
     page.evaluate("() => { const v = document.querySelector('video.review-video');"
                   " v.muted = true; return v.play(); }")
     page.wait_for_function("() => document.querySelector('video.review-video').currentTime > 2")

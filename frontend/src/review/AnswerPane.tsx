@@ -156,6 +156,12 @@ function VideoAnswer(props: { item: ReviewItem; marks: Span[]; focus: Span | nul
               onClick={() => {
                 preferredRate = s;
                 setRate(s);
+                // Apply at once, not after the next render: the reviewer hears the change now.
+                const v = props.videoRef.current;
+                if (v) {
+                  v.defaultPlaybackRate = s;
+                  v.playbackRate = s;
+                }
               }}
             >
               {s}×
