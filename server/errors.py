@@ -31,6 +31,7 @@ __all__ = [
     "TooManyRequests",
     "Unauthorized",
     "VivaError",
+    "database_unreachable",
     "exception_handlers",
 ]
 
@@ -131,10 +132,69 @@ def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[
     titles = {401: "Not signed in", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
               413: "Payload too large", 415: "Unsupported media type", 429: "Too many requests"}
     status = exc.status_code
-    return _problem(status, titles.get(status, "Request failed"), str(exc.detail))
+    detail = str(exc.detail)
+    if status == 413 and detail == "Request Entity Too Large":  # Litestar's body-size limit
+        detail = ("The request body is larger than this server accepts (VIVA_MAX_BODY_BYTES); "
+                  "send less, e.g. split the file, and try again.")
+    return _problem(status, titles.get(status, "Request failed"), detail)
+
+
+# SQLSTATE classes that mean "the database cannot serve you right now": connection
+# exceptions, operator intervention (shutting down, starting up), too many connections.
+_UNAVAILABLE_SQLSTATES = ("08", "57P", "53300")
+_DB_DRIVERS = ("asyncpg", "aiosqlite", "sqlalchemy")
+RETRY_AFTER_S = 5
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain and len(chain) < 20:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _raised_by_db_driver(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if str(tb.tb_frame.f_globals.get("__name__", "")).startswith(_DB_DRIVERS):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) means the database is down, restarting or
+    unreachable, rather than a bug: such requests get a 503 and can simply be retried."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    for e in _causes(exc):
+        if isinstance(e, OperationalError | InterfaceError | PoolTimeout):
+            return True
+        if isinstance(e, DBAPIError) and e.connection_invalidated:
+            return True
+        sqlstate = getattr(e, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        if type(e).__module__.startswith("asyncpg") and type(e).__name__ in {
+                "InterfaceError", "InternalClientError", "ConnectionDoesNotExistError"}:
+            return True  # the driver's view of a connection cut mid-operation
+        if isinstance(e, ConnectionError | TimeoutError) and _raised_by_db_driver(e):
+            return True
+    return False
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    if database_unreachable(exc):
+        log.warning("database_unavailable", path=request.url.path, method=request.method,
+                    error=f"{type(exc).__name__}: {exc}"[:300])
+        response = _problem(503, "Service unavailable",
+                            "Viva cannot reach its database right now (it may be restarting). "
+                            f"Please try again in {RETRY_AFTER_S} seconds.")
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return response
     log.exception("unhandled_error", path=request.url.path, method=request.method)
     return _problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error",
                     "Something went wrong on our side; it has been logged. Please try again.")

@@ -22,6 +22,14 @@ class JobContext:
     models: ModelHub
     queue: Any = field(default=None)  # JobQueue; set once the queue exists
 
-    async def enqueue_processing(self, response_id: Any, *, delay_s: float = 0.0) -> None:
-        await self.queue.enqueue("process_response", key=f"process:{response_id}",
-                                 delay_s=delay_s, response_id=str(response_id))
+    async def enqueue_processing(self, response_id: Any, *, delay_s: float = 0.0,
+                                 retry: int = 0) -> None:
+        """Queue the response's processing; a retry gets its own key.
+
+        A retry is enqueued from inside the job that failed, while that job's key is still
+        active: SAQ ignores a new job under an active key, so the retry would be lost. The
+        pipeline is idempotent, so two keys for one response cannot do the work twice.
+        """
+        key = f"process:{response_id}" if retry == 0 else f"process:{response_id}:retry:{retry}"
+        await self.queue.enqueue("process_response", key=key, delay_s=delay_s,
+                                 response_id=str(response_id))

@@ -107,7 +107,7 @@ async def _retry_or_fail(ctx: JobContext, rid: uuid.UUID, stage: str, exc: Excep
     delay = ctx.settings.jobs.backoff_seconds * 2 ** (tries - 1)
     log.warning("response_retry", response_id=str(rid), stage=stage, tries=tries,
                 delay_s=delay, error=error)
-    await ctx.enqueue_processing(rid, delay_s=delay)
+    await ctx.enqueue_processing(rid, delay_s=delay, retry=tries)
 
 
 # -- transcription ------------------------------------------------------------------------

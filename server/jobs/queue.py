@@ -103,13 +103,20 @@ class InProcessQueue:
 
 
 class SaqQueue:
-    """Enqueues onto SAQ; ``viva worker`` processes run the same task functions."""
+    """Enqueues onto SAQ; ``viva worker`` processes run the same task functions.
 
-    def __init__(self, url: str) -> None:
+    A job's worker touches it every few seconds while it runs (see ``viva worker``); a job
+    left untouched for ``heartbeat_s`` (its worker was killed) is swept and run again, up to
+    ``crash_retries`` times. Task code catches its own errors, so SAQ retries only crashes.
+    """
+
+    def __init__(self, url: str, *, heartbeat_s: float = 30.0, crash_retries: int = 3) -> None:
         from saq import Queue
 
         self.url = url
         self.queue = Queue.from_url(url, name="viva")
+        self.heartbeat_s = max(1, round(heartbeat_s))
+        self.crash_retries = crash_retries
 
     async def start(self) -> None:
         await self.queue.connect()
@@ -119,5 +126,6 @@ class SaqQueue:
 
     async def enqueue(self, task: str, *, key: str, delay_s: float = 0.0, **kwargs: Any) -> None:
         scheduled = int(time.time() + delay_s) if delay_s > 0 else 0
-        await self.queue.enqueue(task, key=key, scheduled=scheduled, timeout=3600, retries=1,
+        await self.queue.enqueue(task, key=key, scheduled=scheduled, timeout=3600,
+                                 heartbeat=self.heartbeat_s, retries=1 + self.crash_retries,
                                  **kwargs)

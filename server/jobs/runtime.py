@@ -39,7 +39,7 @@ def build_queue(settings: Settings, ctx: JobContext) -> JobQueue:
     if settings.jobs.backend == "saq":
         if not settings.jobs.saq_url:
             raise ValueError("VIVA_JOBS_BACKEND=saq needs VIVA_SAQ_URL")
-        return SaqQueue(settings.jobs.saq_url)
+        return SaqQueue(settings.jobs.saq_url, heartbeat_s=settings.jobs.heartbeat_seconds)
     if settings.jobs.backend != "inprocess":
         raise ValueError(f"unknown VIVA_JOBS_BACKEND {settings.jobs.backend!r}: "
                          "use 'inprocess' or 'saq'")

@@ -38,9 +38,35 @@ async def apply_retention(ctx: dict[str, Any]) -> None:
     await _apply_retention(ctx["viva"])
 
 
+async def _touch_until_cancelled(job: Any, every_s: float) -> None:
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await job.update()  # sets ``touched``: the job's worker is alive
+        except Exception as exc:  # a database blip must not end the job
+            log.warning("job_heartbeat_failed", job=job.key, error=str(exc))
+
+
+def _heartbeat_hooks(every_s: float) -> tuple[Any, Any]:
+    """SAQ hooks that keep a running job's heartbeat fresh, so only a dead worker's jobs
+    (killed, out of memory, machine gone) go stale and are swept and run again."""
+
+    async def before_process(ctx: dict[str, Any]) -> None:
+        ctx["heartbeat"] = asyncio.create_task(_touch_until_cancelled(ctx["job"], every_s))
+
+    async def after_process(ctx: dict[str, Any]) -> None:
+        task = ctx.pop("heartbeat", None)
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    return before_process, after_process
+
+
 def run_worker(settings: Settings) -> None:
     """Run a SAQ worker until interrupted; models load once, on the first job."""
     from saq import Worker
+    from saq.types import PartialTimersDict
 
     from server.jobs.runtime import build_context
 
@@ -48,7 +74,9 @@ def run_worker(settings: Settings) -> None:
         raise SystemExit("viva worker needs VIVA_JOBS_BACKEND=saq and VIVA_SAQ_URL "
                          "(postgresql://... or redis://...); with the default in-process "
                          "backend the app processes jobs itself.")
-    queue = SaqQueue(settings.jobs.saq_url)
+    queue = SaqQueue(settings.jobs.saq_url, heartbeat_s=settings.jobs.heartbeat_seconds)
+    beat_s = queue.heartbeat_s
+    before_process, after_process = _heartbeat_hooks(max(0.5, beat_s / 4))
 
     async def startup(ctx: dict[str, Any]) -> None:
         context, engine = build_context(settings)
@@ -62,8 +90,12 @@ def run_worker(settings: Settings) -> None:
         await ctx["engine"].dispose()
 
     functions = [process_response, send_invitation_email, dispatch_webhooks, apply_retention]
-    worker = Worker(queue.queue, functions=functions,  # type: ignore[type-var,arg-type]
-                    concurrency=settings.jobs.concurrency, startup=startup, shutdown=shutdown)
+    # Sweep often enough that a dead worker's job is picked up about one heartbeat later.
+    timers: PartialTimersDict = {"schedule": 1, "worker_info": 10, "abort": 1,
+                                 "sweep": max(1, min(60, beat_s // 2))}
+    worker = Worker(queue.queue, functions=functions,  # type: ignore[arg-type]
+                    concurrency=settings.jobs.concurrency, startup=startup, shutdown=shutdown,
+                    before_process=before_process, after_process=after_process, timers=timers)
     log.info("worker_starting", backend="saq", concurrency=settings.jobs.concurrency)
 
     async def main() -> None:

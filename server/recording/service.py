@@ -36,6 +36,11 @@ log = structlog.get_logger(__name__)
 
 Enqueue = Callable[[uuid.UUID], Awaitable[None]]
 
+NETWORK_DROP_TOLERANCE_S = 20.0
+"""How long a take waits for media to come back (a Wi-Fi handover, a train tunnel) before
+it ends as a partial take. The candidate keeps talking through a short drop, so ending the
+take early would lose the rest of the answer; ICE consent ends a truly dead peer at ~30 s."""
+
 
 def ice_servers(settings: Settings) -> tuple[IceServer, ...]:
     w = settings.webrtc
@@ -94,7 +99,8 @@ class RecordingService:
                         max_seconds: float) -> TakeSession:
         """Answer the offer and start recording (raises InvalidOffer for a bad offer)."""
         self.takes.ensure_capacity()
-        config = SessionConfig(ice_servers=self.ice, max_duration_s=max_seconds)
+        config = SessionConfig(ice_servers=self.ice, max_duration_s=max_seconds,
+                               media_timeout_s=NETWORK_DROP_TOLERANCE_S)
         session = await TakeSession.open(take_id=str(take_id), sdp=sdp, sdp_type=sdp_type,
                                          output=self.spool.recording_path(str(take_id)),
                                          config=config)
@@ -156,20 +162,27 @@ class RecordingService:
         response.is_current = True
 
     # -- device checks -----------------------------------------------------------------
-    async def open_check(self, check_id: uuid.UUID, sdp: str, sdp_type: str) -> DeviceCheckSession:
+    # A check is registered under its owner's id too, so a check id alone (say, one seen by
+    # another candidate) never reaches someone else's check.
+    @staticmethod
+    def _check_key(owner: uuid.UUID, check_id: uuid.UUID) -> str:
+        return f"{owner}/{check_id}"
+
+    async def open_check(self, check_id: uuid.UUID, sdp: str, sdp_type: str, *,
+                         owner: uuid.UUID) -> DeviceCheckSession:
         self.checks.ensure_capacity()
         config = SessionConfig(ice_servers=self.ice)
-        session = await DeviceCheckSession.open(take_id=str(check_id), sdp=sdp, sdp_type=sdp_type,
-                                                config=config, max_seconds=120)
+        session = await DeviceCheckSession.open(take_id=self._check_key(owner, check_id), sdp=sdp,
+                                                sdp_type=sdp_type, config=config, max_seconds=120)
         self.checks.add(session)
         return session
 
-    def check(self, check_id: uuid.UUID) -> DeviceCheckSession | None:
-        session = self.checks.get(str(check_id))
+    def check(self, check_id: uuid.UUID, *, owner: uuid.UUID) -> DeviceCheckSession | None:
+        session = self.checks.get(self._check_key(owner, check_id))
         return session if isinstance(session, DeviceCheckSession) else None
 
-    async def stop_check(self, check_id: uuid.UUID) -> None:
-        await self.checks.close(str(check_id))
+    async def stop_check(self, check_id: uuid.UUID, *, owner: uuid.UUID) -> None:
+        await self.checks.close(self._check_key(owner, check_id))
 
     # -- uploads -----------------------------------------------------------------------
     async def _uploaded(self, entry: SpoolEntry, info: ObjectInfo) -> None:

@@ -1,0 +1,1 @@
+"""Fault tests: real processes (server, worker, PostgreSQL, S3) broken on purpose."""
