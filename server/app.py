@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
-from litestar import Litestar, Response, get
+from litestar import Litestar, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -41,7 +41,12 @@ from server.errors import exception_handlers
 from server.jobs.pipeline import recover
 from server.jobs.runtime import build_context, build_periodic, build_queue
 from server.logging import structlog_plugin
+from server.openapi_responses import document_responses
 from server.recording.service import RecordingService
+from server.security.headers import security_headers_hook
+from server.security.login_throttle import LoginThrottled, login_throttled_handler
+from server.security.proxy import trusted_proxies
+from server.security.request_guard import refuse_nul_characters
 from server.settings import Settings, get_settings
 from server.storage import build_object_store
 
@@ -50,29 +55,6 @@ __all__ = ["CSRF_COOKIE", "CSRF_HEADER", "create_app"]
 STATIC_DIR = Path(__file__).parent / "static"
 CSRF_COOKIE = "viva_csrf"
 CSRF_HEADER = "x-csrf-token"
-
-_CSP = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-        "connect-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-
-
-def _security_headers(settings: Settings):  # type: ignore[no-untyped-def]
-    secure = settings.app.public_url.startswith("https://")
-
-    async def after_request(response: Response[Any]) -> Response[Any]:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", _CSP)
-        response.headers.setdefault("Permissions-Policy",
-                                    "camera=(self), microphone=(self), geolocation=()")
-        if secure:
-            response.headers.setdefault("Strict-Transport-Security",
-                                        "max-age=31536000; includeSubDomains")
-        return response
-
-    return after_request
-
 
 @get(["/i/{token:str}", "/share/{token:str}", "/login", "/app", "/app/{rest:path}"],
      include_in_schema=False, sync_to_thread=False)
@@ -121,7 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if (STATIC_DIR / "index.html").exists():
         route_handlers += [spa, create_static_files_router(path="/", directories=[STATIC_DIR],
                                                            html_mode=True, name="frontend")]
-    return Litestar(
+    app = Litestar(
         route_handlers=route_handlers,
         plugins=[SQLAlchemyPlugin(config=sqlalchemy_config(settings.db, engine)),
                  structlog_plugin(settings.app)],
@@ -141,13 +123,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="Asynchronous video interviews with AI-assisted, human-decided review.",
             render_plugins=[SwaggerRenderPlugin(path="/swagger"), RedocRenderPlugin()],
         ),
-        exception_handlers=exception_handlers,
-        after_request=_security_headers(settings),
+        exception_handlers={**exception_handlers, LoginThrottled: login_throttled_handler},
+        # CSP, HSTS over TLS, Secure cookies over TLS...: see server/security/headers.py
+        before_send=[security_headers_hook(
+            proxies=trusted_proxies(settings.security.trusted_proxies),
+            hsts_seconds=settings.security.hsts_seconds,
+            always_secure_cookies=settings.app.secure_cookies)],
         request_max_body_size=settings.app.max_body_bytes,
+        before_request=refuse_nul_characters,  # NUL cannot be stored: 400, see its module
         lifespan=[lifespan],
         state=State({"settings": settings, "store": store, "engine": engine, "jobs": jobs,
                      "recording": recording}),
         debug=settings.app.debug,
     )
+    document_responses(app)  # problem details (4xx) in the schema: server/openapi_responses.py
+    return app
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "JobSettings",
     "ModelSettings",
     "PrivacySettings",
+    "SecuritySettings",
     "Settings",
     "StorageSettings",
     "WebRTCSettings",
@@ -109,6 +110,7 @@ class JobSettings:
     concurrency: int = 1
     max_tries: int = 4
     backoff_seconds: float = 2.0
+    heartbeat_seconds: float = 30.0  # SAQ: a job silent this long (its worker died) is re-run
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -173,6 +175,19 @@ class PrivacySettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SecuritySettings:
+    """Proxies trusted for the client address and scheme, login throttling, media links."""
+
+    # Peers (IPs or CIDR networks, or "*") whose X-Forwarded-For/-Proto headers are believed.
+    trusted_proxies: tuple[str, ...] = ()
+    hsts_seconds: int = 31536000  # Strict-Transport-Security max-age, sent over TLS only
+    login_window_seconds: int = 900
+    login_max_failures_per_account: int = 10  # failed sign-ins per email within the window
+    login_max_failures_per_ip: int = 50  # failed sign-ins per client address within the window
+    media_link_seconds: int = 900  # lifetime of the signed media URLs given to reviewers
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     """Every group of settings, as one immutable value."""
 
@@ -185,6 +200,7 @@ class Settings:
     email: EmailSettings = field(default_factory=EmailSettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
 
     @classmethod
     def from_env(
@@ -233,6 +249,7 @@ class Settings:
                 concurrency=_int(env, "VIVA_JOBS_CONCURRENCY", 1),
                 max_tries=_int(env, "VIVA_JOBS_MAX_TRIES", 4),
                 backoff_seconds=float(env.get("VIVA_JOBS_BACKOFF_SECONDS") or 2.0),
+                heartbeat_seconds=_float(env, "VIVA_JOBS_HEARTBEAT_SECONDS", 30.0),
             ),
             models=ModelSettings(
                 whisper=env.get("VIVA_WHISPER_MODEL", "tiny.en"),
@@ -269,6 +286,14 @@ class Settings:
             ),
             privacy=PrivacySettings(
                 retention_interval_seconds=_float(env, "VIVA_RETENTION_INTERVAL_SECONDS", 3600.0),
+            ),
+            security=SecuritySettings(
+                trusted_proxies=split("VIVA_TRUSTED_PROXIES"),
+                hsts_seconds=_int(env, "VIVA_HSTS_SECONDS", 31536000),
+                login_window_seconds=_int(env, "VIVA_LOGIN_WINDOW_SECONDS", 900),
+                login_max_failures_per_account=_int(env, "VIVA_LOGIN_MAX_FAILURES", 10),
+                login_max_failures_per_ip=_int(env, "VIVA_LOGIN_MAX_FAILURES_PER_IP", 50),
+                media_link_seconds=_int(env, "VIVA_MEDIA_LINK_SECONDS", 900),
             ),
         )
 

@@ -9,10 +9,14 @@ by the token alone, ignoring cookies; so the double-submit check does not apply 
 from __future__ import annotations
 
 from litestar.enums import ScopeType
+from litestar.exceptions import PermissionDeniedException
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import Receive, Scope, Send
 
-__all__ = ["BearerAwareCSRFMiddleware"]
+__all__ = ["CSRF_REFUSED", "BearerAwareCSRFMiddleware"]
+
+CSRF_REFUSED = ("This request lacks a valid CSRF token (the x-csrf-token header must repeat the "
+                "viva_csrf cookie). Reload the page and try again.")
 
 
 class BearerAwareCSRFMiddleware(CSRFMiddleware):
@@ -24,4 +28,9 @@ class BearerAwareCSRFMiddleware(CSRFMiddleware):
                 if name == b"authorization" and value[:12].lower() == b"bearer viva_":
                     await self.app(scope, receive, send)
                     return
-        await super().__call__(scope, receive, send)
+        try:
+            await super().__call__(scope, receive, send)
+        except PermissionDeniedException as exc:
+            if exc.detail != "CSRF token verification failed":  # not ours: the handler's own
+                raise
+            raise PermissionDeniedException(detail=CSRF_REFUSED) from exc

@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.tokens import hash_token, new_token
+from server.auth.tokens import hash_token, new_token, token_matches
 from server.db.models import ApiToken, Role, StaffSession, User
 from server.errors import Forbidden, Unauthorized
 
@@ -80,7 +80,7 @@ async def _api_token_staff(request: Request[Any, Any, Any], db: AsyncSession,
         raise Unauthorized("Send an organization API token as 'Authorization: Bearer viva_...'.")
     row = (await db.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
            ).scalar_one_or_none()
-    if row is None or row.revoked_at is not None:
+    if row is None or not token_matches(token, row.token_hash) or row.revoked_at is not None:
         raise Unauthorized("This API token is unknown or was revoked.")
     if request.method not in _READ_METHODS:
         raise Forbidden("API tokens are read-only; sign in as a person to make changes.")
@@ -107,7 +107,8 @@ async def provide_staff(request: Request[Any, Any, Any],
         select(StaffSession).where(StaffSession.token_hash == hash_token(token))
     )).scalar_one_or_none()
     now = datetime.now(UTC)
-    if row is None or row.expires_at <= now or not row.user.is_active:
+    if (row is None or not token_matches(token, row.token_hash) or row.expires_at <= now
+            or not row.user.is_active):
         raise Unauthorized("Your session has ended. Sign in again.")
     user = row.user
     return Staff(user_id=user.id, organization_id=user.organization_id, email=user.email,

@@ -1,4 +1,15 @@
-"""Random bearer tokens (invitation links, staff sessions); only their hashes are stored."""
+"""Random bearer tokens (invitation links, staff sessions); only their hashes are stored.
+
+How a presented token is checked, and why it does not leak through timing: the database is
+searched by the token's SHA-256 digest, never by the token. An index lookup compares digests
+byte by byte and could in principle take longer the more leading bytes match, but what an
+attacker controls is the token, not its digest: learning "my digest shares k leading bytes
+with a stored one" says nothing usable about any stored token (finding a token with a chosen
+digest prefix is a preimage search), so the lookup is not a timing oracle. The row found is
+then confirmed with :func:`token_matches` (``hmac.compare_digest``, constant time) so no
+code path compares secret material with ``==``. Tokens carry 256 bits of entropy, well beyond
+guessing.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +29,14 @@ def new_token() -> tuple[str, str]:
 
 
 def hash_token(token: str) -> str:
+    """The SHA-256 hex digest stored for ``token`` (what lookups search by)."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def token_matches(token: str, stored_hash: str) -> bool:
-    """Constant-time comparison of a presented token against a stored hash."""
+    """Whether ``token`` hashes to ``stored_hash``, compared in constant time.
+
+    Used on every row found by digest (invitation links, share links, staff sessions, API
+    tokens) so the final check never short-circuits on the first differing byte.
+    """
     return hmac.compare_digest(hash_token(token), stored_hash)

@@ -58,7 +58,7 @@ async def test_confirm_then_override_with_audit_and_training_contract(
     assert item["review_version"] == 0 and item["review_status"] == "pending"
     assert item["suggestion"]["rounded_level"] == 3 and item["suggestion"]["low"] == 2.6
     assert item["question"]["scale_max"] == 5 and len(item["question"]["levels"]) == 5
-    assert item["video_url"] == f"/api/responses/{rid}/media/video"
+    assert item["video_url"].startswith(f"/api/responses/{rid}/media/video?expires=")  # signed
     assert item["transcript"]["segments"][0]["words"][0]["word"] == "First"
     assert item["proficiency"]["band"] == "B2" and item["can_review"] is True
 

@@ -204,3 +204,16 @@ async def test_api_token_reads_its_organization_only_until_revoked(
     client.cookies.clear()
     r = await client.get("/api/assessments", headers=bearer)
     assert r.status_code == 401 and "revoked" in r.json()["detail"]
+
+
+async def test_a_webhook_url_that_is_not_a_usable_address_is_refused(
+        client: Any, world: World) -> None:
+    """Found by the API fuzzer: control characters and odd Unicode in the host gave a 500."""
+    admin = await as_user(client, world.a.admin_email)
+    for url in ["https://\u00ba\u0083\U000427dc\u009f\u001bo\u00aa*mL/x", "https://exa mple.com/",
+                "https://example.com:99999/hook", "https://[::1/hook", "https://ex\u0000.com/"]:
+        r = await client.post("/api/webhooks", headers=admin, json={
+            "url": url, "events": ["response.scored"]})
+        assert r.status_code in (400, 422), (url, r.status_code, r.text)
+        assert "URL" in r.json()["detail"] or "NUL" in r.json()["detail"], r.text
+    assert (await client.get("/api/webhooks", headers=admin)).json() == []

@@ -69,7 +69,10 @@ const csrf: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
+// JSON bodies only: downloads (CSV, bank files) are plain links, not parsed by this client.
+export const api = createClient<paths, "application/json" | "application/problem+json">({
+  baseUrl: "", credentials: "same-origin",
+});
 api.use(csrf);
 
 type Result<T> = { data?: T; error?: unknown; response: Response };

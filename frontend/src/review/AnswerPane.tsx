@@ -141,6 +141,15 @@ function VideoAnswer(props: { item: ReviewItem; marks: Span[]; focus: Span | nul
             onLoadedMetadata={(e) => {
               e.currentTarget.playbackRate = rate;
             }}
+            onError={(e) => {
+              // The signed link expired while the page stayed open: the session still
+              // authorizes the plain media path, so continue from where playback was.
+              const v = e.currentTarget;
+              if (!v.currentSrc.includes("?")) return;
+              const at = v.currentTime;
+              v.addEventListener("loadedmetadata", () => { v.currentTime = at; }, { once: true });
+              v.src = item.video_url!.split("?")[0]!;
+            }}
           />
         ) : (
           <p class="muted">The recording is not available.</p>

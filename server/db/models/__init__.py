@@ -29,6 +29,7 @@ from server.db.models.integrations import ApiToken, Webhook, WebhookDelivery
 from server.db.models.organization import AuditEvent, Organization, StaffSession, User
 from server.db.models.privacy import CandidateDemographics, InvitationEmail
 from server.db.models.results import ProficiencyResult, Review, Suggestion, Transcript
+from server.db.models.security import LoginThrottle
 from server.db.models.sharing import ShareLink
 
 metadata = UUIDAuditBase.metadata
@@ -48,6 +49,7 @@ __all__ = [
     "Invitation",
     "InvitationEmail",
     "InvitationStatus",
+    "LoginThrottle",
     "Organization",
     "ProficiencyResult",
     "Question",

@@ -18,10 +18,14 @@ from server.auth.staff import (
     session_cookie,
     start_session,
 )
+from server.db.engine import session_maker
 from server.db.models import Organization
 from server.deps import DbSession, SettingsDep, StaffDep
 from server.domain.accounts import services
 from server.domain.accounts.schemas import LoginRequest, Me, UserCreate, UserOut
+from server.errors import Unauthorized
+from server.security.login_throttle import LoginThrottler
+from server.security.proxy import trusted_proxies
 
 __all__ = ["AuthController", "UserController"]
 
@@ -35,10 +39,23 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ["auth"]
 
-    @post("/login", status_code=200, summary="Sign in with email and password")
+    @post("/login", status_code=200, summary="Sign in with email and password",
+          description="Failed sign-ins are counted per account and per client address; past "
+                      "the limit the answer is 429 with Retry-After, whether or not the "
+                      "account exists.")
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest],
                     db_session: DbSession, settings: SettingsDep) -> Response[Me]:
-        user = await services.authenticate(db_session, data.email, data.password)
+        throttle = LoginThrottler(settings.security)
+        address = trusted_proxies(settings.security.trusted_proxies).client_ip(request.scope)
+        await throttle.check(db_session, data.email, address)
+        try:
+            user = await services.authenticate(db_session, data.email, data.password)
+        except Unauthorized:
+            # Counted in a transaction of its own: this request's is rolled back with the 401.
+            async with session_maker(request.app.state["engine"])() as counter:
+                await throttle.record_failure(counter, data.email, address)
+            raise
+        await throttle.reset_account(db_session, data.email)
         token, _ = await start_session(db_session, user, hours=settings.app.session_hours,
                                        user_agent=request.headers.get("user-agent"))
         record(db_session, action="auth.login", target_kind="user", target_id=user.id,

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Response, get, post
 from litestar.di import Provide
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -47,7 +48,10 @@ class BankController(Controller):
         return services.question_out(services.bank_question(bank_id))
 
     @get("/export", dependencies={"staff": Provide(provide_admin)},
-         summary="Download the question bank as JSON (admin)")
+         summary="Download the question bank as JSON (admin)",
+         responses={200: ResponseSpec(data_container=dict[str, Any], media_type="application/json",
+                                      generate_examples=False,
+                                      description="The bank file: `{format, version, questions}`")})
     async def export(self, staff: StaffDep) -> Response[bytes]:
         return Response(services.export_bank().encode(), media_type="application/json", headers={
             "Content-Disposition": 'attachment; filename="viva-question-bank.json"'})

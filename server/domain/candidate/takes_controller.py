@@ -98,12 +98,13 @@ class TakeController(Controller):
           summary="Open a short connection that reports whether audio reaches the server")
     async def open_check(self, token: FromPath[str], data: JSONBody[SdpOffer],
                          db_session: DbSession, recording: RecordingDep) -> DeviceCheckAnswer:
-        await resolve_token(db_session, token, for_write=True)
+        inv = await resolve_token(db_session, token, for_write=True)
         if data.type != "offer":
             raise InvalidInput("Send an SDP offer (type 'offer').", field="type")
         check_id = uuid.uuid4()
         try:
-            session = await recording.open_check(check_id, data.sdp, data.type)
+            session = await recording.open_check(check_id, data.sdp, data.type,
+                                                   owner=inv.id)
         except InvalidOffer as exc:
             raise InvalidInput(f"Your browser's connection offer could not be used: {exc}.",
                                field="sdp") from exc
@@ -114,8 +115,8 @@ class TakeController(Controller):
     @get("/device-check/{check_id:uuid}", summary="What the server receives from the device check")
     async def check_status(self, token: FromPath[str], check_id: FromPath[uuid.UUID],
                            db_session: DbSession, recording: RecordingDep) -> DeviceCheckStatusOut:
-        await resolve_token(db_session, token)
-        session = recording.check(check_id)
+        inv = await resolve_token(db_session, token)
+        session = recording.check(check_id, owner=inv.id)  # another candidate's check: 404
         if session is None:
             raise NotFound("That device check has ended; start a new one.")
         st = session.status()
@@ -127,6 +128,6 @@ class TakeController(Controller):
             summary="End a device check")
     async def end_check(self, token: FromPath[str], check_id: FromPath[uuid.UUID],
                         db_session: DbSession, recording: RecordingDep) -> None:
-        await resolve_token(db_session, token)
-        await recording.stop_check(check_id)
+        inv = await resolve_token(db_session, token)
+        await recording.stop_check(check_id, owner=inv.id)  # never another candidate's check
 

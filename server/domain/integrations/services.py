@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import secrets
+import unicodedata
 import uuid
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -71,15 +74,44 @@ async def revoke_api_token(db: AsyncSession, organization_id: uuid.UUID,
     return row
 
 
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_URL_HELP = "Give the full URL of your endpoint, e.g. https://example.com/hooks/viva."
+
+
+def _check_host(host: str) -> bool:
+    """A DNS name (Unicode names in their IDNA form) or an IP literal."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_host.rstrip(".").split(".")
+    return len(ascii_host) <= 253 and all(_HOST_LABEL.match(label) for label in labels)
+
+
 def _check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    if len(url) > 2000 or any(ch.isspace() or unicodedata.category(ch) in {"Cc", "Cs", "Cf"}
+                              for ch in url):
+        raise InvalidInput(f"The URL has spaces or control characters. {_URL_HELP}", field="url")
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises on a port that is not a number in 0-65535
+    except ValueError:
+        raise InvalidInput(f"The URL is not valid. {_URL_HELP}", field="url") from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise InvalidInput("Give the full URL of your endpoint, e.g. https://example.com/hooks/viva.",
-                           field="url")
+        raise InvalidInput(_URL_HELP, field="url")
     if parts.username or parts.password:
         raise InvalidInput("Put no credentials in the URL; verify the Viva-Signature header "
                            "instead.", field="url")
-    return url.strip()
+    if not _check_host(parts.hostname) or port == 0:
+        raise InvalidInput(f"The URL's host is not a valid name or address. {_URL_HELP}",
+                           field="url")
+    return url
 
 
 async def create_webhook(db: AsyncSession, *, organization_id: uuid.UUID, data: WebhookCreate,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Literal, cast
 
 import msgspec
 from litestar import Controller, Response, delete, get, post
 from litestar.di import Provide
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -29,11 +31,22 @@ __all__ = ["ReportController", "ShareController"]
 _PRIVATE = {"Cache-Control": "private, no-store"}
 
 
+@dataclass
+class _ReportOperation(Operation):
+    """The report's schema also names its CSV form (``format=csv``)."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        if isinstance(ok, OpenAPIResponse) and ok.content is not None:
+            ok.content["text/csv"] = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
+
+
 class ReportController(Controller):
     path = "/api/reports"
     tags = ["reports"]
 
     @get("/invitations/{invitation_id:uuid}", dependencies={"staff": Provide(provide_staff)},
+         operation_class=_ReportOperation,
          summary="A candidate's report: per-question, competency, dimension and overall scores",
          description="`format=csv` downloads it as CSV, `format=json` as a JSON file; without "
                      "`format` it is the JSON body below.")
@@ -45,7 +58,7 @@ class ReportController(Controller):
         report = await services.invitation_report(db_session, inv, viewer_is_admin=staff.is_admin)
         if format == "csv":
             return cast(Response[InvitationReport], Response(
-                report_csv(report), media_type="text/csv; charset=utf-8",
+                report_csv(report), media_type="text/csv",  # Litestar adds the charset
                 headers={**_PRIVATE, "Content-Disposition": attachment(inv.candidate_name, "csv")}))
         headers = dict(_PRIVATE)
         if format == "json":

@@ -8,18 +8,41 @@ from typing import Any, Literal
 
 from litestar import Controller, Request, Response, get
 from litestar.di import Provide
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
 from media.object_store import ObjectMissing
 from server.auth.staff import provide_staff
-from server.deps import DbSession, StaffDep, StoreDep
+from server.db.models import User
+from server.deps import DbSession, SettingsDep, StaffDep, StoreDep
 from server.domain.responses import services
 from server.domain.responses.ranges import RangeNotSatisfiable, parse_range
 from server.domain.responses.schemas import ResponseOut
-from server.errors import NotFound
+from server.errors import Forbidden, NotFound
+from server.security.media_links import MediaLinkError, MediaLinkSigner
+from server.settings import Settings
 
 __all__ = ["ResponseController"]
+
+Variant = Literal["video", "poster", "audio"]
+
+
+async def _viewer_organization(request: Request[Any, Any, Any], db: DbSession,
+                               settings: Settings, response_id: uuid.UUID, variant: str,
+                               link: tuple[str | None, str | None, str | None]) -> uuid.UUID:
+    """Whose organization the media is read for: a signed link's member, else the session's."""
+    expires, user, sig = link
+    if expires is None and user is None and sig is None:
+        return (await provide_staff(request, db)).organization_id
+    try:
+        grant = MediaLinkSigner.for_settings(settings).verify(
+            response_id, variant, expires=expires, user=user, sig=sig)
+    except MediaLinkError as exc:
+        raise Forbidden(str(exc)) from exc
+    member = await db.get(User, grant.user_id)
+    if member is None or not member.is_active:
+        raise Forbidden("The reviewer this media link was made for no longer has access.")
+    return member.organization_id
 
 
 class ResponseController(Controller):
@@ -27,18 +50,29 @@ class ResponseController(Controller):
     tags = ["responses"]
     dependencies = {"staff": Provide(provide_staff)}
 
-    @get("/{response_id:uuid}", summary="A response with its transcript, suggestion and proficiency")
+    @get("/{response_id:uuid}", summary="A response with its transcript, suggestion and proficiency",
+         description="`video_url`, `poster_url` and `audio_url` are signed links that play "
+                     "without a session until they expire.")
     async def get_response(self, staff: StaffDep, response_id: FromPath[uuid.UUID],
-                           db_session: DbSession) -> ResponseOut:
+                           db_session: DbSession, settings: SettingsDep) -> ResponseOut:
         r, inv = await services.get_response(db_session, staff.organization_id, response_id)
-        return await services.response_out(db_session, r, inv, staff.user_id)
+        # An API token is no person to sign a link for: it gets plain URLs (Bearer-authorized).
+        signer = None if staff.via_token else MediaLinkSigner.for_settings(settings)
+        return await services.response_out(db_session, r, inv, staff.user_id, signer)
 
     @get("/{response_id:uuid}/media/{variant:str}", summary="Stream the video, poster or audio",
-         description="Honours a single HTTP Range (206 Partial Content; 416 when outside).")
-    async def media(self, request: Request[Any, Any, Any], staff: StaffDep, response_id: FromPath[uuid.UUID],
-                    variant: FromPath[Literal["video", "poster", "audio"]], db_session: DbSession,
-                    store: StoreDep) -> Response[Any]:
-        r, _ = await services.get_response(db_session, staff.organization_id, response_id)
+         description="Authorized by the staff session, or by a signed link (`expires`, `user`, "
+                     "`sig`, as given in a response's or review item's media URLs); an expired "
+                     "or altered link is refused with 403. Honours a single HTTP Range "
+                     "(206 Partial Content; 416 when outside).")
+    async def media(self, request: Request[Any, Any, Any], response_id: FromPath[uuid.UUID],
+                    variant: FromPath[Variant], db_session: DbSession, store: StoreDep,
+                    settings: SettingsDep, expires: FromQuery[str | None] = None,
+                    user: FromQuery[str | None] = None,
+                    sig: FromQuery[str | None] = None) -> Response[Any]:
+        org = await _viewer_organization(request, db_session, settings, response_id, variant,
+                                         (expires, user, sig))
+        r, _ = await services.get_response(db_session, org, response_id)
         key = {"video": r.media_key, "poster": r.poster_key, "audio": r.audio_key}.get(variant)
         if not key:
             raise NotFound(f"This response has no {variant}.")

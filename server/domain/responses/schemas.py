@@ -32,3 +32,7 @@ class ResponseOut(msgspec.Struct):
     transcript: dict[str, Any] | None = None
     suggestion: dict[str, Any] | None = None
     proficiency: dict[str, Any] | None = None
+    # Signed links that play without a session until they expire (VIVA_MEDIA_LINK_SECONDS).
+    video_url: str | None = None
+    poster_url: str | None = None
+    audio_url: str | None = None

@@ -20,8 +20,9 @@ from server.db.models import (
 )
 from server.domain.responses.schemas import ResponseOut
 from server.errors import NotFound
+from server.security.media_links import MediaLinkSigner
 
-__all__ = ["get_response", "response_out"]
+__all__ = ["get_response", "media_urls", "response_out"]
 
 
 async def get_response(db: AsyncSession, organization_id: uuid.UUID,
@@ -49,8 +50,18 @@ async def _blind_for(db: AsyncSession, r: Response, inv: Invitation, viewer: uui
     return mine is None
 
 
+def media_urls(r: Response, signer: MediaLinkSigner | None,
+               viewer: uuid.UUID) -> dict[str, str | None]:
+    """URLs of the media ``r`` has (``None`` where absent): signed and expiring for ``viewer``
+    when a signer is given, else plain (authorized by the session or API token)."""
+    keys = {"video": r.media_key, "poster": r.poster_key, "audio": r.audio_key}
+    return {f"{variant}_url": None if not key else (
+        signer.url(r.id, variant, viewer) if signer is not None
+        else f"/api/responses/{r.id}/media/{variant}") for variant, key in keys.items()}
+
+
 async def response_out(db: AsyncSession, r: Response, inv: Invitation,
-                       viewer: uuid.UUID) -> ResponseOut:
+                       viewer: uuid.UUID, signer: MediaLinkSigner | None = None) -> ResponseOut:
     transcript = (await db.execute(select(Transcript).where(Transcript.response_id == r.id))
                   ).scalar_one_or_none()
     suggestion = (await db.execute(select(Suggestion).where(
@@ -61,7 +72,9 @@ async def response_out(db: AsyncSession, r: Response, inv: Invitation,
         suggestion = None
     prof = (await db.execute(select(ProficiencyResult).where(
         ProficiencyResult.response_id == r.id))).scalar_one_or_none()
+    urls = media_urls(r, signer, viewer)
     return ResponseOut(
+        **urls,
         id=r.id, question_id=r.question_id, invitation_id=inv.id,
         candidate_name=inv.candidate_name, kind=r.kind, take=r.take, text=r.text,
         duration_s=r.duration_s, is_partial=r.is_partial, state=r.state,

@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from server.auth.staff import provide_staff
 from server.db.models import ReviewStatus
-from server.deps import DbSession, StaffDep
+from server.deps import DbSession, SettingsDep, StaffDep
 from server.domain.reviews import queue, services
 from server.domain.reviews.agreement import agreement
 from server.domain.reviews.queue import Confidence, Order, QueueFilter
@@ -24,6 +24,7 @@ from server.domain.reviews.schemas import (
     ReviewItem,
     ReviewResult,
 )
+from server.security.media_links import MediaLinkSigner
 
 __all__ = ["ReviewController"]
 
@@ -63,10 +64,12 @@ class ReviewController(Controller):
                      "independent reviews, other reviewers' decisions stay hidden until then. "
                      "`next_id` is the next answer of my queue (under the same filters).")
     async def get_item(self, staff: StaffDep, response_id: FromPath[uuid.UUID],
-                       db_session: DbSession, assessment_id: FromQuery[uuid.UUID | None] = None,
+                       db_session: DbSession, settings: SettingsDep,
+                       assessment_id: FromQuery[uuid.UUID | None] = None,
                        order: FromQuery[Order] = "oldest") -> ReviewItem:
         return await services.review_item(db_session, staff, response_id,
-                                          QueueFilter(assessment_id=assessment_id, order=order))
+                                          QueueFilter(assessment_id=assessment_id, order=order),
+                                          signer=MediaLinkSigner.for_settings(settings))
 
     @post("/responses/{response_id:uuid}/reviews", status_code=200,
           summary="Confirm or override the suggestion (409 if someone saved first)")

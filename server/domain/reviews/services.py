@@ -48,6 +48,7 @@ from server.db.models import (
     Transcript,
 )
 from server.domain.integrations import events as webhook_events
+from server.domain.responses.services import media_urls
 from server.domain.reviews.queue import QueueFilter, next_in_queue
 from server.domain.reviews.schemas import (
     Disagreement,
@@ -60,6 +61,7 @@ from server.domain.reviews.schemas import (
     SuggestionView,
 )
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.security.media_links import MediaLinkSigner
 
 __all__ = ["decide", "resolve", "review_item", "suggested_level"]
 
@@ -366,7 +368,7 @@ def _question_view(q: Question) -> QuestionView:
 
 
 async def review_item(db: AsyncSession, staff: Staff, response_id: uuid.UUID,
-                      queue: QueueFilter) -> ReviewItem:
+                      queue: QueueFilter, signer: MediaLinkSigner | None = None) -> ReviewItem:
     """The review page of one answer, with what blind mode and independence allow me to see."""
     t = await _target(db, staff, response_id, with_question=True)
     r = t.response
@@ -389,15 +391,16 @@ async def review_item(db: AsyncSession, staff: Staff, response_id: uuid.UUID,
         can_review = ready and r.review_status is not ReviewStatus.CONFLICT
     can_resolve = ready and r.review_status is ReviewStatus.CONFLICT and (
         staff.is_admin or not any(rv.reviewer_id == staff.user_id for rv in independent))
-    base = f"/api/responses/{r.id}/media"
+    # Signed, expiring media links for people (server/security/media_links.py); API tokens get
+    # plain ones, authorized by the token.
+    media = media_urls(r, None if staff.via_token else signer, staff.user_id)
     return ReviewItem(
         id=r.id, review_version=r.review_version, review_status=r.review_status,
         reviews_required=t.required, invitation_id=t.invitation_id, candidate_name=t.candidate_name,
         assessment_id=t.assessment_id, assessment_title=t.assessment_title, blind_review=t.blind,
         question=_question_view(r.question), kind=r.kind, take=r.take, text=r.text,
         duration_s=r.duration_s, is_partial=r.is_partial, submitted_at=r.submitted_at,
-        video_url=f"{base}/video" if r.media_key else None,
-        poster_url=f"{base}/poster" if r.poster_key else None,
+        video_url=media["video_url"], poster_url=media["poster_url"],
         transcript=None if transcript is None else {
             "text": transcript.text, "language": transcript.language,
             "no_speech": transcript.no_speech, "duration_s": transcript.duration_s,

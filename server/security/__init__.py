@@ -1,0 +1,1 @@
+"""Web security: response headers, trusted proxies, login throttling and signed media links."""

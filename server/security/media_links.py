@@ -1,0 +1,92 @@
+"""Signed, expiring links to a response's media (video, poster, audio).
+
+The review page plays media from ``/api/responses/{id}/media/{variant}?expires=..&user=..&sig=..``.
+The signature is an HMAC-SHA256, under a key derived from ``VIVA_SECRET_KEY``, over the response
+id, the variant, the expiry (Unix seconds) and the staff member the link was made for; the
+media endpoint accepts such a link without a session until it expires (``VIVA_MEDIA_LINK_SECONDS``,
+15 minutes by default), as long as that member is still active in the response's organization.
+A changed field or an expired link is refused with 403. Expiries are rounded up to the minute so
+that fetching the same review item twice gives the same URL (the browser's media cache works).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+if TYPE_CHECKING:
+    from server.settings import Settings
+
+__all__ = ["MediaLinkError", "MediaLinkSigner", "SignedMediaLink"]
+
+_ROUND_S = 60
+
+
+class MediaLinkError(ValueError):
+    """A media link that is malformed, tampered with or expired (the message says which)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignedMediaLink:
+    """What a valid link grants: this staff member may read this variant of this response."""
+
+    response_id: uuid.UUID
+    variant: str
+    user_id: uuid.UUID
+    expires: int
+
+
+class MediaLinkSigner:
+    """Makes and checks signed media URLs with one installation secret."""
+
+    def __init__(self, *, secret_key: str, lifetime_s: int) -> None:
+        self._key = hashlib.sha256(b"viva-media-link-v1:" + secret_key.encode()).digest()
+        self.lifetime_s = lifetime_s
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> MediaLinkSigner:
+        """The signer under this installation's secret and ``VIVA_MEDIA_LINK_SECONDS``."""
+        return cls(secret_key=settings.app.secret_key,
+                   lifetime_s=settings.security.media_link_seconds)
+
+    def _sig(self, response_id: uuid.UUID, variant: str, expires: int, user_id: uuid.UUID) -> str:
+        msg = f"{response_id}\n{variant}\n{expires}\n{user_id}".encode()
+        digest = hmac.new(self._key, msg, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+    def url(self, response_id: uuid.UUID, variant: str, user_id: uuid.UUID, *,
+            now: float | None = None) -> str:
+        """The signed URL of ``variant`` of ``response_id`` for ``user_id``."""
+        now = time.time() if now is None else now
+        expires = -(-int(now + self.lifetime_s) // _ROUND_S) * _ROUND_S
+        query = urlencode({"expires": expires, "user": str(user_id),
+                           "sig": self._sig(response_id, variant, expires, user_id)})
+        return f"/api/responses/{response_id}/media/{variant}?{query}"
+
+    def verify(self, response_id: uuid.UUID, variant: str, *, expires: str | None,
+               user: str | None, sig: str | None, now: float | None = None) -> SignedMediaLink:
+        """The grant a link carries; :class:`MediaLinkError` if it is incomplete, forged or old."""
+        if not (expires and user and sig):
+            raise MediaLinkError("This media link is incomplete; reopen the answer to get a new "
+                                 "one.")
+        try:
+            expiry = int(expires)
+            user_id = uuid.UUID(user)
+        except ValueError as exc:
+            raise MediaLinkError("This media link is malformed; reopen the answer to get a new "
+                                 "one.") from exc
+        expected = self._sig(response_id, variant, expiry, user_id)
+        if not hmac.compare_digest(expected.encode(), sig.encode("utf-8", "replace")):
+            raise MediaLinkError("This media link is not valid (it was changed or made for "
+                                 "another answer); reopen the answer to get a new one.")
+        if expiry <= (time.time() if now is None else now):
+            raise MediaLinkError("This media link has expired; reload the review page to get a "
+                                 "fresh one.")
+        return SignedMediaLink(response_id=response_id, variant=variant, user_id=user_id,
+                               expires=expiry)
