@@ -1,5 +1,11 @@
 /** Entry point: one router for the staff console and the candidate interview. */
 import { render } from "preact";
+import { AgreementPage } from "./admin/curation/AgreementPage";
+import { FairnessPage } from "./admin/fairness/FairnessPage";
+import { SettingsPage } from "./admin/settings/SettingsPage";
+import { BankPage } from "./admin/bank/BankPage";
+import { BuilderPage } from "./admin/builder/BuilderPage";
+import { NewAssessment } from "./admin/onboarding/NewAssessment";
 import { CandidateApp } from "./candidate/CandidateApp";
 import { ComparePage } from "./report/ComparePage";
 import { ReportPage } from "./report/ReportPage";
@@ -31,9 +37,22 @@ function App() {
   if ((params = match("/app/reports/:invitationId", path))) {
     return <StaffShell><ReportPage key={params.invitationId} id={params.invitationId!} /></StaffShell>;
   }
+  // Admin part 2: agreement dashboard and exemplars, fairness report, organization settings.
+  if ((params = match("/app/questions/:questionId/agreement", path))) {
+    return <StaffShell><AgreementPage key={params.questionId} questionId={params.questionId!} /></StaffShell>;
+  }
+  if ((params = match("/app/assessments/:id/fairness", path))) {
+    return <StaffShell><FairnessPage key={params.id} id={params.id!} query={query} /></StaffShell>;
+  }
+  if (path === "/app/settings" || path === "/app/settings/") return <StaffShell><SettingsPage /></StaffShell>;
   if ((params = match("/app/assessments/:id/compare", path))) {
     return <StaffShell wide><ComparePage key={params.id} id={params.id!} /></StaffShell>;
   }
+  if (path === "/app/assessments/new") return <StaffShell><NewAssessment query={query} /></StaffShell>;
+  if ((params = match("/app/assessments/:id/edit", path))) {
+    return <StaffShell><BuilderPage key={params.id} id={params.id!} /></StaffShell>;
+  }
+  if (path === "/app/bank" || path === "/app/bank/") return <StaffShell><BankPage /></StaffShell>;
   if ((params = match("/app/assessments/:id", path))) {
     return <StaffShell><AssessmentDetail id={params.id!} /></StaffShell>;
   }

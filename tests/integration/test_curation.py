@@ -178,6 +178,12 @@ async def test_agreement_per_question_matches_a_hand_count(client: Any, world: W
     assert m["confusion"] == [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 1, 1, 0, 1],
                               [0, 0, 1, 1, 0], [0, 0, 0, 0, 0]]
     assert m["abstain_reasons"] == {"unspecified": 1}
+    # The dashboard's context: where the question sits, its levels and exemplars.
+    ctx = r.json()["question"]
+    assert ctx["assessment_id"] == str(world.a.assessment_id)
+    assert (ctx["scale_min"], ctx["scale_max"]) == (1, 5) and set(ctx["levels"]) == {"1", "2", "3", "4", "5"}
+    assert ctx["exemplars"] and all(not e["retired"] for e in ctx["exemplars"])
+    assert [e["level"] for e in ctx["exemplars"]] == sorted(e["level"] for e in ctx["exemplars"])
 
     await login(world.b.admin_email)
     assert (await client.get(f"/api/questions/{q}/agreement")).status_code == 404
@@ -300,6 +306,24 @@ async def test_promoting_an_answer_changes_later_suggestions(client: Any, world:
         current = list((await db.execute(select(Suggestion).where(
             Suggestion.response_id == strong))).scalars())
         assert len(current) == 1 and current[0].score == 3.0
+    assert preview["before_basis"] == "stored" and preview["draft"] is False
+
+    # A draft is scored before it is saved: a paraphrase of the strong answer as a level-1
+    # exemplar pulls its suggestion down; "before" is the current exemplars, scored the same way.
+    r = await client.post(f"/api/questions/{qid}/agreement/preview",
+                          json={"add": [{"level": 1, "text": PARAPHRASE}]})
+    assert r.status_code == 200, r.text
+    drafted = r.json()
+    assert drafted["before_basis"] == "current_exemplars" and drafted["draft"] is True
+    change = drafted["answers"][0]
+    assert change["before_score"] == pytest.approx(preview["answers"][0]["after_score"])
+    assert change["after_score"] < change["before_score"] - 0.5, change
+    ctx = (await client.get(f"/api/questions/{qid}/agreement")).json()["question"]
+    assert PARAPHRASE not in [e["text"] for e in ctx["exemplars"]]  # nothing was saved
+    # Retiring in the draft something that is not an active exemplar here is refused.
+    r = await client.post(f"/api/questions/{qid}/agreement/preview",
+                          json={"retire": [str(uuid.uuid4())]})
+    assert r.status_code == 422 and "not an active exemplar" in r.json()["detail"], r.text
 
 
 @pytest.mark.slow

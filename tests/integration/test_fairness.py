@@ -114,6 +114,9 @@ async def test_rates_and_impact_ratios_match_a_hand_count(
                             headers=admin)).json()
     assert _row(rep["sex"], "male")["selection_rate"] is None
     assert _row(rep["sex"], "male")["scoring_rate"] == 0.5
+    # With the default smallest group (5) no sex category is large enough to be the reference:
+    # the report says its ratios compare every category and are only indicative.
+    assert any(n.startswith("No sex category has 5 or more people") for n in rep["notes"])
 
 
 async def test_demographics_are_optional_validated_and_admin_only_in_aggregate(

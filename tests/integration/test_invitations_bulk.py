@@ -144,6 +144,50 @@ async def test_good_csv_imports_all_and_each_candidate_gets_a_working_link(
     assert {x["progress"] for x in rows} == {"invited"}
 
 
+async def test_a_single_invitation_is_emailed_with_its_link(
+        client: Any, world: World, login: Any, smtp: SmtpServer) -> None:
+    await login(world.a.admin_email)
+    r = await client.post(f"/api/assessments/{world.a.assessment_id}/invitations", json={
+        "candidate_name": "Barbara Liskov", "candidate_email": "barbara@example.com",
+        "expires_in_days": 5, "accommodations": {"extra_time_pct": 25}})
+    assert r.status_code == 201, r.text
+    made = r.json()
+    assert made["email"]["status"] == "queued"
+    (message,) = await smtp.wait_for(1)
+    assert message["To"].addresses[0].addr_spec == "barbara@example.com"
+    assert message["Subject"] == f"Your interview for {TITLE} at Org ALPHA"
+    assert "25% extra time" in message.get_body(preferencelist=("plain",)).get_content()
+    token = _token_of(message)
+    assert token == made["token"] and made["link"].endswith(f"/i/{token}")
+    assert (await client.get(f"/api/candidate/{token}")).status_code == 200
+
+    for _ in range(100):
+        rows = (await client.get(
+            f"/api/assessments/{world.a.assessment_id}/invitations/progress")).json()
+        mine = next(x for x in rows if x["id"] == made["id"])
+        if mine["email"]["status"] == "sent":
+            break
+        await asyncio.sleep(0.05)
+    assert mine["email"]["status"] == "sent" and mine["email"]["tries"] == 1
+
+    # A refused invitation (bad email) stores nothing and sends nothing.
+    r = await client.post(f"/api/assessments/{world.a.assessment_id}/invitations", json={
+        "candidate_name": "Nobody", "candidate_email": "not-an-email"})
+    assert r.status_code == 400, r.text
+    assert len(smtp.messages) == 1
+
+
+@pytest.mark.usefixtures("email_off")
+async def test_a_single_invitation_without_smtp_says_to_share_the_link(
+        client: Any, world: World, login: Any) -> None:
+    await login(world.a.admin_email)
+    r = await client.post(f"/api/assessments/{world.a.assessment_id}/invitations", json={
+        "candidate_name": "Barbara Liskov", "candidate_email": "barbara@example.com"})
+    assert r.status_code == 201, r.text
+    assert r.json()["email"]["status"] == "disabled"
+    assert "share the link" in r.json()["email"]["message"]
+
+
 async def test_resend_gives_a_new_link_and_the_old_one_stops_working(
         client: Any, world: World, login: Any, db_url: str, smtp: SmtpServer) -> None:
     await login(world.a.admin_email)

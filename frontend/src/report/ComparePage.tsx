@@ -1,10 +1,12 @@
 /** Candidates of one assessment side by side on dimensions and overall. */
-import { useEffect, useState } from "preact/hooks";
+import { useContext, useEffect, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../api/client";
+import { MeContext } from "../staff/StaffShell";
 import { Alert, Link, Loading, PageHeading, formatNumber } from "../ui/components";
 import { MiniBar } from "./ScoreChart";
 
 export function ComparePage(props: { id: string }) {
+  const me = useContext(MeContext);
   const [data, setData] = useState<Schemas["CompareOut"] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -24,7 +26,12 @@ export function ComparePage(props: { id: string }) {
     <>
       {crumbs}
       <PageHeading title={`Compare: ${data.assessment_title}`}>Compare candidates</PageHeading>
-      <p class="lead">{data.assessment_title}</p>
+      <div class="title-actions">
+        <p class="lead">{data.assessment_title}</p>
+        {me?.role === "admin" && (
+          <Link href={`/app/assessments/${props.id}/fairness`} class="btn btn-small">Fairness report</Link>
+        )}
+      </div>
       <p class="small muted">
         Scores out of 100 with their intervals. Overlapping intervals mean the difference is not clear; scores that still
         include unconfirmed AI suggestions are marked.

@@ -3,6 +3,7 @@ import { useContext, useEffect, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../api/client";
 import { MeContext } from "../staff/StaffShell";
 import { Alert, Link, Loading } from "../ui/components";
+import { CandidateDataPanel } from "./CandidateDataPanel";
 import { ReportView } from "./ReportView";
 import { SharePanel } from "./SharePanel";
 
@@ -38,6 +39,9 @@ export function ReportPage(props: { id: string }) {
         }
       />
       {me?.role === "admin" && <SharePanel invitationId={report.invitation_id} />}
+      {me?.role === "admin" && (
+        <CandidateDataPanel invitationId={report.invitation_id} candidateName={report.candidate_name} assessmentId={report.assessment_id} />
+      )}
     </>
   );
 }

@@ -48,7 +48,7 @@ export function ScoreChart(props: { id: string; rows: { label: string; score: Sc
                 <text x={labelW + 6} y={mid + 5} class="not-scored">Not scored yet</text>
               ) : (
                 <>
-                  <rect x={labelW} y={mid - 8} width={Math.max(1, x(s.score) - labelW)} height={16} rx={3} class={s.n_human === s.n_scored && s.n_scored > 0 ? "bar human" : "bar"} />
+                  <rect x={labelW} y={mid - 8} width={Math.max(1, x(s.score) - labelW)} height={16} rx={3} class={s.n_human === s.n_scored && s.n_scored > 0 ? "sbar human" : "sbar"} />
                   {hasInterval(s) && (
                     <g class="whisker">
                       <line x1={x(s.low)} x2={x(s.high)} y1={mid} y2={mid} />

@@ -1,10 +1,12 @@
 /** The reviewer's decision: confirm, override with a reason, commit a blind score, or resolve
  * a disagreement; the other reviews; what the saved decision changed. */
-import { useEffect, useRef } from "preact/hooks";
+import { useContext, useEffect, useRef } from "preact/hooks";
 import type { Schemas } from "../api/client";
+import { MeContext } from "../staff/StaffShell";
 import { Alert, formatDateTime, formatNumber } from "../ui/components";
 import type { ReviewItem } from "./itemCache";
 import { REASONS, decisionLabel, reasonLabel, statusLabel, type ReasonCode } from "./labels";
+import { PromotePanel } from "./PromotePanel";
 
 export type Mode = "idle" | "override" | "blind" | "resolve";
 
@@ -91,6 +93,7 @@ export function ScoreButtons(props: {
 
 export function DecisionPane(props: { item: ReviewItem; state: DecisionState; actions: DecisionActions; canConfirm: boolean }) {
   const { item, state, actions } = props;
+  const me = useContext(MeContext);
   const q = item.question;
   const descriptors = new Map(q.levels.map((l) => [Number(l.level), String(l.descriptor)]));
   const s = item.suggestion;
@@ -249,6 +252,9 @@ export function DecisionPane(props: { item: ReviewItem; state: DecisionState; ac
       )}
 
       <Reviews item={item} />
+      {me?.role === "admin" && item.review_status === "reviewed" && item.reviews.length > 0 && !state.changing && (
+        <PromotePanel item={item} />
+      )}
     </section>
   );
 }

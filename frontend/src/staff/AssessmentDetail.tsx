@@ -1,13 +1,15 @@
 /** One assessment: its scoring dimensions, questions with rubrics, and invitations. */
-import { useEffect, useState } from "preact/hooks";
+import { useContext, useEffect, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../api/client";
 import { Alert, Link, Loading, PageHeading, humanSeconds } from "../ui/components";
 import { Invitations } from "./Invitations";
+import { MeContext } from "./StaffShell";
 
 type Assessment = Schemas["AssessmentOut"];
 type Question = Schemas["QuestionOut"];
 
 export function AssessmentDetail(props: { id: string }) {
+  const me = useContext(MeContext);
   const [assessment, setAssessment] = useState<Assessment | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -45,6 +47,12 @@ export function AssessmentDetail(props: { id: string }) {
       <div class="actions-row page-actions">
         <Link href={`/app/review?assessment=${encodeURIComponent(assessment.id)}`} class="btn btn-primary">Review answers</Link>
         <Link href={`/app/assessments/${encodeURIComponent(assessment.id)}/compare`} class="btn">Compare candidates</Link>
+        {me?.role === "admin" && (
+          <>
+            <Link href={`/app/assessments/${encodeURIComponent(assessment.id)}/edit`} class="btn">Edit assessment</Link>
+            <Link href={`/app/assessments/${encodeURIComponent(assessment.id)}/fairness`} class="btn">Fairness report</Link>
+          </>
+        )}
       </div>
       {assessment.intro && <p class="intro-text">{assessment.intro}</p>}
       <nav class="jump" aria-label="On this page">
@@ -116,6 +124,9 @@ function QuestionItem(props: { q: Question; number: number; competency: string |
         <span class={`badge badge-${q.kind}`}>{q.kind === "video" ? "Video" : "Written"}</span>
         {q.is_practice && <span class="badge badge-practice">Practice · not scored</span>}
         {props.competency && <span class="badge badge-competency">{props.competency}</span>}
+        <Link href={`/app/questions/${encodeURIComponent(q.id)}/agreement`} class="q-agreement">
+          Agreement<span class="sr-only"> for question {props.number}</span>
+        </Link>
       </div>
       <p class="q-prompt">{q.prompt}</p>
       <dl class="q-settings">

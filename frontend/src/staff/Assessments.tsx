@@ -1,9 +1,11 @@
 /** The organization's assessments. */
-import { useEffect, useState } from "preact/hooks";
+import { useContext, useEffect, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../api/client";
 import { Alert, Link, Loading, PageHeading } from "../ui/components";
+import { MeContext } from "./StaffShell";
 
 export function Assessments() {
+  const me = useContext(MeContext);
   const [items, setItems] = useState<Schemas["AssessmentSummary"][] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -13,10 +15,19 @@ export function Assessments() {
 
   return (
     <>
-      <PageHeading title="Assessments">Assessments</PageHeading>
+      <div class="title-row list-head">
+        <PageHeading title="Assessments">Assessments</PageHeading>
+        {me?.role === "admin" && (
+          <Link href="/app/assessments/new" class="btn btn-primary">New assessment</Link>
+        )}
+      </div>
       {error && <Alert>{error}</Alert>}
       {!items && !error && <Loading />}
-      {items && items.length === 0 && <p class="muted">No assessments yet.</p>}
+      {items && items.length === 0 && (
+        <p class="muted">
+          No assessments yet.{me?.role === "admin" ? " Start with “New assessment”: a template gets you ready to invite in a few minutes." : ""}
+        </p>
+      )}
       {items && items.length > 0 && (
         <ul class="card-list" aria-label="Assessments">
           {items.map((a) => (

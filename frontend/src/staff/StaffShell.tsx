@@ -4,7 +4,7 @@ import { createContext } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
 import { navigate, useLocation } from "../router";
-import { Alert, Link, Loading } from "../ui/components";
+import { Alert, FlashMessage, Link, Loading } from "../ui/components";
 
 export const MeContext = createContext<Schemas["Me"] | null>(null);
 
@@ -47,6 +47,10 @@ export function StaffShell(props: { children: ComponentChildren; wide?: boolean 
           {/* The brand link leads to the assessments. */}
           <nav class="mainnav" aria-label="Main">
             <Link href="/app/review" current={path.startsWith("/app/review")}>Review</Link>
+            {me.role === "admin" && (
+              <Link href="/app/settings" current={path.startsWith("/app/settings")}>Settings</Link>
+            )}
+            <Link href="/app/bank" current={path.startsWith("/app/bank")}>Question bank</Link>
           </nav>
           <div class="user">
             <span class="user-name">
@@ -59,6 +63,7 @@ export function StaffShell(props: { children: ComponentChildren; wide?: boolean 
         </div>
       </header>
       <main id="main" class={props.wide ? "page page-wide" : "page"}>
+        <FlashMessage />
         {props.children}
       </main>
     </MeContext.Provider>

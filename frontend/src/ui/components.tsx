@@ -1,7 +1,7 @@
 /** Small shared pieces: links, alerts, loading states, formatting. */
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef } from "preact/hooks";
-import { onLinkClick } from "../router";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { onLinkClick, useLocation } from "../router";
 
 export function Link(props: { href: string; class?: string; current?: boolean; children: ComponentChildren }) {
   return (
@@ -97,4 +97,32 @@ export function isTypingTarget(target: EventTarget | null): boolean {
     return !["checkbox", "radio", "button", "submit", "reset"].includes(type);
   }
   return false;
+}
+
+const FLASH_KEY = "viva.flash";
+
+/** Leave a message for the next page (e.g. after erasing something, then navigating away). */
+export function setFlash(message: string): void {
+  try {
+    sessionStorage.setItem(FLASH_KEY, message);
+  } catch {
+    /* storage blocked: the message is lost, the action itself is done */
+  }
+}
+
+/** Shows (once) the message left by {@link setFlash}, until the next navigation. */
+export function FlashMessage() {
+  const { path } = useLocation();
+  const [message, setMessage] = useState<string | null>(null);
+  useEffect(() => {
+    let m: string | null = null;
+    try {
+      m = sessionStorage.getItem(FLASH_KEY);
+      sessionStorage.removeItem(FLASH_KEY);
+    } catch {
+      m = null;
+    }
+    setMessage(m);
+  }, [path]);
+  return message ? <Alert kind="success">{message}</Alert> : null;
 }

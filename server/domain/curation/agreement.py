@@ -31,8 +31,14 @@ from server.db.models import (
     Suggestion,
     Transcript,
 )
-from server.domain.curation.schemas import AgreementMetrics, AgreementPreviewOut, AnswerChange
+from server.domain.curation.schemas import (
+    AgreementMetrics,
+    AgreementPreviewOut,
+    AnswerChange,
+    PreviewIn,
+)
 from server.domain.reviews.services import suggested_level
+from server.errors import InvalidInput
 from server.jobs.context import JobContext
 from server.jobs.pipeline import rubric_of
 from server.jobs.training import calibrator_for, final_scores, scored_examples_for
@@ -165,11 +171,85 @@ def _without_exemplars(rubric: Any, texts: Sequence[str]) -> Any:
         for lv in rubric.levels))
 
 
-async def preview_agreement(db: AsyncSession, ctx: JobContext,
-                            question: Question) -> AgreementPreviewOut:
-    """Re-score the reviewed answers in memory with the current exemplars; store nothing."""
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    level: int
+    text: str
+    source_response_id: uuid.UUID | None
+
+
+def _active(question: Question) -> dict[uuid.UUID | str, _Entry]:
+    r = question.rubric
+    return {e.id: _Entry(e.level, e.text, e.source_response_id)
+            for e in (r.exemplars if r is not None else ()) if e.retired_at is None}
+
+
+def _apply(question: Question, current: dict[uuid.UUID | str, _Entry],
+           draft: PreviewIn) -> dict[uuid.UUID | str, _Entry]:
+    """The active exemplars with the draft's retirements, edits and additions applied."""
+    lo, hi = _labels(question)[0], _labels(question)[-1]
+    out = dict(current)
+
+    def check_level(level: int) -> None:
+        if not lo <= level <= hi:
+            raise InvalidInput(f"Level {level} is outside this rubric's scale ({lo}-{hi}).",
+                               field="level")
+
+    def existing(eid: uuid.UUID, what: str) -> _Entry:
+        if eid not in out:
+            raise InvalidInput(f"Cannot {what} exemplar {eid}: it is not an active exemplar of "
+                               "this question (retired, deleted, or from another question).",
+                               field=what)
+        return out[eid]
+
+    for eid in draft.retire:
+        existing(eid, "retire")
+        del out[eid]
+    for edit in draft.edit:
+        old = existing(edit.id, "edit")
+        if edit.level is not None:
+            check_level(edit.level)
+        text = old.text if edit.text is None else edit.text.strip()
+        if not text:
+            raise InvalidInput("An exemplar needs some text.", field="text")
+        out[edit.id] = _Entry(edit.level if edit.level is not None else old.level, text,
+                              old.source_response_id)
+    for n, add in enumerate(draft.add):
+        check_level(add.level)
+        if not add.text.strip():
+            raise InvalidInput("An exemplar needs some text.", field="text")
+        out[f"new-{n}"] = _Entry(add.level, add.text.strip(), None)
+    return out
+
+
+def _rubric_with(base: Any, entries: dict[uuid.UUID | str, _Entry]) -> Any:
+    by_level: dict[int, list[str]] = {}
+    for e in entries.values():
+        by_level.setdefault(e.level, []).append(e.text)
+    return dataclasses.replace(base, levels=tuple(
+        dataclasses.replace(lv, exemplars=tuple(by_level.get(lv.level, ()))) for lv in base.levels))
+
+
+def _promoted(entries: dict[uuid.UUID | str, _Entry]) -> dict[uuid.UUID, list[str]]:
+    out: dict[uuid.UUID, list[str]] = {}
+    for e in entries.values():
+        if e.source_response_id is not None:
+            out.setdefault(e.source_response_id, []).append(e.text)
+    return out
+
+
+async def preview_agreement(db: AsyncSession, ctx: JobContext, question: Question,
+                            draft: PreviewIn | None = None) -> AgreementPreviewOut:
+    """Re-score the reviewed answers in memory; store nothing.
+
+    Without a draft: stored suggestions vs. the current exemplars. With one: the current
+    exemplars vs. the draft applied to them (both scored the same way, so only the draft
+    differs).
+    """
     labels = _labels(question)
     scale = (labels[0], labels[-1])
+    current = _active(question)
+    drafted = _apply(question, current, draft) if draft is not None else None
     reviewed = await _reviewed(db, question, limit=MAX_PREVIEW)
     assessment = await db.get(Assessment, question.assessment_id)
     assert assessment is not None
@@ -177,38 +257,48 @@ async def preview_agreement(db: AsyncSession, ctx: JobContext,
     calibrator = await calibrator_for(db, assessment.organization_id, level=interval)
     examples = await scored_examples_for(db, question.id)
     answers = [await _answer(db, x.response) for x in reviewed]
-    rubric = rubric_of(question)
-    promoted: dict[uuid.UUID, list[str]] = {}
-    for e in question.rubric.exemplars if question.rubric is not None else ():
-        if e.source_response_id is not None and e.retired_at is None:
-            promoted.setdefault(e.source_response_id, []).append(e.text)
+    base = rubric_of(question)
+    variants = [current] if drafted is None else [current, drafted]
 
-    def run() -> tuple[list[Any], dict[str, str]]:
+    def run() -> tuple[list[list[Any]], dict[str, str]]:
         scorer = ctx.models.scorer()  # loads the encoder on first use: in this thread
-        out = []
-        for x, answer in zip(reviewed, answers, strict=True):
-            own = str(x.response.id)
-            prepared = scorer.prepare(_without_exemplars(rubric, promoted.get(x.response.id, ())),
-                                      [e for e in examples if e.example_id != own])
-            out.append(scorer.suggest(prepared, answer, calibrator=calibrator))
-        return out, dict(scorer.model_versions)
+        results: list[list[Any]] = []
+        for entries in variants:
+            rubric, promoted = _rubric_with(base, entries), _promoted(entries)
+            out = []
+            for x, answer in zip(reviewed, answers, strict=True):
+                own = str(x.response.id)
+                prepared = scorer.prepare(_without_exemplars(rubric, promoted.get(x.response.id, ())),
+                                          [e for e in examples if e.example_id != own])
+                out.append(scorer.suggest(prepared, answer, calibrator=calibrator))
+            results.append(out)
+        return results, dict(scorer.model_versions)
 
     fresh, versions = await asyncio.to_thread(run)
+
+    def scored(x: _Reviewed, s: Any) -> Scored:
+        return Scored(human=x.human, score=s.score, level=s.rounded_level, low=s.interval_low,
+                      high=s.interval_high,
+                      abstain_code=s.abstain_reason.value if s.abstain_reason else None)
+
     before: list[Scored] = []
     after: list[Scored] = []
     changes = []
-    for x, s in zip(reviewed, fresh, strict=True):
-        new = Scored(human=x.human, score=s.score, level=s.rounded_level, low=s.interval_low,
-                     high=s.interval_high,
-                     abstain_code=s.abstain_reason.value if s.abstain_reason else None)
+    for k, x in enumerate(reviewed):
+        new = scored(x, fresh[-1][k])
         after.append(new)
-        old = _from_suggestion(x.human, x.suggestion, scale) if x.suggestion is not None else None
+        if drafted is not None:
+            old: Scored | None = scored(x, fresh[0][k])
+        else:
+            old = _from_suggestion(x.human, x.suggestion, scale) if x.suggestion is not None else None
         if old is not None:
             before.append(old)
         changes.append(AnswerChange(response_id=x.response.id, human=x.human,
                                     before_level=old.level if old else None,
                                     after_level=new.level, before_score=old.score if old else None,
                                     after_score=new.score))
-    return AgreementPreviewOut(question_id=question.id, before=metrics(before, labels),
+    return AgreementPreviewOut(question_id=question.id,
+                               before_basis="stored" if drafted is None else "current_exemplars",
+                               draft=drafted is not None, before=metrics(before, labels),
                                after=metrics(after, labels), answers=changes,
                                model_versions=versions)

@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from server.audit import record
 from server.auth.staff import Staff, provide_admin, provide_staff
+from server.db.models import Assessment, Question
 from server.deps import DbSession, JobsDep, StaffDep
 from server.domain.assessments.schemas import ExemplarOut
 from server.domain.assessments.services import get_assessment
@@ -19,8 +20,10 @@ from server.domain.curation.schemas import (
     AgreementPreviewOut,
     ExemplarCreate,
     ExemplarPatch,
+    PreviewIn,
     PromoteIn,
     QuestionAgreementOut,
+    QuestionContext,
     RescoreRunOut,
     RescoreStatusOut,
 )
@@ -29,6 +32,17 @@ from server.jobs.context import JobContext
 __all__ = ["CurationController"]
 
 _admin = {"staff": Provide(provide_admin)}
+
+
+def _context(q: Question, a: Assessment) -> QuestionContext:
+    r = q.rubric
+    return QuestionContext(
+        assessment_id=a.id, assessment_title=a.title, position=q.position, prompt=q.prompt,
+        kind=q.kind.value, competency_name=q.competency.name if q.competency else None,
+        scale_min=r.scale_min if r else 1, scale_max=r.scale_max if r else 5,
+        levels={str(lv.level): lv.descriptor for lv in r.levels} if r else {},
+        exemplars=sorted((exemplars.exemplar_out(e) for e in r.exemplars) if r else [],
+                         key=lambda e: (e.retired, e.level)))
 
 
 def _snapshot(e: ExemplarOut) -> dict[str, object]:
@@ -105,17 +119,22 @@ class CurationController(Controller):
     async def question_agreement(self, staff: StaffDep, question_id: FromPath[uuid.UUID],
                                  db_session: DbSession) -> QuestionAgreementOut:
         q = await exemplars.org_question(db_session, staff.organization_id, question_id)
+        a = await get_assessment(db_session, staff.organization_id, q.assessment_id)
         return QuestionAgreementOut(question_id=q.id,
-                                    metrics=await agreement.current_agreement(db_session, q))
+                                    metrics=await agreement.current_agreement(db_session, q),
+                                    question=_context(q, a))
 
     @post("/questions/{question_id:uuid}/agreement/preview", status_code=200, dependencies=_admin,
-          summary="Before/after: re-score reviewed answers in memory with the current exemplars",
-          description="Runs the real scorer, leave-one-out; stores nothing. Use it to see the "
-                      "effect of an exemplar change before re-scoring pending answers.")
+          summary="Before/after: re-score reviewed answers in memory, optionally with a draft",
+          description="Runs the real scorer, leave-one-out; stores nothing. Without a body: the "
+                      "stored suggestions vs. the current exemplars (the effect of changes "
+                      "already saved). With a draft (`add`, `edit`, `retire`): the current "
+                      "exemplars vs. the draft applied, before saving it.")
     async def preview(self, staff: StaffDep, question_id: FromPath[uuid.UUID],
-                      db_session: DbSession, jobs: JobsDep) -> AgreementPreviewOut:
+                      db_session: DbSession, jobs: JobsDep,
+                      data: JSONBody[PreviewIn | None] = None) -> AgreementPreviewOut:
         q = await exemplars.org_question(db_session, staff.organization_id, question_id)
-        return await agreement.preview_agreement(db_session, jobs, q)
+        return await agreement.preview_agreement(db_session, jobs, q, data)
 
     @post("/questions/{question_id:uuid}/rescore", status_code=200, dependencies=_admin,
           summary="Re-score this question's ready, unreviewed answers (admin)")

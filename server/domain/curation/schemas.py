@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
+
+from server.domain.assessments.schemas import ExemplarOut
 
 __all__ = [
     "AgreementMetrics",
     "AgreementPreviewOut",
     "AnswerChange",
     "ExemplarCreate",
+    "ExemplarEdit",
     "ExemplarPatch",
+    "PreviewIn",
     "PromoteIn",
     "QuestionAgreementOut",
+    "QuestionContext",
     "RescoreRunOut",
     "RescoreStatusOut",
 ]
@@ -32,6 +37,20 @@ class ExemplarCreate(msgspec.Struct, forbid_unknown_fields=True):
 class ExemplarPatch(msgspec.Struct, forbid_unknown_fields=True):
     level: Level | None = None
     text: Text | None = None
+
+
+class ExemplarEdit(msgspec.Struct, forbid_unknown_fields=True):
+    id: uuid.UUID
+    level: Level | None = None
+    text: Text | None = None
+
+
+class PreviewIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Exemplar changes not saved yet: the preview scores with them applied in memory."""
+
+    add: Annotated[list[ExemplarCreate], msgspec.Meta(max_length=50)] = []
+    edit: Annotated[list[ExemplarEdit], msgspec.Meta(max_length=50)] = []
+    retire: Annotated[list[uuid.UUID], msgspec.Meta(max_length=50)] = []
 
 
 class PromoteIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -60,9 +79,26 @@ class AgreementMetrics(msgspec.Struct):
     abstain_reasons: dict[str, int]
 
 
+class QuestionContext(msgspec.Struct):
+    """What an admin curating a question needs beside the figures: where it sits, its rubric
+    levels and every exemplar (retired ones too, marked)."""
+
+    assessment_id: uuid.UUID
+    assessment_title: str
+    position: int
+    prompt: str
+    kind: str
+    competency_name: str | None
+    scale_min: int
+    scale_max: int
+    levels: dict[str, str]
+    exemplars: list[ExemplarOut]
+
+
 class QuestionAgreementOut(msgspec.Struct):
     question_id: uuid.UUID
     metrics: AgreementMetrics
+    question: QuestionContext
 
 
 class AnswerChange(msgspec.Struct):
@@ -77,9 +113,17 @@ class AnswerChange(msgspec.Struct):
 
 
 class AgreementPreviewOut(msgspec.Struct):
-    """Current suggestions vs. suggestions re-made in memory with the current exemplars."""
+    """Before vs. after, both over the same reviewed answers.
+
+    Without a draft, *before* is the stored suggestions and *after* re-scores with the current
+    exemplars (``before_basis`` = ``stored``). With a draft, both are re-scored in memory:
+    *before* with the current exemplars, *after* with the draft applied
+    (``before_basis`` = ``current_exemplars``).
+    """
 
     question_id: uuid.UUID
+    before_basis: Literal["stored", "current_exemplars"]
+    draft: bool
     before: AgreementMetrics
     after: AgreementMetrics
     answers: list[AnswerChange]

@@ -83,6 +83,21 @@ async def fairness_report(db: AsyncSession, organization_id: uuid.UUID, assessme
     if unscored:
         notes.append(f"{unscored} completed candidate(s) have no overall score yet and are left "
                      "out of the rates.")
+    tables = {
+        "sex": rates_by_category((person(x, "sex") for x in scored), SEX,
+                                 threshold=threshold, median=median, min_n=min_group_size),
+        "race/ethnicity": rates_by_category((person(x, "race") for x in scored), RACE_ETHNICITY,
+                                            threshold=threshold, median=median,
+                                            min_n=min_group_size),
+        "intersectional": rates_by_category((person(x, "both") for x in scored), both,
+                                            threshold=threshold, median=median,
+                                            min_n=min_group_size),
+    }
+    for name, rows in tables.items():
+        known = [r for r in rows if r.category != UNKNOWN and r.n]
+        if known and all(r.n < min_group_size for r in known):
+            notes.append(f"No {name} category has {min_group_size} or more people: its impact "
+                         "ratios compare every category with people and are only indicative.")
     return FairnessReport(
         assessment_id=table.assessment_id, assessment_title=table.assessment_title,
         threshold=threshold,
@@ -90,12 +105,6 @@ async def fairness_report(db: AsyncSession, organization_id: uuid.UUID, assessme
         median_score=None if median is None else round(float(median), 4),
         candidates=len(done), scored=len(scored), unscored=unscored,
         min_group_size=min_group_size,
-        sex=rates_by_category((person(x, "sex") for x in scored), SEX,
-                             threshold=threshold, median=median, min_n=min_group_size),
-        race_ethnicity=rates_by_category((person(x, "race") for x in scored), RACE_ETHNICITY,
-                                        threshold=threshold, median=median,
-                                        min_n=min_group_size),
-        intersectional=rates_by_category((person(x, "both") for x in scored), both,
-                                        threshold=threshold, median=median,
-                                        min_n=min_group_size),
+        sex=tables["sex"], race_ethnicity=tables["race/ethnicity"],
+        intersectional=tables["intersectional"],
         notes=notes, generated_at=datetime.now(UTC))

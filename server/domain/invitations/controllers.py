@@ -11,11 +11,23 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from server.audit import record
 from server.auth.staff import provide_admin, provide_staff
-from server.deps import DbSession, SettingsDep, StaffDep
+from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
 from server.domain.invitations import services
+from server.domain.invitations.emails import (
+    EmailNotice,
+    email_notice,
+    enqueue_invitation_email,
+    queue_invitation_email,
+)
 from server.domain.invitations.schemas import InvitationCreate, InvitationCreated, InvitationOut
 
-__all__ = ["InvitationController"]
+__all__ = ["InvitationController", "InvitationInvited"]
+
+
+class InvitationInvited(InvitationCreated):
+    """A new invitation, its link (shown once) and what happens to its email."""
+
+    email: EmailNotice
 
 
 class InvitationController(Controller):
@@ -23,19 +35,25 @@ class InvitationController(Controller):
 
     @post("/api/assessments/{assessment_id:uuid}/invitations", status_code=HTTP_201_CREATED,
           dependencies={"staff": Provide(provide_admin)},
-          summary="Invite a candidate; the link is returned once (admin)")
+          summary="Invite a candidate; the link is returned once (admin)",
+          description="With email configured the candidate is also emailed the link (`email` "
+                      "says whether it was queued); without, share the link yourself.")
     async def create_invitation(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
                                 data: JSONBody[InvitationCreate], db_session: DbSession,
-                                settings: SettingsDep) -> InvitationCreated:
+                                settings: SettingsDep, jobs: JobsDep) -> InvitationInvited:
         inv, token = await services.create_invitation(
             db_session, organization_id=staff.organization_id, assessment_id=assessment_id,
             data=data, created_by=staff.user_id, default_days=settings.app.invitation_days)
+        await queue_invitation_email(db_session, settings, inv, token)
         record(db_session, action="invitation.create", target_kind="invitation",
                target_id=inv.id, organization_id=staff.organization_id, actor_id=staff.user_id)
         out = services.invitation_out(inv)
         link = f"{settings.app.public_url}/i/{token}"
-        return InvitationCreated(**{f: getattr(out, f) for f in out.__struct_fields__},
-                                 link=link, token=token)
+        await db_session.commit()  # the email job must see the invitation
+        if settings.email.enabled:
+            await enqueue_invitation_email(jobs, inv)
+        return InvitationInvited(**{f: getattr(out, f) for f in out.__struct_fields__},
+                                 link=link, token=token, email=email_notice(settings))
 
     @get("/api/assessments/{assessment_id:uuid}/invitations",
          dependencies={"staff": Provide(provide_staff)}, summary="Invitations of an assessment")

@@ -1,0 +1,209 @@
+/** The questions of an assessment: add (new or from the bank), edit, delete, reorder. */
+import { useEffect, useState } from "preact/hooks";
+import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { Alert, Link, humanSeconds } from "../../ui/components";
+import { BankPicker } from "../bank/BankPicker";
+import { NEW_QUESTION, QuestionForm, draftOf, type QuestionDraft } from "./QuestionForm";
+
+type Assessment = Schemas["AssessmentOut"];
+type Question = Schemas["QuestionOut"];
+
+function body(d: QuestionDraft) {
+  return {
+    prompt: d.prompt,
+    kind: d.kind,
+    competency: d.competency,
+    think_time_s: d.think_time_s,
+    max_answer_s: d.max_answer_s,
+    max_chars: d.max_chars,
+    retakes_allowed: d.retakes_allowed,
+    is_practice: d.is_practice,
+  };
+}
+
+export function QuestionsEditor(props: { assessment: Assessment; onChange: (a: Assessment) => void; compact?: boolean }) {
+  const a = props.assessment;
+  const [editing, setEditing] = useState<string | null>(null);
+  const [adding, setAdding] = useState<"new" | "bank" | null>(null);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [focusAfter, setFocusAfter] = useState<string | null>(null);
+  const path = { params: { path: { assessment_id: a.id } } };
+
+  const questions = [...a.questions].sort((x, y) => x.position - y.position);
+  const competencies = a.dimensions.flatMap((d) => d.competencies.map((c) => ({ key: c.key, name: c.name })));
+  const nameOf = new Map(competencies.map((c) => [c.key, c.name]));
+
+  useEffect(() => {
+    if (!focusAfter) return;
+    // Keep the keyboard where it was: on the moved question's button (or its twin at an end).
+    const el = document.getElementById(focusAfter) as HTMLButtonElement | null;
+    const twin = document.getElementById(focusAfter.replace(/^(up|down)-/, (_, w: string) => (w === "up" ? "down-" : "up-")));
+    if (el && !el.disabled) el.focus();
+    else twin?.focus();
+    setFocusAfter(null);
+  }, [focusAfter, a]);
+
+  async function refresh(message: string | null) {
+    props.onChange(await call(api.GET("/api/assessments/{assessment_id}", path)));
+    setNotice(message);
+  }
+
+  async function move(q: Question, delta: -1 | 1) {
+    const i = questions.findIndex((x) => x.id === q.id);
+    const j = i + delta;
+    if (j < 0 || j >= questions.length) return;
+    const ids = questions.map((x) => x.id);
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    setError(null);
+    try {
+      const out = await call(api.POST("/api/assessments/{assessment_id}/questions/reorder", { ...path, body: { question_ids: ids } }));
+      props.onChange(out);
+      setNotice(`Question moved to position ${j + 1}.`);
+      setFocusAfter(`${delta < 0 ? "up" : "down"}-${q.id}`);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  async function remove(q: Question) {
+    setError(null);
+    try {
+      await call(api.DELETE("/api/assessments/{assessment_id}/questions/{question_id}", { params: { path: { assessment_id: a.id, question_id: q.id } } }));
+      setConfirming(null);
+      await refresh("Question deleted.");
+    } catch (err) {
+      setConfirming(null);
+      setError(errorMessage(err));
+    }
+  }
+
+  async function save(q: Question, d: QuestionDraft): Promise<string | null> {
+    try {
+      await call(api.PATCH("/api/assessments/{assessment_id}/questions/{question_id}", { params: { path: { assessment_id: a.id, question_id: q.id } }, body: body(d) }));
+      setEditing(null);
+      await refresh("Question saved.");
+      setFocusAfter(`edit-${q.id}`);
+      return null;
+    } catch (err) {
+      return errorMessage(err);
+    }
+  }
+
+  async function create(d: QuestionDraft): Promise<string | null> {
+    try {
+      await call(api.POST("/api/assessments/{assessment_id}/questions", { ...path, body: body(d) }));
+      setAdding(null);
+      await refresh("Question added at the end.");
+      return null;
+    } catch (err) {
+      return errorMessage(err);
+    }
+  }
+
+  return (
+    <div class="q-editor">
+      {notice && <p class="small q-notice" role="status">{notice}</p>}
+      {error && <Alert>{error}</Alert>}
+      {questions.length === 0 && <p class="muted">No questions yet. Add one, or pick some from the bank.</p>}
+      <ol class="questions q-edit-list" aria-label="Questions in order">
+        {questions.map((q, i) => (
+          <li key={q.id} class="card question q-edit-row" data-qid={q.id}>
+            <div class="q-row-main">
+              <div class="q-order" role="group" aria-label={`Move question ${i + 1}`}>
+                <button id={`up-${q.id}`} type="button" class="btn btn-small order-btn" disabled={i === 0} onClick={() => move(q, -1)} aria-label={`Move question ${i + 1} up`}>↑</button>
+                <button id={`down-${q.id}`} type="button" class="btn btn-small order-btn" disabled={i === questions.length - 1} onClick={() => move(q, 1)} aria-label={`Move question ${i + 1} down`}>↓</button>
+              </div>
+              <div class="q-row-body">
+                <div class="q-head">
+                  <span class="q-num">Q{i + 1}</span>
+                  <span class={`badge badge-${q.kind}`}>{q.kind === "video" ? "Video" : "Written"}</span>
+                  {q.is_practice && <span class="badge badge-practice">Practice</span>}
+                  {q.competency && <span class="badge badge-competency">{nameOf.get(q.competency) ?? q.competency}</span>}
+                </div>
+                <p class="q-prompt">{q.prompt}</p>
+                {!props.compact && (
+                  <p class="small muted q-facts">
+                    {q.kind === "video"
+                      ? `Think ${humanSeconds(q.think_time_s)} · answer ${humanSeconds(q.max_answer_s)} · ${q.retakes_allowed} retake${q.retakes_allowed === 1 ? "" : "s"}`
+                      : `Answer ${humanSeconds(q.max_answer_s)} · ${q.max_chars.toLocaleString()} characters`}
+                    {q.rubric ? ` · rubric with ${Object.keys(q.rubric.levels).length} levels, ${q.rubric.exemplars.filter((e) => !e.retired).length} exemplars` : " · no rubric"}
+                  </p>
+                )}
+              </div>
+              <div class="q-row-actions">
+                {!props.compact && (
+                  <button id={`edit-${q.id}`} type="button" class="btn btn-small q-edit-btn" aria-expanded={editing === q.id} onClick={() => setEditing(editing === q.id ? null : q.id)}>
+                    Edit<span class="sr-only"> question {i + 1}</span>
+                  </button>
+                )}
+                {confirming === q.id ? (
+                  <span class="confirm" role="group" aria-label={`Confirm deleting question ${i + 1}`}>
+                    <button type="button" class="btn btn-danger btn-small" onClick={() => remove(q)}>Yes, delete</button>
+                    <button type="button" class="btn btn-small" onClick={() => setConfirming(null)} ref={(el) => el?.focus()}>Cancel</button>
+                  </span>
+                ) : (
+                  <button type="button" class="btn btn-small" onClick={() => setConfirming(q.id)}>
+                    {props.compact ? "Remove" : "Delete"}<span class="sr-only"> question {i + 1}</span>
+                  </button>
+                )}
+                {!props.compact && (
+                  <Link href={`/app/questions/${q.id}/agreement`} class="btn btn-small btn-quiet">
+                    Agreement<span class="sr-only"> for question {i + 1}</span>
+                  </Link>
+                )}
+              </div>
+            </div>
+            {editing === q.id && (
+              <QuestionForm
+                id={`qf-${q.id}`}
+                initial={draftOf(q)}
+                competencies={competencies}
+                submitLabel="Save question"
+                onSubmit={(d) => save(q, d)}
+                onCancel={() => {
+                  setEditing(null);
+                  setFocusAfter(`edit-${q.id}`);
+                }}
+              />
+            )}
+          </li>
+        ))}
+      </ol>
+      {adding === "new" && (
+        <section class="card" aria-labelledby="new-q-h">
+          <h3 id="new-q-h">New question</h3>
+          <QuestionForm
+            id="qf-new"
+            initial={{ ...NEW_QUESTION, competency: competencies[0]?.key ?? null }}
+            competencies={competencies}
+            submitLabel="Add question"
+            onSubmit={create}
+            onCancel={() => setAdding(null)}
+          />
+        </section>
+      )}
+      {adding === "bank" && (
+        <BankPicker
+          assessment={a}
+          onAdded={(fresh, n) => {
+            props.onChange(fresh);
+            setNotice(`${n} question${n === 1 ? "" : "s"} added from the bank.`);
+          }}
+          onClose={() => setAdding(null)}
+        />
+      )}
+      <div class="actions-row">
+        <button type="button" class="btn" aria-expanded={adding === "bank"} onClick={() => setAdding(adding === "bank" ? null : "bank")}>
+          Add from the bank
+        </button>
+        {!props.compact && (
+          <button type="button" class="btn" aria-expanded={adding === "new"} onClick={() => setAdding(adding === "new" ? null : "new")}>
+            Write a new question
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,182 @@
+/** One question: how the AI's suggestions agree with reviewers' decisions, its exemplars by level
+ * (add, edit, retire, each previewed before saving) and re-scoring of pending answers. */
+import { useContext, useEffect, useRef, useState } from "preact/hooks";
+import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { MeContext } from "../../staff/StaffShell";
+import { Alert, Link, Loading, PageHeading } from "../../ui/components";
+import { ConfusionMatrix, MetricBars, MetricFacts } from "./charts";
+import { ExemplarsSection, draftBody, draftLabel, type Draft } from "./Exemplars";
+import { PreviewPanel } from "./PreviewPanel";
+import { RescorePanel } from "./RescorePanel";
+
+type Agreement = Schemas["QuestionAgreementOut"];
+type Preview = Schemas["AgreementPreviewOut"];
+
+const ABSTAIN_WORDS: Record<string, string> = {
+  unspecified: "no reason given",
+};
+
+export function AgreementPage(props: { questionId: string }) {
+  const me = useContext(MeContext);
+  const isAdmin = me?.role === "admin";
+  const [data, setData] = useState<Agreement | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [preview, setPreview] = useState<{ key: string; label: string; out: Preview; draft: Draft | null } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const previewRef = useRef<HTMLDivElement>(null);
+  const path = { question_id: props.questionId };
+
+  async function load() {
+    try {
+      setData(await call(api.GET("/api/questions/{question_id}/agreement", { params: { path } })));
+    } catch (err) {
+      setLoadError(errorMessage(err));
+    }
+  }
+  useEffect(() => {
+    void load();
+  }, [props.questionId]);
+  useEffect(() => {
+    if (preview) previewRef.current?.querySelector<HTMLElement>("#preview")?.focus();
+  }, [preview?.out]);
+
+  async function runPreview(d: Draft | null) {
+    setBusy("Scoring the reviewed answers…");
+    setError(null);
+    setNotice(null);
+    try {
+      const out = await call(api.POST("/api/questions/{question_id}/agreement/preview", {
+        params: { path },
+        body: d ? draftBody(d) : null, // null: saved exemplars vs. stored suggestions
+      }));
+      setPreview({ key: JSON.stringify(d), label: d ? draftLabel(d) : "saved exemplars vs. stored suggestions", out, draft: d });
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function save() {
+    const d = draft;
+    if (!d) return;
+    setBusy("Saving…");
+    setError(null);
+    try {
+      if (d.kind === "add") {
+        await call(api.POST("/api/questions/{question_id}/exemplars", { params: { path }, body: { level: d.level, text: d.text } }));
+        setNotice(`Exemplar added at level ${d.level}. Re-score pending answers below to use it on them.`);
+      } else if (d.kind === "edit") {
+        await call(api.PATCH("/api/exemplars/{exemplar_id}", { params: { path: { exemplar_id: d.id } }, body: { level: d.level, text: d.text } }));
+        setNotice("Exemplar saved. Re-score pending answers below to use it on them.");
+      } else {
+        await call(api.POST("/api/exemplars/{exemplar_id}/retire", { params: { path: { exemplar_id: d.id } } }));
+        setNotice(`Exemplar retired (level ${d.level}). The AI no longer uses it.`);
+      }
+      setDraft(null);
+      setPreview(null);
+      await load();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const actions = {
+    open: (d: Draft) => {
+      setDraft(d);
+      setError(null);
+      setNotice(null);
+    },
+    change: (d: Draft) => setDraft(d),
+    cancel: () => {
+      setDraft(null);
+      if (preview?.draft) setPreview(null);
+    },
+    preview: () => void runPreview(draft),
+    save: () => void save(),
+  };
+
+  if (loadError) {
+    return (
+      <>
+        <nav class="crumbs" aria-label="Breadcrumb"><Link href="/app">Assessments</Link></nav>
+        <Alert>{loadError}</Alert>
+      </>
+    );
+  }
+  if (!data) return <Loading label="Loading the agreement figures…" />;
+  const q = data.question;
+  const m = data.metrics;
+  const stale = !!preview && !!preview.draft && preview.key !== JSON.stringify(draft);
+  const reasons = Object.entries(m.abstain_reasons);
+
+  return (
+    <div class="agreement-page">
+      <nav class="crumbs" aria-label="Breadcrumb">
+        <Link href={`/app/assessments/${q.assessment_id}`}>{q.assessment_title}</Link>
+      </nav>
+      <p class="eyebrow">
+        {q.assessment_title} · Q{q.position}{q.competency_name ? ` · ${q.competency_name}` : ""} · {q.kind === "video" ? "video" : "written"}
+      </p>
+      <PageHeading title={`Agreement: Q${q.position}`}>AI agreement with reviewers</PageHeading>
+      <p class="lead q-prompt">{q.prompt}</p>
+
+      {notice && <Alert kind="success">{notice}</Alert>}
+      {error && <Alert>{error}</Alert>}
+      {busy && <Loading label={busy} />}
+
+      <section class="card" aria-labelledby="figures-h">
+        <div class="section-head">
+          <h2 id="figures-h">How the AI agrees with reviewers</h2>
+          {isAdmin && m.n > 0 && (
+            <button type="button" class="btn btn-small" disabled={!!busy} onClick={() => void runPreview(null)}
+              title="Score the reviewed answers again with the saved exemplars and compare with what reviewers saw">
+              Compare with the saved exemplars
+            </button>
+          )}
+        </div>
+        <p class="small muted">
+          The AI's suggested level against the reviewers' final score, over {m.n} reviewed answer{m.n === 1 ? "" : "s"}
+          {m.n > m.n_scored ? ` (${m.n - m.n_scored} where the AI abstained are left out of the rates)` : ""}.
+        </p>
+        <MetricFacts metrics={m} />
+        {m.n === 0 ? (
+          <p class="empty-note">No reviewed answers yet. The figures appear once reviewers decide answers to this question.</p>
+        ) : (
+          <div class="agreement-grid">
+            <MetricBars id="cur-bars" metrics={m} title="Agreement of the AI's suggestions with reviewers' scores" />
+            <ConfusionMatrix id="cur-cm" metrics={m} title="Reviewers' final scores against the AI's suggested levels" />
+          </div>
+        )}
+        {reasons.length > 0 && (
+          <p class="small">
+            AI abstained: {reasons.map(([k, n]) => `${ABSTAIN_WORDS[k] ?? k.replace(/_/g, " ")} (${n})`).join(", ")}.
+          </p>
+        )}
+      </section>
+
+      <div ref={previewRef}>
+        {preview && (
+          <PreviewPanel preview={preview.out} label={preview.label} stale={stale} busy={!!busy}
+            onClose={() => setPreview(null)}
+            onSave={preview.draft && draft ? () => void save() : null}
+            saveLabel={draft?.kind === "retire" ? "Retire it" : draft?.kind === "add" ? "Save exemplar" : "Save changes"}
+            danger={draft?.kind === "retire"} />
+        )}
+      </div>
+
+      <ExemplarsSection exemplars={q.exemplars} min={q.scale_min} max={q.scale_max} levels={q.levels}
+        draft={draft} busy={!!busy} canEdit={isAdmin} actions={actions} />
+
+      {isAdmin && (
+        <RescorePanel questionId={props.questionId} assessmentId={q.assessment_id} assessmentTitle={q.assessment_title}
+          onDone={() => void load()} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,117 @@
+/** Read-only API tokens for this organization: create (shown once), list, revoke. */
+import { useEffect, useState } from "preact/hooks";
+import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { Alert, Loading, formatDateTime } from "../../ui/components";
+import { SecretOnce } from "./SecretOnce";
+
+type Token = Schemas["ApiTokenOut"];
+
+export function ApiTokensSection() {
+  const [tokens, setTokens] = useState<Token[] | null>(null);
+  const [name, setName] = useState("");
+  const [tried, setTried] = useState(false);
+  const [created, setCreated] = useState<Schemas["ApiTokenCreated"] | null>(null);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function reload() {
+    try {
+      setTokens(await call(api.GET("/api/api-tokens")));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+  useEffect(() => void reload(), []);
+
+  async function create(e: Event) {
+    e.preventDefault();
+    setTried(true);
+    if (!name.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setCreated(await call(api.POST("/api/api-tokens", { body: { name: name.trim() } })));
+      setName("");
+      setTried(false);
+      await reload();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function revoke(t: Token) {
+    setError(null);
+    try {
+      await call(api.DELETE("/api/api-tokens/{token_id}", { params: { path: { token_id: t.id } } }));
+      setConfirming(null);
+      if (created?.id === t.id) setCreated(null);
+      await reload();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  return (
+    <section class="card settings-card" aria-labelledby="tokens-h">
+      <h2 id="tokens-h">API tokens</h2>
+      <p class="small muted">
+        A token reads what an admin can read (reports, answers, assessments) and cannot change anything. Send it as{" "}
+        <code>Authorization: Bearer viva_…</code>. Only a hash is stored.
+      </p>
+      {error && <Alert>{error}</Alert>}
+      {created && (
+        <SecretOnce id="new-token" label="API token" value={created.token} onDismiss={() => setCreated(null)}>
+          <p class="small">Token “{created.name}”</p>
+        </SecretOnce>
+      )}
+      <form class="inline-form" onSubmit={create} noValidate aria-label="Create an API token">
+        <div class="field">
+          <label for="token-name">Token name</label>
+          <input id="token-name" type="text" maxLength={120} placeholder="e.g. ATS sync" value={name}
+            aria-invalid={tried && !name.trim()} onInput={(e) => setName(e.currentTarget.value)} />
+          {tried && !name.trim() && <span class="text-error small">Name the token so you know what uses it.</span>}
+        </div>
+        <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? "Creating…" : "Create token"}</button>
+      </form>
+      {!tokens ? (
+        <Loading />
+      ) : tokens.length === 0 ? (
+        <p class="muted">No API tokens yet.</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="table tokens-table">
+            <caption class="sr-only">API tokens</caption>
+            <thead>
+              <tr><th scope="col">Name</th><th scope="col">Starts with</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Status</th><th scope="col"><span class="sr-only">Actions</span></th></tr>
+            </thead>
+            <tbody>
+              {tokens.map((t) => (
+                <tr key={t.id}>
+                  <td class="cand-name">{t.name}</td>
+                  <td><code>{t.prefix}…</code></td>
+                  <td class="small">{formatDateTime(t.created_at)}</td>
+                  <td class="small">{t.last_used_at ? formatDateTime(t.last_used_at) : "never"}</td>
+                  <td>{t.revoked_at ? <span class="badge badge-revoked">revoked</span> : <span class="badge badge-active">active</span>}</td>
+                  <td class="actions">
+                    {!t.revoked_at && (confirming === t.id ? (
+                      <span class="confirm">
+                        <span class="small">It stops working at once.</span>
+                        <button type="button" class="btn btn-small btn-danger" onClick={() => void revoke(t)}>Revoke</button>
+                        <button type="button" class="btn btn-small btn-quiet" onClick={() => setConfirming(null)}>Keep</button>
+                      </span>
+                    ) : (
+                      <button type="button" class="btn btn-small" aria-label={`Revoke the token ${t.name}`} onClick={() => setConfirming(t.id)}>Revoke…</button>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+/** Admins: make a reviewed answer an exemplar in one action, at its decided score by default. */
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
+import { Link } from "../ui/components";
+import type { ReviewItem } from "./itemCache";
+
+/** The decided score: a resolution if there is one, else the latest review. */
+export function decidedScore(item: ReviewItem): number | null {
+  const resolve = item.reviews.filter((r) => r.decision === "resolve");
+  const pool = resolve.length ? resolve : item.reviews;
+  if (!pool.length) return item.my_review?.score ?? null;
+  return [...pool].sort((a, b) => a.created_at.localeCompare(b.created_at))[pool.length - 1]!.score;
+}
+
+export function PromotePanel(props: { item: ReviewItem }) {
+  const { item } = props;
+  const q = item.question;
+  const decided = decidedScore(item);
+  const [level, setLevel] = useState<number>(decided ?? q.scale_max);
+  const [saving, setSaving] = useState(false);
+  const [done, setDone] = useState<Schemas["ExemplarOut"] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setLevel(decided ?? q.scale_max);
+    setDone(null);
+    setError(null);
+  }, [item.id, decided]);
+
+  const dashboard = `/app/questions/${q.id}/agreement`;
+  async function promote() {
+    setSaving(true);
+    setError(null);
+    try {
+      setDone(await call(api.POST("/api/responses/{response_id}/promote", { params: { path: { response_id: item.id } }, body: { level } })));
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 409 ? err.detail : errorMessage(err));
+    } finally {
+      setSaving(false);
+    }
+  }
+  const levels: number[] = [];
+  for (let l = q.scale_min; l <= q.scale_max; l++) levels.push(l);
+
+  return (
+    <div class="promote" aria-labelledby="promote-h" role="group">
+      <h3 id="promote-h">Use as an exemplar</h3>
+      {done ? (
+        <div class="alert alert-success" role="status">
+          <p>Promoted: this answer is now a level <strong>{done.level}</strong> exemplar for Q{q.position}.</p>
+          <Link href={dashboard}>Open the question's agreement dashboard</Link>
+        </div>
+      ) : (
+        <>
+          <p class="small muted">Add this reviewed answer to the question's exemplars, so the AI compares later answers with it.</p>
+          {error && (
+            <div class="alert alert-error" role="alert">
+              <p>{error}</p>
+              <Link href={dashboard}>Open the question's agreement dashboard</Link>
+            </div>
+          )}
+          <div class="promote-row">
+            <label for="promote-level">Level</label>
+            <select id="promote-level" value={String(level)} onChange={(e) => setLevel(Number(e.currentTarget.value))}>
+              {levels.map((l) => (
+                <option key={l} value={String(l)}>{l}{l === decided ? " (decided score)" : ""}</option>
+              ))}
+            </select>
+            <button type="button" class="btn btn-small" disabled={saving} onClick={() => void promote()}>
+              {saving ? "Promoting…" : "Promote to exemplar"}
+            </button>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
