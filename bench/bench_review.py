@@ -96,7 +96,8 @@ async def seed(url: str, n_responses: int) -> tuple[str, list[str]]:
         a.settings = {**a.settings, "reviews_per_response": 2}
         questions = [q.id for q in a.questions if not q.is_practice]
         n_inv = -(-n_responses // len(questions))
-        invs, attempts, responses, suggestions, profs, reviews = [], [], [], [], [], []
+        tables: tuple[list[dict[str, Any]], ...] = ([], [], [], [], [], [])
+        invs, attempts, responses, suggestions, profs, reviews = tables
         for i in range(n_inv):
             inv_id, att_id = uuid.uuid4(), uuid.uuid4()
             invs.append({"id": inv_id, "organization_id": org.id, "assessment_id": a.id,
@@ -119,10 +120,11 @@ async def seed(url: str, n_responses: int) -> tuple[str, list[str]]:
                     "processing_tries": 0, "submitted_at": now - timedelta(seconds=len(responses)),
                     "created_at": now, "updated_at": now})
                 abstained = rng.random() < 0.08
-                score = None if abstained else rng.uniform(1, 5)
+                score = rng.uniform(1, 5)
                 width = rng.uniform(0.5, 3.0)
                 suggestions.append({
-                    "id": uuid.uuid4(), "response_id": rid, "is_current": True, "score": score,
+                    "id": uuid.uuid4(), "response_id": rid, "is_current": True,
+                    "score": None if abstained else score,
                     "interval_low": None if abstained else max(1.0, score - width / 2),
                     "interval_high": None if abstained else min(5.0, score + width / 2),
                     "level": 0.8, "abstained": abstained,

@@ -163,13 +163,20 @@ def test_admin_builds_invites_and_curates_from_the_ui(
     page.get_by_role("link", name="Edit assessment").click()
     expect(page.get_by_role("heading", name=f"Edit “{TITLE}”", level=1)).to_be_visible()
     builder_url = page.url
-    first, second = question_prompts(page)[:2]
-    up = page.get_by_role("button", name="Move question 2 up")
+    # The practice question comes first, as candidates meet it; it has no number and
+    # scored questions cannot be moved above it.
+    rows = page.locator("ol.q-edit-list > li")
+    expect(rows.first).to_contain_text("Practice · not scored")
+    expect(rows.first.locator(".q-num")).to_have_count(0)
+    expect(rows.nth(1).locator(".q-num")).to_have_text("Q1")
+    expect(page.get_by_role("button", name="Move question 2 up")).to_be_disabled()
+    first, second = question_prompts(page)[1:3]
+    up = page.get_by_role("button", name="Move question 3 up")
     up.focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Question moved to position 1.")).to_be_visible()
-    assert question_prompts(page)[:2] == [second, first]
-    expect(page.get_by_role("button", name="Move question 1 down")).to_be_focused()
+    expect(page.get_by_text("Question moved to position 2.")).to_be_visible()
+    assert question_prompts(page)[1:3] == [second, first]
+    expect(page.get_by_role("button", name="Move question 2 down")).to_be_focused()
     page.get_by_role("button", name="Edit question 2").click()
     form = page.get_by_role("form", name="Save question")
     form.get_by_label("Max answer time (s)").fill("240")
@@ -220,4 +227,6 @@ def test_admin_builds_invites_and_curates_from_the_ui(
     page.get_by_role("link", name="Agreement for question 2", exact=True).click()
     expect(page).to_have_url(re.compile(r"/app/questions/[0-9a-f-]+/agreement$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("agreement", re.I))
+    expect(page.locator("p.eyebrow").first).to_contain_text(" · Q1 · ")  # the builder's second row: Q1
+    expect(page.locator("p.lead.q-prompt")).to_have_text(second)
     shot(page, "69-admin-agreement")

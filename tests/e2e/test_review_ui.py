@@ -102,6 +102,8 @@ def answers(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, s
         assessment = next(a for a in api.get("/api/assessments").json() if a["title"] == ML_TITLE)
         full = api.get(f"/api/assessments/{assessment['id']}").json()
         questions = sorted(full["questions"], key=lambda q: q["position"])
+        # staff screens number the scored questions Q1..Qn (practice ones have no number)
+        number = {q["id"]: n for n, q in enumerate((q for q in questions if not q["is_practice"]), 1)}
         written_q = next(q for q in questions if q["kind"] == "written" and not q["is_practice"])
         video_q = next(q for q in questions if q["kind"] == "video" and not q["is_practice"])
 
@@ -126,7 +128,7 @@ def answers(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, s
         _wait_ready(api, str(video_id))
         return {"assessment": assessment["id"], "invitation": invitation["id"],
                 "written": written.json()["id"], "video": str(video_id),
-                "written_q": str(written_q["position"]), "video_q": str(video_q["position"])}
+                "written_q": str(number[written_q["id"]]), "video_q": str(number[video_q["id"]])}
 
 
 # -- browser helpers ------------------------------------------------------------------------

@@ -31,6 +31,9 @@ def _two_questions() -> dict[str, Any]:
         "questions": [
             {"prompt": "Explain drift.", "kind": "written", "competency": "tech",
              "rubric": {"levels": levels}},
+            # a practice question between the scored ones: candidates meet it first, and staff
+            # screens number only the scored ones (Q1 drift, Q2 conflict)
+            {"prompt": "Practice: say hello.", "kind": "written", "is_practice": True},
             {"prompt": "=Tell us about a conflict.", "kind": "written", "competency": "soft",
              "rubric": {"levels": levels}}],
     }
@@ -41,7 +44,8 @@ async def _setup(client: Any, world: World, db_url: str) -> tuple[dict[str, str]
     Q2 abstained only."""
     admin = await as_user(client, world.a.admin_email)
     made = (await client.post("/api/assessments", json=_two_questions(), headers=admin)).json()
-    aid, (q1, q2) = made["id"], [uuid.UUID(q["id"]) for q in made["questions"]]
+    assert made["questions"][1]["is_practice"], made
+    aid, (q1, q2) = made["id"], [uuid.UUID(q["id"]) for q in made["questions"] if not q["is_practice"]]
     invs = {}
     for name in (TRICKY, "Zoe"):
         r = await client.post(f"/api/assessments/{aid}/invitations", headers=admin, json={
@@ -56,7 +60,8 @@ async def _setup(client: Any, world: World, db_url: str) -> tuple[dict[str, str]
         "decision": "override", "score": 4, "reason_code": "missed_key_point",
         "comment": "=HYPERLINK(\"x\") covers monitoring", "expected_version": 0})
     assert r.status_code == 200, r.text
-    return admin, {"aid": aid, "q1": q1, "q2": q2, "invs": invs, "rev": rev}
+    return admin, {"aid": aid, "q1": q1, "q2": q2, "practice": uuid.UUID(made["questions"][1]["id"]),
+                   "invs": invs, "rev": rev}
 
 
 async def test_report_numbers_by_hand_and_comparison(client: Any, world: World, db_url: str) -> None:
@@ -77,13 +82,14 @@ async def test_report_numbers_by_hand_and_comparison(client: Any, world: World, 
     q1, q2 = rep["questions"]
     assert (q1["source"], q1["confirmed"], q1["score"], q1["decision"]) == ("human", True, 4.0, "override")
     assert (q2["source"], q2["confirmed"], q2["score"], q2["low"]) == ("suggestion", False, 3.0, 2.0)
+    assert [(q["position"], q["number"]) for q in (q1, q2)] == [(0, 1), (2, 2)]
     assert rep["counts"] == {"confirmed": 0, "overridden": 1, "resolved": 0, "unconfirmed": 1,
                              "needs_human": 0, "missing": 0}
     # bands B1 and C1: the (lower) median is B1, the range B1-C1, below the B2 threshold
     assert rep["english"] == {"band": "B1", "band_low": "B1", "band_high": "C1", "threshold": "B2",
                               "meets_threshold": False, "responses": 2}
-    assert [(n["reviewer_name"], n["score"], n["reason_code"]) for n in rep["notes"]] == [
-        ("Reviewer", 4, "missed_key_point")]
+    assert [(n["reviewer_name"], n["score"], n["reason_code"], n["question_number"])
+            for n in rep["notes"]] == [("Reviewer", 4, "missed_key_point", 1)]
     assert rep["candidate_email"] == "c0@example.com"
 
     cmp = (await client.get(f"/api/reports/assessments/{ctx['aid']}/compare", headers=admin)).json()
@@ -117,7 +123,7 @@ async def test_csv_export_escapes_and_parses(client: Any, world: World, db_url: 
     assert by_section[("overall", "overall")][2:5] == ["65.0", "55.0", "75.0"]
     assert by_section[("dimension", "Technical")][2] == "75.0"
     question = next(row for row in rows if row[0] == "question" and "conflict" in row[1])
-    assert question[1] == "Q1: =Tell us about a conflict." and question[6] == "suggestion (unconfirmed)"
+    assert question[1] == "Q2: =Tell us about a conflict." and question[6] == "suggestion (unconfirmed)"
     note = next(row for row in rows if row[0] == "note")
     assert note[7] == "'=HYPERLINK(\"x\") covers monitoring"  # a formula is defused, not run
     j = await client.get(f"/api/reports/invitations/{inv}", params={"format": "json"}, headers=admin)
@@ -189,3 +195,26 @@ async def test_blind_assessment_reports_hide_unconfirmed_suggestions_from_review
     full = (await client.get(f"/api/reports/invitations/{inv}", headers=admin)).json()
     assert full["questions"][1]["source"] == "suggestion"
     assert full["overall"]["score"] == pytest.approx(65.0)
+
+
+async def test_every_staff_screen_numbers_the_scored_questions_alike(
+        client: Any, world: World, db_url: str) -> None:
+    """Q2 is the second scored question wherever staff meet it, though a practice question sits
+    between Q1 and Q2 (position 2); the practice question has no number."""
+    admin, ctx = await _setup(client, world, db_url)
+    queue = (await client.get("/api/review/queue", headers=ctx["rev"])).json()
+    assert {(i["question_id"], i["question_position"], i["question_number"])
+            for i in queue["items"]} == {(str(ctx["q2"]), 2, 2)}
+    item = (await client.get(f"/api/review/responses/{queue['items'][0]['id']}",
+                             headers=ctx["rev"])).json()
+    assert (item["question"]["position"], item["question"]["number"]) == (2, 2)
+    scored = (await client.get(f"/api/questions/{ctx['q2']}/agreement", headers=admin)).json()
+    assert (scored["question"]["number"], scored["question"]["is_practice"]) == (2, False)
+    practice = (await client.get(f"/api/questions/{ctx['practice']}/agreement", headers=admin)).json()
+    assert (practice["question"]["position"], practice["question"]["number"]) == (1, None)
+    assert practice["question"]["is_practice"] is True
+    csv_rows = list(csv.reader(io.StringIO((await client.get(
+        f"/api/reports/invitations/{ctx['invs'][TRICKY]}", params={"format": "csv"},
+        headers=admin)).content.decode("utf-8-sig"))))
+    assert [row[1] for row in csv_rows if row[0] in ("question", "note")] == [
+        "Q1: Explain drift.", "Q2: =Tell us about a conflict.", "Q1"]

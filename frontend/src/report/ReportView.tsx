@@ -143,7 +143,7 @@ export function ReportView(props: { report: Report; actions?: ComponentChildren;
             <tbody>
               {r.questions.map((q) => (
                 <tr key={q.question_id}>
-                  <td class="q-num">Q{q.position}</td>
+                  <td class="q-num">Q{q.number}</td>
                   <td class="q-prompt-cell">{q.prompt}</td>
                   <td>
                     {q.competency ?? "—"}
@@ -176,7 +176,7 @@ export function ReportView(props: { report: Report; actions?: ComponentChildren;
             {r.notes.map((n, i) => (
               <li key={i} class="card note">
                 <div class="rv-head">
-                  <strong>Q{n.question_position}</strong>
+                  <strong>Q{n.question_number}</strong>
                   <span>{n.reviewer_name ?? "A former reviewer"}</span>
                   <span class={`badge badge-${n.decision}`}>{decisionLabel(n.decision)}</span>
                   <span class="review-score">{n.score}</span>

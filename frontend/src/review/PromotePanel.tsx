@@ -46,7 +46,7 @@ export function PromotePanel(props: { item: ReviewItem }) {
       <h3 id="promote-h">Use as an exemplar</h3>
       {done ? (
         <div class="alert alert-success" role="status">
-          <p>Promoted: this answer is now a level <strong>{done.level}</strong> exemplar for Q{q.position}.</p>
+          <p>Promoted: this answer is now a level <strong>{done.level}</strong> exemplar for Q{q.number}.</p>
           <Link href={dashboard}>Open the question's agreement dashboard</Link>
         </div>
       ) : (

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError, api, call, errorMessage } from "../api/client";
 import { navigate } from "../router";
 import { Alert, Link, Loading, PageHeading, formatDateTime, isTypingTarget } from "../ui/components";
+import { questionLabel } from "../ui/questions";
 import { AnswerPane, type Span } from "./AnswerPane";
 import { DecisionPane, type DecisionState, type Mode } from "./DecisionPane";
 import { forget, loadItem, prefetch, type ReviewItem } from "./itemCache";
@@ -247,11 +248,11 @@ export function ReviewPage(props: { id: string; query: URLSearchParams }) {
       <header class="review-head">
         <div>
           <p class="eyebrow">
-            {item.assessment_title} · Q{q.position}
+            {item.assessment_title} · {questionLabel(q.number)}
             {q.competency_name ? ` · ${q.competency_name}` : ""}
           </p>
           <div class="title-row">
-            <PageHeading title={`Review: ${item.candidate_name}, Q${q.position}`}>{item.candidate_name}</PageHeading>
+            <PageHeading title={`Review: ${item.candidate_name}, ${questionLabel(q.number)}`}>{item.candidate_name}</PageHeading>
             <span class={`badge badge-rs-${item.review_status}`}>{statusLabel(item.review_status)}</span>
             <span class={`badge badge-${item.kind}`}>{item.kind === "video" ? "Video" : "Written"}</span>
             {item.blind_review && <span class="badge">Blind review</span>}

@@ -238,7 +238,7 @@ function AnswersTable(props: { query: URLSearchParams }) {
                     <div class="muted small">{item.assessment_title}</div>
                   </td>
                   <td class="q-cell">
-                    <span class="q-num">Q{item.question_position}</span>
+                    <span class="q-num">Q{item.question_number}</span>
                     <span class={`badge badge-${item.kind}`}>{item.kind === "video" ? "Video" : "Written"}</span>
                     {item.competency_key && <span class="badge badge-competency">{item.competency_key}</span>}
                     <div class="q-snippet" title={item.question_prompt}>{item.question_prompt}</div>

@@ -2,6 +2,7 @@
 import { useContext, useEffect, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../api/client";
 import { Alert, Link, Loading, PageHeading, humanSeconds } from "../ui/components";
+import { candidateOrder, scoredNumbers } from "../ui/questions";
 import { Invitations } from "./Invitations";
 import { MeContext } from "./StaffShell";
 
@@ -33,6 +34,7 @@ export function AssessmentDetail(props: { id: string }) {
 
   const competencyNames = new Map<string, string>();
   for (const d of assessment.dimensions) for (const c of d.competencies) competencyNames.set(c.key, c.name);
+  const numbers = scoredNumbers(assessment.questions);
 
   return (
     <>
@@ -91,11 +93,9 @@ export function AssessmentDetail(props: { id: string }) {
       <section aria-labelledby="qs-h" class="section">
         <h2 id="qs-h">Questions ({assessment.questions.length})</h2>
         <ol class="questions">
-          {[...assessment.questions]
-            .sort((a, b) => a.position - b.position)
-            .map((q, i) => (
-              <QuestionItem key={q.id} q={q} number={i + 1} competency={q.competency ? competencyNames.get(q.competency) ?? q.competency : null} />
-            ))}
+          {candidateOrder(assessment.questions).map((q) => (
+            <QuestionItem key={q.id} q={q} number={numbers.get(q.id) ?? null} competency={q.competency ? competencyNames.get(q.competency) ?? q.competency : null} />
+          ))}
         </ol>
       </section>
 
@@ -108,7 +108,7 @@ function formatWeight(w: number): string {
   return Number.isInteger(w) ? String(w) : w.toFixed(1);
 }
 
-function QuestionItem(props: { q: Question; number: number; competency: string | null }) {
+function QuestionItem(props: { q: Question; number: number | null; competency: string | null }) {
   const { q } = props;
   const rubric = q.rubric;
   const levels = rubric
@@ -120,13 +120,15 @@ function QuestionItem(props: { q: Question; number: number; competency: string |
   return (
     <li class="card question">
       <div class="q-head">
-        <span class="q-num">Q{props.number}</span>
+        {props.number !== null && <span class="q-num">Q{props.number}</span>}
         <span class={`badge badge-${q.kind}`}>{q.kind === "video" ? "Video" : "Written"}</span>
         {q.is_practice && <span class="badge badge-practice">Practice · not scored</span>}
         {props.competency && <span class="badge badge-competency">{props.competency}</span>}
-        <Link href={`/app/questions/${encodeURIComponent(q.id)}/agreement`} class="q-agreement">
-          Agreement<span class="sr-only"> for question {props.number}</span>
-        </Link>
+        {props.number !== null && (
+          <Link href={`/app/questions/${encodeURIComponent(q.id)}/agreement`} class="q-agreement">
+            Agreement<span class="sr-only"> for Q{props.number}</span>
+          </Link>
+        )}
       </div>
       <p class="q-prompt">{q.prompt}</p>
       <dl class="q-settings">

@@ -18,6 +18,7 @@ from server.db.models import (
     Response,
     ResponseState,
 )
+from server.domain.assessments.numbering import candidate_order
 from server.domain.candidate.schemas import (
     CONSENT_VERSION,
     CandidateQuestion,
@@ -66,7 +67,7 @@ async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
     assessment = inv.assessment
     responses = await _responses(db, inv.attempt)
     answered = answered_question_ids(responses)
-    questions = sorted(assessment.questions, key=lambda q: (not q.is_practice, q.position))
+    questions = candidate_order(assessment.questions)
     next_q = next((q for q in questions if q.id not in answered), None)
     reveal = True
     items = []

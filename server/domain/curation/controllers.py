@@ -13,6 +13,7 @@ from server.audit import record
 from server.auth.staff import Staff, provide_admin, provide_staff
 from server.db.models import Assessment, Question
 from server.deps import DbSession, JobsDep, StaffDep
+from server.domain.assessments.numbering import scored_numbers
 from server.domain.assessments.schemas import ExemplarOut
 from server.domain.assessments.services import get_assessment
 from server.domain.curation import agreement, exemplars, rescore
@@ -37,7 +38,8 @@ _admin = {"staff": Provide(provide_admin)}
 def _context(q: Question, a: Assessment) -> QuestionContext:
     r = q.rubric
     return QuestionContext(
-        assessment_id=a.id, assessment_title=a.title, position=q.position, prompt=q.prompt,
+        assessment_id=a.id, assessment_title=a.title, position=q.position,
+        number=scored_numbers(a.questions).get(q.id), is_practice=q.is_practice, prompt=q.prompt,
         kind=q.kind.value, competency_name=q.competency.name if q.competency else None,
         scale_min=r.scale_min if r else 1, scale_max=r.scale_max if r else 5,
         levels={str(lv.level): lv.descriptor for lv in r.levels} if r else {},

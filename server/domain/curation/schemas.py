@@ -85,7 +85,9 @@ class QuestionContext(msgspec.Struct):
 
     assessment_id: uuid.UUID
     assessment_title: str
-    position: int
+    position: int  # 0-based over every question, practice included
+    number: int | None  # Q1..Qn over the scored questions in candidate order; None: practice
+    is_practice: bool  # practice answers are not scored: nothing to curate or agree on
     prompt: str
     kind: str
     competency_name: str | None

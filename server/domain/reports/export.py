@@ -42,14 +42,14 @@ def report_csv(report: InvitationReport) -> bytes:
     rows += [_score_row("competency", c) for c in report.competencies]
     for q in report.questions:
         detail = q.abstain_reason or (q.decision or "")
-        rows.append(["question", f"Q{q.position}: {q.prompt}", q.score, q.low, q.high, None,
+        rows.append(["question", f"Q{q.number}: {q.prompt}", q.score, q.low, q.high, None,
                      q.source + ("" if q.confirmed or q.score is None else " (unconfirmed)"),
                      detail])
     e = report.english
     rows.append(["english", f"threshold {e.threshold}", None, None, None, None,
                  "meets" if e.meets_threshold else "below" if e.meets_threshold is False else "",
                  f"{e.band or 'n/a'} (range {e.band_low or '?'}-{e.band_high or '?'})"])
-    rows += [["note", f"Q{n.question_position}", n.score, None, None, None,
+    rows += [["note", f"Q{n.question_number}", n.score, None, None, None,
               n.reviewer_name or "", n.comment] for n in report.notes]
     rows += [["count", k, v, None, None, None, "", ""] for k, v in report.counts.items()]
     w.writerows([[_cell(v) for v in row] for row in rows])

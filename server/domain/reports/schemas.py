@@ -42,7 +42,8 @@ class ScoreOut(msgspec.Struct):
 
 class QuestionResult(msgspec.Struct):
     question_id: uuid.UUID
-    position: int
+    position: int  # 0-based over every question, practice included
+    number: int  # what staff screens show: Q1..Qn over the scored questions, in candidate order
     prompt: str
     competency: str | None
     dimension: str | None
@@ -73,6 +74,7 @@ class EnglishOut(msgspec.Struct):
 
 class NoteOut(msgspec.Struct):
     question_position: int
+    question_number: int
     reviewer_name: str | None
     decision: str
     score: int

@@ -35,6 +35,7 @@ from server.db.models import (
     ReviewStatus,
     Suggestion,
 )
+from server.domain.assessments.numbering import candidate_order, scored_numbers
 from server.domain.invitations.services import effective_status
 from server.domain.reports.schemas import (
     CompareOut,
@@ -104,12 +105,12 @@ def _scale(q: Question) -> tuple[int, int]:
     return (q.rubric.scale_min, q.rubric.scale_max) if q.rubric else (1, 5)
 
 
-def _question_result(q: Question, a: _Answer | None, hide_unconfirmed: bool,
+def _question_result(q: Question, number: int, a: _Answer | None, hide_unconfirmed: bool,
                      dimension: str | None) -> tuple[QuestionResult, agg.ResponseScore | None]:
     lo, hi = _scale(q)
     comp = q.competency.name if q.competency else None
     base: dict[str, Any] = {
-        "question_id": q.id, "position": q.position, "prompt": q.prompt, "competency": comp,
+        "question_id": q.id, "position": q.position, "number": number, "prompt": q.prompt, "competency": comp,
         "dimension": dimension, "scale_min": lo, "scale_max": hi, "response_id": None,
         "review_status": None, "source": "missing", "confirmed": False, "score": None,
         "low": None, "high": None, "decision": None, "abstain_reason": None, "english_band": None}
@@ -170,13 +171,14 @@ class _Built:
 
 def _build(a: Assessment, answers: dict[uuid.UUID, _Answer], hide_unconfirmed: bool) -> _Built:
     level = float(a.settings.get("interval_level", 0.8))
-    scored_qs = [q for q in a.questions if not q.is_practice]
+    numbers = scored_numbers(a.questions)
+    scored_qs = [q for q in candidate_order(a.questions) if not q.is_practice]
     dim_of = {c.id: d.name for d in a.dimensions for c in d.competencies}
     questions, scores = [], {}
     counts = dict.fromkeys(("confirmed", "overridden", "resolved", "unconfirmed",
                             "needs_human", "missing"), 0)
     for q in scored_qs:
-        res, rs = _question_result(q, answers.get(q.id), hide_unconfirmed,
+        res, rs = _question_result(q, numbers[q.id], answers.get(q.id), hide_unconfirmed,
                                    dim_of.get(q.competency_id) if q.competency_id else None)
         questions.append(res)
         if rs is not None:
@@ -192,12 +194,13 @@ def _build(a: Assessment, answers: dict[uuid.UUID, _Answer], hide_unconfirmed: b
         for c in d.competencies)) for d in a.dimensions]
     position = {q.id: q.position for q in scored_qs}
     notes = [NoteOut(question_position=position[ans.response.question_id],
+                     question_number=numbers[ans.response.question_id],
                      reviewer_name=rv.reviewer.name if rv.reviewer else None,
                      decision=rv.decision.value, score=rv.score, reason_code=rv.reason_code,
                      comment=rv.comment, created_at=rv.created_at)
              for ans in answers.values() if ans.response.question_id in position
              for rv in ans.reviews if rv.comment.strip()]
-    notes.sort(key=lambda n: (n.question_position, n.created_at))
+    notes.sort(key=lambda n: (n.question_number, n.created_at))
     profs = [ans.proficiency for ans in answers.values()
              if ans.proficiency is not None and ans.response.question_id in position]
     english = english_band(profs, str(a.settings.get("english_threshold", "B2")))

@@ -24,6 +24,7 @@ from server.db.models import (
     ReviewStatus,
     Suggestion,
 )
+from server.domain.assessments.numbering import scored_number_column
 from server.domain.reviews.schemas import CandidatePage, CandidateProgress, QueueItem, QueuePage
 from server.errors import NotFound
 
@@ -140,7 +141,8 @@ async def queue_page(db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: i
             _joined(select(Response.id, Response.question_id, Response.kind, Response.submitted_at,
                            Response.review_status, Response.review_version, Invitation.id,
                            Invitation.candidate_name, Assessment.id, Assessment.title,
-                           Assessment.settings, Question.position, Question.prompt, Competency.key,
+                           Assessment.settings, Question.position, scored_number_column(),
+                           Question.prompt, Competency.key,
                            Suggestion.score, Suggestion.interval_low, Suggestion.interval_high,
                            Suggestion.abstained))
             .join(Attempt, Attempt.id == Response.attempt_id)
@@ -149,12 +151,13 @@ async def queue_page(db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: i
             .where(Response.id.in_(ids)))).all()} if ids else {}
         done = await _reviews_done(ids, db)
         for (rid, qid, kind, submitted, status, version, inv_id, name, aid, title, settings, pos,
-             prompt, comp, score, low, high, abstained) in (rows[i] for i in ids if i in rows):
+             number, prompt, comp, score, low, high, abstained) in (rows[i] for i in ids if i in rows):
             blind = bool((settings or {}).get("blind_review", False))
             items.append(QueueItem(
                 id=rid, invitation_id=inv_id, candidate_name=name, assessment_id=aid,
                 assessment_title=title, question_id=qid, question_position=pos,
-                question_prompt=prompt, competency_key=comp, kind=kind, submitted_at=submitted,
+                question_number=number, question_prompt=prompt, competency_key=comp, kind=kind,
+                submitted_at=submitted,
                 review_status=status, review_version=version, reviews_done=done.get(rid, 0),
                 reviews_required=int((settings or {}).get("reviews_per_response", 1)),
                 suggestion_withheld=blind,

@@ -81,7 +81,8 @@ class ReviewOut(msgspec.Struct):
 
 class QuestionView(msgspec.Struct):
     id: uuid.UUID
-    position: int
+    position: int  # 0-based over every question, practice included
+    number: int | None  # Q1..Qn over the scored questions in candidate order; None: practice
     prompt: str
     kind: QuestionKind
     competency_key: str | None
@@ -162,6 +163,7 @@ class QueueItem(msgspec.Struct):
     assessment_title: str
     question_id: uuid.UUID
     question_position: int
+    question_number: int  # Q1..Qn over the scored questions, as on every staff screen
     question_prompt: str
     competency_key: str | None
     kind: QuestionKind

@@ -47,6 +47,7 @@ from server.db.models import (
     Suggestion,
     Transcript,
 )
+from server.domain.assessments.numbering import question_number
 from server.domain.integrations import events as webhook_events
 from server.domain.responses.services import media_urls
 from server.domain.reviews.queue import QueueFilter, next_in_queue
@@ -355,10 +356,10 @@ async def resolve(db: AsyncSession, staff: Staff, response_id: uuid.UUID, data: 
                         next_id=await next_in_queue(db, staff, queue, after=r.id))
 
 
-def _question_view(q: Question) -> QuestionView:
+def _question_view(q: Question, number: int | None) -> QuestionView:
     rubric = q.rubric
     return QuestionView(
-        id=q.id, position=q.position, prompt=q.prompt, kind=q.kind,
+        id=q.id, position=q.position, number=number, prompt=q.prompt, kind=q.kind,
         competency_key=q.competency.key if q.competency else None,
         competency_name=q.competency.name if q.competency else None,
         scale_min=rubric.scale_min if rubric else 1, scale_max=rubric.scale_max if rubric else 5,
@@ -398,8 +399,9 @@ async def review_item(db: AsyncSession, staff: Staff, response_id: uuid.UUID,
         id=r.id, review_version=r.review_version, review_status=r.review_status,
         reviews_required=t.required, invitation_id=t.invitation_id, candidate_name=t.candidate_name,
         assessment_id=t.assessment_id, assessment_title=t.assessment_title, blind_review=t.blind,
-        question=_question_view(r.question), kind=r.kind, take=r.take, text=r.text,
-        duration_s=r.duration_s, is_partial=r.is_partial, submitted_at=r.submitted_at,
+        question=_question_view(r.question, await question_number(db, r.question)), kind=r.kind,
+        take=r.take, text=r.text, duration_s=r.duration_s, is_partial=r.is_partial,
+        submitted_at=r.submitted_at,
         video_url=media["video_url"], poster_url=media["poster_url"],
         transcript=None if transcript is None else {
             "text": transcript.text, "language": transcript.language,

@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../../api/client";
 import { Alert, Link, humanSeconds } from "../../ui/components";
+import { candidateOrder, scoredNumbers } from "../../ui/questions";
 import { BankPicker } from "../bank/BankPicker";
 import { NEW_QUESTION, QuestionForm, draftOf, type QuestionDraft } from "./QuestionForm";
 
@@ -31,7 +32,11 @@ export function QuestionsEditor(props: { assessment: Assessment; onChange: (a: A
   const [focusAfter, setFocusAfter] = useState<string | null>(null);
   const path = { params: { path: { assessment_id: a.id } } };
 
-  const questions = [...a.questions].sort((x, y) => x.position - y.position);
+  // In the order candidates meet them: practice first (it cannot be moved among scored ones).
+  const questions = candidateOrder(a.questions);
+  const numbers = scoredNumbers(a.questions);
+  const hasPractice = questions.some((q) => q.is_practice);
+  const canMove = (i: number, j: number) => j >= 0 && j < questions.length && questions[i]!.is_practice === questions[j]!.is_practice;
   const competencies = a.dimensions.flatMap((d) => d.competencies.map((c) => ({ key: c.key, name: c.name })));
   const nameOf = new Map(competencies.map((c) => [c.key, c.name]));
 
@@ -53,7 +58,7 @@ export function QuestionsEditor(props: { assessment: Assessment; onChange: (a: A
   async function move(q: Question, delta: -1 | 1) {
     const i = questions.findIndex((x) => x.id === q.id);
     const j = i + delta;
-    if (j < 0 || j >= questions.length) return;
+    if (!canMove(i, j)) return;
     const ids = questions.map((x) => x.id);
     [ids[i], ids[j]] = [ids[j]!, ids[i]!];
     setError(null);
@@ -107,19 +112,20 @@ export function QuestionsEditor(props: { assessment: Assessment; onChange: (a: A
       {notice && <p class="small q-notice" role="status">{notice}</p>}
       {error && <Alert>{error}</Alert>}
       {questions.length === 0 && <p class="muted">No questions yet. Add one, or pick some from the bank.</p>}
+      {hasPractice && <p class="small muted">Practice questions come first: candidates meet them before the scored questions, which are numbered Q1, Q2… as in reviews and reports.</p>}
       <ol class="questions q-edit-list" aria-label="Questions in order">
         {questions.map((q, i) => (
           <li key={q.id} class="card question q-edit-row" data-qid={q.id}>
             <div class="q-row-main">
               <div class="q-order" role="group" aria-label={`Move question ${i + 1}`}>
-                <button id={`up-${q.id}`} type="button" class="btn btn-small order-btn" disabled={i === 0} onClick={() => move(q, -1)} aria-label={`Move question ${i + 1} up`}>↑</button>
-                <button id={`down-${q.id}`} type="button" class="btn btn-small order-btn" disabled={i === questions.length - 1} onClick={() => move(q, 1)} aria-label={`Move question ${i + 1} down`}>↓</button>
+                <button id={`up-${q.id}`} type="button" class="btn btn-small order-btn" disabled={!canMove(i, i - 1)} onClick={() => move(q, -1)} aria-label={`Move question ${i + 1} up`}>↑</button>
+                <button id={`down-${q.id}`} type="button" class="btn btn-small order-btn" disabled={!canMove(i, i + 1)} onClick={() => move(q, 1)} aria-label={`Move question ${i + 1} down`}>↓</button>
               </div>
               <div class="q-row-body">
                 <div class="q-head">
-                  <span class="q-num">Q{i + 1}</span>
+                  {!q.is_practice && <span class="q-num">Q{numbers.get(q.id)}</span>}
                   <span class={`badge badge-${q.kind}`}>{q.kind === "video" ? "Video" : "Written"}</span>
-                  {q.is_practice && <span class="badge badge-practice">Practice</span>}
+                  {q.is_practice && <span class="badge badge-practice">Practice · not scored</span>}
                   {q.competency && <span class="badge badge-competency">{nameOf.get(q.competency) ?? q.competency}</span>}
                 </div>
                 <p class="q-prompt">{q.prompt}</p>
@@ -148,7 +154,7 @@ export function QuestionsEditor(props: { assessment: Assessment; onChange: (a: A
                     {props.compact ? "Remove" : "Delete"}<span class="sr-only"> question {i + 1}</span>
                   </button>
                 )}
-                {!props.compact && (
+                {!props.compact && !q.is_practice && (
                   <Link href={`/app/questions/${q.id}/agreement`} class="btn btn-small btn-quiet">
                     Agreement<span class="sr-only"> for question {i + 1}</span>
                   </Link>

@@ -4,6 +4,7 @@ import { useContext, useEffect, useRef, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../../api/client";
 import { MeContext } from "../../staff/StaffShell";
 import { Alert, Link, Loading, PageHeading } from "../../ui/components";
+import { questionLabel } from "../../ui/questions";
 import { ConfusionMatrix, MetricBars, MetricFacts } from "./charts";
 import { ExemplarsSection, draftBody, draftLabel, type Draft } from "./Exemplars";
 import { PreviewPanel } from "./PreviewPanel";
@@ -115,15 +116,32 @@ export function AgreementPage(props: { questionId: string }) {
   const stale = !!preview && !!preview.draft && preview.key !== JSON.stringify(draft);
   const reasons = Object.entries(m.abstain_reasons);
 
+  if (q.is_practice) {
+    return (
+      <div class="agreement-page">
+        <nav class="crumbs" aria-label="Breadcrumb">
+          <Link href={`/app/assessments/${q.assessment_id}`}>{q.assessment_title}</Link>
+        </nav>
+        <p class="eyebrow">{q.assessment_title} · practice · {q.kind === "video" ? "video" : "written"}</p>
+        <PageHeading title="Agreement: practice question">AI agreement with reviewers</PageHeading>
+        <p class="lead q-prompt">{q.prompt}</p>
+        <p class="empty-note">
+          This is a practice question: its answers are not scored or reviewed, so there are no exemplars to curate and
+          no agreement to measure.
+        </p>
+      </div>
+    );
+  }
+
   return (
     <div class="agreement-page">
       <nav class="crumbs" aria-label="Breadcrumb">
         <Link href={`/app/assessments/${q.assessment_id}`}>{q.assessment_title}</Link>
       </nav>
       <p class="eyebrow">
-        {q.assessment_title} · Q{q.position}{q.competency_name ? ` · ${q.competency_name}` : ""} · {q.kind === "video" ? "video" : "written"}
+        {q.assessment_title} · {questionLabel(q.number)}{q.competency_name ? ` · ${q.competency_name}` : ""} · {q.kind === "video" ? "video" : "written"}
       </p>
-      <PageHeading title={`Agreement: Q${q.position}`}>AI agreement with reviewers</PageHeading>
+      <PageHeading title={`Agreement: ${questionLabel(q.number)}`}>AI agreement with reviewers</PageHeading>
       <p class="lead q-prompt">{q.prompt}</p>
 
       {notice && <Alert kind="success">{notice}</Alert>}
