@@ -202,6 +202,8 @@ async def test_every_staff_screen_numbers_the_scored_questions_alike(
     """Q2 is the second scored question wherever staff meet it, though a practice question sits
     between Q1 and Q2 (position 2); the practice question has no number."""
     admin, ctx = await _setup(client, world, db_url)
+    built = (await client.get(f"/api/assessments/{ctx['aid']}", headers=admin)).json()
+    assert [(q["position"], q["number"]) for q in built["questions"]] == [(0, 1), (1, None), (2, 2)]
     queue = (await client.get("/api/review/queue", headers=ctx["rev"])).json()
     assert {(i["question_id"], i["question_position"], i["question_number"])
             for i in queue["items"]} == {(str(ctx["q2"]), 2, 2)}

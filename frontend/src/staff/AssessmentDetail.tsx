@@ -2,7 +2,7 @@
 import { useContext, useEffect, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../api/client";
 import { Alert, Link, Loading, PageHeading, humanSeconds } from "../ui/components";
-import { candidateOrder, scoredNumbers } from "../ui/questions";
+import { candidateOrder } from "../ui/questions";
 import { Invitations } from "./Invitations";
 import { MeContext } from "./StaffShell";
 
@@ -34,7 +34,6 @@ export function AssessmentDetail(props: { id: string }) {
 
   const competencyNames = new Map<string, string>();
   for (const d of assessment.dimensions) for (const c of d.competencies) competencyNames.set(c.key, c.name);
-  const numbers = scoredNumbers(assessment.questions);
 
   return (
     <>
@@ -94,7 +93,7 @@ export function AssessmentDetail(props: { id: string }) {
         <h2 id="qs-h">Questions ({assessment.questions.length})</h2>
         <ol class="questions">
           {candidateOrder(assessment.questions).map((q) => (
-            <QuestionItem key={q.id} q={q} number={numbers.get(q.id) ?? null} competency={q.competency ? competencyNames.get(q.competency) ?? q.competency : null} />
+            <QuestionItem key={q.id} q={q} competency={q.competency ? competencyNames.get(q.competency) ?? q.competency : null} />
           ))}
         </ol>
       </section>
@@ -108,7 +107,7 @@ function formatWeight(w: number): string {
   return Number.isInteger(w) ? String(w) : w.toFixed(1);
 }
 
-function QuestionItem(props: { q: Question; number: number | null; competency: string | null }) {
+function QuestionItem(props: { q: Question; competency: string | null }) {
   const { q } = props;
   const rubric = q.rubric;
   const levels = rubric
@@ -120,13 +119,13 @@ function QuestionItem(props: { q: Question; number: number | null; competency: s
   return (
     <li class="card question">
       <div class="q-head">
-        {props.number !== null && <span class="q-num">Q{props.number}</span>}
+        {q.number !== null && <span class="q-num">Q{q.number}</span>}
         <span class={`badge badge-${q.kind}`}>{q.kind === "video" ? "Video" : "Written"}</span>
         {q.is_practice && <span class="badge badge-practice">Practice · not scored</span>}
         {props.competency && <span class="badge badge-competency">{props.competency}</span>}
-        {props.number !== null && (
+        {q.number !== null && (
           <Link href={`/app/questions/${encodeURIComponent(q.id)}/agreement`} class="q-agreement">
-            Agreement<span class="sr-only"> for Q{props.number}</span>
+            Agreement<span class="sr-only"> for Q{q.number}</span>
           </Link>
         )}
       </div>

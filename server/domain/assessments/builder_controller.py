@@ -22,6 +22,7 @@ from server.domain.assessments.builder_schemas import (
     ReorderIn,
     TemplateOut,
 )
+from server.domain.assessments.numbering import scored_numbers
 from server.domain.assessments.schemas import AssessmentOut, QuestionOut
 from server.domain.bank.templates import TEMPLATES, assessment_body, get_template, template_out
 
@@ -60,7 +61,7 @@ class AssessmentBuilderController(Controller):
         record(db_session, action="question.update", target_kind="question", target_id=q.id,
                organization_id=staff.organization_id, actor_id=staff.user_id,
                data={"changes": msgspec.to_builtins(data)})
-        return services.question_out(q)
+        return services.question_out(q, scored_numbers(a.questions))
 
     @delete("/assessments/{assessment_id:uuid}/questions/{question_id:uuid}", dependencies=_admin,
             status_code=HTTP_204_NO_CONTENT, summary="Delete a question nobody answered (admin)")
@@ -95,7 +96,8 @@ class AssessmentBuilderController(Controller):
             record(db_session, action="question.create", target_kind="question", target_id=q.id,
                    organization_id=staff.organization_id, actor_id=staff.user_id,
                    data={"bank_id": bank_id})
-        return [services.question_out(q) for q in added]
+        numbers = scored_numbers(a.questions)
+        return [services.question_out(q, numbers) for q in added]
 
     @get("/assessment-templates", dependencies={"staff": Provide(provide_staff)},
          summary="Ready-made assessments by focus, with the bank questions they ask")

@@ -13,6 +13,7 @@ from server.audit import record
 from server.auth.staff import provide_admin, provide_staff
 from server.deps import DbSession, StaffDep
 from server.domain.assessments import services
+from server.domain.assessments.numbering import scored_numbers
 from server.domain.assessments.schemas import (
     AssessmentCreate,
     AssessmentOut,
@@ -69,4 +70,4 @@ class AssessmentController(Controller):
         q = await services.add_question(db_session, a, data)
         record(db_session, action="question.create", target_kind="question", target_id=q.id,
                organization_id=staff.organization_id, actor_id=staff.user_id)
-        return services.question_out(q)
+        return services.question_out(q, scored_numbers(a.questions))

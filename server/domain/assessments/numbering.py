@@ -12,14 +12,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.db.models import Question
 
-__all__ = ["candidate_order", "question_number", "scored_number_column", "scored_numbers"]
+__all__ = ["candidate_order", "scored_number_column", "scored_numbers"]
 
 
 def candidate_order(questions: Iterable[Question]) -> list[Question]:
@@ -33,21 +32,12 @@ def scored_numbers(questions: Iterable[Question]) -> dict[uuid.UUID, int]:
     return {q.id: n for n, q in enumerate(scored, start=1)}
 
 
-def scored_number_column() -> ColumnElement[int]:
-    """The number of ``Question`` in a query (correlated): scored questions of its assessment
-    at or before its position. Meaningful for scored questions only."""
+def scored_number_column() -> ColumnElement[int | None]:
+    """``scored_numbers`` in SQL, for a query that selects from ``Question`` (correlated): the
+    scored questions of its assessment at or before its position; NULL for a practice one."""
     other = aliased(Question)
-    return (select(func.count(other.id))
-            .where(other.assessment_id == Question.assessment_id, other.is_practice.is_(False),
-                   other.position <= Question.position)
-            .correlate(Question).scalar_subquery())
-
-
-async def question_number(db: AsyncSession, question: Question) -> int | None:
-    """One question's number, or None for a practice question."""
-    if question.is_practice:
-        return None
-    count = await db.scalar(select(func.count(Question.id)).where(
-        Question.assessment_id == question.assessment_id, Question.is_practice.is_(False),
-        Question.position <= question.position))
-    return int(count or 0)
+    before = (select(func.count(other.id))
+              .where(other.assessment_id == Question.assessment_id, other.is_practice.is_(False),
+                     other.position <= Question.position)
+              .correlate(Question).scalar_subquery())
+    return case((Question.is_practice.is_(True), None), else_=before)

@@ -135,7 +135,8 @@ class RubricOut(msgspec.Struct):
 
 class QuestionOut(msgspec.Struct):
     id: uuid.UUID
-    position: int
+    position: int  # 0-based over every question, practice included
+    number: int | None  # Q1..Qn over the scored questions in candidate order; None: practice
     prompt: str
     kind: QuestionKind
     competency: str | None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import msgspec
 from sqlalchemy import func, select
@@ -18,6 +18,7 @@ from server.db.models import (
     Rubric,
     RubricLevel,
 )
+from server.domain.assessments.numbering import scored_numbers
 from server.domain.assessments.schemas import (
     AssessmentCreate,
     AssessmentOut,
@@ -176,9 +177,11 @@ def _rubric_out(rubric: Rubric) -> RubricOut:
     )
 
 
-def question_out(q: Question, *, with_rubric: bool = True) -> QuestionOut:
+def question_out(q: Question, numbers: Mapping[uuid.UUID, int], *,
+                 with_rubric: bool = True) -> QuestionOut:
+    """``numbers``: ``scored_numbers`` of the question's assessment."""
     return QuestionOut(
-        id=q.id, position=q.position, prompt=q.prompt, kind=q.kind,
+        id=q.id, position=q.position, number=numbers.get(q.id), prompt=q.prompt, kind=q.kind,
         competency=q.competency.key if q.competency else None, think_time_s=q.think_time_s,
         max_answer_s=q.max_answer_s, max_chars=q.max_chars, retakes_allowed=q.retakes_allowed,
         is_practice=q.is_practice,
@@ -187,11 +190,12 @@ def question_out(q: Question, *, with_rubric: bool = True) -> QuestionOut:
 
 
 def assessment_out(a: Assessment) -> AssessmentOut:
+    numbers = scored_numbers(a.questions)
     return AssessmentOut(
         id=a.id, title=a.title, role=a.role, intro=a.intro, status=a.status,
         settings=dict(a.settings),
         dimensions=[DimensionOut(id=d.id, name=d.name, weight=d.weight, competencies=[
             CompetencyOut(id=c.id, key=c.key, name=c.name, description=c.description)
             for c in d.competencies]) for d in a.dimensions],
-        questions=[question_out(q) for q in a.questions],
+        questions=[question_out(q, numbers) for q in a.questions],
     )

@@ -47,7 +47,7 @@ from server.db.models import (
     Suggestion,
     Transcript,
 )
-from server.domain.assessments.numbering import question_number
+from server.domain.assessments.numbering import scored_number_column
 from server.domain.integrations import events as webhook_events
 from server.domain.responses.services import media_urls
 from server.domain.reviews.queue import QueueFilter, next_in_queue
@@ -78,6 +78,7 @@ class _Target:
     assessment_title: str
     settings: dict[str, Any]
     scale: tuple[int, int]
+    question_number: int | None  # as staff screens show it; None for a practice question
 
     @property
     def required(self) -> int:
@@ -91,7 +92,8 @@ class _Target:
 async def _target(db: AsyncSession, staff: Staff, response_id: uuid.UUID, *,
                   with_question: bool = False) -> _Target:
     stmt = (select(Response, Invitation.id, Invitation.candidate_name, Assessment.id,
-                   Assessment.title, Assessment.settings, Rubric.scale_min, Rubric.scale_max)
+                   Assessment.title, Assessment.settings, Rubric.scale_min, Rubric.scale_max,
+                   scored_number_column())
             .join(Question, Question.id == Response.question_id)
             .join(Assessment, Assessment.id == Question.assessment_id)
             .join(Attempt, Attempt.id == Response.attempt_id)
@@ -104,10 +106,11 @@ async def _target(db: AsyncSession, staff: Staff, response_id: uuid.UUID, *,
     row = (await db.execute(stmt)).first()
     if row is None:
         raise NotFound("No such answer in your organization.")
-    r, inv_id, name, aid, title, settings, lo, hi = row
+    r, inv_id, name, aid, title, settings, lo, hi, number = row
     return _Target(response=r, invitation_id=inv_id, candidate_name=name, assessment_id=aid,
                    assessment_title=title, settings=dict(settings or {}),
-                   scale=(lo if lo is not None else 1, hi if hi is not None else 5))
+                   scale=(lo if lo is not None else 1, hi if hi is not None else 5),
+                   question_number=number)
 
 
 async def _suggestion(db: AsyncSession, response_id: uuid.UUID) -> Suggestion | None:
@@ -399,7 +402,7 @@ async def review_item(db: AsyncSession, staff: Staff, response_id: uuid.UUID,
         id=r.id, review_version=r.review_version, review_status=r.review_status,
         reviews_required=t.required, invitation_id=t.invitation_id, candidate_name=t.candidate_name,
         assessment_id=t.assessment_id, assessment_title=t.assessment_title, blind_review=t.blind,
-        question=_question_view(r.question, await question_number(db, r.question)), kind=r.kind,
+        question=_question_view(r.question, t.question_number), kind=r.kind,
         take=r.take, text=r.text, duration_s=r.duration_s, is_partial=r.is_partial,
         submitted_at=r.submitted_at,
         video_url=media["video_url"], poster_url=media["poster_url"],

@@ -2,7 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../../api/client";
 import { Alert, Link, humanSeconds } from "../../ui/components";
-import { candidateOrder, scoredNumbers } from "../../ui/questions";
+import { candidateOrder } from "../../ui/questions";
 import { BankPicker } from "../bank/BankPicker";
 import { NEW_QUESTION, QuestionForm, draftOf, type QuestionDraft } from "./QuestionForm";
 
@@ -34,7 +34,6 @@ export function QuestionsEditor(props: { assessment: Assessment; onChange: (a: A
 
   // In the order candidates meet them: practice first (it cannot be moved among scored ones).
   const questions = candidateOrder(a.questions);
-  const numbers = scoredNumbers(a.questions);
   const hasPractice = questions.some((q) => q.is_practice);
   const canMove = (i: number, j: number) => j >= 0 && j < questions.length && questions[i]!.is_practice === questions[j]!.is_practice;
   const competencies = a.dimensions.flatMap((d) => d.competencies.map((c) => ({ key: c.key, name: c.name })));
@@ -123,7 +122,7 @@ export function QuestionsEditor(props: { assessment: Assessment; onChange: (a: A
               </div>
               <div class="q-row-body">
                 <div class="q-head">
-                  {!q.is_practice && <span class="q-num">Q{numbers.get(q.id)}</span>}
+                  {q.number !== null && <span class="q-num">Q{q.number}</span>}
                   <span class={`badge badge-${q.kind}`}>{q.kind === "video" ? "Video" : "Written"}</span>
                   {q.is_practice && <span class="badge badge-practice">Practice · not scored</span>}
                   {q.competency && <span class="badge badge-competency">{nameOf.get(q.competency) ?? q.competency}</span>}

@@ -116,15 +116,23 @@ export function AgreementPage(props: { questionId: string }) {
   const stale = !!preview && !!preview.draft && preview.key !== JSON.stringify(draft);
   const reasons = Object.entries(m.abstain_reasons);
 
+  const head = (
+    <>
+      <nav class="crumbs" aria-label="Breadcrumb">
+        <Link href={`/app/assessments/${q.assessment_id}`}>{q.assessment_title}</Link>
+      </nav>
+      <p class="eyebrow">
+        {q.assessment_title} · {questionLabel(q.number)}{q.competency_name ? ` · ${q.competency_name}` : ""} · {q.kind === "video" ? "video" : "written"}
+      </p>
+      <PageHeading title={`Agreement: ${questionLabel(q.number)}`}>AI agreement with reviewers</PageHeading>
+      <p class="lead q-prompt">{q.prompt}</p>
+    </>
+  );
+
   if (q.is_practice) {
     return (
       <div class="agreement-page">
-        <nav class="crumbs" aria-label="Breadcrumb">
-          <Link href={`/app/assessments/${q.assessment_id}`}>{q.assessment_title}</Link>
-        </nav>
-        <p class="eyebrow">{q.assessment_title} · practice · {q.kind === "video" ? "video" : "written"}</p>
-        <PageHeading title="Agreement: practice question">AI agreement with reviewers</PageHeading>
-        <p class="lead q-prompt">{q.prompt}</p>
+        {head}
         <p class="empty-note">
           This is a practice question: its answers are not scored or reviewed, so there are no exemplars to curate and
           no agreement to measure.
@@ -135,14 +143,7 @@ export function AgreementPage(props: { questionId: string }) {
 
   return (
     <div class="agreement-page">
-      <nav class="crumbs" aria-label="Breadcrumb">
-        <Link href={`/app/assessments/${q.assessment_id}`}>{q.assessment_title}</Link>
-      </nav>
-      <p class="eyebrow">
-        {q.assessment_title} · {questionLabel(q.number)}{q.competency_name ? ` · ${q.competency_name}` : ""} · {q.kind === "video" ? "video" : "written"}
-      </p>
-      <PageHeading title={`Agreement: ${questionLabel(q.number)}`}>AI agreement with reviewers</PageHeading>
-      <p class="lead q-prompt">{q.prompt}</p>
+      {head}
 
       {notice && <Alert kind="success">{notice}</Alert>}
       {error && <Alert>{error}</Alert>}
