@@ -121,8 +121,8 @@ class ModelSettings:
     device: str = "auto"
     compute_type: str = "int8"
     cpu_threads: int = 0
-    interval_level: float = 0.8
-    english_threshold: str = "B2"
+    # An assessment's English threshold and interval level are its own settings
+    # (server/db/documents.py AssessmentSettings holds their only defaults).
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -256,7 +256,6 @@ class Settings:
                 device=env.get("VIVA_MODEL_DEVICE", "auto"),
                 compute_type=env.get("VIVA_MODEL_COMPUTE_TYPE", "int8"),
                 cpu_threads=_int(env, "VIVA_MODEL_THREADS", 0),
-                english_threshold=env.get("VIVA_ENGLISH_THRESHOLD", "B2"),
             ),
             webrtc=WebRTCSettings(
                 stun_urls=split("VIVA_STUN_URLS"),

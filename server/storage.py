@@ -1,11 +1,42 @@
-"""Build the object store the settings describe."""
+"""The object store the settings describe, and the one layout of its keys.
+
+Every object of a response lives under :func:`response_prefix` (``responses/<id>/``): the
+recording, the audio and poster derived from it, anything added later. Erasure and retention
+delete that prefix, so a key built here can never be missed by them; nothing else spells a key.
+"""
 
 from __future__ import annotations
+
+import uuid
 
 from media.object_store import LocalObjectStore, ObjectStore, S3ObjectStore
 from server.settings import StorageSettings
 
-__all__ = ["build_object_store"]
+__all__ = ["audio_key", "build_object_store", "poster_key", "response_prefix", "video_key"]
+
+
+def response_prefix(response_id: uuid.UUID) -> str:
+    """The prefix (no trailing slash, as ``ObjectStore.delete_prefix`` takes it) of a response's objects."""
+    return f"responses/{response_id}"
+
+
+def _key(response_id: uuid.UUID, name: str) -> str:
+    return f"{response_prefix(response_id)}/{name}"
+
+
+def video_key(response_id: uuid.UUID) -> str:
+    """The recording as the candidate's browser sent it (WebM)."""
+    return _key(response_id, "answer.webm")
+
+
+def audio_key(response_id: uuid.UUID) -> str:
+    """The 16 kHz mono WAV derived for transcription."""
+    return _key(response_id, "audio.wav")
+
+
+def poster_key(response_id: uuid.UUID) -> str:
+    """A still frame shown before the video plays."""
+    return _key(response_id, "poster.jpg")
 
 
 def build_object_store(settings: StorageSettings) -> ObjectStore:

@@ -20,6 +20,7 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.db.documents import ProficiencySignal, SuggestionEvidence, TranscriptSegment
 from server.db.models import (
     TRANSITIONS,
     Assessment,
@@ -34,7 +35,8 @@ from server.db.models import (
 from server.domain.integrations import events as webhook_events
 from server.jobs.context import JobContext
 from server.jobs.training import calibrator_for, scored_examples_for
-from server.recording.service import media_key
+from server.storage import audio_key as audio_key_of
+from server.storage import poster_key as poster_key_of
 
 __all__ = ["ACTIVE_STATES", "process_response", "recover"]
 
@@ -119,9 +121,9 @@ def _derive_and_transcribe(ctx: JobContext, rid: uuid.UUID, video_key: str) -> t
     with tempfile.TemporaryDirectory(prefix="viva-job-") as tmp:
         video = store.download(video_key, Path(tmp) / "answer.webm")
         wav = extract_wav(video, Path(tmp) / "audio.wav")
-        audio_key = media_key(rid, "audio.wav")
+        audio_key = audio_key_of(rid)
         store.put_file(audio_key, wav.path, "audio/wav")
-        poster_key = media_key(rid, "poster.jpg")
+        poster_key = poster_key_of(rid)
         try:
             poster = make_poster(video, Path(tmp) / "poster.jpg", at_s=min(1.0, wav.duration / 2))
             store.put_file(poster_key, poster.path, "image/jpeg")
@@ -147,11 +149,12 @@ async def _transcribe(ctx: JobContext, rid: uuid.UUID) -> None:
     async with ctx.sessions() as db:
         if (await db.execute(select(Transcript.id).where(Transcript.response_id == rid))).first():
             return  # another worker finished first: keep exactly one transcript
-        data = transcript.to_dict()
         db.add(Transcript(response_id=rid, text=transcript.text, language=transcript.language,
                           language_probability=transcript.language_probability,
                           duration_s=transcript.duration, no_speech=transcript.no_speech,
-                          segments=data["segments"], model_name=transcript.model_name,
+                          segments=msgspec.convert(msgspec.to_builtins(transcript.segments),
+                                                   list[TranscriptSegment]),
+                          model_name=transcript.model_name,
                           model_version=transcript.model_version))
         r = await db.get(Response, rid)
         assert r is not None
@@ -174,7 +177,7 @@ async def _answer_of(db: AsyncSession, r: Response) -> Any:
     asr = AsrTranscript.from_dict({
         "text": row.text, "language": row.language or "en",
         "language_probability": row.language_probability or 0.0,
-        "duration": row.duration_s or 0.0, "segments": row.segments,
+        "duration": row.duration_s or 0.0, "segments": msgspec.to_builtins(row.segments),
         "no_speech": row.no_speech, "model_name": row.model_name,
         "model_version": row.model_version})
     return Answer(text=row.text, asr_confidence=asr.mean_word_probability,
@@ -207,7 +210,7 @@ async def _score(ctx: JobContext, rid: uuid.UUID) -> None:
         question = r.question
         assessment = await db.get(Assessment, question.assessment_id)
         assert assessment is not None
-        level = float(assessment.settings.get("interval_level", ctx.settings.models.interval_level))
+        level = assessment.settings.interval_level
         answer, _ = await _answer_of(db, r)
         rubric = rubric_of(question)
         examples = await scored_examples_for(db, question.id, exclude=rid)
@@ -227,10 +230,10 @@ async def _score(ctx: JobContext, rid: uuid.UUID) -> None:
             interval_low=suggestion.interval_low, interval_high=suggestion.interval_high,
             level=suggestion.level, abstained=suggestion.abstained,
             abstain_reason=suggestion.abstain_message,
-            evidence={**data["evidence"], "spread": suggestion.spread,
-                      "regime": suggestion.regime, "rounded_level": suggestion.rounded_level,
-                      "abstain_code": data.get("abstain_reason"),
-                      "scale": [rubric.low, rubric.high]},
+            evidence=msgspec.convert(
+                {**data["evidence"], "spread": suggestion.spread, "regime": suggestion.regime,
+                 "rounded_level": suggestion.rounded_level, "abstain_code": data.get("abstain_reason"),
+                 "scale": [rubric.low, rubric.high]}, SuggestionEvidence),
             model_versions=dict(suggestion.model_versions)))
         await db.commit()
     log.info("scored", response_id=str(rid), score=suggestion.score,
@@ -246,9 +249,8 @@ async def _proficiency(ctx: JobContext, rid: uuid.UUID) -> None:
         assert r is not None
         assessment = await db.get(Assessment, r.question.assessment_id)
         assert assessment is not None
-        threshold = str(assessment.settings.get("english_threshold",
-                                                ctx.settings.models.english_threshold))
-        level = float(assessment.settings.get("interval_level", ctx.settings.models.interval_level))
+        threshold = assessment.settings.english_threshold
+        level = assessment.settings.interval_level
         answer, asr = await _answer_of(db, r)
 
     def run() -> Any:
@@ -268,7 +270,7 @@ async def _proficiency(ctx: JobContext, rid: uuid.UUID) -> None:
         row.score, row.score_low, row.score_high = data["score"], data["score_low"], data["score_high"]
         row.threshold = threshold
         row.meets_threshold = data.get("meets_threshold")
-        row.signals = list(data.get("signals", []))
+        row.signals = msgspec.convert(data.get("signals", []), list[ProficiencySignal])
         row.reliable, row.reason = bool(data.get("reliable")), data.get("reason")
         row.version = str(data.get("version", ""))
         await db.commit()

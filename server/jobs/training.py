@@ -78,11 +78,11 @@ async def calibrator_for(db: AsyncSession, organization_id: uuid.UUID, *, level:
     records = []
     for rid, review in finals.items():
         s = suggestions.get(review.suggestion_id) if review.suggestion_id else None
-        spread = (s.evidence or {}).get("spread") if s is not None else None
+        spread = s.evidence.spread if s is not None else None
         if s is None or s.abstained or s.score is None or spread is None:
             continue
         records.append(CalibrationRecord(
             suggested=s.score, spread=float(spread), human=float(review.score),
             groups=calibration_groups(str(question_of[rid]),
-                                      str((s.evidence or {}).get("regime", "")))))
+                                      s.evidence.regime)))
     return ConformalCalibrator.fit(records, level=level)

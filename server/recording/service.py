@@ -24,13 +24,15 @@ from media.device_check import DeviceCheckSession
 from media.errors import RecordingFailed
 from media.object_store import ObjectInfo, ObjectStore
 from media.peer import IceServer, RecordedTake, SessionConfig, StopReason, TakeSession
+from media.probe import probe_media
 from media.registry import PeerRegistry
 from media.spool import Spool, SpoolEntry
 from media.spool_uploader import SpoolUploader
 from server.db.models import Response, ResponseState
 from server.settings import Settings
+from server.storage import video_key
 
-__all__ = ["RecordingService", "ice_servers", "media_key"]
+__all__ = ["RecordingService", "ice_servers"]
 
 log = structlog.get_logger(__name__)
 
@@ -53,14 +55,8 @@ def ice_servers(settings: Settings) -> tuple[IceServer, ...]:
     return tuple(servers)
 
 
-def media_key(response_id: uuid.UUID, name: str) -> str:
-    """Object keys of a response's media: ``responses/<id>/<name>``."""
-    return f"responses/{response_id}/{name}"
-
-
 class RecordingService:
     """Owns the live sessions of this process and drains its spool."""
-
     def __init__(self, *, settings: Settings, sessions: async_sessionmaker[AsyncSession],
                  store: ObjectStore, enqueue: Enqueue) -> None:
         self.settings = settings
@@ -129,7 +125,7 @@ class RecordingService:
                 await db.delete(response)
                 await db.commit()
                 return
-            key = media_key(response.id, "answer.webm")
+            key = video_key(response.id)
             meta = {"response_id": str(response.id), "duration": f"{result.duration:.3f}",
                     "partial": "1" if result.partial else "0", "reason": result.reason.value}
             await asyncio.to_thread(self.spool.submit, take_id, result.path,
@@ -217,14 +213,12 @@ class RecordingService:
                     Response.take_id == uuid.UUID(take_id)))).scalar_one_or_none()
                 if response is None:
                     continue
-                from media.probe import probe_media
-
                 try:
                     duration = (await asyncio.to_thread(probe_media, path)).duration
                 except Exception:
                     log.exception("orphan_unreadable", take_id=take_id)
                     continue
-                key = media_key(response.id, "answer.webm")
+                key = video_key(response.id)
                 await asyncio.to_thread(self.spool.submit, take_id, path, key=key, metadata={
                     "response_id": str(response.id), "duration": f"{duration:.3f}",
                     "partial": "1", "reason": StopReason.SHUTDOWN.value})

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from media.object_store import LocalObjectStore
 from media.probe import probe_media
 from server.db.models import Response, ResponseState
+from server.storage import video_key
 from tests.faults.conftest import wait_for
 from tests.faults.network import NetworkCut
 from tests.integration.test_takes_webrtc import _consent, _video_question
@@ -110,7 +111,7 @@ async def _long_drop(http: httpx.AsyncClient, token: str, question_id: str, medi
 
 async def _stored_duration(server: LiveServer, rid: str, tmp_path: Path) -> float:
     store = LocalObjectStore(root=server.data_dir / "media")
-    key = f"responses/{rid}/answer.webm"
+    key = video_key(rid)
 
     async def stored() -> bool:
         return await asyncio.to_thread(store.exists, key)

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from media.probe import probe_media
 from server.db.models import Response, ResponseState
+from server.storage import video_key
 from tests.faults.conftest import wait_for
 from tests.faults.tcp_proxy import tcp_proxy
 from tests.integration.test_takes_webrtc import _consent, _record, _video_question
@@ -89,7 +90,7 @@ async def test_takes_recorded_while_the_store_is_down_arrive_exactly_once(
                     assert answer["submitted"] and not answer["is_partial"], answer
                     assert abs(answer["duration_s"] - TAKE_S) < 0.6, answer
                 ids = [a["id"] for a in answers]
-                keys = {f"responses/{rid}/answer.webm" for rid in ids}
+                keys = {video_key(rid) for rid in ids}
 
                 def manifest(answer: dict[str, Any]) -> dict[str, Any] | None:
                     path = spool / f"{answer['take_id']}.json"

@@ -15,6 +15,7 @@ import pytest
 
 from media.object_store import LocalObjectStore
 from server.settings import Settings
+from server.storage import video_key
 from tests.conftest import DATA, make_settings
 from tests.integration.conftest import sign_in
 from tests.support.live_server import live_server
@@ -156,7 +157,7 @@ async def test_missing_media_is_retried_then_fails_visibly(tmp_path: Path, sqlit
     store = LocalObjectStore(root=settings.storage.local_root)
     rid = await add_video_response(sqlite_url, world.a.invitation_ids["Alice"],
                                    world.a.question_ids[1], store, speech_webm)
-    store.delete(f"responses/{rid}/answer.webm")  # the object store lost it
+    store.delete(video_key(rid))  # the object store lost it
     async for client in _app_client(settings):
         await sign_in(client, world.a.reviewer_email)
         body = await _wait_state(client, rid, {"failed"}, timeout=60)

@@ -24,6 +24,7 @@ from server.db.models import (
     Transcript,
 )
 from server.settings import Settings
+from server.storage import audio_key, response_prefix
 from tests.conftest import make_settings
 from tests.integration.test_reviews import as_user
 from tests.support.reviews import add_ready_response, open_db
@@ -62,7 +63,7 @@ async def _answers_with_media(client: Any, db_url: str, inv_id: uuid.UUID,
         async with open_db(db_url) as db:
             r = await db.get(Response, rid)
             assert r is not None
-            r.audio_key = f"responses/{rid}/audio.wav"
+            r.audio_key = audio_key(rid)
             await db.commit()
             for key in (r.media_key, r.poster_key, r.audio_key):
                 assert key
@@ -99,6 +100,15 @@ async def _scan_for(db_url: str, needles: list[str]) -> list[str]:
     return found
 
 
+def _keys_under(store: Any, prefix: str) -> list[str]:
+    """Every object key under ``prefix/``, listed from the store itself (files or bucket)."""
+    if store.backend == "local":
+        base = Path(store.root) / prefix
+        return [str(p.relative_to(store.root)) for p in base.rglob("*") if p.is_file()]
+    return [o.object_name for o in store.client.list_objects(store.bucket, prefix=f"{prefix}/",
+                                                             recursive=True)]
+
+
 async def test_erasure_leaves_no_object_and_no_personal_data(
         client: Any, world: World, db_url: str, storage: str) -> None:
     store = client.app.state.store
@@ -124,6 +134,9 @@ async def test_erasure_leaves_no_object_and_no_personal_data(
             Rubric.question_id == world.a.question_ids[1]))).scalar_one()
         db.add(Exemplar(rubric_id=rubric.id, level=4, text=ANSWER, source_response_id=rids[0]))
         await db.commit()
+    # An object no row points at (a later derivative, a half-finished upload) under her prefix.
+    store.put_bytes(f"{response_prefix(rids[0])}/derived/extra.bin", b"stray", "application/octet-stream")
+    assert _keys_under(store, response_prefix(rids[0]))  # the listing does see her objects
     needles = ["Alice", "alice@example.com", ANSWER]
     assert await _scan_for(db_url, needles)  # the scan does find her before erasure
 
@@ -131,9 +144,10 @@ async def test_erasure_leaves_no_object_and_no_personal_data(
     assert r.status_code == 200, r.text
     erased = r.json()["erased"]
     assert erased["responses"] == 4 and erased["transcripts"] == 3 and erased["reviews"] == 1
-    assert erased["media_objects"] == 9 and erased["exemplars"] == 1 and erased["share_links"] == 1
+    assert erased["media_objects"] == 10 and erased["exemplars"] == 1 and erased["share_links"] == 1
 
     assert [k for k in keys if store.exists(k)] == []
+    assert [k for rid in [*rids, written] for k in _keys_under(store, response_prefix(rid))] == []
     assert all(store.exists(k) for k in amir_keys)  # another candidate is untouched
     if storage == "local":
         left = [p for p in Path(store.root).rglob("*") if p.is_file()

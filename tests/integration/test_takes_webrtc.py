@@ -18,6 +18,7 @@ import pytest
 
 from media.object_store import LocalObjectStore, S3ObjectStore
 from media.probe import probe_media
+from server.storage import response_prefix, video_key
 from tests.support.live_server import LiveServer, free_port, live_server
 from tests.support.webrtc_client import WebRTCClient, make_test_media
 from tests.support.world import World, build_world
@@ -106,7 +107,7 @@ async def test_recorded_take_is_a_playable_webm_of_the_right_length(
     assert taken["submitted"] and not taken["is_partial"]
     assert abs(taken["duration_s"] - 6.0) < 0.5
     store = LocalObjectStore(root=server.data_dir / "media")
-    key = f"responses/{taken['id']}/answer.webm"
+    key = video_key(taken["id"])
     await _wait_stored(store, key)
     local = store.download(key, tmp_path / "answer.webm")
     probe = probe_media(local)
@@ -132,8 +133,8 @@ async def test_dropped_connection_keeps_a_partial_take_and_the_attempt_goes_on(
     assert partial["submitted"] and partial["is_partial"]
     assert 2.0 < partial["duration_s"] < 4.5
     store = LocalObjectStore(root=server.data_dir / "media")
-    await _wait_stored(store, f"responses/{partial['id']}/answer.webm")
-    assert probe_media(store.download(f"responses/{partial['id']}/answer.webm",
+    await _wait_stored(store, video_key(partial["id"]))
+    assert probe_media(store.download(video_key(partial["id"]),
                                       tmp_path / "p.webm")).duration > 2.0
     # one retake is allowed: it replaces the partial take as the answer
     retake, _ = await _record(http, token, q["id"], talk, seconds=2.0)
@@ -211,10 +212,10 @@ async def test_object_store_down_during_upload_then_back(tmp_path: Path, sqlite_
             try:
                 store = S3ObjectStore(endpoint=f"http://127.0.0.1:{port}", access_key="testing",
                                       secret_key="testing", bucket="viva")
-                key = f"responses/{taken['id']}/answer.webm"
+                key = video_key(taken["id"])
                 await _wait_stored(store, key, timeout=90)
                 names = [o.object_name for o in store.client.list_objects(
-                    "viva", prefix=f"responses/{taken['id']}/", recursive=True)]
+                    "viva", prefix=f"{response_prefix(taken['id'])}/", recursive=True)]
                 assert names.count(key) == 1
                 deadline = time.monotonic() + 30
                 while manifest.exists():

@@ -18,6 +18,7 @@ from litestar.testing import AsyncTestClient
 
 from server.app import STATIC_DIR, create_app
 from server.settings import Settings
+from server.storage import poster_key, video_key
 from tests.conftest import make_settings
 from tests.support.world import PASSWORD, World, build_world
 
@@ -270,8 +271,8 @@ async def _video_answer(url: str, w: World, settings: Settings) -> tuple[Any, by
                                    video=True, text="we shipped the model")
     store = LocalObjectStore(root=settings.storage.local_root)
     video = bytes(range(256)) * 40  # 10 KiB stand-in: the endpoint streams bytes as stored
-    store.put_bytes(f"responses/{rid}/answer.webm", video, "video/webm")
-    store.put_bytes(f"responses/{rid}/poster.jpg", b"\xff\xd8poster", "image/jpeg")
+    store.put_bytes(video_key(rid), video, "video/webm")
+    store.put_bytes(poster_key(rid), b"\xff\xd8poster", "image/jpeg")
     return rid, video
 
 

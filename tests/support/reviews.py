@@ -8,10 +8,18 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from server.db.documents import (
+    EvidenceLevel,
+    EvidenceNearest,
+    SuggestionEvidence,
+    TranscriptSegment,
+    TranscriptWord,
+)
 from server.db.engine import session_maker
 from server.db.models import (
     Assessment,
@@ -25,6 +33,7 @@ from server.db.models import (
     Transcript,
 )
 from server.domain.accounts.services import create_user
+from server.storage import poster_key, video_key
 from tests.support.world import PASSWORD
 
 __all__ = ["add_ready_response", "add_staff", "open_db", "set_review_settings"]
@@ -69,13 +78,14 @@ async def add_ready_response(url: str, inv_id: uuid.UUID, question_id: uuid.UUID
         db.add(r)
         await db.flush()
         if video:
-            r.media_key = f"responses/{r.id}/answer.webm"
-            r.poster_key = f"responses/{r.id}/poster.jpg"
-            words = [{"start": 0.5 * i, "end": 0.5 * i + 0.4, "word": w, "probability": 0.9}
-                     for i, w in enumerate(text.split())]
+            r.media_key = video_key(r.id)
+            r.poster_key = poster_key(r.id)
+            words = tuple(TranscriptWord(start=0.5 * i, end=0.5 * i + 0.4, word=w, probability=0.9)
+                          for i, w in enumerate(text.split()))
+            segment = TranscriptSegment(start=0.0, end=0.5 * len(words), text=text, avg_logprob=-0.2,
+                                        no_speech_prob=0.01, words=words)
             db.add(Transcript(response_id=r.id, text=text, language="en", language_probability=0.99,
-                              duration_s=12.0, segments=[{"start": 0.0, "end": 0.5 * len(words),
-                                                          "text": text, "words": words}],
+                              duration_s=12.0, segments=[segment],
                               model_name="test-whisper", model_version="0"))
         if state is ResponseState.READY:
             level = rounded_level if rounded_level is not None else (
@@ -84,8 +94,15 @@ async def add_ready_response(url: str, inv_id: uuid.UUID, question_id: uuid.UUID
                 response_id=r.id, score=None if abstained else score,
                 interval_low=None if abstained else low, interval_high=None if abstained else high,
                 level=0.8, abstained=abstained, abstain_reason=abstain_reason,
-                evidence={"rounded_level": level, "spread": 0.5, "regime": "exemplars",
-                          "levels": [{"level": 3, "nearest": [{"text": "an exemplar"}]}]},
+                evidence=SuggestionEvidence(
+                    levels=(EvidenceLevel(level=3, label="3", descriptor="", probability=0.6,
+                                          nearest=(EvidenceNearest(text="an exemplar", similarity=0.7,
+                                                                   source="exemplar"),),
+                                          sentences=()),),
+                    reference_similarity=None, reference_coverage=None, max_similarity=0.7,
+                    n_exemplars=1, n_scored_examples=0, example_share=0.0, interval_method="",
+                    n_calibration=0, spread=0.5, regime="exemplars", rounded_level=level,
+                    abstain_code=None, scale=(1, 5)),
                 model_versions={"encoder": "test-encoder"}))
             lo, hi = band_range or (band, band)
             db.add(ProficiencyResult(response_id=r.id, band=band, band_low=lo, band_high=hi,
@@ -99,7 +116,7 @@ async def set_review_settings(url: str, assessment_id: uuid.UUID, **settings: An
     async with open_db(url) as db:
         a = await db.get(Assessment, assessment_id)
         assert a is not None
-        a.settings = {**a.settings, **settings}
+        a.settings = msgspec.structs.replace(a.settings, **settings)
         await db.commit()
 
 

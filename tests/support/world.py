@@ -18,6 +18,7 @@ from server.domain.assessments.services import create_assessment
 from server.domain.invitations.schemas import InvitationCreate
 from server.domain.invitations.services import create_invitation
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
+from server.storage import video_key
 
 __all__ = ["PASSWORD", "Org", "World", "build_world"]
 
@@ -110,7 +111,7 @@ async def add_video_response(url: str, inv_id: uuid.UUID, question_id: uuid.UUID
                                 submitted_at=datetime.now(UTC))
             db.add(response)
             await db.flush()
-            response.media_key = f"responses/{response.id}/answer.webm"
+            response.media_key = video_key(response.id)
             store.put_bytes(response.media_key, video, "video/webm")
             await db.commit()
             return response.id

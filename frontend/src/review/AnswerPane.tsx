@@ -3,13 +3,14 @@
  * text nodes (never innerHTML). */
 import { Fragment } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { Schemas } from "../api/client";
 import { formatDuration } from "../ui/components";
 import type { ReviewItem } from "./itemCache";
 
 export type Span = { start: number; end: number };
 
-type Word = { start: number; end: number; word: string; probability?: number };
-type Segment = { start: number; end: number; text: string; words?: Word[] };
+type Word = Schemas["TranscriptWord"];
+type Segment = Schemas["TranscriptSegment"];
 type TimedWord = Word & { index: number; seg: number; charStart: number; charEnd: number };
 
 const SPEEDS = [0.75, 1, 1.25, 1.5, 2] as const;
@@ -24,7 +25,7 @@ function timedWords(text: string, segments: Segment[]): TimedWord[] {
   const out: TimedWord[] = [];
   let cursor = 0;
   segments.forEach((seg, si) => {
-    for (const w of seg.words ?? []) {
+    for (const w of seg.words) {
       const token = w.word.trim();
       const at = token ? text.indexOf(token, cursor) : -1;
       const charStart = at >= 0 ? at : cursor;
@@ -62,8 +63,8 @@ export function AnswerPane(props: {
 
 function VideoAnswer(props: { item: ReviewItem; marks: Span[]; focus: Span | null; videoRef: { current: HTMLVideoElement | null } }) {
   const { item } = props;
-  const transcript = item.transcript as { text: string; segments: Segment[]; no_speech?: boolean; model_name?: string; language?: string } | null;
-  const words = useMemo(() => (transcript ? timedWords(transcript.text, transcript.segments ?? []) : []), [transcript]);
+  const transcript = item.transcript;
+  const words = useMemo(() => (transcript ? timedWords(transcript.text, transcript.segments) : []), [transcript]);
   const [current, setCurrent] = useState(-1);
   const [rate, setRate] = useState(preferredRate);
   const box = useRef<HTMLDivElement>(null);
@@ -201,13 +202,13 @@ function VideoAnswer(props: { item: ReviewItem; marks: Span[]; focus: Span | nul
                     if (w.index === current) classes.push("current");
                     if (props.marks.some((m) => overlaps(m, w.charStart, w.charEnd))) classes.push("mark");
                     if (props.focus && overlaps(props.focus, w.charStart, w.charEnd)) classes.push("focus");
-                    if ((w.probability ?? 1) < 0.5) classes.push("low-conf");
+                    if (w.probability < 0.5) classes.push("low-conf");
                     return (
                       <Fragment key={w.index}>
                         <span
                           class={classes.join(" ")}
                           data-start={w.start}
-                          title={`${formatDuration(w.start)}${(w.probability ?? 1) < 0.5 ? " · low recogniser confidence" : ""}`}
+                          title={`${formatDuration(w.start)}${w.probability < 0.5 ? " · low recogniser confidence" : ""}`}
                         >
                           {w.word.trim()}
                         </span>{" "}
@@ -218,7 +219,7 @@ function VideoAnswer(props: { item: ReviewItem; marks: Span[]; focus: Span | nul
             ))}
           </div>
         )}
-        {(props.marks.length > 0 || words.some((w) => (w.probability ?? 1) < 0.5)) && <p class="small muted legend">
+        {(props.marks.length > 0 || words.some((w) => w.probability < 0.5)) && <p class="small muted legend">
           <span class="word mark">highlighted</span> sentences match the chosen level's exemplars ·{" "}
           <span class="word low-conf">dotted</span> words were hard to recognise
         </p>}

@@ -1,25 +1,9 @@
 /** English proficiency: kept apart from the competency score, never mixed into it. */
 import { Fragment } from "preact";
+import type { Schemas } from "../api/client";
 import { formatNumber } from "../ui/components";
 
-type Signal = {
-  name: string;
-  value: number | null;
-  unit: string;
-  typical_low: number | null;
-  typical_high: number | null;
-  description: string;
-};
-type Proficiency = {
-  band: string | null;
-  band_low: string | null;
-  band_high: string | null;
-  threshold: string | null;
-  meets_threshold: boolean | null;
-  reliable: boolean;
-  reason: string | null;
-  signals: Signal[];
-};
+type Signal = Schemas["ProficiencySignal"];
 
 function signalName(name: string): string {
   const s = name.replace(/_/g, " ").replace(/\bcefr\b/i, "CEFR").replace(/\basr\b/i, "ASR").replace(/\bmtld\b/i, "MTLD");
@@ -59,8 +43,8 @@ function Position(props: { s: Signal }) {
   );
 }
 
-export function ProficiencyPane(props: { proficiency: Record<string, unknown> | null | undefined }) {
-  const p = props.proficiency as Proficiency | null | undefined;
+export function ProficiencyPane(props: { proficiency: Schemas["ProficiencyView"] | null | undefined }) {
+  const p = props.proficiency;
   if (!p) return null;
   const withRange = p.signals.filter((s) => s.typical_low !== null && s.typical_high !== null);
   const rest = p.signals.filter((s) => s.typical_low === null || s.typical_high === null);

@@ -276,7 +276,7 @@ export function ReviewPage(props: { id: string; query: URLSearchParams }) {
         <div class="review-left">
           <AnswerPane item={item} marks={marks} focus={focus} videoRef={video} />
           <RubricPane
-            levels={q.levels as { level: number; descriptor: string }[]}
+            levels={q.levels}
             suggested={suggestion && !suggestion.abstained ? suggestion.rounded_level : null}
             chosen={chosen}
             reveals={q.reveals}

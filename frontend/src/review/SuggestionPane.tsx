@@ -6,20 +6,10 @@ import type { Span } from "./AnswerPane";
 import type { ReviewItem } from "./itemCache";
 
 type Suggestion = Schemas["SuggestionView"];
-type Nearest = { text: string; similarity: number; source?: string };
-type Sentence = { text: string; start: number; end: number; similarity: number; matched?: string };
-export type EvidenceLevel = {
-  level: number;
-  label?: string;
-  descriptor?: string;
-  probability: number;
-  nearest: Nearest[];
-  sentences: Sentence[];
-};
+export type EvidenceLevel = Schemas["EvidenceLevel"];
 
 export function evidenceLevels(s: Suggestion | null | undefined): EvidenceLevel[] {
-  const levels = (s?.evidence as { levels?: EvidenceLevel[] } | undefined)?.levels;
-  return Array.isArray(levels) ? [...levels].sort((a, b) => a.level - b.level) : [];
+  return s ? [...s.evidence.levels].sort((a, b) => a.level - b.level) : [];
 }
 
 /** The level whose evidence is shown first: the suggested one, else the most probable. */
@@ -152,7 +142,7 @@ export function EvidencePane(props: {
   const levels = evidenceLevels(s);
   if (!s || levels.length === 0) return null;
   const current = levels.find((l) => l.level === props.selected) ?? levels[0]!;
-  const ev = s.evidence as Record<string, unknown>;
+  const ev = s.evidence;
   return (
     <section class="card evidence" aria-labelledby="ev-h">
       <h2 id="ev-h">Evidence</h2>
@@ -222,9 +212,9 @@ export function EvidencePane(props: {
       <details class="model-details small">
         <summary>How this was computed</summary>
         <dl class="kv">
-          {typeof ev.regime === "string" && ev.regime && <><dt>Method</dt><dd>{ev.regime}</dd></>}
-          {typeof ev.interval_method === "string" && ev.interval_method && <><dt>Interval</dt><dd>{ev.interval_method}{typeof ev.n_calibration === "number" ? ` (${ev.n_calibration} calibration answers)` : ""}</dd></>}
-          {typeof ev.n_exemplars === "number" && <><dt>Exemplars</dt><dd>{ev.n_exemplars}</dd></>}
+          {ev.regime && <><dt>Method</dt><dd>{ev.regime}</dd></>}
+          {ev.interval_method && <><dt>Interval</dt><dd>{ev.interval_method} ({ev.n_calibration} calibration answers)</dd></>}
+          <dt>Exemplars</dt><dd>{ev.n_exemplars}</dd>
           {Object.entries(s.model_versions).map(([k, v]) => (
             <Fragmentless key={k} k={k} v={String(v)} />
           ))}

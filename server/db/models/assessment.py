@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from advanced_alchemy.base import UUIDAuditBase
-from advanced_alchemy.types import DateTimeUTC, JsonB
+from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from server.db.documents import AssessmentSettings, StructJson
 from server.db.models.enums import AssessmentStatus, QuestionKind, str_enum
 
 __all__ = ["Assessment", "Competency", "Dimension", "Exemplar", "Question", "Rubric", "RubricLevel"]
@@ -28,8 +28,8 @@ class Assessment(UUIDAuditBase):
     intro: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[AssessmentStatus] = mapped_column(str_enum(AssessmentStatus),
                                                      default=AssessmentStatus.ACTIVE)
-    # blind_review, reviews_per_response, english_threshold, interval_level, focus
-    settings: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    settings: Mapped[AssessmentSettings] = mapped_column(StructJson(AssessmentSettings),
+                                                         default=lambda: AssessmentSettings())
 
     dimensions: Mapped[list[Dimension]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", lazy="selectin",

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
 from advanced_alchemy.base import UUIDAuditBase
-from advanced_alchemy.types import JsonB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from server.db.documents import (
+    ModelVersions,
+    ProficiencySignal,
+    StructJson,
+    SuggestionEvidence,
+    TranscriptSegment,
+)
 from server.db.models.enums import ReviewDecision, str_enum
 from server.db.models.organization import User
 
@@ -28,8 +33,8 @@ class Transcript(UUIDAuditBase):
     language_probability: Mapped[float | None] = mapped_column(default=None)
     duration_s: Mapped[float | None] = mapped_column(default=None)
     no_speech: Mapped[bool] = mapped_column(default=False)
-    # [{"start", "end", "text", "avg_logprob", "no_speech_prob", "words": [{start,end,word,probability}]}]
-    segments: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)
+    segments: Mapped[list[TranscriptSegment]] = mapped_column(StructJson(list[TranscriptSegment]),
+                                                              default=list)
     model_name: Mapped[str] = mapped_column(sa.String(80))
     model_version: Mapped[str] = mapped_column(sa.String(120))
 
@@ -48,8 +53,8 @@ class Suggestion(UUIDAuditBase):
     level: Mapped[float] = mapped_column(default=0.8)
     abstained: Mapped[bool] = mapped_column(default=False)
     abstain_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
-    evidence: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
-    model_versions: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    evidence: Mapped[SuggestionEvidence] = mapped_column(StructJson(SuggestionEvidence))
+    model_versions: Mapped[ModelVersions] = mapped_column(StructJson(ModelVersions), default=dict)
 
 
 class ProficiencyResult(UUIDAuditBase):
@@ -67,7 +72,8 @@ class ProficiencyResult(UUIDAuditBase):
     score_high: Mapped[float | None] = mapped_column(default=None)
     threshold: Mapped[str] = mapped_column(sa.String(4), default="B2")
     meets_threshold: Mapped[bool | None] = mapped_column(default=None)
-    signals: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)
+    signals: Mapped[list[ProficiencySignal]] = mapped_column(StructJson(list[ProficiencySignal]),
+                                                             default=list)
     reliable: Mapped[bool] = mapped_column(default=True)
     reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
     version: Mapped[str] = mapped_column(sa.String(80))

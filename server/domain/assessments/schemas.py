@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 
+from server.db.documents import AssessmentSettings
 from server.db.models import AssessmentStatus, QuestionKind
 
 __all__ = [
@@ -32,15 +33,6 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 Key = Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$",
                                   description="Short identifier: lowercase letters, digits, - and _")]
 Level = Annotated[int, msgspec.Meta(ge=1, le=5)]
-CEFR = Annotated[str, msgspec.Meta(pattern=r"^(A1|A2|B1|B2|C1|C2)$")]
-
-
-class AssessmentSettings(msgspec.Struct, forbid_unknown_fields=True):
-    blind_review: bool = False
-    reviews_per_response: Annotated[int, msgspec.Meta(ge=1, le=3)] = 1
-    english_threshold: CEFR = "B2"
-    interval_level: Annotated[float, msgspec.Meta(ge=0.5, le=0.99)] = 0.8
-    focus: Annotated[str, msgspec.Meta(max_length=60)] = "general"
 
 
 class CompetencyIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -162,6 +154,6 @@ class AssessmentOut(msgspec.Struct):
     role: str
     intro: str
     status: AssessmentStatus
-    settings: dict[str, Any]
+    settings: AssessmentSettings
     dimensions: list[DimensionOut]
     questions: list[QuestionOut]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 
-import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -114,7 +113,7 @@ async def create_assessment(db: AsyncSession, organization_id: uuid.UUID,
     questions = [_question(q, i, competencies) for i, q in enumerate(data.questions)]
     assessment = Assessment(organization_id=organization_id, title=data.title.strip(),
                             role=data.role.strip(), intro=data.intro,
-                            settings=msgspec.to_builtins(data.settings),
+                            settings=data.settings,
                             dimensions=dimensions, questions=questions)
     db.add(assessment)
     await db.flush()
@@ -150,7 +149,7 @@ async def update_assessment(db: AsyncSession, assessment: Assessment,
         if value is not None:
             setattr(assessment, name, value.strip() if isinstance(value, str) else value)
     if data.settings is not None:
-        assessment.settings = msgspec.to_builtins(data.settings)
+        assessment.settings = data.settings
     await db.flush()
     return assessment
 
@@ -193,7 +192,7 @@ def assessment_out(a: Assessment) -> AssessmentOut:
     numbers = scored_numbers(a.questions)
     return AssessmentOut(
         id=a.id, title=a.title, role=a.role, intro=a.intro, status=a.status,
-        settings=dict(a.settings),
+        settings=a.settings,
         dimensions=[DimensionOut(id=d.id, name=d.name, weight=d.weight, competencies=[
             CompetencyOut(id=c.id, key=c.key, name=c.name, description=c.description)
             for c in d.competencies]) for d in a.dimensions],

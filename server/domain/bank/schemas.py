@@ -7,6 +7,8 @@ from datetime import datetime
 
 import msgspec
 
+from server.seed.bank import BankExemplar
+
 __all__ = ["BankImportOut", "BankPage", "BankProblem", "BankQuestionOut", "BankQuestionSummary"]
 
 
@@ -31,7 +33,7 @@ class BankQuestionOut(BankQuestionSummary):
     max_chars: int
     retakes_allowed: int
     levels: dict[str, str]
-    exemplars: list[dict[str, object]]
+    exemplars: list[BankExemplar]
     reveals: str
     red_flags: str
 

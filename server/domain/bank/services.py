@@ -73,7 +73,7 @@ def question_out(q: BankQuestion) -> BankQuestionOut:
         **msgspec.structs.asdict(s), think_time_s=q.think_time_s, max_answer_s=q.max_answer_s,
         max_chars=q.max_chars, retakes_allowed=q.retakes_allowed,
         levels={str(lv.level): lv.descriptor for lv in q.rubric.levels},
-        exemplars=[{"level": e.level, "text": e.text} for e in q.rubric.exemplars],
+        exemplars=list(q.rubric.exemplars),
         reveals=q.rubric.reveals, red_flags=q.rubric.red_flags)
 
 

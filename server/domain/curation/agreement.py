@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -130,7 +131,7 @@ async def _reviewed(db: AsyncSession, question: Question, *,
 def _from_suggestion(human: int, s: Suggestion, scale: tuple[int, int]) -> Scored:
     return Scored(human=human, score=None if s.abstained else s.score,
                   level=suggested_level(s, scale), low=s.interval_low, high=s.interval_high,
-                  abstain_code=(s.evidence or {}).get("abstain_code") if s.abstained else None)
+                  abstain_code=s.evidence.abstain_code if s.abstained else None)
 
 
 async def current_agreement(db: AsyncSession, question: Question) -> AgreementMetrics:
@@ -155,7 +156,7 @@ async def _answer(db: AsyncSession, r: Response) -> Any:
     asr = AsrTranscript.from_dict({
         "text": row.text, "language": row.language or "en",
         "language_probability": row.language_probability or 0.0,
-        "duration": row.duration_s or 0.0, "segments": row.segments,
+        "duration": row.duration_s or 0.0, "segments": msgspec.to_builtins(row.segments),
         "no_speech": row.no_speech, "model_name": row.model_name,
         "model_version": row.model_version})
     return Answer(text=row.text, asr_confidence=asr.mean_word_probability,
@@ -253,7 +254,7 @@ async def preview_agreement(db: AsyncSession, ctx: JobContext, question: Questio
     reviewed = await _reviewed(db, question, limit=MAX_PREVIEW)
     assessment = await db.get(Assessment, question.assessment_id)
     assert assessment is not None
-    interval = float(assessment.settings.get("interval_level", ctx.settings.models.interval_level))
+    interval = assessment.settings.interval_level
     calibrator = await calibrator_for(db, assessment.organization_id, level=interval)
     examples = await scored_examples_for(db, question.id)
     answers = [await _answer(db, x.response) for x in reviewed]

@@ -29,6 +29,7 @@ from server.db.models import (
     Suggestion,
     Transcript,
 )
+from server.storage import response_prefix
 
 __all__ = ["erase_candidate"]
 
@@ -41,7 +42,7 @@ async def _count(db: AsyncSession, model: Any, column: Any, ids: list[uuid.UUID]
 
 
 def _delete_media(store: ObjectStore, response_ids: list[uuid.UUID], keys: list[str]) -> int:
-    removed = sum(store.delete_prefix(f"responses/{rid}") for rid in response_ids)
+    removed = sum(store.delete_prefix(response_prefix(rid)) for rid in response_ids)
     for key in keys:  # anything stored outside the usual prefix
         if store.exists(key):
             store.delete(key)
@@ -57,7 +58,7 @@ async def erase_candidate(db: AsyncSession, store: ObjectStore, inv: Invitation)
                                          Response.audio_key).where(
         Response.attempt_id == attempt_id))).all() if attempt_id else []
     rids = [r[0] for r in responses]
-    prefixes = tuple(f"responses/{rid}/" for rid in rids)
+    prefixes = tuple(f"{response_prefix(rid)}/" for rid in rids)
     odd_keys = [k for r in responses for k in r[1:] if k and not k.startswith(prefixes)]
     counts = {
         "responses": len(rids),

@@ -1,7 +1,7 @@
 """Media retention: recordings of attempts completed more than ``retention_days`` ago are deleted.
 
 Per organization (``PATCH /api/organization``). The job deletes every object under
-``responses/<id>/`` (video, audio, poster), clears the response's keys and stamps
+``server.storage.response_prefix`` (video, audio, poster), clears the response's keys and stamps
 ``media_deleted_at``; transcripts, scores and reviews stay. Idempotent and safe to run twice:
 objects are deleted before the row is marked, and deleting a missing object is no error.
 """
@@ -18,6 +18,7 @@ from sqlalchemy import or_, select, update
 from server.audit import record
 from server.db.models import ActorKind, Attempt, Invitation, Organization, Response
 from server.jobs.context import JobContext
+from server.storage import response_prefix
 
 __all__ = ["apply_retention", "expire_media"]
 
@@ -47,7 +48,7 @@ async def expire_media(ctx: JobContext, organization_id: uuid.UUID, days: int,
             break
 
         def delete_objects(batch: list[uuid.UUID] = ids) -> int:
-            return sum(ctx.store.delete_prefix(f"responses/{rid}") for rid in batch)
+            return sum(ctx.store.delete_prefix(response_prefix(rid)) for rid in batch)
 
         objects = await asyncio.to_thread(delete_objects)
         async with ctx.sessions() as db:

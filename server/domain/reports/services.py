@@ -170,7 +170,7 @@ class _Built:
 
 
 def _build(a: Assessment, answers: dict[uuid.UUID, _Answer], hide_unconfirmed: bool) -> _Built:
-    level = float(a.settings.get("interval_level", 0.8))
+    level = a.settings.interval_level
     numbers = scored_numbers(a.questions)
     scored_qs = [q for q in candidate_order(a.questions) if not q.is_practice]
     dim_of = {c.id: d.name for d in a.dimensions for c in d.competencies}
@@ -203,7 +203,7 @@ def _build(a: Assessment, answers: dict[uuid.UUID, _Answer], hide_unconfirmed: b
     notes.sort(key=lambda n: (n.question_number, n.created_at))
     profs = [ans.proficiency for ans in answers.values()
              if ans.proficiency is not None and ans.response.question_id in position]
-    english = english_band(profs, str(a.settings.get("english_threshold", "B2")))
+    english = english_band(profs, a.settings.english_threshold)
     return _Built(questions=questions, result=agg.aggregate(dims, scores, level=level), notes=notes,
                   counts=counts, english=english)
 
@@ -216,7 +216,7 @@ async def _assessment(db: AsyncSession, assessment_id: uuid.UUID) -> Assessment:
 
 def _hide(a: Assessment, viewer_is_admin: bool) -> bool:
     """Blind review: reviewers must not read unconfirmed AI scores off a report either."""
-    return bool(a.settings.get("blind_review", False)) and not viewer_is_admin
+    return a.settings.blind_review and not viewer_is_admin
 
 
 async def invitation_report(db: AsyncSession, inv: Invitation, *, viewer_is_admin: bool,

@@ -4,13 +4,62 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 import msgspec
 
+from server.db.documents import (
+    ModelVersions,
+    ProficiencySignal,
+    SuggestionEvidence,
+    TranscriptSegment,
+)
 from server.db.models import QuestionKind, ResponseState, ReviewStatus
 
-__all__ = ["ResponseOut"]
+__all__ = ["ProficiencyView", "ResponseOut", "SuggestionView", "TranscriptView"]
+
+
+class TranscriptView(msgspec.Struct):
+    """What speech recognition heard, word by word, and which model heard it."""
+
+    text: str
+    language: str | None
+    no_speech: bool
+    duration_s: float | None
+    segments: list[TranscriptSegment]
+    model_name: str
+    model_version: str
+
+
+class ProficiencyView(msgspec.Struct):
+    """The English band estimate of one answer, with its interval and the signals behind it."""
+
+    band: str | None
+    band_low: str | None
+    band_high: str | None
+    score: float | None
+    score_low: float | None
+    score_high: float | None
+    threshold: str
+    meets_threshold: bool | None
+    signals: list[ProficiencySignal]
+    reliable: bool
+    reason: str | None
+    version: str
+
+
+class SuggestionView(msgspec.Struct):
+    """The AI's suggestion (or abstention) as a reviewer sees it."""
+
+    id: uuid.UUID
+    score: float | None
+    rounded_level: int | None
+    low: float | None
+    high: float | None
+    level: float
+    abstained: bool
+    abstain_reason: str | None
+    evidence: SuggestionEvidence
+    model_versions: ModelVersions
 
 
 class ResponseOut(msgspec.Struct):
@@ -29,9 +78,9 @@ class ResponseOut(msgspec.Struct):
     submitted_at: datetime | None
     has_video: bool
     suggestion_withheld: bool = False  # blind review: shown once you have committed a score
-    transcript: dict[str, Any] | None = None
-    suggestion: dict[str, Any] | None = None
-    proficiency: dict[str, Any] | None = None
+    transcript: TranscriptView | None = None
+    suggestion: SuggestionView | None = None
+    proficiency: ProficiencyView | None = None
     # Signed links that play without a session until they expire (VIVA_MEDIA_LINK_SECONDS).
     video_url: str | None = None
     poster_url: str | None = None

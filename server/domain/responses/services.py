@@ -19,6 +19,7 @@ from server.db.models import (
     Transcript,
 )
 from server.domain.responses.schemas import ResponseOut
+from server.domain.responses.views import proficiency_view, suggestion_view, transcript_view
 from server.errors import NotFound
 from server.security.media_links import MediaLinkSigner
 
@@ -41,7 +42,7 @@ async def get_response(db: AsyncSession, organization_id: uuid.UUID,
 async def _blind_for(db: AsyncSession, r: Response, inv: Invitation, viewer: uuid.UUID) -> bool:
     """Blind review: the suggestion stays hidden until the viewer has committed a score."""
     assessment = await db.get(Assessment, inv.assessment_id)
-    if assessment is None or not assessment.settings.get("blind_review", False):
+    if assessment is None or not assessment.settings.blind_review:
         return False
     if r.review_status not in (ReviewStatus.PENDING, ReviewStatus.PARTIAL):
         return False
@@ -80,19 +81,7 @@ async def response_out(db: AsyncSession, r: Response, inv: Invitation,
         duration_s=r.duration_s, is_partial=r.is_partial, state=r.state,
         state_reason=r.state_reason, review_status=r.review_status, submitted_at=r.submitted_at,
         has_video=r.media_key is not None, suggestion_withheld=withheld,
-        transcript=None if transcript is None else {
-            "text": transcript.text, "language": transcript.language,
-            "no_speech": transcript.no_speech, "segments": transcript.segments,
-            "model_name": transcript.model_name, "model_version": transcript.model_version},
-        suggestion=None if suggestion is None else {
-            "id": str(suggestion.id), "score": suggestion.score, "low": suggestion.interval_low,
-            "high": suggestion.interval_high, "level": suggestion.level,
-            "abstained": suggestion.abstained, "abstain_reason": suggestion.abstain_reason,
-            "evidence": suggestion.evidence, "model_versions": suggestion.model_versions},
-        proficiency=None if prof is None else {
-            "band": prof.band, "band_low": prof.band_low, "band_high": prof.band_high,
-            "score": prof.score, "score_low": prof.score_low, "score_high": prof.score_high,
-            "threshold": prof.threshold,
-            "meets_threshold": prof.meets_threshold, "signals": prof.signals,
-            "reliable": prof.reliable, "reason": prof.reason, "version": prof.version},
+        transcript=None if transcript is None else transcript_view(transcript),
+        suggestion=None if suggestion is None else suggestion_view(suggestion),
+        proficiency=None if prof is None else proficiency_view(prof),
     )

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.auth.staff import Staff
+from server.db.documents import AssessmentSettings
 from server.db.models import (
     Assessment,
     Attempt,
@@ -57,13 +58,13 @@ class QueueFilter:
 
 
 async def require_assessment(db: AsyncSession, organization_id: uuid.UUID,
-                             assessment_id: uuid.UUID) -> tuple[uuid.UUID, str, dict[str, Any]]:
+                             assessment_id: uuid.UUID) -> tuple[uuid.UUID, str, AssessmentSettings]:
     """(id, title, settings) of an assessment of this organization, else 404 (no tree loaded)."""
     row = (await db.execute(select(Assessment.id, Assessment.title, Assessment.settings).where(
         Assessment.id == assessment_id, Assessment.organization_id == organization_id))).first()
     if row is None:
         raise NotFound("No such assessment in your organization.")
-    return row[0], row[1], dict(row[2] or {})
+    return row[0], row[1], row[2]
 
 
 def _open_for(staff: Staff) -> list[ColumnElement[bool]]:
@@ -152,14 +153,14 @@ async def queue_page(db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: i
         done = await _reviews_done(ids, db)
         for (rid, qid, kind, submitted, status, version, inv_id, name, aid, title, settings, pos,
              number, prompt, comp, score, low, high, abstained) in (rows[i] for i in ids if i in rows):
-            blind = bool((settings or {}).get("blind_review", False))
+            blind = settings.blind_review
             items.append(QueueItem(
                 id=rid, invitation_id=inv_id, candidate_name=name, assessment_id=aid,
                 assessment_title=title, question_id=qid, question_position=pos,
                 question_number=number, question_prompt=prompt, competency_key=comp, kind=kind,
                 submitted_at=submitted,
                 review_status=status, review_version=version, reviews_done=done.get(rid, 0),
-                reviews_required=int((settings or {}).get("reviews_per_response", 1)),
+                reviews_required=settings.reviews_per_response,
                 suggestion_withheld=blind,
                 suggested_score=None if blind else score, low=None if blind else low,
                 high=None if blind else high, abstained=None if blind else abstained))

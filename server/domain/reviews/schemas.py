@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
 from server.db.models import QuestionKind, ReviewDecision, ReviewStatus
+from server.domain.responses.schemas import ProficiencyView, SuggestionView, TranscriptView
 
 __all__ = [
     "REASON_CODES",
@@ -24,6 +25,7 @@ __all__ = [
     "ReviewItem",
     "ReviewOut",
     "ReviewResult",
+    "RubricLevelView",
     "SuggestionView",
 ]
 
@@ -52,19 +54,11 @@ class ResolveIn(msgspec.Struct, forbid_unknown_fields=True):
     expected_version: Annotated[int, msgspec.Meta(ge=0)]
 
 
-class SuggestionView(msgspec.Struct):
-    """The AI's suggestion (or abstention) as a reviewer sees it."""
+class RubricLevelView(msgspec.Struct):
+    """What an answer at one level of the rubric looks like."""
 
-    id: uuid.UUID
-    score: float | None
-    rounded_level: int | None
-    low: float | None
-    high: float | None
-    level: float
-    abstained: bool
-    abstain_reason: str | None
-    evidence: dict[str, Any]
-    model_versions: dict[str, Any]
+    level: int
+    descriptor: str
 
 
 class ReviewOut(msgspec.Struct):
@@ -89,7 +83,7 @@ class QuestionView(msgspec.Struct):
     competency_name: str | None
     scale_min: int
     scale_max: int
-    levels: list[dict[str, Any]]  # [{"level": 1, "descriptor": "..."}]
+    levels: list[RubricLevelView]
     reveals: str
     red_flags: str
 
@@ -129,8 +123,8 @@ class ReviewItem(msgspec.Struct):
     submitted_at: datetime | None
     video_url: str | None
     poster_url: str | None
-    transcript: dict[str, Any] | None
-    proficiency: dict[str, Any] | None
+    transcript: TranscriptView | None
+    proficiency: ProficiencyView | None
     suggestion: SuggestionView | None
     suggestion_withheld: bool
     withheld_reason: str | None

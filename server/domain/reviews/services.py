@@ -32,6 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from server.audit import record
 from server.auth.staff import Staff
+from server.db.documents import AssessmentSettings
 from server.db.models import (
     Assessment,
     Attempt,
@@ -50,6 +51,12 @@ from server.db.models import (
 from server.domain.assessments.numbering import scored_number_column
 from server.domain.integrations import events as webhook_events
 from server.domain.responses.services import media_urls
+from server.domain.responses.views import (
+    proficiency_view,
+    suggested_level,
+    suggestion_view,
+    transcript_view,
+)
 from server.domain.reviews.queue import QueueFilter, next_in_queue
 from server.domain.reviews.schemas import (
     Disagreement,
@@ -59,7 +66,7 @@ from server.domain.reviews.schemas import (
     ReviewItem,
     ReviewOut,
     ReviewResult,
-    SuggestionView,
+    RubricLevelView,
 )
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.security.media_links import MediaLinkSigner
@@ -76,17 +83,17 @@ class _Target:
     candidate_name: str
     assessment_id: uuid.UUID
     assessment_title: str
-    settings: dict[str, Any]
+    settings: AssessmentSettings
     scale: tuple[int, int]
     question_number: int | None  # as staff screens show it; None for a practice question
 
     @property
     def required(self) -> int:
-        return int(self.settings.get("reviews_per_response", 1))
+        return self.settings.reviews_per_response
 
     @property
     def blind(self) -> bool:
-        return bool(self.settings.get("blind_review", False))
+        return self.settings.blind_review
 
 
 async def _target(db: AsyncSession, staff: Staff, response_id: uuid.UUID, *,
@@ -108,7 +115,7 @@ async def _target(db: AsyncSession, staff: Staff, response_id: uuid.UUID, *,
         raise NotFound("No such answer in your organization.")
     r, inv_id, name, aid, title, settings, lo, hi, number = row
     return _Target(response=r, invitation_id=inv_id, candidate_name=name, assessment_id=aid,
-                   assessment_title=title, settings=dict(settings or {}),
+                   assessment_title=title, settings=settings,
                    scale=(lo if lo is not None else 1, hi if hi is not None else 5),
                    question_number=number)
 
@@ -122,23 +129,6 @@ async def _suggestion(db: AsyncSession, response_id: uuid.UUID) -> Suggestion | 
 async def _reviews(db: AsyncSession, response_id: uuid.UUID) -> list[Review]:
     return list((await db.execute(select(Review).where(Review.response_id == response_id)
                                   .order_by(Review.created_at, Review.id))).scalars())
-
-
-def suggested_level(s: Suggestion | None, scale: tuple[int, int]) -> int | None:
-    """The level a confirm takes: the scorer's most probable level, else the rounded score."""
-    if s is None or s.abstained or s.score is None:
-        return None
-    level = (s.evidence or {}).get("rounded_level")
-    if level is None:
-        level = int(s.score + 0.5)
-    return max(scale[0], min(scale[1], int(level)))
-
-
-def _suggestion_view(s: Suggestion, scale: tuple[int, int]) -> SuggestionView:
-    return SuggestionView(id=s.id, score=s.score, rounded_level=suggested_level(s, scale),
-                          low=s.interval_low, high=s.interval_high, level=s.level,
-                          abstained=s.abstained, abstain_reason=s.abstain_reason,
-                          evidence=dict(s.evidence or {}), model_versions=dict(s.model_versions or {}))
 
 
 def _review_out(r: Review) -> ReviewOut:
@@ -366,7 +356,7 @@ def _question_view(q: Question, number: int | None) -> QuestionView:
         competency_key=q.competency.key if q.competency else None,
         competency_name=q.competency.name if q.competency else None,
         scale_min=rubric.scale_min if rubric else 1, scale_max=rubric.scale_max if rubric else 5,
-        levels=[{"level": lv.level, "descriptor": lv.descriptor} for lv in rubric.levels]
+        levels=[RubricLevelView(level=lv.level, descriptor=lv.descriptor) for lv in rubric.levels]
         if rubric else [],
         reveals=rubric.reveals if rubric else "", red_flags=rubric.red_flags if rubric else "")
 
@@ -406,18 +396,9 @@ async def review_item(db: AsyncSession, staff: Staff, response_id: uuid.UUID,
         take=r.take, text=r.text, duration_s=r.duration_s, is_partial=r.is_partial,
         submitted_at=r.submitted_at,
         video_url=media["video_url"], poster_url=media["poster_url"],
-        transcript=None if transcript is None else {
-            "text": transcript.text, "language": transcript.language,
-            "no_speech": transcript.no_speech, "duration_s": transcript.duration_s,
-            "segments": transcript.segments, "model_name": transcript.model_name,
-            "model_version": transcript.model_version},
-        proficiency=None if prof is None else {
-            "band": prof.band, "band_low": prof.band_low, "band_high": prof.band_high,
-            "score": prof.score, "score_low": prof.score_low, "score_high": prof.score_high,
-            "threshold": prof.threshold, "meets_threshold": prof.meets_threshold,
-            "signals": prof.signals, "reliable": prof.reliable, "reason": prof.reason,
-            "version": prof.version},
-        suggestion=None if (s is None or withheld) else _suggestion_view(s, t.scale),
+        transcript=None if transcript is None else transcript_view(transcript),
+        proficiency=None if prof is None else proficiency_view(prof),
+        suggestion=None if (s is None or withheld) else suggestion_view(s, t.scale),
         suggestion_withheld=withheld,
         withheld_reason=("Blind review: the AI suggestion is shown once you have given your own "
                          "score.") if withheld else None,

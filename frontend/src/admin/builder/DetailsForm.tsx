@@ -7,16 +7,6 @@ type Assessment = Schemas["AssessmentOut"];
 type Settings = Schemas["AssessmentSettings"];
 const CEFR = ["A1", "A2", "B1", "B2", "C1", "C2"] as const;
 
-function settingsOf(a: Assessment): Settings {
-  const s = a.settings as Partial<Settings>;
-  return {
-    blind_review: Boolean(s.blind_review),
-    reviews_per_response: Number(s.reviews_per_response ?? 1),
-    english_threshold: String(s.english_threshold ?? "B2"),
-    interval_level: Number(s.interval_level ?? 0.8),
-    focus: String(s.focus ?? "general"),
-  };
-}
 
 export function DetailsForm(props: { assessment: Assessment; onSaved: (a: Assessment) => void }) {
   const a = props.assessment;
@@ -24,7 +14,7 @@ export function DetailsForm(props: { assessment: Assessment; onSaved: (a: Assess
   const [role, setRole] = useState(a.role);
   const [intro, setIntro] = useState(a.intro);
   const [status, setStatus] = useState<Schemas["AssessmentStatus"]>(a.status);
-  const [settings, setSettings] = useState<Settings>(() => settingsOf(a));
+  const [settings, setSettings] = useState<Settings>(a.settings);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
