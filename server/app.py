@@ -44,7 +44,6 @@ from server.logging import structlog_plugin
 from server.openapi_responses import document_responses
 from server.recording.service import RecordingService
 from server.security.headers import security_headers_hook
-from server.security.login_throttle import LoginThrottled, login_throttled_handler
 from server.security.proxy import trusted_proxies
 from server.security.request_guard import refuse_nul_characters
 from server.settings import Settings, get_settings
@@ -123,7 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="Asynchronous video interviews with AI-assisted, human-decided review.",
             render_plugins=[SwaggerRenderPlugin(path="/swagger"), RedocRenderPlugin()],
         ),
-        exception_handlers={**exception_handlers, LoginThrottled: login_throttled_handler},
+        exception_handlers=exception_handlers,
         # CSP, HSTS over TLS, Secure cookies over TLS...: see server/security/headers.py
         before_send=[security_headers_hook(
             proxies=trusted_proxies(settings.security.trusted_proxies),

@@ -1,13 +1,16 @@
 """The error tree services raise, and the one place it becomes HTTP.
 
-Every error carries a message a person can act on; the mapper turns it into
-an RFC 9457 problem-details response.
+Every error carries a message a person can act on, and may carry response headers (e.g.
+``Retry-After``) and extra body fields; the mapper turns it into an RFC 9457 problem-details
+response whose body is a :class:`Problem` (plus those fields). Nothing else builds one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import msgspec
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import (
@@ -28,6 +31,7 @@ __all__ = [
     "InvalidInput",
     "NotFound",
     "PayloadTooLarge",
+    "Problem",
     "TooManyRequests",
     "Unauthorized",
     "VivaError",
@@ -36,85 +40,98 @@ __all__ = [
 ]
 
 log = structlog.get_logger(__name__)
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    """RFC 9457 problem details; some errors add fields (``errors``, ``problems``, ``retry_after``)."""
+    type: str
+    status: int
+    title: str
+    detail: str
+    field: str | None = None
 
 
 class VivaError(Exception):
-    """Base of every error the product raises on purpose."""
+    """Base of every error the product raises on purpose.
 
+    Args:
+        detail: What went wrong and what to do about it, for a person.
+        field: The request field at fault, if one is.
+        headers: Response headers the answer carries (e.g. ``Retry-After``).
+        **extra: More body fields (JSON-ready values; None values are left out).
+    """
     status_code: ClassVar[int] = 400
     title: ClassVar[str] = "Bad request"
 
-    def __init__(self, detail: str, *, field: str | None = None, **extra: Any) -> None:
+    def __init__(self, detail: str, *, field: str | None = None,
+                 headers: Mapping[str, str] | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.field = field
+        self.headers = dict(headers or {})
         self.extra = extra
 
 
 class InvalidInput(VivaError):
     """The request is well formed but its content cannot be accepted."""
-
     status_code = 422
     title = "Invalid input"
 
 
 class Unauthorized(VivaError):
     """No valid credentials."""
-
     status_code = 401
     title = "Not signed in"
 
 
 class Forbidden(VivaError):
     """Signed in, but not allowed to do this."""
-
     status_code = 403
     title = "Forbidden"
 
 
 class NotFound(VivaError):
     """Nothing of that kind exists, or it is not visible to the caller."""
-
     status_code = 404
     title = "Not found"
 
 
 class Conflict(VivaError):
     """The request clashes with the current state (a duplicate, a stale version)."""
-
     status_code = 409
     title = "Conflict"
 
 
 class Gone(VivaError):
     """It existed but can no longer be used (an expired or revoked invitation)."""
-
     status_code = 410
     title = "Gone"
 
 
 class PayloadTooLarge(VivaError):
     """The body is larger than allowed."""
-
     status_code = 413
     title = "Payload too large"
 
 
 class TooManyRequests(VivaError):
     """Slow down."""
-
     status_code = 429
     title = "Too many requests"
 
 
-def _problem(status: int, title: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {"type": "about:blank", "status": status, "title": title, "detail": detail}
+def _problem(status: int, title: str, detail: str, *, field: str | None = None,
+             headers: Mapping[str, str] | None = None, **extra: Any) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = msgspec.to_builtins(Problem(type="about:blank", status=status, title=title,
+                                                       detail=detail, field=field))
     body.update({k: v for k, v in extra.items() if v is not None})
-    return Response(body, status_code=status, media_type="application/problem+json")
+    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=dict(headers or {}))
 
 
 def _viva_error(_: Request[Any, Any, Any], exc: VivaError) -> Response[dict[str, Any]]:
-    return _problem(exc.status_code, exc.title, exc.detail, field=exc.field, **exc.extra)
+    return _problem(exc.status_code, exc.title, exc.detail, field=exc.field, headers=exc.headers,
+                    **exc.extra)
 
 
 def _validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
@@ -190,11 +207,10 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dic
     if database_unreachable(exc):
         log.warning("database_unavailable", path=request.url.path, method=request.method,
                     error=f"{type(exc).__name__}: {exc}"[:300])
-        response = _problem(503, "Service unavailable",
-                            "Viva cannot reach its database right now (it may be restarting). "
-                            f"Please try again in {RETRY_AFTER_S} seconds.")
-        response.headers["Retry-After"] = str(RETRY_AFTER_S)
-        return response
+        return _problem(503, "Service unavailable",
+                        "Viva cannot reach its database right now (it may be restarting). "
+                        f"Please try again in {RETRY_AFTER_S} seconds.",
+                        headers={"Retry-After": str(RETRY_AFTER_S)})
     log.exception("unhandled_error", path=request.url.path, method=request.method)
     return _problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error",
                     "Something went wrong on our side; it has been logged. Please try again.")

@@ -1,16 +1,18 @@
 """The error (and empty) responses of every operation, documented in the OpenAPI schema.
 
 Handlers raise the :mod:`server.errors` tree; each error becomes an RFC 9457 problem-details
-body (``application/problem+json``). Which statuses an operation can answer follows from how
-it is reached, so they are documented here in one place rather than on each handler:
+body (:class:`server.errors.Problem`, ``application/problem+json``). Most statuses follow from
+facts of the handler, so they are documented here in one place rather than on each handler:
 
 - 400: a parameter or body that does not match the schema (every operation);
-- 401 / 403: staff operations (no session; not an admin, a read-only API token, or a
+- 401 / 403 / 404: staff operations (no session; not an admin, a read-only API token, or a
   missing CSRF header on a change);
-- 404: anything that looks something up (a path id, a link token, the caller's own data);
-- 409 / 410: a clash with the current state; a link that expired or was revoked;
-- 413 / 422: a body too large, or well formed but not acceptable;
-- 429: too many sign-in attempts, or the server's recording capacity is full.
+- 404: anything with a path parameter;
+- 403 / 404 / 409 / 422: any change; 413 / 422: a request body; 422: query parameters.
+
+What only the handler knows it declares in its ``opt`` (or its controller's) with
+:func:`problems`: a token-authorized link (:data:`LINK_PROBLEMS`), a full server (429), a
+throttled sign-in (401, 429), a media range (416), a body read by hand (413, 422).
 
 A 204 is documented without a body, whatever the handler's return annotation says.
 """
@@ -19,30 +21,28 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.routes import HTTPRoute
 
 from server.auth.staff import provide_admin, provide_staff
+from server.errors import PROBLEM_MEDIA_TYPE, Problem
 
-__all__ = ["Problem", "document_responses"]
+__all__ = ["LINK_PROBLEMS", "document_responses", "problems"]
 
-PROBLEM_MEDIA_TYPE = "application/problem+json"
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
-_TOKEN_ROUTES = ("/api/candidate/", "/api/share/")
-_CAPACITY_ROUTES = ("/takes", "/device-check")
+_OPT_PREFIX = "problems:"
 
 
-class Problem(msgspec.Struct):
-    """RFC 9457 problem details; some errors add fields (``field``, ``errors``, ``problems``)."""
+def problems(reason: str, *codes: int) -> dict[str, frozenset[int]]:
+    """An ``opt`` entry: more statuses an operation answers, named by why (layers add up)."""
+    return {f"{_OPT_PREFIX}{reason}": frozenset(codes)}
 
-    type: str
-    status: int
-    title: str
-    detail: str
-    field: str | None = None
+
+# Authorized by a link token in the path: unknown (404), finished (409), expired or revoked
+# (410), or not acceptable in its current state (422).
+LINK_PROBLEMS = problems("link", 404, 409, 410, 422)
 
 
 _DESCRIPTIONS = {
@@ -64,29 +64,22 @@ def _staff_guard(handler: HTTPRouteHandler) -> Any:
     return getattr(provider, "dependency", None)
 
 
-def _problem_codes(path: str, method: str, handler: HTTPRouteHandler) -> set[int]:
+def _problem_codes(route: HTTPRoute, method: str, handler: HTTPRouteHandler) -> set[int]:
     params = handler.parsed_fn_signature.parameters
-    has_body = "data" in params or path.endswith("/invitations/csv")
-    guard = _staff_guard(handler)
     codes = {400}
-    if guard in (provide_staff, provide_admin):
+    if _staff_guard(handler) in (provide_staff, provide_admin):
         codes |= {401, 403, 404}
     if method not in _SAFE:
         codes |= {403, 404, 409, 422}
-    if has_body:
+    if "data" in params:
         codes |= {413, 422}
-    if "{" in path or path.startswith(_TOKEN_ROUTES):
+    if route.path_parameters:
         codes.add(404)
-    if path.startswith(_TOKEN_ROUTES):
-        codes |= {409, 410, 422}
-    if path.endswith(_CAPACITY_ROUTES) or path == "/api/auth/login":
-        codes.add(429)
-    if path == "/api/auth/login":
-        codes.add(401)
-    if "/media/" in path:
-        codes.add(416)
     if len(params) > 0 and method in _SAFE:
         codes.add(422)
+    for key, declared in handler.opt.items():
+        if key.startswith(_OPT_PREFIX):
+            codes |= set(declared)
     return codes
 
 
@@ -100,7 +93,7 @@ def document_responses(app: Litestar) -> None:
                 continue
             method = sorted(handler.http_methods)[0]
             documented = dict(handler.responses or {})
-            for code in sorted(_problem_codes(route.path_format, method, handler)):
+            for code in sorted(_problem_codes(route, method, handler)):
                 documented.setdefault(code, ResponseSpec(
                     data_container=Problem, description=_DESCRIPTIONS[code],
                     media_type=PROBLEM_MEDIA_TYPE, generate_examples=False))

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from litestar import Request, Response
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +29,7 @@ from server.db.models import LoginThrottle
 from server.errors import TooManyRequests
 from server.settings import SecuritySettings
 
-__all__ = ["LoginThrottled", "LoginThrottler", "login_throttled_handler"]
+__all__ = ["LoginThrottled", "LoginThrottler"]
 
 
 class LoginThrottled(TooManyRequests):
@@ -41,17 +40,9 @@ class LoginThrottled(TooManyRequests):
         super().__init__(
             f"Too many failed sign-in attempts. Wait {minutes} minute"
             f"{'s' if minutes != 1 else ''} and try again, or ask an admin of your "
-            "organization to check your account.", retry_after=retry_after)
+            "organization to check your account.", retry_after=retry_after,
+            headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
-
-
-def login_throttled_handler(_: Request[Any, Any, Any], exc: LoginThrottled
-                            ) -> Response[dict[str, Any]]:
-    """Problem details for a throttled sign-in, with ``Retry-After``."""
-    body = {"type": "about:blank", "status": exc.status_code, "title": exc.title,
-            "detail": exc.detail, "retry_after": exc.retry_after}
-    return Response(body, status_code=exc.status_code, media_type="application/problem+json",
-                    headers={"Retry-After": str(exc.retry_after)})
 
 
 def account_key(email: str) -> str:

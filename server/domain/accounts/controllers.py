@@ -24,6 +24,7 @@ from server.deps import DbSession, SettingsDep, StaffDep
 from server.domain.accounts import services
 from server.domain.accounts.schemas import LoginRequest, Me, UserCreate, UserOut
 from server.errors import Unauthorized
+from server.openapi_responses import problems
 from server.security.login_throttle import LoginThrottler
 from server.security.proxy import trusted_proxies
 
@@ -40,6 +41,7 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", status_code=200, summary="Sign in with email and password",
+          opt=problems("sign-in", 401, 429),
           description="Failed sign-ins are counted per account and per client address; past "
                       "the limit the answer is 429 with Retry-After, whether or not the "
                       "account exists.")

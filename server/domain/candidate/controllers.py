@@ -20,6 +20,7 @@ from server.domain.candidate.schemas import (
 from server.domain.integrations import events as webhook_events
 from server.domain.invitations.services import resolve_token
 from server.errors import InvalidInput
+from server.openapi_responses import LINK_PROBLEMS
 
 __all__ = ["CandidateController"]
 
@@ -28,7 +29,7 @@ class CandidateController(Controller):
     path = "/api/candidate/{token:str}"
     tags = ["candidate"]
     # Authenticated by the unguessable token in the path, not by a cookie: no CSRF exposure.
-    opt = {"exclude_from_csrf": True}
+    opt = {"exclude_from_csrf": True, **LINK_PROBLEMS}
 
     @get("/", summary="The invitation, progress and the questions reached so far")
     async def view(self, token: FromPath[str], db_session: DbSession) -> CandidateView:

@@ -26,6 +26,7 @@ from server.domain.candidate.schemas import (
 )
 from server.domain.invitations.services import resolve_token
 from server.errors import InvalidInput, NotFound, TooManyRequests
+from server.openapi_responses import LINK_PROBLEMS, problems
 from server.recording.service import ice_servers
 
 __all__ = ["TakeController"]
@@ -38,7 +39,7 @@ def _level(db: float) -> float | None:
 class TakeController(Controller):
     path = "/api/candidate/{token:str}"
     tags = ["candidate"]
-    opt = {"exclude_from_csrf": True}
+    opt = {"exclude_from_csrf": True, **LINK_PROBLEMS}
 
     @get("/ice-servers", summary="STUN/TURN servers for the browser's peer connection")
     async def ice(self, token: FromPath[str], db_session: DbSession,
@@ -47,7 +48,8 @@ class TakeController(Controller):
         return [IceServerOut(urls=list(s.urls), username=s.username, credential=s.credential)
                 for s in ice_servers(settings)]
 
-    @post("/takes", status_code=201, summary="Start recording a take: SDP offer in, answer out")
+    @post("/takes", status_code=201, summary="Start recording a take: SDP offer in, answer out",
+          opt=problems("capacity", 429))
     async def start(self, token: FromPath[str], data: JSONBody[TakeOffer], db_session: DbSession,
                     recording: RecordingDep) -> TakeAnswer:
         inv = await resolve_token(db_session, token, for_write=True)
@@ -94,7 +96,7 @@ class TakeController(Controller):
                actor_kind=ActorKind.CANDIDATE, actor_id=inv.id, data={"take": response.take})
         return services.response_out(response)
 
-    @post("/device-check", status_code=201,
+    @post("/device-check", status_code=201, opt=problems("capacity", 429),
           summary="Open a short connection that reports whether audio reaches the server")
     async def open_check(self, token: FromPath[str], data: JSONBody[SdpOffer],
                          db_session: DbSession, recording: RecordingDep) -> DeviceCheckAnswer:

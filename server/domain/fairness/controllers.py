@@ -15,6 +15,7 @@ from server.domain.assessments.services import get_assessment
 from server.domain.fairness import services
 from server.domain.fairness.schemas import Demographics, FairnessReport
 from server.domain.invitations.services import resolve_token
+from server.openapi_responses import LINK_PROBLEMS
 
 __all__ = ["CandidateDemographicsController", "FairnessController"]
 
@@ -23,7 +24,7 @@ class CandidateDemographicsController(Controller):
     path = "/api/candidate/{token:str}/demographics"
     tags = ["candidate"]
     # Authenticated by the unguessable token in the path, not by a cookie: no CSRF exposure.
-    opt = {"exclude_from_csrf": True}
+    opt = {"exclude_from_csrf": True, **LINK_PROBLEMS}
 
     @get("/", summary="What I volunteered about myself (if anything)")
     async def get_demographics(self, token: FromPath[str], db_session: DbSession) -> Demographics:

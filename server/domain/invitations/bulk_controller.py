@@ -24,6 +24,7 @@ from server.domain.invitations.emails import (
 )
 from server.domain.invitations.schemas import InvitationCreated
 from server.errors import InvalidInput, PayloadTooLarge
+from server.openapi_responses import problems
 
 __all__ = ["BulkInvitationController"]
 
@@ -71,7 +72,7 @@ class BulkInvitationController(Controller):
     tags = ["invitations"]
 
     @post("/api/assessments/{assessment_id:uuid}/invitations/csv", status_code=HTTP_201_CREATED,
-          dependencies={"staff": Provide(provide_admin)},
+          dependencies={"staff": Provide(provide_admin)}, opt=problems("body", 413, 422),
           summary="Invite candidates from a CSV file; all rows or none (admin)",
           description=(
               "Send the file as `multipart/form-data` (field `file`) or as a `text/csv` body. "

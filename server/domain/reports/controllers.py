@@ -25,6 +25,7 @@ from server.domain.reports.schemas import (
     ShareCreated,
     ShareLinkOut,
 )
+from server.openapi_responses import LINK_PROBLEMS
 
 __all__ = ["ReportController", "ShareController"]
 
@@ -111,6 +112,7 @@ class ReportController(Controller):
 class ShareController(Controller):
     path = "/api/share"
     tags = ["reports"]
+    opt = LINK_PROBLEMS
 
     @get("/{token:str}", summary="A shared report (no sign-in; no email, transcripts or media)",
          description="404 for an unknown link, 410 once it expired or was revoked.")

@@ -19,6 +19,7 @@ from server.domain.responses import services
 from server.domain.responses.ranges import RangeNotSatisfiable, parse_range
 from server.domain.responses.schemas import ResponseOut
 from server.errors import Forbidden, NotFound
+from server.openapi_responses import problems
 from server.security.media_links import MediaLinkError, MediaLinkSigner
 from server.settings import Settings
 
@@ -61,6 +62,7 @@ class ResponseController(Controller):
         return await services.response_out(db_session, r, inv, staff.user_id, signer)
 
     @get("/{response_id:uuid}/media/{variant:str}", summary="Stream the video, poster or audio",
+         opt=problems("range", 416),
          description="Authorized by the staff session, or by a signed link (`expires`, `user`, "
                      "`sig`, as given in a response's or review item's media URLs); an expired "
                      "or altered link is refused with 403. Honours a single HTTP Range "
