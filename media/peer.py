@@ -33,7 +33,6 @@ __all__ = [
     "StopReason",
     "TakeSession",
     "TakeState",
-    "close_quietly",
     "rtc_configuration",
 ]
 
@@ -272,11 +271,3 @@ class TakeSession:
 
     def __repr__(self) -> str:
         return f"<TakeSession {self.take_id} {self._state} {self.media_seconds:.1f}s>"
-
-
-async def close_quietly(session: TakeSession, reason: StopReason) -> None:
-    """Stop ``session``, logging instead of raising (for shutdown and reaping)."""
-    try:
-        await session.stop(reason)
-    except RecordingFailed as exc:
-        log.warning("take %s: %s", session.take_id, exc)

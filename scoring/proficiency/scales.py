@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["SCALES", "SignalScale", "scale_for"]
+__all__ = ["SCALES", "SignalScale"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,13 +121,3 @@ SCALES: tuple[SignalScale, ...] = (
        text_weight=0.75, min_words=20,
        description="1 + subordinators and relative pronouns per sentence (approximate)."),
 )
-_BY_NAME = {s.name: s for s in SCALES}
-
-
-def scale_for(name: str) -> SignalScale:
-    """The scale of a signal.
-
-    Raises:
-        KeyError: Unknown signal name.
-    """
-    return _BY_NAME[name]
