@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from media.errors import RecordingFailed
-from media.webm_writer import WebmWriter
+from media.webm_writer import RecorderOptions, WebmWriter
 
 if TYPE_CHECKING:
     from aiortc.mediastreams import MediaStreamTrack
@@ -40,19 +40,6 @@ __all__ = ["RecorderOptions", "RecordingStats", "WebmRecorder"]
 log = logging.getLogger(__name__)
 
 _STOP = object()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RecorderOptions:
-    """Encoder settings and safety bounds for one recording."""
-
-    video_bitrate: int | None = None
-    """Bits per second; ``None`` picks ~0.13 bits per pixel at 30 fps (1.2 Mb/s at 640x480)."""
-    audio_bitrate: int = 48_000
-    audio_channels: int = 1
-    vp8_cpu_used: int = 8
-    max_video_backlog: int = 90
-    wait_for_video_s: float = 3.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from media.errors import SpoolError, UploadFailed
+from media.object_store import InvalidKey, ObjectMissing, validate_key
 
 if TYPE_CHECKING:
     from media.object_store import ObjectInfo, ObjectStore
@@ -51,7 +52,6 @@ def take_object_key(take_id: str, *, prefix: str = "takes") -> str:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SpoolEntry:
     """One take waiting for upload, as recorded in its manifest."""
-
     take_id: str
     key: str
     content_type: str
@@ -89,7 +89,6 @@ class Spool:
         base_delay_s: First retry delay after a failed upload; doubles per attempt.
         max_delay_s: Upper bound on the retry delay.
     """
-
     def __init__(self, root: Path | str, *, base_delay_s: float = 2.0,
                  max_delay_s: float = 300.0) -> None:
         self.root = Path(root)
@@ -142,8 +141,6 @@ class Spool:
         Raises:
             SpoolError: Bad take id or key, missing source, or a conflicting resubmit.
         """
-        from media.object_store import InvalidKey, validate_key
-
         key = key or take_object_key(take_id)
         try:
             validate_key(key)
@@ -236,8 +233,6 @@ class Spool:
             return info
 
     def _stored_copy(self, entry: SpoolEntry, store: ObjectStore) -> ObjectInfo | None:
-        from media.object_store import ObjectMissing
-
         try:
             info = store.stat(entry.key)
         except ObjectMissing:

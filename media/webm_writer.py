@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fractions
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,12 +18,23 @@ if TYPE_CHECKING:
     import av.container
     from av import AudioFrame, VideoFrame
 
-    from media.recording import RecorderOptions
-
-__all__ = ["WebmWriter"]
+__all__ = ["RecorderOptions", "WebmWriter"]
 
 _AUDIO_RATE = 48_000
 _MS = fractions.Fraction(1, 1000)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecorderOptions:
+    """Encoder settings and safety bounds for one recording."""
+
+    video_bitrate: int | None = None
+    """Bits per second; ``None`` picks ~0.13 bits per pixel at 30 fps (1.2 Mb/s at 640x480)."""
+    audio_bitrate: int = 48_000
+    audio_channels: int = 1
+    vp8_cpu_used: int = 8
+    max_video_backlog: int = 90
+    wait_for_video_s: float = 3.0
 
 
 def _auto_bitrate(width: int, height: int) -> int:

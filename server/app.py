@@ -39,7 +39,7 @@ from server.domain.reviews.controllers import ReviewController
 from server.domain.system.controllers import SystemController
 from server.errors import exception_handlers
 from server.jobs.pipeline import recover
-from server.jobs.runtime import build_context, build_periodic, build_queue
+from server.jobs.runtime import build_context, build_periodic
 from server.logging import structlog_plugin
 from server.openapi_responses import document_responses
 from server.recording.service import RecordingService
@@ -68,16 +68,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     engine = create_engine(settings.db)
     store = build_object_store(settings.storage)
-    jobs, _ = build_context(settings, engine)
-    jobs.store = store
-    jobs.queue = build_queue(settings, jobs)
+    jobs, _ = build_context(settings, engine, store=store)
     periodic = build_periodic(settings, jobs.queue)
     recording = RecordingService(settings=settings, sessions=session_maker(engine), store=store,
                                  enqueue=jobs.enqueue_processing)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
-        await jobs.queue.start()
+        await jobs.start()
         await recording.start()
         if settings.jobs.backend == "inprocess":
             await recover(jobs)

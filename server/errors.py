@@ -23,6 +23,8 @@ from litestar.exceptions import (
     NotFoundException as LitestarNotFound,
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 __all__ = [
     "Conflict",
@@ -184,9 +186,6 @@ def _raised_by_db_driver(exc: BaseException) -> bool:
 def database_unreachable(exc: BaseException) -> bool:
     """Whether ``exc`` (or what caused it) means the database is down, restarting or
     unreachable, rather than a bug: such requests get a 503 and can simply be retried."""
-    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-    from sqlalchemy.exc import TimeoutError as PoolTimeout
-
     for e in _causes(exc):
         if isinstance(e, OperationalError | InterfaceError | PoolTimeout):
             return True

@@ -13,7 +13,7 @@ import numpy as np
 from scoring.evaluation.metrics import MetricSet, metric_set
 
 if TYPE_CHECKING:
-    from scoring.evaluation.runner import Prediction
+    from scoring.evaluation.prediction import Prediction
 
 __all__ = ["DatasetResult", "EvalReport", "SpokenResult", "build_results", "format_report"]
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +28,7 @@ from scoring.calibration import CalibrationRecord, ConformalCalibrator
 from scoring.content_model import ContentModel
 from scoring.content_training import fit_arrays
 from scoring.embeddings import Encoder, default_encoder
+from scoring.evaluation.prediction import Prediction
 from scoring.evaluation.readers import EvalAnswer, EvalQuestion, read_dataset
 from scoring.evaluation.report import EvalReport, SpokenResult, build_results
 from scoring.evaluation.spoken import Speaker, evaluate_spoken
@@ -39,29 +39,6 @@ from scoring.text_units import split_sentences
 from scoring.transcription import Transcriber
 
 __all__ = ["Prediction", "run_evaluation"]
-
-
-@dataclass(slots=True)
-class Prediction:
-    """One scored answer: the scorer's and the baseline's outputs and the human scores."""
-
-    dataset: str
-    question_id: str
-    human: int
-    human_2: int | None
-    fold: int
-    answer_index: int = -1
-    regime: str = ""
-    abstain_reason: str | None = None
-    score: float = float("nan")
-    level: int = 0
-    spread: float = 0.0
-    low: float = float("nan")
-    high: float = float("nan")
-    base_score: float = float("nan")
-    base_level: int = 0
-    base_low: float = float("nan")
-    base_high: float = float("nan")
 
 
 def _examples(q: EvalQuestion, idx: Sequence[int]) -> list[ScoredExample]:

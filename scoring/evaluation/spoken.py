@@ -35,7 +35,7 @@ from scoring.transcript import Transcript
 from scoring.transcription import SAMPLE_RATE, Transcriber
 
 if TYPE_CHECKING:
-    from scoring.evaluation.runner import Prediction
+    from scoring.evaluation.prediction import Prediction
 
 __all__ = [
     "Speaker",

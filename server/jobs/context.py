@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import uuid
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from media.object_store import ObjectStore
 from server.jobs.models import ModelHub
+from server.jobs.queue import JobQueue
 from server.settings import Settings
 
 __all__ = ["JobContext"]
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class JobContext:
+    """Built whole, once per process (``server.jobs.runtime.build_context``)."""
+
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
     store: ObjectStore
     models: ModelHub
-    queue: Any = field(default=None)  # JobQueue; set once the queue exists
+    queue: JobQueue
 
-    async def enqueue_processing(self, response_id: Any, *, delay_s: float = 0.0,
+    async def start(self) -> None:
+        """Start the queue; an in-process one runs its jobs with this context."""
+        await self.queue.start(self)
+
+    async def enqueue_processing(self, response_id: uuid.UUID | str, *, delay_s: float = 0.0,
                                  retry: int = 0) -> None:
         """Queue the response's processing; a retry gets its own key.
 

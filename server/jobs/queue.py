@@ -23,9 +23,13 @@ TaskFn = Callable[..., Awaitable[None]]
 
 
 class JobQueue(Protocol):
-    """Enqueue named jobs; ``start``/``stop`` bracket the queue's life in a process."""
+    """Enqueue named jobs; ``start``/``stop`` bracket the queue's life in a process.
 
-    async def start(self) -> None: ...
+    ``start`` gets the process's job context (what an in-process queue hands its tasks; SAQ
+    workers build their own).
+    """
+
+    async def start(self, context: object) -> None: ...
 
     async def stop(self) -> None: ...
 
@@ -38,9 +42,9 @@ class InProcessQueue:
     Heavy work inside tasks goes to threads (``asyncio.to_thread``), so the loop stays free.
     """
 
-    def __init__(self, tasks: Mapping[str, TaskFn], context: Any, *, concurrency: int = 1) -> None:
+    def __init__(self, tasks: Mapping[str, TaskFn], *, concurrency: int = 1) -> None:
         self._tasks = tasks
-        self._context = context
+        self._context: object = None
         self._concurrency = max(1, concurrency)
         self._queue: asyncio.Queue[tuple[str, str, dict[str, Any]]] = asyncio.Queue()
         self._keys: set[str] = set()
@@ -50,7 +54,8 @@ class InProcessQueue:
         self.completed = 0
         self.errors = 0
 
-    async def start(self) -> None:
+    async def start(self, context: object) -> None:
+        self._context = context
         self._workers = [asyncio.create_task(self._work(), name=f"viva-job-worker-{i}")
                          for i in range(self._concurrency)]
 
@@ -118,7 +123,7 @@ class SaqQueue:
         self.heartbeat_s = max(1, round(heartbeat_s))
         self.crash_retries = crash_retries
 
-    async def start(self) -> None:
+    async def start(self, context: object = None) -> None:
         await self.queue.connect()
 
     async def stop(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from media.object_store import ObjectStore
 from server.db.engine import create_engine, session_maker
 from server.domain.integrations.delivery import dispatch_webhooks
 from server.domain.invitations.emails import send_invitation_email
@@ -26,15 +27,20 @@ TASKS: dict[str, TaskFn] = {
 }
 
 
-def build_context(settings: Settings, engine: AsyncEngine | None = None) -> tuple[JobContext, AsyncEngine]:
+def build_context(settings: Settings, engine: AsyncEngine | None = None, *,
+                  store: ObjectStore | None = None,
+                  queue: JobQueue | None = None) -> tuple[JobContext, AsyncEngine]:
+    """Everything jobs need, in one step: the process's engine, object store and queue (given,
+    or built from ``settings``); start it with ``await ctx.start()``."""
     engine = engine or create_engine(settings.db)
     models = ModelHub(settings.models, cache_dir=str(settings.app.data_dir / "models"))
     ctx = JobContext(settings=settings, sessions=session_maker(engine),
-                     store=build_object_store(settings.storage), models=models)
+                     store=store or build_object_store(settings.storage), models=models,
+                     queue=queue or build_queue(settings))
     return ctx, engine
 
 
-def build_queue(settings: Settings, ctx: JobContext) -> JobQueue:
+def build_queue(settings: Settings) -> JobQueue:
     """In-process by default; SAQ when ``VIVA_JOBS_BACKEND=saq`` (then ``viva worker`` runs jobs)."""
     if settings.jobs.backend == "saq":
         if not settings.jobs.saq_url:
@@ -43,7 +49,7 @@ def build_queue(settings: Settings, ctx: JobContext) -> JobQueue:
     if settings.jobs.backend != "inprocess":
         raise ValueError(f"unknown VIVA_JOBS_BACKEND {settings.jobs.backend!r}: "
                          "use 'inprocess' or 'saq'")
-    return InProcessQueue(TASKS, ctx, concurrency=settings.jobs.concurrency)
+    return InProcessQueue(TASKS, concurrency=settings.jobs.concurrency)
 
 
 def build_periodic(settings: Settings, queue: JobQueue) -> Periodic:

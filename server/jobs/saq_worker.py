@@ -79,8 +79,7 @@ def run_worker(settings: Settings) -> None:
     before_process, after_process = _heartbeat_hooks(max(0.5, beat_s / 4))
 
     async def startup(ctx: dict[str, Any]) -> None:
-        context, engine = build_context(settings)
-        context.queue = queue
+        context, engine = build_context(settings, queue=queue)
         ctx["viva"] = context
         ctx["engine"] = engine
         await recover(context)

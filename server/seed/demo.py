@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,10 @@ from server.db.models import Assessment, Organization, Role, User
 from server.domain.accounts.services import create_user
 from server.domain.assessments.schemas import AssessmentCreate
 from server.domain.assessments.services import create_assessment
+from server.domain.candidate.schemas import CONSENT_VERSION, WrittenAnswer
+from server.domain.candidate.services import consent, save_written
+from server.domain.invitations.schemas import InvitationCreate
+from server.domain.invitations.services import create_invitation
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
 
 __all__ = ["DEMO_ADMIN", "DEMO_REVIEWER", "DemoCredentials", "seed_demo"]
@@ -84,12 +89,6 @@ SAMPLE_ANSWERS = {
 
 async def _sample_candidates(db: AsyncSession, assessment: Assessment, admin_email: str) -> None:
     """Two candidates who answered the written question, so reviewers have something to open."""
-    import uuid
-
-    from server.domain.candidate.schemas import CONSENT_VERSION, WrittenAnswer
-    from server.domain.candidate.services import consent, save_written
-    from server.domain.invitations.schemas import InvitationCreate
-    from server.domain.invitations.services import create_invitation
 
     admin = (await db.execute(select(User).where(User.email == admin_email))).scalar_one()
     written = next(q for q in assessment.questions if q.kind.value == "written")

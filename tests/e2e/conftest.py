@@ -7,7 +7,7 @@ in ``frontend/`` (the setup script runs it).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from tests.support.live_server import LiveServer, live_server
 
@@ -132,3 +132,29 @@ def new_context(browser: Browser, demo: Demo) -> Iterator[Any]:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+@pytest.fixture
+def shot(screenshots: Path) -> Callable[[Page, str], None]:
+    """Save a full-page screenshot as ``test-artifacts/e2e/<name>.png`` (look at it)."""
+    def take(page: Page, name: str) -> None:
+        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+    return take
+
+
+@pytest.fixture
+def page_errors(context: BrowserContext) -> Iterator[list[str]]:
+    """Uncaught script errors on any page of the test's context; the test fails on any."""
+    errors: list[str] = []
+    context.on("weberror", lambda e: errors.append(str(e.error)))
+    yield errors
+    assert errors == []
+
+
+def sign_in(page: Page, demo: Demo) -> None:
+    """Sign in as the demo's admin through the login form; returns on the assessments page."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(demo.admin_email)
+    page.get_by_label("Password").fill(demo.admin_password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()

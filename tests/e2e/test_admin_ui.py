@@ -7,42 +7,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import PHONE, Demo
+from tests.e2e.conftest import PHONE, Demo, sign_in
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "MLOps Engineer (browser test)"
-
-
-@pytest.fixture
-def shot(screenshots: Path) -> Callable[[Page, str], None]:
-    def take(page: Page, name: str) -> None:
-        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
-    return take
-
-
-@pytest.fixture
-def page_errors(context: BrowserContext) -> Iterator[list[str]]:
-    """Uncaught script errors on any page of the admin's context; the test fails on any."""
-    errors: list[str] = []
-    context.on("weberror", lambda e: errors.append(str(e.error)))
-    yield errors
-    assert errors == []
-
-
-def sign_in(page: Page, demo: Demo) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(demo.admin_email)
-    page.get_by_label("Password").fill(demo.admin_password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()
 
 
 def no_horizontal_overflow(page: Page) -> None:

@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
-from tests.e2e.conftest import PHONE, Demo
+from tests.e2e.conftest import PHONE, Demo, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -138,29 +138,6 @@ def data(demo: Demo) -> dict[str, Any]:
 
 
 # -- browser helpers -------------------------------------------------------------------------
-@pytest.fixture
-def shot(screenshots: Path) -> Callable[[Page, str], None]:
-    def take(page: Page, name: str) -> None:
-        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
-    return take
-
-
-@pytest.fixture
-def page_errors(page: Page) -> Any:
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield errors
-    assert errors == []
-
-
-def sign_in(page: Page, demo: Demo) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(demo.admin_email)
-    page.get_by_label("Password").fill(demo.admin_password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()
-
-
 def pct(v: float | None) -> str:
     return "—" if v is None else f"{int(v * 100 + 0.5)}%"
 

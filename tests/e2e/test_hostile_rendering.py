@@ -11,13 +11,12 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
-from tests.e2e.conftest import Demo
+from tests.e2e.conftest import Demo, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -68,13 +67,6 @@ def hostile(demo: Demo) -> dict[str, str]:
 
 
 @pytest.fixture
-def shot(screenshots: Path) -> Callable[[Page, str], None]:
-    def take(page: Page, name: str) -> None:
-        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
-    return take
-
-
-@pytest.fixture
 def violations(context: BrowserContext) -> Iterator[list[str]]:
     """Script errors and Content-Security-Policy violations on any page of the test."""
     found: list[str] = []
@@ -89,14 +81,6 @@ def violations(context: BrowserContext) -> Iterator[list[str]]:
     assert found == []
 
 
-def _sign_in(page: Page, demo: Demo) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(demo.admin_email)
-    page.get_by_label("Password").fill(demo.admin_password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()
-
-
 def _assert_inert(page: Page) -> None:
     """Nothing the hostile strings carry became an element or ran."""
     assert page.evaluate("() => window.__pwned") is None
@@ -108,7 +92,7 @@ def _assert_inert(page: Page) -> None:
 def test_hostile_name_answer_and_comment_render_as_text(
         page: Page, demo: Demo, hostile: dict[str, str], shot: Callable[[Page, str], None],
         violations: list[str]) -> None:
-    _sign_in(page, demo)
+    sign_in(page, demo)
 
     page.goto(f"/app/review/{hostile['response']}?assessment={hostile['assessment']}")
     expect(page.get_by_role("heading", name=NAME, level=1)).to_be_visible()

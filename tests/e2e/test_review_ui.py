@@ -18,16 +18,17 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Demo
+from server.storage import video_key
+from tests.e2e.conftest import Demo, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -74,7 +75,7 @@ async def _spool_video_take(data_dir: Path, invitation_id: str, question_id: str
                                 is_current=True)
             db.add(response)
             await db.flush()
-            key = f"responses/{response.id}/answer.webm"
+            key = video_key(response.id)
             response.media_key = key
             await db.commit()
             rid = response.id
@@ -132,29 +133,6 @@ def answers(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, s
 
 
 # -- browser helpers ------------------------------------------------------------------------
-@pytest.fixture
-def shot(screenshots: Path) -> Callable[[Page, str], None]:
-    def take(page: Page, name: str) -> None:
-        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
-    return take
-
-
-@pytest.fixture
-def page_errors(context: BrowserContext) -> Iterator[list[str]]:
-    errors: list[str] = []
-    context.on("weberror", lambda e: errors.append(str(e.error)))
-    yield errors
-    assert errors == []
-
-
-def sign_in(page: Page, demo: Demo) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(demo.admin_email)
-    page.get_by_label("Password").fill(demo.admin_password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()
-
-
 def review_item(demo: Demo, rid: str) -> dict[str, Any]:
     with demo.staff_api() as api:
         return dict(api.get(f"/api/review/responses/{rid}").json())

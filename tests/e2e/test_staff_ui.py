@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PHONE, Demo
+from tests.e2e.conftest import PHONE, Demo, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -35,30 +34,6 @@ def written_assessment(demo: Demo) -> dict[str, Any]:
         })
         resp.raise_for_status()
         return dict(resp.json())
-
-
-@pytest.fixture
-def shot(screenshots: Path) -> Callable[[Page, str], None]:
-    def take(page: Page, name: str) -> None:
-        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
-    return take
-
-
-@pytest.fixture
-def page_errors(context: BrowserContext) -> Iterator[list[str]]:
-    """Uncaught script errors on any page of the staff context; the test fails on any."""
-    errors: list[str] = []
-    context.on("weberror", lambda e: errors.append(str(e.error)))
-    yield errors
-    assert errors == []
-
-
-def sign_in(page: Page, demo: Demo) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(demo.admin_email)
-    page.get_by_label("Password").fill(demo.admin_password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()
 
 
 def no_horizontal_overflow(page: Page) -> None:

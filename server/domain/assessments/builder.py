@@ -27,7 +27,7 @@ from server.domain.assessments.builder_schemas import FromBankIn, QuestionPatch,
 from server.domain.assessments.schemas import DimensionIn, QuestionIn
 from server.domain.assessments.services import add_question, validate_dimensions
 from server.errors import Conflict, InvalidInput, NotFound
-from server.seed.bank import to_question_in
+from server.seed.bank import shipped_bank, to_question_in
 
 __all__ = [
     "add_from_bank",
@@ -177,9 +177,7 @@ async def reorder_questions(db: AsyncSession, assessment: Assessment, data: Reor
 
 async def add_from_bank(db: AsyncSession, assessment: Assessment, data: FromBankIn) -> list[Question]:
     """Copy bank questions (rubric and exemplars included); all checked before any is added."""
-    from server.domain.bank.services import bank
-
-    by_id = {q.id: q for q in bank()}
+    by_id = {q.id: q for q in shipped_bank()}
     unknown = [b for b in data.bank_ids if b not in by_id]
     if unknown:
         raise InvalidInput(f"Unknown bank question id(s): {', '.join(unknown)}.", field="bank_ids",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 import msgspec
@@ -24,7 +23,7 @@ from server.domain.assessments.schemas import AssessmentCreate
 from server.domain.assessments.services import create_assessment
 from server.domain.bank.schemas import BankProblem, BankQuestionOut, BankQuestionSummary
 from server.errors import InvalidInput, NotFound
-from server.seed.bank import BankQuestion, export_json, import_json, load_bank, to_question_in
+from server.seed.bank import BankQuestion, export_json, import_json, shipped_bank, to_question_in
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
 
 __all__ = [
@@ -44,14 +43,9 @@ _PROBLEM = re.compile(r"^question (?:'(?P<id>[^']*)'|#\d+)(?:, field (?P<field>[
                       re.S)
 
 
-@lru_cache(maxsize=1)
-def _bank() -> tuple[BankQuestion, ...]:
-    return tuple(load_bank())
-
-
 def bank() -> tuple[BankQuestion, ...]:
     """The shipped bank, loaded and checked once per process."""
-    return _bank()
+    return shipped_bank()
 
 
 def bank_question(bank_id: str) -> BankQuestion:

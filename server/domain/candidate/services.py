@@ -26,6 +26,7 @@ from server.domain.candidate.schemas import (
     CandidateView,
     WrittenAnswer,
 )
+from server.domain.invitations.services import effective_status
 from server.errors import Conflict, InvalidInput, NotFound
 
 __all__ = [
@@ -86,7 +87,6 @@ async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
             reveal = False
     scored = [q for q in questions if not q.is_practice]
     minutes = sum(scaled_seconds(q.think_time_s + q.max_answer_s, inv) for q in questions) / 60
-    from server.domain.invitations.services import effective_status
 
     return CandidateView(
         candidate_name=inv.candidate_name, assessment_title=assessment.title, role=assessment.role,

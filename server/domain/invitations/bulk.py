@@ -29,6 +29,7 @@ from server.db.models import (
     Response,
     ReviewStatus,
 )
+from server.domain.assessments.services import get_assessment
 from server.domain.invitations.emails import EmailState, email_state
 from server.domain.invitations.schemas import Accommodations, InvitationCreate, InvitationOut
 from server.domain.invitations.services import create_invitation, effective_status, invitation_out
@@ -59,7 +60,6 @@ Progress = Literal["invited", "started", "completed", "reviewed", "expired", "re
 
 class RowError(msgspec.Struct):
     """One problem in one row of an uploaded file (row 1 is the header)."""
-
     row: int
     message: str
     column: str | None = None
@@ -72,7 +72,6 @@ class CsvRow(msgspec.Struct):
 
 class InvitationProgress(InvitationOut):
     """An invitation with where the candidate is, up to ``reviewed``, and its email."""
-
     progress: Progress
     responses: int
     reviewed_responses: int
@@ -183,8 +182,6 @@ async def import_rows(db: AsyncSession, *, organization_id: uuid.UUID, assessmen
                       rows: list[CsvRow], created_by: uuid.UUID | None,
                       default_days: int) -> list[tuple[Invitation, str]]:
     """Create every row's invitation, or none if a candidate already has an active one."""
-    from server.domain.assessments.services import get_assessment
-
     assessment = await get_assessment(db, organization_id, assessment_id)
     if assessment.status is not AssessmentStatus.ACTIVE:
         raise Conflict(f"The assessment is {assessment.status.value}; activate it before "

@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from server.audit import record
 from server.auth.staff import provide_admin, provide_staff
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
+from server.domain.assessments.services import get_assessment
 from server.domain.invitations import bulk, services
 from server.domain.invitations.emails import (
     EmailNotice,
@@ -131,7 +132,5 @@ class BulkInvitationController(Controller):
                      "every current answer reviewed), `expired` or `revoked`.")
     async def progress(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
                        db_session: DbSession) -> list[bulk.InvitationProgress]:
-        from server.domain.assessments.services import get_assessment
-
         await get_assessment(db_session, staff.organization_id, assessment_id)
         return await bulk.list_progress(db_session, staff.organization_id, assessment_id)

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from server.audit import record
 from server.auth.staff import provide_admin, provide_staff
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
+from server.domain.assessments.services import get_assessment
 from server.domain.invitations import services
 from server.domain.invitations.emails import (
     EmailNotice,
@@ -26,7 +27,6 @@ __all__ = ["InvitationController", "InvitationInvited"]
 
 class InvitationInvited(InvitationCreated):
     """A new invitation, its link (shown once) and what happens to its email."""
-
     email: EmailNotice
 
 
@@ -59,8 +59,6 @@ class InvitationController(Controller):
          dependencies={"staff": Provide(provide_staff)}, summary="Invitations of an assessment")
     async def list_invitations(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
                                db_session: DbSession) -> list[InvitationOut]:
-        from server.domain.assessments.services import get_assessment
-
         await get_assessment(db_session, staff.organization_id, assessment_id)
         invs = await services.list_invitations(db_session, staff.organization_id, assessment_id)
         return [services.invitation_out(i) for i in invs]

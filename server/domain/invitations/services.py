@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.tokens import hash_token, new_token, token_matches
 from server.db.models import AssessmentStatus, Invitation, InvitationStatus
+from server.domain.assessments.services import get_assessment
 from server.domain.invitations.schemas import InvitationCreate, InvitationOut
 from server.errors import Conflict, Gone, NotFound
 
@@ -44,8 +45,6 @@ async def create_invitation(db: AsyncSession, *, organization_id: uuid.UUID,
                             assessment_id: uuid.UUID, data: InvitationCreate,
                             created_by: uuid.UUID | None, default_days: int) -> tuple[Invitation, str]:
     """Store a new invitation; returns it with the raw token (shown once, never stored)."""
-    from server.domain.assessments.services import get_assessment
-
     assessment = await get_assessment(db, organization_id, assessment_id)
     if assessment.status is not AssessmentStatus.ACTIVE:
         raise Conflict(f"The assessment is {assessment.status.value}; activate it before "

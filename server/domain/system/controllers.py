@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from importlib.metadata import version
 
 import msgspec
 from litestar import Controller, Response, get
@@ -26,7 +27,6 @@ class SystemController(Controller):
 
     @get("/health", summary="Checks the database and the object store", cache=False)
     async def health(self, db_session: DbSession, store: StoreDep) -> Response[Health]:
-        from importlib.metadata import version
 
         db_status = store_status = "ok"
         try:

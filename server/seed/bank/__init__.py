@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -38,6 +39,7 @@ __all__ = [
     "export_json",
     "import_json",
     "load_bank",
+    "shipped_bank",
     "to_question_in",
 ]
 
@@ -200,6 +202,12 @@ def export_json(questions: Iterable[BankQuestion]) -> str:
     """Serialise questions as an indented JSON bank that :func:`import_json` reads back."""
     doc = {"format": _FORMAT, "version": _VERSION, "questions": list(questions)}
     return msgspec.json.format(msgspec.json.encode(doc), indent=2).decode() + "\n"
+
+
+@lru_cache(maxsize=1)
+def shipped_bank() -> tuple[BankQuestion, ...]:
+    """The bank shipped with Viva, loaded and checked once per process (read-only)."""
+    return tuple(load_bank())
 
 
 def load_bank(path: Path | None = None) -> list[BankQuestion]:
