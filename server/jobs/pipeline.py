@@ -13,7 +13,7 @@ import tempfile
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 import structlog
@@ -37,6 +37,11 @@ from server.jobs.context import JobContext
 from server.jobs.training import calibrator_for, scored_examples_for
 from server.storage import audio_key as audio_key_of
 from server.storage import poster_key as poster_key_of
+
+if TYPE_CHECKING:  # scoring loads in the job's thread (ModelHub.warm_imports), not at import
+    from scoring.proficiency.result import ProficiencyResult as EnglishResult
+    from scoring.suggestion import Suggestion as ScoredSuggestion
+    from scoring.transcript import Transcript as AsrTranscript
 
 __all__ = ["ACTIVE_STATES", "process_response", "recover"]
 
@@ -113,7 +118,7 @@ async def _retry_or_fail(ctx: JobContext, rid: uuid.UUID, stage: str, exc: Excep
 
 
 # -- transcription ------------------------------------------------------------------------
-def _derive_and_transcribe(ctx: JobContext, rid: uuid.UUID, video_key: str) -> tuple[Any, str, str]:
+def _derive_and_transcribe(ctx: JobContext, rid: uuid.UUID, video_key: str) -> tuple[AsrTranscript, str, str]:
     """Blocking: fetch the video, derive WAV and poster, store them, transcribe the WAV."""
     from media.derive import extract_wav, make_poster
 
@@ -215,7 +220,7 @@ async def _score(ctx: JobContext, rid: uuid.UUID) -> None:
         rubric = rubric_of(question)
         examples = await scored_examples_for(db, question.id, exclude=rid)
         calibrator = await calibrator_for(db, assessment.organization_id, level=level)
-    def run() -> Any:
+    def run() -> ScoredSuggestion:
         scorer = ctx.models.scorer()  # loads the encoder on first use: in this thread
         prepared = scorer.prepare(rubric, examples)
         return scorer.suggest(prepared, answer, calibrator=calibrator)
@@ -253,7 +258,7 @@ async def _proficiency(ctx: JobContext, rid: uuid.UUID) -> None:
         level = assessment.settings.interval_level
         answer, asr = await _answer_of(db, r)
 
-    def run() -> Any:
+    def run() -> EnglishResult:
         if asr is not None:
             return assess_speech(asr.words, asr.text, threshold=threshold, interval_level=level)
         return assess_text(answer.text, threshold=threshold, interval_level=level)
