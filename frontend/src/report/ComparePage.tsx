@@ -1,20 +1,17 @@
 /** Candidates of one assessment side by side on dimensions and overall. */
-import { useContext, useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../api/client";
+import { useContext } from "preact/hooks";
+import { api, call, type Schemas } from "../api/client";
 import { MeContext } from "../staff/StaffShell";
 import { Alert, Link, Loading, PageHeading, formatNumber } from "../ui/components";
 import { MiniBar } from "./ScoreChart";
+import { useApi } from "../ui/useApi";
 
 export function ComparePage(props: { id: string }) {
   const me = useContext(MeContext);
-  const [data, setData] = useState<Schemas["CompareOut"] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    call(api.GET("/api/reports/assessments/{assessment_id}/compare", { params: { path: { assessment_id: props.id } } })).then(
-      setData,
-      (err: unknown) => setError(errorMessage(err)),
-    );
-  }, [props.id]);
+  const { data, error } = useApi<Schemas["CompareOut"]>(
+    () => call(api.GET("/api/reports/assessments/{assessment_id}/compare", { params: { path: { assessment_id: props.id } } })),
+    [props.id],
+  );
   const crumbs = (
     <nav class="crumbs" aria-label="Breadcrumb">
       <Link href={`/app/assessments/${props.id}`}>{data?.assessment_title ?? "Assessment"}</Link>

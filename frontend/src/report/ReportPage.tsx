@@ -1,23 +1,19 @@
 /** Staff view of a candidate's report: print, downloads and share links. */
-import { useContext, useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../api/client";
+import { useContext } from "preact/hooks";
+import { api, call, type Schemas } from "../api/client";
 import { MeContext } from "../staff/StaffShell";
 import { Alert, Link, Loading } from "../ui/components";
 import { CandidateDataPanel } from "./CandidateDataPanel";
 import { ReportView } from "./ReportView";
 import { SharePanel } from "./SharePanel";
+import { useApi } from "../ui/useApi";
 
 export function ReportPage(props: { id: string }) {
   const me = useContext(MeContext);
-  const [report, setReport] = useState<Schemas["InvitationReport"] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    setReport(null);
-    call(api.GET("/api/reports/invitations/{invitation_id}", { params: { path: { invitation_id: props.id } } })).then(
-      setReport,
-      (err: unknown) => setError(errorMessage(err)),
-    );
-  }, [props.id]);
+  const { data: report, error } = useApi<Schemas["InvitationReport"]>(
+    () => call(api.GET("/api/reports/invitations/{invitation_id}", { params: { path: { invitation_id: props.id } } })),
+    [props.id],
+  );
 
   if (error) return <><nav class="crumbs"><Link href="/app/review?view=candidates">Candidates</Link></nav><Alert>{error}</Alert></>;
   if (!report) return <Loading label="Loading the report…" />;

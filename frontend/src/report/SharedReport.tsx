@@ -1,18 +1,15 @@
 /** The public, read-only page behind a share link: no sign-in, no staff chrome. */
-import { useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../api/client";
+import { api, call, type Schemas } from "../api/client";
 import { Alert, Loading, PageHeading } from "../ui/components";
 import { ReportView } from "./ReportView";
+import { useApi } from "../ui/useApi";
 
 export function SharedReport(props: { token: string }) {
-  const [report, setReport] = useState<Schemas["InvitationReport"] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    // 404 (unknown link) and 410 (revoked or expired) carry a message written for the reader.
-    call(api.GET("/api/share/{token}", { params: { path: { token: props.token } } })).then(setReport, (err: unknown) =>
-      setError(errorMessage(err)),
-    );
-  }, [props.token]);
+  // 404 (unknown link) and 410 (revoked or expired) carry a message written for the reader.
+  const { data: report, error } = useApi<Schemas["InvitationReport"]>(
+    () => call(api.GET("/api/share/{token}", { params: { path: { token: props.token } } })),
+    [props.token],
+  );
   return (
     <>
       <header class="topbar">

@@ -1,26 +1,22 @@
 /** One assessment: its scoring dimensions, questions with rubrics, and invitations. */
-import { useContext, useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../api/client";
+import { useContext } from "preact/hooks";
+import { api, call, type Schemas } from "../api/client";
 import { Alert, Link, Loading, PageHeading, humanSeconds } from "../ui/components";
 import { candidateOrder } from "../ui/questions";
-import { Invitations } from "./Invitations";
+import { Invitations } from "./invitations";
 import { MeContext } from "./StaffShell";
+import { RubricView, levelList } from "../ui/RubricView";
+import { useApi } from "../ui/useApi";
 
 type Assessment = Schemas["AssessmentOut"];
 type Question = Schemas["QuestionOut"];
 
 export function AssessmentDetail(props: { id: string }) {
   const me = useContext(MeContext);
-  const [assessment, setAssessment] = useState<Assessment | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    setAssessment(null);
-    call(api.GET("/api/assessments/{assessment_id}", { params: { path: { assessment_id: props.id } } })).then(
-      setAssessment,
-      (err: unknown) => setError(errorMessage(err)),
-    );
-  }, [props.id]);
+  const { data: assessment, error } = useApi<Assessment>(
+    () => call(api.GET("/api/assessments/{assessment_id}", { params: { path: { assessment_id: props.id } } })),
+    [props.id],
+  );
 
   if (error) {
     return (
@@ -110,12 +106,8 @@ function formatWeight(w: number): string {
 function QuestionItem(props: { q: Question; competency: string | null }) {
   const { q } = props;
   const rubric = q.rubric;
-  const levels = rubric
-    ? Object.entries(rubric.levels)
-        .map(([level, text]) => [Number(level), text] as const)
-        .sort((a, b) => a[0] - b[0])
-    : [];
-  const exemplars = rubric ? rubric.exemplars.filter((e) => !e.retired).sort((a, b) => a.level - b.level) : [];
+  const levels = rubric ? levelList(rubric.levels) : [];
+  const exemplars = rubric ? rubric.exemplars.filter((e) => !e.retired) : [];
   return (
     <li class="card question">
       <div class="q-head">
@@ -150,34 +142,8 @@ function QuestionItem(props: { q: Question; competency: string | null }) {
             Rubric ({levels.length} levels) and {exemplars.length} exemplar{exemplars.length === 1 ? "" : "s"}
           </summary>
           <div class="rubric-body">
-            {rubric.reveals && (
-              <p><strong>What it reveals:</strong> {rubric.reveals}</p>
-            )}
-            {rubric.red_flags && (
-              <p><strong>Red flags:</strong> {rubric.red_flags}</p>
-            )}
-            <h4>Levels</h4>
-            <ol class="levels">
-              {levels.map(([level, text]) => (
-                <li key={level}>
-                  <span class="level-num" aria-label={`Level ${level}`}>{level}</span>
-                  <span>{text}</span>
-                </li>
-              ))}
-            </ol>
-            {exemplars.length > 0 && (
-              <>
-                <h4>Exemplar answers</h4>
-                <ul class="exemplars">
-                  {exemplars.map((e) => (
-                    <li key={e.id}>
-                      <span class="badge">Level {e.level}</span>
-                      <blockquote>{e.text}</blockquote>
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
+            <RubricView reveals={rubric.reveals} redFlags={rubric.red_flags} levels={levels}
+              exemplars={exemplars.map((e) => ({ key: e.id, level: e.level, text: e.text }))} />
           </div>
         </details>
       )}

@@ -1,17 +1,13 @@
 /** The organization's assessments. */
-import { useContext, useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../api/client";
+import { useContext } from "preact/hooks";
+import { api, call, type Schemas } from "../api/client";
 import { Alert, Link, Loading, PageHeading } from "../ui/components";
 import { MeContext } from "./StaffShell";
+import { useApi } from "../ui/useApi";
 
 export function Assessments() {
   const me = useContext(MeContext);
-  const [items, setItems] = useState<Schemas["AssessmentSummary"][] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    call(api.GET("/api/assessments")).then(setItems, (err: unknown) => setError(errorMessage(err)));
-  }, []);
+  const { data: items, error } = useApi<Schemas["AssessmentSummary"][]>(() => call(api.GET("/api/assessments")), []);
 
   return (
     <>

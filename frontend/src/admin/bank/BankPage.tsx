@@ -1,11 +1,13 @@
 /** The question bank: search and filter, read a question's rubric and exemplars, export and import (admins). */
-import { useContext, useEffect, useRef, useState } from "preact/hooks";
+import { useContext, useRef, useState } from "preact/hooks";
 import { ApiError, api, call, errorMessage, type Schemas } from "../../api/client";
 import { MeContext } from "../../staff/StaffShell";
 import { Alert, Link, Loading, PageHeading, humanSeconds } from "../../ui/components";
 import { competencyLabel } from "../builder/DimensionsEditor";
 import { BankFilterBar } from "./BankFilters";
 import { NO_FILTERS, useBankFacets, useBankSearch, type BankFilters } from "./search";
+import { RubricView, levelList } from "../../ui/RubricView";
+import { useApi } from "../../ui/useApi";
 
 type BankQuestion = Schemas["BankQuestionOut"];
 type Problem = { index: number; question_id: string | null; field: string | null; message: string };
@@ -71,17 +73,12 @@ export function BankPage() {
 }
 
 function BankDetail(props: { id: string }) {
-  const [q, setQ] = useState<BankQuestion | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    call(api.GET("/api/bank/questions/{bank_id}", { params: { path: { bank_id: props.id } } })).then(setQ, (err: unknown) => setError(errorMessage(err)));
-  }, [props.id]);
+  const { data: q, error } = useApi<BankQuestion>(
+    () => call(api.GET("/api/bank/questions/{bank_id}", { params: { path: { bank_id: props.id } } })),
+    [props.id],
+  );
   if (error) return <Alert>{error}</Alert>;
   if (!q) return <Loading />;
-  const levels = Object.entries(q.levels).sort((a, b) => Number(a[0]) - Number(b[0]));
-  const exemplars = q.exemplars
-    .map((e) => ({ level: Number(e.level), text: String(e.text ?? "") }))
-    .sort((a, b) => a.level - b.level);
   return (
     <div class="rubric-body bank-detail" id={`bank-detail-${q.id}`}>
       <p class="small muted">
@@ -89,30 +86,8 @@ function BankDetail(props: { id: string }) {
           ? `Think ${humanSeconds(q.think_time_s)} · answer ${humanSeconds(q.max_answer_s)} · ${q.retakes_allowed} retake${q.retakes_allowed === 1 ? "" : "s"}`
           : `Answer ${humanSeconds(q.max_answer_s)} · ${q.max_chars.toLocaleString()} characters`}
       </p>
-      {q.reveals && <p><strong>What it reveals:</strong> {q.reveals}</p>}
-      {q.red_flags && <p><strong>Red flags:</strong> {q.red_flags}</p>}
-      <h4>Levels</h4>
-      <ol class="levels">
-        {levels.map(([level, text]) => (
-          <li key={level}>
-            <span class="level-num" aria-label={`Level ${level}`}>{level}</span>
-            <span>{text}</span>
-          </li>
-        ))}
-      </ol>
-      {exemplars.length > 0 && (
-        <>
-          <h4>Exemplar answers</h4>
-          <ul class="exemplars">
-            {exemplars.map((e, i) => (
-              <li key={i}>
-                <span class="badge">Level {e.level}</span>
-                <blockquote>{e.text}</blockquote>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <RubricView reveals={q.reveals} redFlags={q.red_flags} levels={levelList(q.levels)}
+        exemplars={q.exemplars.map((e, i) => ({ key: String(i), level: e.level, text: e.text }))} />
     </div>
   );
 }

@@ -1,7 +1,8 @@
 /** Title, role, intro, status and review settings of an assessment (PATCH). */
 import { useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { api, call, type Schemas } from "../../api/client";
 import { Alert } from "../../ui/components";
+import { useSubmit } from "../../ui/useApi";
 
 type Assessment = Schemas["AssessmentOut"];
 type Settings = Schemas["AssessmentSettings"];
@@ -15,9 +16,13 @@ export function DetailsForm(props: { assessment: Assessment; onSaved: (a: Assess
   const [intro, setIntro] = useState(a.intro);
   const [status, setStatus] = useState<Schemas["AssessmentStatus"]>(a.status);
   const [settings, setSettings] = useState<Settings>(a.settings);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const { submit, busy, error } = useSubmit(() =>
+    call(api.PATCH("/api/assessments/{assessment_id}", {
+      params: { path: { assessment_id: a.id } },
+      body: { title: title.trim(), role: role.trim(), intro, status, settings },
+    })),
+  );
   const set = (change: Partial<Settings>) => {
     setSaved(false);
     setSettings({ ...settings, ...change });
@@ -25,22 +30,11 @@ export function DetailsForm(props: { assessment: Assessment; onSaved: (a: Assess
 
   async function save(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
-      const out = await call(
-        api.PATCH("/api/assessments/{assessment_id}", {
-          params: { path: { assessment_id: a.id } },
-          body: { title: title.trim(), role: role.trim(), intro, status, settings },
-        }),
-      );
+    const out = await submit();
+    if (out) {
       setSaved(true);
       props.onSaved(out);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
     }
   }
 

@@ -1,6 +1,7 @@
 /** Agreement figures as inline SVG (a few rects and lines, like report/ScoreChart): rate bars
  * and a confusion matrix, each with a title and description, and the matrix also as a table. */
 import type { Schemas } from "../../api/client";
+import { BarChart } from "../../ui/BarChart";
 
 export type Metrics = Schemas["AgreementMetrics"];
 
@@ -28,45 +29,17 @@ export function metricRows(m: Metrics): Row[] {
 /** Horizontal bars on 0..1 (QWK below 0 draws no bar; its value is still written). */
 export function MetricBars(props: { id: string; metrics: Metrics; title: string; tone?: "before" | "after" }) {
   const rows = metricRows(props.metrics);
-  const W = 440;
-  const labelW = 128;
-  const valueW = 52;
-  const rowH = 30;
-  const top = 20;
-  const plotW = W - labelW - valueW;
-  const H = top + rows.length * rowH + 4;
-  const x = (v: number) => labelW + Math.max(0, Math.min(1, v)) * plotW;
   return (
-    <figure class="chart agreement-chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${props.id}-t ${props.id}-d`} class="chart-svg">
-        <title id={`${props.id}-t`}>{props.title}</title>
-        <desc id={`${props.id}-d`}>
-          {rows.map((r) => `${r.label}: ${r.value === null ? "not defined" : r.text}`).join("; ")}
-          {`; ${props.metrics.n_scored} of ${props.metrics.n} reviewed answers compared`}
-        </desc>
-        {[0, 0.25, 0.5, 0.75, 1].map((g) => (
-          <g key={g}>
-            <line x1={x(g)} x2={x(g)} y1={top - 6} y2={H - 2} class="grid" />
-            <text x={x(g)} y={11} text-anchor="middle" class="grid-label">{g === 0 ? "0" : g === 1 ? "1" : String(g)}</text>
-          </g>
-        ))}
-        {rows.map((r, i) => {
-          const mid = top + i * rowH + rowH / 2;
-          return (
-            <g key={r.key} class="row">
-              <text x={labelW - 10} y={mid + 5} text-anchor="end" class="row-label">{r.label}</text>
-              {r.value === null ? (
-                <text x={labelW + 6} y={mid + 5} class="not-scored">not defined yet</text>
-              ) : (
-                <rect x={labelW} y={mid - 8} height={16} rx={3} width={Math.max(r.value > 0 ? 1 : 0, x(r.value) - labelW)}
-                  class={props.tone === "before" ? "mbar before" : "mbar"} />
-              )}
-              <text x={W - valueW + 8} y={mid + 5} class="row-value" data-metric={r.key}>{r.text}</text>
-            </g>
-          );
-        })}
-      </svg>
-    </figure>
+    <BarChart
+      id={props.id}
+      title={props.title}
+      figureClass="agreement-chart"
+      description={rows.map((r) => `${r.label}: ${r.value === null ? "not defined" : r.text}`).join("; ")
+        + `; ${props.metrics.n_scored} of ${props.metrics.n} reviewed answers compared`}
+      rows={rows.map((r) => ({ key: r.key, label: r.label, value: r.value, text: r.text, metric: r.key,
+        tone: props.tone === "before" ? "before" : undefined }))}
+      missing="not defined yet"
+    />
   );
 }
 

@@ -5,6 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../../api/client";
 import { navigate } from "../../router";
 import { Alert, Link, Loading, PageHeading, formatDateTime, formatNumber } from "../../ui/components";
+import { BarChart } from "../../ui/BarChart";
 
 type Report = Schemas["FairnessReport"];
 type Rates = Schemas["CategoryRates"];
@@ -45,46 +46,30 @@ function ratio(v: number | null, low: boolean | null) {
 
 /** Impact ratios as bars with the 0.8 line (groups without a ratio are left out). */
 function ImpactChart(props: { id: string; rows: Rates[]; kind: "selection" | "scoring"; title: string }) {
-  const rows = props.rows.filter((r) => (props.kind === "selection" ? r.selection_impact_ratio : r.scoring_impact_ratio) !== null);
+  const value = (r: Rates) => (props.kind === "selection" ? r.selection_impact_ratio : r.scoring_impact_ratio);
+  const rows = props.rows.filter((r) => value(r) !== null);
   if (rows.length === 0) return null;
-  const W = 640;
-  const labelW = 250;
-  const valueW = 60;
-  const rowH = 26;
-  const top = 20;
-  const plotW = W - labelW - valueW;
-  const H = top + rows.length * rowH + 4;
-  const x = (v: number) => labelW + Math.max(0, Math.min(1, v)) * plotW;
   return (
-    <figure class="chart impact-chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${props.id}-t ${props.id}-d`} class="chart-svg">
-        <title id={`${props.id}-t`}>{props.title}</title>
-        <desc id={`${props.id}-d`}>
-          {rows.map((r) => `${categoryName(r.category)}: ${(props.kind === "selection" ? r.selection_impact_ratio : r.scoring_impact_ratio)!.toFixed(3)}`).join("; ")}
-        </desc>
-        {[0, 0.5, 1].map((g) => (
-          <g key={g}>
-            <line x1={x(g)} x2={x(g)} y1={top - 6} y2={H - 2} class="grid" />
-            <text x={x(g)} y={11} text-anchor="middle" class="grid-label">{g}</text>
-          </g>
-        ))}
-        <line x1={x(0.8)} x2={x(0.8)} y1={top - 8} y2={H} class="four-fifths" />
-        <text x={x(0.8)} y={11} text-anchor="middle" class="grid-label strong-label">0.8</text>
-        {rows.map((r, i) => {
-          const v = (props.kind === "selection" ? r.selection_impact_ratio : r.scoring_impact_ratio)!;
-          const low = props.kind === "selection" ? r.selection_below_four_fifths : r.scoring_below_four_fifths;
-          const mid = top + i * rowH + rowH / 2;
-          const name = categoryName(r.category);
-          return (
-            <g key={r.category} class="row">
-              <text x={labelW - 10} y={mid + 5} text-anchor="end" class="row-label">{name.length > 34 ? `${name.slice(0, 33)}…` : name}</text>
-              <rect x={labelW} y={mid - 7} height={14} rx={3} width={Math.max(1, x(v) - labelW)} class={low ? "mbar flag" : "mbar"} />
-              <text x={W - valueW + 8} y={mid + 5} class="row-value">{v.toFixed(2)}</text>
-            </g>
-          );
-        })}
-      </svg>
-    </figure>
+    <BarChart
+      id={props.id}
+      title={props.title}
+      figureClass="impact-chart"
+      description={rows.map((r) => `${categoryName(r.category)}: ${value(r)!.toFixed(3)}`).join("; ")}
+      rows={rows.map((r) => {
+        const name = categoryName(r.category);
+        const low = props.kind === "selection" ? r.selection_below_four_fifths : r.scoring_below_four_fifths;
+        return { key: r.category, label: name.length > 34 ? `${name.slice(0, 33)}…` : name, value: value(r),
+          text: value(r)!.toFixed(2), tone: low ? "flag" : undefined };
+      })}
+      width={640}
+      labelWidth={250}
+      valueWidth={60}
+      rowHeight={26}
+      barHeight={14}
+      ticks={[0, 0.5, 1]}
+      mark={{ at: 0.8, label: "0.8" }}
+      minBar={1}
+    />
   );
 }
 

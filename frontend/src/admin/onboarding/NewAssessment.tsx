@@ -6,7 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../../api/client";
 import { navigate } from "../../router";
-import { InviteForm, NewLink } from "../../staff/Invitations";
+import { InviteForm, NewLink } from "../../staff/invitations";
 import { Alert, Link, Loading, PageHeading } from "../../ui/components";
 import { useBankFacets } from "../bank/search";
 import { DimensionsEditor, competencyLabel } from "../builder/DimensionsEditor";
