@@ -21,14 +21,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from media.device_check import DeviceCheckSession
-from media.errors import RecordingFailed
+from media.errors import InvalidOffer, RecordingFailed
 from media.object_store import ObjectInfo, ObjectStore
 from media.peer import IceServer, RecordedTake, SessionConfig, StopReason, TakeSession
 from media.probe import probe_media
-from media.registry import PeerRegistry
+from media.registry import PeerRegistry, SessionLimitReached
 from media.spool import Spool, SpoolEntry
 from media.spool_uploader import SpoolUploader
 from server.db.models import Response, ResponseState
+from server.errors import InvalidInput, TooManyRequests
 from server.settings import Settings
 from server.storage import video_key
 
@@ -93,13 +94,25 @@ class RecordingService:
     # -- takes -------------------------------------------------------------------------
     async def open_take(self, *, take_id: uuid.UUID, sdp: str, sdp_type: str,
                         max_seconds: float) -> TakeSession:
-        """Answer the offer and start recording (raises InvalidOffer for a bad offer)."""
-        self.takes.ensure_capacity()
+        """Answer the offer and start recording.
+
+        Raises:
+            InvalidInput: The browser's offer cannot be used.
+            TooManyRequests: The server records as many takes as it can.
+        """
         config = SessionConfig(ice_servers=self.ice, max_duration_s=max_seconds,
                                media_timeout_s=NETWORK_DROP_TOLERANCE_S)
-        session = await TakeSession.open(take_id=str(take_id), sdp=sdp, sdp_type=sdp_type,
-                                         output=self.spool.recording_path(str(take_id)),
-                                         config=config)
+        try:
+            self.takes.ensure_capacity()
+            session = await TakeSession.open(take_id=str(take_id), sdp=sdp, sdp_type=sdp_type,
+                                             output=self.spool.recording_path(str(take_id)),
+                                             config=config)
+        except SessionLimitReached as exc:
+            raise TooManyRequests("The server is recording as many answers as it can right "
+                                  "now. Wait a minute and try again.") from exc
+        except InvalidOffer as exc:
+            raise InvalidInput(f"Your browser's connection offer could not be used: {exc}. "
+                               "Reload the page and try again.", field="sdp") from exc
         self.takes.add(session)
         return session
 
@@ -166,10 +179,18 @@ class RecordingService:
 
     async def open_check(self, check_id: uuid.UUID, sdp: str, sdp_type: str, *,
                          owner: uuid.UUID) -> DeviceCheckSession:
-        self.checks.ensure_capacity()
+        """Open a device check (same errors as :meth:`open_take`)."""
         config = SessionConfig(ice_servers=self.ice)
-        session = await DeviceCheckSession.open(take_id=self._check_key(owner, check_id), sdp=sdp,
-                                                sdp_type=sdp_type, config=config, max_seconds=120)
+        try:
+            self.checks.ensure_capacity()
+            session = await DeviceCheckSession.open(take_id=self._check_key(owner, check_id),
+                                                    sdp=sdp, sdp_type=sdp_type, config=config,
+                                                    max_seconds=120)
+        except SessionLimitReached as exc:
+            raise TooManyRequests("Too many device checks are running; try again shortly.") from exc
+        except InvalidOffer as exc:
+            raise InvalidInput(f"Your browser's connection offer could not be used: {exc}.",
+                               field="sdp") from exc
         self.checks.add(session)
         return session
 

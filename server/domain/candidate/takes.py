@@ -8,11 +8,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from media.errors import InvalidOffer
-from media.registry import SessionLimitReached
 from server.db.models import Invitation, QuestionKind, Response, ResponseState
 from server.domain.candidate.services import question_of, require_attempt, scaled_seconds
-from server.errors import Conflict, InvalidInput, NotFound, TooManyRequests
+from server.errors import Conflict, InvalidInput, NotFound, VivaError
 from server.recording.service import RecordingService
 
 __all__ = ["accept_take", "own_take", "start_take"]
@@ -67,14 +65,10 @@ async def start_take(db: AsyncSession, inv: Invitation, *, question_id: uuid.UUI
     try:
         session = await recording.open_take(take_id=take_id, sdp=sdp, sdp_type=sdp_type,
                                             max_seconds=max_seconds)
-    except (InvalidOffer, SessionLimitReached) as exc:
+    except VivaError:  # a bad offer or a full server: no take was started
         await db.delete(response)
         await db.commit()
-        if isinstance(exc, SessionLimitReached):
-            raise TooManyRequests("The server is recording as many answers as it can right "
-                                  "now. Wait a minute and try again.") from exc
-        raise InvalidInput(f"Your browser's connection offer could not be used: {exc}. "
-                           "Reload the page and try again.", field="sdp") from exc
+        raise
     return response, session.answer_sdp, max_seconds
 
 

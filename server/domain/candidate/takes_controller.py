@@ -8,8 +8,6 @@ from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from media.errors import InvalidOffer
-from media.registry import SessionLimitReached
 from server.audit import record
 from server.db.models import ActorKind
 from server.deps import DbSession, RecordingDep, SettingsDep
@@ -25,7 +23,7 @@ from server.domain.candidate.schemas import (
     TakeOffer,
 )
 from server.domain.invitations.services import resolve_token
-from server.errors import InvalidInput, NotFound, TooManyRequests
+from server.errors import InvalidInput, NotFound
 from server.openapi_responses import LINK_PROBLEMS, problems
 from server.recording.service import ice_servers
 
@@ -104,14 +102,7 @@ class TakeController(Controller):
         if data.type != "offer":
             raise InvalidInput("Send an SDP offer (type 'offer').", field="type")
         check_id = uuid.uuid4()
-        try:
-            session = await recording.open_check(check_id, data.sdp, data.type,
-                                                   owner=inv.id)
-        except InvalidOffer as exc:
-            raise InvalidInput(f"Your browser's connection offer could not be used: {exc}.",
-                               field="sdp") from exc
-        except SessionLimitReached as exc:
-            raise TooManyRequests("Too many device checks are running; try again shortly.") from exc
+        session = await recording.open_check(check_id, data.sdp, data.type, owner=inv.id)
         return DeviceCheckAnswer(check_id=check_id, sdp=session.answer_sdp, type="answer")
 
     @get("/device-check/{check_id:uuid}", summary="What the server receives from the device check")
