@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING, Any
 from media.audio_level import AudioLevel, AudioLevelMeter
 from media.errors import InvalidOffer, RecordingFailed
 from media.offer import OfferLimits, OfferSummary, validate_offer
-from media.recording import RecorderOptions, RecordingStats, WebmRecorder
+from media.passthrough import PassthroughOptions, PassthroughRecorder
+from media.recording import RecorderOptions, RecordingMode, RecordingStats, WebmRecorder
+from media.rtp_tap import can_tap
 
 if TYPE_CHECKING:
-    from aiortc import RTCPeerConnection
+    from aiortc import RTCPeerConnection, RTCRtpReceiver
     from aiortc.mediastreams import MediaStreamTrack
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "StopReason",
     "TakeSession",
     "TakeState",
+    "recording_mode_for",
     "rtc_configuration",
 ]
 
@@ -86,6 +89,9 @@ class SessionConfig:
     media_timeout_s: float = 5.0
     offer_limits: OfferLimits = field(default_factory=OfferLimits)
     recorder: RecorderOptions = field(default_factory=RecorderOptions)
+    recording: RecordingMode = RecordingMode.PASSTHROUGH
+    """The preferred way to record; passthrough falls back to decoded per take when needed."""
+    passthrough: PassthroughOptions = field(default_factory=PassthroughOptions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,27 @@ class RecordedTake:
     partial: bool
     reason: StopReason
     stats: RecordingStats
+
+
+def recording_mode_for(offer: OfferSummary, preferred: RecordingMode) -> RecordingMode:
+    """How a take with this offer is recorded: passthrough needs Opus, and VP8 for video."""
+    if preferred is RecordingMode.PASSTHROUGH and "opus" in offer.audio_codecs and (
+            not offer.has_video or "vp8" in offer.video_codecs):
+        return RecordingMode.PASSTHROUGH
+    return RecordingMode.DECODED
+
+
+def _pin_passthrough_codecs(pc: RTCPeerConnection, offer: OfferSummary) -> None:
+    """Receive only Opus (and VP8) so the answer leaves the browser no other choice."""
+    from aiortc import RTCRtpReceiver
+
+    wanted = {"audio": ("audio/opus",), "video": ("video/vp8", "video/rtx")}
+    for kind in ("audio", "video") if offer.has_video else ("audio",):
+        transceiver = pc.addTransceiver(kind, direction="recvonly")
+        capabilities = RTCRtpReceiver.getCapabilities(kind)
+        assert capabilities is not None
+        transceiver.setCodecPreferences([c for c in capabilities.codecs
+                                         if c.mimeType.lower() in wanted[kind]])
 
 
 def rtc_configuration(servers: tuple[IceServer, ...]) -> Any:
@@ -128,9 +155,10 @@ class TakeSession:
         self._config = config
         self._state = TakeState.CONNECTING
         self._meter = AudioLevelMeter()
-        self._recorder = WebmRecorder(output, max_duration_s=config.max_duration_s,
-                                      on_limit=self._on_limit, level_meter=self._meter,
-                                      options=config.recorder)
+        self._output = output
+        self.recording_mode = recording_mode_for(offer, config.recording)
+        self._recorder: WebmRecorder | PassthroughRecorder = self._decoded_recorder()
+        self._received: list[tuple[MediaStreamTrack, RTCRtpReceiver]] = []
         self._pc: RTCPeerConnection = RTCPeerConnection(rtc_configuration(config.ice_servers))
         self._recording_since: float | None = None
         self._unhealthy_since: float | None = None
@@ -154,12 +182,15 @@ class TakeSession:
         summary = validate_offer(sdp, sdp_type, config.offer_limits)
         session = cls(take_id, Path(output), config, summary)
         try:
+            if session.recording_mode is RecordingMode.PASSTHROUGH:
+                _pin_passthrough_codecs(session._pc, summary)
             await session._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type=sdp_type))
             await session._pc.setLocalDescription(await session._pc.createAnswer())
         except Exception as exc:
             await session._pc.close()
             raise InvalidOffer(f"the SDP offer was refused: {exc}") from exc
         session.answer_sdp = session._pc.localDescription.sdp
+        session._choose_recorder()
         await session._recorder.start()
         session._watchdog = asyncio.create_task(session._watch())
         return session
@@ -215,14 +246,41 @@ class TakeSession:
             await self._pc.close()
         log.info("take %s ended: %s (%s)", self.take_id, self._state, reason)
 
+    def _decoded_recorder(self) -> WebmRecorder:
+        return WebmRecorder(self._output, max_duration_s=self._config.max_duration_s,
+                            on_limit=self._on_limit, level_meter=self._meter,
+                            options=self._config.recorder)
+
+    def _choose_recorder(self) -> None:
+        """Hand the received tracks to the recorder this take uses (before any media flows)."""
+        if self.recording_mode is RecordingMode.PASSTHROUGH and not all(
+                can_tap(receiver) for _, receiver in self._received):
+            log.warning("take %s: this aiortc cannot hand over encoded frames; decoding",
+                        self.take_id)
+            self.recording_mode = RecordingMode.DECODED
+        if self.recording_mode is RecordingMode.PASSTHROUGH:
+            cfg = self._config
+            recorder = PassthroughRecorder(self._output, max_duration_s=cfg.max_duration_s,
+                                           on_limit=self._on_limit, level_meter=self._meter,
+                                           options=cfg.passthrough)
+            for track, receiver in self._received:
+                recorder.add_track(track, receiver)
+            self._recorder = recorder
+        else:
+            decoded = self._recorder
+            assert isinstance(decoded, WebmRecorder)
+            for track, _ in self._received:
+                decoded.add_track(track)
+
     def _on_track(self, track: MediaStreamTrack) -> None:
         if track.kind not in ("audio", "video"):
             return
-        try:
-            self._recorder.add_track(track)
-        except RecordingFailed:
+        if any(t.kind == track.kind for t, _ in self._received):
             log.warning("take %s: ignoring an extra %s track", self.take_id, track.kind)
             return
+        receiver = next(t.receiver for t in self._pc.getTransceivers()
+                        if t.receiver.track is track)
+        self._received.append((track, receiver))
         track.on("ended", self._on_track_ended)
 
     def _on_connection_state(self) -> None:

@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,11 +36,20 @@ if TYPE_CHECKING:
 
     from media.audio_level import AudioLevelMeter
 
-__all__ = ["RecorderOptions", "RecordingStats", "WebmRecorder"]
+__all__ = ["RecorderOptions", "RecordingMode", "RecordingStats", "WebmRecorder"]
 
 log = logging.getLogger(__name__)
 
 _STOP = object()
+
+
+class RecordingMode(StrEnum):
+    """How a take was written to its file."""
+
+    PASSTHROUGH = "passthrough"
+    """The VP8 frames and Opus packets the browser sent, stored as they came."""
+    DECODED = "decoded"
+    """Decoded and encoded again (codecs the passthrough does not store, e.g. H.264)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +64,11 @@ class RecordingStats:
     silence_inserted_s: float
     width: int | None
     height: int | None
+    mode: RecordingMode = RecordingMode.DECODED
+    keyframe_requests: int = 0
+    video_sizes: tuple[tuple[int, int], ...] = ()
+    """Passthrough: each picture size the video had, in order (a rotated camera adds one)."""
+    timestamp_jumps: int = 0
 
 
 class _TrackClock:

@@ -1,0 +1,171 @@
+"""Taking encoded frames from an aiortc receiver before its decoder, and asking for keyframes.
+
+aiortc's ``RTCRtpReceiver`` reassembles RTP packets into encoded frames in its jitter
+buffer and hands each one, with its codec, to a decoder thread through a queue. A
+passthrough recording needs those frames, not the decoded pictures, so :func:`tap`
+swaps two parts of one receiver (before it starts receiving):
+
+- the jitter buffer, for one that also says which packets made each frame, so a frame
+  that follows lost packets or lacks its first or last packet is known as such;
+- the decoder queue, for one that hands each frame to the recorder and passes to the
+  decoder only what still has to be decoded (audio, for the live level meter).
+
+Both are aiortc internals (checked against aiortc 1.16): :func:`can_tap` says whether
+this aiortc has them, and the take falls back to the decoded recording when it has not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aiortc import RTCRtpReceiver
+
+__all__ = ["EncodedFrame", "ReceiverTap", "can_tap", "tap"]
+
+_JITTER = "_RTCRtpReceiver__jitter_buffer"
+_DECODER_QUEUE = "_RTCRtpReceiver__decoder_queue"
+_STARTED = "_RTCRtpReceiver__started"
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedFrame:
+    """One frame as the receiver reassembled it."""
+
+    kind: str
+    """``audio`` or ``video``."""
+    codec: str
+    """Lower-case codec name (``vp8``, ``opus``...)."""
+    data: bytes
+    timestamp: int
+    """RTP timestamp, unwrapped and counted from the stream's first frame."""
+    clock_rate: int
+    intact: bool
+    """Video: every packet of the frame arrived (first packet starts it, last one ends it)."""
+    after_loss: bool
+    """Video: packets were lost (or skipped by the jitter buffer) just before this frame."""
+
+
+def can_tap(receiver: Any) -> bool:
+    """Whether ``receiver`` has the internals :func:`tap` replaces and has not started."""
+    return (
+        hasattr(receiver, _JITTER)
+        and isinstance(getattr(receiver, _DECODER_QUEUE, None), queue.Queue)
+        and getattr(receiver, _STARTED, True) is False
+    )
+
+
+def _jitter_buffer_class() -> type:
+    from aiortc.codecs.vpx import VpxPayloadDescriptor
+    from aiortc.jitterbuffer import JitterBuffer
+    from aiortc.utils import uint16_add
+
+    class FrameJitterBuffer(JitterBuffer):
+        """aiortc's video jitter buffer, noting which packets each frame came from."""
+
+        def __init__(self) -> None:
+            super().__init__(capacity=512, is_video=True)
+            self.removed: list[Any] = []
+            self.next_seq: int | None = None
+            self.ssrc: int | None = None
+
+        def add(self, packet: Any) -> tuple[bool, Any]:
+            self.removed = []
+            self.ssrc = packet.ssrc
+            pli, frame = super().add(packet)
+            if frame is not None:
+                packets = [p for p in self.removed if p is not None and p.timestamp == frame.timestamp]
+                first, last = packets[0], packets[-1]
+                try:
+                    descriptor, _ = VpxPayloadDescriptor.parse(first.payload)
+                    starts = bool(descriptor.partition_start) and descriptor.partition_id == 0
+                except ValueError:
+                    starts = False
+                after_loss = self.next_seq is not None and first.sequence_number != self.next_seq
+                self.next_seq = uint16_add(last.sequence_number, 1)
+                setattr(frame, "tap_info", (starts and bool(last.marker), after_loss))  # noqa: B010
+            return pli, frame
+
+        def remove(self, count: int) -> None:
+            assert self._origin is not None
+            for i in range(count):
+                self.removed.append(self._packets[(self._origin + i) % self._capacity])
+            super().remove(count)
+
+    return FrameJitterBuffer
+
+
+class ReceiverTap:
+    """Delivers one receiver's encoded frames to ``on_frame`` in the event loop.
+
+    Args:
+        receiver: An aiortc receiver that has not started (see :func:`can_tap`).
+        on_frame: Called with each reassembled frame, in the event loop.
+        decode: Whether frames still go to aiortc's decoder too (audio: the level meter).
+    """
+
+    def __init__(
+        self, receiver: RTCRtpReceiver, on_frame: Callable[[EncodedFrame], None], *, decode: bool
+    ) -> None:
+        self.receiver = receiver
+        self.kind = receiver.track.kind if receiver.track is not None else "audio"
+        self._on_frame = on_frame
+        self._jitter: Any = None
+        if self.kind == "video":
+            self._jitter = _jitter_buffer_class()()
+            setattr(receiver, _JITTER, self._jitter)
+        setattr(receiver, _DECODER_QUEUE, _TapQueue(self, decode=decode))
+        self.keyframe_requests = 0
+        self._sending: set[asyncio.Future[None]] = set()
+
+    def _frame(self, codec: Any, frame: Any) -> None:
+        intact, after_loss = getattr(frame, "tap_info", (True, False))
+        self._on_frame(
+            EncodedFrame(
+                kind=self.kind,
+                codec=codec.name.lower(),
+                data=frame.data,
+                timestamp=frame.timestamp,
+                clock_rate=codec.clockRate,
+                intact=intact,
+                after_loss=after_loss,
+            )
+        )
+
+    def request_keyframe(self) -> bool:
+        """Send an RTCP PLI for the video stream; ``False`` before any packet has arrived."""
+        ssrc = self._jitter.ssrc if self._jitter is not None else None
+        if ssrc is None:
+            return False
+        self.keyframe_requests += 1
+        sending = asyncio.ensure_future(self.receiver._send_rtcp_pli(ssrc))
+        self._sending.add(sending)
+        sending.add_done_callback(self._sending.discard)
+        return True
+
+
+class _TapQueue(queue.Queue[Any]):
+    """The receiver's decoder queue: frames go to the tap, and to the decoder if asked."""
+
+    def __init__(self, tap: ReceiverTap, *, decode: bool) -> None:
+        super().__init__()
+        self._tap = tap
+        self._decode = decode
+
+    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        if item is None:  # the receiver stops: let the decoder thread end the track
+            super().put(item, block, timeout)
+            return
+        codec, frame = item
+        self._tap._frame(codec, frame)
+        if self._decode:
+            super().put(item, block, timeout)
+
+
+def tap(receiver: RTCRtpReceiver, on_frame: Callable[[EncodedFrame], None], *, decode: bool) -> ReceiverTap:
+    """Install a :class:`ReceiverTap` on ``receiver``."""
+    return ReceiverTap(receiver, on_frame, decode=decode)
