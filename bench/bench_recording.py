@@ -1,21 +1,30 @@
 """How many concurrent takes one process records completely, and at what CPU cost.
 
-N aiortc clients (in a separate process, so their encoding is not charged to the
-server) send 640x480 @ 30 fps VP8 + Opus speech over loopback for ``--seconds``.
-The server process records them either with Viva's ``TakeSession`` (encoding in
-a worker thread per take) or with a bare aiortc ``MediaRecorder`` (encoding in
-the event loop). Reported per run:
+N aiortc clients (in a separate process, so their work is not charged to the server)
+send 640x480 @ 30 fps VP8 + Opus speech over loopback for ``--seconds``. By default
+the clients send a VP8/Opus WebM's packets as they are (``MediaPlayer(decode=False)``):
+no encoder runs on the client, so the machine's cores are the server's (with
+``--client-encode`` they decode the file and encode again, as before). The server
+process records them in one of three ways, in the same run:
+
+- ``pass``: Viva's ``TakeSession``, passthrough (received frames muxed as they came);
+- ``decoded``: Viva's ``TakeSession`` forced onto the decoded path (decode, encode in a
+  worker thread per take), the fallback for codecs the passthrough does not store;
+- ``bare``: aiortc's example server, ``MediaRecorder`` (decode, encode in the loop).
+
+Reported per run:
 
 - ``cpu/rec-s``: server-process CPU seconds per recorded second of media;
 - ``v lost``: video frames sent minus VP8 packets in the files (all takes);
 - ``a rec/sent``: audio seconds recorded / sent (mean over takes);
 - ``lag p99/max``: event-loop lateness of a 5 ms ticker while recording, in ms;
-- ``complete``: every take within 0.5 s of the sent duration with >= 95 % of video;
-- ``client cpu``: CPU seconds the client process spent (decode file, encode VP8/Opus);
-- ``q drop``: video frames Viva's recorder dropped because its encoder fell 3 s behind;
+- ``complete``: every take playable (probe + a full decode with no error), within 0.5 s
+  of the sent duration, and < 1 % of its video frames lost;
+- ``client cpu``: CPU seconds the client process spent;
+- ``q drop``: video frames Viva's recorder dropped (encoder behind, or waiting for a keyframe);
 - ``load1``: the machine's 1-minute load average after the run (other work skews all).
 
-Run: ``.venv/bin/python bench/bench_recording.py [--seconds 10] [--max-n 8]``.
+Run: ``.venv/bin/python bench/bench_recording.py [--seconds 10] [--ns 1,4,8,16,24,32]``.
 """
 
 from __future__ import annotations
@@ -38,16 +47,16 @@ sys.path.insert(0, str(ROOT))
 
 
 # ----------------------------------------------------------------- client process
-def _client_main(conn: Connection, media: str, n: int, seconds: float) -> None:
+def _client_main(conn: Connection, media: str, n: int, seconds: float, encode: bool) -> None:
     cpu0 = time.process_time()
-    asyncio.run(_clients(conn, Path(media), n, seconds))
+    asyncio.run(_clients(conn, Path(media), n, seconds, encode))
     conn.send(time.process_time() - cpu0)
 
 
-async def _clients(conn: Connection, media: Path, n: int, seconds: float) -> None:
+async def _clients(conn: Connection, media: Path, n: int, seconds: float, encode: bool) -> None:
     from tests.support.webrtc_client import WebRTCClient
 
-    clients = [WebRTCClient(media) for _ in range(n)]
+    clients = [WebRTCClient(media, decode=encode) for _ in range(n)]
     conn.send([await c.offer() for c in clients])
     answers = await asyncio.to_thread(conn.recv)
     for client, (sdp, sdp_type) in zip(clients, answers, strict=True):
@@ -110,10 +119,27 @@ class _BareTake:
         await self.pc.close()
 
 
+def _playable(path: Path) -> bool:
+    """The take passes the pipeline's probe and decodes from start to end with no error."""
+    import subprocess
+
+    from media.probe import validate_take_file
+
+    try:
+        validate_take_file(path)
+    except Exception:
+        return False
+    result = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "null", "-"],
+                            capture_output=True, text=True, check=False)
+    return result.returncode == 0 and not result.stderr.strip()
+
+
 def _count(path: Path) -> tuple[int, float, float]:
     """(video packets, audio seconds, file duration) read back with ffprobe."""
     import ffmpeg
 
+    if not path.exists():
+        return 0, 0.0, 0.0
     info = ffmpeg.probe(str(path), count_packets=None)
     video = next(s for s in info["streams"] if s["codec_type"] == "video")
     audio = ffmpeg.probe(str(path), select_streams="a:0", show_entries="packet=pts_time")
@@ -138,12 +164,14 @@ class Row:
     queue_drops: int
 
 
-async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path) -> Row:
+async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path,
+               client_encode: bool) -> Row:
     from media.peer import SessionConfig, TakeSession
+    from media.recording import RecordingMode
 
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
-    proc = ctx.Process(target=_client_main, args=(child, str(media), n, seconds))
+    proc = ctx.Process(target=_client_main, args=(child, str(media), n, seconds, client_encode))
     proc.start()
     offers = await asyncio.to_thread(parent.recv)
     lag = _LoopLag()
@@ -153,9 +181,11 @@ async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path) ->
     answers = []
     for i, (sdp, sdp_type) in enumerate(offers):
         path = workdir / f"{mode}-{n}-{i}.webm"
-        if mode == "viva":
+        if mode in ("pass", "decoded"):
+            want = RecordingMode.PASSTHROUGH if mode == "pass" else RecordingMode.DECODED
             session = await TakeSession.open(take_id=f"t{i}", sdp=sdp, sdp_type=sdp_type,
-                                             output=path, config=SessionConfig())
+                                             output=path, config=SessionConfig(recording=want))
+            assert session.recording_mode is want
             takes.append(session)
             answers.append((session.answer_sdp, session.answer_type))
         else:
@@ -168,7 +198,7 @@ async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path) ->
     paths = []
     queue_drops = 0
     for take in takes:
-        if mode == "viva":
+        if mode in ("pass", "decoded"):
             recorded = await take.stop()
             queue_drops += recorded.stats.video_frames_dropped
             paths.append(recorded.path)
@@ -181,10 +211,11 @@ async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path) ->
     client_cpu = await asyncio.to_thread(parent.recv)
     await asyncio.to_thread(proc.join, 60)
     counts = [_count(p) for p in paths]
+    playable = [_playable(p) for p in paths]
     video_sent = sum(s["video"] for s in sent)
     recorded_s = sum(c[2] for c in counts)
-    complete = all(abs(c[2] - s["audio_s"]) <= 0.5 and c[0] >= 0.95 * s["video"]
-                   for c, s in zip(counts, sent, strict=True))
+    complete = all(ok and abs(c[2] - s["audio_s"]) <= 0.5 and c[0] >= 0.99 * s["video"]
+                   for c, s, ok in zip(counts, sent, playable, strict=True))
     return Row(mode, n, cpu / max(recorded_s, 1e-9),
                video_sent - sum(c[0] for c in counts), video_sent,
                statistics.mean(c[1] / s["audio_s"] for c, s in zip(counts, sent, strict=True)),
@@ -194,9 +225,14 @@ async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path) ->
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--max-n", type=int, default=8)
-    parser.add_argument("--modes", default="viva,bare")
+    parser.add_argument("--ns", default="1,4,8,16,24,32", help="concurrent takes, in order")
+    parser.add_argument("--modes", default="pass,decoded,bare")
+    parser.add_argument("--client-encode", action="store_true",
+                        help="clients decode the file and encode VP8/Opus (their CPU competes)")
+    parser.add_argument("--keep-going", action="store_true",
+                        help="run every N even after one was not recorded completely")
     args = parser.parse_args()
+    ns = [int(x) for x in args.ns.split(",")]
     from tests.support.webrtc_client import make_test_media
 
     with tempfile.TemporaryDirectory(prefix="bench-rec-") as tmp:
@@ -204,27 +240,35 @@ async def main() -> None:
         media = make_test_media(workdir / "src.webm", seconds=args.seconds + 4, width=640,
                                 height=480)
         rows: list[Row] = []
-        for mode in args.modes.split(","):
-            n = 1
-            while n <= args.max_n:
+        modes = args.modes.split(",")
+        for mode in modes:
+            for n in ns:
                 started = time.monotonic()
-                row = await _run(mode, n, args.seconds, media, workdir)
+                row = await _run(mode, n, args.seconds, media, workdir, args.client_encode)
                 rows.append(row)
-                print(f"  {mode} N={n}: {time.monotonic() - started:.0f} s wall", flush=True)
-                if not row.complete:
+                for p in workdir.glob(f"{mode}-{n}-*.webm"):
+                    p.unlink()
+                print(f"  {mode} N={n}: {time.monotonic() - started:.0f} s wall, cpu/rec-s "
+                      f"{row.cpu_per_s:.3f}, lost {row.video_lost}/{row.video_sent}, "
+                      f"complete {row.complete}, load1 {row.load:.1f}", flush=True)
+                if not row.complete and not args.keep_going:
                     break
-                n *= 2
+        clients = "encode VP8/Opus" if args.client_encode else "send pre-encoded packets"
         print(f"\n{args.seconds:.0f} s per take, 640x480@30 VP8 + Opus in, WebM out, "
-              f"{mp.cpu_count()} CPUs")
-        print(f"{'mode':<5} {'N':>2} {'cpu/rec-s':>9} {'v lost':>12} {'a rec/sent':>10} "
+              f"{mp.cpu_count()} CPUs, clients {clients}")
+        print(f"{'mode':<7} {'N':>2} {'cpu/rec-s':>9} {'v lost':>12} {'a rec/sent':>10} "
               f"{'lag p99/max ms':>15} {'complete':>8} {'client cpu':>10} {'load1':>5} "
               f"{'q drop':>6}")
         for r in rows:
-            print(f"{r.mode:<5} {r.n:>2} {r.cpu_per_s:>9.2f} "
+            print(f"{r.mode:<7} {r.n:>2} {r.cpu_per_s:>9.3f} "
                   f"{f'{r.video_lost}/{r.video_sent}':>12} {r.audio_ratio:>10.3f} "
                   f"{f'{r.lag_p99:.1f}/{r.lag_max:.1f}':>15} {'yes' if r.complete else 'NO':>8} "
                   f"{r.client_cpu:>10.1f} {r.load:>5.1f} {r.queue_drops:>6}")
-        for mode in ("viva", "bare"):
+        one = {r.mode: r.cpu_per_s for r in rows if r.n == 1}
+        if "bare" in one:
+            print("cpu/rec-s at N=1 against bare aiortc MediaRecorder: " + ", ".join(
+                f"{m} {v / one['bare']:.2f}x" for m, v in one.items()))
+        for mode in modes:
             ok = [r.n for r in rows if r.mode == mode and r.complete]
             print(f"largest N recorded completely ({mode}): {max(ok) if ok else 0}")
 

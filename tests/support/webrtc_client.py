@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.contrib.media import MediaPlayer
 from aiortc.mediastreams import MediaStreamTrack
-from av import AudioFrame
+from av import AudioFrame, Packet
 
 __all__ = ["Connect", "CountingTrack", "WebRTCClient", "make_test_media"]
 
@@ -72,8 +72,12 @@ class CountingTrack(MediaStreamTrack):
         self.frames += 1
         if frame.pts is not None and frame.time_base is not None:
             tb = fractions.Fraction(frame.time_base)
-            duration = (fractions.Fraction(frame.samples, frame.sample_rate)
-                        if isinstance(frame, AudioFrame) else fractions.Fraction(0))
+            if isinstance(frame, Packet):  # pre-encoded (MediaPlayer(decode=False))
+                duration = (frame.duration or 0) * tb if self.kind == "audio" else fractions.Fraction(0)
+            elif isinstance(frame, AudioFrame):
+                duration = fractions.Fraction(frame.samples, frame.sample_rate)
+            else:
+                duration = fractions.Fraction(0)
             self.seconds = float(frame.pts * tb + duration)
         for entry in list(self._waiters):
             if self.seconds >= entry[0] and not entry[1].done():
@@ -101,11 +105,14 @@ class WebRTCClient:
         media: A media file for ``MediaPlayer`` (see :func:`make_test_media`).
         video: Whether to send the video track too.
         configuration: ICE servers for the client side.
+        decode: ``False`` sends the file's VP8/Opus packets as they are (no encoder runs on
+            the client, so a benchmark's clients cost little CPU; keyframe requests go
+            unanswered, as the file's keyframes are fixed).
     """
 
     def __init__(self, media: Path, *, video: bool = True,
-                 configuration: RTCConfiguration | None = None) -> None:
-        self.player = MediaPlayer(str(media))
+                 configuration: RTCConfiguration | None = None, decode: bool = True) -> None:
+        self.player = MediaPlayer(str(media), decode=decode)
         # No configuration would mean aiortc's default public STUN server; loopback needs none.
         self.pc = RTCPeerConnection(configuration or RTCConfiguration(iceServers=[]))
         self.audio = CountingTrack(self.player.audio) if self.player.audio else None
