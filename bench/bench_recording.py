@@ -4,7 +4,10 @@ N aiortc clients (in a separate process, so their work is not charged to the ser
 send 640x480 @ 30 fps VP8 + Opus speech over loopback for ``--seconds``. By default
 the clients send a VP8/Opus WebM's packets as they are (``MediaPlayer(decode=False)``):
 no encoder runs on the client, so the machine's cores are the server's (with
-``--client-encode`` they decode the file and encode again, as before). The server
+``--client-encode`` they decode the file and encode again, as before). Such clients cannot
+answer keyframe requests, so the file has a keyframe every second: after an unrecovered
+loss the passthrough skips video until the next one, where a browser would send one
+within a round trip. The server
 process records them in one of three ways, in the same run:
 
 - ``pass``: Viva's ``TakeSession``, passthrough (received frames muxed as they came);
@@ -237,8 +240,11 @@ async def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-rec-") as tmp:
         workdir = Path(tmp)
+        # A keyframe every second: pre-encoded clients cannot answer a keyframe request, so
+        # after a lost packet the passthrough waits for the file's next one (a browser answers
+        # within a round trip); decoding clients (--client-encode) answer them.
         media = make_test_media(workdir / "src.webm", seconds=args.seconds + 4, width=640,
-                                height=480)
+                                height=480, keyframe_every=None if args.client_encode else 30)
         rows: list[Row] = []
         modes = args.modes.split(",")
         for mode in modes:

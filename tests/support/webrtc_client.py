@@ -33,8 +33,12 @@ SPEECH = DATA / "jfk.flac"
 
 
 def make_test_media(path: Path, *, seconds: float, width: int = 320, height: int = 240,
-                    fps: int = 30) -> Path:
-    """Write a WebM with a moving test pattern and looped JFK speech (real speech audio)."""
+                    fps: int = 30, keyframe_every: int | None = None) -> Path:
+    """Write a WebM with a moving test pattern and looped JFK speech (real speech audio).
+
+    ``keyframe_every`` (frames) bounds the keyframe interval; clients that send the file's
+    packets as they are cannot answer keyframe requests, so this is how soon they recover.
+    """
     if path.exists():
         return path
     ffmpeg = shutil.which("ffmpeg") or "ffmpeg"
@@ -44,6 +48,7 @@ def make_test_media(path: Path, *, seconds: float, width: int = 320, height: int
          "-stream_loop", "-1", "-i", str(SPEECH),
          "-t", f"{seconds}", "-map", "0:v", "-map", "1:a",
          "-c:v", "libvpx", "-b:v", "1M", "-deadline", "realtime", "-cpu-used", "8",
+         *(["-g", str(keyframe_every)] if keyframe_every else []),
          "-c:a", "libopus", "-b:a", "64k", str(path)],
         check=True)
     return path
