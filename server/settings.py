@@ -60,6 +60,15 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ValueError(msg) from exc
 
 
+def _one_of(name: str, value: str, choices: tuple[str, ...]) -> str:
+    """``value`` (lower-cased) if it is one of ``choices``, else a message naming them."""
+    cleaned = str(value).strip().lower()
+    if cleaned not in choices:
+        msg = f"{name} must be one of {', '.join(choices)}; got {value!r}"
+        raise ValueError(msg)
+    return cleaned
+
+
 def _var(name: str, meaning: str, default: Any = MISSING, *, shown: str | None = None,
          clean: Callable[[Any], Any] | None = None) -> Any:
     """Declare a setting: its variable, what it means, its default (``shown`` says it in
@@ -170,6 +179,11 @@ class WebRTCSettings:
     turn_password: str | None = _var("VIVA_TURN_PASSWORD", "TURN password", None)
     max_take_seconds: int = _var("VIVA_MAX_TAKE_SECONDS", "upper bound on any one recording, in "
                                  "seconds", 900)
+    recording_mode: str = _var(
+        "VIVA_RECORDING_MODE", "`passthrough`: store the VP8/Opus frames the browser sent "
+        "(H.264-only browsers are decoded, per take); `decoded`: decode and encode every take "
+        "again", "passthrough", clean=lambda v: _one_of("VIVA_RECORDING_MODE", v,
+                                                        ("passthrough", "decoded")))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,6 +25,7 @@ from media.errors import InvalidOffer, RecordingFailed
 from media.object_store import ObjectInfo, ObjectStore
 from media.peer import IceServer, RecordedTake, SessionConfig, StopReason, TakeSession
 from media.probe import probe_media
+from media.recording import RecordingMode
 from media.registry import PeerRegistry, SessionLimitReached
 from media.spool import Spool, SpoolEntry
 from media.spool_uploader import SpoolUploader
@@ -101,7 +102,8 @@ class RecordingService:
             TooManyRequests: The server records as many takes as it can.
         """
         config = SessionConfig(ice_servers=self.ice, max_duration_s=max_seconds,
-                               media_timeout_s=NETWORK_DROP_TOLERANCE_S)
+                               media_timeout_s=NETWORK_DROP_TOLERANCE_S,
+                               recording=RecordingMode(self.settings.webrtc.recording_mode))
         try:
             self.takes.ensure_capacity()
             session = await TakeSession.open(take_id=str(take_id), sdp=sdp, sdp_type=sdp_type,
@@ -139,22 +141,26 @@ class RecordingService:
                 await db.commit()
                 return
             key = video_key(response.id)
+            mode = result.stats.mode
             meta = {"response_id": str(response.id), "duration": f"{result.duration:.3f}",
-                    "partial": "1" if result.partial else "0", "reason": result.reason.value}
+                    "partial": "1" if result.partial else "0", "reason": result.reason.value,
+                    "recording": mode.value}
             await asyncio.to_thread(self.spool.submit, take_id, result.path,
                                     content_type="video/webm", metadata=meta, key=key)
-            self._submit(response, key, result.duration, result.partial, result.reason)
+            self._submit(response, key, result.duration, result.partial, result.reason, mode)
             await self._make_current(db, response)
             await db.commit()
         log.info("take_spooled", take_id=take_id, seconds=round(result.duration, 2),
-                 partial=result.partial, reason=result.reason.value)
+                 partial=result.partial, reason=result.reason.value, recording=mode.value,
+                 keyframe_requests=result.stats.keyframe_requests)
         self.uploader.wake()
 
     @staticmethod
     def _submit(response: Response, key: str, duration: float, partial: bool,
-                reason: StopReason | str) -> None:
+                reason: StopReason | str, mode: RecordingMode | None) -> None:
         now = datetime.now(UTC)
         response.media_key = key
+        response.recording_mode = mode
         response.duration_s = round(duration, 3)
         response.is_partial = partial
         response.submitted_at = response.submitted_at or now
@@ -214,9 +220,11 @@ class RecordingService:
             if response.state is not ResponseState.UPLOADING:
                 return  # already handled (an upload round after a crash)
             if response.media_key is None:  # the process crashed before the DB update
+                recorded = entry.metadata.get("recording")
                 self._submit(response, entry.key, float(entry.metadata.get("duration", 0)),
                               entry.metadata.get("partial") == "1",
-                              entry.metadata.get("reason", "stopped"))
+                              entry.metadata.get("reason", "stopped"),
+                              RecordingMode(recorded) if recorded in set(RecordingMode) else None)
                 await self._make_current(db, response)
             response.state = ResponseState.QUEUED
             response.state_changed_at = datetime.now(UTC)
@@ -243,7 +251,7 @@ class RecordingService:
                 await asyncio.to_thread(self.spool.submit, take_id, path, key=key, metadata={
                     "response_id": str(response.id), "duration": f"{duration:.3f}",
                     "partial": "1", "reason": StopReason.SHUTDOWN.value})
-                self._submit(response, key, duration, True, StopReason.SHUTDOWN)
+                self._submit(response, key, duration, True, StopReason.SHUTDOWN, None)
                 await self._make_current(db, response)
                 await db.commit()
             log.warning("orphan_recovered", take_id=take_id, seconds=duration)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["NetworkCut"]
+__all__ = ["NetworkCut", "PacketLoss"]
 
 
 class NetworkCut:
@@ -50,3 +50,40 @@ class NetworkCut:
 
     def restore(self) -> None:
         self.is_cut = False
+
+
+class PacketLoss:
+    """Drops a share of the media (SRTP/SRTCP) a connected peer sends, at random.
+
+    STUN and DTLS pass (RFC 7983 demultiplexing by first byte), so the connection stays up
+    and only media is lost, as on a congested uplink. ``seed`` makes the pattern repeatable.
+    """
+
+    def __init__(self, pc: Any, rate: float, seed: int = 19) -> None:
+        import random
+
+        self.rate = rate
+        self.sent = 0
+        self.dropped = 0
+        self._random = random.Random(seed)
+        connections = {id(c): c for c in (
+            t.sender.transport.transport._connection for t in pc.getTransceivers()
+            if t.sender.transport is not None)}
+        protocols = [p for c in connections.values() for p in c._protocols]
+        assert protocols, "the peer has no ICE sockets yet: install after connecting"
+        for protocol in protocols:
+            self._wrap(protocol)
+
+    def _wrap(self, protocol: Any) -> None:
+        transport = protocol.transport
+        send = transport.sendto
+
+        def sendto(data: bytes, addr: Any = None) -> None:
+            if data and 128 <= data[0] <= 191:  # RTP or RTCP
+                self.sent += 1
+                if self._random.random() < self.rate:
+                    self.dropped += 1
+                    return
+            send(data, addr)
+
+        transport.sendto = sendto

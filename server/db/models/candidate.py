@@ -11,6 +11,7 @@ from advanced_alchemy.base import UUIDAuditBase
 from advanced_alchemy.types import DateTimeUTC, JsonB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from media.recording import RecordingMode
 from server.db.models.assessment import Assessment, Question
 from server.db.models.enums import (
     InvitationStatus,
@@ -88,6 +89,10 @@ class Response(UUIDAuditBase):
     audio_key: Mapped[str | None] = mapped_column(sa.String(512), default=None)
     duration_s: Mapped[float | None] = mapped_column(default=None)
     is_partial: Mapped[bool] = mapped_column(default=False)
+    # How the server wrote the take's file: the frames as received, or decoded and encoded
+    # again (H.264-only browsers); None for typed answers, uploads and takes before it was kept.
+    recording_mode: Mapped[RecordingMode | None] = mapped_column(str_enum(RecordingMode),
+                                                                 default=None)
     is_current: Mapped[bool] = mapped_column(default=True)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     accepted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import msgspec
 
+from media.recording import RecordingMode
 from server.db.documents import (
     ModelVersions,
     ProficiencySignal,
@@ -77,6 +78,8 @@ class ResponseOut(msgspec.Struct):
     review_status: ReviewStatus
     submitted_at: datetime | None
     has_video: bool
+    recording_mode: RecordingMode | None = None
+    """How the server wrote the video: as received (``passthrough``) or re-encoded (``decoded``)."""
     suggestion_withheld: bool = False  # blind review: shown once you have committed a score
     transcript: TranscriptView | None = None
     suggestion: SuggestionView | None = None
