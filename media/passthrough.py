@@ -7,7 +7,8 @@ handled here, in the event loop, before a frame is queued for the writer thread:
 
 - the file's video starts at a keyframe, and after lost packets (or a frame the
   receiver could not reassemble) nothing is written until the next keyframe, which
-  is asked for at once with an RTCP PLI (repeated while it does not come);
+  is asked for at once with an RTCP PLI (repeated while it does not come); a packet
+  that retransmission did not bring back is given up on after ``lost_packet_wait_s``;
 - a keyframe is also asked for every ``keyframe_interval_s``, so the review page can
   seek without decoding from the start of a long answer;
 - RTP timestamps that jump (a sender that reset its clock or a wrap the receiver read
@@ -60,6 +61,9 @@ class PassthroughOptions:
     """Ask for a keyframe when none came for this long (quick seeking); ``None``: never."""
     timestamp_jump_s: float = 2.0
     """RTP time running this far ahead of the arrival time (or backwards) is a jump."""
+    lost_packet_wait_s: float = 0.5
+    """How long the video waits for a missing packet to be retransmitted before giving up on
+    it (aiortc alone waits until 512 packets queue behind it: seconds of video)."""
     audio_channels: int = 1
     wait_for_video_s: float = 3.0
     max_backlog: int = 900
@@ -203,7 +207,13 @@ class PassthroughRecorder:
         if kind not in ("audio", "video") or any(t.kind == kind for t in self._tracks):
             raise RecordingFailed(f"cannot record a second {kind} track")
         self._tracks.append(track)
-        receiver_tap = tap(receiver, self._on_frame, decode=kind == "audio")
+        receiver_tap = tap(
+            receiver,
+            self._on_frame,
+            decode=kind == "audio",
+            give_up_s=self._options.lost_packet_wait_s,
+            clock=self._clock,
+        )
         self._taps.append(receiver_tap)
         self._clocks[kind] = RtpClock(self._options.timestamp_jump_s)
         if kind == "video":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -59,32 +60,55 @@ def can_tap(receiver: Any) -> bool:
     )
 
 
-def _jitter_buffer_class() -> type:
+def _starts_frame(packet: Any) -> bool:
     from aiortc.codecs.vpx import VpxPayloadDescriptor
+
+    try:
+        descriptor, _ = VpxPayloadDescriptor.parse(packet.payload)
+    except ValueError:
+        return False
+    return bool(descriptor.partition_start) and descriptor.partition_id == 0
+
+
+def _jitter_buffer_class() -> type:
     from aiortc.jitterbuffer import JitterBuffer
     from aiortc.utils import uint16_add
 
     class FrameJitterBuffer(JitterBuffer):
-        """aiortc's video jitter buffer, noting which packets each frame came from."""
+        """aiortc's video jitter buffer, noting which packets each frame came from.
 
-        def __init__(self) -> None:
+        aiortc waits for a missing packet until 512 later ones are queued (seconds of
+        video); this one gives up after ``give_up_s`` without a frame, when the packet
+        is not coming back (retransmission failed), so the keyframe request goes out at once.
+        """
+
+        def __init__(self, give_up_s: float, clock: Callable[[], float]) -> None:
             super().__init__(capacity=512, is_video=True)
             self.removed: list[Any] = []
             self.next_seq: int | None = None
             self.ssrc: int | None = None
+            self.give_up_s = give_up_s
+            self.clock = clock
+            self.gave_up = 0
+            self._waiting_since: float | None = None
 
         def add(self, packet: Any) -> tuple[bool, Any]:
             self.removed = []
             self.ssrc = packet.ssrc
             pli, frame = super().add(packet)
+            if frame is None:
+                now = self.clock()
+                if self._waiting_since is None:
+                    self._waiting_since = now
+                elif now - self._waiting_since > self.give_up_s and self._skip_hole():
+                    self._waiting_since, self.removed = None, []
+                    pli = True
+                    frame = self._remove_frame(packet.sequence_number)
             if frame is not None:
+                self._waiting_since = None
                 packets = [p for p in self.removed if p is not None and p.timestamp == frame.timestamp]
                 first, last = packets[0], packets[-1]
-                try:
-                    descriptor, _ = VpxPayloadDescriptor.parse(first.payload)
-                    starts = bool(descriptor.partition_start) and descriptor.partition_id == 0
-                except ValueError:
-                    starts = False
+                starts = _starts_frame(first)
                 after_loss = self.next_seq is not None and first.sequence_number != self.next_seq
                 self.next_seq = uint16_add(last.sequence_number, 1)
                 setattr(frame, "tap_info", (starts and bool(last.marker), after_loss))  # noqa: B010
@@ -96,6 +120,30 @@ def _jitter_buffer_class() -> type:
                 self.removed.append(self._packets[(self._origin + i) % self._capacity])
             super().remove(count)
 
+        def _skip_hole(self) -> bool:
+            """Drop the incomplete frame before a hole, the hole, and a frame cut by it."""
+            assert self._origin is not None
+            capacity, packets = self._capacity, self._packets
+            count = 0
+            while count < capacity and packets[(self._origin + count) % capacity] is not None:
+                count += 1  # the incomplete frame waiting at the front
+            while count < capacity and packets[(self._origin + count) % capacity] is None:
+                count += 1  # the missing packets
+            if count >= capacity:
+                return False  # nothing after the hole yet
+            after = packets[(self._origin + count) % capacity]
+            assert after is not None
+            if not _starts_frame(after):  # the rest of a frame whose start was lost
+                while (
+                    count < capacity
+                    and (p := packets[(self._origin + count) % capacity]) is not None
+                    and p.timestamp == after.timestamp
+                ):
+                    count += 1
+            self.remove(count)
+            self.gave_up += 1
+            return True
+
     return FrameJitterBuffer
 
 
@@ -106,17 +154,26 @@ class ReceiverTap:
         receiver: An aiortc receiver that has not started (see :func:`can_tap`).
         on_frame: Called with each reassembled frame, in the event loop.
         decode: Whether frames still go to aiortc's decoder too (audio: the level meter).
+        give_up_s: Video: how long a missing packet is waited for (retransmission) before
+            the frames behind it are let through and a keyframe is asked for.
+        clock: Monotonic seconds.
     """
 
     def __init__(
-        self, receiver: RTCRtpReceiver, on_frame: Callable[[EncodedFrame], None], *, decode: bool
+        self,
+        receiver: RTCRtpReceiver,
+        on_frame: Callable[[EncodedFrame], None],
+        *,
+        decode: bool,
+        give_up_s: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.receiver = receiver
         self.kind = receiver.track.kind if receiver.track is not None else "audio"
         self._on_frame = on_frame
         self._jitter: Any = None
         if self.kind == "video":
-            self._jitter = _jitter_buffer_class()()
+            self._jitter = _jitter_buffer_class()(give_up_s, clock)
             setattr(receiver, _JITTER, self._jitter)
         setattr(receiver, _DECODER_QUEUE, _TapQueue(self, decode=decode))
         self.keyframe_requests = 0
@@ -166,6 +223,13 @@ class _TapQueue(queue.Queue[Any]):
             super().put(item, block, timeout)
 
 
-def tap(receiver: RTCRtpReceiver, on_frame: Callable[[EncodedFrame], None], *, decode: bool) -> ReceiverTap:
+def tap(
+    receiver: RTCRtpReceiver,
+    on_frame: Callable[[EncodedFrame], None],
+    *,
+    decode: bool,
+    give_up_s: float = 0.5,
+    clock: Callable[[], float] = time.monotonic,
+) -> ReceiverTap:
     """Install a :class:`ReceiverTap` on ``receiver``."""
-    return ReceiverTap(receiver, on_frame, decode=decode)
+    return ReceiverTap(receiver, on_frame, decode=decode, give_up_s=give_up_s, clock=clock)
