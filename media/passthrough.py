@@ -15,8 +15,9 @@ handled here, in the event loop, before a frame is queued for the writer thread:
   as a jump) are re-anchored to the arrival time, as is the first frame of each track;
 - audio is still decoded by aiortc, only to feed the live level meter.
 
-Timing follows the decoded path: a track's first frame is placed at its arrival time
-relative to the take's first frame, later frames by their RTP timestamps.
+Timing: a track's first frame is placed at the arrival of the track's first packet,
+relative to the take's first packet (so the jitter buffer's hold does not shift audio
+against video), later frames by their RTP timestamps.
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ class RtpClock:
         self.jump_s = jump_s
         self.jumps = 0
         self._last: tuple[int, float, float] | None = None  # timestamp, arrival, position
+
+    @property
+    def unplaced(self) -> bool:
+        """Whether no frame has been placed yet."""
+        return self._last is None
 
     def place(self, timestamp: int, clock_rate: int, arrival_s: float) -> float:
         """Position of a frame with RTP ``timestamp`` that arrived ``arrival_s`` into the take."""
@@ -183,7 +189,7 @@ class PassthroughRecorder:
         self._meter = level_meter
         self._options = options or PassthroughOptions()
         self._tracks: list[MediaStreamTrack] = []
-        self._taps: list[ReceiverTap] = []
+        self._taps: dict[str, ReceiverTap] = {}
         self._clocks: dict[str, RtpClock] = {}
         self._gate: KeyframeGate | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -214,7 +220,7 @@ class PassthroughRecorder:
             give_up_s=self._options.lost_packet_wait_s,
             clock=self._clock,
         )
-        self._taps.append(receiver_tap)
+        self._taps[kind] = receiver_tap
         self._clocks[kind] = RtpClock(self._options.timestamp_jump_s)
         if kind == "video":
             opts = self._options
@@ -260,6 +266,11 @@ class PassthroughRecorder:
         """Stop recording, write the file's index and close it; returns what was recorded."""
         if self._stats is not None:
             return self._stats
+        for receiver_tap in self._taps.values():
+            try:
+                receiver_tap.flush()
+            except Exception:  # aiortc internals changed: lose the last frames, not the take
+                log.exception("could not flush the %s jitter buffer of %s", receiver_tap.kind, self.path)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -298,9 +309,13 @@ class PassthroughRecorder:
             return
         now = self._clock()
         self._last_frame_at = now
+        began = [t.began.at for t in self._taps.values() if t.began.at is not None]
         if self._started_at is None:
-            self._started_at = now
-        at_s = self._clocks[kind].place(frame.timestamp, frame.clock_rate, now - self._started_at)
+            self._started_at = min(began, default=now)
+        clock = self._clocks[kind]
+        first_packet_at = self._taps[kind].began.at
+        arrival = first_packet_at if clock.unplaced and first_packet_at is not None else now
+        at_s = clock.place(frame.timestamp, frame.clock_rate, max(0.0, arrival - self._started_at))
         if self._max is not None and at_s >= self._max:
             self._hit_limit()
             return

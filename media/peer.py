@@ -22,7 +22,7 @@ from media.errors import InvalidOffer, RecordingFailed
 from media.offer import OfferLimits, OfferSummary, validate_offer
 from media.passthrough import PassthroughOptions, PassthroughRecorder
 from media.recording import RecorderOptions, RecordingMode, RecordingStats, WebmRecorder
-from media.rtp_tap import can_tap
+from media.rtp_tap import StreamStart, can_tap
 
 if TYPE_CHECKING:
     from aiortc import RTCPeerConnection, RTCRtpReceiver
@@ -269,8 +269,8 @@ class TakeSession:
         else:
             decoded = self._recorder
             assert isinstance(decoded, WebmRecorder)
-            for track, _ in self._received:
-                decoded.add_track(track)
+            for track, receiver in self._received:
+                decoded.add_track(track, StreamStart(receiver))
 
     def _on_track(self, track: MediaStreamTrack) -> None:
         if track.kind not in ("audio", "video"):

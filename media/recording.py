@@ -7,9 +7,10 @@ only stamps each frame with its media time and queues it; one worker thread per
 take encodes and muxes (PyAV releases the GIL while libvpx/libopus work).
 
 Timing: aiortc's receiver starts every track's ``pts`` at 0. A track's first
-frame is placed at its arrival time relative to the take's first frame, later
-frames at that offset plus their own ``pts`` difference, so audio and video stay
-in step even when one starts later. Audio gaps (lost packets) are filled with
+frame is placed at the arrival of its first packet (when the session says, see
+:class:`~media.rtp_tap.StreamStart`; else of the frame) relative to the take's
+first, later frames at that offset plus their own ``pts`` difference, so audio and
+video stay in step even when one starts later. Audio gaps (lost packets) are filled with
 silence so the audio timeline never runs ahead of the video.
 """
 
@@ -105,6 +106,7 @@ class WebmRecorder:
         self._meter = level_meter
         self._options = options or RecorderOptions()
         self._tracks: list[MediaStreamTrack] = []
+        self._began: dict[str, Callable[[], float | None]] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._queue: queue.Queue[Any] = queue.Queue()
         self._video_queued = 0  # written by the loop only
@@ -119,12 +121,19 @@ class WebmRecorder:
         self._encoder: WebmWriter | None = None
         self._stats: RecordingStats | None = None
 
-    def add_track(self, track: MediaStreamTrack) -> None:
-        """Record ``track`` (one audio and at most one video track)."""
+    def add_track(self, track: MediaStreamTrack,
+                  began: Callable[[], float | None] | None = None) -> None:
+        """Record ``track`` (one audio and at most one video track).
+
+        ``began`` tells when the track's first packet arrived (``time.monotonic``), so its
+        first frame is placed by that rather than by when the decoder handed it over.
+        """
         if track.kind not in ("audio", "video") or any(t.kind == track.kind
                                                           for t in self._tracks):
             raise RecordingFailed(f"cannot record a second {track.kind} track")
         self._tracks.append(track)
+        if began is not None:
+            self._began[track.kind] = began
 
     @property
     def media_seconds(self) -> float:
@@ -187,10 +196,13 @@ class WebmRecorder:
                 continue
             now = time.monotonic()
             self._last_frame_at = now
+            starts = [at for began in self._began.values() if (at := began()) is not None]
             if self._started_at is None:
-                self._started_at = now
+                self._started_at = min(starts, default=now)
             if clock is None:
-                clock = _TrackClock(now - self._started_at, frame.pts or 0,
+                began = self._began.get(track.kind)
+                first = began() if began is not None else None
+                clock = _TrackClock(max(0.0, (first or now) - self._started_at), frame.pts or 0,
                                     frame.time_base or fractions.Fraction(1, 90_000))
             at_s = clock.seconds(frame.pts or 0)
             if self._max is not None and at_s >= self._max:

@@ -8,7 +8,9 @@ swaps two parts of one receiver (before it starts receiving):
 - the jitter buffer, for one that also says which packets made each frame, so a frame
   that follows lost packets or lacks its first or last packet is known as such;
 - the decoder queue, for one that hands each frame to the recorder and passes to the
-  decoder only what still has to be decoded (audio, for the live level meter).
+  decoder only what still has to be decoded (audio, for the live level meter);
+- and it notes when the first packet arrived, so each stream is placed by when it began
+  and not by how long its jitter buffer held it (audio: 4 packets, video: one frame).
 
 Both are aiortc internals (checked against aiortc 1.16): :func:`can_tap` says whether
 this aiortc has them, and the take falls back to the decoded recording when it has not.
@@ -26,11 +28,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from aiortc import RTCRtpReceiver
 
-__all__ = ["EncodedFrame", "ReceiverTap", "can_tap", "tap"]
+__all__ = ["EncodedFrame", "ReceiverTap", "StreamStart", "can_tap", "tap"]
 
 _JITTER = "_RTCRtpReceiver__jitter_buffer"
 _DECODER_QUEUE = "_RTCRtpReceiver__decoder_queue"
 _STARTED = "_RTCRtpReceiver__started"
+_CODECS = "_RTCRtpReceiver__codecs"
+_MAPPER = "_RTCRtpReceiver__timestamp_mapper"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,30 @@ class EncodedFrame:
     """Video: every packet of the frame arrived (first packet starts it, last one ends it)."""
     after_loss: bool
     """Video: packets were lost (or skipped by the jitter buffer) just before this frame."""
+
+
+class StreamStart:
+    """When a receiver's first RTP packet arrived: its stream's start, before any buffering.
+
+    Placing a track's first frame by this, not by when the frame left the jitter buffer
+    (audio waits for 4 packets, video for the next frame) keeps audio and video in step.
+    Works on any aiortc receiver (it wraps ``_handle_rtp_packet``, which the DTLS transport
+    calls for every packet); install before the receiver starts.
+    """
+
+    def __init__(self, receiver: Any, clock: Callable[[], float] = time.monotonic) -> None:
+        self.at: float | None = None
+        handle = receiver._handle_rtp_packet
+
+        async def handle_rtp_packet(packet: Any, arrival_time_ms: int) -> None:
+            if self.at is None:
+                self.at = clock()
+            await handle(packet, arrival_time_ms)
+
+        receiver._handle_rtp_packet = handle_rtp_packet
+
+    def __call__(self) -> float | None:
+        return self.at
 
 
 def can_tap(receiver: Any) -> bool:
@@ -176,6 +204,7 @@ class ReceiverTap:
             self._jitter = _jitter_buffer_class()(give_up_s, clock)
             setattr(receiver, _JITTER, self._jitter)
         setattr(receiver, _DECODER_QUEUE, _TapQueue(self, decode=decode))
+        self.began = StreamStart(receiver, clock)
         self.keyframe_requests = 0
         self._sending: set[asyncio.Future[None]] = set()
 
@@ -192,6 +221,44 @@ class ReceiverTap:
                 after_loss=after_loss,
             )
         )
+
+    def flush(self) -> int:
+        """Hand over the frames still held in the jitter buffer (the take is ending).
+
+        aiortc releases a frame only when later packets arrive (audio waits for 4, video for
+        the next frame), so without this the last 80 ms of audio and the last picture of
+        every take would be lost. Incomplete frames stay behind. Returns frames handed over.
+        """
+        buffer = getattr(self.receiver, _JITTER, None)
+        codecs = getattr(self.receiver, _CODECS, None)
+        mapper = getattr(self.receiver, _MAPPER, None)
+        if buffer is None or codecs is None or mapper is None or buffer._origin is None:
+            return 0
+        from aiortc.jitterbuffer import JitterFrame
+
+        groups: list[list[Any]] = []
+        for i in range(buffer.capacity):
+            packet = buffer._packets[(buffer._origin + i) % buffer.capacity]
+            if packet is None:
+                break
+            if groups and groups[-1][0].timestamp == packet.timestamp:
+                groups[-1].append(packet)
+            else:
+                groups.append([packet])
+        handed = 0
+        for packets in groups:
+            codec = codecs.get(packets[0].payload_type)
+            if codec is None:
+                continue
+            if self.kind == "video" and not (_starts_frame(packets[0]) and packets[-1].marker):
+                break  # the rest of the frame never arrived
+            frame = JitterFrame(
+                data=b"".join(p._data for p in packets), timestamp=mapper.map(packets[0].timestamp)
+            )
+            self._frame(codec, frame)
+            handed += 1
+        buffer.remove(sum(len(g) for g in groups[:handed]))
+        return handed
 
     def request_keyframe(self) -> bool:
         """Send an RTCP PLI for the video stream; ``False`` before any packet has arrived."""

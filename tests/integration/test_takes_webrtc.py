@@ -15,11 +15,15 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from media.object_store import LocalObjectStore, S3ObjectStore
 from media.probe import probe_media
+from media.recording import RecordingMode
+from server.db.models import Response
 from server.storage import response_prefix, video_key
 from tests.support.live_server import LiveServer, free_port, live_server
+from tests.support.reviews import open_db
 from tests.support.webrtc_client import WebRTCClient, make_test_media
 from tests.support.world import World, build_world
 
@@ -99,7 +103,7 @@ async def _wait_stored(store: Any, key: str, timeout: float = 60) -> None:
 
 async def test_recorded_take_is_a_playable_webm_of_the_right_length(
         server: LiveServer, http: httpx.AsyncClient, world: World, talk: Path,
-        tmp_path: Path) -> None:
+        tmp_path: Path, sqlite_url: str) -> None:
     token = world.a.tokens["Alice"]
     view = await _consent(http, token)
     q = _video_question(view)
@@ -115,6 +119,10 @@ async def test_recorded_take_is_a_playable_webm_of_the_right_length(
     assert probe.video is not None and probe.video.codec == "vp8"
     assert probe.audio is not None and probe.audio.codec == "opus"
     assert abs(probe.duration - 6.0) < 0.5, probe.duration
+    async with open_db(sqlite_url) as db:  # stored as the client sent it (VP8 + Opus)
+        mode = (await db.execute(select(Response.recording_mode).where(
+            Response.id == uuid.UUID(taken["id"])))).scalar_one()
+    assert mode is RecordingMode.PASSTHROUGH
     view = (await http.get(f"/api/candidate/{token}")).json()
     answered = next(x for x in view["questions"] if x["id"] == q["id"])
     assert answered["answered"] and answered["takes_used"] == 1

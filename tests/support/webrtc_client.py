@@ -110,14 +110,17 @@ class WebRTCClient:
         media: A media file for ``MediaPlayer`` (see :func:`make_test_media`).
         video: Whether to send the video track too.
         configuration: ICE servers for the client side.
+        video_codec: Offer only this video codec (``"H264"``: a browser without VP8).
         decode: ``False`` sends the file's VP8/Opus packets as they are (no encoder runs on
             the client, so a benchmark's clients cost little CPU; keyframe requests go
             unanswered, as the file's keyframes are fixed).
     """
 
     def __init__(self, media: Path, *, video: bool = True,
-                 configuration: RTCConfiguration | None = None, decode: bool = True) -> None:
+                 configuration: RTCConfiguration | None = None, decode: bool = True,
+                 video_codec: str | None = None) -> None:
         self.player = MediaPlayer(str(media), decode=decode)
+        self.video_codec = video_codec
         # No configuration would mean aiortc's default public STUN server; loopback needs none.
         self.pc = RTCPeerConnection(configuration or RTCConfiguration(iceServers=[]))
         self.audio = CountingTrack(self.player.audio) if self.player.audio else None
@@ -136,9 +139,16 @@ class WebRTCClient:
 
     async def offer(self) -> tuple[str, str]:
         """Create the offer, wait for ICE gathering, return ``(sdp, type)``."""
+        from aiortc import RTCRtpSender
+
         for track in (self.audio, self.video):
             if track is not None:
-                self.pc.addTransceiver(track, direction="sendonly")
+                transceiver = self.pc.addTransceiver(track, direction="sendonly")
+                if track.kind == "video" and self.video_codec:
+                    caps = RTCRtpSender.getCapabilities("video")
+                    transceiver.setCodecPreferences([
+                        c for c in (caps.codecs if caps else [])
+                        if c.mimeType.lower() == f"video/{self.video_codec.lower()}"])
         await self.pc.setLocalDescription(await self.pc.createOffer())
         desc = self.pc.localDescription
         return desc.sdp, desc.type

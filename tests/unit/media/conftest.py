@@ -27,8 +27,9 @@ async def connect_take(source_media: Path, tmp_path: Path) -> AsyncIterator[Conn
     opened: list[tuple[WebRTCClient, TakeSession]] = []
 
     async def connect(config: SessionConfig | None = None, *, take_id: str = "take-1",
-                      video: bool = True) -> tuple[WebRTCClient, TakeSession]:
-        client = WebRTCClient(source_media, video=video)
+                      video: bool = True, video_codec: str | None = None
+                      ) -> tuple[WebRTCClient, TakeSession]:
+        client = WebRTCClient(source_media, video=video, video_codec=video_codec)
         sdp, sdp_type = await client.offer()
         session = await TakeSession.open(take_id=take_id, sdp=sdp, sdp_type=sdp_type,
                                          output=tmp_path / f"{take_id}.webm", config=config)

@@ -9,6 +9,7 @@ import pytest
 from media.derive import extract_wav, make_poster
 from media.peer import SessionConfig, StopReason, TakeState
 from media.probe import validate_take_file
+from media.recording import RecordingMode
 from tests.support.webrtc_client import Connect
 
 pytestmark = pytest.mark.integration
@@ -24,6 +25,7 @@ async def test_a_five_second_answer_is_recorded_as_playable_webm(
 
     assert session.state is TakeState.STOPPED
     assert take.reason is StopReason.STOPPED and not take.partial
+    assert take.stats.mode is RecordingMode.PASSTHROUGH  # the client's VP8/Opus, as sent
     assert level.arriving and level.dbfs > -60.0  # JFK is speaking, not silence
     probe = validate_take_file(take.path)
     assert probe.video is not None and probe.video.codec == "vp8"
@@ -89,3 +91,26 @@ async def test_an_audio_only_take_is_recorded_when_video_is_not_required(
     probe = validate_take_file(take.path, require_video=False)
     assert probe.video is None and probe.audio is not None
     assert probe.duration == pytest.approx(1.5, abs=0.5)
+
+
+async def test_a_browser_that_sends_only_h264_is_recorded_on_the_decoded_path(
+    connect_take: Connect,
+) -> None:
+    client, session = await connect_take(video_codec="H264")
+    assert session.recording_mode is RecordingMode.DECODED
+    await client.send(2.0)
+    take = await session.stop()
+
+    assert take.stats.mode is RecordingMode.DECODED
+    probe = validate_take_file(take.path)  # the H.264 was decoded and stored as VP8
+    assert probe.video is not None and probe.video.codec == "vp8"
+    assert probe.duration == pytest.approx(2.0, abs=0.5)
+
+
+async def test_the_decoded_path_can_be_chosen_for_every_take(connect_take: Connect) -> None:
+    client, session = await connect_take(SessionConfig(recording=RecordingMode.DECODED))
+    await client.send(1.5)
+    take = await session.stop()
+
+    assert session.recording_mode is RecordingMode.DECODED is take.stats.mode
+    assert validate_take_file(take.path).duration == pytest.approx(1.5, abs=0.5)
