@@ -22,7 +22,7 @@ from media.errors import InvalidOffer, RecordingFailed
 from media.offer import OfferLimits, OfferSummary, validate_offer
 from media.passthrough import PassthroughOptions, PassthroughRecorder
 from media.recording import RecorderOptions, RecordingMode, RecordingStats, WebmRecorder
-from media.rtp_tap import StreamStart, can_tap
+from media.rtp_tap import can_tap
 
 if TYPE_CHECKING:
     from aiortc import RTCPeerConnection, RTCRtpReceiver
@@ -270,7 +270,7 @@ class TakeSession:
             decoded = self._recorder
             assert isinstance(decoded, WebmRecorder)
             for track, receiver in self._received:
-                decoded.add_track(track, StreamStart(receiver))
+                decoded.add_track(track, receiver)
 
     def _on_track(self, track: MediaStreamTrack) -> None:
         if track.kind not in ("audio", "video"):

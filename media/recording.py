@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from media.errors import RecordingFailed
+from media.rtp_tap import StreamStart, decoder_idle, drain_to_decoder
 from media.webm_writer import RecorderOptions, WebmWriter
 
 if TYPE_CHECKING:
+    from aiortc import RTCRtpReceiver
     from aiortc.mediastreams import MediaStreamTrack
 
     from media.audio_level import AudioLevelMeter
@@ -107,6 +109,7 @@ class WebmRecorder:
         self._options = options or RecorderOptions()
         self._tracks: list[MediaStreamTrack] = []
         self._began: dict[str, Callable[[], float | None]] = {}
+        self._receivers: list[RTCRtpReceiver] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._queue: queue.Queue[Any] = queue.Queue()
         self._video_queued = 0  # written by the loop only
@@ -121,19 +124,20 @@ class WebmRecorder:
         self._encoder: WebmWriter | None = None
         self._stats: RecordingStats | None = None
 
-    def add_track(self, track: MediaStreamTrack,
-                  began: Callable[[], float | None] | None = None) -> None:
+    def add_track(self, track: MediaStreamTrack, receiver: RTCRtpReceiver | None = None) -> None:
         """Record ``track`` (one audio and at most one video track).
 
-        ``began`` tells when the track's first packet arrived (``time.monotonic``), so its
-        first frame is placed by that rather than by when the decoder handed it over.
+        With the track's ``receiver`` (before it starts), the first frame is placed by when
+        its first packet arrived rather than when the decoder handed it over, and what the
+        receiver still holds when the take ends is decoded and written too.
         """
         if track.kind not in ("audio", "video") or any(t.kind == track.kind
                                                           for t in self._tracks):
             raise RecordingFailed(f"cannot record a second {track.kind} track")
         self._tracks.append(track)
-        if began is not None:
-            self._began[track.kind] = began
+        if receiver is not None:
+            self._began[track.kind] = StreamStart(receiver)
+            self._receivers.append(receiver)
 
     @property
     def media_seconds(self) -> float:
@@ -165,6 +169,7 @@ class WebmRecorder:
         """Stop receiving, finish encoding and close the file; returns what was recorded."""
         if self._stats is not None:
             return self._stats
+        await self._drain_receivers()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -181,6 +186,18 @@ class WebmRecorder:
             video_frames=enc.video_frames, video_frames_dropped=self._video_dropped,
             silence_inserted_s=round(enc.silence_s, 3), width=enc.width, height=enc.height)
         return self._stats
+
+    async def _drain_receivers(self, timeout_s: float = 1.0) -> None:
+        """Decode what the receivers still hold (the last 80 ms of audio, the last picture)."""
+        try:
+            if not sum(drain_to_decoder(r) for r in self._receivers):
+                return
+            deadline = time.monotonic() + timeout_s
+            while not all(decoder_idle(r) for r in self._receivers) and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)  # the decoder threads hand frames to the tracks
+            await asyncio.sleep(0)  # and the receiving tasks take the last of them
+        except Exception:  # aiortc internals changed: lose the last frames, not the take
+            log.exception("could not drain the receivers of %s", self.path)
 
     async def _receive(self, track: MediaStreamTrack) -> None:
         from aiortc.mediastreams import MediaStreamError

@@ -28,7 +28,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from aiortc import RTCRtpReceiver
 
-__all__ = ["EncodedFrame", "ReceiverTap", "StreamStart", "can_tap", "tap"]
+__all__ = [
+    "EncodedFrame",
+    "ReceiverTap",
+    "StreamStart",
+    "can_tap",
+    "decoder_idle",
+    "drain_to_decoder",
+    "held_frames",
+    "tap",
+]
 
 _JITTER = "_RTCRtpReceiver__jitter_buffer"
 _DECODER_QUEUE = "_RTCRtpReceiver__decoder_queue"
@@ -229,36 +238,10 @@ class ReceiverTap:
         the next frame), so without this the last 80 ms of audio and the last picture of
         every take would be lost. Incomplete frames stay behind. Returns frames handed over.
         """
-        buffer = getattr(self.receiver, _JITTER, None)
-        codecs = getattr(self.receiver, _CODECS, None)
-        mapper = getattr(self.receiver, _MAPPER, None)
-        if buffer is None or codecs is None or mapper is None or buffer._origin is None:
-            return 0
-        from aiortc.jitterbuffer import JitterFrame
-
-        groups: list[list[Any]] = []
-        for i in range(buffer.capacity):
-            packet = buffer._packets[(buffer._origin + i) % buffer.capacity]
-            if packet is None:
-                break
-            if groups and groups[-1][0].timestamp == packet.timestamp:
-                groups[-1].append(packet)
-            else:
-                groups.append([packet])
-        handed = 0
-        for packets in groups:
-            codec = codecs.get(packets[0].payload_type)
-            if codec is None:
-                continue
-            if self.kind == "video" and not (_starts_frame(packets[0]) and packets[-1].marker):
-                break  # the rest of the frame never arrived
-            frame = JitterFrame(
-                data=b"".join(p._data for p in packets), timestamp=mapper.map(packets[0].timestamp)
-            )
+        held = held_frames(self.receiver)
+        for codec, frame in held:
             self._frame(codec, frame)
-            handed += 1
-        buffer.remove(sum(len(g) for g in groups[:handed]))
-        return handed
+        return len(held)
 
     def request_keyframe(self) -> bool:
         """Send an RTCP PLI for the video stream; ``False`` before any packet has arrived."""
@@ -288,6 +271,61 @@ class _TapQueue(queue.Queue[Any]):
         self._tap._frame(codec, frame)
         if self._decode:
             super().put(item, block, timeout)
+
+
+def held_frames(receiver: Any) -> list[tuple[Any, Any]]:
+    """Take the complete frames a receiver's jitter buffer still holds, as ``(codec, frame)``.
+
+    What the receiver would have handed to its decoder had more packets arrived; used when
+    a take ends. Returns nothing if this aiortc keeps its buffer elsewhere.
+    """
+    from aiortc.jitterbuffer import JitterFrame
+
+    buffer = getattr(receiver, _JITTER, None)
+    codecs = getattr(receiver, _CODECS, None)
+    mapper = getattr(receiver, _MAPPER, None)
+    if buffer is None or codecs is None or mapper is None or buffer._origin is None:
+        return []
+    video = receiver.track is not None and receiver.track.kind == "video"
+    groups: list[list[Any]] = []
+    for i in range(buffer.capacity):
+        packet = buffer._packets[(buffer._origin + i) % buffer.capacity]
+        if packet is None:
+            break
+        if groups and groups[-1][0].timestamp == packet.timestamp:
+            groups[-1].append(packet)
+        else:
+            groups.append([packet])
+    held: list[tuple[Any, Any]] = []
+    taken = 0
+    for packets in groups:
+        codec = codecs.get(packets[0].payload_type)
+        if codec is None or (video and not (_starts_frame(packets[0]) and packets[-1].marker)):
+            break  # the rest of the frame never arrived
+        data = b"".join(p._data for p in packets)
+        held.append((codec, JitterFrame(data=data, timestamp=mapper.map(packets[0].timestamp))))
+        taken += len(packets)
+    buffer.remove(taken)
+    return held
+
+
+def drain_to_decoder(receiver: Any) -> int:
+    """Send the frames a receiver's jitter buffer still holds to its decoder (take ending)."""
+    decoder_queue = getattr(receiver, _DECODER_QUEUE, None)
+    if decoder_queue is None or not getattr(receiver, "_RTCRtpReceiver__decoder_thread", None):
+        return 0
+    held = held_frames(receiver)
+    for item in held:
+        decoder_queue.put(item)
+    return len(held)
+
+
+def decoder_idle(receiver: Any) -> bool:
+    """Whether the receiver's decoder has nothing left to decode or hand to its track."""
+    decoder_queue = getattr(receiver, _DECODER_QUEUE, None)
+    track = receiver.track
+    pending = getattr(track, "_queue", None)
+    return (decoder_queue is None or decoder_queue.empty()) and (pending is None or pending.empty())
 
 
 def tap(

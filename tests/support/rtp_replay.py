@@ -126,18 +126,25 @@ class Vp8Sender:
 
 
 class OpusSender:
-    """Encodes a 440 Hz tone to 20 ms Opus packets."""
+    """Encodes 20 ms Opus packets of ``speech`` (48 kHz mono int16), or of a 440 Hz tone."""
 
-    def __init__(self, ssrc: int) -> None:
+    def __init__(self, ssrc: int, speech: np.ndarray | None = None) -> None:
         self.ssrc = ssrc
         self.encoder = OpusEncoder()
         self.sequence = 5000
         self.index = 0
+        self.speech = speech
 
     def packets(self) -> Iterator[RtpPacket]:
         while True:
-            t = (np.arange(960) + self.index * 960) / 48_000
-            samples = (np.sin(2 * np.pi * 440 * t) * 8000).astype(np.int16).reshape(1, -1)
+            if self.speech is not None:
+                chunk = self.speech[self.index * 960 : (self.index + 1) * 960]
+                if len(chunk) < 960:
+                    return
+                samples = chunk.astype(np.int16).reshape(1, -1)
+            else:
+                t = (np.arange(960) + self.index * 960) / 48_000
+                samples = (np.sin(2 * np.pi * 440 * t) * 8000).astype(np.int16).reshape(1, -1)
             frame = AudioFrame.from_ndarray(samples, format="s16", layout="mono")
             frame.sample_rate, frame.pts = 48_000, self.index * 960
             frame.time_base = fractions.Fraction(1, 48_000)
