@@ -14,7 +14,6 @@ import asyncio
 import csv
 import io
 import re
-import shutil
 import subprocess
 import time
 import uuid
@@ -52,13 +51,36 @@ def _webm(path: Path) -> Path:
     return path
 
 
+async def _record_passthrough(source: Path, out: Path) -> float:
+    """Record ``source`` as a candidate's take: an aiortc peer sends it, the server stores the
+    VP8/Opus frames as received (the passthrough recorder); returns the take's duration."""
+    from media.peer import SessionConfig, TakeSession
+    from media.recording import RecordingMode
+    from tests.support.webrtc_client import WebRTCClient
+
+    client = WebRTCClient(source)
+    sdp, sdp_type = await client.offer()
+    session = await TakeSession.open(take_id="review-take", sdp=sdp, sdp_type=sdp_type,
+                                     output=out, config=SessionConfig())
+    try:
+        await client.accept(session.answer_sdp, session.answer_type)
+        await client.wait_connected(20)
+        await client.send(11.0, then_pause=True, timeout=60)
+        take = await session.stop()
+    finally:
+        await client.close()
+    assert take.stats.mode is RecordingMode.PASSTHROUGH
+    return take.duration
+
+
 async def _spool_video_take(data_dir: Path, invitation_id: str, question_id: str,
-                            webm: Path) -> uuid.UUID:
+                            webm: Path, duration: float) -> uuid.UUID:
     """What the recorder leaves once a take ends: an ``uploading`` response and a spooled file."""
     from sqlalchemy import select
     from sqlalchemy.ext.asyncio import create_async_engine
     from sqlalchemy.pool import NullPool
 
+    from media.recording import RecordingMode
     from media.spool import Spool
     from server.db.engine import session_maker
     from server.db.models import Attempt, QuestionKind, Response, ResponseState
@@ -70,9 +92,9 @@ async def _spool_video_take(data_dir: Path, invitation_id: str, question_id: str
                 Attempt.invitation_id == uuid.UUID(invitation_id)))).scalar_one()
             take = uuid.uuid4()
             response = Response(attempt_id=attempt.id, question_id=uuid.UUID(question_id),
-                                take_id=take, kind=QuestionKind.VIDEO, duration_s=11.0,
+                                take_id=take, kind=QuestionKind.VIDEO, duration_s=duration,
                                 state=ResponseState.UPLOADING, submitted_at=datetime.now(UTC),
-                                is_current=True)
+                                is_current=True, recording_mode=RecordingMode.PASSTHROUGH)
             db.add(response)
             await db.flush()
             key = video_key(response.id)
@@ -82,7 +104,8 @@ async def _spool_video_take(data_dir: Path, invitation_id: str, question_id: str
     finally:
         await engine.dispose()
     Spool(data_dir / "spool").submit(str(take), webm, key=key, metadata={
-        "response_id": str(rid), "duration": "11.000", "partial": "0", "reason": "stopped"})
+        "response_id": str(rid), "duration": f"{duration:.3f}", "partial": "0",
+        "reason": "stopped", "recording": "passthrough"})
     return rid
 
 
@@ -120,13 +143,15 @@ def answers(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, s
 
         webm = _webm(tmp_path_factory.mktemp("review") / "jfk.webm")
         spooled = webm.with_name("take.webm")
-        shutil.copy(webm, spooled)
         # Its own thread: Playwright's sync API may already run an event loop in this one.
         with ThreadPoolExecutor(max_workers=1) as pool:
+            # The take the reviewer watches was recorded as the server records candidates:
+            # the browser's VP8/Opus frames stored as received (passthrough).
+            duration = pool.submit(asyncio.run, _record_passthrough(webm, spooled)).result()
             video_id = pool.submit(asyncio.run, _spool_video_take(
-                demo.server.data_dir, invitation["id"], video_q["id"], spooled)).result()
+                demo.server.data_dir, invitation["id"], video_q["id"], spooled, duration)).result()
         _wait_ready(api, written.json()["id"])
-        _wait_ready(api, str(video_id))
+        assert _wait_ready(api, str(video_id))["recording_mode"] == "passthrough"
         return {"assessment": assessment["id"], "invitation": invitation["id"],
                 "written": written.json()["id"], "video": str(video_id),
                 "written_q": str(number[written_q["id"]]), "video_q": str(number[video_q["id"]])}
