@@ -92,6 +92,8 @@ def can_tap(receiver: Any) -> bool:
     """Whether ``receiver`` has the internals :func:`tap` replaces and has not started."""
     return (
         hasattr(receiver, _JITTER)
+        and hasattr(receiver, "_send_rtcp_pli")
+        and hasattr(receiver, "_handle_rtp_packet")
         and isinstance(getattr(receiver, _DECODER_QUEUE, None), queue.Queue)
         and getattr(receiver, _STARTED, True) is False
     )
