@@ -150,7 +150,8 @@ def test_candidate_records_retakes_writes_resumes_and_finishes(
     # each with real sound; one written answer; the invitation is completed.
     db = sqlite3.connect(demo.server.data_dir / "viva.db")
     rows = db.execute(
-        "SELECT q.position, r.kind, r.take, r.is_current, r.media_key, r.text, r.duration_s "
+        "SELECT q.position, r.kind, r.take, r.is_current, r.media_key, r.text, r.duration_s, "
+        "r.recording_mode "
         "FROM responses r JOIN questions q ON q.id = r.question_id "
         "JOIN attempts a ON a.id = r.attempt_id JOIN invitations i ON i.id = a.invitation_id "
         "WHERE i.candidate_name = 'Jo Journey' ORDER BY q.position, r.take").fetchall()
@@ -158,12 +159,14 @@ def test_candidate_records_retakes_writes_resumes_and_finishes(
                         ).fetchone()[0]
     db.close()
     assert status == "completed"
+    # Chromium offers VP8: its frames were stored as they came, not decoded and encoded again.
+    assert [r[7] for r in rows] == ["passthrough"] * 3 + [None]
     assert [(p, k, t, bool(c)) for p, k, t, c, *_ in rows] == [
         (0, "video", 1, False), (0, "video", 2, True), (1, "video", 1, True),
         (2, "written", 1, True)]
     assert rows[3][5].startswith("I would backfill")
     store = LocalObjectStore(root=demo.server.data_dir / "media")
-    for position, _, take, _, key, _, duration in rows[:3]:
+    for position, _, take, _, key, _, duration, _ in rows[:3]:
         assert key, f"question {position} take {take} has no stored video"
         local = store.download(key, demo.server.data_dir / f"check-{position}-{take}.webm")
         probe = probe_media(local)
