@@ -65,7 +65,7 @@ async def _record_passthrough(source: Path, out: Path) -> float:
     try:
         await client.accept(session.answer_sdp, session.answer_type)
         await client.wait_connected(20)
-        await client.send(11.0, then_pause=True, timeout=60)
+        await client.send(10.5, then_pause=True, timeout=60)  # the file lasts 11 s
         take = await session.stop()
     finally:
         await client.close()
