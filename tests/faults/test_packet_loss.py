@@ -25,12 +25,14 @@ SECONDS = 8.0
 
 
 async def test_five_percent_packet_loss_still_gives_a_playable_take_of_the_right_length(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     media = make_test_media(tmp_path / "talk.webm", seconds=SECONDS + 4)
     client = WebRTCClient(media)
     sdp, sdp_type = await client.offer()
-    session = await TakeSession.open(take_id="lossy", sdp=sdp, sdp_type=sdp_type,
-                                     output=tmp_path / "lossy.webm", config=SessionConfig())
+    session = await TakeSession.open(
+        take_id="lossy", sdp=sdp, sdp_type=sdp_type, output=tmp_path / "lossy.webm", config=SessionConfig()
+    )
     try:
         await client.accept(session.answer_sdp, session.answer_type)
         await client.wait_connected(20)
@@ -46,8 +48,12 @@ async def test_five_percent_packet_loss_still_gives_a_playable_take_of_the_right
     assert probe.video is not None and (probe.video.width, probe.video.height) == (320, 240)
     assert probe.duration == pytest.approx(SECONDS, abs=0.5)
     assert take.stats.silence_inserted_s > 0  # lost audio was filled, not squeezed out
-    decoded = subprocess.run(["ffmpeg", "-v", "error", "-i", str(take.path), "-f", "null", "-"],
-                             capture_output=True, text=True, check=False)
+    decoded = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(take.path), "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert decoded.returncode == 0 and not decoded.stderr.strip(), decoded.stderr
     sent = client.video.frames if client.video else 0
     assert take.stats.video_frames >= 0.8 * sent, (take.stats, sent)
