@@ -3,9 +3,22 @@
 Scores are put on 0-100 (``(score - low) / (high - low) * 100``) so questions on different
 scales combine. Each response is treated as normal with mean the suggested score and
 sigma = interval half-width / z (z the normal quantile of the interval's level); a human
-reviewer's score replaces the suggestion with zero uncertainty. Responses are assumed
-independent, so a weighted sum has variance ``sum(w_i^2 sigma_i^2)``, and the reported
-interval is ``mean ± z sigma`` at the same level, clipped to 0-100.
+reviewer's score replaces the suggestion with zero model uncertainty; a suggestion's
+variance is at least ``step^2 / 12`` (step = one level on 0-100), a whole level's own
+resolution, since intervals are ranges of whole levels and may be one level wide.
+
+Within a competency, answers are weighted by their precision ``1 / max(sigma_i^2, floor)``
+(inverse variance, with the same floor, so a person's score weighs most but not
+infinitely): a confident
+suggestion counts more than a wide interval. Competencies and dimensions combine
+with their configured weights; responses are assumed independent, so a weighted sum has
+variance ``sum(w_i^2 sigma_i^2)``, and the reported interval is ``mean ± z sigma`` at the
+same level, clipped to 0-100.
+
+Every aggregate says how many answers it stands on (``n_scored`` of ``n_responses``). The
+overall score is given only when every dimension has at least one scored answer; otherwise
+it is ``None`` with ``partial`` set and ``note`` saying "partial: N of M answers", so a
+headline never rests silently on a few answers.
 
 Abstained or missing responses are never imputed: a node's score is the weighted mean of
 its scored parts with weights renormalised, and its ``coverage`` (the share of its weight
@@ -76,6 +89,8 @@ class AggregateScore:
     n_human: int
     missing: tuple[str, ...]
     abstained: tuple[str, ...]
+    partial: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,7 +135,24 @@ def _response(r: ResponseScore | None, level: float) -> tuple[float, float] | st
     low = s.interval_low if s.interval_low is not None else r.scale_low
     high = s.interval_high if s.interval_high is not None else r.scale_high
     sigma = (high - low) / 2.0 / _z(s.level) / span * 100.0
-    return (s.score - r.scale_low) / span * 100.0, sigma**2
+    # an interval of one level (``[3, 3]``) still leaves the level's own resolution
+    floor = (100.0 / span) ** 2 / 12.0
+    return (s.score - r.scale_low) / span * 100.0, max(sigma**2, floor)
+
+
+def _precision_weighted(leaves: Sequence[tuple[_Node, float]]) -> Sequence[tuple[float, _Node]]:
+    """Weights ``1 / max(variance, floor)`` for scored leaves (``(node, floor)`` pairs).
+
+    Normalised to a mean of 1 over the scored leaves, so an unscored leaf (weight 1) counts
+    as much as an average scored one in ``coverage``.
+    """
+    precision = [1.0 / max(n.var, floor) for n, floor in leaves if n.mean is not None]
+    if not precision:
+        return [(1.0, n) for n, _ in leaves]
+    mean_precision = sum(precision) / len(precision)
+    return [
+        (1.0 / max(n.var, floor) / mean_precision if n.mean is not None else 1.0, n) for n, floor in leaves
+    ]
 
 
 def _combine(parts: Sequence[tuple[float, _Node]]) -> _Node:
@@ -141,13 +173,14 @@ def _combine(parts: Sequence[tuple[float, _Node]]) -> _Node:
     )
 
 
-def _score(name: str, node: _Node, level: float) -> AggregateScore:
+def _score(name: str, node: _Node, level: float, *, partial: bool = False) -> AggregateScore:
     half = _z(level) * math.sqrt(node.var)
+    mean = None if partial else node.mean
     return AggregateScore(
         name=name,
-        score=node.mean,
-        low=max(0.0, node.mean - half) if node.mean is not None else None,
-        high=min(100.0, node.mean + half) if node.mean is not None else None,
+        score=mean,
+        low=max(0.0, mean - half) if mean is not None else None,
+        high=min(100.0, mean + half) if mean is not None else None,
         level=level,
         coverage=node.coverage,
         n_responses=len(node.questions),
@@ -155,6 +188,8 @@ def _score(name: str, node: _Node, level: float) -> AggregateScore:
         n_human=len(node.human),
         missing=node.missing,
         abstained=node.abstained,
+        partial=partial,
+        note=f"partial: {len(node.scored)} of {len(node.questions)} answers" if partial else "",
     )
 
 
@@ -174,14 +209,14 @@ def aggregate(
     for dim in dimensions:
         parts: list[tuple[float, _Node]] = []
         for comp in dim.competencies:
-            leaves = []
+            leaves: list[tuple[_Node, float]] = []
             for qid in comp.question_ids:
                 got = _response(responses.get(qid), level)
                 r = responses.get(qid)
+                floor = (100.0 / (r.scale_high - r.scale_low)) ** 2 / 12.0 if r is not None else 1.0
                 if isinstance(got, str):
                     leaves.append(
                         (
-                            1.0,
                             _Node(
                                 None,
                                 0.0,
@@ -192,12 +227,13 @@ def aggregate(
                                 (qid,) if got == "missing" else (),
                                 (qid,) if got == "abstained" else (),
                             ),
+                            floor,
                         )
                     )
                 else:
                     human = (qid,) if r is not None and r.human_score is not None else ()
-                    leaves.append((1.0, _Node(got[0], got[1], 1.0, (qid,), (qid,), human, (), ())))
-            node = _combine(leaves)
+                    leaves.append((_Node(got[0], got[1], 1.0, (qid,), (qid,), human, (), ()), floor))
+            node = _combine(_precision_weighted(leaves))
             comp_scores.append(_score(comp.name, node, level))
             weight = comp.weight if comp.weight is not None else 1.0
             if weight < 0 or dim.weight < 0:
@@ -206,8 +242,9 @@ def aggregate(
         node = _combine(parts)
         dim_scores.append(_score(dim.name, node, level))
         dim_nodes.append((dim.weight, node))
+    every_dimension_scored = all(n.mean is not None for _, n in dim_nodes) and bool(dim_nodes)
     return AggregateResult(
-        overall=_score("overall", _combine(dim_nodes), level),
+        overall=_score("overall", _combine(dim_nodes), level, partial=not every_dimension_scored),
         dimensions=tuple(dim_scores),
         competencies=tuple(comp_scores),
     )

@@ -190,7 +190,11 @@ async def test_blind_assessment_reports_hide_unconfirmed_suggestions_from_review
     rev = await as_user(client, world.a.reviewer_email)
     seen = (await client.get(f"/api/reports/invitations/{inv}", headers=rev)).json()
     assert [q["source"] for q in seen["questions"]] == ["human", "withheld"]
-    assert seen["questions"][1]["score"] is None and seen["overall"]["score"] == 75.0
+    assert seen["questions"][1]["score"] is None
+    # the withheld answer is its dimension's only one: no overall headline on half the answers
+    assert seen["overall"]["score"] is None and seen["overall"]["partial"] is True
+    assert seen["overall"]["note"] == "partial: 1 of 2 answers"
+    assert seen["dimensions"][0]["score"] == 75.0 and seen["dimensions"][0]["n_scored"] == 1
     admin = await as_user(client, world.a.admin_email)
     full = (await client.get(f"/api/reports/invitations/{inv}", headers=admin)).json()
     assert full["questions"][1]["source"] == "suggestion"

@@ -71,10 +71,16 @@ export function ReportView(props: { report: Report; actions?: ComponentChildren;
       <div class="report-top">
         <section class="card overall-card" aria-labelledby="overall-h">
           <h2 id="overall-h">Overall</h2>
-          <p class="overall-num">
-            {r.overall.score === null ? "—" : formatNumber(r.overall.score, 0)}
-            <span class="muted"> / 100</span>
-          </p>
+          {r.overall.partial ? (
+            <p class="overall-num overall-partial" title="An overall score needs a scored answer in every dimension">
+              {r.overall.note}
+            </p>
+          ) : (
+            <p class="overall-num">
+              {r.overall.score === null ? "—" : formatNumber(r.overall.score, 0)}
+              <span class="muted"> / 100</span>
+            </p>
+          )}
           {hasInterval(r.overall) ? (
             <p class="small">{Math.round(r.level * 100)}% interval {formatNumber(r.overall.low, 0)}–{formatNumber(r.overall.high, 0)}</p>
           ) : r.overall.score !== null && r.overall.n_human === r.overall.n_scored ? (

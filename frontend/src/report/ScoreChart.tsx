@@ -77,7 +77,7 @@ export function ScoreChart(props: { id: string; rows: { label: string; score: Sc
 /** A tiny bar with whiskers for table cells (compare view). */
 export function MiniBar(props: { score: Score }) {
   const s = props.score;
-  if (s.score === null) return <span class="muted small">not scored</span>;
+  if (s.score === null) return <span class="muted small">{s.partial ? s.note : "not scored"}</span>;
   const pct = (v: number) => `${Math.max(0, Math.min(100, v))}%`;
   return (
     <span class="mini" title={`${formatNumber(s.score, 0)} (${formatNumber(s.low, 0)}–${formatNumber(s.high, 0)})`}>

@@ -27,7 +27,7 @@ def _cell(value: Any) -> Any:
 
 
 def _score_row(section: str, s: ScoreOut) -> list[Any]:
-    detail = f"n={s.n_scored}/{s.n_responses}, human={s.n_human}"
+    detail = f"n={s.n_scored}/{s.n_responses}, human={s.n_human}" + (f", {s.note}" if s.partial else "")
     return [section, s.name, s.score, s.low, s.high, s.coverage, "", detail]
 
 

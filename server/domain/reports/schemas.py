@@ -38,6 +38,10 @@ class ScoreOut(msgspec.Struct):
     n_human: int
     missing: list[str]
     abstained: list[str]
+    # set on the overall score while a dimension has no scored answer: score is then null
+    # and note says "partial: N of M answers"
+    partial: bool = False
+    note: str = ""
 
 
 class QuestionResult(msgspec.Struct):

@@ -145,7 +145,8 @@ def _question_result(q: Question, number: int, a: _Answer | None, hide_unconfirm
 def _score_out(s: agg.AggregateScore) -> ScoreOut:
     return ScoreOut(name=s.name, score=s.score, low=s.low, high=s.high, level=s.level,
                     coverage=s.coverage, n_responses=s.n_responses, n_scored=s.n_scored,
-                    n_human=s.n_human, missing=list(s.missing), abstained=list(s.abstained))
+                    n_human=s.n_human, missing=list(s.missing), abstained=list(s.abstained),
+                    partial=s.partial, note=s.note)
 
 
 def english_band(profs: list[ProficiencyResult], threshold: str) -> EnglishOut:

@@ -82,11 +82,60 @@ def test_interval_propagation_hand_checked() -> None:
         Dimension(name="d", weight=100, competencies=(Competency(name="c", question_ids=("q1", "q2")),)),
     )
     overall = aggregate(structure, responses).overall
-    sigma = 0.5 * 25 / Z80
-    assert overall.score == pytest.approx(75.0)
-    assert overall.low == pytest.approx(75.0 - Z80 * sigma)
-    assert overall.high == pytest.approx(75.0 + Z80 * sigma)  # i.e. 75 ± 12.5
-    assert overall.high - overall.low == pytest.approx(25.0)
+    var1 = (25 / Z80) ** 2
+    floor = 25.0**2 / 12  # one level is 25 points; the human's variance is floored for weighting
+    w1, w2 = 1 / var1, 1 / floor
+    mean = (w1 * 50 + w2 * 100) / (w1 + w2)
+    sigma = w1 / (w1 + w2) * math.sqrt(var1)  # the human's score has no model uncertainty
+    assert overall.score == pytest.approx(mean)
+    assert 90 < mean < 100  # the person's score outweighs a wide suggestion
+    assert overall.low == pytest.approx(mean - Z80 * sigma)
+    assert overall.high == pytest.approx(min(100.0, mean + Z80 * sigma))
+
+
+def test_precision_weighting_within_a_competency() -> None:
+    # same scale, same competency: a narrow suggestion (4 ± 0.25) and a wide one (2 ± 1.5)
+    responses = {
+        "q1": ResponseScore(
+            question_id="q1", scale_low=1, scale_high=5, suggestion=_suggested(4.0, 3.75, 4.25)
+        ),
+        "q2": ResponseScore(
+            question_id="q2", scale_low=1, scale_high=5, suggestion=_suggested(2.0, 0.5, 3.5)
+        ),
+    }
+    structure = (
+        Dimension(name="d", weight=100, competencies=(Competency(name="c", question_ids=("q1", "q2")),)),
+    )
+    (comp,) = aggregate(structure, responses).competencies
+    v1 = (6.25 / Z80) ** 2  # 0.25 of a 4-wide scale = 6.25 points; above the floor 625/12
+    v1 = max(v1, 625 / 12)
+    v2 = (37.5 / Z80) ** 2
+    expected = (75 / v1 + 25 / v2) / (1 / v1 + 1 / v2)
+    assert comp.score == pytest.approx(expected)
+    assert comp.score > 60  # not the plain mean 50: the precise answer dominates
+    assert comp.n_scored == 2 and comp.n_responses == 2
+
+
+def test_overall_is_partial_until_every_dimension_has_a_scored_answer() -> None:
+    responses = {
+        "q1": ResponseScore(question_id="q1", scale_low=1, scale_high=5, human_score=4),
+        "q2": ResponseScore(
+            question_id="q2", scale_low=1, scale_high=5, suggestion=_suggested(3.0, 2.5, 3.5)
+        ),
+        "q4": ResponseScore(question_id="q4", scale_low=1, scale_high=5, suggestion=_abstained()),
+    }
+    result = aggregate(STRUCTURE, responses)
+    overall = result.overall
+    assert overall.partial and overall.score is None and overall.low is None
+    assert overall.note == "partial: 2 of 4 answers"
+    assert overall.n_scored == 2 and overall.n_responses == 4
+    # the dimension that has answers still shows its own score and count
+    thinking, people = result.dimensions
+    assert thinking.score is not None and thinking.n_scored == 2 and not thinking.partial
+    assert people.score is None and people.abstained == ("q4",)
+    done = aggregate(STRUCTURE, {**responses, "q4": ResponseScore(question_id="q4", scale_low=1,
+                                                                    scale_high=5, human_score=2)})
+    assert not done.overall.partial and done.overall.score is not None and done.overall.note == ""
 
 
 def test_abstained_and_missing_are_reported_not_imputed() -> None:
