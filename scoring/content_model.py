@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import minimize
 
-from scoring.features import FEATURE_NAMES
+from scoring.features import feature_index
 
 __all__ = [
     "DEFAULT_MODEL_PATH",
@@ -88,11 +88,17 @@ class ContentModel:
 
     def exemplar_utilities(self, x_exemplar: FloatArray) -> FloatArray:
         """Per-level utilities from exemplars only, shape ``(n, levels)``."""
-        present = x_exemplar[0, :, 1] > 0 if len(x_exemplar) else np.zeros(0, dtype=bool)
+        f = feature_index()
+        present = x_exemplar[0, :, f["exemplar_present"]] > 0 if len(x_exemplar) else np.zeros(0, dtype=bool)
         if present.sum() < 2:
             return np.asarray(x_exemplar @ np.asarray(self.exemplar_weights))
         levels = np.arange(x_exemplar.shape[1])
-        sims = np.stack([np.interp(levels, levels[present], row[present]) for row in x_exemplar[:, :, 0]])
+        sims = np.stack(
+            [
+                np.interp(levels, levels[present], row[present])
+                for row in x_exemplar[:, :, f["exemplar_max_sim"]]
+            ]
+        )
         return np.asarray(sims / self.exemplar_temperature)
 
     def utilities(self, x_exemplar: FloatArray, x_examples: FloatArray, n_examples: int) -> FloatArray:
@@ -114,7 +120,7 @@ class ContentModel:
                 "version": self.version,
                 "full_at": self.full_at,
                 "exemplar_temperature": self.exemplar_temperature,
-                "features": list(FEATURE_NAMES),
+                "features": list(feature_index()),
                 "exemplar_weights": list(self.exemplar_weights),
                 "example_weights": list(self.example_weights),
             },
@@ -125,11 +131,27 @@ class ContentModel:
     def from_json(cls, text: str) -> ContentModel:
         """Load weights written by :meth:`to_json`."""
         obj = json.loads(text)
-        if list(obj["features"]) != list(FEATURE_NAMES):
-            raise ValueError("The stored content model was fitted on different features.")
+        stored = [str(n) for n in obj["features"]]
+        names = list(feature_index())  # the current FEATURE_NAMES, in order
+        if sorted(stored) != sorted(names) or len(set(stored)) != len(stored):
+            missing = sorted(set(names) - set(stored))
+            extra = sorted(set(stored) - set(names))
+            raise ValueError(
+                "The stored content model was fitted on different features "
+                f"(missing {missing or 'none'}, unknown {extra or 'none'}); refit it."
+            )
+        for key in ("exemplar_weights", "example_weights"):
+            if len(obj[key]) != len(stored):
+                raise ValueError(f"The stored content model's {key} do not match its feature names.")
+
+        def by_name(weights: list[float]) -> tuple[float, ...]:
+            # weights travel with their names, so a reordered FEATURE_NAMES reads them right
+            named = dict(zip(stored, weights, strict=True))
+            return tuple(float(named[n]) for n in names)
+
         return cls(
-            exemplar_weights=tuple(float(v) for v in obj["exemplar_weights"]),
-            example_weights=tuple(float(v) for v in obj["example_weights"]),
+            exemplar_weights=by_name(obj["exemplar_weights"]),
+            example_weights=by_name(obj["example_weights"]),
             full_at=int(obj["full_at"]),
             exemplar_temperature=float(obj.get("exemplar_temperature", 0.05)),
             version=str(obj["version"]),

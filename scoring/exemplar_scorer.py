@@ -22,10 +22,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.calibration import CalibrationRecord, ConformalCalibrator
+from scoring.calibration import (
+    CalibrationRecord,
+    ConformalCalibrator,
+    Interval,
+    default_prior,
+    snap_to_levels,
+)
 from scoring.content_model import ContentModel, load_default_model
 from scoring.embeddings import Encoder, default_encoder
-from scoring.features import AnswerVectors, PreparedQuestion, encode_answers, level_features, prepare_question
+from scoring.features import (
+    AnswerVectors,
+    PreparedQuestion,
+    encode_answers,
+    feature_index,
+    level_features,
+    prepare_question,
+)
 from scoring.off_topic import (
     DEFAULT_OFF_TOPIC_THRESHOLD,
     DEFAULT_OFF_TOPIC_THRESHOLD_EXEMPLARS,
@@ -42,7 +55,16 @@ from scoring.suggestion import (
 )
 from scoring.text_units import word_count
 
-__all__ = ["SCORER_VERSION", "ExemplarScorer", "ScorerConfig", "calibration_groups", "calibration_record"]
+__all__ = [
+    "SCORER_VERSION",
+    "ExemplarScorer",
+    "ScorerConfig",
+    "calibration_groups",
+    "calibration_record",
+    "exemplar_kind",
+    "interval_for",
+    "prior_groups",
+]
 
 SCORER_VERSION = "exemplar-scorer/1"
 
@@ -78,6 +100,44 @@ class ScorerConfig:
 def calibration_groups(question_id: str, regime: str) -> tuple[tuple[str, str, str], tuple[str, str]]:
     """Mondrian groups of a suggestion: its question and regime, then its regime alone."""
     return (("question", question_id, regime), ("regime", regime))
+
+
+def exemplar_kind(pq: PreparedQuestion) -> str:
+    """``graded`` (exemplars at two or more levels) or ``references`` (top level only)."""
+    return "graded" if len(set(pq.exemplar_levels.tolist())) >= 2 else "references"
+
+
+def prior_groups(regime: str, kind: str) -> tuple[tuple[str, str, str]]:
+    """The prior calibration's most specific group: the regime and the kind of exemplars."""
+    return (("regime", regime, kind),)
+
+
+def interval_for(
+    calibrator: ConformalCalibrator,
+    *,
+    score: float,
+    spread: float,
+    question_id: str,
+    regime: str,
+    kind: str,
+    low: float,
+    high: float,
+) -> Interval:
+    """The interval of a suggestion under ``calibrator``: at scoring time, and again for a
+    stored suggestion whenever the calibration changes (the same groups, the same rule).
+
+    The conformal interval is read as the range of whole levels it contains
+    (``snap_to_levels``): the same levels covered, said the way a rubric is read.
+    """
+    iv = calibrator.interval(
+        score,
+        spread,
+        low=low,
+        high=high,
+        groups=calibration_groups(question_id, regime),
+        prior_groups=prior_groups(regime, kind) if kind else (),
+    )
+    return snap_to_levels(iv, score, range(round(low), round(high) + 1))
 
 
 def calibration_record(suggestion: Suggestion, human: float, question_id: str) -> CalibrationRecord:
@@ -255,25 +315,35 @@ class ExemplarScorer:
         mu = float(probs @ scale)
         spread = float(np.sqrt(max(float(probs @ (scale - mu) ** 2), 0.0)))
         regime = self.regime(pq)
-        cal = calibrator if calibrator is not None else ConformalCalibrator(level=self.config.level)
-        interval = cal.interval(
-            mu,
-            spread,
+        cal = (
+            calibrator
+            if calibrator is not None
+            else ConformalCalibrator(level=self.config.level, prior=default_prior())
+        )
+        kind = exemplar_kind(pq)
+        interval = interval_for(
+            cal,
+            score=mu,
+            spread=spread,
+            question_id=pq.rubric.question_id,
+            regime=regime,
+            kind=kind,
             low=float(scale[0]),
             high=float(scale[-1]),
-            groups=calibration_groups(pq.rubric.question_id, regime),
         )
-        has_refs = bool(x_ex[-1, 1]) if len(x_ex) else False
+        f = feature_index()
+        has_refs = bool(x_ex[-1, f["exemplar_present"]]) if len(x_ex) else False
         evidence = Evidence(
             levels=self._level_evidence(pq, vec, probs),
-            reference_similarity=float(x_ex[-1, 0]) if has_refs else None,
-            reference_coverage=float(x_ex[-1, 12]) if has_refs else None,
+            reference_similarity=float(x_ex[-1, f["exemplar_max_sim"]]) if has_refs else None,
+            reference_coverage=float(x_ex[-1, f["reference_coverage_x_position"]]) if has_refs else None,
             max_similarity=max_sim,
             n_exemplars=len(pq.exemplar_texts),
             n_scored_examples=pq.n_examples,
             example_share=self.model.blend(pq.n_examples),
             interval_method=interval.method,
             n_calibration=interval.n_calibration,
+            exemplar_kind=kind,
         )
         return Suggestion(
             score=mu,

@@ -23,6 +23,7 @@ __all__ = [
     "AnswerVectors",
     "PreparedQuestion",
     "encode_answers",
+    "feature_index",
     "level_features",
     "prepare_question",
 ]
@@ -53,6 +54,11 @@ FEATURE_NAMES: tuple[str, ...] = (
 _NEGATION = re.compile(r"\b(not|no|never|nothing|none|nor|neither|cannot|without)\b|n't\b", re.I)
 KNN_K = 5
 SOFT_TEMPERATURE = 0.05
+
+
+def feature_index() -> dict[str, int]:
+    """Column of each feature in ``level_features``' output, by name (``FEATURE_NAMES`` order)."""
+    return {name: i for i, name in enumerate(FEATURE_NAMES)}
 
 
 def _negated(text: str) -> bool:
@@ -171,7 +177,8 @@ def level_features(
             itself when it is one, for leave-one-out training), or -1.
     """
     n, k = len(answers), len(pq.scale)
-    feats = np.zeros((n, k, len(FEATURE_NAMES)), dtype=np.float64)
+    F = feature_index()  # columns by name: FEATURE_NAMES may be reordered or extended freely
+    feats = np.zeros((n, k, len(F)), dtype=np.float64)
     if n == 0:
         return feats
     position = (np.arange(k) / (k - 1)) if k > 1 else np.zeros(1)
@@ -200,45 +207,45 @@ def level_features(
             w = np.clip(pool_s[i, top[i]], 0.0, None)
             w = np.where(np.isfinite(w), w, 0.0)
             if w.sum() > 0:
-                np.add.at(feats[i, :, 5], pool_lv[top[i]], w / w.sum())
+                np.add.at(feats[i, :, F["knn_vote_share"]], pool_lv[top[i]], w / w.sum())
         soft = np.exp((pool_s - pool_s.max(axis=1, keepdims=True)) / SOFT_TEMPERATURE)
         soft = soft / soft.sum(axis=1, keepdims=True)
         for lv in range(k):
-            feats[:, lv, 16] = soft[:, pool_lv == lv].sum(axis=1)
+            feats[:, lv, F["soft_vote_share"]] = soft[:, pool_lv == lv].sum(axis=1)
 
     for lv in range(k):
         m_ex = pq.exemplar_levels == lv
         if m_ex.any():
-            feats[:, lv, 0] = s_ex[:, m_ex].max(axis=1)
-            feats[:, lv, 1] = 1.0
+            feats[:, lv, F["exemplar_max_sim"]] = s_ex[:, m_ex].max(axis=1)
+            feats[:, lv, F["exemplar_present"]] = 1.0
         if n_se:
             m_se = (pq.example_levels[:n_se] == lv)[None, :] & valid_se
             cnt = m_se.sum(axis=1)
             s = np.where(m_se, s_se, -np.inf)
             srt = -np.sort(-s, axis=1)[:, :3]
             has = cnt > 0
-            feats[has, lv, 2] = srt[has, 0]
+            feats[has, lv, F["example_max_sim"]] = srt[has, 0]
             top3 = np.where(np.isfinite(srt), srt, 0.0).sum(axis=1) / np.maximum(np.minimum(cnt, 3), 1)
-            feats[has, lv, 3] = top3[has]
+            feats[has, lv, F["example_top3_sim"]] = top3[has]
             cent = (m_se[:, :, None] * pq.example_vectors[None, :n_se, :]).sum(axis=1)
             norm = np.linalg.norm(cent, axis=1)
-            feats[has, lv, 4] = np.einsum("nd,nd->n", a_vec, cent)[has] / norm[has]
+            feats[has, lv, F["example_centroid_sim"]] = np.einsum("nd,nd->n", a_vec, cent)[has] / norm[has]
             total = valid_se.sum(axis=1)
-            feats[:, lv, 6] = np.log((cnt + 1.0) / (total + k))
+            feats[:, lv, F["example_level_prior"]] = np.log((cnt + 1.0) / (total + k))
             lex = -np.sort(-np.where(m_se, lex_se, -1.0), axis=1)[:, :3]
-            feats[has, lv, 17] = (np.clip(lex, 0.0, None).sum(axis=1) / np.maximum(np.minimum(cnt, 3), 1))[
-                has
-            ]
+            feats[has, lv, F["example_word_overlap_top3"]] = (
+                np.clip(lex, 0.0, None).sum(axis=1) / np.maximum(np.minimum(cnt, 3), 1)
+            )[has]
         m_pool = pool_lv == lv
         if m_pool.any():
             s_lv = np.where(m_pool[None, :], pool_s, -np.inf)
             best = np.argmax(s_lv, axis=1)
             ok = np.isfinite(s_lv[np.arange(n), best])
-            feats[:, lv, 7] = np.where(m_pool[None, :], pool_lex, 0.0).max(axis=1)
-            feats[ok, lv, 8] = (pool_neg[best[ok]] == neg_a[ok]).astype(float)
+            feats[:, lv, F["word_overlap"]] = np.where(m_pool[None, :], pool_lex, 0.0).max(axis=1)
+            feats[ok, lv, F["negation_agrees"]] = (pool_neg[best[ok]] == neg_a[ok]).astype(float)
 
-    feats[:, :, 9] = position[None, :]
-    feats[:, :, 10] = position[None, :] ** 2
+    feats[:, :, F["level_position"]] = position[None, :]
+    feats[:, :, F["level_position_sq"]] = position[None, :] ** 2
     top_mask = pq.exemplar_levels == k - 1
     if top_mask.any():
         ref_sim = s_ex[:, top_mask].max(axis=1)
@@ -250,12 +257,12 @@ def level_features(
             ]
         )
         cov = _coverage(pq, answers)
-        feats[:, :, 11] = ref_sim[:, None] * position[None, :]
-        feats[:, :, 12] = cov[:, None] * position[None, :]
-        feats[:, :, 13] = recall[:, None] * position[None, :]
+        feats[:, :, F["reference_sim_x_position"]] = ref_sim[:, None] * position[None, :]
+        feats[:, :, F["reference_coverage_x_position"]] = cov[:, None] * position[None, :]
+        feats[:, :, F["reference_word_recall_x_position"]] = recall[:, None] * position[None, :]
     log_words = np.log1p([a.n_words for a in answers])
-    feats[:, :, 14] = log_words[:, None] * position[None, :]
-    feats[:, :, 15] = (a_vec @ pq.question_vector)[:, None] * position[None, :]
+    feats[:, :, F["log_words_x_position"]] = log_words[:, None] * position[None, :]
+    feats[:, :, F["question_sim_x_position"]] = (a_vec @ pq.question_vector)[:, None] * position[None, :]
     return feats
 
 

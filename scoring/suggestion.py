@@ -92,6 +92,7 @@ class Evidence:
     example_share: float = 0.0
     interval_method: str = ""
     n_calibration: int = 0
+    exemplar_kind: str = ""  # "graded" or "references": picks the prior calibration's group
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -42,6 +42,20 @@ __all__ = ["eval_command"]
     help="Interval coverage level.",
 )
 @click.option(
+    "--unseen-questions",
+    is_flag=True,
+    help="Hold out whole questions (group K-fold by question): the day-one case, scored from "
+    "reference answers alone and with a few reviews; without --test only.",
+)
+@click.option(
+    "--few-reviews",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="With --unseen-questions: also score each held-out question with this many of its answers "
+    "as confirmed reviews (0: exemplars only).",
+)
+@click.option(
     "--min-words", type=click.IntRange(min=0), default=2, show_default=True, help="Fewer words abstain."
 )
 @click.option("--spoken", is_flag=True, help="Speak answers with espeak-ng and score the ASR transcripts.")
@@ -75,6 +89,8 @@ def eval_command(
     test: Path | None,
     folds: int,
     level: float,
+    unseen_questions: bool,
+    few_reviews: int,
     min_words: int,
     spoken: bool,
     spoken_limit: int,
@@ -84,6 +100,8 @@ def eval_command(
     quiet: bool,
 ) -> None:
     """Score human-scored answers and report agreement, intervals and abstentions."""
+    if unseen_questions and test is not None:
+        raise click.UsageError("--unseen-questions holds out questions of --train; it takes no --test.")
     report = run_evaluation(
         fmt,
         train,
@@ -94,6 +112,8 @@ def eval_command(
         spoken=spoken,
         spoken_limit=spoken_limit,
         min_words=min_words,
+        unseen_questions=unseen_questions,
+        few_reviews=few_reviews,
         transcriber=Transcriber(model=spoken_model, device="cpu") if spoken else None,
         spoken_cache=spoken_cache,
     )

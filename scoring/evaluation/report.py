@@ -140,11 +140,25 @@ def _result(name: str, preds: Sequence[Prediction], labels: list[int]) -> Datase
 
 
 def build_results(preds: Sequence[Prediction], labels: list[int]) -> tuple[DatasetResult, ...]:
-    """One result per dataset, then ``all`` when there are several."""
+    """One result per dataset and regime (``name [regime]`` when there are several regimes),
+    then ``all`` when there are several datasets."""
     names = list(dict.fromkeys(p.dataset for p in preds))
-    out = [_result(n or "all", [p for p in preds if p.dataset == n], labels) for n in names]
+    regimes = list(dict.fromkeys(p.regime for p in preds))
+    out: list[DatasetResult] = []
+    for n in names:
+        mine = [p for p in preds if p.dataset == n]
+        if len(regimes) == 1:
+            out.append(_result(n or "all", mine, labels))
+            continue
+        for rg in regimes:
+            part = [p for p in mine if p.regime == rg]
+            if part:
+                out.append(_result(f"{n or 'all'} [{rg}]", part, labels))
     if len(names) > 1:
-        out.append(_result("all", preds, labels))
+        if len(regimes) == 1:
+            out.append(_result("all", preds, labels))
+        else:
+            out += [_result(f"all [{rg}]", [p for p in preds if p.regime == rg], labels) for rg in regimes]
     return tuple(out)
 
 

@@ -6,6 +6,15 @@ leave-one-out) and the held-out answers are scored with the other folds as confi
 examples. Conformal intervals for an answer are calibrated on the out-of-fold
 predictions of the *other* folds only, so no answer calibrates its own interval.
 
+Unseen questions (``unseen_questions=True``, group K-fold by question): the questions are
+split into ``folds``; for each fold the content model is fitted on the other folds'
+questions only, and every answer of a held-out question is scored as on day one: from its
+reference answers alone (regime ``exemplars``), and again with ``few_reviews`` of its own
+answers as confirmed examples (regime ``few_examples``; those answers are not scored).
+Intervals are calibrated on the other folds' predictions in the same regime, so no
+question calibrates its own intervals: this is what the shipped prior does for a new
+question.
+
 Train/test: the model is fitted on all training answers; each test answer is scored with
 its question's training answers as confirmed examples (none for an unseen question, which
 is then scored from its reference answers alone). Intervals are calibrated on
@@ -32,13 +41,13 @@ from scoring.evaluation.prediction import Prediction
 from scoring.evaluation.readers import EvalAnswer, EvalQuestion, read_dataset
 from scoring.evaluation.report import EvalReport, SpokenResult, build_results
 from scoring.evaluation.spoken import Speaker, evaluate_spoken
-from scoring.exemplar_scorer import ExemplarScorer, ScorerConfig, calibration_groups
+from scoring.exemplar_scorer import ExemplarScorer, ScorerConfig, calibration_groups, interval_for
 from scoring.features import AnswerVectors, encode_answers, level_features, prepare_question
 from scoring.rubric import Answer, ScoredExample
 from scoring.text_units import split_sentences
 from scoring.transcription import Transcriber
 
-__all__ = ["Prediction", "run_evaluation"]
+__all__ = ["Prediction", "run_evaluation", "run_predictions"]
 
 
 def _examples(q: EvalQuestion, idx: Sequence[int]) -> list[ScoredExample]:
@@ -165,15 +174,33 @@ def _records(preds: Sequence[Prediction], baseline: bool) -> list[CalibrationRec
 def _apply_intervals(
     preds: Sequence[Prediction], calib: Sequence[Prediction], level: float, scale: Sequence[int]
 ) -> None:
+    """Intervals as the product gives them (``interval_for``), calibrated on ``calib`` only."""
     lo, hi = float(min(scale)), float(max(scale))
     ours = ConformalCalibrator.fit(_records(calib, False), level=level)
     base = ConformalCalibrator.fit(_records(calib, True), level=level)
     for p in preds:
-        groups = calibration_groups(p.question_id, p.regime)
         if p.abstain_reason is None:
-            iv = ours.interval(p.score, p.spread, low=lo, high=hi, groups=groups)
+            iv = interval_for(
+                ours,
+                score=p.score,
+                spread=p.spread,
+                question_id=p.question_id,
+                regime=p.regime,
+                kind="",
+                low=lo,
+                high=hi,
+            )
             p.low, p.high = iv.low, iv.high
-        iv = base.interval(p.base_score, 0.0, low=lo, high=hi, groups=groups)
+        iv = interval_for(
+            base,
+            score=p.base_score,
+            spread=0.0,
+            question_id=p.question_id,
+            regime=p.regime,
+            kind="",
+            low=lo,
+            high=hi,
+        )
         p.base_low, p.base_high = iv.low, iv.high
 
 
@@ -206,6 +233,62 @@ def _cross_validate(
     return preds
 
 
+def _question_folds(questions: Sequence[EvalQuestion], folds: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(questions))
+    f = np.empty(len(questions), dtype=np.int64)
+    f[order] = np.arange(len(questions)) % folds
+    return f
+
+
+def _unseen_questions(
+    run: _Runner, questions: Sequence[EvalQuestion], folds: int, seed: int, few_reviews: int
+) -> list[Prediction]:
+    """Group K-fold by question: each question scored by a model that never saw it."""
+    assignment = _question_folds(questions, folds, seed)
+    rng = np.random.default_rng(seed + 1)
+    preds: list[Prediction] = []
+    for k in tqdm(range(folds), desc="question folds", disable=not run.progress):
+        train = [q for q, f in zip(questions, assignment, strict=True) if f != k]
+        model = run.fit(train, [list(range(len(q.answers))) for q in train])
+        for q, f in zip(questions, assignment, strict=True):
+            if f != k or not q.answers:
+                continue
+            preds += run.predict(model, q, [], list(enumerate(q.answers)), k)
+            usable = _usable(q, range(len(q.answers)))
+            if few_reviews > 0 and len(usable) > few_reviews:
+                seen = sorted(rng.choice(usable, size=few_reviews, replace=False).tolist())
+                rest = [(i, a) for i, a in enumerate(q.answers) if i not in set(seen)]
+                preds += run.predict(model, q, seen, rest, k)
+    return preds
+
+
+def run_predictions(
+    fmt: str,
+    train: Path | str,
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    unseen_questions: bool = False,
+    few_reviews: int = 5,
+    min_words: int = 2,
+    encoder: Encoder | None = None,
+    progress: bool = False,
+) -> list[Prediction]:
+    """Out-of-fold predictions (no intervals) within questions or by question (see module doc)."""
+    run = _Runner(
+        encoder if encoder is not None else default_encoder(),
+        ScorerConfig(min_words=min_words),
+        0.8,
+        progress,
+    )
+    questions = read_dataset(fmt, train)
+    run.embed_all(questions)
+    if unseen_questions:
+        return _unseen_questions(run, questions, folds, seed, few_reviews)
+    return _cross_validate(run, questions, folds, seed, exemplar_regime=False)
+
+
 def run_evaluation(
     fmt: str,
     train: Path | str,
@@ -218,6 +301,8 @@ def run_evaluation(
     spoken_limit: int = 30,
     min_words: int = 2,
     seed: int = 0,
+    unseen_questions: bool = False,
+    few_reviews: int = 5,
     encoder: Encoder | None = None,
     transcriber: Transcriber | None = None,
     spoken_cache: Path | str | None = None,
@@ -235,6 +320,10 @@ def run_evaluation(
         spoken_limit: How many answers to speak in spoken mode.
         min_words: Answers with fewer words abstain (written short answers can be terse).
         seed: Seed for fold assignment and spoken-mode sampling.
+        unseen_questions: Without a test set, hold out whole questions (group K-fold by
+            question) instead of answers within questions: the day-one case.
+        few_reviews: In unseen-questions mode, also score each held-out question with this
+            many of its own answers as confirmed examples (0: exemplars only).
         encoder: Sentence encoder (the process-wide one by default).
         transcriber: Spoken mode's speech recognizer (tiny.en on the CPU by default).
         spoken_cache: Spoken mode's audio and transcript cache (a temp folder by default).
@@ -249,13 +338,20 @@ def run_evaluation(
     run.embed_all([*train_qs, *test_qs])
     scale = train_qs[0].rubric.scale if train_qs else test_qs[0].rubric.scale
     if test is None:
-        preds = _cross_validate(run, train_qs, folds, seed, exemplar_regime=False)
+        if unseen_questions:
+            preds = _unseen_questions(run, train_qs, folds, seed, few_reviews)
+        else:
+            preds = _cross_validate(run, train_qs, folds, seed, exemplar_regime=False)
         by_fold: dict[int, list[Prediction]] = {}
         for p in preds:
             by_fold.setdefault(p.fold, []).append(p)
         for k, fold_preds in by_fold.items():
             _apply_intervals(fold_preds, [p for p in preds if p.fold != k], level, scale)
-        mode = f"{folds}-fold cross-validation within questions"
+        mode = (
+            f"{folds}-fold cross-validation by question (unseen questions)"
+            if unseen_questions
+            else f"{folds}-fold cross-validation within questions"
+        )
     else:
         calib = _cross_validate(run, train_qs, folds, seed, exemplar_regime=True)
         model = run.fit(train_qs, [list(range(len(q.answers))) for q in train_qs])
@@ -277,6 +373,8 @@ def run_evaluation(
             for p, a in zip(sample, heard, strict=True):
                 n, q = questions[p.dataset, p.question_id]
                 pair = [(p.answer_index, q.answers[p.answer_index])]
+                if test is None and unseen_questions:
+                    raise ValueError("Spoken mode is not available with unseen questions yet.")
                 if test is None:  # the fold's own model, examples and calibration
                     fold_model, train_idx = run.fold_models[p.fold]
                     (s,) = run.predict(fold_model, q, train_idx[n], pair, p.fold, heard=[a])

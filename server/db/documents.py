@@ -127,6 +127,8 @@ class SuggestionEvidence(msgspec.Struct, frozen=True):
     rounded_level: int | None  # the most probable level: what a confirm takes
     abstain_code: str | None  # scoring.suggestion.AbstainReason value
     scale: tuple[int, ...] | None  # (low, high) of the rubric when it was scored
+    # "graded" (exemplars at several levels) or "references": the prior calibration's group
+    exemplar_kind: str = ""
 
 
 class StructJson(TypeDecorator[T], Generic[T]):

@@ -18,14 +18,12 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 import structlog
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.documents import ProficiencySignal, SuggestionEvidence, TranscriptSegment
 from server.db.models import (
     TRANSITIONS,
     Assessment,
     ProficiencyResult,
-    Question,
     QuestionKind,
     Response,
     ResponseState,
@@ -34,7 +32,7 @@ from server.db.models import (
 )
 from server.domain.integrations import events as webhook_events
 from server.jobs.context import JobContext
-from server.jobs.training import calibrator_for, scored_examples_for
+from server.jobs.scoring_inputs import answer_of, calibrator_for, rubric_of, scored_examples_for
 from server.storage import audio_key as audio_key_of
 from server.storage import poster_key as poster_key_of
 
@@ -43,7 +41,7 @@ if TYPE_CHECKING:  # scoring loads in the job's thread (ModelHub.warm_imports), 
     from scoring.suggestion import Suggestion as ScoredSuggestion
     from scoring.transcript import Transcript as AsrTranscript
 
-__all__ = ["ACTIVE_STATES", "process_response", "recover"]
+__all__ = ["ACTIVE_STATES", "process_response", "recover", "rubric_of"]
 
 log = structlog.get_logger(__name__)
 
@@ -171,43 +169,6 @@ async def _transcribe(ctx: JobContext, rid: uuid.UUID) -> None:
 
 
 # -- scoring ------------------------------------------------------------------------------
-async def _answer_of(db: AsyncSession, r: Response) -> Any:
-    from scoring.rubric import Answer
-    from scoring.transcript import Transcript as AsrTranscript
-
-    if r.kind is QuestionKind.WRITTEN:
-        return Answer(text=r.text or "", answer_id=str(r.id)), None
-    row = (await db.execute(select(Transcript).where(Transcript.response_id == r.id))
-           ).scalar_one()
-    asr = AsrTranscript.from_dict({
-        "text": row.text, "language": row.language or "en",
-        "language_probability": row.language_probability or 0.0,
-        "duration": row.duration_s or 0.0, "segments": msgspec.to_builtins(row.segments),
-        "no_speech": row.no_speech, "model_name": row.model_name,
-        "model_version": row.model_version})
-    return Answer(text=row.text, asr_confidence=asr.mean_word_probability,
-                  no_speech=row.no_speech, answer_id=str(r.id)), asr
-
-
-def rubric_of(question: Question) -> Any:
-    """The question's rubric as the scorer sees it (retired exemplars left out)."""
-    from scoring.rubric import Rubric, RubricLevel
-
-    rubric = question.rubric
-    if rubric is None:
-        return Rubric(question=question.prompt, question_id=str(question.id))
-    scale = tuple(range(rubric.scale_min, rubric.scale_max + 1))
-    descriptors = {lv.level: lv.descriptor for lv in rubric.levels}
-    exemplars: dict[int, list[str]] = {}
-    for ex in rubric.exemplars:
-        if ex.retired_at is None:
-            exemplars.setdefault(ex.level, []).append(ex.text)
-    return Rubric(question=question.prompt, question_id=str(question.id), scale=scale,
-                  levels=tuple(RubricLevel(level=lv, descriptor=descriptors.get(lv, ""),
-                                           exemplars=tuple(exemplars.get(lv, ())))
-                               for lv in scale))
-
-
 async def _score(ctx: JobContext, rid: uuid.UUID) -> None:
     async with ctx.sessions() as db:
         r = await db.get(Response, rid)
@@ -216,7 +177,7 @@ async def _score(ctx: JobContext, rid: uuid.UUID) -> None:
         assessment = await db.get(Assessment, question.assessment_id)
         assert assessment is not None
         level = assessment.settings.interval_level
-        answer, _ = await _answer_of(db, r)
+        answer, _ = await answer_of(db, r)
         rubric = rubric_of(question)
         examples = await scored_examples_for(db, question.id, exclude=rid)
         calibrator = await calibrator_for(db, assessment.organization_id, level=level)
@@ -256,7 +217,7 @@ async def _proficiency(ctx: JobContext, rid: uuid.UUID) -> None:
         assert assessment is not None
         threshold = assessment.settings.english_threshold
         level = assessment.settings.interval_level
-        answer, asr = await _answer_of(db, r)
+        answer, asr = await answer_of(db, r)
 
     def run() -> EnglishResult:
         if asr is not None:

@@ -14,6 +14,7 @@ from server.jobs.models import ModelHub
 from server.jobs.periodic import Periodic
 from server.jobs.pipeline import process_response
 from server.jobs.queue import InProcessQueue, JobQueue, SaqQueue, TaskFn
+from server.jobs.recalibration import RECALIBRATE_TASK, recalibrate_suggestions
 from server.settings import Settings
 from server.storage import build_object_store
 
@@ -24,6 +25,7 @@ TASKS: dict[str, TaskFn] = {
     "send_invitation_email": send_invitation_email,
     "dispatch_webhooks": dispatch_webhooks,
     "apply_retention": apply_retention,
+    RECALIBRATE_TASK: recalibrate_suggestions,
 }
 
 

@@ -14,6 +14,7 @@ from server.domain.privacy.retention import apply_retention as _apply_retention
 from server.jobs.pipeline import process_response as _process_response
 from server.jobs.pipeline import recover
 from server.jobs.queue import SaqQueue
+from server.jobs.recalibration import recalibrate_suggestions as _recalibrate_suggestions
 from server.settings import Settings
 
 __all__ = ["run_worker"]
@@ -32,6 +33,10 @@ async def send_invitation_email(ctx: dict[str, Any], *, invitation_id: str, toke
 
 async def dispatch_webhooks(ctx: dict[str, Any]) -> None:
     await _dispatch_webhooks(ctx["viva"])
+
+
+async def recalibrate_suggestions(ctx: dict[str, Any], *, organization_id: str) -> None:
+    await _recalibrate_suggestions(ctx["viva"], organization_id=organization_id)
 
 
 async def apply_retention(ctx: dict[str, Any]) -> None:
@@ -88,7 +93,8 @@ def run_worker(settings: Settings) -> None:
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["engine"].dispose()
 
-    functions = [process_response, send_invitation_email, dispatch_webhooks, apply_retention]
+    functions = [process_response, send_invitation_email, dispatch_webhooks, apply_retention,
+                 recalibrate_suggestions]
     # Sweep often enough that a dead worker's job is picked up about one heartbeat later.
     timers: PartialTimersDict = {"schedule": 1, "worker_info": 10, "abort": 1,
                                  "sweep": max(1, min(60, beat_s // 2))}

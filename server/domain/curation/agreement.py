@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import msgspec
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,11 +25,9 @@ from scoring.evaluation.metrics import metric_set
 from server.db.models import (
     Assessment,
     Question,
-    QuestionKind,
     Response,
     ReviewStatus,
     Suggestion,
-    Transcript,
 )
 from server.domain.curation.schemas import (
     AgreementMetrics,
@@ -41,8 +38,13 @@ from server.domain.curation.schemas import (
 from server.domain.reviews.services import suggested_level
 from server.errors import InvalidInput
 from server.jobs.context import JobContext
-from server.jobs.pipeline import rubric_of
-from server.jobs.training import calibrator_for, final_scores, scored_examples_for
+from server.jobs.scoring_inputs import (
+    answer_of,
+    calibrator_for,
+    final_scores,
+    rubric_of,
+    scored_examples_for,
+)
 
 __all__ = ["MAX_PREVIEW", "Scored", "current_agreement", "metrics", "preview_agreement"]
 
@@ -143,26 +145,6 @@ async def current_agreement(db: AsyncSession, question: Question) -> AgreementMe
     return metrics(items, labels)
 
 
-async def _answer(db: AsyncSession, r: Response) -> Any:
-    from scoring.rubric import Answer
-    from scoring.transcript import Transcript as AsrTranscript
-
-    if r.kind is QuestionKind.WRITTEN:
-        return Answer(text=r.text or "", answer_id=str(r.id))
-    row = (await db.execute(select(Transcript).where(Transcript.response_id == r.id))
-           ).scalar_one_or_none()
-    if row is None:
-        return Answer(text="", no_speech=True, answer_id=str(r.id))
-    asr = AsrTranscript.from_dict({
-        "text": row.text, "language": row.language or "en",
-        "language_probability": row.language_probability or 0.0,
-        "duration": row.duration_s or 0.0, "segments": msgspec.to_builtins(row.segments),
-        "no_speech": row.no_speech, "model_name": row.model_name,
-        "model_version": row.model_version})
-    return Answer(text=row.text, asr_confidence=asr.mean_word_probability,
-                  no_speech=row.no_speech, answer_id=str(r.id))
-
-
 def _without_exemplars(rubric: Any, texts: Sequence[str]) -> Any:
     if not texts:
         return rubric
@@ -257,7 +239,7 @@ async def preview_agreement(db: AsyncSession, ctx: JobContext, question: Questio
     interval = assessment.settings.interval_level
     calibrator = await calibrator_for(db, assessment.organization_id, level=interval)
     examples = await scored_examples_for(db, question.id)
-    answers = [await _answer(db, x.response) for x in reviewed]
+    answers = [(await answer_of(db, x.response))[0] for x in reviewed]
     base = rubric_of(question)
     variants = [current] if drafted is None else [current, drafted]
 

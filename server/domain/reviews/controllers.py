@@ -9,9 +9,9 @@ from litestar import Controller, get, post
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from server.auth.staff import provide_staff
+from server.auth.staff import Staff, provide_staff
 from server.db.models import ReviewStatus
-from server.deps import DbSession, SettingsDep, StaffDep
+from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
 from server.domain.reviews import queue, services
 from server.domain.reviews.agreement import agreement
 from server.domain.reviews.queue import Confidence, Order, QueueFilter
@@ -24,12 +24,24 @@ from server.domain.reviews.schemas import (
     ReviewItem,
     ReviewResult,
 )
+from server.jobs.context import JobContext
+from server.jobs.recalibration import enqueue_recalibration
 from server.security.media_links import MediaLinkSigner
 
 __all__ = ["ReviewController"]
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size")]
 Offset = Annotated[int, QueryParameter(ge=0, description="Rows to skip")]
+
+
+async def _recalibrate_if_final(db: DbSession, jobs: JobContext, staff: Staff, response_id: uuid.UUID,
+                                result: ReviewResult) -> None:
+    """A final score is a new calibration record: commit it, then let the job move intervals."""
+    if result.review_status is not ReviewStatus.REVIEWED:
+        return
+    await db.commit()  # the job must see the review
+    await enqueue_recalibration(jobs, staff.organization_id,
+                                reason=f"{response_id}:{result.review_version}")
 
 
 class ReviewController(Controller):
@@ -74,20 +86,24 @@ class ReviewController(Controller):
     @post("/responses/{response_id:uuid}/reviews", status_code=200,
           summary="Confirm or override the suggestion (409 if someone saved first)")
     async def post_review(self, staff: StaffDep, response_id: FromPath[uuid.UUID],
-                          data: JSONBody[ReviewIn], db_session: DbSession,
+                          data: JSONBody[ReviewIn], db_session: DbSession, jobs: JobsDep,
                           assessment_id: FromQuery[uuid.UUID | None] = None,
                           order: FromQuery[Order] = "oldest") -> ReviewResult:
-        return await services.decide(db_session, staff, response_id, data,
-                                     QueueFilter(assessment_id=assessment_id, order=order))
+        result = await services.decide(db_session, staff, response_id, data,
+                                       QueueFilter(assessment_id=assessment_id, order=order))
+        await _recalibrate_if_final(db_session, jobs, staff, response_id, result)
+        return result
 
     @post("/responses/{response_id:uuid}/resolve", status_code=200,
           summary="Settle a disagreement between reviewers (admin or a third reviewer)")
     async def post_resolve(self, staff: StaffDep, response_id: FromPath[uuid.UUID],
-                           data: JSONBody[ResolveIn], db_session: DbSession,
+                           data: JSONBody[ResolveIn], db_session: DbSession, jobs: JobsDep,
                            assessment_id: FromQuery[uuid.UUID | None] = None,
                            order: FromQuery[Order] = "oldest") -> ReviewResult:
-        return await services.resolve(db_session, staff, response_id, data,
-                                      QueueFilter(assessment_id=assessment_id, order=order))
+        result = await services.resolve(db_session, staff, response_id, data,
+                                        QueueFilter(assessment_id=assessment_id, order=order))
+        await _recalibrate_if_final(db_session, jobs, staff, response_id, result)
+        return result
 
     @get("/agreement", summary="Agreement between reviewers, and with the AI, on one assessment")
     async def get_agreement(self, staff: StaffDep, db_session: DbSession,
