@@ -49,14 +49,22 @@ async def recalibrate(db: AsyncSession, organization_id: uuid.UUID) -> int:
     """
     from scoring.exemplar_scorer import interval_for
 
-    rows = (await db.execute(
-        select(Suggestion, Response.question_id)
-        .join(Response, Response.id == Suggestion.response_id)
-        .join(Question, Question.id == Response.question_id)
-        .join(Assessment, Assessment.id == Question.assessment_id)
-        .where(Assessment.organization_id == organization_id, Suggestion.is_current.is_(True),
-               Suggestion.abstained.is_(False), Suggestion.score.is_not(None),
-               Response.is_current.is_(True), Response.review_status != ReviewStatus.REVIEWED))).all()
+    rows = (
+        await db.execute(
+            select(Suggestion, Response.question_id)
+            .join(Response, Response.id == Suggestion.response_id)
+            .join(Question, Question.id == Response.question_id)
+            .join(Assessment, Assessment.id == Question.assessment_id)
+            .where(
+                Assessment.organization_id == organization_id,
+                Suggestion.is_current.is_(True),
+                Suggestion.abstained.is_(False),
+                Suggestion.score.is_not(None),
+                Response.is_current.is_(True),
+                Response.review_status != ReviewStatus.REVIEWED,
+            )
+        )
+    ).all()
     calibrators: dict[float, ConformalCalibrator] = {}
     changed = 0
     for row, question_id in rows:
@@ -65,15 +73,25 @@ async def recalibrate(db: AsyncSession, organization_id: uuid.UUID) -> int:
             continue  # stored before spreads and scales were kept: a re-score fixes it
         if row.level not in calibrators:
             calibrators[row.level] = await calibrator_for(db, organization_id, level=row.level)
-        iv = interval_for(calibrators[row.level], score=row.score, spread=float(ev.spread),
-                          question_id=str(question_id), regime=ev.regime, kind=ev.exemplar_kind,
-                          low=float(ev.scale[0]), high=float(ev.scale[-1]))
-        if (_same(row.interval_low, iv.low) and _same(row.interval_high, iv.high)
-                and ev.interval_method == iv.method and ev.n_calibration == iv.n_calibration):
+        iv = interval_for(
+            calibrators[row.level],
+            score=row.score,
+            spread=float(ev.spread),
+            question_id=str(question_id),
+            regime=ev.regime,
+            kind=ev.exemplar_kind,
+            low=float(ev.scale[0]),
+            high=float(ev.scale[-1]),
+        )
+        if (
+            _same(row.interval_low, iv.low)
+            and _same(row.interval_high, iv.high)
+            and ev.interval_method == iv.method
+            and ev.n_calibration == iv.n_calibration
+        ):
             continue
         row.interval_low, row.interval_high = iv.low, iv.high
-        row.evidence = msgspec.structs.replace(ev, interval_method=iv.method,
-                                               n_calibration=iv.n_calibration)
+        row.evidence = msgspec.structs.replace(ev, interval_method=iv.method, n_calibration=iv.n_calibration)
         changed += 1
     return changed
 
@@ -92,5 +110,6 @@ async def enqueue_recalibration(ctx: JobContext, organization_id: uuid.UUID, *, 
     Each reason gets its own key: a run already under way may have read the calibration
     before this change, and the job is idempotent, so a second run costs little.
     """
-    await ctx.queue.enqueue(RECALIBRATE_TASK, key=f"recalibrate:{organization_id}:{reason}",
-                            organization_id=str(organization_id))
+    await ctx.queue.enqueue(
+        RECALIBRATE_TASK, key=f"recalibrate:{organization_id}:{reason}", organization_id=str(organization_id)
+    )

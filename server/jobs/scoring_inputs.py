@@ -157,10 +157,15 @@ def stored_suggestion(row: Suggestion) -> ScoredSuggestion:
 
     ev = row.evidence
     return ScoredSuggestion(
-        score=row.score, rounded_level=ev.rounded_level if ev is not None else None,
-        interval_low=row.interval_low, interval_high=row.interval_high, level=row.level,
-        abstained=row.abstained, spread=ev.spread if ev is not None else None,
-        regime=ev.regime if ev is not None else "")
+        score=row.score,
+        rounded_level=ev.rounded_level if ev is not None else None,
+        interval_low=row.interval_low,
+        interval_high=row.interval_high,
+        level=row.level,
+        abstained=row.abstained,
+        spread=ev.spread if ev is not None else None,
+        regime=ev.regime if ev is not None else "",
+    )
 
 
 async def calibrator_for(

@@ -31,9 +31,22 @@ from tests.support.world import PASSWORD, World
 pytestmark = pytest.mark.integration
 
 EVIDENCE = SuggestionEvidence(
-    levels=(), reference_similarity=None, reference_coverage=None, max_similarity=0.7, n_exemplars=3,
-    n_scored_examples=0, example_share=0.0, interval_method="full-scale", n_calibration=0, spread=0.5,
-    regime="exemplars", rounded_level=3, abstain_code=None, scale=(1, 5), exemplar_kind="graded")
+    levels=(),
+    reference_similarity=None,
+    reference_coverage=None,
+    max_similarity=0.7,
+    n_exemplars=3,
+    n_scored_examples=0,
+    example_share=0.0,
+    interval_method="full-scale",
+    n_calibration=0,
+    spread=0.5,
+    regime="exemplars",
+    rounded_level=3,
+    abstain_code=None,
+    scale=(1, 5),
+    exemplar_kind="graded",
+)
 
 
 async def _pending(db_url: str, inv: uuid.UUID, question: uuid.UUID) -> uuid.UUID:
@@ -41,38 +54,71 @@ async def _pending(db_url: str, inv: uuid.UUID, question: uuid.UUID) -> uuid.UUI
     rid = await add_ready_response(db_url, inv, question, score=3.0, low=1.0, high=5.0)
     async with open_db(db_url) as db:
         s = (await db.execute(select(Suggestion).where(Suggestion.response_id == rid))).scalar_one()
-        s.evidence = msgspec.structs.replace(s.evidence, exemplar_kind="graded",
-                                             interval_method="full-scale")
+        s.evidence = msgspec.structs.replace(s.evidence, exemplar_kind="graded", interval_method="full-scale")
         await db.commit()
     return rid
 
 
-async def _reviewed(db_url: str, inv: uuid.UUID, question: uuid.UUID, reviewer: str, n: int,
-                    *, suggested: float, human: int, first_take: int) -> None:
+async def _reviewed(
+    db_url: str,
+    inv: uuid.UUID,
+    question: uuid.UUID,
+    reviewer: str,
+    n: int,
+    *,
+    suggested: float,
+    human: int,
+    first_take: int,
+) -> None:
     """``n`` past takes, reviewed: the suggestion said ``suggested``, a person said ``human``."""
     async with open_db(db_url) as db:
         attempt = (await db.execute(select(Attempt).where(Attempt.invitation_id == inv))).scalar_one()
         user = (await db.execute(select(User).where(User.email == reviewer))).scalar_one()
         for i in range(n):
-            r = Response(attempt_id=attempt.id, question_id=question, take_id=uuid.uuid4(),
-                         take=first_take + i, is_current=False, kind=QuestionKind.WRITTEN,
-                         text=f"an old answer {i}", state=ResponseState.READY,
-                         submitted_at=datetime.now(UTC), review_status=ReviewStatus.REVIEWED)
+            r = Response(
+                attempt_id=attempt.id,
+                question_id=question,
+                take_id=uuid.uuid4(),
+                take=first_take + i,
+                is_current=False,
+                kind=QuestionKind.WRITTEN,
+                text=f"an old answer {i}",
+                state=ResponseState.READY,
+                submitted_at=datetime.now(UTC),
+                review_status=ReviewStatus.REVIEWED,
+            )
             db.add(r)
             await db.flush()
-            s = Suggestion(response_id=r.id, score=suggested, interval_low=1.0, interval_high=5.0,
-                           level=0.8, abstained=False, evidence=EVIDENCE)
+            s = Suggestion(
+                response_id=r.id,
+                score=suggested,
+                interval_low=1.0,
+                interval_high=5.0,
+                level=0.8,
+                abstained=False,
+                evidence=EVIDENCE,
+            )
             db.add(s)
             await db.flush()
-            db.add(Review(response_id=r.id, reviewer_id=user.id, suggestion_id=s.id, score=human,
-                          decision=ReviewDecision.OVERRIDE))
+            db.add(
+                Review(
+                    response_id=r.id,
+                    reviewer_id=user.id,
+                    suggestion_id=s.id,
+                    score=human,
+                    decision=ReviewDecision.OVERRIDE,
+                )
+            )
         await db.commit()
 
 
 async def _interval(db_url: str, rid: uuid.UUID) -> tuple[float | None, float | None, str]:
     async with open_db(db_url) as db:
-        s = (await db.execute(select(Suggestion).where(Suggestion.response_id == rid,
-                                                       Suggestion.is_current.is_(True)))).scalar_one()
+        s = (
+            await db.execute(
+                select(Suggestion).where(Suggestion.response_id == rid, Suggestion.is_current.is_(True))
+            )
+        ).scalar_one()
         return s.interval_low, s.interval_high, s.evidence.interval_method
 
 
@@ -97,8 +143,16 @@ async def test_prior_then_reviews_then_nothing_new(world: World, db_url: str) ->
     assert await _interval(db_url, rid) == (low, high, method)
 
     # 25 reviews in this regime, all two levels off: the organization's own quantile takes over
-    await _reviewed(db_url, world.a.invitation_ids["Amir"], q, world.a.reviewer_email, 25,
-                    suggested=3.0, human=5, first_take=10)
+    await _reviewed(
+        db_url,
+        world.a.invitation_ids["Amir"],
+        q,
+        world.a.reviewer_email,
+        25,
+        suggested=3.0,
+        human=5,
+        first_take=10,
+    )
     assert await _recalibrate(db_url, world.a.id) == 1
     low2, high2, method2 = await _interval(db_url, rid)
     assert method2 == "mondrian:regime:exemplars"
@@ -111,20 +165,34 @@ async def test_prior_then_reviews_then_nothing_new(world: World, db_url: str) ->
 
 
 async def test_a_confirmed_review_moves_waiting_intervals_by_itself(
-        client: Any, world: World, db_url: str) -> None:
+    client: Any, world: World, db_url: str
+) -> None:
     q = world.a.question_ids[1]
     waiting = await _pending(db_url, world.a.invitation_ids["Alice"], q)
-    decided = await add_ready_response(db_url, world.a.invitation_ids["Amir"], q, score=3.0,
-                                       low=1.0, high=5.0)
+    decided = await add_ready_response(
+        db_url, world.a.invitation_ids["Amir"], q, score=3.0, low=1.0, high=5.0
+    )
     # 19 earlier reviews: one more makes 20, enough for the organization's regime quantile
-    await _reviewed(db_url, world.a.invitation_ids["Amir"], q, world.a.reviewer_email, 19,
-                    suggested=3.0, human=5, first_take=10)
+    await _reviewed(
+        db_url,
+        world.a.invitation_ids["Amir"],
+        q,
+        world.a.reviewer_email,
+        19,
+        suggested=3.0,
+        human=5,
+        first_take=10,
+    )
     await client.get("/api/auth/me")
-    r = await client.post("/api/auth/login", json={"email": world.a.reviewer_email, "password": PASSWORD},
-                          headers={"x-csrf-token": client.cookies.get("viva_csrf", "")})
+    r = await client.post(
+        "/api/auth/login",
+        json={"email": world.a.reviewer_email, "password": PASSWORD},
+        headers={"x-csrf-token": client.cookies.get("viva_csrf", "")},
+    )
     assert r.status_code == 200, r.text
-    r = await client.post(f"/api/review/responses/{decided}/reviews",
-                          json={"decision": "confirm", "expected_version": 0})
+    r = await client.post(
+        f"/api/review/responses/{decided}/reviews", json={"decision": "confirm", "expected_version": 0}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["review_status"] == "reviewed"
 

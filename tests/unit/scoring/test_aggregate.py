@@ -133,8 +133,10 @@ def test_overall_is_partial_until_every_dimension_has_a_scored_answer() -> None:
     thinking, people = result.dimensions
     assert thinking.score is not None and thinking.n_scored == 2 and not thinking.partial
     assert people.score is None and people.abstained == ("q4",)
-    done = aggregate(STRUCTURE, {**responses, "q4": ResponseScore(question_id="q4", scale_low=1,
-                                                                    scale_high=5, human_score=2)})
+    done = aggregate(
+        STRUCTURE,
+        {**responses, "q4": ResponseScore(question_id="q4", scale_low=1, scale_high=5, human_score=2)},
+    )
     assert not done.overall.partial and done.overall.score is not None and done.overall.note == ""
 
 
