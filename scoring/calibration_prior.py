@@ -101,14 +101,14 @@ def bank_leave_one_out(scorer: ExemplarScorer, rubrics: Sequence[Rubric]) -> lis
 
 
 def build_prior(
-    semeval: Path | None,
+    semeval: Sequence[Path],
     bank: Sequence[Path],
     *,
     folds: int = 5,
     seed: int = 0,
     encoder: Encoder | None = None,
 ) -> CalibrationPrior:
-    """Fit the prior on SemEval-style data (unseen questions and within questions) and the bank."""
+    """Fit the prior on SemEval-style folders (unseen questions and within questions) and the bank."""
     from scoring.evaluation.runner import Prediction, run_predictions
 
     enc = encoder if encoder is not None else default_encoder()
