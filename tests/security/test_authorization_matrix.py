@@ -294,6 +294,10 @@ async def _written_q(ctx: Ctx, own: Invite) -> dict[str, str]:
     return {"question_id": str(ctx.world.a.question_ids[6])}  # the written question
 
 
+async def _first_q(ctx: Ctx, own: Invite) -> dict[str, str]:
+    return {"question_id": str(ctx.world.a.question_ids[0])}  # the practice question, met first
+
+
 async def _own_response(ctx: Ctx, own: Invite) -> dict[str, str]:
     r = await ctx.ok("PUT", f"/api/candidate/{own.token}/written/{ctx.world.a.question_ids[6]}",
                      json={"take_id": str(uuid.uuid4()), "text": "A draft of mine"})
@@ -529,6 +533,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PUT", "/api/candidate/{token}/written/{question_id}"): Row(
         candidate(200, foreign=404), on_candidate(consent=True, sub=_written_q, json={
             "take_id": "TAKE_ID", "text": "My answer so far"})),
+    ("POST", "/api/candidate/{token}/questions/{question_id}/begin"): Row(
+        candidate(200, foreign=404), on_candidate(consent=True, sub=_first_q)),
     ("GET", "/api/candidate/{token}/responses/{response_id}"): Row(
         candidate(200, other=404, foreign=404), on_candidate(consent=True, sub=_own_response)),
     ("POST", "/api/candidate/{token}/device-check"): Row(candidate(201), on_candidate(

@@ -13,7 +13,7 @@ from server.db.models.assessment import (
     Rubric,
     RubricLevel,
 )
-from server.db.models.candidate import Attempt, Invitation, Response
+from server.db.models.candidate import Attempt, Invitation, QuestionClock, Response
 from server.db.models.enums import (
     TRANSITIONS,
     ActorKind,
@@ -53,6 +53,7 @@ __all__ = [
     "Organization",
     "ProficiencyResult",
     "Question",
+    "QuestionClock",
     "QuestionKind",
     "Response",
     "ResponseState",
