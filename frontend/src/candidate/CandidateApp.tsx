@@ -8,6 +8,7 @@ import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
 import { Camera } from "../media/camera";
 import { Alert, Loading, PageHeading, formatDate, formatDuration } from "../ui/components";
 import { serverClock, type ServerClock } from "./clock";
+import { BrandFrame } from "./BrandFrame";
 import { DeviceCheck } from "./DeviceCheck";
 import { Intro } from "./Intro";
 import { LinkProblem } from "./LinkProblem";
@@ -53,58 +54,66 @@ export function CandidateApp(props: { token: string }) {
 
   if (problem) return <LinkProblem status={problem.status} detail={problem.detail} />;
   if (!view) return <main class="candidate-page"><Loading /></main>;
-  if (view.status === "completed") return <Finished view={view} />;
-  if (!view.consented) return <Intro token={token} view={view} onStarted={setView} />;
+  return (
+    <BrandFrame token={token} brand={view.organization}>
+      {screen(view)}
+    </BrandFrame>
+  );
 
-  const next = view.questions.find((q) => q.id === view.next_question_id) ?? null;
-  if (!next) return <ReadyToFinish token={token} view={view} notice={notice} onDone={setView} onStale={load} />;
-  // The device check comes only before a video answer, never into a clock already running.
-  if (next.kind === "video" && !next.think_started_at && !checkedDevices) {
+  function screen(view: View) {
+    if (view.status === "completed") return <Finished view={view} />;
+    if (!view.consented) return <Intro token={token} view={view} onStarted={setView} />;
+
+    const next = view.questions.find((q) => q.id === view.next_question_id) ?? null;
+    if (!next) return <ReadyToFinish token={token} view={view} notice={notice} onDone={setView} onStale={load} />;
+    // The device check comes only before a video answer, never into a clock already running.
+    if (next.kind === "video" && !next.think_started_at && !checkedDevices) {
+      return (
+        <DeviceCheck
+          token={token}
+          camera={camera.current}
+          passedAt={recentDeviceCheck()}
+          onContinue={(passed) => {
+            if (passed) rememberDeviceCheck();
+            setCheckedDevices(true);
+          }}
+        />
+      );
+    }
+    if (!next.think_started_at) {
+      return (
+        <QuestionStart
+          token={token}
+          view={view}
+          question={next}
+          resumed={resumed === true}
+          notice={notice}
+          onBegun={(v) => {
+            setResumed(false);
+            setNotice(null);
+            setView(v);
+          }}
+          onStale={load}
+        />
+      );
+    }
     return (
-      <DeviceCheck
-        token={token}
-        camera={camera.current}
-        passedAt={recentDeviceCheck()}
-        onContinue={(passed) => {
-          if (passed) rememberDeviceCheck();
-          setCheckedDevices(true);
-        }}
-      />
-    );
-  }
-  if (!next.think_started_at) {
-    return (
-      <QuestionStart
+      <QuestionPage
+        key={next.id}
         token={token}
         view={view}
         question={next}
+        camera={camera.current}
+        clock={clock}
         resumed={resumed === true}
-        notice={notice}
-        onBegun={(v) => {
+        onAnswered={(message) => {
           setResumed(false);
-          setNotice(null);
-          setView(v);
+          setNotice(message ?? null);
+          void load();
         }}
-        onStale={load}
       />
     );
   }
-  return (
-    <QuestionPage
-      key={next.id}
-      token={token}
-      view={view}
-      question={next}
-      camera={camera.current}
-      clock={clock}
-      resumed={resumed === true}
-      onAnswered={(message) => {
-        setResumed(false);
-        setNotice(message ?? null);
-        void load();
-      }}
-    />
-  );
 }
 
 function ProgressHeader(props: { view: View; question: Question }) {

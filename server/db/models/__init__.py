@@ -13,6 +13,7 @@ from server.db.models.assessment import (
     Rubric,
     RubricLevel,
 )
+from server.db.models.branding import Branding
 from server.db.models.candidate import Attempt, Invitation, QuestionClock, Response
 from server.db.models.enums import (
     TRANSITIONS,
@@ -42,6 +43,7 @@ __all__ = [
     "AssessmentStatus",
     "Attempt",
     "AuditEvent",
+    "Branding",
     "CandidateDemographics",
     "Competency",
     "Dimension",

@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 
 from server.db.models import QuestionKind
+from server.domain.branding.schemas import CandidateBranding
 
 __all__ = [
     "CandidateQuestion",
@@ -76,6 +77,9 @@ class CandidateView(msgspec.Struct):
     scored_question_count: int
     server_now: Annotated[datetime, msgspec.Meta(
         description="The server's time when this view was made, to count its clocks down")]
+    organization: CandidateBranding
+    english_threshold: Annotated[str | None, msgspec.Meta(
+        description="The English level the assessment looks for (CEFR), when it sets one")] = None
 
 
 class CandidateResponse(msgspec.Struct):

@@ -19,6 +19,7 @@ from server.db.models import (
     ResponseState,
 )
 from server.domain.assessments.numbering import candidate_order, scored_numbers
+from server.domain.branding.services import candidate_branding
 from server.domain.candidate.clocks import clocks_of, ensure_clock, times_of
 from server.domain.candidate.limits import scaled_seconds
 from server.domain.candidate.schemas import (
@@ -115,6 +116,8 @@ async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
         next_question_id=next_q.id if next_q else None,
         answered_count=len([q for q in scored if q.id in answered]),
         scored_question_count=len(scored), server_now=now,
+        organization=await candidate_branding(db, inv.organization_id),
+        english_threshold=str(assessment.settings.get("english_threshold") or "") or None,
     )
 
 
