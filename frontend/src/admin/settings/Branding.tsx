@@ -110,18 +110,20 @@ export function BrandingSection() {
           </div>
           <div class="field">
             <label for="brand-logo">Logo (PNG, at most 512 KiB)</label>
-            <input
-              id="brand-logo"
-              type="file"
-              accept="image/png"
-              disabled={busy}
-              onChange={(e) => void upload(e.currentTarget.files?.[0])}
-            />
-            {brand.has_logo && (
-              <button type="button" class="btn btn-small" disabled={busy} onClick={removeLogo}>
-                Remove logo
-              </button>
-            )}
+            <div class="actions-row">
+              <input
+                id="brand-logo"
+                type="file"
+                accept="image/png"
+                disabled={busy}
+                onChange={(e) => void upload(e.currentTarget.files?.[0])}
+              />
+              {brand.has_logo && (
+                <button type="button" class="btn btn-small" disabled={busy} onClick={removeLogo}>
+                  Remove logo
+                </button>
+              )}
+            </div>
           </div>
           <form onSubmit={save} noValidate aria-label="Branding">
             <div class="field field-narrow">
