@@ -23,6 +23,7 @@ LOGO = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e-logo.png"
 def shot(screenshots: Path) -> Callable[[Page, str], None]:
     def take(page: Page, name: str) -> None:
         page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+
     return take
 
 
@@ -39,7 +40,8 @@ def _logo_file() -> Path:
 
 
 def test_admin_sets_branding_and_the_candidate_sees_it_everywhere(
-        demo: Demo, new_context: Any, shot: Callable[[Page, str], None]) -> None:
+    demo: Demo, new_context: Any, shot: Callable[[Page, str], None]
+) -> None:
     staff = new_context().new_page()
     staff.goto("/login")
     staff.get_by_label("Email").fill(demo.admin_email)
@@ -52,7 +54,8 @@ def test_admin_sets_branding_and_the_candidate_sees_it_everywhere(
     expect(staff.get_by_text("Logo saved.")).to_be_visible()
     staff.get_by_label(re.compile("^Accent colour")).fill("#0f766e")
     staff.get_by_label("Welcome text on the first page").fill(
-        "Thanks for applying to Acme! This short interview replaces our first phone call.")
+        "Thanks for applying to Acme! This short interview replaces our first phone call."
+    )
     staff.get_by_label("Contact email for help and accommodations").fill("talent@acme.test")
     staff.get_by_label("Privacy policy link").fill("https://acme.test/privacy")
     staff.get_by_role("button", name="Save branding").click()
@@ -66,11 +69,15 @@ def test_admin_sets_branding_and_the_candidate_sees_it_everywhere(
     with demo.staff_api() as api:
         ml = next(a for a in api.get("/api/assessments").json() if a["title"] == ML_TITLE)
         org = api.get("/api/organization").json()["name"]
-        inv = api.post(f"/api/assessments/{ml['id']}/invitations",
-                       json={"candidate_name": "Bea Branded", "candidate_email": "bea@example.com"})
+        inv = api.post(
+            f"/api/assessments/{ml['id']}/invitations",
+            json={"candidate_name": "Bea Branded", "candidate_email": "bea@example.com"},
+        )
         inv.raise_for_status()
-    for viewport, name in (({"width": 1280, "height": 900}, "41-branded-intro"),
-                           (PHONE, "42-branded-intro-phone")):
+    for viewport, name in (
+        ({"width": 1280, "height": 900}, "41-branded-intro"),
+        (PHONE, "42-branded-intro-phone"),
+    ):
         cand = new_context(viewport).new_page()
         cand.goto(inv.json()["link"])
         expect(cand.get_by_role("heading", name=ML_TITLE, level=1)).to_be_visible()
@@ -82,11 +89,14 @@ def test_admin_sets_branding_and_the_candidate_sees_it_everywhere(
         expect(cand.get_by_text("Your spoken English is assessed too")).to_be_visible()
         expect(cand.get_by_text("example answer", exact=False).first).to_be_visible()
         expect(cand.get_by_role("link", name="talent@acme.test")).to_have_attribute(
-            "href", "mailto:talent@acme.test")
+            "href", "mailto:talent@acme.test"
+        )
         expect(cand.get_by_role("link", name="Privacy policy")).to_have_attribute(
-            "href", "https://acme.test/privacy")
-        color = cand.evaluate("() => getComputedStyle(document.querySelector('.btn-primary'))"
-                              ".backgroundColor")
+            "href", "https://acme.test/privacy"
+        )
+        color = cand.evaluate(
+            "() => getComputedStyle(document.querySelector('.btn-primary')).backgroundColor"
+        )
         assert color == "rgb(15, 118, 110)", color
         shot(cand, name)
     # the brand stays on the next pages (device check, questions)

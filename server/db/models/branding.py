@@ -17,7 +17,8 @@ class Branding(UUIDAuditBase):
     __tablename__ = "brandings"
 
     organization_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("organizations.id", ondelete="CASCADE"), unique=True)
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), unique=True
+    )
     accent_color: Mapped[str | None] = mapped_column(sa.String(7), default=None)  # "#RRGGBB"
     welcome_text: Mapped[str] = mapped_column(sa.Text, default="")
     contact_email: Mapped[str | None] = mapped_column(sa.String(320), default=None)

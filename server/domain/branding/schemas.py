@@ -8,8 +8,7 @@ import msgspec
 
 __all__ = ["BrandingOut", "BrandingUpdate", "CandidateBranding"]
 
-Accent = Annotated[str, msgspec.Meta(pattern=r"^#[0-9a-fA-F]{6}$",
-                                     description="Accent colour as #RRGGBB")]
+Accent = Annotated[str, msgspec.Meta(pattern=r"^#[0-9a-fA-F]{6}$", description="Accent colour as #RRGGBB")]
 Email = Annotated[str, msgspec.Meta(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Url = Annotated[str, msgspec.Meta(max_length=2000, pattern=r"^https?://[^\s]+$")]
 
@@ -39,5 +38,7 @@ class CandidateBranding(msgspec.Struct):
     welcome_text: str
     contact_email: str | None
     privacy_url: str | None
-    logo_version: Annotated[int | None, msgspec.Meta(
-        description="Set when there is a logo: GET /api/candidate/{token}/logo?v=<this>")]
+    logo_version: Annotated[
+        int | None,
+        msgspec.Meta(description="Set when there is a logo: GET /api/candidate/{token}/logo?v=<this>"),
+    ]

@@ -37,8 +37,9 @@ async def get_branding(db: AsyncSession, organization_id: uuid.UUID) -> tuple[Or
     org = await db.get(Organization, organization_id)
     if org is None:
         raise NotFound("Your organization no longer exists.")
-    brand = (await db.execute(select(Branding).where(Branding.organization_id == org.id))
-             ).scalar_one_or_none()
+    brand = (
+        await db.execute(select(Branding).where(Branding.organization_id == org.id))
+    ).scalar_one_or_none()
     if brand is None:
         brand = Branding(organization_id=org.id, welcome_text="", logo_version=0)
         db.add(brand)
@@ -46,14 +47,18 @@ async def get_branding(db: AsyncSession, organization_id: uuid.UUID) -> tuple[Or
 
 
 def branding_out(org: Organization, brand: Branding) -> BrandingOut:
-    return BrandingOut(organization_name=org.name, accent_color=brand.accent_color,
-                       welcome_text=brand.welcome_text or "", contact_email=brand.contact_email,
-                       privacy_url=brand.privacy_url, has_logo=brand.logo is not None,
-                       logo_version=brand.logo_version or 0)
+    return BrandingOut(
+        organization_name=org.name,
+        accent_color=brand.accent_color,
+        welcome_text=brand.welcome_text or "",
+        contact_email=brand.contact_email,
+        privacy_url=brand.privacy_url,
+        has_logo=brand.logo is not None,
+        logo_version=brand.logo_version or 0,
+    )
 
 
-async def update_branding(db: AsyncSession, organization_id: uuid.UUID,
-                          data: BrandingUpdate) -> BrandingOut:
+async def update_branding(db: AsyncSession, organization_id: uuid.UUID, data: BrandingUpdate) -> BrandingOut:
     org, brand = await get_branding(db, organization_id)
     brand.accent_color = data.accent_color.lower() if data.accent_color else None
     brand.welcome_text = data.welcome_text.strip()
@@ -68,19 +73,22 @@ def clean_logo(data: bytes) -> bytes:
     if not data:
         raise InvalidInput("The upload is empty: choose a PNG file.")
     if len(data) > MAX_LOGO_BYTES:
-        raise PayloadTooLarge(f"The logo is {len(data) // 1024} KiB; the limit is "
-                              f"{MAX_LOGO_BYTES // 1024} KiB. Save a smaller PNG.")
+        raise PayloadTooLarge(
+            f"The logo is {len(data) // 1024} KiB; the limit is "
+            f"{MAX_LOGO_BYTES // 1024} KiB. Save a smaller PNG."
+        )
     head = data[:256].lstrip().lower()
     if head.startswith((b"<?xml", b"<svg")) or b"<svg" in head:
-        raise InvalidInput("SVG logos cannot be used yet: export the logo as a PNG (at least "
-                           "96 px high, transparent background) and upload that.")
+        raise InvalidInput(
+            "SVG logos cannot be used yet: export the logo as a PNG (at least "
+            "96 px high, transparent background) and upload that."
+        )
     try:
         with Image.open(io.BytesIO(data)) as img:
             if img.format != "PNG":
                 raise InvalidInput(f"The file is a {img.format or 'unknown'} image; upload a PNG.")
             if img.width * img.height > 40_000_000:
-                raise InvalidInput("The image is too large in pixels; resize it to at most "
-                                   "2000 x 2000.")
+                raise InvalidInput("The image is too large in pixels; resize it to at most 2000 x 2000.")
             img.load()
             picture = img.convert("RGBA")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
@@ -93,13 +101,24 @@ def clean_logo(data: bytes) -> bytes:
 
 async def candidate_branding(db: AsyncSession, organization_id: uuid.UUID) -> CandidateBranding:
     org = await db.get(Organization, organization_id)
-    brand = (await db.execute(select(Branding).where(Branding.organization_id == organization_id))
-             ).scalar_one_or_none()
+    brand = (
+        await db.execute(select(Branding).where(Branding.organization_id == organization_id))
+    ).scalar_one_or_none()
     name = org.name if org is not None else "The hiring team"
     if brand is None:
-        return CandidateBranding(organization_name=name, accent_color=None, welcome_text="",
-                                 contact_email=None, privacy_url=None, logo_version=None)
-    return CandidateBranding(organization_name=name, accent_color=brand.accent_color,
-                             welcome_text=brand.welcome_text or "",
-                             contact_email=brand.contact_email, privacy_url=brand.privacy_url,
-                             logo_version=brand.logo_version if brand.logo is not None else None)
+        return CandidateBranding(
+            organization_name=name,
+            accent_color=None,
+            welcome_text="",
+            contact_email=None,
+            privacy_url=None,
+            logo_version=None,
+        )
+    return CandidateBranding(
+        organization_name=name,
+        accent_color=brand.accent_color,
+        welcome_text=brand.welcome_text or "",
+        contact_email=brand.contact_email,
+        privacy_url=brand.privacy_url,
+        logo_version=brand.logo_version if brand.logo is not None else None,
+    )

@@ -53,8 +53,7 @@ class QuestionTimes:
 
     def written_closed(self, now: datetime, *, grace_s: int = WRITE_GRACE_S) -> bool:
         """True once no write to this written answer is accepted any more."""
-        return self.answer_ends_at is not None and now > self.answer_ends_at + timedelta(
-            seconds=grace_s)
+        return self.answer_ends_at is not None and now > self.answer_ends_at + timedelta(seconds=grace_s)
 
 
 def times_of(clock: QuestionClock, question: Question, inv: Invitation) -> QuestionTimes:
@@ -62,9 +61,14 @@ def times_of(clock: QuestionClock, question: Question, inv: Invitation) -> Quest
     answer_ends = None
     if question.kind is QuestionKind.WRITTEN:
         answer_ends = clock.think_started_at + timedelta(
-            seconds=scaled_seconds(question.think_time_s + question.max_answer_s, inv))
-    return QuestionTimes(think_started_at=clock.think_started_at, think_ends_at=think_ends,
-                         answer_started_at=clock.answer_started_at, answer_ends_at=answer_ends)
+            seconds=scaled_seconds(question.think_time_s + question.max_answer_s, inv)
+        )
+    return QuestionTimes(
+        think_started_at=clock.think_started_at,
+        think_ends_at=think_ends,
+        answer_started_at=clock.answer_started_at,
+        answer_ends_at=answer_ends,
+    )
 
 
 async def clocks_of(db: AsyncSession, attempt: Attempt | None) -> dict[uuid.UUID, QuestionClock]:
@@ -74,19 +78,20 @@ async def clocks_of(db: AsyncSession, attempt: Attempt | None) -> dict[uuid.UUID
     return {c.question_id: c for c in rows.scalars()}
 
 
-async def ensure_clock(db: AsyncSession, attempt: Attempt, question: Question, *,
-                       answering: bool = False) -> QuestionClock:
+async def ensure_clock(
+    db: AsyncSession, attempt: Attempt, question: Question, *, answering: bool = False
+) -> QuestionClock:
     """The question's clock, started now if it has not started; ``answering`` also starts the
     answer's clock. Two tabs starting it at once end up with the first one's row."""
     now = datetime.now(UTC)
-    stmt = select(QuestionClock).where(QuestionClock.attempt_id == attempt.id,
-                                       QuestionClock.question_id == question.id)
+    stmt = select(QuestionClock).where(
+        QuestionClock.attempt_id == attempt.id, QuestionClock.question_id == question.id
+    )
     clock = (await db.execute(stmt)).scalar_one_or_none()
     if clock is None:
         try:
             async with db.begin_nested():
-                clock = QuestionClock(attempt_id=attempt.id, question_id=question.id,
-                                      think_started_at=now)
+                clock = QuestionClock(attempt_id=attempt.id, question_id=question.id, think_started_at=now)
                 db.add(clock)
         except IntegrityError:  # another tab or instance started it first: use its clock
             clock = (await db.execute(stmt.execution_options(populate_existing=True))).scalar_one()
@@ -96,8 +101,9 @@ async def ensure_clock(db: AsyncSession, attempt: Attempt, question: Question, *
     return clock
 
 
-async def settle_written(db: AsyncSession, inv: Invitation, *,
-                         grace_s: int = WRITE_GRACE_S) -> list[Response]:
+async def settle_written(
+    db: AsyncSession, inv: Invitation, *, grace_s: int = WRITE_GRACE_S
+) -> list[Response]:
     """Submit the saved draft of every written answer whose time ran out; returns those newly
     submitted (to be processed). An empty draft submits nothing: the question is then closed
     without an answer."""
@@ -107,13 +113,27 @@ async def settle_written(db: AsyncSession, inv: Invitation, *,
     now = datetime.now(UTC)
     questions = {q.id: q for q in inv.assessment.questions if q.kind is QuestionKind.WRITTEN}
     clocks = [c for c in (await clocks_of(db, attempt)).values() if c.question_id in questions]
-    closed = [c.question_id for c in clocks
-              if times_of(c, questions[c.question_id], inv).written_closed(now, grace_s=grace_s)]
+    closed = [
+        c.question_id
+        for c in clocks
+        if times_of(c, questions[c.question_id], inv).written_closed(now, grace_s=grace_s)
+    ]
     if not closed:
         return []
-    drafts = (await db.execute(select(Response).where(
-        Response.attempt_id == attempt.id, Response.question_id.in_(closed),
-        Response.is_current.is_(True), Response.submitted_at.is_(None)))).scalars().all()
+    drafts = (
+        (
+            await db.execute(
+                select(Response).where(
+                    Response.attempt_id == attempt.id,
+                    Response.question_id.in_(closed),
+                    Response.is_current.is_(True),
+                    Response.submitted_at.is_(None),
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
     submitted = []
     for draft in drafts:
         if not (draft.text or "").strip():

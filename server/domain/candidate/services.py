@@ -117,7 +117,7 @@ async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
         answered_count=len([q for q in scored if q.id in answered]),
         scored_question_count=len(scored), server_now=now,
         organization=await candidate_branding(db, inv.organization_id),
-        english_threshold=str(assessment.settings.get("english_threshold") or "") or None,
+        english_threshold=assessment.settings.english_threshold,
     )
 
 
