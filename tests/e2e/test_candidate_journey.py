@@ -230,7 +230,9 @@ def test_written_answer_is_submitted_when_its_time_is_up(
     page.get_by_label("Your answer").fill("LEFT JOIN")
     expect(page.get_by_role("status")).to_contain_text("Saved", timeout=15_000)
     _shot(page, "35-written-time-left")
-    expect(page.get_by_role("heading", name="All questions answered")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="You have answered every question")).to_be_visible(
+        timeout=30_000)
+    expect(page.get_by_text("Time was up: your answer was submitted as it stood.")).to_be_visible()
     _shot(page, "36-written-time-up")
     page.get_by_role("button", name="Submit my interview").click()
     expect(page.get_by_role("heading", name=re.compile("Thank you, Tim Timed"))).to_be_visible()

@@ -31,7 +31,7 @@ export function BrandFrame(props: { token: string; brand: Brand; children: Compo
             <img
               class="brand-logo"
               src={`/api/candidate/${props.token}/logo?v=${brand.logo_version}`}
-              alt={brand.organization_name}
+              alt=""
             />
           ) : null}
           <span class="brand-name">{brand.organization_name}</span>
