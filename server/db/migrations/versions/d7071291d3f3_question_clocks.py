@@ -1,7 +1,7 @@
 """question clocks: server-side think and answer start per question
 
 Revision ID: d7071291d3f3
-Revises: e57a2d4a0c7b
+Revises: ffe594561ad4
 Create Date: 2026-12-01 19:04:16.636966
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d7071291d3f3"
-down_revision: str | None = "e57a2d4a0c7b"
+down_revision: str | None = "ffe594561ad4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
