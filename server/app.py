@@ -24,6 +24,7 @@ from server.domain.accounts.controllers import AuthController, UserController
 from server.domain.assessments.builder_controller import AssessmentBuilderController
 from server.domain.assessments.controllers import AssessmentController
 from server.domain.bank.controllers import BankController
+from server.domain.branding.controllers import BrandingController, CandidateLogoController
 from server.domain.candidate.controllers import CandidateController
 from server.domain.candidate.takes_controller import TakeController
 from server.domain.curation.controllers import CurationController
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         AssessmentBuilderController, BankController, CurationController,
         BulkInvitationController, ApiTokenController, WebhookController, OrganizationController,
         CandidateDataController, CandidateDemographicsController, FairnessController,
+        BrandingController, CandidateLogoController,
     ]
     if (STATIC_DIR / "index.html").exists():
         route_handlers += [spa, create_static_files_router(path="/", directories=[STATIC_DIR],

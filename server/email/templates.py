@@ -12,7 +12,9 @@ __all__ = ["invitation_email"]
 
 def invitation_email(*, to_name: str, to_address: str, from_address: str, organization: str,
                      assessment_title: str, link: str, expires_at: datetime,
-                     extra_time_pct: int = 0, reminder: bool = False) -> EmailMessage:
+                     extra_time_pct: int = 0, reminder: bool = False,
+                     contact_email: str | None = None,
+                     privacy_url: str | None = None) -> EmailMessage:
     """The candidate's invitation (or its resend) with their personal link."""
     msg = EmailMessage()
     subject = f"Your interview for {assessment_title} at {organization}"
@@ -29,6 +31,11 @@ def invitation_email(*, to_name: str, to_address: str, from_address: str, organi
             f"Start here: {link}\n\n"
             "The link is personal: do not forward it. If it was sent to you by mistake, ignore "
             "this email.\n")
+    if contact_email:
+        text += (f"\nQuestions, or need an accommodation such as extra time? Write to "
+                 f"{organization} at {contact_email}.\n")
+    if privacy_url:
+        text += f"How {organization} handles your data: {privacy_url}\n"
     msg.set_content(text)
     e = html.escape
     extra_html = f"<p>You have {extra_time_pct}% extra time on every question.</p>" if extra_time_pct else ""
@@ -38,5 +45,10 @@ def invitation_email(*, to_name: str, to_address: str, from_address: str, organi
         f"until {e(until)}.</p>{extra_html}"
         f'<p><a href="{e(link, quote=True)}">Start the interview</a></p>'
         "<p>The link is personal: do not forward it. If it was sent to you by mistake, ignore "
-        "this email.</p>", subtype="html")
+        "this email.</p>"
+        + (f"<p>Questions, or need an accommodation such as extra time? Write to "
+           f'{e(organization)} at <a href="mailto:{e(contact_email, quote=True)}">'
+           f"{e(contact_email)}</a>.</p>" if contact_email else "")
+        + (f'<p><a href="{e(privacy_url, quote=True)}">How {e(organization)} handles your '
+           "data</a></p>" if privacy_url else ""), subtype="html")
     return msg

@@ -61,7 +61,7 @@ def journey(demo: Demo) -> dict[str, Any]:
                  "competency": "pipelines", "think_time_s": 5, "max_answer_s": 20,
                  "retakes_allowed": 1},
                 {"kind": "video", "prompt": "Tell us about a time you helped a teammate.",
-                 "competency": "teamwork", "think_time_s": 5, "max_answer_s": 20,
+                 "competency": "teamwork", "think_time_s": 30, "max_answer_s": 20,
                  "retakes_allowed": 1},
                 {"kind": "written", "prompt": "How would you backfill a year of data safely?",
                  "competency": "pipelines", "max_chars": 800, "think_time_s": 0},
@@ -87,7 +87,8 @@ def _record(page: Page, seconds: int, first: bool) -> None:
     expect(page.get_by_role("timer")).to_have_text(re.compile(rf"^0:0[{seconds}-9] / 0:20$"),
                                                    timeout=30_000)
     stop.click()
-    expect(page.get_by_role("heading", name="Review your answer")).to_be_visible(timeout=30_000)
+    # Saving waits for the server to finish the take (slow on a loaded machine).
+    expect(page.get_by_role("heading", name="Review your answer")).to_be_visible(timeout=90_000)
 
 
 def test_candidate_records_retakes_writes_resumes_and_finishes(
@@ -112,21 +113,49 @@ def test_candidate_records_retakes_writes_resumes_and_finishes(
     _shot(page, "31-journey-device-check")
     page.get_by_role("button", name="Continue").click()
 
-    # Question 1: a take, then a retake, and keep the retake.
+    # A pause before each question: its prompt and clock wait for the candidate.
+    expect(page.get_by_role("heading", name="Ready when you are")).to_be_visible()
     expect(page.get_by_label("Progress")).to_contain_text("Question 1 of 3")
+    expect(page.get_by_text("idempotent")).to_have_count(0)
+    page.get_by_role("button", name="Start question 1").click()
+
+    # Question 1: a take, then a retake, and keep the retake.
+    expect(page.get_by_role("heading", name=re.compile("idempotent"))).to_be_visible()
     _record(page, 3, first=True)
+    expect(page.get_by_role("button", name="Use this answer")).to_be_focused()
     _shot(page, "32-journey-first-take")
     page.get_by_role("button", name=re.compile("^Record again")).click()
     _record(page, 4, first=False)
     expect(page.get_by_text("Take 2 of 2")).to_be_visible()
     page.get_by_role("button", name="Use this answer").click()
 
-    # Question 2: one take.
-    expect(page.get_by_label("Progress")).to_contain_text("Question 2 of 3", timeout=30_000)
+    # Question 2 waits behind "Next question"; its think time survives a reload.
+    expect(page.get_by_role("heading", name="Answer saved")).to_be_visible(timeout=30_000)
+    expect(page.get_by_label("Progress")).to_contain_text("Question 2 of 3")
+    expect(page.get_by_text("helped a teammate")).to_have_count(0)
+    _shot(page, "32b-journey-next-question")
+    page.get_by_role("button", name="Start question 2").click()
+    timer = page.get_by_role("timer")
+    expect(timer).to_have_text(re.compile(r"^0:2[0-7]$"), timeout=15_000)
+    page.reload()
+    expect(page.get_by_text("Welcome back. You are on question 2 of 3")).to_be_visible()
+    expect(page.get_by_role("heading", name="Check your camera and microphone")).to_have_count(0)
+    left = int(page.get_by_role("timer").inner_text().split(":")[1])
+    assert left <= 27, f"the reload restarted think time ({left} s left of 30)"
+    _shot(page, "32c-journey-resumed-think-time")
     page.wait_for_function(PREVIEW_PLAYING)
     _record(page, 3, first=True)
     page.get_by_role("button", name="Use this answer").click()
+
+    # Reopening the link between questions: "Welcome back", then the written question.
+    expect(page.get_by_role("heading", name="Answer saved")).to_be_visible(timeout=30_000)
+    page.reload()
+    expect(page.get_by_role("heading", name="Welcome back, Jo Journey")).to_be_visible()
+    expect(page.get_by_text("You are on question 3 of 3.")).to_be_visible()
+    _shot(page, "32d-journey-welcome-back")
+    page.get_by_role("button", name="Start question 3").click()
     expect(page.get_by_label("Progress")).to_contain_text("Question 3 of 3", timeout=30_000)
+    expect(page.get_by_role("timer")).to_have_text(re.compile(r"^[23]:\d\d$"))  # 3 min limit
     page.get_by_label("Your answer").fill("I would backfill day by day into a staging table, "
                                          "check row counts against the source, then swap "
                                          "partitions so readers never see half a day.")
@@ -177,3 +206,40 @@ def test_candidate_records_retakes_writes_resumes_and_finishes(
                                "-f", "null", "-"], capture_output=True, text=True).stderr
         mean_db = float(re.search(r"mean_volume: (-?[\d.]+) dB", loud).group(1))  # type: ignore[union-attr]
         assert mean_db > -50, f"take {position}/{take} is silent ({mean_db} dB)"
+
+
+def test_written_answer_is_submitted_when_its_time_is_up(
+        demo: Demo, speaking_browser: Browser) -> None:
+    with demo.staff_api() as api:
+        made = api.post("/api/assessments", json={
+            "title": "Timed writing", "role": "Analyst",
+            "dimensions": [{"name": "Skill", "weight": 100,
+                            "competencies": [{"key": "sql", "name": "SQL"}]}],
+            "questions": [{"kind": "written", "prompt": "Name one SQL join.",
+                           "competency": "sql", "think_time_s": 0, "max_answer_s": 10}]})
+        made.raise_for_status()
+        inv = api.post(f"/api/assessments/{made.json()['id']}/invitations",
+                       json={"candidate_name": "Tim Timed", "candidate_email": "tim@example.com"})
+        inv.raise_for_status()
+    ctx = speaking_browser.new_context(viewport=DESKTOP, base_url=demo.url)  # type: ignore[arg-type]
+    page = ctx.new_page()
+    page.goto(inv.json()["link"])
+    page.get_by_label(re.compile("I agree to be recorded")).check()
+    page.get_by_role("button", name="Start").click()
+    page.get_by_role("button", name="Start question 1").click()  # no device check: no video
+    page.get_by_label("Your answer").fill("LEFT JOIN")
+    expect(page.get_by_role("status")).to_contain_text("Saved", timeout=15_000)
+    _shot(page, "35-written-time-left")
+    expect(page.get_by_role("heading", name="You have answered every question")).to_be_visible(
+        timeout=30_000)
+    expect(page.get_by_text("Time was up: your answer was submitted as it stood.")).to_be_visible()
+    _shot(page, "36-written-time-up")
+    page.get_by_role("button", name="Submit my interview").click()
+    expect(page.get_by_role("heading", name=re.compile("Thank you, Tim Timed"))).to_be_visible()
+    ctx.close()
+    db = sqlite3.connect(demo.server.data_dir / "viva.db")
+    texts = db.execute("SELECT r.text, r.submitted_at IS NOT NULL FROM responses r JOIN attempts a "
+                       "ON a.id = r.attempt_id JOIN invitations i ON i.id = a.invitation_id "
+                       "WHERE i.candidate_name = 'Tim Timed'").fetchall()
+    db.close()
+    assert texts == [("LEFT JOIN", 1)]

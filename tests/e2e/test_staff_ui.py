@@ -118,8 +118,10 @@ def test_admin_invites_candidate_who_answers_in_writing(
     expect(candidate.get_by_role("button", name="Start")).to_be_focused()
     candidate.keyboard.press("Enter")
 
-    # No video questions: straight to the written one, with progress always visible.
+    # No video questions: no device check; the question starts when the candidate chooses.
     expect(candidate.get_by_text("Question 1 of 1").first).to_be_visible()
+    expect(candidate.get_by_text(WRITTEN_PROMPT)).to_have_count(0)
+    candidate.get_by_role("button", name="Start question 1").click()
     expect(candidate.get_by_text(WRITTEN_PROMPT)).to_be_visible()
     answer = candidate.get_by_label("Your answer")
     draft = "Hi Sam, sorry the export is failing. Could you tell me which report and when?"
@@ -235,8 +237,10 @@ def test_candidate_checks_devices_and_records_the_practice_answer(
     shot(cand, "17-device-check")
     cand.get_by_role("button", name="Continue").click()
 
-    # The practice question: think time (skipped), record, review, retake, accept.
-    expect(cand.get_by_label("Progress")).to_contain_text("Question 1 of 8")
+    # The practice question (numbered as staff number it: not at all): think time (skipped),
+    # record, review, retake, accept.
+    expect(cand.get_by_label("Progress")).to_contain_text("Practice question")
+    cand.get_by_role("button", name="Start the practice question").click()
     expect(cand.get_by_text("Practice · not scored")).to_be_visible()
     expect(cand.get_by_role("timer")).to_be_visible()
     cand.wait_for_function(PREVIEW_PLAYING)
@@ -258,7 +262,8 @@ def test_candidate_checks_devices_and_records_the_practice_answer(
             shot(cand, "20-review-take")
             cand.get_by_role("button", name="Record again (3 retakes left)").click()
     cand.get_by_role("button", name="Use this answer").click()
-    expect(cand.get_by_label("Progress")).to_contain_text("Question 2 of 8", timeout=30_000)
+    expect(cand.get_by_label("Progress")).to_contain_text("Question 1 of 7", timeout=30_000)
+    cand.get_by_role("button", name="Start question 1").click()
     cand.wait_for_function(PREVIEW_PLAYING)  # the camera comes back on for the next question
     shot(cand, "21-next-question")
 

@@ -295,3 +295,20 @@ async def test_progress_reaches_reviewed_when_every_answer_is_reviewed(
     old = (await client.get(f"/api/assessments/{world.a.assessment_id}/invitations",
                             headers=admin)).json()
     assert next(x for x in old if x["candidate_name"] == "Alice")["status"] == "completed"
+
+
+async def test_the_invitation_email_carries_the_company_contact_and_privacy_link(
+        client: Any, world: World, login: Any, smtp: SmtpServer) -> None:
+    await login(world.a.admin_email)
+    r = await client.put("/api/organization/branding", json={
+        "contact_email": "talent@alpha.test", "privacy_url": "https://alpha.test/privacy"})
+    assert r.status_code == 200, r.text
+    r = await client.post(f"/api/assessments/{world.a.assessment_id}/invitations", json={
+        "candidate_name": "Grace Hopper", "candidate_email": "grace@example.com"})
+    assert r.status_code == 201, r.text
+    (message,) = await smtp.wait_for(1)
+    plain = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Org ALPHA invites you" in plain and "Write to Org ALPHA at talent@alpha.test" in plain
+    assert "https://alpha.test/privacy" in plain
+    assert 'href="mailto:talent@alpha.test"' in html and 'href="https://alpha.test/privacy"' in html

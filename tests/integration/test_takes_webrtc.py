@@ -233,3 +233,31 @@ async def test_object_store_down_during_upload_then_back(tmp_path: Path, sqlite_
             finally:
                 s3.stop()
     shutil.rmtree(tmp_path / "data", ignore_errors=True)
+
+
+async def test_a_reload_mid_answer_keeps_the_clocks_and_counts_the_take(
+        server: LiveServer, http: httpx.AsyncClient, world: World, talk: Path) -> None:
+    """The practice question begun, a take cut off mid-answer (the tab reloaded): the think and
+    answer clocks read the same afterwards, and the cut take counts against the retakes."""
+    token = world.a.tokens["Alice"]
+    view = await _consent(http, token)
+    q = view["questions"][0]
+    assert q["is_practice"] and q["prompt"] is None
+    r = await http.post(f"/api/candidate/{token}/questions/{q['id']}/begin")
+    assert r.status_code == 200, r.text
+    begun = next(x for x in r.json()["questions"] if x["id"] == q["id"])
+    partial, _ = await _record(http, token, q["id"], talk, seconds=2.0, hang_up=True)
+    assert partial["is_partial"]
+    after = (await http.get(f"/api/candidate/{token}")).json()
+    now = next(x for x in after["questions"] if x["id"] == q["id"])
+    assert now["think_started_at"] == begun["think_started_at"]
+    assert now["answer_started_at"] is not None and now["takes_used"] == 1
+    again = await http.post(f"/api/candidate/{token}/questions/{q['id']}/begin")  # second tab
+    same = next(x for x in again.json()["questions"] if x["id"] == q["id"])
+    assert (same["think_started_at"], same["answer_started_at"]) == (
+        now["think_started_at"], now["answer_started_at"])
+    retake, _ = await _record(http, token, q["id"], talk, seconds=2.0)
+    assert retake["take"] == 2
+    final = (await http.get(f"/api/candidate/{token}")).json()
+    assert next(x for x in final["questions"] if x["id"] == q["id"])["answer_started_at"] == \
+        now["answer_started_at"]

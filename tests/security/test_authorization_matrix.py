@@ -29,6 +29,7 @@ The module builds one app and one world per database (SQLite and PostgreSQL).
 
 from __future__ import annotations
 
+import io
 import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -39,6 +40,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from aiortc import RTCConfiguration, RTCPeerConnection
+from PIL import Image
 
 from server.db.models import Response, Role
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
@@ -294,6 +296,31 @@ async def _written_q(ctx: Ctx, own: Invite) -> dict[str, str]:
     return {"question_id": str(ctx.world.a.question_ids[6])}  # the written question
 
 
+def _logo_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), (0, 90, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def with_alpha_logo() -> Prepare:
+    """Alpha has a logo (beta has none)."""
+    async def prepare(ctx: Ctx, role: str) -> Req:
+        r = await ctx.call("PUT", "/api/organization/branding/logo", content=_logo_png(),
+                           headers={"content-type": "image/png"})
+        assert r.status_code == 200, r.text
+        return Req()
+    return prepare
+
+
+async def _alpha_logo(ctx: Ctx, own: Invite) -> dict[str, str]:
+    await with_alpha_logo()(ctx, ADMIN)
+    return {}
+
+
+async def _first_q(ctx: Ctx, own: Invite) -> dict[str, str]:
+    return {"question_id": str(ctx.world.a.question_ids[0])}  # the practice question, met first
+
+
 async def _own_response(ctx: Ctx, own: Invite) -> dict[str, str]:
     r = await ctx.ok("PUT", f"/api/candidate/{own.token}/written/{ctx.world.a.question_ids[6]}",
                      json={"take_id": str(uuid.uuid4()), "text": "A draft of mine"})
@@ -473,6 +500,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/organization"): Row(staff_read(foreign=200), plain()),
     ("PATCH", "/api/organization"): Row(admin_write(200, foreign=200),
                                         body({"retention_days": None})),
+    ("GET", "/api/organization/branding"): Row(staff_read(foreign=200), plain()),
+    ("PUT", "/api/organization/branding"): Row(admin_write(200, foreign=200),
+                                               body({"welcome_text": "Welcome!"})),
+    ("PUT", "/api/organization/branding/logo"): Row(admin_write(200, foreign=200), plain()),
+    ("DELETE", "/api/organization/branding/logo"): Row(admin_write(200, foreign=200), plain()),
+    ("GET", "/api/organization/branding/logo"): Row(staff_read(), with_alpha_logo()),
     ("GET", "/health"): Row(public(200), plain()),
     # assessments and the builder
     ("GET", "/api/assessment-templates"): Row(staff_read(foreign=200), plain()),
@@ -529,6 +562,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PUT", "/api/candidate/{token}/written/{question_id}"): Row(
         candidate(200, foreign=404), on_candidate(consent=True, sub=_written_q, json={
             "take_id": "TAKE_ID", "text": "My answer so far"})),
+    ("GET", "/api/candidate/{token}/logo"): Row(candidate(200, foreign=404),
+                                                on_candidate(sub=_alpha_logo)),
+    ("POST", "/api/candidate/{token}/questions/{question_id}/begin"): Row(
+        candidate(200, foreign=404), on_candidate(consent=True, sub=_first_q)),
     ("GET", "/api/candidate/{token}/responses/{response_id}"): Row(
         candidate(200, other=404, foreign=404), on_candidate(consent=True, sub=_own_response)),
     ("POST", "/api/candidate/{token}/device-check"): Row(candidate(201), on_candidate(
@@ -649,6 +686,9 @@ async def _run_cell(ctx: Ctx, method: str, path: str, row: Row, role: str) -> st
     if path.endswith("/invitations/csv"):
         kwargs["content"] = CSV
         headers["content-type"] = "text/csv"
+    elif path.endswith("/branding/logo") and method == "PUT":
+        kwargs["content"] = _logo_png()
+        headers["content-type"] = "image/png"
     elif req.json is not None:
         kwargs["json"] = req.json
     url = path.format(**params)

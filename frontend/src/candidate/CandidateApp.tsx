@@ -1,26 +1,48 @@
-/** The candidate's journey through one invitation link: intro → device check → questions → finish. */
-import { useEffect, useRef, useState } from "preact/hooks";
+/**
+ * The candidate's journey through one invitation link: intro → (device check before the next
+ * video answer) → for each question a pause where the candidate chooses when to begin, then the
+ * question on the server's clocks → finish. A reload resumes where the server says they are.
+ */
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
 import { Camera } from "../media/camera";
-import { Alert, Loading, PageHeading } from "../ui/components";
+import { Alert, Loading, PageHeading, formatDate, formatDuration } from "../ui/components";
+import { serverClock, type ServerClock } from "./clock";
+import { BrandFrame } from "./BrandFrame";
 import { DeviceCheck } from "./DeviceCheck";
 import { Intro } from "./Intro";
 import { LinkProblem } from "./LinkProblem";
+import { recentDeviceCheck, rememberDeviceCheck } from "./storage";
 import { VideoQuestion } from "./VideoQuestion";
 import { WrittenQuestion } from "./WrittenQuestion";
 
 type View = Schemas["CandidateView"];
+type Question = Schemas["CandidateQuestion"];
+
+/** "Practice question" or "Question 2 of 7": scored questions numbered as staff number them. */
+export function questionTitle(q: Question, view: View): string {
+  return q.number ? `Question ${q.number} of ${view.scored_question_count}` : "Practice question";
+}
+
+function hasProgress(v: View): boolean {
+  return v.consented && v.questions.some((q) => q.answered || q.time_up || q.think_started_at);
+}
 
 export function CandidateApp(props: { token: string }) {
   const { token } = props;
   const [view, setView] = useState<View | null>(null);
   const [problem, setProblem] = useState<{ status: number; detail: string } | null>(null);
   const [checkedDevices, setCheckedDevices] = useState(false);
+  const [resumed, setResumed] = useState<boolean | null>(null); // came back to an interview in progress
+  const [notice, setNotice] = useState<string | null>(null);
   const camera = useRef(new Camera());
+  const clock = useMemo<ServerClock>(() => (view ? serverClock(view.server_now) : { offsetMs: 0 }), [view?.server_now]);
 
   async function load() {
     try {
-      setView(await call(api.GET("/api/candidate/{token}", { params: { path: { token } } })));
+      const v = await call(api.GET("/api/candidate/{token}", { params: { path: { token } } }));
+      setView(v);
+      setResumed((r) => (r === null ? hasProgress(v) : r));
     } catch (err) {
       setProblem({ status: err instanceof ApiError ? err.status : 0, detail: errorMessage(err) });
     }
@@ -32,49 +54,198 @@ export function CandidateApp(props: { token: string }) {
 
   if (problem) return <LinkProblem status={problem.status} detail={problem.detail} />;
   if (!view) return <main class="candidate-page"><Loading /></main>;
-  if (view.status === "completed") return <Finished view={view} />;
-  if (!view.consented) return <Intro token={token} view={view} onStarted={setView} />;
-
-  const next = view.questions.find((q) => q.id === view.next_question_id) ?? null;
-  const videoLeft = view.questions.some((q) => q.kind === "video" && !q.answered);
-  if (next && videoLeft && !checkedDevices) {
-    return <DeviceCheck token={token} camera={camera.current} onContinue={() => setCheckedDevices(true)} />;
-  }
-  if (!next) return <ReadyToFinish token={token} view={view} onDone={setView} onStale={load} />;
   return (
-    <QuestionPage key={next.id} token={token} view={view} question={next} camera={camera.current} onAnswered={load} />
+    <BrandFrame token={token} brand={view.organization}>
+      {screen(view)}
+    </BrandFrame>
+  );
+
+  function screen(view: View) {
+    if (view.status === "completed") return <Finished view={view} />;
+    if (!view.consented) return <Intro token={token} view={view} onStarted={setView} />;
+
+    const next = view.questions.find((q) => q.id === view.next_question_id) ?? null;
+    if (!next) return <ReadyToFinish token={token} view={view} notice={notice} onDone={setView} onStale={load} />;
+    // The device check comes only before a video answer, never into a clock already running.
+    if (next.kind === "video" && !next.think_started_at && !checkedDevices) {
+      return (
+        <DeviceCheck
+          token={token}
+          camera={camera.current}
+          passedAt={recentDeviceCheck()}
+          onContinue={(passed) => {
+            if (passed) rememberDeviceCheck();
+            setCheckedDevices(true);
+          }}
+        />
+      );
+    }
+    if (!next.think_started_at) {
+      return (
+        <QuestionStart
+          token={token}
+          view={view}
+          question={next}
+          resumed={resumed === true}
+          notice={notice}
+          onBegun={(v) => {
+            setResumed(false);
+            setNotice(null);
+            setView(v);
+          }}
+          onStale={load}
+        />
+      );
+    }
+    return (
+      <QuestionPage
+        key={next.id}
+        token={token}
+        view={view}
+        question={next}
+        camera={camera.current}
+        clock={clock}
+        resumed={resumed === true}
+        onAnswered={(message) => {
+          setResumed(false);
+          setNotice(message ?? null);
+          void load();
+        }}
+      />
+    );
+  }
+}
+
+function ProgressHeader(props: { view: View; question: Question }) {
+  const { view, question } = props;
+  const index = view.questions.findIndex((q) => q.id === question.id);
+  return (
+    <header class="progress-bar" aria-label="Progress">
+      <div class="progress-inner">
+        <span class="progress-title">{view.assessment_title}</span>
+        <span class="progress-count">
+          {questionTitle(question, view)}
+          {question.is_practice && <span class="badge badge-practice">Practice · not scored</span>}
+        </span>
+      </div>
+      <div class="progress" aria-hidden="true">
+        <span style={{ width: `${(Math.max(0, index) / view.questions.length) * 100}%` }} />
+      </div>
+    </header>
+  );
+}
+
+/** The pause before a question: nothing is timed until the candidate presses Start. */
+function QuestionStart(props: {
+  token: string;
+  view: View;
+  question: Question;
+  resumed: boolean;
+  notice: string | null;
+  onBegun: (v: View) => void;
+  onStale: () => void;
+}) {
+  const { view, question } = props;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const title = questionTitle(question, view);
+  const anyDone = view.questions.some((q) => q.answered || q.time_up);
+  const heading = props.resumed
+    ? `Welcome back, ${view.candidate_name}`
+    : anyDone
+      ? "Answer saved"
+      : "Ready when you are";
+
+  async function begin() {
+    setBusy(true);
+    setError(null);
+    try {
+      props.onBegun(
+        await call(
+          api.POST("/api/candidate/{token}/questions/{question_id}/begin", {
+            params: { path: { token: props.token, question_id: question.id } },
+          }),
+        ),
+      );
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+      if (err instanceof ApiError && err.status === 409) props.onStale();
+    }
+  }
+
+  return (
+    <>
+      <ProgressHeader view={view} question={question} />
+      <main class="candidate-page">
+        <div class="question-start">
+          <PageHeading title={props.resumed ? "Welcome back" : title}>{heading}</PageHeading>
+          {props.resumed && (
+            <p class="lead">
+              You are on {question.number ? `question ${question.number} of ${view.scored_question_count}` : "the practice question"}
+              . Your answers so far are saved.
+            </p>
+          )}
+          {props.notice && <Alert kind="info">{props.notice}</Alert>}
+          <section class="card" aria-labelledby="next-h">
+            <h2 id="next-h">Next: {title}</h2>
+            <ul class="facts-inline">
+              {question.kind === "video" ? (
+                <>
+                  <li>Video answer</li>
+                  {question.think_time_s > 0 && <li>{formatDuration(question.think_time_s)} to think</li>}
+                  <li>up to {formatDuration(question.max_answer_s)} to answer</li>
+                  <li>
+                    {1 + question.retakes_allowed} take{question.retakes_allowed ? "s" : ""}
+                  </li>
+                </>
+              ) : (
+                <>
+                  <li>Written answer</li>
+                  <li>{formatDuration(question.think_time_s + question.max_answer_s)} in all, reading time included</li>
+                  <li>up to {question.max_chars.toLocaleString()} characters</li>
+                </>
+              )}
+            </ul>
+            <p class="small muted">
+              The question appears and its clock starts when you press the button, so take a break first if you need
+              one. The interview stays open until {formatDate(view.expires_at)}.
+            </p>
+            {error && <Alert>{error}</Alert>}
+            <button type="button" class="btn btn-primary btn-large" disabled={busy} onClick={begin}>
+              {busy ? "Starting…" : question.number ? `Start question ${question.number}` : "Start the practice question"}
+            </button>
+          </section>
+        </div>
+      </main>
+    </>
   );
 }
 
 function QuestionPage(props: {
   token: string;
   view: View;
-  question: Schemas["CandidateQuestion"];
+  question: Question;
   camera: Camera;
-  onAnswered: () => void;
+  clock: ServerClock;
+  resumed: boolean;
+  onAnswered: (notice?: string) => void;
 }) {
   const { view, question } = props;
-  const total = view.questions.length;
-  const label = `Question ${question.number} of ${total}`;
+  const label = questionTitle(question, view);
   return (
     <>
-      <header class="progress-bar" aria-label="Progress">
-        <div class="progress-inner">
-          <span class="progress-title">{view.assessment_title}</span>
-          <span class="progress-count">
-            {label}
-            {question.is_practice && <span class="badge badge-practice">Practice · not scored</span>}
-          </span>
-        </div>
-        <div class="progress" aria-hidden="true">
-          <span style={{ width: `${((question.number - 1) / total) * 100}%` }} />
-        </div>
-      </header>
+      <ProgressHeader view={view} question={question} />
       <main class="candidate-page">
+        {props.resumed && (
+          <Alert kind="info">
+            Welcome back. You are on {question.number ? `question ${question.number} of ${view.scored_question_count}` : "the practice question"}
+            ; its clock kept running while you were away.
+          </Alert>
+        )}
         <p class="eyebrow">
           <span class="sr-only">{label}: </span>
           {question.kind === "video" ? "Video answer" : "Written answer"}
-          {question.kind === "written" && ` · about ${Math.round(question.max_answer_s / 60)} min`}
           {question.is_practice && " · practice, not scored"}
         </p>
         <PageHeading title={label} class="prompt">
@@ -82,16 +253,28 @@ function QuestionPage(props: {
         </PageHeading>
 
         {question.kind === "video" ? (
-          <VideoQuestion token={props.token} question={question} camera={props.camera} onAnswered={props.onAnswered} />
+          <VideoQuestion
+            token={props.token}
+            question={question}
+            camera={props.camera}
+            clock={props.clock}
+            onAnswered={() => props.onAnswered()}
+          />
         ) : (
-          <WrittenQuestion token={props.token} question={question} onAnswered={props.onAnswered} />
+          <WrittenQuestion token={props.token} question={question} clock={props.clock} onAnswered={props.onAnswered} />
         )}
       </main>
     </>
   );
 }
 
-function ReadyToFinish(props: { token: string; view: View; onDone: (v: View) => void; onStale: () => void }) {
+function ReadyToFinish(props: {
+  token: string;
+  view: View;
+  notice: string | null;
+  onDone: (v: View) => void;
+  onStale: () => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -115,6 +298,7 @@ function ReadyToFinish(props: { token: string; view: View; onDone: (v: View) => 
           {props.view.answered_count} of {props.view.scored_question_count} scored answers are saved. Submit your
           interview to let the company know you are done.
         </p>
+        {props.notice && <Alert kind="info">{props.notice}</Alert>}
         {error && <Alert>{error}</Alert>}
         <button type="button" class="btn btn-primary btn-large" disabled={busy} onClick={finish}>
           {busy ? "Submitting…" : "Submit my interview"}

@@ -12,7 +12,13 @@ type ServerCheck =
 
 const HEARD_DB = -50;
 
-export function DeviceCheck(props: { token: string; camera: Camera; onContinue: () => void }) {
+export function DeviceCheck(props: {
+  token: string;
+  camera: Camera;
+  /** When the check last passed in this browser (within the last hour), if it did. */
+  passedAt?: number | null;
+  onContinue: (passed: boolean) => void;
+}) {
   const video = useRef<HTMLVideoElement>(null);
   const [stream, setStream] = useState<MediaStream | null>(null);
   const [deviceError, setDeviceError] = useState<DeviceError | null>(null);
@@ -124,6 +130,17 @@ export function DeviceCheck(props: { token: string; camera: Camera; onContinue: 
     <main class="candidate-page">
       <PageHeading title="Check your camera and microphone">Check your camera and microphone</PageHeading>
       <p class="lead">Make sure you can see yourself and that the bar moves when you speak.</p>
+      {props.passedAt && (
+        <div class="card skip-check">
+          <p>
+            Your camera and microphone passed this check in this browser{" "}
+            {minutesAgo(props.passedAt)}. You can skip it if nothing has changed.
+          </p>
+          <button type="button" class="btn" onClick={() => props.onContinue(false)}>
+            Skip the check
+          </button>
+        </div>
+      )}
 
       {deviceError && (
         <div class="card">
@@ -169,7 +186,12 @@ export function DeviceCheck(props: { token: string; camera: Camera; onContinue: 
       )}
 
       <div class="actions-row">
-        <button type="button" class="btn btn-primary btn-large" disabled={!stream} onClick={props.onContinue}>
+        <button
+          type="button"
+          class="btn btn-primary btn-large"
+          disabled={!stream}
+          onClick={() => props.onContinue(server.state === "ok")}
+        >
           Continue
         </button>
         {stream && server.state !== "ok" && (
@@ -178,6 +200,11 @@ export function DeviceCheck(props: { token: string; camera: Camera; onContinue: 
       </div>
     </main>
   );
+}
+
+function minutesAgo(at: number): string {
+  const m = Math.round((Date.now() - at) / 60000);
+  return m <= 1 ? "a minute ago" : `${m} minutes ago`;
 }
 
 function ServerStatus(props: { check: ServerCheck }) {

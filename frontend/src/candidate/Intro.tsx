@@ -38,7 +38,11 @@ export function Intro(props: { token: string; view: Schemas["CandidateView"]; on
     <main class="candidate-page narrow">
       <p class="eyebrow">{view.role}</p>
       <PageHeading title={view.assessment_title}>{view.assessment_title}</PageHeading>
-      <p class="lead">Hello {view.candidate_name}, thank you for taking the time.</p>
+      <p class="lead">
+        Hello {view.candidate_name}, {view.organization.organization_name} invites you to this interview. Thank you for
+        taking the time.
+      </p>
+      {view.organization.welcome_text && <p class="intro-text welcome-text">{view.organization.welcome_text}</p>}
 
       <ul class="facts" aria-label="About this interview">
         <li>
@@ -81,14 +85,26 @@ export function Intro(props: { token: string; view: Schemas["CandidateView"]; on
           found. <strong>People decide</strong>: a reviewer from the company {video ? "watches or reads" : "reads"}{" "}
           your answers and sets every score. The AI never accepts or rejects anyone.
         </p>
+        {view.english_threshold && video && (
+          <p>
+            <strong>Your spoken English is assessed too.</strong> Answer in English: the reviewers see an estimate of your
+            English level (the role asks for {view.english_threshold} on the CEFR scale).
+          </p>
+        )}
+        <p>
+          If your answer is a clear example of a level on the rubric, the company may keep it (without your name) as an{" "}
+          <strong>example answer</strong> that helps score other candidates’ answers.
+        </p>
       </section>
 
       <form class="card consent" onSubmit={start}>
         <div class="check">
           <input id="consent" type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.currentTarget.checked)} />
           <label for="consent">
-            I agree to be recorded as described above, and to my answers being reviewed by people at the company
-            with AI-suggested scores.
+            I agree to be recorded as described above, and to my answers being reviewed by people at{" "}
+            {view.organization.organization_name} with AI-suggested scores
+            {view.english_threshold && video ? ", my English being assessed," : ""} and to an answer possibly becoming
+            an example answer.
           </label>
         </div>
         {error && <Alert>{error}</Alert>}

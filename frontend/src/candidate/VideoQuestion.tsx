@@ -1,41 +1,34 @@
-/** A video question: think time, recording with a limit, review and retake, then accept. */
+/** A video question: think time on the server's clock, recording with a limit, review and retake, then accept. */
+import type { RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
+import { api, call, errorMessage, type Schemas } from "../api/client";
 import type { Camera } from "../media/camera";
-import { LocalRecorder } from "../media/localRecorder";
-import { connected, iceServersFor, openSendingPeer } from "../media/peer";
 import { Alert, formatDuration } from "../ui/components";
-import { newId, pendingTake, setPendingTake } from "./storage";
+import { type ServerClock, secondsUntil, useCountdown } from "./clock";
+import { useTake } from "./useTake";
 
 type Question = Schemas["CandidateQuestion"];
-type Stored = Schemas["CandidateResponse"];
 
-type Phase =
-  | { name: "think" }
-  | { name: "ready" }
-  | { name: "connecting" }
-  | { name: "recording"; takeId: string; maxSeconds: number }
-  | { name: "stopping" }
-  | { name: "review"; takeId: string; stored: Stored | null; playback: string | null }
-  | { name: "accepting"; takeId: string }
-  | { name: "error"; message: string; takeId?: string };
-
-interface Live {
-  pc: RTCPeerConnection;
-  recorder: LocalRecorder;
-}
-
-export function VideoQuestion(props: { token: string; question: Question; camera: Camera; onAnswered: () => void }) {
+export function VideoQuestion(props: {
+  token: string;
+  question: Question;
+  camera: Camera;
+  clock: ServerClock;
+  onAnswered: () => void;
+}) {
   const { token, question } = props;
-  const totalTakes = 1 + question.retakes_allowed;
-  const [takesUsed, setTakesUsed] = useState(question.takes_used);
-  const [phase, setPhase] = useState<Phase>(() => {
-    const pending = pendingTake(token, question.id);
-    return pending ? { name: "review", takeId: pending, stored: null, playback: null } : { name: "think" };
+  const thinkLeft = question.think_ends_at ? secondsUntil(question.think_ends_at, props.clock) : question.think_time_s;
+  const { phase, setPhase, record, stop, accept, retake, totalTakes, retakesLeft } = useTake({
+    token,
+    question,
+    camera: props.camera,
+    thinkLeft,
+    onAnswered: props.onAnswered,
   });
-  const live = useRef<Live | null>(null);
+  const takesUsed = totalTakes - retakesLeft;
   const preview = useRef<HTMLVideoElement>(null);
   const [previewStream, setPreviewStream] = useState<MediaStream | null>(null);
+  const focusTarget = useRef<HTMLButtonElement>(null);
 
   // Show the camera while thinking and recording; turn it off for review.
   const cameraOn = phase.name === "think" || phase.name === "ready" || phase.name === "connecting" || phase.name === "recording";
@@ -53,88 +46,13 @@ export function VideoQuestion(props: { token: string; question: Question; camera
   useEffect(() => {
     if (preview.current) preview.current.srcObject = cameraOn ? previewStream : null;
   }, [previewStream, cameraOn, phase.name]);
-
-  // Leaving the page mid-take: close the connection (the server keeps what arrived).
-  useEffect(
-    () => () => {
-      live.current?.pc.close();
-      void live.current?.recorder.stop();
-      props.camera.stop();
-    },
-    [],
-  );
-  // Free the previous playback blob.
+  // Keyboard focus follows the flow: Stop while recording, "Use this answer" in review.
   useEffect(() => {
-    const url = phase.name === "review" ? phase.playback : null;
-    return () => {
-      if (url) URL.revokeObjectURL(url);
-    };
-  }, [phase]);
-
-  async function record() {
-    setPhase({ name: "connecting" });
-    const takeId = newId();
-    let pc: RTCPeerConnection | null = null;
-    try {
-      const stream = await props.camera.ensure();
-      const peer = await openSendingPeer(stream, await iceServersFor(token));
-      pc = peer.pc;
-      const answer = await call(
-        api.POST("/api/candidate/{token}/takes", {
-          params: { path: { token } },
-          body: { question_id: question.id, take_id: takeId, sdp: peer.sdp, type: "offer" },
-        }),
-      );
-      await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
-      await connected(pc);
-      const recorder = new LocalRecorder();
-      recorder.start(stream);
-      live.current = { pc, recorder };
-      setPendingTake(token, question.id, takeId);
-      setPhase({ name: "recording", takeId, maxSeconds: answer.max_seconds || question.max_answer_s });
-    } catch (err) {
-      pc?.close();
-      setPhase({ name: "error", message: recordingError(err) });
+    if (phase.name === "recording" || phase.name === "review" || phase.name === "ready" || phase.name === "error") {
+      focusTarget.current?.focus({ preventScroll: true });
     }
-  }
+  }, [phase.name]);
 
-  async function stop(takeId: string) {
-    setPhase({ name: "stopping" });
-    try {
-      const stored = await call(
-        api.POST("/api/candidate/{token}/takes/{take_id}/stop", { params: { path: { token, take_id: takeId } } }),
-      );
-      const playback = (await live.current?.recorder.stop()) ?? null;
-      live.current?.pc.close();
-      live.current = null;
-      props.camera.stop();
-      setTakesUsed((n) => Math.max(n + 1, stored.take));
-      setPhase({ name: "review", takeId, stored, playback });
-    } catch (err) {
-      await live.current?.recorder.stop();
-      live.current?.pc.close();
-      live.current = null;
-      props.camera.stop();
-      setPendingTake(token, question.id, null);
-      setTakesUsed((n) => n + 1);
-      setPhase({ name: "error", message: errorMessage(err) });
-    }
-  }
-
-  async function accept(takeId: string) {
-    setPhase({ name: "accepting", takeId });
-    try {
-      await call(
-        api.POST("/api/candidate/{token}/takes/{take_id}/accept", { params: { path: { token, take_id: takeId } } }),
-      );
-      setPendingTake(token, question.id, null);
-      props.onAnswered();
-    } catch (err) {
-      setPhase({ name: "error", message: errorMessage(err), takeId });
-    }
-  }
-
-  const retakesLeft = Math.max(0, totalTakes - takesUsed);
 
   return (
     <div class="video-q">
@@ -150,16 +68,19 @@ export function VideoQuestion(props: { token: string; question: Question; camera
       )}
 
       {phase.name === "think" && (
-        <ThinkTime seconds={question.think_time_s} onDone={record} />
+        <ThinkTime seconds={question.think_time_s} endsAt={question.think_ends_at ?? null} clock={props.clock} onDone={record} />
       )}
 
       {phase.name === "ready" && (
         <div class="panel">
+          {phase.late && (
+            <Alert kind="warning">Your think time for this question is over. Please start recording now.</Alert>
+          )}
           <p>
             Take {takesUsed + 1} of {totalTakes}. Recording starts when you press the button and stops
             automatically after {formatDuration(question.max_answer_s)}.
           </p>
-          <button type="button" class="btn btn-primary btn-large" onClick={record}>
+          <button ref={focusTarget} type="button" class="btn btn-primary btn-large" onClick={record}>
             Start recording
           </button>
         </div>
@@ -173,7 +94,13 @@ export function VideoQuestion(props: { token: string; question: Question; camera
       )}
 
       {phase.name === "recording" && (
-        <RecordingTimer maxSeconds={phase.maxSeconds} onStop={() => stop(phase.takeId)} token={token} takeId={phase.takeId} />
+        <RecordingTimer
+          maxSeconds={phase.maxSeconds}
+          onStop={() => stop(phase.takeId)}
+          token={token}
+          takeId={phase.takeId}
+          stopRef={focusTarget}
+        />
       )}
 
       {phase.name === "review" && (
@@ -194,17 +121,14 @@ export function VideoQuestion(props: { token: string; question: Question; camera
             </p>
           )}
           <div class="actions-row">
-            <button type="button" class="btn btn-primary btn-large" onClick={() => accept(phase.takeId)}>
+            <button ref={focusTarget} type="button" class="btn btn-primary btn-large" onClick={() => accept(phase.takeId)}>
               Use this answer
             </button>
             {retakesLeft > 0 && (
               <button
                 type="button"
                 class="btn btn-large"
-                onClick={() => {
-                  setPendingTake(token, question.id, null);
-                  setPhase({ name: "ready" });
-                }}
+                onClick={retake}
               >
                 Record again ({retakesLeft} {retakesLeft === 1 ? "retake" : "retakes"} left)
               </button>
@@ -226,11 +150,11 @@ export function VideoQuestion(props: { token: string; question: Question; camera
           <Alert>{phase.message}</Alert>
           <div class="actions-row">
             {phase.takeId ? (
-              <button type="button" class="btn btn-primary" onClick={() => accept(phase.takeId!)}>
+              <button ref={focusTarget} type="button" class="btn btn-primary" onClick={() => accept(phase.takeId!)}>
                 Try again
               </button>
             ) : retakesLeft > 0 ? (
-              <button type="button" class="btn btn-primary" onClick={() => setPhase({ name: "ready" })}>
+              <button ref={focusTarget} type="button" class="btn btn-primary" onClick={() => setPhase({ name: "ready" })}>
                 Try recording again
               </button>
             ) : null}
@@ -241,28 +165,9 @@ export function VideoQuestion(props: { token: string; question: Question; camera
   );
 }
 
-function recordingError(err: unknown): string {
-  if (err instanceof ApiError && (err.status === 405 || (err.status === 404 && err.detail === "Not Found"))) {
-    return "Video recording is not available on this server right now. Please try again later or contact the company that invited you.";
-  }
-  return errorMessage(err);
-}
-
-function ThinkTime(props: { seconds: number; onDone: () => void }) {
-  const [left, setLeft] = useState(props.seconds);
-  useEffect(() => {
-    if (props.seconds <= 0) return;
-    const end = performance.now() + props.seconds * 1000;
-    const id = window.setInterval(() => {
-      const remaining = Math.ceil((end - performance.now()) / 1000);
-      setLeft(Math.max(0, remaining));
-      if (remaining <= 0) {
-        clearInterval(id);
-        props.onDone();
-      }
-    }, 250);
-    return () => clearInterval(id);
-  }, []);
+function ThinkTime(props: { seconds: number; endsAt: string | null; clock: ServerClock; onDone: () => void }) {
+  // The server's clock: a reload resumes the same think time instead of restarting it.
+  const left = useCountdown(props.seconds > 0 ? props.endsAt : null, props.clock, props.onDone) ?? props.seconds;
   if (props.seconds <= 0) {
     return (
       <div class="panel">
@@ -288,7 +193,13 @@ function ThinkTime(props: { seconds: number; onDone: () => void }) {
   );
 }
 
-function RecordingTimer(props: { maxSeconds: number; onStop: () => void; token: string; takeId: string }) {
+function RecordingTimer(props: {
+  maxSeconds: number;
+  onStop: () => void;
+  token: string;
+  takeId: string;
+  stopRef: RefObject<HTMLButtonElement | null>;
+}) {
   const [elapsed, setElapsed] = useState(0);
   const [silent, setSilent] = useState(false);
   const stopped = useRef(false);
@@ -315,6 +226,7 @@ function RecordingTimer(props: { maxSeconds: number; onStop: () => void; token: 
   useEffect(() => {
     let quietSince: number | null = null;
     let timer = 0;
+    let ended = false;
     const poll = async () => {
       try {
         const lv = await call(
@@ -332,10 +244,13 @@ function RecordingTimer(props: { maxSeconds: number; onStop: () => void; token: 
       } catch {
         /* advisory only */
       }
-      timer = window.setTimeout(poll, 1500);
+      if (!ended) timer = window.setTimeout(poll, 1500);
     };
     timer = window.setTimeout(poll, 1500);
-    return () => clearTimeout(timer);
+    return () => {
+      ended = true;
+      clearTimeout(timer);
+    };
   }, []);
 
   const left = Math.max(0, props.maxSeconds - elapsed);
@@ -356,7 +271,7 @@ function RecordingTimer(props: { maxSeconds: number; onStop: () => void; token: 
         {left <= 30 && left > 29 ? "30 seconds left" : ""}
       </p>
       {silent && <Alert kind="warning">We are not receiving any sound. Check that your microphone is not muted.</Alert>}
-      <button type="button" class="btn btn-danger btn-large" onClick={stopOnce}>
+      <button ref={props.stopRef} type="button" class="btn btn-danger btn-large" onClick={stopOnce}>
         Stop recording
       </button>
     </div>

@@ -1,7 +1,12 @@
-/** A written question: character counter, autosave (debounced and on blur), then submit. */
+/**
+ * A written question: character counter, autosave (debounced and on blur), the server's time
+ * limit counting down, then submit. When the time is up the current text is submitted; a
+ * submit the server finds too late is a 409 and the server keeps the last saved draft.
+ */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
-import { Alert } from "../ui/components";
+import { Alert, formatDuration } from "../ui/components";
+import { type ServerClock, useCountdown } from "./clock";
 import { writtenTakeId } from "./storage";
 
 type Question = Schemas["CandidateQuestion"];
@@ -9,7 +14,12 @@ type SaveState = "idle" | "dirty" | "saving" | "saved" | "error";
 
 const DEBOUNCE_MS = 1000;
 
-export function WrittenQuestion(props: { token: string; question: Question; onAnswered: () => void }) {
+export function WrittenQuestion(props: {
+  token: string;
+  question: Question;
+  clock: ServerClock;
+  onAnswered: (notice?: string) => void;
+}) {
   const { token, question } = props;
   const takeId = useRef(writtenTakeId(token, question.id));
   const [text, setText] = useState(question.draft ?? "");
@@ -62,22 +72,23 @@ export function WrittenQuestion(props: { token: string; question: Question; onAn
     timer.current = window.setTimeout(() => void saveNow(), DEBOUNCE_MS);
   }
 
-  async function submit(event: Event) {
-    event.preventDefault();
-    if (!text.trim()) {
-      setError("Write an answer before submitting.");
-      return;
-    }
+  async function send(timeUp: boolean) {
     clearTimeout(timer.current);
     if (inflight.current) await inflight.current;
     setSubmitting(true);
     setError(null);
+    if (timeUp && !latest.current.trim()) {
+      // Nothing to submit: let the server's limit pass too, then move on.
+      await new Promise((resolve) => window.setTimeout(resolve, 1500));
+      props.onAnswered("The time for the last question ran out before anything was written.");
+      return;
+    }
     try {
       await put(latest.current, true);
-      props.onAnswered();
+      props.onAnswered(timeUp ? "Time was up: your answer was submitted as it stood." : undefined);
     } catch (err) {
-      // Submitted already (e.g. in another tab): move on.
-      if (err instanceof ApiError && err.status === 409) props.onAnswered();
+      // Too late, or submitted already (e.g. in another tab): the server kept what was saved.
+      if (err instanceof ApiError && err.status === 409) props.onAnswered(err.detail);
       else {
         setError(errorMessage(err));
         setSubmitting(false);
@@ -85,10 +96,32 @@ export function WrittenQuestion(props: { token: string; question: Question; onAn
     }
   }
 
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (!text.trim()) {
+      setError("Write an answer before submitting.");
+      return;
+    }
+    await send(false);
+  }
+
+  const left = useCountdown(question.answer_ends_at, props.clock, () => void send(true));
+
   const count = text.length;
   const near = count > question.max_chars * 0.9;
   return (
     <form class="written-q" onSubmit={submit}>
+      {left !== null && (
+        <p class={left <= 60 ? "time-left near" : "time-left"}>
+          <span class="label">Time left</span>{" "}
+          <span class="countdown" role="timer" aria-live="off">
+            {formatDuration(left)}
+          </span>
+          <span class="sr-only" aria-live="polite">
+            {left <= 60 && left > 58 ? "One minute left" : ""}
+          </span>
+        </p>
+      )}
       <label for="answer" class="field-label">
         Your answer
       </label>
@@ -111,7 +144,10 @@ export function WrittenQuestion(props: { token: string; question: Question; onAn
         </span>
       </div>
       {error && <Alert>{error}</Alert>}
-      <p class="small muted">Your draft is saved as you type. Once you submit, the answer can no longer change.</p>
+      <p class="small muted">
+        Your draft is saved as you type. When the time is up, what you have written is submitted. Once submitted, the
+        answer can no longer change.
+      </p>
       <button type="submit" class="btn btn-primary btn-large" disabled={submitting}>
         {submitting ? "Submitting…" : "Submit answer"}
       </button>

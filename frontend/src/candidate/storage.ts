@@ -49,3 +49,16 @@ export function pendingTake(token: string, questionId: string): string | null {
 export function setPendingTake(token: string, questionId: string, takeId: string | null): void {
   write(key(token, "take", questionId), takeId);
 }
+
+const DEVICE_CHECK_KEY = "viva:device-check-passed";
+const DEVICE_CHECK_VALID_MS = 60 * 60 * 1000;
+
+/** When the device check last passed in this browser, if within the last hour. */
+export function recentDeviceCheck(now: number = Date.now()): number | null {
+  const at = Number(read(DEVICE_CHECK_KEY));
+  return Number.isFinite(at) && at > 0 && now - at < DEVICE_CHECK_VALID_MS ? at : null;
+}
+
+export function rememberDeviceCheck(now: number = Date.now()): void {
+  write(DEVICE_CHECK_KEY, String(now));
+}

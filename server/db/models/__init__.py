@@ -13,7 +13,8 @@ from server.db.models.assessment import (
     Rubric,
     RubricLevel,
 )
-from server.db.models.candidate import Attempt, Invitation, Response
+from server.db.models.branding import Branding
+from server.db.models.candidate import Attempt, Invitation, QuestionClock, Response
 from server.db.models.enums import (
     TRANSITIONS,
     ActorKind,
@@ -42,6 +43,7 @@ __all__ = [
     "AssessmentStatus",
     "Attempt",
     "AuditEvent",
+    "Branding",
     "CandidateDemographics",
     "Competency",
     "Dimension",
@@ -53,6 +55,7 @@ __all__ = [
     "Organization",
     "ProficiencyResult",
     "Question",
+    "QuestionClock",
     "QuestionKind",
     "Response",
     "ResponseState",

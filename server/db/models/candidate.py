@@ -21,7 +21,7 @@ from server.db.models.enums import (
     str_enum,
 )
 
-__all__ = ["Attempt", "Invitation", "Response"]
+__all__ = ["Attempt", "Invitation", "QuestionClock", "Response"]
 
 
 class Invitation(UUIDAuditBase):
@@ -110,3 +110,22 @@ class Response(UUIDAuditBase):
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
     question: Mapped[Question] = relationship(lazy="joined")
+
+
+class QuestionClock(UUIDAuditBase):
+    """When a candidate's think time and answer time started on one question (server clocks).
+
+    Written once per question and never moved, so a reload or a second tab resumes the same
+    clocks instead of restarting them.
+    """
+
+    __tablename__ = "question_clocks"
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "question_id"),)
+
+    attempt_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    think_started_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    answer_started_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True),
+                                                               default=None)

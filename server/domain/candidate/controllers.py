@@ -6,11 +6,12 @@ import uuid
 
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.audit import record
-from server.db.models import ActorKind, ResponseState
+from server.db.models import ActorKind, Invitation, ResponseState
 from server.deps import DbSession, JobsDep
-from server.domain.candidate import services
+from server.domain.candidate import clocks, services
 from server.domain.candidate.schemas import (
     CandidateResponse,
     CandidateView,
@@ -20,9 +21,26 @@ from server.domain.candidate.schemas import (
 from server.domain.integrations import events as webhook_events
 from server.domain.invitations.services import resolve_token
 from server.errors import InvalidInput
+from server.jobs.context import JobContext
 from server.openapi_responses import LINK_PROBLEMS
 
 __all__ = ["CandidateController"]
+
+
+async def _settle(db: AsyncSession, inv: Invitation, jobs: JobContext, *,
+                  grace_s: int = clocks.WRITE_GRACE_S) -> None:
+    """Submit the drafts of written answers whose time ran out, committed before anything the
+    request itself does, so that a late write refused afterwards loses nothing saved."""
+    submitted = await clocks.settle_written(db, inv, grace_s=grace_s)
+    if not submitted:
+        return
+    for response in submitted:
+        record(db, action="candidate.written_time_up", target_kind="response",
+               target_id=response.id, organization_id=inv.organization_id,
+               actor_kind=ActorKind.CANDIDATE, actor_id=inv.id)
+    await db.commit()
+    for response in submitted:
+        await jobs.enqueue_processing(response.id)
 
 
 class CandidateController(Controller):
@@ -32,8 +50,19 @@ class CandidateController(Controller):
     opt = {"exclude_from_csrf": True, **LINK_PROBLEMS}
 
     @get("/", summary="The invitation, progress and the questions reached so far")
-    async def view(self, token: FromPath[str], db_session: DbSession) -> CandidateView:
+    async def view(self, token: FromPath[str], db_session: DbSession,
+                   jobs: JobsDep) -> CandidateView:
         inv = await resolve_token(db_session, token)
+        await _settle(db_session, inv, jobs)
+        return await services.build_view(db_session, inv)
+
+    @post("/questions/{question_id:uuid}/begin", status_code=200,
+          summary="Begin the next question: its prompt is revealed and its clock starts (once)")
+    async def begin(self, token: FromPath[str], question_id: FromPath[uuid.UUID],
+                    db_session: DbSession, jobs: JobsDep) -> CandidateView:
+        inv = await resolve_token(db_session, token, for_write=True)
+        await _settle(db_session, inv, jobs)
+        await services.begin_question(db_session, inv, question_id)
         return await services.build_view(db_session, inv)
 
     @post("/consent", status_code=200, summary="Give consent and start (or resume) the attempt")
@@ -56,6 +85,7 @@ class CandidateController(Controller):
                            data: JSONBody[WrittenAnswer], db_session: DbSession,
                            jobs: JobsDep) -> CandidateResponse:
         inv = await resolve_token(db_session, token, for_write=True)
+        await _settle(db_session, inv, jobs)
         response = await services.save_written(db_session, inv, question_id, data)
         out = services.response_out(response)
         if data.submit and response.state is ResponseState.QUEUED:
@@ -70,8 +100,10 @@ class CandidateController(Controller):
         return services.response_out(await services.get_own_response(db_session, inv, response_id))
 
     @post("/complete", status_code=200, summary="Finish the assessment")
-    async def complete(self, token: FromPath[str], db_session: DbSession) -> CandidateView:
+    async def complete(self, token: FromPath[str], db_session: DbSession,
+                       jobs: JobsDep) -> CandidateView:
         inv = await resolve_token(db_session, token, for_write=True)
+        await _settle(db_session, inv, jobs, grace_s=0)  # finishing: nothing more will come
         await services.complete(db_session, inv)
         await webhook_events.invitation_completed(db_session, inv)
         record(db_session, action="candidate.complete", target_kind="invitation",

@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 
 from server.db.models import QuestionKind
+from server.domain.branding.schemas import CandidateBranding
 
 __all__ = [
     "CandidateQuestion",
@@ -41,7 +42,8 @@ class WrittenAnswer(msgspec.Struct, forbid_unknown_fields=True):
 
 class CandidateQuestion(msgspec.Struct):
     id: uuid.UUID
-    number: int
+    number: Annotated[int | None, msgspec.Meta(
+        description="Q1..Qn among the scored questions, as staff number them; null for practice")]
     kind: QuestionKind
     is_practice: bool
     think_time_s: int
@@ -51,7 +53,12 @@ class CandidateQuestion(msgspec.Struct):
     takes_used: int
     answered: bool
     draft: str | None = None
-    prompt: str | None = None  # shown once the candidate reaches the question
+    prompt: str | None = None  # shown once the candidate begins the question
+    time_up: bool = False  # a written answer's time ran out before it was submitted
+    think_started_at: datetime | None = None  # the server's clocks, set when begun
+    think_ends_at: datetime | None = None
+    answer_started_at: datetime | None = None
+    answer_ends_at: datetime | None = None  # written answers: the hard limit
 
 
 class CandidateView(msgspec.Struct):
@@ -68,6 +75,11 @@ class CandidateView(msgspec.Struct):
     next_question_id: uuid.UUID | None
     answered_count: int
     scored_question_count: int
+    server_now: Annotated[datetime, msgspec.Meta(
+        description="The server's time when this view was made, to count its clocks down")]
+    organization: CandidateBranding
+    english_threshold: Annotated[str | None, msgspec.Meta(
+        description="The English level the assessment looks for (CEFR), when it sets one")] = None
 
 
 class CandidateResponse(msgspec.Struct):

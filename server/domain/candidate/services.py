@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 from datetime import UTC, datetime
 
@@ -14,11 +13,15 @@ from server.db.models import (
     Invitation,
     InvitationStatus,
     Question,
+    QuestionClock,
     QuestionKind,
     Response,
     ResponseState,
 )
-from server.domain.assessments.numbering import candidate_order
+from server.domain.assessments.numbering import candidate_order, scored_numbers
+from server.domain.branding.services import candidate_branding
+from server.domain.candidate.clocks import clocks_of, ensure_clock, times_of
+from server.domain.candidate.limits import scaled_seconds
 from server.domain.candidate.schemas import (
     CONSENT_VERSION,
     CandidateQuestion,
@@ -31,6 +34,7 @@ from server.errors import Conflict, InvalidInput, NotFound
 
 __all__ = [
     "answered_question_ids",
+    "begin_question",
     "build_view",
     "complete",
     "consent",
@@ -38,12 +42,6 @@ __all__ = [
     "save_written",
     "scaled_seconds",
 ]
-
-
-def scaled_seconds(seconds: int, inv: Invitation) -> int:
-    """Apply the invitation's extra-time accommodation."""
-    pct = int(inv.accommodations.get("extra_time_pct", 0) or 0)
-    return math.ceil(seconds * (100 + pct) / 100)
 
 
 def _current(responses: list[Response], question_id: uuid.UUID) -> Response | None:
@@ -63,28 +61,50 @@ async def _responses(db: AsyncSession, attempt: Attempt | None) -> list[Response
     return list(rows.scalars())
 
 
-async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
-    """Where the candidate stands; prompts are revealed only up to the next unanswered question."""
-    assessment = inv.assessment
-    responses = await _responses(db, inv.attempt)
+async def _done_question_ids(
+        db: AsyncSession, inv: Invitation, responses: list[Response], now: datetime,
+) -> tuple[set[uuid.UUID], set[uuid.UUID], dict[uuid.UUID, QuestionClock]]:
+    """(answered, closed unanswered by their time limit, clocks by question). A question in
+    either set is behind the candidate: a written answer closes when its time is up."""
     answered = answered_question_ids(responses)
+    clocks = await clocks_of(db, inv.attempt)
+    closed = set()
+    for q in inv.assessment.questions:
+        ends = times_of(clocks[q.id], q, inv).answer_ends_at if q.id in clocks else None
+        if ends is not None and now >= ends and q.id not in answered:
+            closed.add(q.id)
+    return answered, closed, clocks
+
+
+async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
+    """Where the candidate stands. A prompt is revealed once its question's clock has started
+    (the candidate chose to begin it) and stays visible for questions behind them."""
+    assessment = inv.assessment
+    now = datetime.now(UTC)
+    responses = await _responses(db, inv.attempt)
+    answered, closed, clocks = await _done_question_ids(db, inv, responses, now)
     questions = candidate_order(assessment.questions)
-    next_q = next((q for q in questions if q.id not in answered), None)
-    reveal = True
+    numbers = scored_numbers(questions)
+    next_q = next((q for q in questions if q.id not in answered and q.id not in closed), None)
     items = []
-    for number, q in enumerate(questions, start=1):
+    for q in questions:
         current = _current(responses, q.id)
         takes = len({r.take for r in responses if r.question_id == q.id and r.submitted_at})
+        clock = clocks.get(q.id)
+        times = times_of(clock, q, inv) if clock is not None else None
         items.append(CandidateQuestion(
-            id=q.id, number=number, kind=q.kind, is_practice=q.is_practice,
+            id=q.id, number=numbers.get(q.id), kind=q.kind, is_practice=q.is_practice,
             think_time_s=scaled_seconds(q.think_time_s, inv),
             max_answer_s=scaled_seconds(q.max_answer_s, inv), max_chars=q.max_chars,
             retakes_allowed=q.retakes_allowed, takes_used=takes, answered=q.id in answered,
             draft=current.text if current and current.kind is QuestionKind.WRITTEN else None,
-            prompt=q.prompt if reveal and inv.attempt is not None else None,
+            prompt=q.prompt if times is not None else None,
+            time_up=q.id in closed,
+            think_started_at=times.think_started_at if times else None,
+            think_ends_at=times.think_ends_at if times else None,
+            answer_started_at=times.answer_started_at if times else None,
+            answer_ends_at=times.answer_ends_at if times else None,
         ))
-        if next_q is not None and q.id == next_q.id:
-            reveal = False
     scored = [q for q in questions if not q.is_practice]
     minutes = sum(scaled_seconds(q.think_time_s + q.max_answer_s, inv) for q in questions) / 60
 
@@ -95,8 +115,29 @@ async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
         consent_version=CONSENT_VERSION, expires_at=inv.expires_at, questions=items,
         next_question_id=next_q.id if next_q else None,
         answered_count=len([q for q in scored if q.id in answered]),
-        scored_question_count=len(scored),
+        scored_question_count=len(scored), server_now=now,
+        organization=await candidate_branding(db, inv.organization_id),
+        english_threshold=assessment.settings.english_threshold,
     )
+
+
+async def begin_question(db: AsyncSession, inv: Invitation, question_id: uuid.UUID) -> None:
+    """Start the next question's clock (its think time) now; again, or from a second tab, it
+    keeps the first start. Only the next question can be begun: never one ahead of it."""
+    attempt = require_attempt(inv)
+    question = question_of(inv, question_id)
+    responses = await _responses(db, attempt)
+    answered, closed, clocks = await _done_question_ids(db, inv, responses, datetime.now(UTC))
+    if question.id in clocks:
+        return
+    if question.id in answered or question.id in closed:
+        raise Conflict("You have already answered this question.")
+    upcoming = next(q for q in candidate_order(inv.assessment.questions)
+                    if q.id not in answered and q.id not in closed)
+    if upcoming.id != question.id:
+        raise Conflict("Answer the questions in order: another question comes before this one. "
+                       "Reload the page to continue where you are.")
+    await ensure_clock(db, attempt, question)
 
 
 async def consent(db: AsyncSession, inv: Invitation, version: str) -> Attempt:
@@ -136,6 +177,8 @@ async def save_written(db: AsyncSession, inv: Invitation, question_id: uuid.UUID
                            f"question is {question.max_chars}. Please shorten it.", field="text")
     if data.submit and not data.text.strip():
         raise InvalidInput("Write an answer before submitting.", field="text")
+    clock = await ensure_clock(db, attempt, question, answering=True)
+    times = times_of(clock, question, inv)
     existing = (await db.execute(select(Response).where(Response.take_id == data.take_id))
                 ).scalar_one_or_none()
     if existing is not None and (existing.attempt_id != attempt.id
@@ -144,10 +187,15 @@ async def save_written(db: AsyncSession, inv: Invitation, question_id: uuid.UUID
     submitted = (await db.execute(select(Response).where(
         Response.attempt_id == attempt.id, Response.question_id == question.id,
         Response.submitted_at.is_not(None)))).scalars().first()
+    if (existing is not None and submitted is not None and data.submit
+            and existing.id == submitted.id and existing.text == data.text):
+        return existing  # the same submit sent twice
+    if times.written_closed(datetime.now(UTC)):
+        kept = ("Your last saved draft was kept and submitted as your answer" if submitted
+                else "Nothing had been saved, so this question has no answer")
+        raise Conflict(f"The time for this question ran out at {times.answer_ends_at:%H:%M:%S} "
+                       f"UTC. {kept}; later changes could not be accepted.", time_up=True)
     if submitted is not None:
-        if existing is not None and existing.id == submitted.id and data.submit \
-                and existing.text == data.text:
-            return existing  # the same submit sent twice
         raise Conflict("You have already submitted this answer; it can no longer change.")
     response = existing
     if response is None:
@@ -172,8 +220,9 @@ async def complete(db: AsyncSession, inv: Invitation) -> Invitation:
     """Finish the attempt once every scored question has an answer."""
     attempt = require_attempt(inv)
     responses = await _responses(db, attempt)
-    answered = answered_question_ids(responses)
-    missing = [q for q in inv.assessment.questions if not q.is_practice and q.id not in answered]
+    answered, closed, _ = await _done_question_ids(db, inv, responses, datetime.now(UTC))
+    missing = [q for q in inv.assessment.questions
+               if not q.is_practice and q.id not in answered and q.id not in closed]
     if missing:
         raise Conflict(f"{len(missing)} question(s) still need an answer before you can finish.",
                        missing=[str(q.id) for q in missing])

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import Invitation, QuestionKind, Response, ResponseState
-from server.domain.candidate.services import question_of, require_attempt, scaled_seconds
+from server.domain.candidate.clocks import ensure_clock
+from server.domain.candidate.limits import scaled_seconds
+from server.domain.candidate.services import question_of, require_attempt
 from server.errors import Conflict, InvalidInput, NotFound, VivaError
 from server.recording.service import RecordingService
 
@@ -57,6 +59,7 @@ async def start_take(db: AsyncSession, inv: Invitation, *, question_id: uuid.UUI
         raise Conflict(f"No retakes left for this question: {allowed} take(s) allowed, "
                        f"{len(takes)} recorded. Your last take is kept as your answer.")
     max_seconds = scaled_seconds(question.max_answer_s, inv)
+    await ensure_clock(db, attempt, question, answering=True)
     response = Response(attempt_id=attempt.id, question_id=question.id, take_id=take_id,
                         take=max((t.take for t in takes), default=0) + 1,
                         kind=QuestionKind.VIDEO, state=ResponseState.UPLOADING, is_current=False)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.auth.sealing import seal, unseal
 from server.auth.tokens import hash_token
 from server.db.models import Invitation, InvitationEmail, InvitationStatus, Organization
+from server.domain.branding.services import candidate_branding
 from server.email.sender import send_message
 from server.email.templates import invitation_email
 from server.jobs.context import JobContext
@@ -122,13 +123,15 @@ async def send_invitation_email(ctx: JobContext, *, invitation_id: str, token_di
         if hash_token(token) != inv.token_hash:
             return
         org = await db.get(Organization, inv.organization_id)
+        brand = await candidate_branding(db, inv.organization_id)
         message = invitation_email(
             to_name=inv.candidate_name, to_address=inv.candidate_email,
             from_address=settings.email.from_address,
             organization=org.name if org else "The hiring team",
             assessment_title=inv.assessment.title, link=f"{settings.app.public_url}/i/{token}",
             expires_at=inv.expires_at,
-            extra_time_pct=int((inv.accommodations or {}).get("extra_time_pct", 0)))
+            extra_time_pct=int((inv.accommodations or {}).get("extra_time_pct", 0)),
+            contact_email=brand.contact_email, privacy_url=brand.privacy_url)
         sealed = row.token_sealed
     error: str | None = None
     try:

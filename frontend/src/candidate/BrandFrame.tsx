@@ -1,0 +1,63 @@
+/**
+ * Whose interview this is, on every candidate page: the organization's logo and name at the top,
+ * its accent colour on buttons and progress, and how to reach it (help, accommodations, privacy
+ * policy) at the bottom. Defaults when the organization set none.
+ */
+import type { ComponentChildren } from "preact";
+import type { Schemas } from "../api/client";
+
+type Brand = Schemas["CandidateBranding"];
+
+/** A readable text colour on the accent (WCAG relative luminance). */
+function onAccent(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const lum = 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  return lum > 0.35 ? "#111111" : "#ffffff";
+}
+
+export function BrandFrame(props: { token: string; brand: Brand; children: ComponentChildren }) {
+  const { brand } = props;
+  const style = brand.accent_color
+    ? ({ "--primary": brand.accent_color, "--primary-hover": brand.accent_color, "--on-primary": onAccent(brand.accent_color) } as Record<string, string>)
+    : undefined;
+  return (
+    <div class="brand-frame" style={style}>
+      <div class="brand-bar">
+        <div class="brand-inner">
+          {brand.logo_version !== null && brand.logo_version !== undefined ? (
+            <img
+              class="brand-logo"
+              src={`/api/candidate/${props.token}/logo?v=${brand.logo_version}`}
+              alt=""
+            />
+          ) : null}
+          <span class="brand-name">{brand.organization_name}</span>
+        </div>
+      </div>
+      {props.children}
+      <footer class="brand-footer">
+        <p>
+          This interview is run by <strong>{brand.organization_name}</strong>.
+          {brand.contact_email && (
+            <>
+              {" "}
+              Need help, or an accommodation such as extra time? Write to{" "}
+              <a href={`mailto:${brand.contact_email}`}>{brand.contact_email}</a>.
+            </>
+          )}
+          {brand.privacy_url && (
+            <>
+              {" "}
+              <a href={brand.privacy_url} target="_blank" rel="noopener noreferrer">
+                Privacy policy
+              </a>
+            </>
+          )}
+        </p>
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,1 @@
+"""An organization's branding on every candidate page and email."""
