@@ -30,8 +30,11 @@ MIN_SCORE = 3  # zxcvbn's 0..4 scale; 3 is "safely unguessable" (>= 10^8 guesses
 def check_password(password: str, *, email: str = "", name: str = "", field: str = "password") -> None:
     """Raise :class:`InvalidInput` (400) unless ``password`` meets the policy above."""
     if len(password) < MIN_LENGTH:
-        raise InvalidInput(f"The password must have at least {MIN_LENGTH} characters "
-                           "(a few unrelated words make a good one).", field=field)
+        raise InvalidInput(
+            f"The password must have at least {MIN_LENGTH} characters "
+            "(a few unrelated words make a good one).",
+            field=field,
+        )
     if len(password) > MAX_LENGTH:
         raise InvalidInput(f"The password must have at most {MAX_LENGTH} characters.", field=field)
     known = [w for w in (email, email.split("@")[0], *name.split()) if w]
@@ -43,5 +46,7 @@ def check_password(password: str, *, email: str = "", name: str = "", field: str
     tips = " ".join(str(s) for s in feedback.get("suggestions") or [])
     tips = tips[:1].lower() + tips[1:]
     reason = warning or "This password is too easy to guess."
-    raise InvalidInput(f"{reason.rstrip('.')}. Choose a password that is harder to guess"
-                       f"{': ' + tips if tips else '.'}", field=field)
+    raise InvalidInput(
+        f"{reason.rstrip('.')}. Choose a password that is harder to guess{': ' + tips if tips else '.'}",
+        field=field,
+    )

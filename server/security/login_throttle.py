@@ -61,8 +61,10 @@ class LoginThrottled(TooManyRequests):
             wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
         super().__init__(
             f"Too many failed sign-in attempts. Wait {wait} and try again, or ask an admin "
-            "of your organization to unlock your account.", retry_after=retry_after,
-            headers={"Retry-After": str(retry_after)})
+            "of your organization to unlock your account.",
+            retry_after=retry_after,
+            headers={"Retry-After": str(retry_after)},
+        )
         self.retry_after = retry_after
 
 
@@ -114,12 +116,12 @@ class LoginThrottler:
         return min(self.window, timedelta(seconds=FIRST_DELAY_SECONDS * 2 ** min(over, 30)))
 
     async def _rows(self, db: AsyncSession, keys: Iterable[str]) -> dict[str, LoginThrottle]:
-        rows = (await db.execute(select(LoginThrottle).where(LoginThrottle.key.in_(list(keys))))
-                ).scalars()
+        rows = (await db.execute(select(LoginThrottle).where(LoginThrottle.key.in_(list(keys))))).scalars()
         return {row.key: row for row in rows}
 
-    async def retry_after(self, db: AsyncSession, email: str, address: str, *,
-                          now: datetime | None = None) -> int:
+    async def retry_after(
+        self, db: AsyncSession, email: str, address: str, *, now: datetime | None = None
+    ) -> int:
         """Seconds this account must wait from this address (0: it may try now)."""
         now = now or datetime.now(UTC)
         pair, ip, account = pair_key(email, address), address_key(address), account_key(email)
@@ -137,14 +139,14 @@ class LoginThrottler:
         wait = max(waits)
         return _seconds(wait) if wait > timedelta(0) else 0
 
-    async def check(self, db: AsyncSession, email: str, address: str, *,
-                    now: datetime | None = None) -> None:
+    async def check(self, db: AsyncSession, email: str, address: str, *, now: datetime | None = None) -> None:
         """Raise :class:`LoginThrottled` if this account may not try from this address yet."""
         if wait := await self.retry_after(db, email, address, now=now):
             raise LoginThrottled(wait)
 
-    async def record_failure(self, db: AsyncSession, email: str, address: str, *,
-                             now: datetime | None = None) -> None:
+    async def record_failure(
+        self, db: AsyncSession, email: str, address: str, *, now: datetime | None = None
+    ) -> None:
         """Count one failed sign-in for the pair, the address and the account (commits ``db``)."""
         now = now or datetime.now(UTC)
         await self._bump(db, pair_key(email, address), now, sliding=True)
@@ -159,39 +161,61 @@ class LoginThrottler:
         start = now - self.window
         since = LoginThrottle.updated_at if sliding else LoginThrottle.window_started_at
         # An atomic increment inside a live window, else a new window; both race-safe.
-        done = await db.execute(update(LoginThrottle).where(LoginThrottle.key == key, since > start)
-                                .values(failures=LoginThrottle.failures + 1, updated_at=now))
+        done = await db.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.key == key, since > start)
+            .values(failures=LoginThrottle.failures + 1, updated_at=now)
+        )
         if _rowcount(done):
             return
-        done = await db.execute(update(LoginThrottle).where(LoginThrottle.key == key, since <= start)
-            .values(failures=1, window_started_at=now, updated_at=now))
+        done = await db.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.key == key, since <= start)
+            .values(failures=1, window_started_at=now, updated_at=now)
+        )
         if _rowcount(done):
             return
         try:
             async with db.begin_nested():
                 db.add(LoginThrottle(key=key, failures=1, window_started_at=now, updated_at=now))
         except IntegrityError:  # another process inserted it first: count on its row
-            await db.execute(update(LoginThrottle).where(LoginThrottle.key == key)
-                             .values(failures=LoginThrottle.failures + 1, updated_at=now))
+            await db.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.key == key)
+                .values(failures=LoginThrottle.failures + 1, updated_at=now)
+            )
 
     async def reset_after_success(self, db: AsyncSession, email: str, address: str) -> None:
         """Forget the account's and this pair's failures (after a successful sign-in)."""
-        await db.execute(delete(LoginThrottle).where(
-            LoginThrottle.key.in_([account_key(email), pair_key(email, address)])))
+        await db.execute(
+            delete(LoginThrottle).where(LoginThrottle.key.in_([account_key(email), pair_key(email, address)]))
+        )
 
     async def unlock(self, db: AsyncSession, email: str) -> int:
         """Forget the account's failures from every address (an admin's unlock); how many rows."""
-        done = await db.execute(delete(LoginThrottle).where(or_(
-            LoginThrottle.key == account_key(email),
-            LoginThrottle.key.startswith(pair_prefix(email), autoescape=True))))
+        done = await db.execute(
+            delete(LoginThrottle).where(
+                or_(
+                    LoginThrottle.key == account_key(email),
+                    LoginThrottle.key.startswith(pair_prefix(email), autoescape=True),
+                )
+            )
+        )
         return _rowcount(done)
 
     async def is_locked(self, db: AsyncSession, email: str, *, now: datetime | None = None) -> bool:
         """Whether some address is currently held back for this account (shown to admins)."""
         now = now or datetime.now(UTC)
-        rows = (await db.execute(select(LoginThrottle).where(or_(
-            LoginThrottle.key == account_key(email),
-            LoginThrottle.key.startswith(pair_prefix(email), autoescape=True))))).scalars()
+        rows = (
+            await db.execute(
+                select(LoginThrottle).where(
+                    or_(
+                        LoginThrottle.key == account_key(email),
+                        LoginThrottle.key.startswith(pair_prefix(email), autoescape=True),
+                    )
+                )
+            )
+        ).scalars()
         for row in rows:
             if row.key.startswith("pair:") and row.updated_at + self.pair_delay(row.failures) > now:
                 return True
@@ -202,8 +226,9 @@ class LoginThrottler:
                 return True
         return False
 
-    async def count_reset_request(self, db: AsyncSession, address: str, *,
-                                  now: datetime | None = None) -> None:
+    async def count_reset_request(
+        self, db: AsyncSession, address: str, *, now: datetime | None = None
+    ) -> None:
         """Count a password-reset request from ``address``; 429 past the per-address limit.
 
         Known and unknown emails count alike, so the limit says nothing about accounts.
@@ -211,8 +236,11 @@ class LoginThrottler:
         now = now or datetime.now(UTC)
         key = f"reset:{address[:64]}"
         row = (await self._rows(db, (key,))).get(key)
-        if (row is not None and row.window_started_at + self.window > now
-                and row.failures >= RESET_REQUESTS_PER_ADDRESS):
+        if (
+            row is not None
+            and row.window_started_at + self.window > now
+            and row.failures >= RESET_REQUESTS_PER_ADDRESS
+        ):
             raise LoginThrottled(_seconds(row.window_started_at + self.window - now))
         await self._bump(db, key, now)
 

@@ -22,6 +22,7 @@ STRONG = "violet harbor tuesday lamp"
 def shot(screenshots: Path) -> Callable[[Page, str], None]:
     def take(page: Page, name: str) -> None:
         page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+
     return take
 
 
@@ -41,8 +42,9 @@ def sign_in(page: Page, email: str, password: str) -> None:
     expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()
 
 
-def test_root_leads_to_sign_in_or_the_dashboard(page: Page, demo: Demo, page_errors: list[str],
-                                                 shot: Callable[[Page, str], None]) -> None:
+def test_root_leads_to_sign_in_or_the_dashboard(
+    page: Page, demo: Demo, page_errors: list[str], shot: Callable[[Page, str], None]
+) -> None:
     page.goto("/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     shot(page, "team-root-signed-out")
@@ -53,8 +55,12 @@ def test_root_leads_to_sign_in_or_the_dashboard(page: Page, demo: Demo, page_err
 
 
 def test_admin_invites_a_colleague_who_joins_then_is_deactivated(
-        page: Page, demo: Demo, new_context: Callable[..., BrowserContext],
-        shot: Callable[[Page, str], None], page_errors: list[str]) -> None:
+    page: Page,
+    demo: Demo,
+    new_context: Callable[..., BrowserContext],
+    shot: Callable[[Page, str], None],
+    page_errors: list[str],
+) -> None:
     sign_in(page, demo.admin_email, demo.admin_password)
     page.get_by_role("link", name="Settings").click()
     team = page.get_by_role("region", name="Team").or_(page.locator("section[aria-labelledby=team-h]"))
@@ -126,8 +132,9 @@ def test_admin_invites_a_colleague_who_joins_then_is_deactivated(
     shot(hana, "team-account-page")
 
 
-def test_forgot_password_answers_alike(page: Page, demo: Demo, page_errors: list[str],
-                                       shot: Callable[[Page, str], None]) -> None:
+def test_forgot_password_answers_alike(
+    page: Page, demo: Demo, page_errors: list[str], shot: Callable[[Page, str], None]
+) -> None:
     page.goto("/login")
     page.get_by_role("link", name="Forgot your password?").click()
     page.get_by_label("Email").fill("nobody@demo.viva")

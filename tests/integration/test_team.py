@@ -28,9 +28,11 @@ NEW_PASSWORD = "a long unguessable phrase"
 async def _login(client: Any, email: str, password: str = PASSWORD, **headers: str) -> Any:
     if not client.cookies.get("viva_csrf"):
         await client.get("/api/auth/me", headers=headers)
-    return await client.post("/api/auth/login", json={"email": email, "password": password},
-                             headers={"x-csrf-token": client.cookies.get("viva_csrf", ""),
-                                      **headers})
+    return await client.post(
+        "/api/auth/login",
+        json={"email": email, "password": password},
+        headers={"x-csrf-token": client.cookies.get("viva_csrf", ""), **headers},
+    )
 
 
 def _client(settings: Any) -> Any:
@@ -50,8 +52,9 @@ async def _member_id(db_url: str, email: str) -> str:
 
 
 async def _invite(client: Any, email: str, role: str = "reviewer", name: str = "Newcomer") -> Any:
-    return await client.post("/api/users", json={"email": email, "name": name, "role": role},
-                             headers=_csrf(client))
+    return await client.post(
+        "/api/users", json={"email": email, "name": name, "role": role}, headers=_csrf(client)
+    )
 
 
 # -- F4: throttling by account and address; a stranger cannot lock a colleague out -------------
@@ -60,7 +63,8 @@ OWNER = {"x-forwarded-for": "198.51.100.20"}
 
 
 async def test_f4_a_stranger_cannot_lock_an_account_the_owner_still_signs_in(
-        tmp_path: Path, db_url: str) -> None:
+    tmp_path: Path, db_url: str
+) -> None:
     w = await build_world(db_url)
     settings = make_settings(tmp_path, db_url, VIVA_TRUSTED_PROXIES="*")
     async with AsyncTestClient(app=create_app(settings), base_url="http://testserver.local") as c:
@@ -76,11 +80,9 @@ async def test_f4_a_stranger_cannot_lock_an_account_the_owner_still_signs_in(
         assert (await _login(c, w.a.admin_email, PASSWORD, **OWNER)).status_code == 200
 
 
-async def test_f4_the_delay_doubles_with_each_failure_from_one_address(tmp_path: Path,
-                                                                        db_url: str) -> None:
+async def test_f4_the_delay_doubles_with_each_failure_from_one_address(tmp_path: Path, db_url: str) -> None:
     w = await build_world(db_url)
-    settings = make_settings(tmp_path, db_url, VIVA_LOGIN_MAX_FAILURES="3",
-                             VIVA_LOGIN_WINDOW_SECONDS="900")
+    settings = make_settings(tmp_path, db_url, VIVA_LOGIN_MAX_FAILURES="3", VIVA_LOGIN_WINDOW_SECONDS="900")
     from server.security.login_throttle import LoginThrottler
 
     throttle = LoginThrottler(settings.security)
@@ -105,12 +107,12 @@ async def test_f4_an_admin_unlocks_a_member_in_the_ui_api(tmp_path: Path, db_url
     from server.security.login_throttle import LoginThrottler
 
     w = await build_world(db_url)
-    settings = make_settings(tmp_path, db_url, VIVA_LOGIN_MAX_FAILURES="3",
-                             VIVA_TRUSTED_PROXIES="*")
+    settings = make_settings(tmp_path, db_url, VIVA_LOGIN_MAX_FAILURES="3", VIVA_TRUSTED_PROXIES="*")
     async with open_db(db_url) as db:  # the member mistyped eight times from their desk
         for _ in range(8):
             await LoginThrottler(settings.security).record_failure(
-                db, w.a.reviewer_email, ATTACKER["x-forwarded-for"])
+                db, w.a.reviewer_email, ATTACKER["x-forwarded-for"]
+            )
     async with _client(settings) as member, _client(settings) as admin:
         assert (await _login(member, w.a.reviewer_email, **ATTACKER)).status_code == 429
         assert (await _login(admin, w.a.admin_email, **OWNER)).status_code == 200
@@ -130,14 +132,23 @@ async def test_f5_password_change_ends_the_other_sessions(tmp_path: Path, db_url
     async with _client(settings) as one, _client(settings) as two:
         await _login(one, w.a.reviewer_email)
         await _login(two, w.a.reviewer_email)
-        wrong = await one.post("/api/auth/password", headers=_csrf(one),
-                               json={"current_password": "not it", "new_password": NEW_PASSWORD})
+        wrong = await one.post(
+            "/api/auth/password",
+            headers=_csrf(one),
+            json={"current_password": "not it", "new_password": NEW_PASSWORD},
+        )
         assert wrong.status_code == 422 and "current password" in wrong.json()["detail"]
-        weak = await one.post("/api/auth/password", headers=_csrf(one),
-                              json={"current_password": PASSWORD, "new_password": "password12"})
+        weak = await one.post(
+            "/api/auth/password",
+            headers=_csrf(one),
+            json={"current_password": PASSWORD, "new_password": "password12"},
+        )
         assert weak.status_code == 422
-        ok = await one.post("/api/auth/password", headers=_csrf(one),
-                            json={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+        ok = await one.post(
+            "/api/auth/password",
+            headers=_csrf(one),
+            json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        )
         assert ok.status_code == 204
         assert (await one.get("/api/auth/me")).status_code == 200  # this session goes on
         assert (await two.get("/api/auth/me")).status_code == 401  # the other one ended
@@ -163,15 +174,17 @@ async def test_f5_an_idle_session_ends(tmp_path: Path, db_url: str) -> None:
         await _login(c, w.a.admin_email)
         assert (await c.get("/api/auth/me")).status_code == 200
         async with open_db(db_url) as db:  # 31 minutes pass without a request
-            await db.execute(update(StaffSession).values(
-                last_seen_at=datetime.now(UTC) - timedelta(minutes=31)))
+            await db.execute(
+                update(StaffSession).values(last_seen_at=datetime.now(UTC) - timedelta(minutes=31))
+            )
             await db.commit()
         r = await c.get("/api/auth/me")
         assert r.status_code == 401 and "30 minutes without activity" in r.json()["detail"]
 
 
 async def test_f5_deactivation_ends_sessions_at_once_and_reactivation_restores(
-        tmp_path: Path, db_url: str) -> None:
+    tmp_path: Path, db_url: str
+) -> None:
     w = await build_world(db_url)
     settings = make_settings(tmp_path, db_url)
     async with _client(settings) as member, _client(settings) as admin:
@@ -183,8 +196,7 @@ async def test_f5_deactivation_ends_sessions_at_once_and_reactivation_restores(
         assert (await member.get("/api/assessments")).status_code == 401
         member.cookies.clear()
         assert (await _login(member, w.a.reviewer_email)).status_code == 401
-        assert (await admin.post(f"/api/users/{rid}/reactivate",
-                                 headers=_csrf(admin))).status_code == 200
+        assert (await admin.post(f"/api/users/{rid}/reactivate", headers=_csrf(admin))).status_code == 200
         assert (await _login(member, w.a.reviewer_email)).status_code == 200
 
 
@@ -197,19 +209,20 @@ async def test_last_admin_cannot_be_demoted_or_deactivated(client: Any, db_url: 
     r = await client.post(f"/api/users/{me}/deactivate", headers=_csrf(client))
     assert r.status_code == 409 and "last admin" in r.json()["detail"]
     rid = await _member_id(db_url, w.a.reviewer_email)
-    assert (await client.patch(f"/api/users/{rid}", json={"role": "admin"},
-                               headers=_csrf(client))).json()["role"] == "admin"
+    assert (await client.patch(f"/api/users/{rid}", json={"role": "admin"}, headers=_csrf(client))).json()[
+        "role"
+    ] == "admin"
     r = await client.patch(f"/api/users/{me}", json={"role": "reviewer"}, headers=_csrf(client))
     assert r.status_code == 200  # another admin exists now
     # beta's members do not exist for alpha
     other = await _member_id(db_url, w.b.admin_email)
-    assert (await client.post(f"/api/users/{other}/deactivate",
-                              headers=_csrf(client))).status_code == 403  # no longer an admin
+    assert (
+        await client.post(f"/api/users/{other}/deactivate", headers=_csrf(client))
+    ).status_code == 403  # no longer an admin
 
 
 # -- set-password links: expired, reused, wrong ------------------------------------------------
-async def test_invitation_links_are_one_time_expiring_and_stored_hashed(
-        client: Any, db_url: str) -> None:
+async def test_invitation_links_are_one_time_expiring_and_stored_hashed(client: Any, db_url: str) -> None:
     w = await build_world(db_url)
     await _login(client, w.a.admin_email)
     body = (await _invite(client, "kim@alpha.test")).json()
@@ -219,11 +232,13 @@ async def test_invitation_links_are_one_time_expiring_and_stored_hashed(
         assert len(rows) == 1 and token not in rows[0].token_hash
     client.cookies.clear()
     assert (await client.get(f"/api/account-links/{token[:-2]}xx")).status_code == 404
-    ok = await client.post(f"/api/account-links/{token}", json={"password": NEW_PASSWORD},
-                           headers=_csrf(client))
+    ok = await client.post(
+        f"/api/account-links/{token}", json={"password": NEW_PASSWORD}, headers=_csrf(client)
+    )
     assert ok.status_code == 200
-    again = await client.post(f"/api/account-links/{token}", json={"password": NEW_PASSWORD},
-                              headers=_csrf(client))
+    again = await client.post(
+        f"/api/account-links/{token}", json={"password": NEW_PASSWORD}, headers=_csrf(client)
+    )
     assert again.status_code == 410 and "already used" in again.json()["detail"]
 
     client.cookies.clear()
@@ -231,8 +246,11 @@ async def test_invitation_links_are_one_time_expiring_and_stored_hashed(
     body = (await _invite(client, "lee@alpha.test")).json()
     token = body["invitation"]["link"].rsplit("/", 1)[1]
     async with open_db(db_url) as db:
-        await db.execute(update(AccountToken).where(AccountToken.used_at.is_(None))
-                         .values(expires_at=datetime.now(UTC) - timedelta(minutes=1)))
+        await db.execute(
+            update(AccountToken)
+            .where(AccountToken.used_at.is_(None))
+            .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
         await db.commit()
     r = await client.get(f"/api/account-links/{token}")
     assert r.status_code == 410 and "expired" in r.json()["detail"]
@@ -243,27 +261,29 @@ async def test_invitation_links_are_one_time_expiring_and_stored_hashed(
     assert (await client.get(f"/api/account-links/{fresh['link'].rsplit('/', 1)[1]}")).status_code == 200
 
 
-async def test_password_reset_request_says_the_same_for_unknown_emails(
-        client: Any, db_url: str) -> None:
+async def test_password_reset_request_says_the_same_for_unknown_emails(client: Any, db_url: str) -> None:
     w = await build_world(db_url)
     await client.get("/api/auth/me")
-    known = await client.post("/api/auth/password-reset", json={"email": w.a.admin_email},
-                              headers=_csrf(client))
-    unknown = await client.post("/api/auth/password-reset", json={"email": "nobody@alpha.test"},
-                                headers=_csrf(client))
+    known = await client.post(
+        "/api/auth/password-reset", json={"email": w.a.admin_email}, headers=_csrf(client)
+    )
+    unknown = await client.post(
+        "/api/auth/password-reset", json={"email": "nobody@alpha.test"}, headers=_csrf(client)
+    )
     assert known.status_code == unknown.status_code == 202
     assert known.json() == unknown.json()
     for _ in range(10):
-        await client.post("/api/auth/password-reset", json={"email": "x@alpha.test"},
-                          headers=_csrf(client))
-    limited = await client.post("/api/auth/password-reset", json={"email": w.a.admin_email},
-                                headers=_csrf(client))
+        await client.post("/api/auth/password-reset", json={"email": "x@alpha.test"}, headers=_csrf(client))
+    limited = await client.post(
+        "/api/auth/password-reset", json={"email": w.a.admin_email}, headers=_csrf(client)
+    )
     assert limited.status_code == 429 and "retry-after" in limited.headers
 
 
 # -- F9: nothing about another organization's addresses leaks --------------------------------
 async def test_f9_inviting_another_organizations_address_reveals_nothing_and_reserves_nothing(
-        client: Any, db_url: str) -> None:
+    client: Any, db_url: str
+) -> None:
     w = await build_world(db_url)
     await _login(client, w.b.admin_email)
     r = await _invite(client, w.a.reviewer_email, name="Taken")  # alpha's reviewer
@@ -277,8 +297,9 @@ async def test_f9_inviting_another_organizations_address_reveals_nothing_and_res
     client.cookies.clear()
     # only the address's owner (who got the link) learns it is taken, and beta gets no account
     await client.get("/api/auth/me")
-    used = await client.post(f"/api/account-links/{token}", json={"password": NEW_PASSWORD},
-                             headers=_csrf(client))
+    used = await client.post(
+        f"/api/account-links/{token}", json={"password": NEW_PASSWORD}, headers=_csrf(client)
+    )
     assert used.status_code == 409 and "another organization" in used.json()["detail"]
     client.cookies.clear()
     assert (await _login(client, w.a.reviewer_email, NEW_PASSWORD)).status_code == 401
@@ -292,19 +313,19 @@ async def test_f9_inviting_another_organizations_address_reveals_nothing_and_res
 
 
 # -- F10: common and weak passwords are refused, offline -----------------------------------
-@pytest.mark.parametrize("weak", ["aaaaaaaaaaaa", "password1234", "qwertyuiop12", "short pw",
-                                  "newcomer2024!"])
-async def test_f10_common_or_weak_passwords_are_refused(client: Any, db_url: str,
-                                                        weak: str) -> None:
+@pytest.mark.parametrize(
+    "weak", ["aaaaaaaaaaaa", "password1234", "qwertyuiop12", "short pw", "newcomer2024!"]
+)
+async def test_f10_common_or_weak_passwords_are_refused(client: Any, db_url: str, weak: str) -> None:
     w = await build_world(db_url)
     await _login(client, w.a.admin_email)
     token = (await _invite(client, "newcomer@alpha.test")).json()["invitation"]["link"].rsplit("/", 1)[1]
-    r = await client.post(f"/api/account-links/{token}", json={"password": weak},
-                          headers=_csrf(client))
+    r = await client.post(f"/api/account-links/{token}", json={"password": weak}, headers=_csrf(client))
     assert r.status_code == 422, weak
     assert r.json()["detail"]
-    good = await client.post(f"/api/account-links/{token}", json={"password": NEW_PASSWORD},
-                             headers=_csrf(client))
+    good = await client.post(
+        f"/api/account-links/{token}", json={"password": NEW_PASSWORD}, headers=_csrf(client)
+    )
     assert good.status_code == 200  # the refusal spent nothing
 
 

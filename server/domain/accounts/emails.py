@@ -35,9 +35,16 @@ def link_url(settings: Settings, token: str) -> str:
     return f"{settings.app.public_url}/account/{token}"
 
 
-def account_link_email(*, purpose: AccountTokenPurpose, to_name: str, to_address: str,
-                       from_address: str, organization: str, link: str,
-                       expires_at: datetime) -> EmailMessage:
+def account_link_email(
+    *,
+    purpose: AccountTokenPurpose,
+    to_name: str,
+    to_address: str,
+    from_address: str,
+    organization: str,
+    link: str,
+    expires_at: datetime,
+) -> EmailMessage:
     msg = EmailMessage()
     until = f"{expires_at:%d %B %Y, %H:%M} UTC"
     if purpose is AccountTokenPurpose.INVITE:
@@ -49,21 +56,30 @@ def account_link_email(*, purpose: AccountTokenPurpose, to_name: str, to_address
     msg["From"] = from_address
     msg["To"] = formataddr((to_name, to_address))
     msg["Message-ID"] = make_msgid(domain=from_address.rsplit("@", 1)[-1].strip("> ") or None)
-    tail = ("The link works once, until " + until + ". If you did not expect this email, "
-            "ignore it: nothing changes.")
+    tail = (
+        "The link works once, until " + until + ". If you did not expect this email, "
+        "ignore it: nothing changes."
+    )
     msg.set_content(f"Hello {to_name},\n\n{lead}\n{link}\n\n{tail}\n")
     e = html.escape
-    msg.add_alternative(f"<p>Hello {e(to_name)},</p><p>{e(lead)}</p>"
-                        f'<p><a href="{e(link, quote=True)}">Set your password</a></p>'
-                        f"<p>{e(tail)}</p>", subtype="html")
+    msg.add_alternative(
+        f"<p>Hello {e(to_name)},</p><p>{e(lead)}</p>"
+        f'<p><a href="{e(link, quote=True)}">Set your password</a></p>'
+        f"<p>{e(tail)}</p>",
+        subtype="html",
+    )
     return msg
 
 
-async def queue_account_email(queue: JobQueue, settings: Settings, row: AccountToken,
-                              token: str) -> None:
+async def queue_account_email(queue: JobQueue, settings: Settings, row: AccountToken, token: str) -> None:
     """Start the send job (after the link's transaction committed)."""
-    await queue.enqueue(TASK, key=f"account-email:{row.id}", token_id=str(row.id),
-                        sealed=seal(settings.app.secret_key, token), tries=0)
+    await queue.enqueue(
+        TASK,
+        key=f"account-email:{row.id}",
+        token_id=str(row.id),
+        sealed=seal(settings.app.secret_key, token),
+        tries=0,
+    )
 
 
 async def send_account_email(ctx: JobContext, *, token_id: str, sealed: str, tries: int = 0) -> None:
@@ -81,9 +97,14 @@ async def send_account_email(ctx: JobContext, *, token_id: str, sealed: str, tri
             return
         org = await db.get(Organization, row.user.organization_id)
         message = account_link_email(
-            purpose=row.purpose, to_name=row.user.name, to_address=row.user.email,
-            from_address=settings.email.from_address, organization=org.name if org else "Viva",
-            link=link_url(settings, token), expires_at=row.expires_at)
+            purpose=row.purpose,
+            to_name=row.user.name,
+            to_address=row.user.email,
+            from_address=settings.email.from_address,
+            organization=org.name if org else "Viva",
+            link=link_url(settings, token),
+            expires_at=row.expires_at,
+        )
     try:
         await send_message(settings.email, message)
     except Exception as exc:  # SMTP refusals, timeouts, DNS: all worth a retry
@@ -93,7 +114,13 @@ async def send_account_email(ctx: JobContext, *, token_id: str, sealed: str, tri
             return
         delay = settings.email.backoff_seconds * 2 ** (tries - 1)
         log.warning("account_email_retry", token_id=token_id, tries=tries, delay_s=delay)
-        await ctx.queue.enqueue(TASK, key=f"account-email:{token_id}:{tries}", delay_s=delay,
-                                token_id=token_id, sealed=sealed, tries=tries)
+        await ctx.queue.enqueue(
+            TASK,
+            key=f"account-email:{token_id}:{tries}",
+            delay_s=delay,
+            token_id=token_id,
+            sealed=sealed,
+            tries=tries,
+        )
         return
     log.info("account_email_sent", token_id=token_id)

@@ -25,12 +25,19 @@ __all__ = [
     "UserUpdate",
 ]
 
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$",
-                                    description="An email address")]
+Email = Annotated[
+    str,
+    msgspec.Meta(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$", description="An email address"),
+]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
-NewPassword = Annotated[str, msgspec.Meta(
-    min_length=1, max_length=1024,
-    description="At least 12 characters, not a common or easily guessed password")]
+NewPassword = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=1024,
+        description="At least 12 characters, not a common or easily guessed password",
+    ),
+]
 
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):

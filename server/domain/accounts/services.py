@@ -31,9 +31,11 @@ def normalize_email(email: str) -> str:
 
 async def find_verified(db: AsyncSession, email: str) -> User | None:
     """The account that signs in with ``email``: at most one has it verified (a unique index)."""
-    return (await db.execute(select(User).where(
-        User.email == normalize_email(email), User.email_verified_at.is_not(None))
-    )).scalar_one_or_none()
+    return (
+        await db.execute(
+            select(User).where(User.email == normalize_email(email), User.email_verified_at.is_not(None))
+        )
+    ).scalar_one_or_none()
 
 
 async def authenticate(db: AsyncSession, email: str, password: str) -> User:
@@ -48,8 +50,9 @@ async def authenticate(db: AsyncSession, email: str, password: str) -> User:
     return user
 
 
-async def create_user(db: AsyncSession, *, organization_id: uuid.UUID, email: str, name: str,
-                      password: str, role: Role) -> User:
+async def create_user(
+    db: AsyncSession, *, organization_id: uuid.UUID, email: str, name: str, password: str, role: Role
+) -> User:
     """An operator's account (CLI, seed): usable at once, its address taken as verified."""
     email = normalize_email(email)
     check_password(password, email=email, name=name)
@@ -57,25 +60,29 @@ async def create_user(db: AsyncSession, *, organization_id: uuid.UUID, email: st
         raise Conflict(f"A user with the email {email} already exists.", field="email")
     if await db.get(Organization, organization_id) is None:
         raise NotFound("No such organization.")
-    if (await db.execute(select(User).where(User.organization_id == organization_id,
-                                            User.email == email))).scalar_one_or_none():
+    if (
+        await db.execute(select(User).where(User.organization_id == organization_id, User.email == email))
+    ).scalar_one_or_none():
         raise Conflict(f"A user with the email {email} already exists.", field="email")
-    user = User(organization_id=organization_id, email=email, name=name.strip(),
-                password_hash=hash_password(password), role=role,
-                email_verified_at=datetime.now(UTC))
+    user = User(
+        organization_id=organization_id,
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=role,
+        email_verified_at=datetime.now(UTC),
+    )
     db.add(user)
     await db.flush()
     return user
 
 
 async def list_users(db: AsyncSession, organization_id: uuid.UUID) -> list[User]:
-    rows = await db.execute(select(User).where(User.organization_id == organization_id)
-                            .order_by(User.email))
+    rows = await db.execute(select(User).where(User.organization_id == organization_id).order_by(User.email))
     return list(rows.scalars())
 
 
-async def end_sessions(db: AsyncSession, user_id: uuid.UUID, *,
-                       keep: uuid.UUID | None = None) -> None:
+async def end_sessions(db: AsyncSession, user_id: uuid.UUID, *, keep: uuid.UUID | None = None) -> None:
     """End every session of the user at once (but ``keep``, the one making the request)."""
     query = delete(StaffSession).where(StaffSession.user_id == user_id)
     if keep is not None:
@@ -89,15 +96,15 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
 
 
-async def change_password(db: AsyncSession, user_id: uuid.UUID, *, current: str, new: str,
-                          session_id: uuid.UUID | None) -> User:
+async def change_password(
+    db: AsyncSession, user_id: uuid.UUID, *, current: str, new: str, session_id: uuid.UUID | None
+) -> User:
     """The signed-in user's own change: the current password first; other sessions end."""
     user = await db.get(User, user_id)
     if user is None or not verify_password(user.password_hash, current):
         raise InvalidInput("The current password is not right.", field="current_password")
     if new == current:
-        raise InvalidInput("Choose a new password that differs from the current one.",
-                           field="new_password")
+        raise InvalidInput("Choose a new password that differs from the current one.", field="new_password")
     set_password(user, new)
     await end_sessions(db, user.id, keep=session_id)
     return user

@@ -28,35 +28,52 @@ async def get_member(db: AsyncSession, organization_id: uuid.UUID, user_id: uuid
     return user
 
 
-async def invite_member(db: AsyncSession, *, organization_id: uuid.UUID, email: str, name: str,
-                        role: Role) -> User:
+async def invite_member(
+    db: AsyncSession, *, organization_id: uuid.UUID, email: str, name: str, role: Role
+) -> User:
     """A pending member (no password yet); 409 only if the address is already in this team."""
     email = normalize_email(email)
     if not name.strip():
         raise InvalidInput("Enter the colleague's name.", field="name")
-    existing = (await db.execute(select(User).where(User.organization_id == organization_id,
-                                                    User.email == email))).scalar_one_or_none()
+    existing = (
+        await db.execute(select(User).where(User.organization_id == organization_id, User.email == email))
+    ).scalar_one_or_none()
     if existing is not None:
-        raise Conflict(f"{email} is already a member of your organization"
-                       f"{' (deactivated: reactivate them instead)' if not existing.is_active else ''}.",
-                       field="email")
-    user = User(organization_id=organization_id, email=email, name=name.strip(),
-                password_hash=None, role=role)
+        raise Conflict(
+            f"{email} is already a member of your organization"
+            f"{' (deactivated: reactivate them instead)' if not existing.is_active else ''}.",
+            field="email",
+        )
+    user = User(
+        organization_id=organization_id, email=email, name=name.strip(), password_hash=None, role=role
+    )
     db.add(user)
     await db.flush()
     return user
 
 
 async def _other_active_admins(db: AsyncSession, user: User) -> int:
-    return int(await db.scalar(select(func.count()).select_from(User).where(
-        User.organization_id == user.organization_id, User.role == Role.ADMIN,
-        User.is_active.is_(True), User.id != user.id)) or 0)
+    return int(
+        await db.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(
+                User.organization_id == user.organization_id,
+                User.role == Role.ADMIN,
+                User.is_active.is_(True),
+                User.id != user.id,
+            )
+        )
+        or 0
+    )
 
 
 async def _guard_last_admin(db: AsyncSession, user: User, doing: str) -> None:
     if user.role is Role.ADMIN and user.is_active and not await _other_active_admins(db, user):
-        raise Conflict(f"{user.name} is the last admin of your organization and cannot be "
-                       f"{doing}. Make another member an admin first.")
+        raise Conflict(
+            f"{user.name} is the last admin of your organization and cannot be "
+            f"{doing}. Make another member an admin first."
+        )
 
 
 async def change_role(db: AsyncSession, user: User, role: Role) -> User:
