@@ -5,8 +5,8 @@ changes their own password."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+import re
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
@@ -18,23 +18,7 @@ pytestmark = pytest.mark.e2e
 STRONG = "violet harbor tuesday lamp"
 
 
-@pytest.fixture
-def shot(screenshots: Path) -> Callable[[Page, str], None]:
-    def take(page: Page, name: str) -> None:
-        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
-
-    return take
-
-
-@pytest.fixture
-def page_errors(context: BrowserContext) -> Iterator[list[str]]:
-    errors: list[str] = []
-    context.on("weberror", lambda e: errors.append(str(e.error)))
-    yield errors
-    assert errors == []
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
+def sign_in_as(page: Page, email: str, password: str) -> None:
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
@@ -48,7 +32,7 @@ def test_root_leads_to_sign_in_or_the_dashboard(
     page.goto("/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     shot(page, "team-root-signed-out")
-    sign_in(page, demo.admin_email, demo.admin_password)
+    sign_in_as(page, demo.admin_email, demo.admin_password)
     page.goto("/")
     expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()
     assert page.url.endswith("/app")
@@ -61,7 +45,7 @@ def test_admin_invites_a_colleague_who_joins_then_is_deactivated(
     shot: Callable[[Page, str], None],
     page_errors: list[str],
 ) -> None:
-    sign_in(page, demo.admin_email, demo.admin_password)
+    sign_in_as(page, demo.admin_email, demo.admin_password)
     page.get_by_role("link", name="Settings").click()
     team = page.get_by_role("region", name="Team").or_(page.locator("section[aria-labelledby=team-h]"))
     form = page.get_by_role("form", name="Invite a colleague")
@@ -71,7 +55,7 @@ def test_admin_invites_a_colleague_who_joins_then_is_deactivated(
     form.get_by_label("Email").fill("hana@demo.viva")
     form.get_by_role("button", name="Send invitation").click()
     link = page.locator("#staff-link")
-    expect(link).to_have_value(__import__("re").compile(r"/account/"))
+    expect(link).to_have_value(re.compile(r"/account/"))
     url = link.input_value()
     expect(team.get_by_role("row", name="Hana Hill")).to_contain_text("invited")
     shot(page, "team-invited")
@@ -111,7 +95,7 @@ def test_admin_invites_a_colleague_who_joins_then_is_deactivated(
     # reactivated, she signs in again
     row.get_by_role("button", name="Reactivate Hana Hill").click()
     expect(row).to_contain_text("active")
-    sign_in(hana, "hana@demo.viva", STRONG)
+    sign_in_as(hana, "hana@demo.viva", STRONG)
 
     # the last-admin rule shows as a clear message: demote Hana back, then try to demote myself
     row.get_by_label("Role of Hana Hill").select_option("reviewer")
