@@ -75,7 +75,7 @@ export function Login(props: { next: string | null }) {
             {busy ? "Signing in…" : "Sign in"}
           </button>
         </form>
-        <p class="small">
+        <p class="small auth-extra">
           <a href="/forgot">Forgot your password?</a>
         </p>
       </div>
