@@ -20,7 +20,9 @@ from litestar.static_files import create_static_files_router
 
 from server.auth.csrf import BearerAwareCSRFMiddleware
 from server.db.engine import create_engine, session_maker, sqlalchemy_config
-from server.domain.accounts.controllers import AuthController, UserController
+from server.domain.accounts.controllers import AuthController
+from server.domain.accounts.links_controller import AccountLinkController
+from server.domain.accounts.team_controller import UserController
 from server.domain.assessments.builder_controller import AssessmentBuilderController
 from server.domain.assessments.controllers import AssessmentController
 from server.domain.bank.controllers import BankController
@@ -56,7 +58,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 CSRF_COOKIE = "viva_csrf"
 CSRF_HEADER = "x-csrf-token"
 
-@get(["/i/{token:str}", "/share/{token:str}", "/login", "/app", "/app/{rest:path}"],
+@get(["/i/{token:str}", "/share/{token:str}", "/account/{token:str}", "/login", "/forgot", "/app",
+      "/app/{rest:path}"],
      include_in_schema=False, sync_to_thread=False)
 def spa() -> File:
     """The single-page frontend for its client-side routes."""
@@ -91,7 +94,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.dispose()
 
     route_handlers: list[Any] = [
-        SystemController, AuthController, UserController, AssessmentController,
+        SystemController, AuthController, UserController, AccountLinkController,
+        AssessmentController,
         InvitationController, CandidateController, TakeController, ResponseController,
         ReviewController, ReportController, ShareController,
         AssessmentBuilderController, BankController, CurationController,

@@ -194,7 +194,7 @@ def users_create(email: str, name: str | None, role: str, org_slug: str | None,
     from server.errors import VivaError
 
     if password is None:
-        password = getpass.getpass("Password (at least 10 characters): ")
+        password = getpass.getpass("Password (at least 12 characters, hard to guess): ")
     settings = _settings(data_dir)
 
     async def run(session: Any) -> str:
@@ -221,5 +221,109 @@ def users_create(email: str, name: str | None, role: str, org_slug: str | None,
         click.echo(asyncio.run(_with_session(settings, run)))
     except VivaError as exc:
         raise click.ClickException(exc.detail) from exc
+def _find_member(email: str, org_slug: str | None) -> Any:
+    """A coroutine function loading the one account ``email`` names (in ``--org`` if given)."""
+    async def find(session: Any) -> Any:
+        from sqlalchemy import select
+
+        from server.db.models import Organization, User
+        from server.domain.accounts.services import normalize_email
+
+        query = select(User).where(User.email == normalize_email(email))
+        if org_slug:
+            query = query.join(Organization).where(Organization.slug == org_slug)
+        found = list((await session.execute(query)).scalars())
+        if not found:
+            raise click.ClickException(f"No account with the email {email}"
+                                       f"{' in ' + org_slug if org_slug else ''}.")
+        if len(found) > 1:
+            raise click.ClickException(f"Several organizations have a member {email}: "
+                                       "choose one with --org SLUG.")
+        return found[0]
+    return find
+
+
+_EMAIL = click.option("--email", required=True, help="The member's email.")
+_ORG = click.option("--org", "org_slug", default=None,
+                    help="Organization slug (when the email is in several).")
+
+
+@users.command("deactivate")
+@_EMAIL
+@_ORG
+@_DATA_DIR
+def users_deactivate(email: str, org_slug: str | None, data_dir: Path | None) -> None:
+    """Deactivate a staff user: every session of theirs ends at once."""
+    from server.domain.accounts.team import set_active
+    from server.errors import VivaError
+
+    async def run(session: Any) -> str:
+        user = await _find_member(email, org_slug)(session)
+        await set_active(session, user, False)
+        from server.audit import record
+        from server.db.models import ActorKind
+
+        record(session, action="user.deactivate", target_kind="user", target_id=user.id,
+               organization_id=user.organization_id, actor_kind=ActorKind.SYSTEM)
+        return f"deactivated {user.email}; their sessions ended"
+
+    try:
+        click.echo(asyncio.run(_with_session(_settings(data_dir), run)))
+    except VivaError as exc:
+        raise click.ClickException(exc.detail) from exc
+
+
+@users.command("reset-password")
+@_EMAIL
+@_ORG
+@click.option("--password", default=None, help="Prompted for when left out (recommended).")
+@_DATA_DIR
+def users_reset_password(email: str, org_slug: str | None, password: str | None,
+                         data_dir: Path | None) -> None:
+    """Set a staff user's password: their sessions end and their sign-in lock is cleared."""
+    from datetime import UTC, datetime
+
+    from server.audit import record
+    from server.db.models import ActorKind
+    from server.domain.accounts.services import end_sessions, set_password
+    from server.errors import VivaError
+    from server.security.login_throttle import LoginThrottler
+
+    if password is None:
+        password = getpass.getpass("New password (at least 12 characters, hard to guess): ")
+    settings = _settings(data_dir)
+
+    async def run(session: Any) -> str:
+        user = await _find_member(email, org_slug)(session)
+        set_password(user, password)
+        user.email_verified_at = user.email_verified_at or datetime.now(UTC)
+        await end_sessions(session, user.id)
+        await LoginThrottler(settings.security).unlock(session, user.email)
+        record(session, action="user.password_reset", target_kind="user", target_id=user.id,
+               organization_id=user.organization_id, actor_kind=ActorKind.SYSTEM)
+        return f"new password set for {user.email}; their sessions ended"
+
+    try:
+        click.echo(asyncio.run(_with_session(settings, run)))
+    except VivaError as exc:
+        raise click.ClickException(exc.detail) from exc
+
+
+@users.command("unlock")
+@_EMAIL
+@_DATA_DIR
+def users_unlock(email: str, data_dir: Path | None) -> None:
+    """Clear failed sign-ins of an email from every address (the sign-in throttle)."""
+    from server.security.login_throttle import LoginThrottler
+
+    settings = _settings(data_dir)
+
+    async def run(session: Any) -> str:
+        n = await LoginThrottler(settings.security).unlock(session, email)
+        return f"unlocked {email} ({n} counter{'s' if n != 1 else ''} cleared)"
+
+    click.echo(asyncio.run(_with_session(settings, run)))
+
+
 if __name__ == "__main__":
     main()

@@ -48,7 +48,7 @@ LINK_PROBLEMS = problems("link", 404, 409, 410, 422)
 _DESCRIPTIONS = {
     400: "The request does not match the schema (see `detail` and `errors`).",
     401: "Not signed in, or the session or API token is not valid.",
-    403: "Signed in but not allowed (admin only, read-only API token, or no CSRF header).",
+    403: "Signed in but not allowed (admin only, an API token without the scope, or no CSRF header).",
     404: "Not found, or not visible to the caller.",
     409: "Clashes with the current state (a duplicate, a stale version, a finished step).",
     410: "The link expired or was revoked.",

@@ -98,6 +98,10 @@ class AppSettings:
     max_body_bytes: int = _var("VIVA_MAX_BODY_BYTES", "request body limit in bytes", 2 * 1024 * 1024,
                                shown="2097152 (2 MiB)")
     session_hours: int = _var("VIVA_SESSION_HOURS", "staff session lifetime in hours", 12)
+    session_idle_minutes: int = _var("VIVA_SESSION_IDLE_MINUTES", "a staff session unused this "
+                                     "many minutes ends (0: never)", 60)
+    staff_link_hours: int = _var("VIVA_STAFF_LINK_HOURS", "hours a colleague's invitation "
+                                 "(set-password) link works; a reset link works 1 h", 72)
     invitation_days: int = _var("VIVA_INVITATION_DAYS", "invitation lifetime in days", 14)
     secure_cookies: bool = _var("VIVA_SECURE_COOKIES", "`Secure` on every cookie even over plain "
                                 "HTTP (requests over TLS always get it)", False)
@@ -246,10 +250,12 @@ class SecuritySettings:
     hsts_seconds: int = _var("VIVA_HSTS_SECONDS", "`Strict-Transport-Security` max-age, sent only "
                              "over TLS (0 = off)", 31536000)
     login_window_seconds: int = _var("VIVA_LOGIN_WINDOW_SECONDS", "window in which failed sign-ins "
-                                     "are counted, in seconds (then 429 + `Retry-After`; "
-                                     "counters in the database)", 900)
-    login_max_failures_per_account: int = _var("VIVA_LOGIN_MAX_FAILURES", "failed sign-ins "
-                                               "allowed per account in the window", 10)
+                                     "are counted, in seconds, and the longest wait (429 + "
+                                     "`Retry-After`; counters in the database)", 900)
+    login_max_failures_per_account: int = _var(
+        "VIVA_LOGIN_MAX_FAILURES", "failed sign-ins of one account from one address before it "
+        "waits 15 s, doubling with each failure (an address that has not failed still signs in; "
+        "admins unlock)", 10)
     login_max_failures_per_ip: int = _var("VIVA_LOGIN_MAX_FAILURES_PER_IP", "failed sign-ins "
                                           "allowed per client address in the window", 50)
     media_link_seconds: int = _var("VIVA_MEDIA_LINK_SECONDS", "lifetime of the signed media links "

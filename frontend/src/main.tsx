@@ -12,10 +12,13 @@ import { ReportPage } from "./report/ReportPage";
 import { SharedReport } from "./report/SharedReport";
 import { ReviewPage } from "./review/ReviewPage";
 import { ReviewQueue } from "./review/ReviewQueue";
-import { match, navigate, useLocation } from "./router";
+import { match, useLocation } from "./router";
 import { AssessmentDetail } from "./staff/AssessmentDetail";
 import { Assessments } from "./staff/Assessments";
 import { Login } from "./staff/Login";
+import { AccountPage } from "./staff/account/AccountPage";
+import { ForgotPassword } from "./staff/account/ForgotPassword";
+import { SetPasswordPage } from "./staff/account/SetPasswordPage";
 import { StaffShell } from "./staff/StaffShell";
 import { PageHeading } from "./ui/components";
 import "./styles.css";
@@ -26,6 +29,9 @@ function App() {
 
   if ((params = match("/i/:token", path))) return <CandidateApp key={params.token} token={params.token!} />;
   if (path === "/login") return <Login next={query.get("next")} />;
+  if (path === "/forgot") return <ForgotPassword />;
+  if ((params = match("/account/:token", path))) return <SetPasswordPage key={params.token} token={params.token!} />;
+  if (path === "/app/account") return <StaffShell><AccountPage /></StaffShell>;
   if (path === "/app" || path === "/app/") return <StaffShell><Assessments /></StaffShell>;
   if ((params = match("/share/:token", path))) return <SharedReport key={params.token} token={params.token!} />;
   if (path === "/app/review" || path === "/app/review/") {
@@ -57,8 +63,11 @@ function App() {
     return <StaffShell><AssessmentDetail id={params.id!} /></StaffShell>;
   }
   if (path === "/") {
-    queueMicrotask(() => navigate("/app", { replace: true }));
-    return null;
+    // The address becomes /app and its page renders now. (A navigate() from here would fire
+    // before this component's location listener exists, leaving a blank page.) Signed out,
+    // the shell sends the visitor on to the sign-in page.
+    history.replaceState(null, "", "/app");
+    return <StaffShell><Assessments /></StaffShell>;
   }
   return (
     <main class="candidate-page narrow">

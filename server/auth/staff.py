@@ -14,11 +14,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.tokens import hash_token, new_token, token_matches
-from server.db.models import ApiToken, Role, StaffSession, User
+from server.db.models import ApiToken, ApiTokenScope, Role, StaffSession, User
 from server.errors import Forbidden, Unauthorized
 
 __all__ = [
     "SESSION_COOKIE",
+    "TOKEN_SCOPE_OPT",
     "Staff",
     "end_session",
     "provide_admin",
@@ -40,7 +41,12 @@ class Staff:
     name: str
     role: Role
     session_id: uuid.UUID | None = None
-    via_token: bool = False  # an organization API token (read-only), not a person
+    via_token: bool = False  # an organization API token (within its scopes), not a person
+
+    @property
+    def actor_user_id(self) -> uuid.UUID | None:
+        """The person acting (for ``created_by`` columns); ``None`` for an API token."""
+        return None if self.via_token else self.user_id
 
     @property
     def is_admin(self) -> bool:
@@ -53,7 +59,8 @@ async def start_session(db: AsyncSession, user: User, *, hours: int,
     token, digest = new_token()
     expires = datetime.now(UTC) + timedelta(hours=hours)
     db.add(StaffSession(user_id=user.id, token_hash=digest, expires_at=expires,
-                        user_agent=(user_agent or "")[:400] or None))
+                        user_agent=(user_agent or "")[:400] or None,
+                        last_seen_at=datetime.now(UTC)))
     await db.flush()
     return token, expires
 
@@ -69,11 +76,24 @@ def session_cookie(token: str, *, max_age: int, secure: bool) -> Cookie:
 
 
 _READ_METHODS = frozenset({"GET", "HEAD"})
+TOKEN_SCOPE_OPT = "token_scope"  # a route's ``opt`` key: the ApiTokenScope a token needs there
+
+
+def _needed_scope(request: Request[Any, Any, Any]) -> ApiTokenScope | None:
+    """The scope this route needs from an API token; ``None``: tokens cannot use it at all."""
+    if request.method in _READ_METHODS:
+        return ApiTokenScope.READ
+    scope = request.route_handler.opt.get(TOKEN_SCOPE_OPT)
+    return ApiTokenScope(scope) if scope else None
 
 
 async def _api_token_staff(request: Request[Any, Any, Any], db: AsyncSession,
                            authorization: str) -> Staff:
-    """An organization API token as a read-only, admin-scoped machine member (no cookie used)."""
+    """An organization API token as an admin-like machine member within its scopes (no cookie).
+
+    GET needs the ``read`` scope; a change needs the scope its route names in
+    ``opt["token_scope"]`` (creating invitations: ``invite``); other changes are refused.
+    """
     scheme, _, token = authorization.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token.startswith("viva_") or len(token) > 200:
@@ -82,8 +102,12 @@ async def _api_token_staff(request: Request[Any, Any, Any], db: AsyncSession,
            ).scalar_one_or_none()
     if row is None or not token_matches(token, row.token_hash) or row.revoked_at is not None:
         raise Unauthorized("This API token is unknown or was revoked.")
-    if request.method not in _READ_METHODS:
-        raise Forbidden("API tokens are read-only; sign in as a person to make changes.")
+    needed = _needed_scope(request)
+    if needed is None:
+        raise Forbidden("API tokens cannot do this; sign in as a person to make this change.")
+    if needed.value not in (row.scopes or []):
+        raise Forbidden(f"This API token lacks the '{needed.value}' scope. Create a token with "
+                        f"it in Settings → API tokens.", scope=needed.value)
     now = datetime.now(UTC)
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
@@ -95,7 +119,9 @@ async def provide_staff(request: Request[Any, Any, Any],
                         db_session: NamedDependency[AsyncSession]) -> Staff:
     """The signed-in staff member; 401 if the session cookie is missing, unknown or expired.
 
-    A request with an ``Authorization`` header is authenticated by that API token alone.
+    A session also ends after ``VIVA_SESSION_IDLE_MINUTES`` without a request (its last use
+    is recorded at most once a minute). A request with an ``Authorization`` header is
+    authenticated by that API token alone.
     """
     authorization = request.headers.get("authorization")
     if authorization is not None:
@@ -110,6 +136,13 @@ async def provide_staff(request: Request[Any, Any, Any],
     if (row is None or not token_matches(token, row.token_hash) or row.expires_at <= now
             or not row.user.is_active):
         raise Unauthorized("Your session has ended. Sign in again.")
+    idle = request.app.state["settings"].app.session_idle_minutes
+    seen = row.last_seen_at or row.created_at
+    if idle and now - seen > timedelta(minutes=idle):
+        raise Unauthorized(f"You were signed out after {idle} minutes without activity. "
+                           "Sign in again.")
+    if now - seen > timedelta(minutes=1):
+        row.last_seen_at = now
     user = row.user
     return Staff(user_id=user.id, organization_id=user.organization_id, email=user.email,
                  name=user.name, role=user.role, session_id=row.id)

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from media.object_store import ObjectStore
 from server.db.engine import create_engine, session_maker
+from server.domain.accounts.emails import send_account_email
 from server.domain.integrations.delivery import dispatch_webhooks
 from server.domain.invitations.emails import send_invitation_email
 from server.domain.privacy.retention import apply_retention
@@ -23,6 +24,7 @@ __all__ = ["TASKS", "build_context", "build_periodic", "build_queue"]
 TASKS: dict[str, TaskFn] = {
     "process_response": process_response,
     "send_invitation_email": send_invitation_email,
+    "send_account_email": send_account_email,
     "dispatch_webhooks": dispatch_webhooks,
     "apply_retention": apply_retention,
     RECALIBRATE_TASK: recalibrate_suggestions,

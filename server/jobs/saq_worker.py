@@ -7,6 +7,7 @@ from typing import Any
 
 import structlog
 
+from server.domain.accounts.emails import send_account_email as _send_account_email
 from server.domain.integrations.delivery import dispatch_webhooks as _dispatch_webhooks
 from server.domain.invitations.emails import recover_invitation_emails
 from server.domain.invitations.emails import send_invitation_email as _send_invitation_email
@@ -29,6 +30,10 @@ async def process_response(ctx: dict[str, Any], *, response_id: str) -> None:
 
 async def send_invitation_email(ctx: dict[str, Any], *, invitation_id: str, token_digest: str) -> None:
     await _send_invitation_email(ctx["viva"], invitation_id=invitation_id, token_digest=token_digest)
+
+
+async def send_account_email(ctx: dict[str, Any], *, token_id: str, sealed: str, tries: int = 0) -> None:
+    await _send_account_email(ctx["viva"], token_id=token_id, sealed=sealed, tries=tries)
 
 
 async def dispatch_webhooks(ctx: dict[str, Any]) -> None:
@@ -93,8 +98,8 @@ def run_worker(settings: Settings) -> None:
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["engine"].dispose()
 
-    functions = [process_response, send_invitation_email, dispatch_webhooks, apply_retention,
-                 recalibrate_suggestions]
+    functions = [process_response, send_invitation_email, send_account_email, dispatch_webhooks,
+                 apply_retention, recalibrate_suggestions]
     # Sweep often enough that a dead worker's job is picked up about one heartbeat later.
     timers: PartialTimersDict = {"schedule": 1, "worker_info": 10, "abort": 1,
                                  "sweep": max(1, min(60, beat_s // 2))}

@@ -40,8 +40,9 @@ def _credentials(path: Path) -> DemoCredentials:
     """Random demo passwords, kept (0600) in the data directory so reruns can print them."""
     if path.exists():
         return msgspec.json.decode(path.read_bytes(), type=DemoCredentials)
-    creds = DemoCredentials(DEMO_ADMIN, secrets.token_urlsafe(9), DEMO_REVIEWER,
-                            secrets.token_urlsafe(9))
+    # 16 random characters: well past the password policy (server/auth/password_policy.py)
+    creds = DemoCredentials(DEMO_ADMIN, secrets.token_urlsafe(12), DEMO_REVIEWER,
+                            secrets.token_urlsafe(12))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(msgspec.json.encode(creds))
     path.chmod(0o600)

@@ -89,18 +89,28 @@ async def test_admin_cannot_touch_another_organizations_invitation(client: Any, 
     assert view.json()["status"] == "invited"
 
 
-async def test_admin_adds_a_reviewer_who_can_then_sign_in(client: Any, world: World,
-                                                          login: Any) -> None:
+async def test_admin_invites_a_reviewer_who_sets_a_password_and_signs_in(
+        client: Any, world: World, login: Any) -> None:
     await login(world.a.admin_email)
     r = await client.post("/api/users", json={"email": "new@alpha.test", "name": "New",
-                                              "password": "long enough pw", "role": "reviewer"})
-    assert r.status_code == 201
+                                              "role": "reviewer"})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["user"]["pending"] is True and body["invitation"]["emailed"] is False
+    link = body["invitation"]["link"]
+    assert link.startswith("http://testserver.local/account/")
     dup = await client.post("/api/users", json={"email": "NEW@alpha.test", "name": "Again",
-                                                "password": "long enough pw", "role": "admin"})
-    assert dup.status_code == 409 and "already exists" in dup.json()["detail"]
-    short = await client.post("/api/users", json={"email": "x@alpha.test", "name": "X",
-                                                  "password": "short", "role": "admin"})
-    assert short.status_code == 400
+                                                "role": "admin"})
+    assert dup.status_code == 409 and "already a member" in dup.json()["detail"]
     await client.post("/api/auth/logout")
-    await login("new@alpha.test", "long enough pw")
+    token = link.rsplit("/", 1)[1]
+    shown = await client.get(f"/api/account-links/{token}")
+    assert shown.status_code == 200 and shown.json()["email"] == "new@alpha.test"
+    weak = await client.post(f"/api/account-links/{token}", json={"password": "short"})
+    assert weak.status_code == 422
+    done = await client.post(f"/api/account-links/{token}",
+                             json={"password": "a long unguessable phrase"})
+    assert done.status_code == 200 and done.json()["role"] == "reviewer"
+    await client.post("/api/auth/logout")
+    await login("new@alpha.test", "a long unguessable phrase")
     assert (await client.get("/api/auth/me")).json()["role"] == "reviewer"

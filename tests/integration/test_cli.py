@@ -95,4 +95,53 @@ def test_db_upgrade_and_users_create(tmp_path: Path) -> None:
     assert dup.returncode != 0 and "already exists" in dup.stderr
     short = run("users", "create", "--email", "x@acme.test", "--role", "reviewer", "--org",
                 "acme", "--password", "short", *data)
-    assert short.returncode != 0 and "at least 10 characters" in short.stderr
+    assert short.returncode != 0 and "at least 12 characters" in short.stderr
+    common = run("users", "create", "--email", "x@acme.test", "--role", "reviewer", "--org",
+                 "acme", "--password", "password1234", *data)
+    assert common.returncode != 0 and "common" in common.stderr
+
+
+def test_users_deactivate_reset_password_and_unlock(tmp_path: Path) -> None:
+    """Issue 12 F5/F4: the operator's account lifecycle, against a real app on the same data."""
+    import asyncio
+
+    from litestar.testing import AsyncTestClient
+
+    from server.app import create_app
+    from server.settings import Settings
+
+    env = _env(tmp_path)
+    data = ["--data-dir", str(tmp_path / "d")]
+    run = lambda *a: subprocess.run([*VIVA, *a], env=env, capture_output=True, text=True)  # noqa: E731
+    assert run("db", "upgrade", *data).returncode == 0
+    assert run("users", "create", "--email", "ops@acme.test", "--role", "admin", "--org", "acme",
+               "--org-name", "Acme", "--password", "a long password", *data).returncode == 0
+    assert run("users", "create", "--email", "rev@acme.test", "--role", "reviewer", "--org",
+               "acme", "--password", "a long password", *data).returncode == 0
+    last = run("users", "deactivate", "--email", "ops@acme.test", *data)
+    assert last.returncode != 0 and "last admin" in last.stderr
+    settings = Settings.from_env({"VIVA_SECRET_KEY": "cli-test-" + "x" * 40},
+                                 data_dir=tmp_path / "d")
+
+    async def login(password: str) -> int:
+        async with AsyncTestClient(app=create_app(settings)) as c:
+            await c.get("/api/auth/me")
+            r = await c.post("/api/auth/login", json={"email": "rev@acme.test", "password": password},
+                             headers={"x-csrf-token": c.cookies.get("viva_csrf", "")})
+            return r.status_code
+
+    assert asyncio.run(login("a long password")) == 200
+    r = run("users", "deactivate", "--email", "rev@acme.test", *data)
+    assert r.returncode == 0 and "deactivated rev@acme.test" in r.stdout, r.stderr
+    assert asyncio.run(login("a long password")) == 401
+    weak = run("users", "reset-password", "--email", "rev@acme.test", "--password", "qwerty123456",
+               *data)
+    assert weak.returncode != 0
+    r = run("users", "reset-password", "--email", "ops@acme.test", "--password",
+            "another long passphrase", *data)
+    assert r.returncode == 0 and "new password set" in r.stdout, r.stderr
+    assert asyncio.run(login("another long passphrase")) == 401  # rev is still deactivated
+    unknown = run("users", "deactivate", "--email", "nobody@acme.test", *data)
+    assert unknown.returncode != 0 and "No account" in unknown.stderr
+    r = run("users", "unlock", "--email", "ops@acme.test", *data)
+    assert r.returncode == 0 and "unlocked ops@acme.test" in r.stdout

@@ -104,6 +104,7 @@ class Req:
     query: dict[str, str] | None = None
     candidate_route: bool = False
     own: Invite | None = None  # candidate A, on candidate routes
+    session: str | None = None  # a staff cell's own session (for operations that end sessions)
 
 
 @dataclass
@@ -353,8 +354,51 @@ async def _check_offer(ctx: Ctx) -> dict[str, str]:
 
 def _unique_user() -> dict[str, str]:
     n = secrets.token_hex(4)
-    return {"email": f"staff{n}@example.com", "name": "New Reviewer", "password": PASSWORD,
-            "role": Role.REVIEWER.value}
+    return {"email": f"staff{n}@example.com", "name": "New Reviewer", "role": Role.REVIEWER.value}
+
+
+async def _scratch_member(ctx: Ctx, role: str, *, json: Any = None) -> Req:
+    """Staff cells act as a fresh member of their role and org, signed in for this cell alone
+    (changing a password or signing out everywhere ends sessions the other cells share)."""
+    if role not in STAFF:
+        return Req(json=json)
+    org = ctx.world.b.id if role == FADMIN else ctx.world.a.id
+    email = f"scratch{secrets.token_hex(4)}@example.com"
+    await add_staff(ctx.db_url, org, email, "Scratch", Role.REVIEWER if role == REV else Role.ADMIN)
+    r = await ctx.call("POST", "/api/auth/login", ANON, json={"email": email, "password": PASSWORD})
+    return Req(json=json, session=r.cookies["viva_session"])
+
+
+async def _password_change(ctx: Ctx, role: str) -> Req:
+    return await _scratch_member(ctx, role, json={"current_password": PASSWORD,
+                                                  "new_password": "a long unguessable phrase"})
+
+
+async def _alpha_member(ctx: Ctx, role: str) -> Req:
+    """A fresh reviewer of alpha, made by alpha's admin (the cell's target)."""
+    body = await ctx.ok("POST", "/api/users", json=_unique_user())
+    return Req(params={"user_id": body["user"]["id"]})
+
+
+def _alpha_member_with(json: Any) -> Prepare:
+    async def prepare(ctx: Ctx, role: str) -> Req:
+        req = await _alpha_member(ctx, role)
+        req.json = json
+        return req
+    return prepare
+
+
+async def _deactivated_member(ctx: Ctx, role: str) -> Req:
+    req = await _alpha_member(ctx, role)
+    await ctx.ok("POST", f"/api/users/{req.params['user_id']}/deactivate")
+    return req
+
+
+def _account_link(json: Any = None) -> Prepare:
+    async def prepare(ctx: Ctx, role: str) -> Req:
+        body = await ctx.ok("POST", "/api/users", json=_unique_user())
+        return Req(params={"token": body["invitation"]["link"].rsplit("/", 1)[1]}, json=json)
+    return prepare
 
 
 async def _new_api_token(ctx: Ctx, role: str) -> Req:
@@ -497,6 +541,17 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/auth/me"): Row(staff_read(foreign=200), plain()),
     ("GET", "/api/users"): Row(admin_read(foreign=200), plain()),
     ("POST", "/api/users"): Row(admin_write(201, foreign=201), body(fresh=_unique_user)),
+    ("PATCH", "/api/users/{user_id}"): Row(admin_write(200), _alpha_member_with({"role": "admin"})),
+    ("POST", "/api/users/{user_id}/deactivate"): Row(admin_write(200), _alpha_member),
+    ("POST", "/api/users/{user_id}/reactivate"): Row(admin_write(200), _deactivated_member),
+    ("POST", "/api/users/{user_id}/unlock"): Row(admin_write(200), _alpha_member),
+    ("POST", "/api/users/{user_id}/link"): Row(admin_write(201), _alpha_member),
+    ("POST", "/api/auth/password"): Row(staff_write(204, foreign=204), _password_change),
+    ("POST", "/api/auth/logout-everywhere"): Row(staff_write(204, foreign=204), _scratch_member),
+    ("POST", "/api/auth/password-reset"): Row(public(202), body({"email": "reviewer@alpha.test"})),
+    ("GET", "/api/account-links/{token}"): Row(public(200), _account_link()),
+    ("POST", "/api/account-links/{token}"): Row(public(200), _account_link(
+        {"password": "a long unguessable phrase"})),
     ("GET", "/api/organization"): Row(staff_read(foreign=200), plain()),
     ("PATCH", "/api/organization"): Row(admin_write(200, foreign=200),
                                         body({"retention_days": None})),
@@ -680,6 +735,8 @@ async def _run_cell(ctx: Ctx, method: str, path: str, row: Row, role: str) -> st
     if isinstance(req.json, dict) and req.json.get("take_id") == "TAKE_ID":
         req.json = {**req.json, "take_id": str(uuid.uuid4())}
     headers = ctx.headers(role, req, token=_acting_token(ctx, role))
+    if role in STAFF and req.session is not None:
+        headers["cookie"] = f"viva_csrf={ctx.csrf}; viva_session={req.session}"
     if role in STAFF and path == "/api/auth/logout":
         headers["cookie"] = f"viva_csrf={ctx.csrf}; viva_session={ctx.sessions[f'{role}:logout']}"
     kwargs: dict[str, Any] = {"headers": headers, "params": req.query}

@@ -4,6 +4,7 @@
  * state-changing staff requests, and problem details turned into thrown errors.
  */
 import createClient, { type Middleware } from "openapi-fetch";
+import { navigate } from "../router";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
@@ -69,11 +70,20 @@ const csrf: Middleware = {
   },
 };
 
+/** A staff page whose session ended (idle, deactivated, signed out elsewhere) goes to sign-in. */
+const signedOut: Middleware = {
+  onResponse({ response, schemaPath }) {
+    if (response.status !== 401 || !location.pathname.startsWith("/app")) return;
+    if (schemaPath === "/api/auth/login" || schemaPath === "/api/auth/password") return;
+    navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+  },
+};
+
 // JSON bodies only: downloads (CSV, bank files) are plain links, not parsed by this client.
 export const api = createClient<paths, "application/json" | "application/problem+json">({
   baseUrl: "", credentials: "same-origin",
 });
-api.use(csrf);
+api.use(csrf, signedOut);
 
 type Result<T> = { data?: T; error?: unknown; response: Response };
 

@@ -75,6 +75,9 @@ export function Login(props: { next: string | null }) {
             {busy ? "Signing in…" : "Sign in"}
           </button>
         </form>
+        <p class="small auth-extra">
+          <a href="/forgot">Forgot your password?</a>
+        </p>
       </div>
     </main>
   );

@@ -56,6 +56,7 @@ export function StaffShell(props: { children: ComponentChildren; wide?: boolean 
             <span class="user-name">
               {me.name} <span class="role-tag">{me.role}</span>
             </span>
+            <Link href="/app/account" class="btn btn-quiet" current={path === "/app/account"}>My account</Link>
             <button type="button" class="btn btn-quiet" onClick={signOut}>
               Sign out
             </button>

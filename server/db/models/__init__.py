@@ -17,7 +17,9 @@ from server.db.models.branding import Branding
 from server.db.models.candidate import Attempt, Invitation, QuestionClock, Response
 from server.db.models.enums import (
     TRANSITIONS,
+    AccountTokenPurpose,
     ActorKind,
+    ApiTokenScope,
     AssessmentStatus,
     InvitationStatus,
     QuestionKind,
@@ -27,7 +29,7 @@ from server.db.models.enums import (
     Role,
 )
 from server.db.models.integrations import ApiToken, Webhook, WebhookDelivery
-from server.db.models.organization import AuditEvent, Organization, StaffSession, User
+from server.db.models.organization import AccountToken, AuditEvent, Organization, StaffSession, User
 from server.db.models.privacy import CandidateDemographics, InvitationEmail
 from server.db.models.results import ProficiencyResult, Review, Suggestion, Transcript
 from server.db.models.security import LoginThrottle
@@ -37,8 +39,11 @@ metadata = UUIDAuditBase.metadata
 
 __all__ = [
     "TRANSITIONS",
+    "AccountToken",
+    "AccountTokenPurpose",
     "ActorKind",
     "ApiToken",
+    "ApiTokenScope",
     "Assessment",
     "AssessmentStatus",
     "Attempt",

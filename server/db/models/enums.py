@@ -8,7 +8,9 @@ import sqlalchemy as sa
 
 __all__ = [
     "TRANSITIONS",
+    "AccountTokenPurpose",
     "ActorKind",
+    "ApiTokenScope",
     "AssessmentStatus",
     "InvitationStatus",
     "QuestionKind",
@@ -23,6 +25,18 @@ __all__ = [
 class Role(StrEnum):
     ADMIN = "admin"
     REVIEWER = "reviewer"
+
+
+class AccountTokenPurpose(StrEnum):
+    INVITE = "invite"  # a new staff member sets their first password
+    RESET = "reset"  # a forgotten password
+
+
+class ApiTokenScope(StrEnum):
+    """What an organization API token may do (issue 16)."""
+
+    READ = "read"  # every GET an admin can make
+    INVITE = "invite"  # create candidate invitations (one, or a CSV)
 
 
 class AssessmentStatus(StrEnum):

@@ -15,7 +15,7 @@ __all__ = ["ApiToken", "Webhook", "WebhookDelivery"]
 
 
 class ApiToken(UUIDAuditBase):
-    """A read-only bearer token acting for its organization; only the SHA-256 of it is stored."""
+    """A bearer token acting for its organization within its scopes; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
 
@@ -28,6 +28,8 @@ class ApiToken(UUIDAuditBase):
     prefix: Mapped[str] = mapped_column(sa.String(16))  # first characters, to tell tokens apart
     last_used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # ApiTokenScope values; tokens made before scopes existed read only
+    scopes: Mapped[list[str]] = mapped_column(JsonB, default=lambda: ["read"])
 
 
 class Webhook(UUIDAuditBase):

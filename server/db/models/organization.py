@@ -11,9 +11,9 @@ from advanced_alchemy.base import UUIDAuditBase
 from advanced_alchemy.types import DateTimeUTC, JsonB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.db.models.enums import ActorKind, Role, str_enum
+from server.db.models.enums import AccountTokenPurpose, ActorKind, Role, str_enum
 
-__all__ = ["AuditEvent", "Organization", "StaffSession", "User"]
+__all__ = ["AccountToken", "AccountTokenPurpose", "AuditEvent", "Organization", "StaffSession", "User"]
 
 
 class Organization(UUIDAuditBase):
@@ -27,15 +27,29 @@ class Organization(UUIDAuditBase):
 
 
 class User(UUIDAuditBase):
-    """A staff member: an admin or a reviewer of one organization."""
+    """A staff member: an admin or a reviewer of one organization.
+
+    An email is unique within its organization; across organizations only among verified
+    accounts (``email_verified_at``: the person proved they own the address by setting a
+    password through the link sent to it, or an operator created the account with the CLI).
+    So one organization can neither learn of nor reserve another's addresses (issue 12, F9).
+    """
 
     __tablename__ = "users"
+    __table_args__ = (
+        sa.UniqueConstraint("organization_id", "email", name="uq_users_organization_email"),
+        sa.Index("uq_users_verified_email", "email", unique=True,
+                 sqlite_where=sa.text("email_verified_at IS NOT NULL"),
+                 postgresql_where=sa.text("email_verified_at IS NOT NULL")),
+    )
 
     organization_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
-    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(320))
     name: Mapped[str] = mapped_column(sa.String(200))
-    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255), default=None)
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True),
+                                                               default=None)
     role: Mapped[Role] = mapped_column(str_enum(Role))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
@@ -53,6 +67,26 @@ class StaffSession(UUIDAuditBase):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     user_agent: Mapped[str | None] = mapped_column(sa.String(400), default=None)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class AccountToken(UUIDAuditBase):
+    """A one-time link to set a password: a staff invitation or a password reset.
+
+    Only the token's SHA-256 is stored; it expires, and it is spent on first use (``used_at``).
+    """
+
+    __tablename__ = "account_tokens"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                               index=True)
+    purpose: Mapped[AccountTokenPurpose] = mapped_column(str_enum(AccountTokenPurpose))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(default=None)
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -33,17 +33,18 @@ class ApiTokenController(Controller):
     dependencies = {"staff": Provide(provide_admin)}
 
     @post("/", status_code=HTTP_201_CREATED,
-          summary="Create a read-only API token for this organization; shown once (admin)",
+          summary="Create an API token for this organization (scopes: read, invite); shown once (admin)",
           description="Use it as `Authorization: Bearer viva_...` on the staff GET endpoints; it "
                       "reads what an admin of this organization can read and cannot change "
                       "anything. Only its SHA-256 is stored.")
     async def create_token(self, staff: StaffDep, data: JSONBody[ApiTokenCreate],
                            db_session: DbSession) -> ApiTokenCreated:
         row, raw = await services.create_api_token(db_session, organization_id=staff.organization_id,
-                                                   name=data.name, created_by=staff.user_id)
+                                                   name=data.name, created_by=staff.user_id,
+                                                   scopes=data.scopes)
         record(db_session, action="api_token.create", target_kind="api_token", target_id=row.id,
                organization_id=staff.organization_id, actor_id=staff.user_id,
-               data={"name": row.name, "prefix": row.prefix})
+               data={"name": row.name, "prefix": row.prefix, "scopes": row.scopes})
         out = services.token_out(row)
         return ApiTokenCreated(**{f: getattr(out, f) for f in out.__struct_fields__}, token=raw)
 

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from server.db.models import ApiTokenScope
+
 __all__ = ["ApiTokenCreate", "ApiTokenCreated", "ApiTokenOut", "DeliveryOut", "WebhookCreate",
            "WebhookCreated", "WebhookOut"]
 
@@ -17,6 +19,10 @@ Event = Literal["invitation.completed", "response.scored", "review.completed"]
 class ApiTokenCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=120,
                                       description="What the token is for, e.g. 'ATS sync'")]
+    scopes: Annotated[list[ApiTokenScope], msgspec.Meta(
+        min_length=1, max_length=4,
+        description="read: every GET; invite: create invitations")] = msgspec.field(
+        default_factory=lambda: [ApiTokenScope.READ])
 
 
 class ApiTokenOut(msgspec.Struct):
@@ -27,11 +33,12 @@ class ApiTokenOut(msgspec.Struct):
     last_used_at: datetime | None
     revoked_at: datetime | None
     created_by_id: uuid.UUID | None
+    scopes: list[ApiTokenScope]
 
 
 class ApiTokenCreated(ApiTokenOut):
     token: Annotated[str, msgspec.Meta(description=(
-        "Send as `Authorization: Bearer <token>` on GET requests; shown only now"))]
+        "Send as `Authorization: Bearer <token>`; shown only now"))]
 
 
 class WebhookCreate(msgspec.Struct, forbid_unknown_fields=True):

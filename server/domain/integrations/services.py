@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.sealing import seal
 from server.auth.tokens import hash_token
-from server.db.models import ApiToken, Webhook, WebhookDelivery
+from server.db.models import ApiToken, ApiTokenScope, Webhook, WebhookDelivery
 from server.domain.integrations.schemas import (
     ApiTokenOut,
     DeliveryOut,
@@ -43,15 +43,21 @@ API_TOKEN_PREFIX = "viva_"
 def token_out(t: ApiToken) -> ApiTokenOut:
     return ApiTokenOut(id=t.id, name=t.name, prefix=t.prefix, created_at=t.created_at,
                        last_used_at=t.last_used_at, revoked_at=t.revoked_at,
-                       created_by_id=t.created_by_id)
+                       created_by_id=t.created_by_id,
+                       scopes=[ApiTokenScope(v) for v in t.scopes or [] if v in _SCOPES])
+
+
+_SCOPES = {s.value for s in ApiTokenScope}
 
 
 async def create_api_token(db: AsyncSession, *, organization_id: uuid.UUID, name: str,
-                           created_by: uuid.UUID) -> tuple[ApiToken, str]:
+                           created_by: uuid.UUID,
+                           scopes: list[ApiTokenScope] | None = None) -> tuple[ApiToken, str]:
     """A new token; only its SHA-256 is stored, the raw value is returned once."""
     raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(organization_id=organization_id, created_by_id=created_by, name=name.strip(),
-                   token_hash=hash_token(raw), prefix=raw[:12])
+                   token_hash=hash_token(raw), prefix=raw[:12],
+                   scopes=sorted({s.value for s in scopes or [ApiTokenScope.READ]}))
     db.add(row)
     await db.flush()
     return row, raw

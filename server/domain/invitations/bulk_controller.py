@@ -13,7 +13,8 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from server.audit import record
-from server.auth.staff import provide_admin, provide_staff
+from server.auth.staff import TOKEN_SCOPE_OPT, provide_admin, provide_staff
+from server.db.models import ApiTokenScope
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
 from server.domain.assessments.services import get_assessment
 from server.domain.invitations import bulk, services
@@ -73,7 +74,8 @@ class BulkInvitationController(Controller):
     tags = ["invitations"]
 
     @post("/api/assessments/{assessment_id:uuid}/invitations/csv", status_code=HTTP_201_CREATED,
-          dependencies={"staff": Provide(provide_admin)}, opt=problems("body", 413, 422),
+          dependencies={"staff": Provide(provide_admin)},
+          opt={**problems("body", 413, 422), TOKEN_SCOPE_OPT: ApiTokenScope.INVITE.value},
           summary="Invite candidates from a CSV file; all rows or none (admin)",
           description=(
               "Send the file as `multipart/form-data` (field `file`) or as a `text/csv` body. "
@@ -88,7 +90,7 @@ class BulkInvitationController(Controller):
         rows = bulk.parse_csv(await _csv_bytes(request))
         created = await bulk.import_rows(db_session, organization_id=staff.organization_id,
                                          assessment_id=assessment_id, rows=rows,
-                                         created_by=staff.user_id,
+                                         created_by=staff.actor_user_id,
                                          default_days=settings.app.invitation_days)
         for inv, token in created:
             await queue_invitation_email(db_session, settings, inv, token)

@@ -10,7 +10,8 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from server.audit import record
-from server.auth.staff import provide_admin, provide_staff
+from server.auth.staff import TOKEN_SCOPE_OPT, provide_admin, provide_staff
+from server.db.models import ApiTokenScope
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
 from server.domain.assessments.services import get_assessment
 from server.domain.invitations import services
@@ -35,6 +36,7 @@ class InvitationController(Controller):
 
     @post("/api/assessments/{assessment_id:uuid}/invitations", status_code=HTTP_201_CREATED,
           dependencies={"staff": Provide(provide_admin)},
+          opt={TOKEN_SCOPE_OPT: ApiTokenScope.INVITE.value},
           summary="Invite a candidate; the link is returned once (admin)",
           description="With email configured the candidate is also emailed the link (`email` "
                       "says whether it was queued); without, share the link yourself.")
@@ -43,7 +45,7 @@ class InvitationController(Controller):
                                 settings: SettingsDep, jobs: JobsDep) -> InvitationInvited:
         inv, token = await services.create_invitation(
             db_session, organization_id=staff.organization_id, assessment_id=assessment_id,
-            data=data, created_by=staff.user_id, default_days=settings.app.invitation_days)
+            data=data, created_by=staff.actor_user_id, default_days=settings.app.invitation_days)
         await queue_invitation_email(db_session, settings, inv, token)
         record(db_session, action="invitation.create", target_kind="invitation",
                target_id=inv.id, organization_id=staff.organization_id, actor_id=staff.user_id)

@@ -1,14 +1,20 @@
-/** Read-only API tokens for this organization: create (shown once), list, revoke. */
+/** API tokens for this organization with their scopes: create (shown once), list, revoke. */
 import { useEffect, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../../api/client";
 import { Alert, Loading, formatDateTime } from "../../ui/components";
 import { SecretOnce } from "./SecretOnce";
 
 type Token = Schemas["ApiTokenOut"];
+type Scope = Token["scopes"][number];
+const SCOPES: { value: Scope; label: string }[] = [
+  { value: "read", label: "read: reports, answers, assessments (every GET)" },
+  { value: "invite", label: "invite: create candidate invitations and get their links" },
+];
 
 export function ApiTokensSection() {
   const [tokens, setTokens] = useState<Token[] | null>(null);
   const [name, setName] = useState("");
+  const [scopes, setScopes] = useState<Scope[]>(["read"]);
   const [tried, setTried] = useState(false);
   const [created, setCreated] = useState<Schemas["ApiTokenCreated"] | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -27,12 +33,13 @@ export function ApiTokensSection() {
   async function create(e: Event) {
     e.preventDefault();
     setTried(true);
-    if (!name.trim()) return;
+    if (!name.trim() || scopes.length === 0) return;
     setBusy(true);
     setError(null);
     try {
-      setCreated(await call(api.POST("/api/api-tokens", { body: { name: name.trim() } })));
+      setCreated(await call(api.POST("/api/api-tokens", { body: { name: name.trim(), scopes } })));
       setName("");
+      setScopes(["read"]);
       setTried(false);
       await reload();
     } catch (err) {
@@ -58,7 +65,8 @@ export function ApiTokensSection() {
     <section class="card settings-card" aria-labelledby="tokens-h">
       <h2 id="tokens-h">API tokens</h2>
       <p class="small muted">
-        A token reads what an admin can read (reports, answers, assessments) and cannot change anything. Send it as{" "}
+        A token acts for the organization within its scopes: <code>read</code> reads what an admin can read,{" "}
+        <code>invite</code> creates invitations (an ATS gets the candidate's link back). Send it as{" "}
         <code>Authorization: Bearer viva_…</code>. Only a hash is stored.
       </p>
       {error && <Alert>{error}</Alert>}
@@ -74,6 +82,17 @@ export function ApiTokensSection() {
             aria-invalid={tried && !name.trim()} onInput={(e) => setName(e.currentTarget.value)} />
           {tried && !name.trim() && <span class="text-error small">Name the token so you know what uses it.</span>}
         </div>
+        <fieldset class="field scopes">
+          <legend>Scopes</legend>
+          {SCOPES.map((sc) => (
+            <div class="check" key={sc.value}>
+              <input id={`scope-${sc.value}`} type="checkbox" checked={scopes.includes(sc.value)}
+                onChange={(e) => setScopes((all) => (e.currentTarget.checked ? [...all, sc.value] : all.filter((x) => x !== sc.value)))} />
+              <label for={`scope-${sc.value}`}>{sc.label}</label>
+            </div>
+          ))}
+          {tried && scopes.length === 0 && <span class="text-error small">Choose at least one scope.</span>}
+        </fieldset>
         <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? "Creating…" : "Create token"}</button>
       </form>
       {!tokens ? (
@@ -85,13 +104,14 @@ export function ApiTokensSection() {
           <table class="table tokens-table">
             <caption class="sr-only">API tokens</caption>
             <thead>
-              <tr><th scope="col">Name</th><th scope="col">Starts with</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Status</th><th scope="col"><span class="sr-only">Actions</span></th></tr>
+              <tr><th scope="col">Name</th><th scope="col">Starts with</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Status</th><th scope="col"><span class="sr-only">Actions</span></th></tr>
             </thead>
             <tbody>
               {tokens.map((t) => (
                 <tr key={t.id}>
                   <td class="cand-name">{t.name}</td>
                   <td><code>{t.prefix}…</code></td>
+                  <td class="small">{t.scopes.join(", ")}</td>
                   <td class="small">{formatDateTime(t.created_at)}</td>
                   <td class="small">{t.last_used_at ? formatDateTime(t.last_used_at) : "never"}</td>
                   <td>{t.revoked_at ? <span class="badge badge-revoked">revoked</span> : <span class="badge badge-active">active</span>}</td>

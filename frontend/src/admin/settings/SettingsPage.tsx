@@ -1,10 +1,11 @@
-/** Organization settings (admins): branding, how long recordings are kept, webhooks and API tokens. */
+/** Organization settings (admins): the team, branding, how long recordings are kept, webhooks and API tokens. */
 import { useContext, useEffect, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../../api/client";
 import { MeContext } from "../../staff/StaffShell";
 import { Alert, Loading, PageHeading } from "../../ui/components";
 import { ApiTokensSection } from "./ApiTokens";
 import { BrandingSection } from "./Branding";
+import { TeamSection } from "./Team";
 import { WebhooksSection } from "./Webhooks";
 
 function RetentionSection() {
@@ -91,6 +92,7 @@ export function SettingsPage() {
     <div class="settings-page">
       <PageHeading title="Settings">Settings</PageHeading>
       <p class="lead">{me?.organization_name}</p>
+      <TeamSection />
       <BrandingSection />
       <RetentionSection />
       <WebhooksSection />
