@@ -102,7 +102,8 @@ class TakeController(Controller):
         if data.type != "offer":
             raise InvalidInput("Send an SDP offer (type 'offer').", field="type")
         check_id = uuid.uuid4()
-        session = await recording.open_check(check_id, data.sdp, data.type, owner=inv.id)
+        session = await recording.open_check(check_id, data.sdp, data.type, owner=inv.id,
+                                             organization_id=inv.organization_id)
         return DeviceCheckAnswer(check_id=check_id, sdp=session.answer_sdp, type="answer")
 
     @get("/device-check/{check_id:uuid}", summary="What the server receives from the device check")
