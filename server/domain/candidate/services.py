@@ -64,8 +64,19 @@ async def _responses(db: AsyncSession, attempt: Attempt | None) -> list[Response
 
 
 async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
-    """Where the candidate stands; prompts are revealed only up to the next unanswered question."""
+    """Where the candidate stands; prompts are revealed only up to the next unanswered question.
+
+    Once the assessment is completed the link shows only the thank-you page: no questions,
+    prompts or drafts are sent any more.
+    """
     assessment = inv.assessment
+    if inv.status is InvitationStatus.COMPLETED:
+        return CandidateView(
+            candidate_name=inv.candidate_name, assessment_title=assessment.title,
+            role=assessment.role, intro="", estimated_minutes=0, status=inv.status.value,
+            consented=True, consent_version=inv.attempt.consent_version if inv.attempt else "",
+            expires_at=inv.expires_at, questions=[], next_question_id=None, answered_count=0,
+            scored_question_count=0)
     responses = await _responses(db, inv.attempt)
     answered = answered_question_ids(responses)
     questions = candidate_order(assessment.questions)
