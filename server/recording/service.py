@@ -32,6 +32,7 @@ from media.spool_uploader import SpoolUploader
 from server.db.models import Response, ResponseState
 from server.errors import Conflict, InvalidInput, TooManyRequests
 from server.recording.capacity import Holder, LiveQuota, QuotaExceeded
+from server.recording.turn import turn_rest_credentials
 from server.settings import Settings
 from server.storage import video_key
 
@@ -47,14 +48,21 @@ it ends as a partial take. The candidate keeps talking through a short drop, so 
 take early would lose the rest of the answer; ICE consent ends a truly dead peer at ~30 s."""
 
 
-def ice_servers(settings: Settings) -> tuple[IceServer, ...]:
+def ice_servers(settings: Settings, *, label: str = "viva-server") -> tuple[IceServer, ...]:
+    """STUN/TURN servers for one peer; with ``VIVA_TURN_SECRET`` the TURN credentials are made
+    for ``label`` and expire after ``VIVA_TURN_CREDENTIAL_SECONDS`` (call again for each peer)."""
     w = settings.webrtc
     servers = []
     if w.stun_urls:
         servers.append(IceServer(urls=w.stun_urls))
     if w.turn_urls:
-        servers.append(IceServer(urls=w.turn_urls, username=w.turn_username,
-                                 credential=w.turn_password))
+        if w.turn_secret:
+            username, credential = turn_rest_credentials(w.turn_secret, label=label,
+                                                         ttl_s=w.turn_credential_seconds)
+            servers.append(IceServer(urls=w.turn_urls, username=username, credential=credential))
+        else:
+            servers.append(IceServer(urls=w.turn_urls, username=w.turn_username,
+                                     credential=w.turn_password))
     return tuple(servers)
 
 
@@ -65,7 +73,6 @@ class RecordingService:
         self.settings = settings
         self._sessions = sessions
         self._enqueue = enqueue
-        self.ice = ice_servers(settings)
         self.spool = Spool(settings.storage.spool_dir)
         self.uploader = SpoolUploader(self.spool, store, idle_poll_s=15.0,
                                       on_uploaded=self._uploaded)
@@ -83,6 +90,11 @@ class RecordingService:
                                      per_organization=w.max_checks_per_organization)
         self._tasks: list[asyncio.Task[None]] = []
         self._watchers: set[asyncio.Task[None]] = set()
+
+    @property
+    def ice(self) -> tuple[IceServer, ...]:
+        """The server peers' own ICE servers (fresh TURN credentials each time)."""
+        return ice_servers(self.settings)
 
     # -- lifecycle ---------------------------------------------------------------------
     async def start(self) -> None:
