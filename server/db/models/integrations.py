@@ -28,6 +28,7 @@ class ApiToken(UUIDAuditBase):
     prefix: Mapped[str] = mapped_column(sa.String(16))  # first characters, to tell tokens apart
     last_used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
 
 class Webhook(UUIDAuditBase):

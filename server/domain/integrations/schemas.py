@@ -17,6 +17,8 @@ Event = Literal["invitation.completed", "response.scored", "review.completed"]
 class ApiTokenCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=120,
                                       description="What the token is for, e.g. 'ATS sync'")]
+    expires_in_days: Annotated[int, msgspec.Meta(ge=1, le=3650, description=(
+        "Days until the token stops working; omit for a token that lasts until revoked"))] | None = None
 
 
 class ApiTokenOut(msgspec.Struct):
@@ -27,6 +29,7 @@ class ApiTokenOut(msgspec.Struct):
     last_used_at: datetime | None
     revoked_at: datetime | None
     created_by_id: uuid.UUID | None
+    expires_at: datetime | None
 
 
 class ApiTokenCreated(ApiTokenOut):
