@@ -9,6 +9,7 @@ type Token = Schemas["ApiTokenOut"];
 export function ApiTokensSection() {
   const [tokens, setTokens] = useState<Token[] | null>(null);
   const [name, setName] = useState("");
+  const [days, setDays] = useState("");
   const [tried, setTried] = useState(false);
   const [created, setCreated] = useState<Schemas["ApiTokenCreated"] | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -31,7 +32,8 @@ export function ApiTokensSection() {
     setBusy(true);
     setError(null);
     try {
-      setCreated(await call(api.POST("/api/api-tokens", { body: { name: name.trim() } })));
+      const expires_in_days = days ? Number(days) : null;
+      setCreated(await call(api.POST("/api/api-tokens", { body: { name: name.trim(), expires_in_days } })));
       setName("");
       setTried(false);
       await reload();
@@ -74,6 +76,15 @@ export function ApiTokensSection() {
             aria-invalid={tried && !name.trim()} onInput={(e) => setName(e.currentTarget.value)} />
           {tried && !name.trim() && <span class="text-error small">Name the token so you know what uses it.</span>}
         </div>
+        <div class="field">
+          <label for="token-expiry">Expires</label>
+          <select id="token-expiry" value={days} onChange={(e) => setDays(e.currentTarget.value)}>
+            <option value="">Never (until revoked)</option>
+            <option value="30">In 30 days</option>
+            <option value="90">In 90 days</option>
+            <option value="365">In a year</option>
+          </select>
+        </div>
         <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? "Creating…" : "Create token"}</button>
       </form>
       {!tokens ? (
@@ -94,7 +105,14 @@ export function ApiTokensSection() {
                   <td><code>{t.prefix}…</code></td>
                   <td class="small">{formatDateTime(t.created_at)}</td>
                   <td class="small">{t.last_used_at ? formatDateTime(t.last_used_at) : "never"}</td>
-                  <td>{t.revoked_at ? <span class="badge badge-revoked">revoked</span> : <span class="badge badge-active">active</span>}</td>
+                  <td>
+                    {t.revoked_at ? <span class="badge badge-revoked">revoked</span>
+                      : t.expires_at && new Date(t.expires_at) <= new Date() ? <span class="badge badge-revoked">expired</span>
+                      : <span class="badge badge-active">active</span>}
+                    {!t.revoked_at && t.expires_at && new Date(t.expires_at) > new Date() && (
+                      <span class="small muted"> until {formatDateTime(t.expires_at)}</span>
+                    )}
+                  </td>
                   <td class="actions">
                     {!t.revoked_at && (confirming === t.id ? (
                       <span class="confirm">
