@@ -1,7 +1,7 @@
 """api token expiry: an optional time after which an organization API token stops working
 
 Revision ID: 57abe974290a
-Revises: e57a2d4a0c7b
+Revises: ffe594561ad4
 Create Date: 2026-12-01 20:00:11.896506
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '57abe974290a'
-down_revision: str | None = 'e57a2d4a0c7b'
+down_revision: str | None = 'ffe594561ad4'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
