@@ -7,7 +7,7 @@ export default defineConfig({
     outDir: "../server/static",
     emptyOutDir: true,
     target: "es2022",
-    sourcemap: true,
+    sourcemap: false, // no public source maps in what is served (issue 12)
   },
   server: {
     proxy: { "/api": "http://127.0.0.1:8765" },

@@ -48,7 +48,7 @@ from server.openapi_responses import document_responses
 from server.recording.service import RecordingService
 from server.security.headers import security_headers_hook
 from server.security.proxy import trusted_proxies
-from server.security.request_guard import refuse_nul_characters
+from server.security.request_guard import guard_request
 from server.settings import Settings, get_settings
 from server.storage import build_object_store
 
@@ -133,7 +133,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             hsts_seconds=settings.security.hsts_seconds,
             always_secure_cookies=settings.app.secure_cookies)],
         request_max_body_size=settings.app.max_body_bytes,
-        before_request=refuse_nul_characters,  # NUL cannot be stored: 400, see its module
+        before_request=guard_request,  # NUL and absurdly deep JSON refused: see its module
         lifespan=[lifespan],
         state=State({"settings": settings, "store": store, "engine": engine, "jobs": jobs,
                      "recording": recording}),

@@ -11,7 +11,7 @@ import click
 
 from server.settings import Settings
 
-__all__ = ["main"]
+__all__ = ["main", "uvicorn_options"]
 
 _DATA_DIR = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
                          default=None, help="Where SQLite, local media and the spool live "
@@ -29,12 +29,25 @@ def _settings(data_dir: Path | None, port: int | None = None, host: str | None =
     return settings
 
 
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How uvicorn treats forwarding headers: only from ``VIVA_TRUSTED_PROXIES``, never by default.
+
+    uvicorn's own default believes ``X-Forwarded-For/-Proto`` from 127.0.0.1, which would let
+    anything on the host pose as any client (the per-address sign-in limit) or as HTTPS (HSTS,
+    Secure cookies) even when no proxy is configured.
+    """
+    trusted = [entry.strip() for entry in settings.security.trusted_proxies if entry.strip()]
+    if not trusted:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(trusted)}
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
     from server.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True,
+    uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options(settings),
                 log_level=settings.app.log_level.lower(), access_log=False)
 
 

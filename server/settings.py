@@ -181,6 +181,11 @@ class WebRTCSettings:
                                       "NAT), comma-separated", ())
     turn_username: str | None = _var("VIVA_TURN_USERNAME", "TURN username", None)
     turn_password: str | None = _var("VIVA_TURN_PASSWORD", "TURN password", None)
+    turn_secret: str | None = _var(
+        "VIVA_TURN_SECRET", "coturn `use-auth-secret`/`static-auth-secret`: each candidate gets "
+        "time-limited TURN credentials made from it (then the static pair is not used)", None)
+    turn_credential_seconds: int = _var("VIVA_TURN_CREDENTIAL_SECONDS", "lifetime of those TURN "
+                                        "credentials, in seconds", 3600)
     max_take_seconds: int = _var("VIVA_MAX_TAKE_SECONDS", "upper bound on any one recording, in "
                                  "seconds", 900)
     recording_mode: str = _var(
@@ -188,6 +193,20 @@ class WebRTCSettings:
         "(H.264-only browsers are decoded, per take); `decoded`: decode and encode every take "
         "again", "passthrough", clean=lambda v: _one_of("VIVA_RECORDING_MODE", v,
                                                         ("passthrough", "decoded")))
+    max_live_takes: int = _var("VIVA_MAX_LIVE_TAKES", "takes recorded at once by one process",
+                               32)
+    max_live_checks: int = _var("VIVA_MAX_LIVE_CHECKS", "device checks at once in one process", 32)
+    max_takes_per_invitation: int = _var("VIVA_MAX_TAKES_PER_INVITATION", "live takes one "
+                                         "candidate link may hold", 1)
+    max_checks_per_invitation: int = _var("VIVA_MAX_CHECKS_PER_INVITATION", "device checks one "
+                                          "link may have opening at once (a new one replaces the "
+                                          "old)", 2)
+    max_takes_per_organization: int = _var("VIVA_MAX_TAKES_PER_ORGANIZATION", "live takes of one "
+                                           "organization's candidates in one process", 16)
+    max_checks_per_organization: int = _var("VIVA_MAX_CHECKS_PER_ORGANIZATION", "device checks "
+                                            "of one organization's candidates in one process", 16)
+    check_connect_seconds: float = _var("VIVA_DEVICE_CHECK_CONNECT_SECONDS", "a device check "
+                                        "whose ICE has not connected by then is ended", 15.0)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -102,13 +102,16 @@ async def _api_token_staff(request: Request[Any, Any, Any], db: AsyncSession,
            ).scalar_one_or_none()
     if row is None or not token_matches(token, row.token_hash) or row.revoked_at is not None:
         raise Unauthorized("This API token is unknown or was revoked.")
+    now = datetime.now(UTC)
+    if row.expires_at is not None and row.expires_at <= now:
+        raise Unauthorized(f"This API token expired on {row.expires_at:%d %B %Y %H:%M} UTC; an admin "
+                           "can create a new one under Settings.")
     needed = _needed_scope(request)
     if needed is None:
         raise Forbidden("API tokens cannot do this; sign in as a person to make this change.")
     if needed.value not in (row.scopes or []):
         raise Forbidden(f"This API token lacks the '{needed.value}' scope. Create a token with "
                         f"it in Settings → API tokens.", scope=needed.value)
-    now = datetime.now(UTC)
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
     return Staff(user_id=row.id, organization_id=row.organization_id, email="",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +21,29 @@ from server.settings import DatabaseSettings
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
-__all__ = ["create_engine", "is_sqlite", "session_maker", "sqlalchemy_config"]
+__all__ = ["create_engine", "create_private_sqlite_file", "is_sqlite", "session_maker",
+           "sqlalchemy_config"]
 
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file readable by its owner only (0600) before SQLite does.
+
+    It holds candidates' names, answers and scores; SQLite would create it with the umask's
+    mode (often world-readable), and its -wal/-shm files copy the database file's mode.
+    """
+    if not is_sqlite(url):
+        return
+    path = url.split(":///", 1)[-1].split("?", 1)[0]
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:
@@ -44,6 +64,7 @@ def _engine_kwargs(settings: DatabaseSettings) -> dict[str, Any]:
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     """An async engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    create_private_sqlite_file(settings.url)
     engine = create_async_engine(settings.url, **_engine_kwargs(settings))
     if is_sqlite(settings.url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

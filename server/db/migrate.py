@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from server.db.engine import create_private_sqlite_file
+
 __all__ = ["alembic_config", "downgrade", "revision", "upgrade"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -21,10 +23,7 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, target: str = "head") -> None:
     """Bring the database at ``url`` up to ``target`` (creating it if SQLite)."""
-    if url.startswith("sqlite"):
-        path = url.split(":///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    create_private_sqlite_file(url)
     command.upgrade(alembic_config(url), target)
 
 

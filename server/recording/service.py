@@ -30,7 +30,9 @@ from media.registry import PeerRegistry, SessionLimitReached
 from media.spool import Spool, SpoolEntry
 from media.spool_uploader import SpoolUploader
 from server.db.models import Response, ResponseState
-from server.errors import InvalidInput, TooManyRequests
+from server.errors import Conflict, InvalidInput, TooManyRequests
+from server.recording.capacity import Holder, LiveQuota, QuotaExceeded
+from server.recording.turn import turn_rest_credentials
 from server.settings import Settings
 from server.storage import video_key
 
@@ -46,14 +48,21 @@ it ends as a partial take. The candidate keeps talking through a short drop, so 
 take early would lose the rest of the answer; ICE consent ends a truly dead peer at ~30 s."""
 
 
-def ice_servers(settings: Settings) -> tuple[IceServer, ...]:
+def ice_servers(settings: Settings, *, label: str = "viva-server") -> tuple[IceServer, ...]:
+    """STUN/TURN servers for one peer; with ``VIVA_TURN_SECRET`` the TURN credentials are made
+    for ``label`` and expire after ``VIVA_TURN_CREDENTIAL_SECONDS`` (call again for each peer)."""
     w = settings.webrtc
     servers = []
     if w.stun_urls:
         servers.append(IceServer(urls=w.stun_urls))
     if w.turn_urls:
-        servers.append(IceServer(urls=w.turn_urls, username=w.turn_username,
-                                 credential=w.turn_password))
+        if w.turn_secret:
+            username, credential = turn_rest_credentials(w.turn_secret, label=label,
+                                                         ttl_s=w.turn_credential_seconds)
+            servers.append(IceServer(urls=w.turn_urls, username=username, credential=credential))
+        else:
+            servers.append(IceServer(urls=w.turn_urls, username=w.turn_username,
+                                     credential=w.turn_password))
     return tuple(servers)
 
 
@@ -64,15 +73,28 @@ class RecordingService:
         self.settings = settings
         self._sessions = sessions
         self._enqueue = enqueue
-        self.ice = ice_servers(settings)
         self.spool = Spool(settings.storage.spool_dir)
         self.uploader = SpoolUploader(self.spool, store, idle_poll_s=15.0,
                                       on_uploaded=self._uploaded)
-        max_take = settings.webrtc.max_take_seconds
-        self.takes = PeerRegistry(max_sessions=32, max_age_s=max_take * 3 + 120,
+        w = settings.webrtc
+        max_take = w.max_take_seconds
+        self.takes = PeerRegistry(max_sessions=w.max_live_takes, max_age_s=max_take * 3 + 120,
                                   on_finished=self._take_finished)
-        self.checks = PeerRegistry(max_sessions=32, max_age_s=180)
+        self.checks = PeerRegistry(max_sessions=w.max_live_checks, max_age_s=180,
+                                   on_finished=self._check_finished)
+        self.take_quota = LiveQuota(what="take", total=w.max_live_takes,
+                                    per_invitation=w.max_takes_per_invitation,
+                                    per_organization=w.max_takes_per_organization)
+        self.check_quota = LiveQuota(what="device check", total=w.max_live_checks,
+                                     per_invitation=w.max_checks_per_invitation,
+                                     per_organization=w.max_checks_per_organization)
         self._tasks: list[asyncio.Task[None]] = []
+        self._watchers: set[asyncio.Task[None]] = set()
+
+    @property
+    def ice(self) -> tuple[IceServer, ...]:
+        """The server peers' own ICE servers (fresh TURN credentials each time)."""
+        return ice_servers(self.settings)
 
     # -- lifecycle ---------------------------------------------------------------------
     async def start(self) -> None:
@@ -84,6 +106,8 @@ class RecordingService:
         ]
 
     async def stop(self) -> None:
+        for watcher in list(self._watchers):
+            watcher.cancel()
         await self.checks.close_all()
         await self.takes.close_all()  # finalizes and spools what was being recorded
         with contextlib.suppress(Exception):
@@ -94,28 +118,44 @@ class RecordingService:
 
     # -- takes -------------------------------------------------------------------------
     async def open_take(self, *, take_id: uuid.UUID, sdp: str, sdp_type: str,
-                        max_seconds: float) -> TakeSession:
+                        max_seconds: float, holder: Holder) -> TakeSession:
         """Answer the offer and start recording.
 
         Raises:
             InvalidInput: The browser's offer cannot be used.
-            TooManyRequests: The server records as many takes as it can.
+            Conflict: The candidate's link is already recording another take.
+            TooManyRequests: The server, or the organization's share of it, records as many
+                takes as it can.
         """
+        try:
+            self.takes.ensure_capacity()
+            self.take_quota.reserve(str(take_id), holder)
+        except QuotaExceeded as exc:
+            if exc.scope == "invitation":
+                raise Conflict("You are already recording another answer (in another window or "
+                               "tab). Stop that recording first, then start this one.") from exc
+            raise TooManyRequests("The server is recording as many answers as it can right "
+                                  "now. Wait a minute and try again.") from exc
+        except SessionLimitReached as exc:
+            raise TooManyRequests("The server is recording as many answers as it can right "
+                                  "now. Wait a minute and try again.") from exc
         config = SessionConfig(ice_servers=self.ice, max_duration_s=max_seconds,
                                media_timeout_s=NETWORK_DROP_TOLERANCE_S,
                                recording=RecordingMode(self.settings.webrtc.recording_mode))
         try:
-            self.takes.ensure_capacity()
             session = await TakeSession.open(take_id=str(take_id), sdp=sdp, sdp_type=sdp_type,
                                              output=self.spool.recording_path(str(take_id)),
                                              config=config)
-        except SessionLimitReached as exc:
-            raise TooManyRequests("The server is recording as many answers as it can right "
-                                  "now. Wait a minute and try again.") from exc
-        except InvalidOffer as exc:
-            raise InvalidInput(f"Your browser's connection offer could not be used: {exc}. "
-                               "Reload the page and try again.", field="sdp") from exc
-        self.takes.add(session)
+            self.takes.add(session)
+        except BaseException as exc:
+            self.take_quota.release(str(take_id))
+            if isinstance(exc, SessionLimitReached):
+                raise TooManyRequests("The server is recording as many answers as it can right "
+                                      "now. Wait a minute and try again.") from exc
+            if isinstance(exc, InvalidOffer):
+                raise InvalidInput(f"Your browser's connection offer could not be used: {exc}. "
+                                   "Reload the page and try again.", field="sdp") from exc
+            raise
         return session
 
     def live(self, take_id: uuid.UUID) -> TakeSession | None:
@@ -128,6 +168,7 @@ class RecordingService:
             await self.takes.close(str(take_id))
 
     async def _take_finished(self, take_id: str, result: Any, error: BaseException | None) -> None:
+        self.take_quota.release(take_id)
         async with self._sessions() as db:
             response = (await db.execute(select(Response).where(
                 Response.take_id == uuid.UUID(take_id)))).scalar_one_or_none()
@@ -184,21 +225,56 @@ class RecordingService:
         return f"{owner}/{check_id}"
 
     async def open_check(self, check_id: uuid.UUID, sdp: str, sdp_type: str, *,
-                         owner: uuid.UUID) -> DeviceCheckSession:
-        """Open a device check (same errors as :meth:`open_take`)."""
-        config = SessionConfig(ice_servers=self.ice)
+                         owner: uuid.UUID, organization_id: uuid.UUID) -> DeviceCheckSession:
+        """Answer a device check's offer; the link's earlier checks end (a new one replaces them).
+
+        Raises:
+            InvalidInput: The browser's offer cannot be used.
+            TooManyRequests: No slot: the server's, the organization's or the link's share.
+        """
+        await self._end_checks_of(owner)
+        key = self._check_key(owner, check_id)
         try:
             self.checks.ensure_capacity()
-            session = await DeviceCheckSession.open(take_id=self._check_key(owner, check_id),
-                                                    sdp=sdp, sdp_type=sdp_type, config=config,
-                                                    max_seconds=120)
+            self.check_quota.reserve(key, Holder(invitation_id=owner, organization_id=organization_id))
         except SessionLimitReached as exc:
             raise TooManyRequests("Too many device checks are running; try again shortly.") from exc
-        except InvalidOffer as exc:
-            raise InvalidInput(f"Your browser's connection offer could not be used: {exc}.",
-                               field="sdp") from exc
-        self.checks.add(session)
+        try:
+            session = await DeviceCheckSession.open(take_id=key, sdp=sdp, sdp_type=sdp_type,
+                                                    config=SessionConfig(ice_servers=self.ice),
+                                                    max_seconds=120)
+            self.checks.add(session)
+        except BaseException as exc:
+            self.check_quota.release(key)
+            if isinstance(exc, InvalidOffer):
+                raise InvalidInput(f"Your browser's connection offer could not be used: {exc}.",
+                                   field="sdp") from exc
+            if isinstance(exc, SessionLimitReached):
+                raise TooManyRequests("Too many device checks are running; try again shortly."
+                                      ) from exc
+            raise
+        await self._end_checks_of(owner, keep=key)  # one opened meanwhile from another window
+        watcher = asyncio.create_task(self._end_if_unconnected(key, session),
+                                      name=f"viva-check-connect-{check_id}")
+        self._watchers.add(watcher)
+        watcher.add_done_callback(self._watchers.discard)
         return session
+
+    async def _end_checks_of(self, owner: uuid.UUID, *, keep: str | None = None) -> None:
+        """End the link's live device checks (all but ``keep``); ones still opening are left."""
+        for key in self.check_quota.held_by(owner):
+            if key != keep and self.checks.get(key) is not None:
+                await self.checks.close(key, StopReason.STOPPED)
+
+    async def _end_if_unconnected(self, key: str, session: DeviceCheckSession) -> None:
+        """A check whose ICE has not connected soon holds a slot for nothing: end it."""
+        await asyncio.sleep(self.settings.webrtc.check_connect_seconds)
+        if not session.finished and session.status().connection != "connected":
+            log.info("device_check_not_connected", check=key)
+            await self.checks.close(key, StopReason.EXPIRED)
+
+    async def _check_finished(self, key: str, result: Any, error: BaseException | None) -> None:
+        self.check_quota.release(key)
 
     def check(self, check_id: uuid.UUID, *, owner: uuid.UUID) -> DeviceCheckSession | None:
         session = self.checks.get(self._check_key(owner, check_id))

@@ -11,6 +11,8 @@ A ``before_send`` hook sees every HTTP response the app sends (handlers, static 
 - ``Strict-Transport-Security`` only when the request came over TLS (directly, or through a
   trusted proxy's ``X-Forwarded-Proto``): sending it over plain HTTP means nothing and would
   pin a development host to HTTPS.
+- ``Cache-Control: no-store`` on every ``/api/`` answer that sets no policy of its own: they
+  carry names, answers and scores, which no shared or browser cache should keep.
 - Cookies: ``Secure`` is added to every ``Set-Cookie`` of a TLS request (and always with
   ``VIVA_SECURE_COOKIES=true``), so the session and CSRF cookies never travel in clear text.
 """
@@ -74,6 +76,8 @@ def security_headers_hook(*, proxies: TrustedProxies, hsts_seconds: int, always_
         headers = list(message.get("headers") or [])
         present = {k.lower() for k, _ in headers}
         headers += [(k, v) for k, v in _FIXED if k not in present]
+        if b"cache-control" not in present and str(scope.get("path", "")).startswith("/api/"):
+            headers.append((b"cache-control", b"no-store"))  # API answers carry personal data
         if b"content-security-policy" not in present:
             docs = str(scope.get("path", "")).startswith("/schema")
             headers.append((b"content-security-policy", _DOCS_CSP if docs else _CSP))

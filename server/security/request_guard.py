@@ -1,10 +1,17 @@
-"""Refuse request bodies carrying NUL characters before any handler sees them.
+"""Refuse requests no handler can take safely, before any handler sees them: NUL characters
+and JSON nested deeper than any of our bodies (the decoder would hit Python's recursion limit,
+a 500).
 
 PostgreSQL text cannot hold U+0000 (SQLite can), so a NUL in a name, an answer or a comment
 would fail deep in a transaction as a 500 on one database and be stored on the other. It has
-no place in anything a person types, so JSON and text bodies that contain one (raw, or as the
-JSON escape ``\\u0000``) are refused up front with a 400 that says so. The body is read once
-here and cached on the request, so handlers decode the same bytes.
+no place in anything a person types, so every body that may be decoded as text is checked,
+whatever its declared content type (the handlers decode JSON whether or not it is labelled
+``application/json``): raw NUL, the JSON escape ``\\u0000``, and in forms the text fields and
+text file parts (a CSV). Query strings are checked too. A refusal is a 422 that says so.
+
+The only bodies not checked are those of a handler that takes raw binary media and says so
+with ``opt={"binary_body": True}``, and binary file parts of a multipart form. The body (or
+form) is read once here and cached on the request, so handlers decode the same bytes.
 """
 
 from __future__ import annotations
@@ -13,26 +20,89 @@ import re
 from typing import Any
 
 from litestar import Request
+from litestar.datastructures import UploadFile
 
-from server.errors import InvalidInput
+from server.errors import InvalidInput, VivaError
 
-__all__ = ["refuse_nul_characters"]
+__all__ = ["BINARY_BODY", "MAX_JSON_DEPTH", "guard_request"]
+
+BINARY_BODY = "binary_body"  # a route handler's opt key: its body is media, not text
 
 # \u0000 preceded by an even number of backslashes (an odd number escapes the backslash itself).
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
-_CHECKED = ("application/json", "text/")
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_FORMS = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+_TEXT_PART_LIMIT = 10 * 1024 * 1024  # larger text parts are refused by their handlers' own limits
+MAX_JSON_DEPTH = 64  # our deepest bodies (a bank import) nest well under 10 levels
+_JSON_TOKEN = re.compile(rb'[\[\]{}"\\]')
+_REFUSED = ("The request contains a NUL character (U+0000), which text cannot hold; remove it "
+            "(it often comes from pasting binary data) and try again.")
 
 
-async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
-    """A ``before_request`` hook: 400 for a JSON or text body that contains a NUL character."""
-    if request.method not in _UNSAFE_METHODS:
+def _has_nul(data: bytes) -> bool:
+    return b"\x00" in data or (b"\\u0000" in data and _JSON_NUL.search(data) is not None)
+
+
+def _text_part(upload: UploadFile) -> bool:
+    mime = (upload.content_type or "").split(";", 1)[0].strip().lower()
+    return mime.startswith("text/") or mime.endswith(("/json", "+json", "/csv", "/xml"))
+
+
+async def _form_has_nul(request: Request[Any, Any, Any]) -> bool:
+    form = await request.form()
+    for key, value in form.multi_items():
+        if "\x00" in key:
+            return True
+        if isinstance(value, UploadFile):
+            if "\x00" in (value.filename or ""):
+                return True
+            if _text_part(value):
+                data = await value.read(_TEXT_PART_LIMIT)
+                await value.seek(0)
+                if _has_nul(data):
+                    return True
+        elif "\x00" in str(value):
+            return True
+    return False
+
+
+def _too_deep(data: bytes) -> bool:
+    """Whether brackets outside JSON strings nest deeper than ``MAX_JSON_DEPTH``."""
+    if data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH:
+        return False
+    depth, in_string, escaped_at = 0, False, -1
+    for m in _JSON_TOKEN.finditer(data):
+        ch, at = m.group(), m.start()
+        if in_string:
+            if ch == b"\\" and escaped_at != at:
+                escaped_at = at + 1  # the next byte is escaped
+            elif ch == b'"' and escaped_at != at:
+                in_string = False
+        elif ch == b'"':
+            in_string = True
+        elif ch in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif ch in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+async def guard_request(request: Request[Any, Any, Any]) -> None:
+    """A ``before_request`` hook: 422 for a query or body with a NUL character, 400 for JSON
+    nested deeper than ``MAX_JSON_DEPTH``."""
+    if any("\x00" in k or "\x00" in v for k, v in request.query_params.multi_items()):
+        raise InvalidInput(_REFUSED)
+    if request.method not in _UNSAFE_METHODS or request.route_handler.opt.get(BINARY_BODY):
         return
-    mime = request.content_type[0]
-    if not (mime.startswith(_CHECKED) or mime.endswith("+json")):
+    if request.content_type[0] in _FORMS:
+        if await _form_has_nul(request):
+            raise InvalidInput(_REFUSED)
         return
     body = await request.body()
-    if b"\x00" in body or (b"\\u0000" in body and _JSON_NUL.search(body)):
-        raise InvalidInput("The request contains a NUL character (U+0000), which text cannot "
-                           "hold; remove it (it often comes from pasting binary data) and try "
-                           "again.")
+    if _has_nul(body):
+        raise InvalidInput(_REFUSED)
+    if _too_deep(body):
+        raise VivaError(f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels; no request of "
+                         "this API needs that. Send the documented shape.")

@@ -149,5 +149,6 @@ async def test_nothing_changes_after_the_interview_is_completed(client: Any, wor
     assert again.status_code == 409
     view = (await client.get(f"/api/candidate/{token}")).json()
     assert view["status"] == "completed"
+    assert view["questions"] == []  # the thank-you page only (issue 12, F12)
     stored = await client.get(f"/api/candidate/{token}/responses/{r.json()['id']}")
-    assert stored.json()["text"] == "All rows of the left table."
+    assert stored.status_code == 409

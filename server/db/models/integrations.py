@@ -30,6 +30,7 @@ class ApiToken(UUIDAuditBase):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     # ApiTokenScope values; tokens made before scopes existed read only
     scopes: Mapped[list[str]] = mapped_column(JsonB, default=lambda: ["read"])
+    expires_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
 
 class Webhook(UUIDAuditBase):

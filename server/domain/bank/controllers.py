@@ -20,7 +20,7 @@ from server.domain.bank.schemas import BankImportOut, BankPage, BankQuestionOut
 __all__ = ["BankController"]
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size")]
-Offset = Annotated[int, QueryParameter(ge=0, description="Rows to skip")]
+Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000_000, description="Rows to skip")]
 
 
 class BankController(Controller):

@@ -13,6 +13,7 @@ from server.db.models import ActorKind, Invitation, ResponseState
 from server.deps import DbSession, JobsDep
 from server.domain.candidate import clocks, services
 from server.domain.candidate.schemas import (
+    CONSENT_VERSION,
     CandidateResponse,
     CandidateView,
     ConsentRequest,
@@ -20,7 +21,7 @@ from server.domain.candidate.schemas import (
 )
 from server.domain.integrations import events as webhook_events
 from server.domain.invitations.services import resolve_token
-from server.errors import InvalidInput
+from server.errors import Conflict, InvalidInput
 from server.jobs.context import JobContext
 from server.openapi_responses import LINK_PROBLEMS
 
@@ -52,7 +53,7 @@ class CandidateController(Controller):
     @get("/", summary="The invitation, progress and the questions reached so far")
     async def view(self, token: FromPath[str], db_session: DbSession,
                    jobs: JobsDep) -> CandidateView:
-        inv = await resolve_token(db_session, token)
+        inv = await resolve_token(db_session, token, allow_completed=True)  # the thank-you page
         await _settle(db_session, inv, jobs)
         return await services.build_view(db_session, inv)
 
@@ -72,12 +73,15 @@ class CandidateController(Controller):
             raise InvalidInput("Consent is needed to take the assessment.", field="accept")
         inv = await resolve_token(db_session, token, for_write=True)
         first = inv.attempt is None
-        attempt = await services.consent(db_session, inv, data.consent_version)
+        if first and data.consent_version != CONSENT_VERSION:  # what we record is what we showed
+            raise Conflict("The consent text changed since this page was opened. Reload the page, "
+                           "read it again and then agree.", field="consent_version")
+        attempt = await services.consent(db_session, inv, CONSENT_VERSION)
         if first:
             record(db_session, action="candidate.consent", target_kind="attempt",
                    target_id=attempt.id, organization_id=inv.organization_id,
                    actor_kind=ActorKind.CANDIDATE, actor_id=inv.id,
-                   data={"consent_version": data.consent_version})
+                   data={"consent_version": attempt.consent_version})
         return await services.build_view(db_session, inv)
 
     @put("/written/{question_id:uuid}", summary="Autosave or submit a written answer")

@@ -78,9 +78,22 @@ async def _done_question_ids(
 
 async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
     """Where the candidate stands. A prompt is revealed once its question's clock has started
-    (the candidate chose to begin it) and stays visible for questions behind them."""
+    (the candidate chose to begin it) and stays visible for questions behind them.
+
+    Once the assessment is completed the link shows only the thank-you page: no questions,
+    prompts or drafts are sent any more.
+    """
     assessment = inv.assessment
     now = datetime.now(UTC)
+    if inv.status is InvitationStatus.COMPLETED:
+        return CandidateView(
+            candidate_name=inv.candidate_name, assessment_title=assessment.title,
+            role=assessment.role, intro="", estimated_minutes=0, status=inv.status.value,
+            consented=True, consent_version=inv.attempt.consent_version if inv.attempt else "",
+            expires_at=inv.expires_at, questions=[], next_question_id=None, answered_count=0,
+            scored_question_count=0, server_now=now,
+            organization=await candidate_branding(db, inv.organization_id),
+            english_threshold=assessment.settings.english_threshold)
     responses = await _responses(db, inv.attempt)
     answered, closed, clocks = await _done_question_ids(db, inv, responses, now)
     questions = candidate_order(assessment.questions)

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import Invitation, QuestionKind, Response, ResponseState
@@ -13,6 +14,7 @@ from server.domain.candidate.clocks import ensure_clock
 from server.domain.candidate.limits import scaled_seconds
 from server.domain.candidate.services import question_of, require_attempt
 from server.errors import Conflict, InvalidInput, NotFound, VivaError
+from server.recording.capacity import Holder
 from server.recording.service import RecordingService
 
 __all__ = ["accept_take", "own_take", "start_take"]
@@ -64,11 +66,18 @@ async def start_take(db: AsyncSession, inv: Invitation, *, question_id: uuid.UUI
                         take=max((t.take for t in takes), default=0) + 1,
                         kind=QuestionKind.VIDEO, state=ResponseState.UPLOADING, is_current=False)
     db.add(response)
-    await db.commit()  # the recorder's end-of-take callback must find this row
     try:
-        session = await recording.open_take(take_id=take_id, sdp=sdp, sdp_type=sdp_type,
-                                            max_seconds=max_seconds)
-    except VivaError:  # a bad offer or a full server: no take was started
+        await db.commit()  # the recorder's end-of-take callback must find this row
+    except IntegrityError as exc:  # another start for this question won the race
+        await db.rollback()
+        raise Conflict("Another take of this question was started at the same moment (another "
+                       "window or a double click). Use that one, or stop it and start again."
+                       ) from exc
+    try:
+        session = await recording.open_take(
+            take_id=take_id, sdp=sdp, sdp_type=sdp_type, max_seconds=max_seconds,
+            holder=Holder(invitation_id=inv.id, organization_id=inv.organization_id))
+    except VivaError:  # a bad offer, a full server or another live take: no take was started
         await db.delete(response)
         await db.commit()
         raise

@@ -42,9 +42,9 @@ class TakeController(Controller):
     @get("/ice-servers", summary="STUN/TURN servers for the browser's peer connection")
     async def ice(self, token: FromPath[str], db_session: DbSession,
                   settings: SettingsDep) -> list[IceServerOut]:
-        await resolve_token(db_session, token)
+        inv = await resolve_token(db_session, token)
         return [IceServerOut(urls=list(s.urls), username=s.username, credential=s.credential)
-                for s in ice_servers(settings)]
+                for s in ice_servers(settings, label=str(inv.id))]
 
     @post("/takes", status_code=201, summary="Start recording a take: SDP offer in, answer out",
           opt=problems("capacity", 429))
@@ -102,7 +102,8 @@ class TakeController(Controller):
         if data.type != "offer":
             raise InvalidInput("Send an SDP offer (type 'offer').", field="type")
         check_id = uuid.uuid4()
-        session = await recording.open_check(check_id, data.sdp, data.type, owner=inv.id)
+        session = await recording.open_check(check_id, data.sdp, data.type, owner=inv.id,
+                                             organization_id=inv.organization_id)
         return DeviceCheckAnswer(check_id=check_id, sdp=session.answer_sdp, type="answer")
 
     @get("/device-check/{check_id:uuid}", summary="What the server receives from the device check")

@@ -28,7 +28,8 @@ class CandidateDemographicsController(Controller):
 
     @get("/", summary="What I volunteered about myself (if anything)")
     async def get_demographics(self, token: FromPath[str], db_session: DbSession) -> Demographics:
-        return await services.get_demographics(db_session, await resolve_token(db_session, token))
+        inv = await resolve_token(db_session, token, allow_completed=True)  # asked after finishing
+        return await services.get_demographics(db_session, inv)
 
     @put("/", summary="Volunteer (or withdraw) sex and race/ethnicity for bias audits",
          description="Optional; never shown to reviewers and never used in scoring. Only "
@@ -36,7 +37,7 @@ class CandidateDemographicsController(Controller):
                      "say'; both null removes what was given.")
     async def put_demographics(self, token: FromPath[str], data: JSONBody[Demographics],
                                db_session: DbSession) -> Demographics:
-        inv = await resolve_token(db_session, token)
+        inv = await resolve_token(db_session, token, allow_completed=True)
         return await services.set_demographics(db_session, inv, data)
 
 

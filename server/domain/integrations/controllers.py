@@ -41,10 +41,11 @@ class ApiTokenController(Controller):
                            db_session: DbSession) -> ApiTokenCreated:
         row, raw = await services.create_api_token(db_session, organization_id=staff.organization_id,
                                                    name=data.name, created_by=staff.user_id,
-                                                   scopes=data.scopes)
+                                                   scopes=data.scopes, expires_in_days=data.expires_in_days)
         record(db_session, action="api_token.create", target_kind="api_token", target_id=row.id,
                organization_id=staff.organization_id, actor_id=staff.user_id,
-               data={"name": row.name, "prefix": row.prefix, "scopes": row.scopes})
+               data={"name": row.name, "prefix": row.prefix, "scopes": row.scopes,
+                     "expires_at": row.expires_at.isoformat() if row.expires_at else None})
         out = services.token_out(row)
         return ApiTokenCreated(**{f: getattr(out, f) for f in out.__struct_fields__}, token=raw)
 

@@ -23,6 +23,8 @@ class ApiTokenCreate(msgspec.Struct, forbid_unknown_fields=True):
         min_length=1, max_length=4,
         description="read: every GET; invite: create invitations")] = msgspec.field(
         default_factory=lambda: [ApiTokenScope.READ])
+    expires_in_days: Annotated[int, msgspec.Meta(ge=1, le=3650, description=(
+        "Days until the token stops working; omit for a token that lasts until revoked"))] | None = None
 
 
 class ApiTokenOut(msgspec.Struct):
@@ -34,6 +36,7 @@ class ApiTokenOut(msgspec.Struct):
     revoked_at: datetime | None
     created_by_id: uuid.UUID | None
     scopes: list[ApiTokenScope]
+    expires_at: datetime | None
 
 
 class ApiTokenCreated(ApiTokenOut):

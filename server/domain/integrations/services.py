@@ -7,7 +7,7 @@ import re
 import secrets
 import unicodedata
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -43,7 +43,7 @@ API_TOKEN_PREFIX = "viva_"
 def token_out(t: ApiToken) -> ApiTokenOut:
     return ApiTokenOut(id=t.id, name=t.name, prefix=t.prefix, created_at=t.created_at,
                        last_used_at=t.last_used_at, revoked_at=t.revoked_at,
-                       created_by_id=t.created_by_id,
+                       created_by_id=t.created_by_id, expires_at=t.expires_at,
                        scopes=[ApiTokenScope(v) for v in t.scopes or [] if v in _SCOPES])
 
 
@@ -52,11 +52,17 @@ _SCOPES = {s.value for s in ApiTokenScope}
 
 async def create_api_token(db: AsyncSession, *, organization_id: uuid.UUID, name: str,
                            created_by: uuid.UUID,
-                           scopes: list[ApiTokenScope] | None = None) -> tuple[ApiToken, str]:
-    """A new token; only its SHA-256 is stored, the raw value is returned once."""
+                           scopes: list[ApiTokenScope] | None = None,
+                           expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token; only its SHA-256 is stored, the raw value is returned once.
+
+    With ``expires_in_days`` it stops working after that many days (otherwise when revoked).
+    """
     raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = (datetime.now(UTC) + timedelta(days=expires_in_days)
+                  if expires_in_days is not None else None)
     row = ApiToken(organization_id=organization_id, created_by_id=created_by, name=name.strip(),
-                   token_hash=hash_token(raw), prefix=raw[:12],
+                   token_hash=hash_token(raw), prefix=raw[:12], expires_at=expires_at,
                    scopes=sorted({s.value for s in scopes or [ApiTokenScope.READ]}))
     db.add(row)
     await db.flush()

@@ -81,16 +81,24 @@ async def list_invitations(db: AsyncSession, organization_id: uuid.UUID,
 
 
 async def revoke_invitation(db: AsyncSession, inv: Invitation) -> Invitation:
-    if inv.status is InvitationStatus.COMPLETED:
-        raise Conflict("This candidate has already completed the assessment; it cannot be revoked.")
-    inv.status = InvitationStatus.REVOKED
-    inv.revoked_at = datetime.now(UTC)
+    """Withdraw the candidate's link, at any stage (idempotent).
+
+    A completed invitation keeps its status and answers for review; only its link stops working.
+    """
+    if inv.status is not InvitationStatus.COMPLETED:
+        inv.status = InvitationStatus.REVOKED
+    inv.revoked_at = inv.revoked_at or datetime.now(UTC)
     await db.flush()
     return inv
 
 
-async def resolve_token(db: AsyncSession, token: str, *, for_write: bool = False) -> Invitation:
-    """The invitation behind a candidate's link, refused once revoked, expired or (for writes) done."""
+async def resolve_token(db: AsyncSession, token: str, *, for_write: bool = False,
+                        allow_completed: bool = False) -> Invitation:
+    """The invitation behind a candidate's link, refused once revoked or expired (at any stage).
+
+    Once completed, a link serves only what ``allow_completed`` callers show (the thank-you page);
+    every other read and every write is refused.
+    """
     if not token or len(token) > 200:
         raise NotFound("This link is not valid. Check that you opened the whole link from your email.")
     inv = (await db.execute(
@@ -98,12 +106,13 @@ async def resolve_token(db: AsyncSession, token: str, *, for_write: bool = False
     )).scalar_one_or_none()
     if inv is None or not token_matches(token, inv.token_hash):
         raise NotFound("This link is not valid. Check that you opened the whole link from your email.")
-    if inv.status is InvitationStatus.REVOKED:
+    if inv.status is InvitationStatus.REVOKED or inv.revoked_at is not None:
         raise Gone("This invitation was withdrawn by the company that sent it. Contact them if "
                    "you think this is a mistake.")
-    if inv.status is not InvitationStatus.COMPLETED and inv.expires_at <= datetime.now(UTC):
+    if inv.expires_at <= datetime.now(UTC):
         raise Gone(f"This invitation expired on {inv.expires_at:%d %B %Y}. Ask the company that "
                    "invited you for a new link.")
-    if for_write and inv.status is InvitationStatus.COMPLETED:
-        raise Conflict("You have already completed this assessment; answers can no longer change.")
+    if inv.status is InvitationStatus.COMPLETED and (for_write or not allow_completed):
+        raise Conflict("You have already completed this assessment; answers can no longer change "
+                       "and this link now shows only your confirmation.")
     return inv

@@ -7,6 +7,7 @@ import re
 __all__ = ["RangeNotSatisfiable", "parse_range"]
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_BEYOND = 10**18  # more bytes than any object: longer numbers mean the same (no int() of 5000 digits)
 
 
 class RangeNotSatisfiable(ValueError):
@@ -25,12 +26,17 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
         return None
     first, last = m.group(1), m.group(2)
     if not first:  # suffix range: the last N bytes
-        n = int(last)
+        n = _number(last)
         if n == 0:
             raise RangeNotSatisfiable("empty suffix range")
         return max(0, size - n), size - 1
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if start >= size or (last and int(last) < start):
-        raise RangeNotSatisfiable(f"bytes {start}-{last} of {size}")
+    start = _number(first)
+    end = min(_number(last), size - 1) if last else size - 1
+    if start >= size or (last and _number(last) < start):
+        raise RangeNotSatisfiable(f"bytes {first[:20]}-{last[:20]} of {size}")
     return start, end
+
+
+def _number(digits: str) -> int:
+    stripped = digits.lstrip("0") or "0"
+    return _BEYOND if len(stripped) > 18 else int(stripped)

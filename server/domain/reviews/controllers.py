@@ -31,7 +31,7 @@ from server.security.media_links import MediaLinkSigner
 __all__ = ["ReviewController"]
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size")]
-Offset = Annotated[int, QueryParameter(ge=0, description="Rows to skip")]
+Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000_000, description="Rows to skip")]
 
 
 async def _recalibrate_if_final(db: DbSession, jobs: JobContext, staff: Staff, response_id: uuid.UUID,

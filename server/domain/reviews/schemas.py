@@ -40,7 +40,7 @@ class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
     """A reviewer's decision: confirm the suggested level, or override it with a score and reason."""
 
     decision: Literal["confirm", "override"]
-    expected_version: Annotated[int, msgspec.Meta(ge=0)]
+    expected_version: Annotated[int, msgspec.Meta(ge=0, le=2_147_483_647)]
     score: int | None = None
     reason_code: ReasonCode | None = None
     comment: Comment = ""
@@ -51,7 +51,7 @@ class ResolveIn(msgspec.Struct, forbid_unknown_fields=True):
 
     score: int
     comment: Comment
-    expected_version: Annotated[int, msgspec.Meta(ge=0)]
+    expected_version: Annotated[int, msgspec.Meta(ge=0, le=2_147_483_647)]
 
 
 class RubricLevelView(msgspec.Struct):

@@ -15,6 +15,7 @@ export function ApiTokensSection() {
   const [tokens, setTokens] = useState<Token[] | null>(null);
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<Scope[]>(["read"]);
+  const [days, setDays] = useState("");
   const [tried, setTried] = useState(false);
   const [created, setCreated] = useState<Schemas["ApiTokenCreated"] | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -37,7 +38,9 @@ export function ApiTokensSection() {
     setBusy(true);
     setError(null);
     try {
-      setCreated(await call(api.POST("/api/api-tokens", { body: { name: name.trim(), scopes } })));
+      const expires_in_days = days ? Number(days) : null;
+      setCreated(await call(api.POST("/api/api-tokens", { body: { name: name.trim(), scopes, expires_in_days } })));
+      setDays("");
       setName("");
       setScopes(["read"]);
       setTried(false);
@@ -93,6 +96,15 @@ export function ApiTokensSection() {
           ))}
           {tried && scopes.length === 0 && <span class="text-error small">Choose at least one scope.</span>}
         </fieldset>
+        <div class="field">
+          <label for="token-expiry">Expires</label>
+          <select id="token-expiry" value={days} onChange={(e) => setDays(e.currentTarget.value)}>
+            <option value="">Never (until revoked)</option>
+            <option value="30">In 30 days</option>
+            <option value="90">In 90 days</option>
+            <option value="365">In a year</option>
+          </select>
+        </div>
         <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? "Creating…" : "Create token"}</button>
       </form>
       {!tokens ? (
@@ -114,7 +126,14 @@ export function ApiTokensSection() {
                   <td class="small">{t.scopes.join(", ")}</td>
                   <td class="small">{formatDateTime(t.created_at)}</td>
                   <td class="small">{t.last_used_at ? formatDateTime(t.last_used_at) : "never"}</td>
-                  <td>{t.revoked_at ? <span class="badge badge-revoked">revoked</span> : <span class="badge badge-active">active</span>}</td>
+                  <td>
+                    {t.revoked_at ? <span class="badge badge-revoked">revoked</span>
+                      : t.expires_at && new Date(t.expires_at) <= new Date() ? <span class="badge badge-revoked">expired</span>
+                      : <span class="badge badge-active">active</span>}
+                    {!t.revoked_at && t.expires_at && new Date(t.expires_at) > new Date() && (
+                      <span class="small muted"> until {formatDateTime(t.expires_at)}</span>
+                    )}
+                  </td>
                   <td class="actions">
                     {!t.revoked_at && (confirming === t.id ? (
                       <span class="confirm">
