@@ -13,6 +13,7 @@ from server.db.documents import (
     ProficiencySignal,
     StructJson,
     SuggestionEvidence,
+    TranscriptGap,
     TranscriptSegment,
 )
 from server.db.models.enums import ReviewDecision, str_enum
@@ -37,6 +38,11 @@ class Transcript(UUIDAuditBase):
                                                               default=list)
     model_name: Mapped[str] = mapped_column(sa.String(80))
     model_version: Mapped[str] = mapped_column(sa.String(120))
+    # Speech (VAD) no word covers; reasons in scoring.transcript.GAP_REASONS
+    gaps: Mapped[list[TranscriptGap]] = mapped_column(StructJson(list[TranscriptGap]), default=list)
+    speech_s: Mapped[float | None] = mapped_column(default=None)
+    # Share of speech_s the words cover; None when no speech was detected or not measured (older rows)
+    completeness: Mapped[float | None] = mapped_column(default=None)
 
 
 class Suggestion(UUIDAuditBase):

@@ -12,6 +12,7 @@ from server.db.documents import (
     ModelVersions,
     ProficiencySignal,
     SuggestionEvidence,
+    TranscriptGap,
     TranscriptSegment,
 )
 from server.db.models import QuestionKind, ResponseState, ReviewStatus
@@ -29,6 +30,9 @@ class TranscriptView(msgspec.Struct):
     segments: list[TranscriptSegment]
     model_name: str
     model_version: str
+    gaps: list[TranscriptGap] = []
+    speech_s: float | None = None
+    completeness: float | None = None  # share of speech_s the words cover; None: not measured
 
 
 class ProficiencyView(msgspec.Struct):

@@ -11,7 +11,8 @@ __all__ = ["proficiency_view", "suggested_level", "suggestion_view", "transcript
 def transcript_view(t: Transcript) -> TranscriptView:
     return TranscriptView(text=t.text, language=t.language, no_speech=t.no_speech,
                           duration_s=t.duration_s, segments=list(t.segments),
-                          model_name=t.model_name, model_version=t.model_version)
+                          model_name=t.model_name, model_version=t.model_version,
+                          gaps=list(t.gaps), speech_s=t.speech_s, completeness=t.completeness)
 
 
 def proficiency_view(p: ProficiencyResult) -> ProficiencyView:
