@@ -247,6 +247,7 @@ async def _proficiency(ctx: JobContext, rid: uuid.UUID) -> None:
         row.meets_threshold = data.get("meets_threshold")
         row.signals = msgspec.convert(data.get("signals", []), list[ProficiencySignal])
         row.reliable, row.reason = bool(data.get("reliable")), data.get("reason")
+        row.verdict, row.model_version = result.verdict, result.model_version
         row.version = str(data.get("version", ""))
         await db.commit()
 

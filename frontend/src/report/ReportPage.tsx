@@ -4,6 +4,7 @@ import { api, call, type Schemas } from "../api/client";
 import { MeContext } from "../staff/StaffShell";
 import { Alert, Link, Loading } from "../ui/components";
 import { CandidateDataPanel } from "./CandidateDataPanel";
+import { EnglishReviewPanel } from "./EnglishReviewPanel";
 import { ReportView } from "./ReportView";
 import { SharePanel } from "./SharePanel";
 import { useApi } from "../ui/useApi";
@@ -33,6 +34,11 @@ export function ReportPage(props: { id: string }) {
             <Link class="btn" href={`/app/assessments/${report.assessment_id}/compare`}>Compare</Link>
           </>
         }
+      />
+      <EnglishReviewPanel
+        invitationId={report.invitation_id}
+        english={report.english}
+        onSaved={(english) => setReport({ ...report, english })}
       />
       {me?.role === "admin" && <SharePanel invitationId={report.invitation_id} />}
       {me?.role === "admin" && (

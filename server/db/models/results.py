@@ -19,7 +19,7 @@ from server.db.documents import (
 from server.db.models.enums import ReviewDecision, str_enum
 from server.db.models.organization import User
 
-__all__ = ["ProficiencyResult", "Review", "Suggestion", "Transcript"]
+__all__ = ["EnglishReview", "ProficiencyResult", "Review", "Suggestion", "Transcript"]
 
 
 class Transcript(UUIDAuditBase):
@@ -82,6 +82,9 @@ class ProficiencyResult(UUIDAuditBase):
                                                              default=list)
     reliable: Mapped[bool] = mapped_column(default=True)
     reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    # likely_meets | uncertain | likely_below | not_enough_speech (scoring.proficiency.result.Verdict)
+    verdict: Mapped[str | None] = mapped_column(sa.String(24), default=None)
+    model_version: Mapped[str | None] = mapped_column(sa.String(80), default=None)
     version: Mapped[str] = mapped_column(sa.String(80))
 
 
@@ -101,5 +104,23 @@ class Review(UUIDAuditBase):
     decision: Mapped[ReviewDecision] = mapped_column(str_enum(ReviewDecision))
     reason_code: Mapped[str | None] = mapped_column(sa.String(60), default=None)
     comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    reviewer: Mapped[User | None] = relationship(lazy="joined")
+
+
+class EnglishReview(UUIDAuditBase):
+    """A person's English level for one candidate, confirming or correcting the AI's; latest counts."""
+
+    __tablename__ = "english_reviews"
+
+    invitation_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    level: Mapped[str] = mapped_column(sa.String(4))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    # What the AI said when the person decided (None when it had nothing): agreement statistics
+    ai_band: Mapped[str | None] = mapped_column(sa.String(4), default=None)
+    ai_verdict: Mapped[str | None] = mapped_column(sa.String(24), default=None)
 
     reviewer: Mapped[User | None] = relationship(lazy="joined")

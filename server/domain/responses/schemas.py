@@ -50,6 +50,9 @@ class ProficiencyView(msgspec.Struct):
     reliable: bool
     reason: str | None
     version: str
+    # likely_meets | uncertain | likely_below | not_enough_speech, or withheld (blind review)
+    verdict: str | None = None
+    model_version: str | None = None
 
 
 class SuggestionView(msgspec.Struct):
