@@ -11,7 +11,7 @@ import { useApi } from "../ui/useApi";
 
 export function ReportPage(props: { id: string }) {
   const me = useContext(MeContext);
-  const { data: report, error } = useApi<Schemas["InvitationReport"]>(
+  const { data: report, error, setData: setReport } = useApi<Schemas["InvitationReport"]>(
     () => call(api.GET("/api/reports/invitations/{invitation_id}", { params: { path: { invitation_id: props.id } } })),
     [props.id],
   );
