@@ -1,7 +1,7 @@
 """transcript gaps and completeness; English verdict and model per answer; English reviews
 
 Revision ID: e876d22f89c2
-Revises: e57a2d4a0c7b
+Revises: ffe594561ad4
 Create Date: 2026-12-01 19:19:54.727288
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = 'e876d22f89c2'
-down_revision: str | None = 'e57a2d4a0c7b'
+down_revision: str | None = 'ffe594561ad4'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
