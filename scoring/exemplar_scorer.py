@@ -29,6 +29,7 @@ from scoring.calibration import (
     default_prior,
     snap_to_levels,
 )
+from scoring.completeness import MIN_TRANSCRIPT_COMPLETENESS
 from scoring.content_model import ContentModel, load_default_model
 from scoring.embeddings import Encoder, default_encoder
 from scoring.features import (
@@ -77,6 +78,8 @@ class ScorerConfig:
         level: Coverage of the intervals.
         min_words: Fewer words than this abstains as too short.
         min_asr_confidence: A lower mean word probability abstains as unreliable.
+        min_transcript_completeness: A transcript covering less of the detected speech
+            abstains as incomplete (default from ``scoring.completeness``).
         off_topic_threshold: A lower max similarity to every exemplar, confirmed answer
             and the question abstains as off-topic (once the model relies on examples).
         off_topic_threshold_graded: The same while the question has fewer confirmed
@@ -90,6 +93,7 @@ class ScorerConfig:
     level: float = 0.8
     min_words: int = 3
     min_asr_confidence: float = 0.5
+    min_transcript_completeness: float = MIN_TRANSCRIPT_COMPLETENESS
     off_topic_threshold: float = DEFAULT_OFF_TOPIC_THRESHOLD
     off_topic_threshold_graded: float = DEFAULT_OFF_TOPIC_THRESHOLD_GRADED
     off_topic_threshold_exemplars: float = DEFAULT_OFF_TOPIC_THRESHOLD_EXEMPLARS
@@ -286,6 +290,9 @@ class ExemplarScorer:
         cfg = self.config
         if answer.no_speech:
             return AbstainReason.NO_SPEECH
+        completeness = answer.transcript_completeness
+        if completeness is not None and completeness < cfg.min_transcript_completeness:
+            return AbstainReason.INCOMPLETE_TRANSCRIPT
         if not pq.exemplar_texts and not pq.n_examples:
             return AbstainReason.NO_EXEMPLARS
         if answer.asr_confidence is not None and answer.asr_confidence < cfg.min_asr_confidence:

@@ -8,7 +8,35 @@ from typing import Any
 
 import click
 
-__all__ = ["eval_proficiency_command", "format_proficiency_report"]
+__all__ = ["eval_proficiency_command", "format_model_report", "format_proficiency_report"]
+
+
+def format_model_report(report: dict[str, Any]) -> str:
+    """The learned model's figures: in-sample and speaker-grouped CV r, feature gains, fairness."""
+    cv = report["cv"]
+    lines = [
+        f"learned model {report['model']} on {report['clips']} clips / {report['speakers']} speakers",
+        f"  total:   in-sample r = {report['in_sample_r']['total']:.3f}   speaker-grouped CV r = "
+        f"{cv['r']['total']:.3f} (± {cv['r_sd']['total']:.3f} over {cv['repeats']} fold splits)",
+        f"  fluency: in-sample r = {report['in_sample_r']['fluency']:.3f}   speaker-grouped CV r = "
+        f"{cv['r']['fluency']:.3f} (± {cv['r_sd']['fluency']:.3f})",
+        f"  held-out RMSE on the 0-10 total: {cv['rmse']:.2f}  ({cv['folds']} folds by speaker, "
+        "ridge penalty chosen inside each training fold)",
+    ]
+    if report.get("feature_gains"):
+        lines.append("signal families (speaker-grouped CV r with the total; gain over the shipped signals "
+                     "on the same clips):")
+        for g in report["feature_gains"]:
+            gain = "" if g["gain"] is None else f"  gain {g['gain']:+.3f}"
+            lines.append(f"  {g['set']:<28} {g['clips']:>4} clips  r = {g['cv_r_total']:.3f}  fluency "
+                         f"{g['cv_r_fluency']:.3f}  RMSE {g['rmse']:.2f}{gain}")
+    lines.append("fairness by age group (held-out predictions; error = predicted - experts, 0-10):")
+    lines.append(f"  {'group':<22} {'n':>4} {'mean error':>11} {'MAE':>6} {'r':>6}")
+    for row in report["fairness"]:
+        r = "—" if row["r"] is None else f"{row['r']:.2f}"
+        lines.append(f"  {row['group']:<22} {row['n']:>4} {row['mean_error']:>+11.2f} "
+                     f"{row['mae']:>6.2f} {r:>6}")
+    return "\n".join(lines)
 
 
 def format_proficiency_report(report: dict[str, Any]) -> str:
@@ -48,11 +76,38 @@ def format_proficiency_report(report: dict[str, Any]) -> str:
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write every figure here as one JSON object.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Transcribe each clip once into this JSON-lines file (resumed if present) and report "
+              "the learned model: in-sample and speaker-grouped cross-validated r, each signal family's "
+              "gain, and the error by age group. Needs speaker, age, total_mean and fluency_mean columns.")
+@click.option("--fit", "fit_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --cache: refit the model on every clip and save it here (versioned JSON).")
 def eval_proficiency_command(csv_path: Path, audio_column: str, text_column: str, model: str,
-                             limit: int | None, json_out: Path | None, quiet: bool) -> None:
+                             limit: int | None, json_out: Path | None, quiet: bool,
+                             cache_path: Path | None, fit_out: Path | None) -> None:
     """Transcribe each clip and report how each signal and the band track the experts."""
     from scoring.proficiency_eval import evaluate_proficiency
     from scoring.transcription import Transcriber
+
+    if cache_path is not None:
+        from scoring.proficiency_cache import build_cache, read_cache
+        from scoring.proficiency_training import evaluate_cache, fit_default
+
+        build_cache(csv_path, cache_path, primary=Transcriber(model=model),
+                    audio_column=audio_column if audio_column != "audio" else "wav", progress=not quiet)
+        records = read_cache(cache_path)[:limit] if limit else read_cache(cache_path)
+        if fit_out is not None:
+            fitted = fit_default(records, trained_on=f"{csv_path} ({len(records)} clips)")
+            fitted.save(fit_out)
+            click.echo(f"wrote {fit_out}")
+        model_report = evaluate_cache(records)
+        click.echo(format_model_report(model_report))
+        if json_out:
+            json_out.write_text(json.dumps(model_report, indent=2, default=str))
+            click.echo(f"wrote {json_out}")
+        return
+    if fit_out is not None:
+        raise click.UsageError("--fit needs --cache.")
 
     report = evaluate_proficiency(csv_path, audio_column=audio_column, text_column=text_column,
                                   transcriber=Transcriber(model=model), limit=limit,

@@ -115,10 +115,13 @@ class Answer:
         text: Transcript or written answer.
         asr_confidence: Mean word probability from the transcriber (``None`` when written).
         no_speech: The transcriber found no speech.
+        transcript_completeness: Share of the detected speech the transcript's words
+            cover (``Transcript.completeness``); None when written or not measured.
         answer_id: The product's id for the answer.
     """
 
     text: str
     asr_confidence: float | None = None
     no_speech: bool = False
+    transcript_completeness: float | None = None
     answer_id: str = field(default="")

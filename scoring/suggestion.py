@@ -19,6 +19,7 @@ class AbstainReason(StrEnum):
     """Why the scorer hands an answer to a human without a score."""
 
     NO_SPEECH = "no_speech"
+    INCOMPLETE_TRANSCRIPT = "incomplete_transcript"
     TOO_SHORT = "too_short"
     LOW_ASR_CONFIDENCE = "low_asr_confidence"
     OFF_TOPIC = "off_topic"
@@ -33,6 +34,10 @@ class AbstainReason(StrEnum):
 _MESSAGES = {
     AbstainReason.NO_SPEECH: (
         "No speech was detected in the recording; please watch it and score it yourself."
+    ),
+    AbstainReason.INCOMPLETE_TRANSCRIPT: (
+        "Part of the speech could not be transcribed (see the marked gaps); "
+        "please listen to the answer and score it yourself."
     ),
     AbstainReason.TOO_SHORT: "The answer is too short to compare with the rubric; please score it yourself.",
     AbstainReason.LOW_ASR_CONFIDENCE: (

@@ -10,7 +10,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Segment", "Transcript", "Word"]
+__all__ = ["GAP_REASONS", "Gap", "Segment", "Transcript", "Word"]
+
+GAP_REASONS: dict[str, str] = {
+    "no_words": "speech was heard but no words were recognised",
+    "doubtful_decode": "the recogniser's text looked invented and re-decoding did not confirm it",
+    "repetition": "the recogniser looped on repeated text and re-decoding did not fix it",
+}
+"""Gap reason codes and what each means, for a reviewer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +43,26 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class Gap:
+    """Speech (by voice activity detection) that no transcript word covers: listen to it.
+
+    Attributes:
+        start: Seconds from the start of the audio.
+        end: Seconds from the start of the audio.
+        reason: A key of :data:`GAP_REASONS`.
+    """
+
+    start: float
+    end: float
+    reason: str
+
+    @property
+    def seconds(self) -> float:
+        """Length of the gap."""
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
 class Transcript:
     """The result of one transcription, with what is needed to reproduce it."""
 
@@ -47,6 +74,9 @@ class Transcript:
     no_speech: bool
     model_name: str
     model_version: str
+    gaps: tuple[Gap, ...] = ()
+    speech_seconds: float | None = None
+    completeness: float | None = None
 
     @property
     def words(self) -> tuple[Word, ...]:
@@ -84,4 +114,7 @@ class Transcript:
             no_speech=data["no_speech"],
             model_name=data["model_name"],
             model_version=data["model_version"],
+            gaps=tuple(Gap(**g) for g in data.get("gaps") or ()),
+            speech_seconds=data.get("speech_seconds"),
+            completeness=data.get("completeness"),
         )

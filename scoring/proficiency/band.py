@@ -1,6 +1,16 @@
 """Combine signals into a CEFR band estimate with an interval.
 
-The score is the weighted mean of the scored signals' positions on the 1..6
+Spoken answers use the learned model (``scoring.proficiency.model``): its
+prediction of the experts' 0-10 total, mapped to the CEFR scale, is the score, and
+its speaker-grouped cross-validated error is the interval's standard deviation
+(halved onto the CEFR scale), so the interval is at least as wide as the error
+measured on speakers the model never saw. Two unmeasured terms widen it further,
+to be cautious: ``2 / sqrt(words)`` for thin evidence and ``2 * (0.7 - ASR
+confidence)`` when recognition is doubtful. Fewer than :data:`MIN_RELIABLE_WORDS` words give the
+verdict "not_enough_speech" with no threshold call.
+
+Written answers keep the documented heuristic below (no scored writing is at hand
+to learn from). The score is the weighted mean of the scored signals' positions on the 1..6
 scale (``scoring.proficiency.scales``). Its uncertainty, as a standard
 deviation on that scale, adds in quadrature:
 
@@ -23,10 +33,13 @@ import math
 from collections.abc import Mapping
 from statistics import NormalDist
 
+from scoring.proficiency.model import ProficiencyModel, cefr_from_expert, load_default_model
 from scoring.proficiency.result import (
     LEVELS,
+    CefrLevel,
     ProficiencyResult,
     Signal,
+    Verdict,
     level_from_score,
     level_index,
 )
@@ -57,6 +70,7 @@ def estimate_band(
     spoken: bool,
     threshold: str = "B2",
     interval_level: float = 0.8,
+    model: ProficiencyModel | None = None,
 ) -> ProficiencyResult:
     """Turn raw signal values into a :class:`ProficiencyResult`.
 
@@ -66,6 +80,7 @@ def estimate_band(
         spoken: Whether the values come from speech (speech weights) or writing.
         threshold: The level to check, ``"B2"`` by default.
         interval_level: Coverage of the interval, between 0 and 1.
+        model: Learned model for speech; default the shipped one.
 
     Raises:
         ValueError: ``threshold`` is not a CEFR level or ``interval_level`` is
@@ -77,6 +92,9 @@ def estimate_band(
         raise ValueError(msg)
     signals = _signals(values)
     words = int(values.get("words") or 0)
+    if spoken:
+        return _learned(values, signals, words, threshold_level, interval_level,
+                        model or load_default_model())
     scored: list[tuple[float, float]] = []
     for scale in SCALES:
         weight = scale.speech_weight if spoken else scale.text_weight
@@ -92,6 +110,7 @@ def estimate_band(
             threshold=threshold_level,
             meets_threshold=None, signals=signals, reliable=False,
             reason="No speech was recognised." if spoken else "No English words to assess.",
+            verdict="not_enough_speech",
         )
     total = sum(w for _, w in scored)
     score = sum(s * w for s, w in scored) / total
@@ -105,12 +124,7 @@ def estimate_band(
         parts.append(_TEXT_ONLY_SD)
     half = NormalDist().inv_cdf(0.5 + interval_level / 2.0) * math.sqrt(sum(p * p for p in parts))
     low, high = level_from_score(score - half), level_from_score(score + half)
-    target = level_index(threshold_level)
-    meets: bool | None = None
-    if level_index(low) >= target:
-        meets = True
-    elif level_index(high) < target:
-        meets = False
+    meets = _meets(low, high, threshold_level)
     problems = []
     if words < MIN_RELIABLE_WORDS:
         problems.append(f"only {words} words (at least {MIN_RELIABLE_WORDS} needed)")
@@ -124,5 +138,53 @@ def estimate_band(
         score_low=max(score - half, 0.5), score_high=min(score + half, 6.5),
         threshold=threshold_level, meets_threshold=meets, signals=signals,
         reliable=not problems, reason=reason,
+        verdict="not_enough_speech" if words < MIN_RELIABLE_WORDS else _verdict(meets),
     )
+
+
+def _meets(low: str, high: str, threshold: str) -> bool | None:
+    target = level_index(threshold)
+    if level_index(low) >= target:
+        return True
+    if level_index(high) < target:
+        return False
+    return None
+
+
+def _verdict(meets: bool | None) -> Verdict:
+    return "likely_meets" if meets is True else "likely_below" if meets is False else "uncertain"
+
+
+def _learned(values: Mapping[str, float | None], signals: tuple[Signal, ...], words: int,
+             threshold: CefrLevel, interval_level: float, model: ProficiencyModel) -> ProficiencyResult:
+    """The spoken answer's result from the learned model."""
+    if words == 0:
+        return ProficiencyResult(
+            band=None, band_low=None, band_high=None, score=None, score_low=None, score_high=None,
+            threshold=threshold, meets_threshold=None, signals=signals, reliable=False,
+            reason="No speech was recognised.", verdict="not_enough_speech",
+            model_version=model.version)
+    score = cefr_from_expert(model.predict(values))
+    confidence = values.get("asr_confidence")
+    doubt = 2.0 * max(0.0, MIN_ASR_CONFIDENCE - (confidence if confidence is not None else 0.0))
+    parts = (0.5 * model.residual_sd, 2.0 / math.sqrt(words), doubt)
+    half = NormalDist().inv_cdf(0.5 + interval_level / 2.0) * math.sqrt(sum(p * p for p in parts))
+    lo, hi = max(score - half, 0.5), min(score + half, 6.5)
+    low, high = level_from_score(lo), level_from_score(hi)
+    problems = []
+    if words < MIN_RELIABLE_WORDS:
+        problems.append(f"only {words} words (at least {MIN_RELIABLE_WORDS} needed)")
+    if confidence is None or confidence < MIN_ASR_CONFIDENCE:
+        problems.append(f"speech recognition confidence {confidence or 0.0:.2f} is below "
+                        f"{MIN_ASR_CONFIDENCE}: the transcript may be wrong")
+    meets = None if words < MIN_RELIABLE_WORDS else _meets(low, high, threshold)
+    reason = ("Unreliable: " + "; ".join(problems) + ".") if problems else (
+        f"Based on {words} words; the interval is the model's error on speakers it was not "
+        f"trained on (±{model.residual_sd:.1f} on the experts' 0-10 scale).")
+    return ProficiencyResult(
+        band=level_from_score(score), band_low=low, band_high=high, score=score, score_low=lo,
+        score_high=hi, threshold=threshold, meets_threshold=meets, signals=signals,
+        reliable=not problems, reason=reason,
+        verdict="not_enough_speech" if words < MIN_RELIABLE_WORDS else _verdict(meets),
+        model_version=model.version)
 

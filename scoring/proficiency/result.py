@@ -8,14 +8,24 @@ from typing import Any, Literal, get_args
 __all__ = [
     "LEVELS",
     "PROFICIENCY_VERSION",
+    "VERDICT_LABELS",
     "CefrLevel",
     "ProficiencyResult",
     "Signal",
+    "Verdict",
     "level_from_score",
     "level_index",
 ]
 
-PROFICIENCY_VERSION = "viva-proficiency/1"
+PROFICIENCY_VERSION = "viva-proficiency/2"
+Verdict = Literal["likely_meets", "uncertain", "likely_below", "not_enough_speech"]
+VERDICT_LABELS: dict[str, str] = {
+    "likely_meets": "likely meets {threshold}",
+    "uncertain": "uncertain",
+    "likely_below": "likely below {threshold}",
+    "not_enough_speech": "not enough speech",
+}
+"""What a reviewer reads for each verdict (``{threshold}`` is the level)."""
 CefrLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
 LEVELS: tuple[CefrLevel, ...] = get_args(CefrLevel)
 
@@ -78,6 +88,12 @@ class ProficiencyResult:
         signals: Every signal, with its value and B2 range.
         reliable: Whether there was enough clear evidence to rely on the band.
         reason: Why the result is (un)reliable, for the reviewer.
+        verdict: The threshold check in three ways from the interval ("likely_meets"
+            when all of it is at or above the threshold, "likely_below" when all of it
+            is below, "uncertain" otherwise), or "not_enough_speech" when the evidence
+            is too thin to check at all. Never a bare yes/no.
+        model_version: The learned model that produced ``score`` (None for the
+            heuristic used on written answers).
         version: Version of the signal definitions and mapping.
     """
 
@@ -92,6 +108,8 @@ class ProficiencyResult:
     signals: tuple[Signal, ...]
     reliable: bool
     reason: str
+    verdict: Verdict = "uncertain"
+    model_version: str | None = None
     version: str = PROFICIENCY_VERSION
 
     def to_dict(self) -> dict[str, Any]:

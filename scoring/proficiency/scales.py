@@ -29,7 +29,10 @@ Where the anchors come from, honestly:
   hand-graded texts (A2, B1/B2, C1 register) and are the least supported.
 
 The mapping is a documented heuristic for ordering candidates and flagging who
-may be below a threshold; a person makes the decision.
+may be below a threshold; a person makes the decision. Spoken answers no longer use
+these weights for their score: the learned model (``scoring.proficiency.model``,
+speaker-grouped CV r 0.65 on the same data) replaced them; the scales still give each
+signal's B2 range shown to reviewers, and score written answers.
 """
 
 from __future__ import annotations

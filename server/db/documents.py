@@ -26,6 +26,7 @@ __all__ = [
     "ProficiencySignal",
     "StructJson",
     "SuggestionEvidence",
+    "TranscriptGap",
     "TranscriptSegment",
     "TranscriptWord",
 ]
@@ -68,6 +69,18 @@ class TranscriptSegment(msgspec.Struct, frozen=True):
     avg_logprob: float
     no_speech_prob: float
     words: tuple[TranscriptWord, ...]
+
+
+class TranscriptGap(msgspec.Struct, frozen=True):
+    """Speech (voice activity detection) that no transcript word covers: the reviewer must listen.
+
+    ``reason`` is a key of ``scoring.transcript.GAP_REASONS`` (``no_words``,
+    ``doubtful_decode``, ``repetition``).
+    """
+
+    start: float
+    end: float
+    reason: str
 
 
 class ProficiencySignal(msgspec.Struct, frozen=True):

@@ -19,7 +19,12 @@ import msgspec
 import structlog
 from sqlalchemy import select, update
 
-from server.db.documents import ProficiencySignal, SuggestionEvidence, TranscriptSegment
+from server.db.documents import (
+    ProficiencySignal,
+    SuggestionEvidence,
+    TranscriptGap,
+    TranscriptSegment,
+)
 from server.db.models import (
     TRANSITIONS,
     Assessment,
@@ -158,14 +163,18 @@ async def _transcribe(ctx: JobContext, rid: uuid.UUID) -> None:
                           segments=msgspec.convert(msgspec.to_builtins(transcript.segments),
                                                    list[TranscriptSegment]),
                           model_name=transcript.model_name,
-                          model_version=transcript.model_version))
+                          model_version=transcript.model_version,
+                          gaps=msgspec.convert(msgspec.to_builtins(transcript.gaps), list[TranscriptGap]),
+                          speech_s=transcript.speech_seconds,
+                          completeness=transcript.completeness))
         r = await db.get(Response, rid)
         assert r is not None
         r.audio_key = audio_key
         r.poster_key = poster_key or None
         await db.commit()
     log.info("transcribed", response_id=str(rid), words=len(transcript.words),
-             no_speech=transcript.no_speech, model=transcript.model_name)
+             no_speech=transcript.no_speech, model=transcript.model_name,
+             completeness=transcript.completeness, gaps=len(transcript.gaps))
 
 
 # -- scoring ------------------------------------------------------------------------------
@@ -238,6 +247,7 @@ async def _proficiency(ctx: JobContext, rid: uuid.UUID) -> None:
         row.meets_threshold = data.get("meets_threshold")
         row.signals = msgspec.convert(data.get("signals", []), list[ProficiencySignal])
         row.reliable, row.reason = bool(data.get("reliable")), data.get("reason")
+        row.verdict, row.model_version = result.verdict, result.model_version
         row.version = str(data.get("version", ""))
         await db.commit()
 

@@ -54,6 +54,9 @@ def _asr(row: Transcript) -> AsrTranscript:
             "no_speech": row.no_speech,
             "model_name": row.model_name,
             "model_version": row.model_version,
+            "gaps": msgspec.to_builtins(row.gaps),
+            "speech_seconds": row.speech_s,
+            "completeness": row.completeness,
         }
     )
 
@@ -73,7 +76,11 @@ async def answer_of(db: AsyncSession, r: Response) -> tuple[Answer, AsrTranscrip
         return Answer(text="", no_speech=True, answer_id=str(r.id)), None
     asr = _asr(row)
     return Answer(
-        text=row.text, asr_confidence=asr.mean_word_probability, no_speech=row.no_speech, answer_id=str(r.id)
+        text=row.text,
+        asr_confidence=asr.mean_word_probability,
+        no_speech=row.no_speech,
+        transcript_completeness=row.completeness,
+        answer_id=str(r.id),
     ), asr
 
 

@@ -141,10 +141,17 @@ async def test_video_answers_transcribed_and_silence_abstains(
     assert words and all(0 <= w["probability"] <= 1 and w["start"] <= w["end"] for w in words)
     assert t["model_name"] == "tiny.en" and t["model_version"].startswith("tiny.en@")
     assert spoken["suggestion"] is not None and spoken["proficiency"]["signals"]
+    # the whole speech is transcribed: no gaps, completeness 1, and the learned English model
+    assert t["gaps"] == [] and t["completeness"] == 1.0 and t["speech_s"] > 5
+    assert spoken["proficiency"]["model_version"].startswith("viva-english-ridge/")
+    assert spoken["proficiency"]["verdict"] in ("likely_meets", "uncertain", "likely_below",
+                                                "not_enough_speech")
     assert poster.status_code == 200 and poster.headers["content-type"] == "image/jpeg"
     assert audio.status_code == 206 and audio.content[:4] == b"RIFF"
     assert quiet["state"] == "ready"
     assert quiet["transcript"]["text"] == "" and quiet["transcript"]["no_speech"] is True
+    assert quiet["transcript"]["gaps"] == [] and quiet["transcript"]["completeness"] is None
+    assert quiet["proficiency"]["verdict"] == "not_enough_speech"
     assert quiet["suggestion"]["abstained"] is True
     assert "speech" in quiet["suggestion"]["abstain_reason"].lower()
 

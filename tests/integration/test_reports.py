@@ -12,7 +12,7 @@ import msgspec
 import pytest
 from sqlalchemy import select
 
-from server.db.models import AuditEvent, ShareLink, Suggestion
+from server.db.models import AuditEvent, EnglishReview, ShareLink, Suggestion
 from tests.integration.test_reviews import as_user
 from tests.support.reviews import add_ready_response, open_db, set_review_settings
 from tests.support.world import World
@@ -92,9 +92,15 @@ async def test_report_numbers_by_hand_and_comparison(client: Any, world: World, 
     assert [(q["position"], q["number"]) for q in (q1, q2)] == [(0, 1), (2, 2)]
     assert rep["counts"] == {"confirmed": 0, "overridden": 1, "resolved": 0, "unconfirmed": 1,
                              "needs_human": 0, "missing": 0}
-    # bands B1 and C1: the (lower) median is B1, the range B1-C1, below the B2 threshold
-    assert rep["english"] == {"band": "B1", "band_low": "B1", "band_high": "C1", "threshold": "B2",
-                              "meets_threshold": False, "responses": 2}
+    # B1 (3.0 in [2.6, 3.4]) and C1 (5.0 in [4.6, 5.4]), 120 words each: the word-weighted
+    # mean is 4.0 in [3.6, 4.4], all of it B2: "likely meets B2"
+    english = rep["english"]
+    assert {k: english[k] for k in ("band", "band_low", "band_high", "threshold", "meets_threshold",
+                                    "responses", "verdict", "words", "confirmed_level")} == {
+        "band": "B2", "band_low": "B2", "band_high": "B2", "threshold": "B2",
+        "meets_threshold": True, "responses": 2, "verdict": "likely_meets", "words": 240,
+        "confirmed_level": None}
+    assert english["score_low"] == pytest.approx(3.6) and english["score_high"] == pytest.approx(4.4)
     assert [(n["reviewer_name"], n["score"], n["reason_code"], n["question_number"])
             for n in rep["notes"]] == [("Reviewer", 4, "missed_key_point", 1)]
     assert rep["candidate_email"] == "c0@example.com"
@@ -231,3 +237,52 @@ async def test_every_staff_screen_numbers_the_scored_questions_alike(
         headers=admin)).content.decode("utf-8-sig"))))
     assert [row[1] for row in csv_rows if row[0] in ("question", "note")] == [
         "Q1: Explain drift.", "Q2: =Tell us about a conflict.", "Q1"]
+
+
+async def test_a_person_confirms_or_corrects_the_english_level_with_a_reason(
+        client: Any, world: World, db_url: str) -> None:
+    admin, ctx = await _setup(client, world, db_url)
+    inv = ctx["invs"][TRICKY]
+    url = f"/api/reports/invitations/{inv}/english"
+    rev = await as_user(client, world.a.reviewer_email)
+    for bad, message in (({"level": "B3", "reason": "x"}, "A1, A2"),
+                         ({"level": "B2", "reason": "  "}, "why")):
+        r = await client.post(url, headers=rev, json=bad)
+        assert r.status_code == 422 and message in r.json()["detail"], r.text
+    assert (await client.post(url, headers=rev, json={"level": "B2"})).status_code == 400
+    r = await client.post(url, headers=rev, json={"level": "b1", "reason": "Long pauses, simple words."})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert (out["confirmed_level"], out["confirmed_by"], out["confirmed_agrees"], out["confirmations"]) == (
+        "B1", "Reviewer", False, 1)
+    assert out["verdict"] == "likely_meets" and out["confirmed_reason"] == "Long pauses, simple words."
+    r = await client.post(url, headers=admin, json={"level": "B2", "reason": "Agree after listening."})
+    assert r.status_code == 200, r.text
+    rep = (await client.get(f"/api/reports/invitations/{inv}", headers=admin)).json()["english"]
+    assert (rep["confirmed_level"], rep["confirmed_by"], rep["confirmed_agrees"], rep["confirmations"]) == (
+        "B2", "Admin", True, 2)
+    async with open_db(db_url) as db:
+        events = (await db.execute(select(AuditEvent).where(
+            AuditEvent.action == "english.reviewed"))).scalars()
+        assert [e.data["level"] for e in events] == ["B1", "B2"]
+    other = await as_user(client, world.b.admin_email)
+    assert (await client.post(url, headers=other, json={"level": "B2", "reason": "x"})).status_code == 404
+
+
+async def test_blind_review_hides_the_ai_english_level_until_the_reviewer_gave_theirs(
+        client: Any, world: World, db_url: str) -> None:
+    admin, ctx = await _setup(client, world, db_url)
+    await set_review_settings(db_url, uuid.UUID(ctx["aid"]), blind_review=True)
+    inv = ctx["invs"][TRICKY]
+    rev = await as_user(client, world.a.reviewer_email)
+    seen = (await client.get(f"/api/reports/invitations/{inv}", headers=rev)).json()["english"]
+    assert seen["ai_withheld"] and seen["verdict"] == "withheld"
+    assert seen["band"] is None and seen["score"] is None and seen["meets_threshold"] is None
+    full = (await client.get(f"/api/reports/invitations/{inv}", headers=admin)).json()["english"]
+    assert full["band"] == "B2" and not full["ai_withheld"]
+    r = await client.post(f"/api/reports/invitations/{inv}/english", headers=rev,
+                          json={"level": "C1", "reason": "Fluent and precise."})
+    assert r.json()["band"] == "B2" and not r.json()["ai_withheld"]
+    async with open_db(db_url) as db:
+        row = (await db.execute(select(EnglishReview))).scalar_one()
+        assert (row.level, row.ai_band, row.ai_verdict) == ("C1", "B2", "likely_meets")

@@ -666,6 +666,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/reports/invitations/{invitation_id}/share"): Row(admin_write(201),
                                                                     on_invitation({})),
     ("DELETE", "/api/reports/share-links/{link_id}"): Row(admin_write(204), _new_share_link),
+    ("POST", "/api/reports/invitations/{invitation_id}/english"): Row(
+        staff_write(200), on_invitation({"level": "B2", "reason": "Fluent, clear answers."})),
     ("GET", "/api/reports/assessments/{assessment_id}/compare"): Row(staff_read(), with_alpha()),
     ("GET", "/api/reports/assessments/{assessment_id}/fairness"): Row(admin_read(), with_alpha()),
     ("GET", "/api/share/{token}"): Row(public(200), _share_token),

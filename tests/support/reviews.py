@@ -105,9 +105,15 @@ async def add_ready_response(url: str, inv_id: uuid.UUID, question_id: uuid.UUID
                     abstain_code=None, scale=(1, 5)),
                 model_versions={"encoder": "test-encoder"}))
             lo, hi = band_range or (band, band)
-            db.add(ProficiencyResult(response_id=r.id, band=band, band_low=lo, band_high=hi,
-                                     score=0.6, threshold="B2", meets_threshold=meets_threshold,
-                                     reliable=band is not None, version="test"))
+            cefr = ("A1", "A2", "B1", "B2", "C1", "C2")
+            at = (lambda b: float(cefr.index(b) + 1)) if band is not None else None
+            db.add(ProficiencyResult(
+                response_id=r.id, band=band, band_low=lo, band_high=hi,
+                score=at(band) if at else None, score_low=at(lo) - 0.4 if at and lo else None,
+                score_high=at(hi) + 0.4 if at and hi else None, threshold="B2",
+                meets_threshold=meets_threshold, reliable=band is not None, version="test",
+                signals=[{"name": "words", "value": 120.0, "unit": "words", "typical_low": None,
+                          "typical_high": None, "description": "Words recognised."}]))
         await db.commit()
         return r.id
 

@@ -4,13 +4,14 @@ import { api, call, type Schemas } from "../api/client";
 import { MeContext } from "../staff/StaffShell";
 import { Alert, Link, Loading } from "../ui/components";
 import { CandidateDataPanel } from "./CandidateDataPanel";
+import { EnglishReviewPanel } from "./EnglishReviewPanel";
 import { ReportView } from "./ReportView";
 import { SharePanel } from "./SharePanel";
 import { useApi } from "../ui/useApi";
 
 export function ReportPage(props: { id: string }) {
   const me = useContext(MeContext);
-  const { data: report, error } = useApi<Schemas["InvitationReport"]>(
+  const { data: report, error, setData: setReport } = useApi<Schemas["InvitationReport"]>(
     () => call(api.GET("/api/reports/invitations/{invitation_id}", { params: { path: { invitation_id: props.id } } })),
     [props.id],
   );
@@ -33,6 +34,11 @@ export function ReportPage(props: { id: string }) {
             <Link class="btn" href={`/app/assessments/${report.assessment_id}/compare`}>Compare</Link>
           </>
         }
+      />
+      <EnglishReviewPanel
+        invitationId={report.invitation_id}
+        english={report.english}
+        onSaved={(english) => setReport({ ...report, english })}
       />
       {me?.role === "admin" && <SharePanel invitationId={report.invitation_id} />}
       {me?.role === "admin" && (

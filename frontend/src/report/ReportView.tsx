@@ -3,6 +3,7 @@ import type { ComponentChildren } from "preact";
 import type { Schemas } from "../api/client";
 import { Link, PageHeading, formatDateTime, formatNumber } from "../ui/components";
 import { decisionLabel, reasonLabel } from "../review/labels";
+import { VerdictBadge } from "../review/ProficiencyPane";
 import { ScoreChart, hasInterval } from "./ScoreChart";
 
 type Report = Schemas["InvitationReport"];
@@ -93,20 +94,23 @@ export function ReportView(props: { report: Report; actions?: ComponentChildren;
         <section class="card english-card" aria-labelledby="eng-h">
           <h2 id="eng-h">English</h2>
           <p class="band-line">
-            <span class="band-code">{e.band ?? "—"}</span>
+            <span class="band-code">{e.ai_withheld ? "hidden" : e.band ?? "—"}</span>
             {e.band_low && e.band_high && e.band_low !== e.band_high && <span class="small muted"> range {e.band_low}–{e.band_high}</span>}
           </p>
           <p class="small">
-            Threshold {e.threshold}:{" "}
-            {e.meets_threshold === true ? (
-              <span class="check-yes">✓ meets</span>
-            ) : e.meets_threshold === false ? (
-              <span class="check-no">✗ below</span>
-            ) : (
-              <span class="check-unknown">not decided</span>
-            )}
+            Threshold {e.threshold}: <VerdictBadge verdict={e.verdict ?? "not_enough_speech"} threshold={e.threshold} />
           </p>
-          <p class="small muted">From {e.responses} answer{e.responses === 1 ? "" : "s"}; separate from the scores.</p>
+          {e.confirmed_level ? (
+            <p class="small english-confirmed">
+              Confirmed by a person: <strong>{e.confirmed_level}</strong>
+              {e.confirmed_by ? ` (${e.confirmed_by})` : ""}
+              {e.confirmed_agrees === false && e.band ? `, corrected from the AI's ${e.band}` : e.confirmed_agrees ? ", agreeing with the AI" : ""}
+              {e.confirmed_reason ? <span class="muted"> · “{e.confirmed_reason}”</span> : null}
+            </p>
+          ) : (
+            <p class="small muted">AI estimate, not yet confirmed by a person.</p>
+          )}
+          <p class="small muted">From {e.responses} answer{e.responses === 1 ? "" : "s"} ({e.words} words); separate from the scores.</p>
         </section>
         <section class="card counts-card" aria-labelledby="counts-h">
           <h2 id="counts-h">Human review</h2>

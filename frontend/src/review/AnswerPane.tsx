@@ -12,6 +12,39 @@ export type Span = { start: number; end: number };
 type Word = Schemas["TranscriptWord"];
 type Segment = Schemas["TranscriptSegment"];
 type TimedWord = Word & { index: number; seg: number; charStart: number; charEnd: number };
+/** Speech (by voice activity detection) that no transcript word covers. */
+type Gap = Schemas["TranscriptGap"];
+
+const GAP_REASONS: Record<string, string> = {
+  no_words: "speech was heard but no words were recognised",
+  doubtful_decode: "the recogniser's text looked invented and was not kept",
+  repetition: "the recogniser looped on repeated text",
+};
+
+function gapLabel(g: Gap): string {
+  const secs = Math.max(1, Math.round(g.end - g.start));
+  return `${secs} s here (${formatDuration(g.start)}–${formatDuration(g.end)}) could not be transcribed: listen`;
+}
+
+/** A thin bar under the video: where the gaps are in the recording; a click plays from one. */
+function GapTimeline(props: { gaps: Gap[]; duration: number; onSeek: (t: number) => void }) {
+  if (props.gaps.length === 0 || props.duration <= 0) return null;
+  return (
+    <div class="gap-timeline" role="group" aria-label="Parts of the recording without transcript">
+      {props.gaps.map((g, i) => (
+        <button
+          key={i}
+          type="button"
+          class="gap-mark"
+          style={{ left: `${(100 * g.start) / props.duration}%`, width: `${Math.max((100 * (g.end - g.start)) / props.duration, 0.8)}%` }}
+          title={gapLabel(g)}
+          aria-label={`Play the untranscribed part from ${formatDuration(g.start)}`}
+          onClick={() => props.onSeek(g.start)}
+        />
+      ))}
+    </div>
+  );
+}
 
 const SPEEDS = [0.75, 1, 1.25, 1.5, 2] as const;
 let preferredRate = 1; // kept while moving between answers
@@ -64,6 +97,13 @@ export function AnswerPane(props: {
 function VideoAnswer(props: { item: ReviewItem; marks: Span[]; focus: Span | null; videoRef: { current: HTMLVideoElement | null } }) {
   const { item } = props;
   const transcript = item.transcript;
+  const gaps: Gap[] = transcript?.gaps ?? [];
+  const blocks = useMemo(() => {
+    const out: ({ kind: "seg"; at: number; si: number } | { kind: "gap"; at: number; gap: Gap })[] = [];
+    (transcript?.segments ?? []).forEach((seg, si) => out.push({ kind: "seg", at: seg.start, si }));
+    gaps.forEach((gap) => out.push({ kind: "gap", at: gap.start, gap }));
+    return out.sort((a, b) => a.at - b.at);
+  }, [transcript]);
   const words = useMemo(() => (transcript ? timedWords(transcript.text, transcript.segments) : []), [transcript]);
   const [current, setCurrent] = useState(-1);
   const [rate, setRate] = useState(preferredRate);
@@ -155,6 +195,7 @@ function VideoAnswer(props: { item: ReviewItem; marks: Span[]; focus: Span | nul
         ) : (
           <p class="muted">The recording is not available.</p>
         )}
+        <GapTimeline gaps={gaps} duration={item.duration_s ?? transcript?.segments?.at(-1)?.end ?? 0} onSeek={seek} />
         <div class="speeds" role="group" aria-label="Playback speed">
           <span class="small muted" aria-hidden="true">Speed</span>
           {SPEEDS.map((s) => (
@@ -184,13 +225,32 @@ function VideoAnswer(props: { item: ReviewItem; marks: Span[]; focus: Span | nul
           Transcript
           {transcript?.model_name && <span class="muted small"> · automatic ({transcript.model_name}); may contain errors</span>}
         </h3>
+        {transcript && gaps.length > 0 && (
+          <p class="gap-summary" role="note">
+            ⚠ {transcript.completeness != null ? `The transcript covers ${Math.round(100 * transcript.completeness)}% of the speech; ` : ""}
+            {gaps.length === 1 ? "one part" : `${gaps.length} parts`} could not be transcribed. Listen to the marked parts before relying on the transcript.
+          </p>
+        )}
         {!transcript ? (
           <p class="muted">No transcript yet.</p>
-        ) : transcript.no_speech || words.length === 0 ? (
+        ) : (transcript.no_speech || words.length === 0) && gaps.length === 0 ? (
           <p class="muted">{transcript.text ? transcript.text : "No speech was recognised in this recording."}</p>
         ) : (
           <div class="transcript" ref={box} onClick={onWordClick} aria-label="Transcript; click a word to play from there">
-            {(transcript.segments ?? []).map((seg, si) => (
+            {blocks.map((b) => {
+              if (b.kind === "gap") {
+                return (
+                  <p key={`gap-${b.at}`} class="seg gap">
+                    <button type="button" class="ts" onClick={(e) => { e.stopPropagation(); seek(b.gap.start); }} aria-label={`Play from ${formatDuration(b.gap.start)}`}>
+                      {formatDuration(b.gap.start)}
+                    </button>{" "}
+                    <span class="gap-text" title={GAP_REASONS[b.gap.reason] ?? b.gap.reason}>{gapLabel(b.gap)}</span>
+                  </p>
+                );
+              }
+              const si = b.si;
+              const seg = transcript.segments[si]!;
+              return (
               <p key={si} class="seg">
                 <button type="button" class="ts" onClick={(e) => { e.stopPropagation(); seek(seg.start); }} aria-label={`Play from ${formatDuration(seg.start)}`}>
                   {formatDuration(seg.start)}
@@ -216,7 +276,8 @@ function VideoAnswer(props: { item: ReviewItem; marks: Span[]; focus: Span | nul
                     );
                   })}
               </p>
-            ))}
+              );
+            })}
           </div>
         )}
         {(props.marks.length > 0 || words.some((w) => w.probability < 0.5)) && <p class="small muted legend">

@@ -43,19 +43,29 @@ function Position(props: { s: Signal }) {
   );
 }
 
+/** The three-way English check (never a bare yes/no): likely meets, uncertain, likely below, or not enough speech. */
+export function VerdictBadge(props: { verdict: string; threshold: string }) {
+  const t = props.threshold;
+  switch (props.verdict) {
+    case "likely_meets":
+      return <span class="check-yes" title="The whole interval is at or above the threshold">Likely meets {t}</span>;
+    case "likely_below":
+      return <span class="check-no" title="The whole interval is below the threshold">Likely below {t}</span>;
+    case "withheld":
+      return <span class="check-unknown" title="Blind review: give your own level first">Hidden until you give your level</span>;
+    case "not_enough_speech":
+      return <span class="check-unknown" title="Too few words to check the level">Not enough speech</span>;
+    default:
+      return <span class="check-unknown" title="The interval straddles the threshold: a person decides">Uncertain for {t}</span>;
+  }
+}
+
 export function ProficiencyPane(props: { proficiency: Schemas["ProficiencyView"] | null | undefined }) {
   const p = props.proficiency;
   if (!p) return null;
   const withRange = p.signals.filter((s) => s.typical_low !== null && s.typical_high !== null);
   const rest = p.signals.filter((s) => s.typical_low === null || s.typical_high === null);
-  const check =
-    p.meets_threshold === true ? (
-      <span class="check-yes">✓ Meets {p.threshold}</span>
-    ) : p.meets_threshold === false ? (
-      <span class="check-no">✗ Below {p.threshold}</span>
-    ) : (
-      <span class="check-unknown">? Not decided for {p.threshold}</span>
-    );
+  const check = <VerdictBadge verdict={p.verdict ?? (p.meets_threshold === true ? "likely_meets" : p.meets_threshold === false ? "likely_below" : "uncertain")} threshold={p.threshold ?? "B2"} />;
   return (
     <section class="card prof" aria-labelledby="prof-h">
       <h2 id="prof-h">English proficiency</h2>

@@ -31,7 +31,7 @@ from server.db.models.enums import (
 from server.db.models.integrations import ApiToken, Webhook, WebhookDelivery
 from server.db.models.organization import AccountToken, AuditEvent, Organization, StaffSession, User
 from server.db.models.privacy import CandidateDemographics, InvitationEmail
-from server.db.models.results import ProficiencyResult, Review, Suggestion, Transcript
+from server.db.models.results import EnglishReview, ProficiencyResult, Review, Suggestion, Transcript
 from server.db.models.security import LoginThrottle
 from server.db.models.sharing import ShareLink
 
@@ -52,6 +52,7 @@ __all__ = [
     "CandidateDemographics",
     "Competency",
     "Dimension",
+    "EnglishReview",
     "Exemplar",
     "Invitation",
     "InvitationEmail",

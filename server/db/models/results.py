@@ -13,12 +13,13 @@ from server.db.documents import (
     ProficiencySignal,
     StructJson,
     SuggestionEvidence,
+    TranscriptGap,
     TranscriptSegment,
 )
 from server.db.models.enums import ReviewDecision, str_enum
 from server.db.models.organization import User
 
-__all__ = ["ProficiencyResult", "Review", "Suggestion", "Transcript"]
+__all__ = ["EnglishReview", "ProficiencyResult", "Review", "Suggestion", "Transcript"]
 
 
 class Transcript(UUIDAuditBase):
@@ -37,6 +38,11 @@ class Transcript(UUIDAuditBase):
                                                               default=list)
     model_name: Mapped[str] = mapped_column(sa.String(80))
     model_version: Mapped[str] = mapped_column(sa.String(120))
+    # Speech (VAD) no word covers; reasons in scoring.transcript.GAP_REASONS
+    gaps: Mapped[list[TranscriptGap]] = mapped_column(StructJson(list[TranscriptGap]), default=list)
+    speech_s: Mapped[float | None] = mapped_column(default=None)
+    # Share of speech_s the words cover; None when no speech was detected or not measured (older rows)
+    completeness: Mapped[float | None] = mapped_column(default=None)
 
 
 class Suggestion(UUIDAuditBase):
@@ -76,6 +82,9 @@ class ProficiencyResult(UUIDAuditBase):
                                                              default=list)
     reliable: Mapped[bool] = mapped_column(default=True)
     reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    # likely_meets | uncertain | likely_below | not_enough_speech (scoring.proficiency.result.Verdict)
+    verdict: Mapped[str | None] = mapped_column(sa.String(24), default=None)
+    model_version: Mapped[str | None] = mapped_column(sa.String(80), default=None)
     version: Mapped[str] = mapped_column(sa.String(80))
 
 
@@ -95,5 +104,23 @@ class Review(UUIDAuditBase):
     decision: Mapped[ReviewDecision] = mapped_column(str_enum(ReviewDecision))
     reason_code: Mapped[str | None] = mapped_column(sa.String(60), default=None)
     comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    reviewer: Mapped[User | None] = relationship(lazy="joined")
+
+
+class EnglishReview(UUIDAuditBase):
+    """A person's English level for one candidate, confirming or correcting the AI's; latest counts."""
+
+    __tablename__ = "english_reviews"
+
+    invitation_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    level: Mapped[str] = mapped_column(sa.String(4))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    # What the AI said when the person decided (None when it had nothing): agreement statistics
+    ai_band: Mapped[str | None] = mapped_column(sa.String(4), default=None)
+    ai_verdict: Mapped[str | None] = mapped_column(sa.String(24), default=None)
 
     reviewer: Mapped[User | None] = relationship(lazy="joined")

@@ -16,10 +16,12 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from server.audit import record
 from server.auth.staff import provide_admin, provide_staff
 from server.deps import DbSession, SettingsDep, StaffDep
-from server.domain.reports import services, sharing
+from server.domain.reports import english, services, sharing
 from server.domain.reports.export import attachment, report_csv
 from server.domain.reports.schemas import (
     CompareOut,
+    EnglishOut,
+    EnglishReviewIn,
     InvitationReport,
     ShareCreate,
     ShareCreated,
@@ -56,7 +58,8 @@ class ReportController(Controller):
                          format: FromQuery[Literal["json", "csv"] | None] = None,
                          ) -> Response[InvitationReport]:
         inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
-        report = await services.invitation_report(db_session, inv, viewer_is_admin=staff.is_admin)
+        report = await services.invitation_report(db_session, inv, viewer_is_admin=staff.is_admin,
+                                                   viewer_id=None if staff.via_token else staff.user_id)
         if format == "csv":
             return cast(Response[InvitationReport], Response(
                 report_csv(report), media_type="text/csv",  # Litestar adds the charset
@@ -65,6 +68,21 @@ class ReportController(Controller):
         if format == "json":
             headers["Content-Disposition"] = attachment(inv.candidate_name, "json")
         return Response(report, headers=headers)
+
+    @post("/invitations/{invitation_id:uuid}/english", status_code=200,
+          dependencies={"staff": Provide(provide_staff)},
+          summary="Confirm or correct the candidate's English level (CEFR) with a reason",
+          description="Any reviewer or admin of the organization; the latest decision is the "
+                      "confirmed level. Returns the English section of the report as the caller "
+                      "now sees it (in blind review the AI's level shows once you have given yours).")
+    async def post_english(self, staff: StaffDep, invitation_id: FromPath[uuid.UUID],
+                           data: JSONBody[EnglishReviewIn], db_session: DbSession) -> EnglishOut:
+        inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
+        await english.review_english(db_session, staff, inv, data,
+                                     await services.ai_english(db_session, inv))
+        report = await services.invitation_report(db_session, inv, viewer_is_admin=staff.is_admin,
+                                                   viewer_id=staff.user_id)
+        return report.english
 
     @get("/assessments/{assessment_id:uuid}/compare", dependencies={"staff": Provide(provide_staff)},
          summary="Candidates of one assessment side by side on dimensions and overall")

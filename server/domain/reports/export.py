@@ -47,7 +47,7 @@ def report_csv(report: InvitationReport) -> bytes:
                      detail])
     e = report.english
     rows.append(["english", f"threshold {e.threshold}", None, None, None, None,
-                 "meets" if e.meets_threshold else "below" if e.meets_threshold is False else "",
+                 e.verdict.replace("_", " "),
                  f"{e.band or 'n/a'} (range {e.band_low or '?'}-{e.band_high or '?'})"])
     rows += [["note", f"Q{n.question_number}", n.score, None, None, None,
               n.reviewer_name or "", n.comment] for n in report.notes]

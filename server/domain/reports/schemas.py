@@ -66,7 +66,13 @@ class QuestionResult(msgspec.Struct):
 
 
 class EnglishOut(msgspec.Struct):
-    """The median CEFR band over the answers, the range of their bands, and the threshold check."""
+    """The candidate's CEFR band over the answers, its interval, and the three-way threshold check.
+
+    ``verdict`` is one of ``likely_meets``, ``uncertain``, ``likely_below``,
+    ``not_enough_speech`` (or ``withheld``: blind review, the viewer has not given a level yet);
+    ``confirmed_*`` is the latest person's level; ``meets_threshold`` is True/False only for the first and
+    third (kept for existing clients). ``score*`` are on the 1 (A1) .. 6 (C2) scale.
+    """
 
     band: str | None
     band_low: str | None
@@ -74,6 +80,25 @@ class EnglishOut(msgspec.Struct):
     threshold: str
     meets_threshold: bool | None
     responses: int
+    verdict: str = "not_enough_speech"
+    score: float | None = None
+    score_low: float | None = None
+    score_high: float | None = None
+    words: int = 0
+    ai_withheld: bool = False
+    confirmed_level: str | None = None
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+    confirmed_reason: str | None = None
+    confirmed_agrees: bool | None = None
+    confirmations: int = 0
+
+
+class EnglishReviewIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A person's CEFR level for the candidate (A1..C2) and why, confirming or correcting the AI's."""
+
+    level: Annotated[str, msgspec.Meta(max_length=4, examples=["B2"])]
+    reason: Annotated[str, msgspec.Meta(max_length=2000)]
 
 
 class NoteOut(msgspec.Struct):

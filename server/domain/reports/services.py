@@ -22,6 +22,7 @@ from sqlalchemy.orm import lazyload
 from sqlalchemy.sql.elements import ColumnElement
 
 from scoring import aggregate as agg
+from scoring.proficiency.candidate import AnswerLevel, combine_answers
 from scoring.suggestion import Suggestion as ScoredSuggestion
 from server.db.models import (
     Assessment,
@@ -37,6 +38,7 @@ from server.db.models import (
 )
 from server.domain.assessments.numbering import candidate_order, scored_numbers
 from server.domain.invitations.services import effective_status
+from server.domain.reports.english import english_for_viewer
 from server.domain.reports.schemas import (
     CompareOut,
     CompareRow,
@@ -149,16 +151,25 @@ def _score_out(s: agg.AggregateScore) -> ScoreOut:
                     partial=s.partial, note=s.note)
 
 
+def _words(p: ProficiencyResult) -> int:
+    for sig in p.signals or ():
+        if sig.name == "words" and sig.value is not None:
+            return int(sig.value)
+    return 0
+
+
 def english_band(profs: list[ProficiencyResult], threshold: str) -> EnglishOut:
-    """Median band of the reliable per-answer bands (the lower median), their range, the check."""
-    bands = sorted((p.band for p in profs if p.reliable and p.band in CEFR), key=CEFR.index)
-    if not bands:
-        return EnglishOut(band=None, band_low=None, band_high=None, threshold=threshold,
-                          meets_threshold=None, responses=0)
-    median = bands[(len(bands) - 1) // 2]
-    meets = CEFR.index(median) >= CEFR.index(threshold) if threshold in CEFR else None
-    return EnglishOut(band=median, band_low=bands[0], band_high=bands[-1], threshold=threshold,
-                      meets_threshold=meets, responses=len(bands))
+    """The candidate's level from every answer's (``scoring.proficiency.candidate``), checked three ways."""
+    levels = [AnswerLevel(score=p.score, score_low=p.score_low, score_high=p.score_high, words=_words(p))
+              for p in profs
+              if p.score is not None and p.score_low is not None and p.score_high is not None]
+    if threshold not in CEFR:
+        threshold = "B2"
+    c = combine_answers(levels, threshold)
+    return EnglishOut(band=c.band, band_low=c.band_low, band_high=c.band_high, threshold=threshold,
+                      meets_threshold={"likely_meets": True, "likely_below": False}.get(c.verdict),
+                      responses=c.answers, verdict=c.verdict, score=c.score, score_low=c.score_low,
+                      score_high=c.score_high, words=c.words)
 
 
 @dataclass(slots=True)
@@ -221,10 +232,14 @@ def _hide(a: Assessment, viewer_is_admin: bool) -> bool:
 
 
 async def invitation_report(db: AsyncSession, inv: Invitation, *, viewer_is_admin: bool,
-                            shared: bool = False) -> InvitationReport:
+                            shared: bool = False, viewer_id: uuid.UUID | None = None) -> InvitationReport:
     a = await _assessment(db, inv.assessment_id)
     answers = (await _answers(db, Invitation.id == inv.id)).get(inv.id, {})
     built = _build(a, answers, _hide(a, viewer_is_admin))
+    english = await english_for_viewer(db, inv, built.english, viewer_id=viewer_id,
+                                       blind=_hide(a, viewer_is_admin) and not shared)
+    if shared:  # a share link shows whose level counts, not who gave it
+        english = msgspec.structs.replace(english, confirmed_by=None)
     questions, notes = built.questions, built.notes
     if shared:  # the recipient sees scores and notes, not who wrote them nor where answers live
         questions = [msgspec.structs.replace(q, response_id=None) for q in questions]
@@ -236,8 +251,15 @@ async def invitation_report(db: AsyncSession, inv: Invitation, *, viewer_is_admi
         level=built.result.overall.level, overall=_score_out(built.result.overall),
         dimensions=[_score_out(d) for d in built.result.dimensions],
         competencies=[_score_out(c) for c in built.result.competencies], questions=questions,
-        english=built.english, notes=notes, counts=built.counts,
+        english=english, notes=notes, counts=built.counts,
         generated_at=datetime.now(UTC), shared=shared)
+
+
+async def ai_english(db: AsyncSession, inv: Invitation) -> EnglishOut:
+    """The AI's English level of one candidate, unhidden (what a person's decision is stored against)."""
+    a = await _assessment(db, inv.assessment_id)
+    answers = (await _answers(db, Invitation.id == inv.id)).get(inv.id, {})
+    return _build(a, answers, False).english
 
 
 async def compare(db: AsyncSession, organization_id: uuid.UUID, assessment_id: uuid.UUID, *,

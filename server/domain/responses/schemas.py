@@ -12,6 +12,7 @@ from server.db.documents import (
     ModelVersions,
     ProficiencySignal,
     SuggestionEvidence,
+    TranscriptGap,
     TranscriptSegment,
 )
 from server.db.models import QuestionKind, ResponseState, ReviewStatus
@@ -29,6 +30,9 @@ class TranscriptView(msgspec.Struct):
     segments: list[TranscriptSegment]
     model_name: str
     model_version: str
+    gaps: list[TranscriptGap] = []
+    speech_s: float | None = None
+    completeness: float | None = None  # share of speech_s the words cover; None: not measured
 
 
 class ProficiencyView(msgspec.Struct):
@@ -46,6 +50,9 @@ class ProficiencyView(msgspec.Struct):
     reliable: bool
     reason: str | None
     version: str
+    # likely_meets | uncertain | likely_below | not_enough_speech, or withheld (blind review)
+    verdict: str | None = None
+    model_version: str | None = None
 
 
 class SuggestionView(msgspec.Struct):

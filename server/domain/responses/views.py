@@ -11,14 +11,23 @@ __all__ = ["proficiency_view", "suggested_level", "suggestion_view", "transcript
 def transcript_view(t: Transcript) -> TranscriptView:
     return TranscriptView(text=t.text, language=t.language, no_speech=t.no_speech,
                           duration_s=t.duration_s, segments=list(t.segments),
-                          model_name=t.model_name, model_version=t.model_version)
+                          model_name=t.model_name, model_version=t.model_version,
+                          gaps=list(t.gaps), speech_s=t.speech_s, completeness=t.completeness)
 
 
-def proficiency_view(p: ProficiencyResult) -> ProficiencyView:
+def proficiency_view(p: ProficiencyResult, *, withheld: bool = False) -> ProficiencyView:
+    """``withheld``: blind review, the viewer has not given their English level for the candidate."""
+    if withheld:
+        return ProficiencyView(
+            band=None, band_low=None, band_high=None, score=None, score_low=None, score_high=None,
+            threshold=p.threshold, meets_threshold=None, signals=[], reliable=p.reliable,
+            reason="Blind review: give your English level for this candidate on their report; "
+                   "the AI's level is shown after that.", version=p.version, verdict="withheld")
     return ProficiencyView(band=p.band, band_low=p.band_low, band_high=p.band_high, score=p.score,
                            score_low=p.score_low, score_high=p.score_high, threshold=p.threshold,
                            meets_threshold=p.meets_threshold, signals=list(p.signals),
-                           reliable=p.reliable, reason=p.reason, version=p.version)
+                           reliable=p.reliable, reason=p.reason, version=p.version,
+                           verdict=p.verdict, model_version=p.model_version)
 
 
 def suggested_level(s: Suggestion | None, scale: tuple[int, int]) -> int | None:

@@ -36,6 +36,7 @@ from server.db.documents import AssessmentSettings
 from server.db.models import (
     Assessment,
     Attempt,
+    EnglishReview,
     Invitation,
     ProficiencyResult,
     Question,
@@ -376,6 +377,10 @@ async def review_item(db: AsyncSession, staff: Staff, response_id: uuid.UUID,
     mine = next((rv for rv in reversed(independent) if rv.reviewer_id == staff.user_id), None)
     collecting = r.review_status in COLLECTING
     withheld = t.blind and collecting and mine is None
+    # Blind review hides the AI's English level until this person gave their own for the candidate
+    english_withheld = t.blind and prof is not None and (await db.execute(select(EnglishReview.id).where(
+        EnglishReview.invitation_id == t.invitation_id,
+        EnglishReview.reviewer_id == staff.user_id).limit(1))).first() is None
     hide_others = t.required >= 2 and collecting and mine is None
     shown = [rv for rv in reviews if rv.reviewer_id == staff.user_id] if hide_others else reviews
     ready = r.is_current and r.state is ResponseState.READY
@@ -397,7 +402,7 @@ async def review_item(db: AsyncSession, staff: Staff, response_id: uuid.UUID,
         submitted_at=r.submitted_at,
         video_url=media["video_url"], poster_url=media["poster_url"],
         transcript=None if transcript is None else transcript_view(transcript),
-        proficiency=None if prof is None else proficiency_view(prof),
+        proficiency=None if prof is None else proficiency_view(prof, withheld=english_withheld),
         suggestion=None if (s is None or withheld) else suggestion_view(s, t.scale),
         suggestion_withheld=withheld,
         withheld_reason=("Blind review: the AI suggestion is shown once you have given your own "

@@ -85,8 +85,8 @@ def test_low_level_noise_gives_an_empty_transcript(
 
 
 @pytest.mark.slow
-def test_hallucination_guard_alone_stops_invented_text_on_silence() -> None:
-    """Without VAD, tiny.en decodes " You" from silence; the guard must drop it."""
+def test_decode_check_alone_stops_invented_text_on_silence() -> None:
+    """Without VAD, tiny.en decodes " You" from silence; the decode check must refuse it."""
     bare = Transcriber(device="cpu", cpu_threads=2, vad_filter=False)
     for audio in (np.zeros(5 * SR, dtype=np.float32),
                   (np.random.default_rng(3).standard_normal(6 * SR) * 0.03).astype(np.float32)):
