@@ -67,7 +67,8 @@ class BankController(Controller):
                       "exemplars can be copied into a question being written.")
     async def similar(self, staff: StaffDep, data: JSONBody[SimilarIn],
                       jobs: JobsDep) -> list[SimilarBankQuestion]:
-        return await similar.similar_questions(jobs, data.prompt, limit=data.limit)
+        return await similar.similar_questions(jobs, data.prompt, limit=data.limit,
+                                               competencies=data.competencies)
 
     @get("/export", dependencies={"staff": Provide(provide_admin)},
          summary="Download the question bank as JSON (admin)",

@@ -51,11 +51,17 @@ class BankQuestionOut(BankQuestionSummary):
     red_flags: str
 
 
+CompetencyKey = Annotated[str, msgspec.Meta(max_length=60)]
+
+
 class SimilarIn(msgspec.Struct, forbid_unknown_fields=True):
     """A question being written, to find the bank questions nearest to it in meaning."""
 
     prompt: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
     limit: Annotated[int, msgspec.Meta(ge=1, le=10)] = 3
+    competencies: Annotated[list[CompetencyKey], msgspec.Meta(max_length=50)] = []
+    """The assessment's competency keys: only bank questions for these are offered (all
+    questions when none of the bank's match)."""
 
 
 class SimilarBankQuestion(msgspec.Struct):

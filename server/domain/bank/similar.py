@@ -3,13 +3,17 @@
 An admin writing a question asks for exemplars "from similar bank questions": the prompt
 is embedded with the scorer's sentence encoder (all-MiniLM-L6-v2, the same vectors the
 scorer compares answers with) and the bank questions with the highest cosine between
-prompts come back with their rubrics, for the admin to copy and edit. The encoder caches
+prompts come back with their rubrics, for the admin to copy and edit. Only questions for the
+assessment's own competencies are offered when there are any: a support assessment gets
+support and behavioural questions, not a sales question that happens to share words with
+the prompt (measured on the browser test's refund prompt). The encoder caches
 vectors by text, so the bank's prompts are encoded once per process.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -21,7 +25,9 @@ from server.jobs.context import JobContext
 __all__ = ["similar_questions"]
 
 
-async def similar_questions(ctx: JobContext, prompt: str, *, limit: int) -> list[SimilarBankQuestion]:
+async def similar_questions(
+    ctx: JobContext, prompt: str, *, limit: int, competencies: Sequence[str] = ()
+) -> list[SimilarBankQuestion]:
     """The ``limit`` bank questions whose prompts are nearest to ``prompt``, nearest first."""
     text = prompt.strip()
     if len(text.split()) < 3:
@@ -30,7 +36,8 @@ async def similar_questions(ctx: JobContext, prompt: str, *, limit: int) -> list
             "questions are found from its prompt.",
             field="prompt",
         )
-    questions = bank()
+    wanted = set(competencies)
+    questions = [q for q in bank() if q.competency in wanted] or list(bank())
 
     def run() -> np.ndarray:
         encoder = ctx.models.scorer().encoder  # loads the model on first use: in this thread

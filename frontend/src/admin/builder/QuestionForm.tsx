@@ -129,7 +129,7 @@ export function QuestionForm(props: {
         <input id={`${p}-practice`} type="checkbox" checked={d.is_practice} onChange={(e) => set({ is_practice: e.currentTarget.checked })} />
         <label for={`${p}-practice`}>Practice question (not scored)</label>
       </div>
-      {!d.is_practice && <RubricEditor id={p} prompt={d.prompt} value={d.rubric} onChange={(rubric) => set({ rubric })} />}
+      {!d.is_practice && <RubricEditor id={p} prompt={d.prompt} competencies={props.competencies.map((c) => c.key)} value={d.rubric} onChange={(rubric) => set({ rubric })} />}
       {error && <Alert>{error}</Alert>}
       <div class="actions-row">
         <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? "Saving…" : props.submitLabel}</button>

@@ -50,7 +50,7 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-export function RubricEditor(props: { id: string; prompt: string; value: RubricDraft; onChange: (r: RubricDraft) => void }) {
+export function RubricEditor(props: { id: string; prompt: string; competencies: string[]; value: RubricDraft; onChange: (r: RubricDraft) => void }) {
   const r = props.value;
   const p = props.id;
   const set = (change: Partial<RubricDraft>) => props.onChange({ ...r, ...change });
@@ -76,7 +76,7 @@ export function RubricEditor(props: { id: string; prompt: string; value: RubricD
         Describe what an answer at each level does, and give example answers: at least one at levels 1, 3 and 5. The AI scores
         candidates' answers by comparing them with these exemplars, so make answers at each level differ in what they say.
       </p>
-      <SimilarSuggestions id={p} prompt={props.prompt} onUse={(level, text) => addExemplar(level, text)} onUseLevels={(levels) => set({ levels: { ...levels, ...Object.fromEntries(Object.entries(r.levels).filter(([, v]) => v.trim())) } })} />
+      <SimilarSuggestions id={p} prompt={props.prompt} competencies={props.competencies} onUse={(level, text) => addExemplar(level, text)} onUseLevels={(levels) => set({ levels: { ...levels, ...Object.fromEntries(Object.entries(r.levels).filter(([, v]) => v.trim())) } })} />
       <ol class="rubric-levels">
         {LEVELS.map((lv) => {
           const mine = r.exemplars.filter((e) => e.level === lv);
@@ -177,7 +177,7 @@ function useExemplarCheck(prompt: string, r: RubricDraft) {
   return state;
 }
 
-function SimilarSuggestions(props: { id: string; prompt: string; onUse: (level: number, text: string) => void; onUseLevels: (levels: Record<number, string>) => void }) {
+function SimilarSuggestions(props: { id: string; prompt: string; competencies: string[]; onUse: (level: number, text: string) => void; onUseLevels: (levels: Record<number, string>) => void }) {
   const [items, setItems] = useState<Similar[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -187,7 +187,7 @@ function SimilarSuggestions(props: { id: string; prompt: string; onUse: (level: 
     setBusy(true);
     setError(null);
     try {
-      setItems(await call(api.POST("/api/bank/similar", { body: { prompt: props.prompt.trim() || "-", limit: 3 } })));
+      setItems(await call(api.POST("/api/bank/similar", { body: { prompt: props.prompt.trim() || "-", limit: 3, competencies: props.competencies } })));
     } catch (err) {
       setItems(null);
       setError(errorMessage(err));
@@ -209,7 +209,7 @@ function SimilarSuggestions(props: { id: string; prompt: string; onUse: (level: 
       {items && (
         <div class="similar-list" aria-label="Similar bank questions">
           <div class="picker-head">
-            <p class="small muted">The nearest bank questions in meaning. Copy an exemplar in, then edit it to fit your question.</p>
+            <p class="small muted">The bank questions nearest in meaning, among this assessment's competencies. Copy an exemplar in, then edit it to fit your question.</p>
             <button type="button" class="btn btn-small btn-quiet" onClick={() => setItems(null)}>Close suggestions</button>
           </div>
           {items.map((s, qi) => (
