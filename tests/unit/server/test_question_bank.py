@@ -201,6 +201,7 @@ def test_unknown_and_misfitting_roles_are_rejected_by_name() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # about 560 suggestions with the real model (112 questions)
 def test_level_five_exemplars_outscore_level_one_left_out(bank: list[BankQuestion]) -> None:
     """Each level-5 (and level-1) exemplar, scored against the rest of its rubric, lands higher (lower).
 
