@@ -24,16 +24,18 @@ from tests.e2e.conftest import Demo
 pytestmark = pytest.mark.e2e
 
 TITLE = "Customer Support Specialist (rubric form)"
-PROMPT = ("A customer emails that they were charged twice for their subscription this month and "
-          "says they will cancel if it is not fixed today. How do you handle it, from your first "
-          "reply to closing the ticket?")
+PROMPT = (
+    "A customer emails that they were charged twice for their subscription this month and "
+    "says they will cancel if it is not fixed today. How do you handle it, from your first "
+    "reply to closing the ticket?"
+)
 LEVELS = {
     1: "Sends a generic reply or blames billing; no check of the charges and no timeline.",
     2: "Apologises and forwards to billing, without verifying or owning the outcome.",
     3: "Acknowledges the frustration, verifies the duplicate charge, starts the refund and gives a timeline.",
-    4: "Verifies quickly, refunds, explains timing honestly, addresses the cancellation threat and follows up.",
+    4: "Verifies quickly, refunds, explains timing honestly, addresses the threat to cancel, follows up.",
     5: "Owns it end to end: calm acknowledgement, verified fix during the contact, honest refund timing, "
-       "the root cause checked so it cannot recur, written confirmation and a follow-up.",
+    "the root cause checked so it cannot recur, written confirmation and a follow-up.",
 }
 RED_FLAGS = "Argues with the customer; promises refund dates it cannot keep; never checks the charges."
 ANSWER = (
@@ -41,13 +43,15 @@ ANSWER = (
     "that I'm looking at it now. I'd check their billing history to confirm the duplicate charge, start "
     "the refund for the second payment straight away and tell them honestly it shows on their card in "
     "three to five business days, with the refund reference. I'd also ask billing why it happened so it "
-    "doesn't repeat, send a written summary, and check two days later that the money is back.")
+    "doesn't repeat, send a written summary, and check two days later that the money is back."
+)
 
 
 @pytest.fixture
 def shot(screenshots: Path) -> Callable[[Page, str], None]:
     def take(page: Page, name: str) -> None:
         page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+
     return take
 
 
@@ -71,14 +75,19 @@ def _wait_ready(api: httpx.Client, rid: str, timeout: float = 240) -> None:
 
 
 def test_admin_writes_a_support_question_with_rubric_and_the_reviewer_gets_a_narrow_suggestion(
-        page: Page, demo: Demo, shot: Callable[[Page, str], None]) -> None:
+    page: Page, demo: Demo, shot: Callable[[Page, str], None]
+) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     with demo.staff_api() as api:
         neutral = api.get("/api/bank/roles").json()["neutral_dimensions"]
-        support = next(r for r in api.get("/api/bank/roles").json()["roles"] if r["key"] == "customer-support")
-        made = api.post("/api/assessments", json={"title": TITLE, "role": support["role"],
-                                                  "dimensions": support["dimensions"]})
+        support = next(
+            r for r in api.get("/api/bank/roles").json()["roles"] if r["key"] == "customer-support"
+        )
+        made = api.post(
+            "/api/assessments",
+            json={"title": TITLE, "role": support["role"], "dimensions": support["dimensions"]},
+        )
         assert made.status_code == 201, made.text
         aid = made.json()["id"]
         assert {c["key"] for d in neutral for c in d["competencies"]}.isdisjoint({"mlops", "ml-fundamentals"})
@@ -107,8 +116,10 @@ def test_admin_writes_a_support_question_with_rubric_and_the_reviewer_gets_a_nar
         first.get_by_role("button", name=f"Use at level {lv}").first.click()
     expect(form.locator("textarea.exemplar")).to_have_count(5)
     level1 = form.get_by_label(re.compile(r"^Exemplar answer at level 1"))
-    level1.fill("I'd tell them to calm down, that billing mistakes happen, and that they should write "
-                "to the billing team. Then I'd close the ticket.")
+    level1.fill(
+        "I'd tell them to calm down, that billing mistakes happen, and that they should write "
+        "to the billing team. Then I'd close the ticket."
+    )
 
     # The live check: leave-one-out with the real scorer, in one sentence.
     check = form.locator(".check-sentence")
@@ -132,13 +143,17 @@ def test_admin_writes_a_support_question_with_rubric_and_the_reviewer_gets_a_nar
         assert sorted(e["level"] for e in q["rubric"]["exemplars"]) == [1, 2, 3, 4, 5]
 
         # A candidate answers in writing; the demo's pipeline scores it.
-        inv = api.post(f"/api/assessments/{aid}/invitations",
-                       json={"candidate_name": "Rosa Rubric", "candidate_email": "rosa@example.com"})
+        inv = api.post(
+            f"/api/assessments/{aid}/invitations",
+            json={"candidate_name": "Rosa Rubric", "candidate_email": "rosa@example.com"},
+        )
         assert inv.status_code == 201, inv.text
         token = inv.json()["link"].rsplit("/", 1)[1]
         api.post(f"/api/candidate/{token}/consent", json={"accept": True}).raise_for_status()
-        r = api.put(f"/api/candidate/{token}/written/{q['id']}",
-                    json={"text": ANSWER, "submit": True, "take_id": str(uuid.uuid4())})
+        r = api.put(
+            f"/api/candidate/{token}/written/{q['id']}",
+            json={"text": ANSWER, "submit": True, "take_id": str(uuid.uuid4())},
+        )
         assert r.status_code in (200, 201), r.text
         rid = r.json()["id"]
         _wait_ready(api, rid)

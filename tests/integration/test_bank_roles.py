@@ -20,7 +20,8 @@ ML_KEYS = {"ml-fundamentals", "mlops", "software-engineering", "production-think
 
 
 async def test_every_role_has_a_template_built_from_its_own_questions(
-        client: Any, world: World, login: Any) -> None:
+    client: Any, world: World, login: Any
+) -> None:
     await login(world.a.admin_email)
     templates = {t["id"]: t for t in (await client.get("/api/assessment-templates")).json()}
     for role in NEW_ROLES:
@@ -38,13 +39,18 @@ async def test_every_role_has_a_template_built_from_its_own_questions(
         assert {q["competency"] for q in scored} == keys, role  # every competency is asked
         assert all(len(q["rubric"]["levels"]) == 5 and q["rubric"]["red_flags"] for q in scored)
         assert all({1, 3, 5} <= {e["level"] for e in q["rubric"]["exemplars"]} for q in scored)
-    support = {q["competency"] for q in (await client.post(
-        "/api/assessments/from-template", json={"template_id": "customer-support"})).json()["questions"]}
+    support = {
+        q["competency"]
+        for q in (
+            await client.post("/api/assessments/from-template", json={"template_id": "customer-support"})
+        ).json()["questions"]
+    }
     assert not support & ML_KEYS
 
 
 async def test_roles_and_the_blank_assessments_neutral_dimensions(
-        client: Any, world: World, login: Any) -> None:
+    client: Any, world: World, login: Any
+) -> None:
     await login(world.a.reviewer_email)
     out = (await client.get("/api/bank/roles")).json()
     assert [r["key"] for r in out["roles"]] == [r.key for r in ROLES]
@@ -55,14 +61,17 @@ async def test_roles_and_the_blank_assessments_neutral_dimensions(
     assert page["total"] >= 20 and all("sales" in x["roles"] for x in page["items"])
 
     await login(world.a.admin_email)
-    r = await client.post("/api/assessments", json={
-        "title": "Support lead", "role": "Support lead", "dimensions": out["neutral_dimensions"]})
+    r = await client.post(
+        "/api/assessments",
+        json={"title": "Support lead", "role": "Support lead", "dimensions": out["neutral_dimensions"]},
+    )
     assert r.status_code == 201, r.text
     assert {c["key"] for d in r.json()["dimensions"] for c in d["competencies"]} == neutral
 
 
 async def test_importing_support_questions_gets_the_support_dimensions(
-        client: Any, world: World, login: Any) -> None:
+    client: Any, world: World, login: Any
+) -> None:
     await login(world.a.admin_email)
     doc = json.loads((await client.get("/api/bank/export")).text)
     picked = [q for q in doc["questions"] if q["id"] in ("cs-angry-customer-call", "beh-own-mistake")]
@@ -74,37 +83,61 @@ async def test_importing_support_questions_gets_the_support_dimensions(
 
 
 async def test_the_rubric_text_is_edited_in_place_and_exemplars_stay(
-        client: Any, world: World, login: Any) -> None:
+    client: Any, world: World, login: Any
+) -> None:
     await login(world.a.admin_email)
     aid = world.a.assessment_id
-    created = await client.post(f"/api/assessments/{aid}/questions", json={
-        "prompt": "A customer asks for a refund outside the policy. What do you write?",
-        "kind": "written", "competency": "collaboration", "max_answer_s": 600,
-        "rubric": {"levels": [{"level": 1, "descriptor": "Refuses rudely."},
-                              {"level": 5, "descriptor": "Kind, clear, offers options."}],
-                   "exemplars": [{"level": 1, "text": "No refunds, sorry."},
-                                 {"level": 5, "text": "I am sorry; I cannot refund it, but I can pause your plan."}],
-                   "red_flags": "Promises what policy forbids."}})
+    created = await client.post(
+        f"/api/assessments/{aid}/questions",
+        json={
+            "prompt": "A customer asks for a refund outside the policy. What do you write?",
+            "kind": "written",
+            "competency": "collaboration",
+            "max_answer_s": 600,
+            "rubric": {
+                "levels": [
+                    {"level": 1, "descriptor": "Refuses rudely."},
+                    {"level": 5, "descriptor": "Kind, clear, offers options."},
+                ],
+                "exemplars": [
+                    {"level": 1, "text": "No refunds, sorry."},
+                    {"level": 5, "text": "I am sorry; I cannot refund it, but I can pause your plan."},
+                ],
+                "red_flags": "Promises what policy forbids.",
+            },
+        },
+    )
     assert created.status_code == 201, created.text
     q = created.json()
     url = f"/api/assessments/{aid}/questions/{q['id']}"
 
-    r = await client.patch(url, json={"rubric": {"levels": [
-        {"level": 1, "descriptor": "Refuses rudely or quotes policy only."},
-        {"level": 3, "descriptor": "Polite refusal with one alternative."},
-        {"level": 5, "descriptor": "Kind, clear, offers options that fit."}],
-        "red_flags": "Promises a refund; hides behind policy."}})
+    r = await client.patch(
+        url,
+        json={
+            "rubric": {
+                "levels": [
+                    {"level": 1, "descriptor": "Refuses rudely or quotes policy only."},
+                    {"level": 3, "descriptor": "Polite refusal with one alternative."},
+                    {"level": 5, "descriptor": "Kind, clear, offers options that fit."},
+                ],
+                "red_flags": "Promises a refund; hides behind policy.",
+            }
+        },
+    )
     assert r.status_code == 200, r.text
     rubric = r.json()["rubric"]
-    assert rubric["levels"] == {"1": "Refuses rudely or quotes policy only.",
-                                "3": "Polite refusal with one alternative.",
-                                "5": "Kind, clear, offers options that fit."}
+    assert rubric["levels"] == {
+        "1": "Refuses rudely or quotes policy only.",
+        "3": "Polite refusal with one alternative.",
+        "5": "Kind, clear, offers options that fit.",
+    }
     assert rubric["red_flags"] == "Promises a refund; hides behind policy."
     assert sorted(e["level"] for e in rubric["exemplars"]) == [1, 5]
 
     before = r.json()
-    r = await client.patch(url, json={"rubric": {"levels": [{"level": 2, "descriptor": "a"},
-                                                            {"level": 2, "descriptor": "b"}]}})
+    r = await client.patch(
+        url, json={"rubric": {"levels": [{"level": 2, "descriptor": "a"}, {"level": 2, "descriptor": "b"}]}}
+    )
     assert r.status_code == 422 and "only once" in r.json()["detail"]
     r = await client.patch(url, json={"rubric": {"levels": [{"level": 6, "descriptor": "x"}]}})
     assert r.status_code == 400 or r.status_code == 422
@@ -113,17 +146,27 @@ async def test_the_rubric_text_is_edited_in_place_and_exemplars_stay(
 
 
 async def test_bad_requests_to_the_similar_and_check_helpers_say_what_to_do(
-        client: Any, world: World, login: Any) -> None:
+    client: Any, world: World, login: Any
+) -> None:
     await login(world.a.admin_email)
     r = await client.post("/api/bank/similar", json={"prompt": "Refund?"})
     assert r.status_code == 422 and "at least a few words" in r.json()["detail"]
-    r = await client.post("/api/exemplar-check", json={
-        "prompt": "Tell us about a refund you refused.",
-        "exemplars": [{"level": 3, "text": "I said no."}, {"level": 3, "text": "I said no politely."}]})
+    r = await client.post(
+        "/api/exemplar-check",
+        json={
+            "prompt": "Tell us about a refund you refused.",
+            "exemplars": [{"level": 3, "text": "I said no."}, {"level": 3, "text": "I said no politely."}],
+        },
+    )
     assert r.status_code == 422 and "two or more levels" in r.json()["detail"]
-    r = await client.post("/api/exemplar-check", json={
-        "prompt": "Tell us about a refund you refused.", "levels": {"9": "x"},
-        "exemplars": [{"level": 1, "text": "I said no."}, {"level": 5, "text": "I explained why."}]})
+    r = await client.post(
+        "/api/exemplar-check",
+        json={
+            "prompt": "Tell us about a refund you refused.",
+            "levels": {"9": "x"},
+            "exemplars": [{"level": 1, "text": "I said no."}, {"level": 5, "text": "I explained why."}],
+        },
+    )
     assert r.status_code == 422 and "not one of 1-5" in r.json()["detail"]
     await login(world.a.reviewer_email)
     r = await client.post("/api/exemplar-check", json={"prompt": "x", "exemplars": []})
@@ -132,27 +175,39 @@ async def test_bad_requests_to_the_similar_and_check_helpers_say_what_to_do(
 
 @pytest.mark.slow
 async def test_similar_bank_questions_and_the_exemplar_check_use_the_real_scorer(
-        client: Any, world: World, login: Any) -> None:
+    client: Any, world: World, login: Any
+) -> None:
     await login(world.a.admin_email)
-    r = await client.post("/api/bank/similar", json={
-        "prompt": "A caller is furious about a double charge and wants to speak to a manager. "
-                  "How do you handle the call?", "limit": 3})
+    r = await client.post(
+        "/api/bank/similar",
+        json={
+            "prompt": "A caller is furious about a double charge and wants to speak to a manager. "
+            "How do you handle the call?",
+            "limit": 3,
+        },
+    )
     assert r.status_code == 200, r.text
     near = r.json()
     assert len(near) == 3 and near[0]["similarity"] >= near[-1]["similarity"]
     assert "customer-support" in near[0]["question"]["roles"]
     assert {e["level"] for e in near[0]["question"]["exemplars"]} >= {1, 3, 5}
     support = get_role("customer-support").competencies
-    r = await client.post("/api/bank/similar", json={
-        "prompt": "A customer says they will cancel today unless we fix a double charge. What do you do?",
-        "limit": 5, "competencies": list(support)})
+    r = await client.post(
+        "/api/bank/similar",
+        json={
+            "prompt": "A customer says they will cancel today unless we fix a double charge. What do you do?",
+            "limit": 5,
+            "competencies": list(support),
+        },
+    )
     assert all(x["question"]["competency"] in support for x in r.json())
 
     q = BANK["cs-angry-customer-call"]
     exemplars = [{"level": e.level, "text": e.text} for e in q.rubric.exemplars]
     levels = {str(lv.level): lv.descriptor for lv in q.rubric.levels}
-    r = await client.post("/api/exemplar-check", json={"prompt": q.prompt, "levels": levels,
-                                                       "exemplars": exemplars})
+    r = await client.post(
+        "/api/exemplar-check", json={"prompt": q.prompt, "levels": levels, "exemplars": exemplars}
+    )
     assert r.status_code == 200, r.text
     good = r.json()  # the shipped exemplars: 8 of the 10 pairs in order when last measured
     assert good["verdict"] in ("good", "fair") and good["ordered_pairs"] >= 0.7 * good["pairs"] == 7

@@ -1,4 +1,4 @@
-"""The question bank: it loads, covers six roles, is complete, converts to API payloads and scores sensibly."""
+"""The question bank: it loads, covers six roles, is complete, converts to payloads and scores sensibly."""
 
 from __future__ import annotations
 
