@@ -200,7 +200,7 @@ def test_admin_builds_invites_and_curates_from_the_ui(
 
     # A question's agreement dashboard (built by the curation pages).
     page.goto(builder_url)
-    page.get_by_role("link", name="Agreement for question 2", exact=True).click()
+    page.get_by_role("link", name="Exemplars & agreement for question 2", exact=True).click()
     expect(page).to_have_url(re.compile(r"/app/questions/[0-9a-f-]+/agreement$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("agreement", re.I))
     expect(page.locator("p.eyebrow").first).to_contain_text(" · Q1 · ")  # the builder's second row: Q1

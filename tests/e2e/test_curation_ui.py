@@ -30,6 +30,7 @@ pytestmark = pytest.mark.e2e
 
 ML_TITLE = "Machine Learning Engineer"
 FAIR_TITLE = "Ownership (fairness check)"
+AGREEMENT_HEADING = "Exemplars and AI agreement with reviewers"
 PENDING_TEXT = (
     "I took over our flaky nightly training job. I listed every failure for a week, fixed the "
     "data loader race and the disk quota, and added an alert. It has not failed since.")
@@ -153,7 +154,7 @@ def test_agreement_dashboard_preview_exemplars_and_rescore(
         shot: Callable[[Page, str], None], page_errors: list[str]) -> None:
     sign_in(page, demo)
     page.goto(f"/app/questions/{data['question']}/agreement")
-    expect(page.get_by_role("heading", name="AI agreement with reviewers", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name=AGREEMENT_HEADING, level=1)).to_be_visible()
     api_view = agreement(demo, data["question"])
     m = api_view["metrics"]
     assert m["n"] >= 2
@@ -235,7 +236,7 @@ def test_agreement_dashboard_preview_exemplars_and_rescore(
     phone = new_context(PHONE).new_page()
     sign_in(phone, demo)
     phone.goto(f"/app/questions/{data['question']}/agreement")
-    expect(phone.get_by_role("heading", name="AI agreement with reviewers", level=1)).to_be_visible()
+    expect(phone.get_by_role("heading", name=AGREEMENT_HEADING, level=1)).to_be_visible()
     n_now = agreement(demo, data["question"])["metrics"]["n"]
     expect(phone.locator('dl.metric-facts [data-fact="n"]')).to_have_text(str(n_now))
     width = phone.evaluate("document.documentElement.scrollWidth")

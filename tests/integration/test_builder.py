@@ -195,7 +195,8 @@ async def test_a_template_gives_an_assessment_ready_to_invite(client: Any, world
     templates = (await client.get("/api/assessment-templates")).json()
     by_id = {t["id"]: t for t in templates}
     assert set(by_id) == {"ml-engineer-general", "ml-engineer-mlops", "ml-engineer-research",
-                          "ml-engineer-fullstack"}
+                          "ml-engineer-fullstack", "data-scientist", "data-engineer",
+                          "backend-engineer", "customer-support", "sales"}
     mlops, general = by_id["ml-engineer-mlops"], by_id["ml-engineer-general"]
     assert mlops["name"] == "ML engineer — MLOps focus"
     assert mlops["weights"] == {"Technical": 50, "Behavioral": 30, "Contextual": 20}

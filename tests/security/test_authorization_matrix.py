@@ -592,6 +592,15 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/bank/questions/{bank_id}"): Row(staff_read(foreign=200), _bank_question),
     ("GET", "/api/bank/export"): Row(admin_read(foreign=200), plain()),
     ("POST", "/api/bank/import"): Row(admin_write(201, foreign=201), _bank_file),
+    ("GET", "/api/bank/roles"): Row(staff_read(foreign=200), plain()),
+    ("POST", "/api/bank/similar"): Row(admin_write(200, foreign=200), body(
+        {"prompt": "How do you calm down an angry customer on the phone?", "limit": 2})),
+    ("POST", "/api/exemplar-check"): Row(admin_write(200, foreign=200), body({
+        "prompt": "How do you calm down an angry customer on the phone?",
+        "exemplars": [{"level": 1, "text": "I tell them to calm down or I hang up on them."},
+                      {"level": 5, "text": "I let them finish, summarise what went wrong and what "
+                                           "they need, fix what I can during the call and confirm "
+                                           "the outcome in writing afterwards."}]})),
     # invitations
     ("GET", "/api/assessments/{assessment_id}/invitations"): Row(staff_read(), with_alpha()),
     ("POST", "/api/assessments/{assessment_id}/invitations"): Row(admin_write(201), with_alpha(

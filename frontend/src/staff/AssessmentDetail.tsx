@@ -117,7 +117,7 @@ function QuestionItem(props: { q: Question; competency: string | null }) {
         {props.competency && <span class="badge badge-competency">{props.competency}</span>}
         {q.number !== null && (
           <Link href={`/app/questions/${encodeURIComponent(q.id)}/agreement`} class="q-agreement">
-            Agreement<span class="sr-only"> for Q{q.number}</span>
+            Exemplars &amp; agreement<span class="sr-only"> for Q{q.number}</span>
           </Link>
         )}
       </div>

@@ -22,8 +22,8 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.db.models import Assessment, Competency, Dimension, Question, Response
-from server.domain.assessments.builder_schemas import FromBankIn, QuestionPatch, ReorderIn
+from server.db.models import Assessment, Competency, Dimension, Question, Response, Rubric, RubricLevel
+from server.domain.assessments.builder_schemas import FromBankIn, QuestionPatch, ReorderIn, RubricTextPatch
 from server.domain.assessments.schemas import DimensionIn, QuestionIn
 from server.domain.assessments.services import add_question, validate_dimensions
 from server.errors import Conflict, InvalidInput, NotFound
@@ -136,8 +136,32 @@ async def patch_question(db: AsyncSession, assessment: Assessment, question: Que
     if data.prompt is not msgspec.UNSET:
         question.prompt = data.prompt.strip()
     question.competency = competency
+    if data.rubric is not msgspec.UNSET:
+        _patch_rubric(question, data.rubric)
     await db.flush()
     return question
+
+
+def _patch_rubric(question: Question, data: RubricTextPatch) -> None:
+    """Replace the rubric's level descriptors, reveals and red flags; exemplars stay."""
+    if question.rubric is None:
+        question.rubric = Rubric(levels=[], exemplars=[])
+    rubric = question.rubric
+    if data.levels is not msgspec.UNSET:
+        given = [lv.level for lv in data.levels]
+        if len(set(given)) != len(given):
+            raise InvalidInput("Each rubric level (1-5) may be described only once.", field="rubric.levels")
+        descriptors = {lv.level: lv.descriptor.strip() for lv in data.levels}
+        for existing in list(rubric.levels):
+            if existing.level in descriptors:
+                existing.descriptor = descriptors.pop(existing.level)
+            else:
+                rubric.levels.remove(existing)
+        rubric.levels.extend(RubricLevel(level=lv, descriptor=d) for lv, d in sorted(descriptors.items()))
+    if data.reveals is not msgspec.UNSET:
+        rubric.reveals = data.reveals.strip()
+    if data.red_flags is not msgspec.UNSET:
+        rubric.red_flags = data.red_flags.strip()
 
 
 async def delete_question(db: AsyncSession, assessment: Assessment, question: Question) -> None:

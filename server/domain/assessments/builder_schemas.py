@@ -8,7 +8,7 @@ from typing import Annotated
 import msgspec
 
 from server.db.models import QuestionKind
-from server.domain.assessments.schemas import DimensionIn, Key
+from server.domain.assessments.schemas import DimensionIn, Key, RubricLevelIn
 
 __all__ = [
     "DimensionsIn",
@@ -16,6 +16,7 @@ __all__ = [
     "FromTemplateIn",
     "QuestionPatch",
     "ReorderIn",
+    "RubricTextPatch",
     "TemplateOut",
 ]
 
@@ -24,6 +25,15 @@ class DimensionsIn(msgspec.Struct, forbid_unknown_fields=True):
     """The whole dimension structure; competencies are matched to existing ones by ``key``."""
 
     dimensions: Annotated[list[DimensionIn], msgspec.Meta(min_length=1, max_length=10)]
+
+
+class RubricTextPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """The rubric's words: ``levels`` replaces every level descriptor (a level left out is
+    no longer described). Exemplars are changed through the exemplar operations."""
+
+    levels: Annotated[list[RubricLevelIn], msgspec.Meta(max_length=5)] | msgspec.UnsetType = msgspec.UNSET
+    reveals: Annotated[str, msgspec.Meta(max_length=4000)] | msgspec.UnsetType = msgspec.UNSET
+    red_flags: Annotated[str, msgspec.Meta(max_length=4000)] | msgspec.UnsetType = msgspec.UNSET
 
 
 class QuestionPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -38,6 +48,7 @@ class QuestionPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tr
     max_chars: Annotated[int, msgspec.Meta(ge=50, le=20000)] | msgspec.UnsetType = msgspec.UNSET
     retakes_allowed: Annotated[int, msgspec.Meta(ge=0, le=5)] | msgspec.UnsetType = msgspec.UNSET
     is_practice: bool | msgspec.UnsetType = msgspec.UNSET
+    rubric: RubricTextPatch | msgspec.UnsetType = msgspec.UNSET
 
 
 class ReorderIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -63,6 +74,7 @@ class TemplateOut(msgspec.Struct):
     id: str
     name: str
     description: str
+    role: str  # the role key (server.seed.roles), e.g. "data-engineer"
     focus: str
     weights: dict[str, float]
     bank_ids: list[str]

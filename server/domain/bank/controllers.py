@@ -13,9 +13,16 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from server.audit import record
 from server.auth.staff import provide_admin, provide_staff
-from server.deps import DbSession, StaffDep
-from server.domain.bank import services
-from server.domain.bank.schemas import BankImportOut, BankPage, BankQuestionOut
+from server.deps import DbSession, JobsDep, StaffDep
+from server.domain.bank import services, similar
+from server.domain.bank.schemas import (
+    BankImportOut,
+    BankPage,
+    BankQuestionOut,
+    RolesOut,
+    SimilarBankQuestion,
+    SimilarIn,
+)
 
 __all__ = ["BankController"]
 
@@ -36,16 +43,32 @@ class BankController(Controller):
                      kind: FromQuery[Literal["video", "written"] | None] = None,
                      focus: FromQuery[str | None] = None,
                      difficulty: FromQuery[Literal["mid", "senior"] | None] = None,
+                     role: FromQuery[str | None] = None,
                      limit: Limit = 50, offset: Offset = 0) -> BankPage:
         found = services.search(q=q, competency=competency, kind=kind, focus=focus,
-                                difficulty=difficulty)
+                                difficulty=difficulty, role=role)
         return BankPage(total=len(found),
                         items=[services.summary(x) for x in found[offset:offset + limit]])
+
+    @get("/roles", dependencies={"staff": Provide(provide_staff)},
+         summary="The roles the bank covers, and a blank assessment's neutral dimensions")
+    async def roles(self, staff: StaffDep) -> RolesOut:
+        return services.roles_out()
 
     @get("/questions/{bank_id:str}", dependencies={"staff": Provide(provide_staff)},
          summary="One bank question with its rubric and exemplars")
     async def get_question(self, staff: StaffDep, bank_id: FromPath[str]) -> BankQuestionOut:
         return services.question_out(services.bank_question(bank_id))
+
+    @post("/similar", status_code=HTTP_200_OK, dependencies={"staff": Provide(provide_admin)},
+          summary="Bank questions nearest in meaning to a draft prompt, with their rubrics (admin)",
+          description="Embeds the prompt with the scorer's sentence encoder and returns the `limit` "
+                      "bank questions with the most similar prompts, nearest first, so their "
+                      "exemplars can be copied into a question being written.")
+    async def similar(self, staff: StaffDep, data: JSONBody[SimilarIn],
+                      jobs: JobsDep) -> list[SimilarBankQuestion]:
+        return await similar.similar_questions(jobs, data.prompt, limit=data.limit,
+                                               competencies=data.competencies)
 
     @get("/export", dependencies={"staff": Provide(provide_admin)},
          summary="Download the question bank as JSON (admin)",
@@ -75,7 +98,8 @@ class BankController(Controller):
         record(db_session, action="bank.import", target_kind="assessment", target_id=a.id,
                organization_id=staff.organization_id, actor_id=staff.user_id,
                data={"bank_ids": ids, "questions": {
-                   str(qq.id): {"bank_id": b.id, "tags": list(b.tags), "focus": list(b.focus),
+                   str(qq.id): {"bank_id": b.id, "roles": list(b.roles), "tags": list(b.tags),
+                                "focus": list(b.focus),
                                 "difficulty": b.difficulty}
                    for qq, b in zip(a.questions, questions, strict=True)}})
         return Response(BankImportOut(question_count=len(questions), bank_ids=ids, dry_run=False,

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 
+from server.domain.assessments.schemas import DimensionIn
 from server.seed.bank import BankExemplar
 
-__all__ = ["BankImportOut", "BankPage", "BankProblem", "BankQuestionOut", "BankQuestionSummary"]
+__all__ = [
+    "BankImportOut",
+    "BankPage",
+    "BankProblem",
+    "BankQuestionOut",
+    "BankQuestionSummary",
+    "RoleOut",
+    "RolesOut",
+    "SimilarBankQuestion",
+    "SimilarIn",
+]
 
 
 class BankQuestionSummary(msgspec.Struct):
@@ -19,6 +31,7 @@ class BankQuestionSummary(msgspec.Struct):
     prompt: str
     kind: str
     competency: str
+    roles: list[str]
     tags: list[str]
     focus: list[str]
     difficulty: str
@@ -36,6 +49,43 @@ class BankQuestionOut(BankQuestionSummary):
     exemplars: list[BankExemplar]
     reveals: str
     red_flags: str
+
+
+CompetencyKey = Annotated[str, msgspec.Meta(max_length=60)]
+
+
+class SimilarIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A question being written, to find the bank questions nearest to it in meaning."""
+
+    prompt: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+    limit: Annotated[int, msgspec.Meta(ge=1, le=10)] = 3
+    competencies: Annotated[list[CompetencyKey], msgspec.Meta(max_length=50)] = []
+    """The assessment's competency keys: only bank questions for these are offered (all
+    questions when none of the bank's match)."""
+
+
+class SimilarBankQuestion(msgspec.Struct):
+    """A bank question near the one being written; ``similarity`` is a cosine in [-1, 1]."""
+
+    similarity: float
+    question: BankQuestionOut
+
+
+class RoleOut(msgspec.Struct):
+    """A role the bank is written for, with the dimensions its template builds."""
+
+    key: str
+    title: str
+    role: str
+    question_count: int
+    dimensions: list[DimensionIn]
+
+
+class RolesOut(msgspec.Struct):
+    """The bank's roles, and the role-neutral dimensions a blank assessment starts with."""
+
+    roles: list[RoleOut]
+    neutral_dimensions: list[DimensionIn]
 
 
 class BankPage(msgspec.Struct):

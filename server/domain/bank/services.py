@@ -1,11 +1,12 @@
 """Searching the shipped question bank, and importing banks into a draft assessment.
 
-The bank is the JSON file shipped with Viva (``server/seed/bank``); it is read-only at run
+The bank is the JSON files shipped with Viva (``server/seed/bank``); it is read-only at run
 time. An import is validated as a whole (every problem listed, nothing stored on any error)
 and then stored as a new **draft assessment** of the importing organization, titled
-"Imported bank questions <date>", with the ML-engineer dimensions the bank's competencies
-belong to. From there an admin renames it, adjusts it and activates it, or keeps it as a
-source to copy from; the bank-only fields (tags, focus, difficulty) go to the audit record.
+"Imported bank questions <date>", with the dimensions of the first role whose competencies
+cover the questions' (one "Overall" dimension of those competencies when no role does).
+From there an admin renames it, adjusts it and activates it, or keeps it as a source to
+copy from; the bank-only fields (roles, tags, focus, difficulty) go to the audit record.
 """
 
 from __future__ import annotations
@@ -19,20 +20,23 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import Assessment, AssessmentStatus
-from server.domain.assessments.schemas import AssessmentCreate
+from server.domain.assessments.schemas import AssessmentCreate, DimensionIn
 from server.domain.assessments.services import create_assessment
-from server.domain.bank.schemas import BankProblem, BankQuestionOut, BankQuestionSummary
+from server.domain.bank.schemas import BankProblem, BankQuestionOut, BankQuestionSummary, RoleOut, RolesOut
 from server.errors import InvalidInput, NotFound
 from server.seed.bank import BankQuestion, export_json, import_json, shipped_bank, to_question_in
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
+from server.seed.roles import COMPETENCY_NAMES, NEUTRAL_DIMENSIONS, ROLES
 
 __all__ = [
     "MAX_IMPORT",
     "bank",
     "bank_question",
+    "dimensions_for",
     "export_bank",
     "import_to_draft",
     "question_out",
+    "roles_out",
     "search",
     "summary",
     "validate_import",
@@ -57,8 +61,8 @@ def bank_question(bank_id: str) -> BankQuestion:
 
 def summary(q: BankQuestion) -> BankQuestionSummary:
     return BankQuestionSummary(id=q.id, prompt=q.prompt, kind=q.kind, competency=q.competency,
-                               tags=list(q.tags), focus=list(q.focus), difficulty=q.difficulty,
-                               exemplar_count=len(q.rubric.exemplars))
+                               roles=list(q.roles), tags=list(q.tags), focus=list(q.focus),
+                               difficulty=q.difficulty, exemplar_count=len(q.rubric.exemplars))
 
 
 def question_out(q: BankQuestion) -> BankQuestionOut:
@@ -71,8 +75,19 @@ def question_out(q: BankQuestion) -> BankQuestionOut:
         reveals=q.rubric.reveals, red_flags=q.rubric.red_flags)
 
 
+def roles_out() -> RolesOut:
+    """Every role with its question count and dimensions, and the blank assessment's dimensions."""
+    return RolesOut(
+        roles=[RoleOut(key=r.key, title=r.title, role=r.role,
+                       question_count=sum(r.key in q.roles for q in bank()),
+                       dimensions=msgspec.convert(r.dimensions_body(), list[DimensionIn]))
+               for r in ROLES],
+        neutral_dimensions=msgspec.convert(list(NEUTRAL_DIMENSIONS), list[DimensionIn]))
+
+
 def search(*, q: str | None = None, competency: str | None = None, kind: str | None = None,
-           focus: str | None = None, difficulty: str | None = None) -> list[BankQuestion]:
+           focus: str | None = None, difficulty: str | None = None,
+           role: str | None = None) -> list[BankQuestion]:
     """Bank questions matching every filter; ``q``'s words must each occur in prompt or tags."""
     words = [w for w in (q or "").lower().split() if w]
     out = []
@@ -84,6 +99,8 @@ def search(*, q: str | None = None, competency: str | None = None, kind: str | N
         if focus and focus not in item.focus:
             continue
         if difficulty and item.difficulty != difficulty:
+            continue
+        if role and role not in item.roles:
             continue
         haystack = " ".join([item.prompt, *item.tags, *(t.replace("-", " ") for t in item.tags)]).lower()
         if all(w in haystack for w in words):
@@ -143,15 +160,30 @@ def validate_import(doc: Any) -> list[BankQuestion]:
     return questions
 
 
+def dimensions_for(questions: list[BankQuestion]) -> tuple[str, list[dict[str, Any]]]:
+    """The role title and dimensions an assessment of these bank questions gets."""
+    wanted = {q.competency for q in questions}
+    for r in ROLES:
+        if wanted <= set(r.competencies):
+            dims = ML_ENGINEER_ASSESSMENT["dimensions"] if r.key == "ml-engineer" else r.dimensions_body()
+            if wanted <= {c["key"] for d in dims for c in d["competencies"]}:
+                return r.role, list(dims)
+            return r.role, r.dimensions_body()
+    keys = sorted(wanted)
+    return "Several roles", [{"name": "Overall", "weight": 100, "competencies": [
+        {"key": k, "name": COMPETENCY_NAMES.get(k, k), "description": ""} for k in keys]}]
+
+
 async def import_to_draft(db: AsyncSession, organization_id: uuid.UUID,
                           questions: list[BankQuestion]) -> Assessment:
     """Store validated questions as a new draft assessment of the organization."""
     now = datetime.now(UTC)
+    role, dimensions = dimensions_for(questions)
     body = {
         "title": f"Imported bank questions {now:%Y-%m-%d %H:%M} UTC",
-        "role": ML_ENGINEER_ASSESSMENT["role"],
+        "role": role,
         "intro": "",
-        "dimensions": ML_ENGINEER_ASSESSMENT["dimensions"],
+        "dimensions": dimensions,
         "settings": ML_ENGINEER_ASSESSMENT["settings"],
         "questions": [to_question_in(q) for q in questions],
     }

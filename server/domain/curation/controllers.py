@@ -16,9 +16,11 @@ from server.deps import DbSession, JobsDep, StaffDep
 from server.domain.assessments.numbering import scored_numbers
 from server.domain.assessments.schemas import ExemplarOut
 from server.domain.assessments.services import get_assessment
-from server.domain.curation import agreement, exemplars, rescore
+from server.domain.curation import agreement, exemplar_check, exemplars, rescore
 from server.domain.curation.schemas import (
     AgreementPreviewOut,
+    ExemplarCheckIn,
+    ExemplarCheckOut,
     ExemplarCreate,
     ExemplarPatch,
     PreviewIn,
@@ -76,6 +78,15 @@ class CurationController(Controller):
                organization_id=staff.organization_id, actor_id=staff.user_id,
                data={"question_id": str(q.id), "after": _snapshot(out)})
         return out
+
+    @post("/exemplar-check", status_code=200, dependencies=_admin,
+          summary="How well draft exemplars separate the levels (leave-one-out, admin)",
+          description="Scores each exemplar with the real scorer against the other exemplars and "
+                      "the level descriptors, as a new question's first answers are scored; "
+                      "stores nothing. 422 unless exemplars are at two or more levels.")
+    async def check_exemplars(self, staff: StaffDep, data: JSONBody[ExemplarCheckIn],
+                              jobs: JobsDep) -> ExemplarCheckOut:
+        return await exemplar_check.check_exemplars(jobs, data)
 
     @patch("/exemplars/{exemplar_id:uuid}", dependencies=_admin,
            summary="Edit an exemplar's text or level (admin)")

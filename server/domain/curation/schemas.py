@@ -14,8 +14,11 @@ __all__ = [
     "AgreementMetrics",
     "AgreementPreviewOut",
     "AnswerChange",
+    "ExemplarCheckIn",
+    "ExemplarCheckOut",
     "ExemplarCreate",
     "ExemplarEdit",
+    "ExemplarLeftOut",
     "ExemplarPatch",
     "PreviewIn",
     "PromoteIn",
@@ -51,6 +54,41 @@ class PreviewIn(msgspec.Struct, forbid_unknown_fields=True):
     add: Annotated[list[ExemplarCreate], msgspec.Meta(max_length=50)] = []
     edit: Annotated[list[ExemplarEdit], msgspec.Meta(max_length=50)] = []
     retire: Annotated[list[uuid.UUID], msgspec.Meta(max_length=50)] = []
+
+
+class ExemplarCheckIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A question's draft rubric: how well do its exemplars separate the levels?"""
+
+    prompt: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+    exemplars: Annotated[list[ExemplarCreate], msgspec.Meta(max_length=50)]
+    levels: dict[str, Annotated[str, msgspec.Meta(max_length=4000)]] = {}  # "1".."5" -> descriptor
+
+
+class ExemplarLeftOut(msgspec.Struct):
+    """One exemplar scored against the others (``score`` None: the scorer abstained)."""
+
+    index: int  # position in the request's exemplars
+    level: int
+    score: float | None
+    abstain_reason: str | None = None
+
+
+class ExemplarCheckOut(msgspec.Struct):
+    """Leave-one-out on the exemplars, and one sentence saying what it means for a recruiter.
+
+    ``ordered_pairs`` of ``pairs``: pairs of exemplars at different levels whose scores come
+    out in the same order as their levels; ``mean_error``: mean distance of a score from its
+    exemplar's level. ``verdict``: ``good`` (at least 90% of pairs ordered and the lowest
+    level scored below the highest), ``fair`` (at least 70%), ``weak`` otherwise.
+    """
+
+    verdict: Literal["good", "fair", "weak"]
+    sentence: str
+    ordered_pairs: int
+    pairs: int
+    mean_error: float | None
+    exemplars: list[ExemplarLeftOut]
+    model_versions: dict[str, str]
 
 
 class PromoteIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -1,9 +1,11 @@
-"""The ML-engineer question bank: questions with graded rubrics, loaded and checked from JSON.
+"""The question bank: questions for six roles with graded rubrics, loaded and checked from JSON.
 
-The bank lives in ``ml_engineer_bank.json`` next to this module. Every question carries a
-stable ``id``, its competency, tags, the assessment focuses it suits (``general``,
-``mlops``, ``research``, ``fullstack``), a difficulty, timings and a rubric with one
-descriptor per level 1-5 and exemplar answers at least at levels 1, 3 and 5.
+The bank lives in the ``*_bank.json`` files next to this module (one per role, and one of
+behavioural questions shared between roles). Every question carries a stable ``id``, its
+competency, the roles it suits (``server.seed.roles``), tags, the ML-engineer assessment
+focuses it suits (``general``, ``mlops``, ``research``, ``fullstack``), a difficulty, timings
+and a rubric with one descriptor per level 1-5 and exemplar answers at least at levels 1, 3
+and 5.
 
 :func:`to_question_in` turns a bank question into the ``QuestionIn`` payload the admin API
 accepts; :func:`export_json` and :func:`import_json` move banks in and out. Bad input raises
@@ -25,17 +27,20 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
+from server.seed.roles import ROLES, get_role
 
 __all__ = [
+    "BANK_DIR",
     "BANK_PATH",
     "COMPETENCIES",
     "FOCUSES",
     "REQUIRED_EXEMPLAR_LEVELS",
+    "ROLE_KEYS",
     "BankExemplar",
     "BankLevel",
     "BankQuestion",
     "BankRubric",
+    "bank_files",
     "export_json",
     "import_json",
     "load_bank",
@@ -43,10 +48,10 @@ __all__ = [
     "to_question_in",
 ]
 
-BANK_PATH = Path(__file__).with_name("ml_engineer_bank.json")
-COMPETENCIES: frozenset[str] = frozenset(
-    c["key"] for d in ML_ENGINEER_ASSESSMENT["dimensions"] for c in d["competencies"]
-)
+BANK_DIR = Path(__file__).parent
+BANK_PATH = BANK_DIR / "ml_engineer_bank.json"
+COMPETENCIES: frozenset[str] = frozenset(c for r in ROLES for c in r.competencies)
+ROLE_KEYS: frozenset[str] = frozenset(r.key for r in ROLES)
 FOCUSES: frozenset[str] = frozenset({"general", "mlops", "research", "fullstack"})
 REQUIRED_EXEMPLAR_LEVELS: tuple[int, ...] = (1, 3, 5)
 SCALE: tuple[int, ...] = (1, 2, 3, 4, 5)
@@ -85,13 +90,14 @@ class BankRubric(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class BankQuestion(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """One bank question: the ``QuestionIn`` fields plus bank-only metadata.
 
-    Bank-only fields: ``id`` (a stable slug), ``tags``, ``focus`` and ``difficulty``.
+    Bank-only fields: ``id`` (a stable slug), ``roles``, ``tags``, ``focus`` and ``difficulty``.
     """
 
     id: Slug
     prompt: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
     kind: Literal["video", "written"]
     competency: str
+    roles: tuple[Slug, ...] = ("ml-engineer",)
     tags: tuple[Slug, ...] = ()
     focus: tuple[str, ...] = ("general",)
     difficulty: Literal["mid", "senior"] = "mid"
@@ -106,7 +112,7 @@ class BankQuestion(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_o
         return tuple(e.text for e in self.rubric.exemplars if e.level == level)
 
 
-_BANK_ONLY = ("id", "tags", "focus", "difficulty")
+_BANK_ONLY = ("id", "roles", "tags", "focus", "difficulty")
 
 
 def _name(raw: object, index: int) -> str:
@@ -133,6 +139,20 @@ def _check(q: BankQuestion) -> None:
         raise ValueError(
             f"{where}, field competency: unknown competency {q.competency!r}; "
             f"expected one of {', '.join(sorted(COMPETENCIES))}."
+        )
+    if not q.roles:
+        raise ValueError(f"{where}, field roles: give at least one of {', '.join(sorted(ROLE_KEYS))}.")
+    unknown_roles = sorted(set(q.roles) - ROLE_KEYS)
+    if unknown_roles:
+        raise ValueError(
+            f"{where}, field roles: unknown role {', '.join(map(repr, unknown_roles))}; "
+            f"expected among {', '.join(sorted(ROLE_KEYS))}."
+        )
+    misfits = [r for r in q.roles if q.competency not in get_role(r).competencies]
+    if misfits and q.competency in COMPETENCIES:
+        raise ValueError(
+            f"{where}, field roles: competency {q.competency!r} is not assessed for "
+            f"{', '.join(map(repr, misfits))}; list only roles whose assessments include it."
         )
     if not q.focus:
         raise ValueError(f"{where}, field focus: give at least one of {', '.join(sorted(FOCUSES))}.")
@@ -211,12 +231,23 @@ def shipped_bank() -> tuple[BankQuestion, ...]:
 
 
 def load_bank(path: Path | None = None) -> list[BankQuestion]:
-    """Load and validate the shipped bank (or another bank file).
+    """Load and validate the shipped bank (every ``*_bank.json`` here), or one bank file.
 
     Raises:
-        ValueError: A question is invalid (the message names it and the field).
+        ValueError: A question is invalid (the message names it and the field), or two
+            files share an id.
     """
-    return import_json((path or BANK_PATH).read_bytes())
+    if path is not None:
+        return import_json(path.read_bytes())
+    questions: list[BankQuestion] = []
+    for file in bank_files():
+        questions.extend(import_json(file.read_bytes()))
+    return _validate([msgspec.to_builtins(q) for q in questions]) if questions else []
+
+
+def bank_files() -> list[Path]:
+    """The shipped bank files, ML engineer first, then by name."""
+    return sorted(BANK_DIR.glob("*_bank.json"), key=lambda p: (p != BANK_PATH, p.name))
 
 
 def to_question_in(q: BankQuestion) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The ML-engineer question bank: it loads, is complete, converts to API payloads and scores sensibly."""
+"""The question bank: it loads, covers six roles, is complete, converts to payloads and scores sensibly."""
 
 from __future__ import annotations
 
@@ -12,15 +12,18 @@ import pytest
 from server.domain.assessments.schemas import QuestionIn
 from server.seed.bank import (
     BANK_PATH,
-    COMPETENCIES,
     FOCUSES,
     BankQuestion,
+    bank_files,
     export_json,
     import_json,
     load_bank,
     to_question_in,
 )
+from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
+from server.seed.roles import BEHAVIOURAL, ROLES
 
+ML_DIMENSIONS = ML_ENGINEER_ASSESSMENT["dimensions"]
 CLASSICS = (
     "mlops-notebook-to-production",
     "mlops-degrading-model",
@@ -41,10 +44,32 @@ def _raw_bank() -> dict[str, Any]:
 
 
 def test_bank_loads_with_enough_questions_for_every_competency(bank: list[BankQuestion]) -> None:
-    assert len(bank) >= 50
-    per_competency = Counter(q.competency for q in bank)
-    assert set(per_competency) == COMPETENCIES
-    assert all(n >= 6 for n in per_competency.values()), per_competency
+    assert len(bank) >= 100
+    ml = Counter(q.competency for q in bank if "ml-engineer" in q.roles)
+    assert all(ml[c["key"]] >= 6 for d in ML_DIMENSIONS for c in d["competencies"]), ml
+
+
+def test_every_role_has_twenty_questions_covering_its_competencies(bank: list[BankQuestion]) -> None:
+    for role in ROLES:
+        questions = [q for q in bank if role.key in q.roles]
+        assert len(questions) >= 20, (role.key, len(questions))
+        per_competency = Counter(q.competency for q in questions)
+        assert set(per_competency) == set(role.competencies), role.key
+        assert any(q.kind == "written" for q in questions), role.key
+
+
+def test_behavioural_questions_are_shared_between_roles(bank: list[BankQuestion]) -> None:
+    shared = [q for q in bank if len(q.roles) == len(ROLES)]
+    assert len(shared) >= 6 and all(q.competency in BEHAVIOURAL for q in shared)
+    assert {q.competency for q in shared} == set(BEHAVIOURAL)
+
+
+def test_the_ml_bank_covers_frameworks_sql_and_the_candidates_own_production(
+        bank: list[BankQuestion]) -> None:
+    ml = {q.id: q for q in bank if "ml-engineer" in q.roles}
+    tags = {t for q in ml.values() for t in q.tags}
+    assert {"pytorch", "distributed-training", "sql", "own-experience", "serving"} <= tags
+    assert sum(q.competency == "sql-data" for q in ml.values()) >= 3
 
 
 def test_bank_mixes_kinds_focuses_and_difficulties(bank: list[BankQuestion]) -> None:
@@ -83,7 +108,7 @@ def test_level_five_exemplars_say_more_than_level_one(bank: list[BankQuestion]) 
 def test_every_payload_is_a_valid_question_in(bank: list[BankQuestion]) -> None:
     for q in bank:
         payload = to_question_in(q)
-        assert not {"id", "tags", "focus", "difficulty"} & payload.keys()
+        assert not {"id", "roles", "tags", "focus", "difficulty"} & payload.keys()
         question = msgspec.convert(payload, QuestionIn)
         assert question.prompt == q.prompt
         assert question.competency == q.competency
@@ -95,7 +120,10 @@ def test_export_then_import_is_identity(bank: list[BankQuestion]) -> None:
     text = export_json(bank)
     assert import_json(text) == bank
     assert export_json(import_json(text)) == text
-    assert BANK_PATH.read_text(encoding="utf-8") == text
+    files = bank_files()
+    assert files[0] == BANK_PATH and len(files) >= 6
+    for path in files:  # every shipped file is exactly what the exporter writes
+        assert path.read_text(encoding="utf-8") == export_json(load_bank(path)), path.name
 
 
 def test_import_accepts_a_bare_list_of_questions(bank: list[BankQuestion]) -> None:
@@ -159,40 +187,46 @@ def test_unknown_fields_and_bad_json_are_rejected() -> None:
         import_json('{"format": "viva-question-bank", "version": 1}')
 
 
+def test_unknown_and_misfitting_roles_are_rejected_by_name() -> None:
+    doc = _raw_bank()
+    doc["questions"][0]["roles"] = ["ml-engineer", "astronaut"]
+    qid = doc["questions"][0]["id"]
+    with pytest.raises(ValueError, match=rf"question '{qid}', field roles: unknown role 'astronaut'"):
+        import_json(json.dumps(doc))
+    doc = _raw_bank()
+    mlops = next(q for q in doc["questions"] if q["competency"] == "mlops")
+    mlops["roles"] = ["ml-engineer", "sales"]
+    with pytest.raises(ValueError, match=r"field roles: competency 'mlops' is not assessed for 'sales'"):
+        import_json(json.dumps(doc))
+
+
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # about 560 suggestions with the real model (112 questions)
 def test_level_five_exemplars_outscore_level_one_left_out(bank: list[BankQuestion]) -> None:
-    """Each level-5 (and level-1) exemplar, scored against the rest of its rubric, lands higher (lower)."""
+    """Each level-5 (and level-1) exemplar, scored against the rest of its rubric, lands higher (lower).
+
+    Holds for at least 90% of the questions of every role (the issue's bar), with the same
+    leave-one-out the admin's question form runs on draft exemplars.
+    """
     from scoring.embeddings import default_encoder
     from scoring.exemplar_scorer import ExemplarScorer
-    from scoring.rubric import Rubric, RubricLevel
+    from server.domain.curation.exemplar_check import leave_one_out
 
     scorer = ExemplarScorer(encoder=default_encoder())
 
-    def rubric_without(q: BankQuestion, text: str) -> Rubric:
-        descriptors = {lv.level: lv.descriptor for lv in q.rubric.levels}
-        return Rubric(
-            question=q.prompt,
-            question_id=q.id,
-            levels=tuple(
-                RubricLevel(
-                    level=lv,
-                    descriptor=descriptors[lv],
-                    exemplars=tuple(t for t in q.exemplars_at(lv) if t != text),
-                )
-                for lv in range(1, 6)
-            ),
-        )
+    def ordered(q: BankQuestion) -> bool:
+        pairs = [(e.level, e.text) for e in q.rubric.exemplars]
+        results = leave_one_out(scorer, q.prompt, pairs, {lv.level: lv.descriptor for lv in q.rubric.levels},
+                                question_id=q.id)
+        for r in results:
+            assert r.score is not None, (q.id, r.level, r.abstain_reason)
+        top = [r.score for r in results if r.level == 5 and r.score is not None]
+        bottom = [r.score for r in results if r.level == 1 and r.score is not None]
+        return sum(top) / len(top) > sum(bottom) / len(bottom)
 
-    def mean_score(q: BankQuestion, level: int) -> float:
-        scores = []
-        for text in q.exemplars_at(level):
-            suggestion = scorer.suggest(rubric_without(q, text), text)
-            assert not suggestion.abstained, (q.id, level, suggestion.abstain_reason)
-            assert suggestion.score is not None
-            scores.append(suggestion.score)
-        return sum(scores) / len(scores)
-
-    ordered = [q.id for q in bank if mean_score(q, 5) > mean_score(q, 1)]
-    fraction = len(ordered) / len(bank)
-    print(f"level 5 above level 1 (leave-one-out): {len(ordered)}/{len(bank)} = {fraction:.2f}")
-    assert fraction >= 0.9, sorted({q.id for q in bank} - set(ordered))
+    good = {q.id for q in bank if ordered(q)}
+    for role in ROLES:
+        ids = [q.id for q in bank if role.key in q.roles]
+        share = sum(i in good for i in ids) / len(ids)
+        print(f"{role.key}: level 5 above level 1 (leave-one-out) in {share:.2f} of {len(ids)} questions")
+        assert share >= 0.9, (role.key, sorted(set(ids) - good))

@@ -1,4 +1,4 @@
-/** The bank's search box and filter menus (text, competency, kind, focus). */
+/** The bank's search box and filter menus (text, role, competency, kind, focus). */
 import { competencyLabel } from "../builder/DimensionsEditor";
 import type { BankFilters } from "./search";
 
@@ -7,6 +7,7 @@ export function BankFilterBar(props: {
   onChange: (f: BankFilters) => void;
   competencies: string[];
   focuses: string[];
+  roles?: string[];
   idPrefix: string;
 }) {
   const { filters: f, idPrefix: p } = props;
@@ -17,6 +18,17 @@ export function BankFilterBar(props: {
         <label for={`${p}-q`}>Search</label>
         <input id={`${p}-q`} type="text" placeholder="e.g. drift, latency" value={f.q} onInput={(e) => set({ q: e.currentTarget.value })} />
       </div>
+      {props.roles && props.roles.length > 0 && (
+        <div class="field">
+          <label for={`${p}-role`}>Role</label>
+          <select id={`${p}-role`} value={f.role} onChange={(e) => set({ role: e.currentTarget.value })}>
+            <option value="">All roles</option>
+            {props.roles.map((r) => (
+              <option key={r} value={r}>{competencyLabel(r)}</option>
+            ))}
+          </select>
+        </div>
+      )}
       <div class="field">
         <label for={`${p}-comp`}>Competency</label>
         <select id={`${p}-comp`} value={f.competency} onChange={(e) => set({ competency: e.currentTarget.value })}>

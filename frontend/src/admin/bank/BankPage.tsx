@@ -32,7 +32,7 @@ export function BankPage() {
       <section class="section section-tight" aria-labelledby="bank-h">
         <h2 id="bank-h" class="sr-only">Search the bank</h2>
         <div class="card">
-          <BankFilterBar filters={filters} onChange={setFilters} competencies={facets.competencies} focuses={facets.focuses} idPrefix="bank" />
+          <BankFilterBar filters={filters} onChange={setFilters} competencies={facets.competencies} focuses={facets.focuses} roles={facets.roles} idPrefix="bank" />
         </div>
         {found.error && <Alert>{found.error}</Alert>}
         {!found.items && <Loading label="Searching the bank…" />}

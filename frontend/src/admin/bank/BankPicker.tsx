@@ -64,7 +64,7 @@ export function BankPicker(props: { assessment: Assessment; onAdded: (a: Assessm
         <h3 id="picker-h" ref={heading} tabIndex={-1}>Add questions from the bank</h3>
         <button type="button" class="btn btn-small" onClick={props.onClose}>Close<span class="sr-only"> the bank</span></button>
       </div>
-      <BankFilterBar filters={filters} onChange={setFilters} competencies={facets.competencies} focuses={facets.focuses} idPrefix="pick" />
+      <BankFilterBar filters={filters} onChange={setFilters} competencies={facets.competencies} focuses={facets.focuses} roles={facets.roles} idPrefix="pick" />
       {found.error && <Alert>{found.error}</Alert>}
       {!found.items && <Loading label="Searching the bank…" />}
       {found.items && (

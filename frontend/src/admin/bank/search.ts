@@ -3,19 +3,20 @@ import { useEffect, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../../api/client";
 
 export type BankSummary = Schemas["BankQuestionSummary"];
-export type BankFilters = { q: string; competency: string; kind: "" | "video" | "written"; focus: string };
+export type BankFilters = { q: string; role: string; competency: string; kind: "" | "video" | "written"; focus: string };
 
-export const NO_FILTERS: BankFilters = { q: "", competency: "", kind: "", focus: "" };
+export const NO_FILTERS: BankFilters = { q: "", role: "", competency: "", kind: "", focus: "" };
 
 /** Every value of the bank's filterable fields, read once from the whole bank. */
-export function useBankFacets(): { competencies: string[]; focuses: string[] } {
-  const [facets, setFacets] = useState<{ competencies: string[]; focuses: string[] }>({ competencies: [], focuses: [] });
+export function useBankFacets(): { competencies: string[]; focuses: string[]; roles: string[] } {
+  const [facets, setFacets] = useState<{ competencies: string[]; focuses: string[]; roles: string[] }>({ competencies: [], focuses: [], roles: [] });
   useEffect(() => {
     call(api.GET("/api/bank/questions", { params: { query: { limit: 200 } } })).then(
       (page) => {
         const competencies = [...new Set(page.items.map((x) => x.competency))].sort();
         const focuses = [...new Set(page.items.flatMap((x) => x.focus))].sort();
-        setFacets({ competencies, focuses });
+        const roles = [...new Set(page.items.flatMap((x) => x.roles))];
+        setFacets({ competencies, focuses, roles });
       },
       () => undefined, // the menus stay empty; the search itself reports errors
     );
@@ -38,6 +39,7 @@ export function useBankSearch(filters: BankFilters): { items: BankSummary[] | nu
           params: {
             query: {
               q: filters.q.trim() || null,
+              role: filters.role || null,
               competency: filters.competency || null,
               kind: filters.kind || null,
               focus: filters.focus || null,
@@ -54,6 +56,6 @@ export function useBankSearch(filters: BankFilters): { items: BankSummary[] | nu
       live = false;
       clearTimeout(timer);
     };
-  }, [filters.q, filters.competency, filters.kind, filters.focus]);
+  }, [filters.q, filters.role, filters.competency, filters.kind, filters.focus]);
   return state;
 }

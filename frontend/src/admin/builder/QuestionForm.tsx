@@ -1,7 +1,8 @@
-/** Add or change one question: prompt, kind, competency, timings, retakes, practice. */
+/** Add or change one question: prompt, kind, competency, timings, retakes, practice, and its rubric with exemplars. */
 import { useState } from "preact/hooks";
 import type { Schemas } from "../../api/client";
 import { Alert } from "../../ui/components";
+import { EMPTY_RUBRIC, RubricEditor, newKey, type RubricDraft } from "./RubricEditor";
 
 type Question = Schemas["QuestionOut"];
 export type QuestionDraft = {
@@ -13,6 +14,7 @@ export type QuestionDraft = {
   max_chars: number;
   retakes_allowed: number;
   is_practice: boolean;
+  rubric: RubricDraft;
 };
 
 export const NEW_QUESTION: QuestionDraft = {
@@ -24,7 +26,19 @@ export const NEW_QUESTION: QuestionDraft = {
   max_chars: 4000,
   retakes_allowed: 1,
   is_practice: false,
+  rubric: EMPTY_RUBRIC,
 };
+
+function rubricDraftOf(q: Question): RubricDraft {
+  const r = q.rubric;
+  if (!r) return EMPTY_RUBRIC;
+  return {
+    levels: Object.fromEntries(Object.entries(r.levels).map(([k, v]) => [Number(k), v])),
+    red_flags: r.red_flags,
+    reveals: r.reveals,
+    exemplars: r.exemplars.filter((e) => !e.retired).map((e) => ({ key: newKey(), id: e.id, level: e.level, text: e.text })),
+  };
+}
 
 export function draftOf(q: Question): QuestionDraft {
   return {
@@ -36,6 +50,7 @@ export function draftOf(q: Question): QuestionDraft {
     max_chars: q.max_chars,
     retakes_allowed: q.retakes_allowed,
     is_practice: q.is_practice,
+    rubric: rubricDraftOf(q),
   };
 }
 
@@ -114,6 +129,7 @@ export function QuestionForm(props: {
         <input id={`${p}-practice`} type="checkbox" checked={d.is_practice} onChange={(e) => set({ is_practice: e.currentTarget.checked })} />
         <label for={`${p}-practice`}>Practice question (not scored)</label>
       </div>
+      {!d.is_practice && <RubricEditor id={p} prompt={d.prompt} competencies={props.competencies.map((c) => c.key)} value={d.rubric} onChange={(rubric) => set({ rubric })} />}
       {error && <Alert>{error}</Alert>}
       <div class="actions-row">
         <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? "Saving…" : props.submitLabel}</button>

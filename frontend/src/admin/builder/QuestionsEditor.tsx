@@ -22,6 +22,44 @@ function body(d: QuestionDraft) {
   };
 }
 
+/** The rubric's words as the API takes them: only the levels that are described. */
+function rubricText(d: QuestionDraft) {
+  return {
+    levels: Object.entries(d.rubric.levels)
+      .filter(([, v]) => v.trim())
+      .map(([k, v]) => ({ level: Number(k), descriptor: v.trim() })),
+    red_flags: d.rubric.red_flags.trim(),
+    reveals: d.rubric.reveals.trim(),
+  };
+}
+
+const hasRubric = (d: QuestionDraft) => {
+  const t = rubricText(d);
+  return t.levels.length > 0 || t.red_flags !== "" || t.reveals !== "" || d.rubric.exemplars.some((e) => e.text.trim());
+};
+
+/** Store the exemplar changes of an edited question: new ones added, changed ones edited, removed ones retired. */
+async function saveExemplars(q: Question, d: QuestionDraft) {
+  const before = new Map((q.rubric?.exemplars ?? []).filter((e) => !e.retired).map((e) => [e.id, e]));
+  const kept = new Set<string>();
+  for (const e of d.rubric.exemplars) {
+    const text = e.text.trim();
+    if (!text) continue;
+    const old = e.id ? before.get(e.id) : undefined;
+    if (old) {
+      kept.add(old.id);
+      if (old.text !== text || old.level !== e.level) {
+        await call(api.PATCH("/api/exemplars/{exemplar_id}", { params: { path: { exemplar_id: old.id } }, body: { level: e.level, text } }));
+      }
+    } else {
+      await call(api.POST("/api/questions/{question_id}/exemplars", { params: { path: { question_id: q.id } }, body: { level: e.level, text } }));
+    }
+  }
+  for (const id of before.keys()) {
+    if (!kept.has(id)) await call(api.POST("/api/exemplars/{exemplar_id}/retire", { params: { path: { exemplar_id: id } } }));
+  }
+}
+
 export function QuestionsEditor(props: { assessment: Assessment; onChange: (a: Assessment) => void; compact?: boolean }) {
   const a = props.assessment;
   const [editing, setEditing] = useState<string | null>(null);
@@ -85,7 +123,12 @@ export function QuestionsEditor(props: { assessment: Assessment; onChange: (a: A
 
   async function save(q: Question, d: QuestionDraft): Promise<string | null> {
     try {
-      await call(api.PATCH("/api/assessments/{assessment_id}/questions/{question_id}", { params: { path: { assessment_id: a.id, question_id: q.id } }, body: body(d) }));
+      const withRubric = !d.is_practice && (hasRubric(d) || q.rubric);
+      await call(api.PATCH("/api/assessments/{assessment_id}/questions/{question_id}", {
+        params: { path: { assessment_id: a.id, question_id: q.id } },
+        body: withRubric ? { ...body(d), rubric: rubricText(d) } : body(d),
+      }));
+      if (!d.is_practice) await saveExemplars(q, d);
       setEditing(null);
       await refresh("Question saved.");
       setFocusAfter(`edit-${q.id}`);
@@ -97,7 +140,10 @@ export function QuestionsEditor(props: { assessment: Assessment; onChange: (a: A
 
   async function create(d: QuestionDraft): Promise<string | null> {
     try {
-      await call(api.POST("/api/assessments/{assessment_id}/questions", { ...path, body: body(d) }));
+      const rubric = !d.is_practice && hasRubric(d)
+        ? { ...rubricText(d), exemplars: d.rubric.exemplars.filter((e) => e.text.trim()).map((e) => ({ level: e.level, text: e.text.trim() })) }
+        : null;
+      await call(api.POST("/api/assessments/{assessment_id}/questions", { ...path, body: { ...body(d), rubric } }));
       setAdding(null);
       await refresh("Question added at the end.");
       return null;
@@ -155,7 +201,7 @@ export function QuestionsEditor(props: { assessment: Assessment; onChange: (a: A
                 )}
                 {!props.compact && !q.is_practice && (
                   <Link href={`/app/questions/${q.id}/agreement`} class="btn btn-small btn-quiet">
-                    Agreement<span class="sr-only"> for question {i + 1}</span>
+                    Exemplars &amp; agreement<span class="sr-only"> for question {i + 1}</span>
                   </Link>
                 )}
               </div>

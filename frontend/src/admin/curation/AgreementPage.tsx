@@ -124,7 +124,7 @@ export function AgreementPage(props: { questionId: string }) {
       <p class="eyebrow">
         {q.assessment_title} · {questionLabel(q.number)}{q.competency_name ? ` · ${q.competency_name}` : ""} · {q.kind === "video" ? "video" : "written"}
       </p>
-      <PageHeading title={`Agreement: ${questionLabel(q.number)}`}>AI agreement with reviewers</PageHeading>
+      <PageHeading title={`Exemplars & agreement: ${questionLabel(q.number)}`}>Exemplars and AI agreement with reviewers</PageHeading>
       <p class="lead q-prompt">{q.prompt}</p>
     </>
   );

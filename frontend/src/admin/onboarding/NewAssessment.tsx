@@ -8,8 +8,7 @@ import { api, call, errorMessage, type Schemas } from "../../api/client";
 import { navigate } from "../../router";
 import { InviteForm, NewLink } from "../../staff/invitations";
 import { Alert, Link, Loading, PageHeading } from "../../ui/components";
-import { useBankFacets } from "../bank/search";
-import { DimensionsEditor, competencyLabel } from "../builder/DimensionsEditor";
+import { DimensionsEditor } from "../builder/DimensionsEditor";
 import { QuestionsEditor } from "../builder/QuestionsEditor";
 
 type Assessment = Schemas["AssessmentOut"];
@@ -57,7 +56,6 @@ function StartStep() {
   const [role, setRole] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const facets = useBankFacets();
 
   useEffect(() => {
     call(api.GET("/api/assessment-templates")).then(
@@ -76,17 +74,12 @@ function StartStep() {
     try {
       let made: Assessment;
       if (choice === "blank") {
-        // One dimension holding every competency the bank covers, so any bank question fits;
-        // the next step can split it into weighted dimensions.
-        const keys = facets.competencies.length ? facets.competencies : ["general"];
+        // Role-neutral competencies (role skills and the behavioural ones); questions picked
+        // from the bank bring their own competency, and the next step can split and weigh them.
+        const { neutral_dimensions } = await call(api.GET("/api/bank/roles"));
         made = await call(
           api.POST("/api/assessments", {
-            body: {
-              title: title.trim(),
-              role: role.trim() || title.trim(),
-              intro: "",
-              dimensions: [{ name: "Overall", weight: 100, competencies: keys.map((k) => ({ key: k, name: competencyLabel(k), description: "" })) }],
-            },
+            body: { title: title.trim(), role: role.trim() || title.trim(), intro: "", dimensions: neutral_dimensions },
           }),
         );
       } else {
