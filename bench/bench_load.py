@@ -51,10 +51,12 @@ WRITTEN = (
     "I would start from the business metric and the latency budget, then compare a simple "
     "baseline with the candidate model offline, ship it behind a flag, watch the live metrics "
     "and the input drift, and keep a rollback ready. Monitoring covers data quality, "
-    "prediction distribution and the downstream metric, with alerts that a person owns.")
+    "prediction distribution and the downstream metric, with alerts that a person owns."
+)
 
 
 # ------------------------------------------------------------------ candidates (child process)
+
 
 async def _one_take(base: str, token: str, media: Path, seconds: float) -> dict[str, Any]:
     out: dict[str, Any] = {"token": token[:6], "ok": False}
@@ -66,8 +68,10 @@ async def _one_take(base: str, token: str, media: Path, seconds: float) -> dict[
         try:
             sdp, sdp_type = await client.offer()
             take_id = str(uuid.uuid4())
-            r = await http.post(f"/api/candidate/{token}/takes", json={
-                "question_id": question["id"], "take_id": take_id, "sdp": sdp, "type": sdp_type})
+            r = await http.post(
+                f"/api/candidate/{token}/takes",
+                json={"question_id": question["id"], "take_id": take_id, "sdp": sdp, "type": sdp_type},
+            )
             if r.status_code != 201:
                 out["error"] = f"offer {r.status_code}: {r.text[:200]}"
                 return out
@@ -80,13 +84,16 @@ async def _one_take(base: str, token: str, media: Path, seconds: float) -> dict[
                 out["error"] = f"stop {r.status_code}: {r.text[:200]}"
                 return out
             answer = r.json()
-            out.update(response_id=answer["id"], duration_s=answer["duration_s"],
-                       submitted=answer["submitted"], sent_s=seconds,
-                       frames=client.frames_sent)
+            out.update(
+                response_id=answer["id"],
+                duration_s=answer["duration_s"],
+                submitted=answer["submitted"],
+                sent_s=seconds,
+                frames=client.frames_sent,
+            )
             # Lost media shows as a short take; a take may run a little long when the stop
             # request arrives late on a loaded machine (the recorder keeps the silence).
-            out["ok"] = (bool(answer["submitted"])
-                         and seconds - 0.5 <= answer["duration_s"] <= seconds + 1.5)
+            out["ok"] = bool(answer["submitted"]) and seconds - 0.5 <= answer["duration_s"] <= seconds + 1.5
             if not out["ok"]:
                 out["error"] = f"stored {answer['duration_s']:.2f} s of {seconds:.2f} s"
         except Exception as exc:  # reported as a failed take, not raised: the bench goes on
@@ -96,21 +103,20 @@ async def _one_take(base: str, token: str, media: Path, seconds: float) -> dict[
     return out
 
 
-def _candidates_main(conn: Connection, base: str, tokens: list[str], media: str,
-                     seconds: float) -> None:
+def _candidates_main(conn: Connection, base: str, tokens: list[str], media: str, seconds: float) -> None:
     async def run() -> list[dict[str, Any]]:
-        return list(await asyncio.gather(*(_one_take(base, t, Path(media), seconds)
-                                           for t in tokens)))
+        return list(await asyncio.gather(*(_one_take(base, t, Path(media), seconds) for t in tokens)))
+
     conn.send(asyncio.run(run()))
     conn.close()
 
 
 # ------------------------------------------------------------------ reviewers (this process)
 
+
 @dataclass
 class ReviewerStats:
-    latencies: dict[str, list[float]] = field(default_factory=lambda: {
-        "queue": [], "item": [], "decide": []})
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {"queue": [], "item": [], "decide": []})
     errors: list[str] = field(default_factory=list)
     decided: int = 0
 
@@ -135,17 +141,20 @@ async def _timed(stats: ReviewerStats, kind: str, call: Any) -> httpx.Response |
     return r
 
 
-async def _reviewer(http: httpx.AsyncClient, me: int, m: int, stop: asyncio.Event,
-                    stats: ReviewerStats, think: float) -> None:
+async def _reviewer(
+    http: httpx.AsyncClient, me: int, m: int, stop: asyncio.Event, stats: ReviewerStats, think: float
+) -> None:
     """One reviewer: queue, think, open an item, think, decide, think; again until stopped."""
+
     async def pause() -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), think * random.uniform(0.5, 1.5))
 
     while not stop.is_set():
         await pause()
-        r = await _timed(stats, "queue", http.get("/api/review/queue",
-                                                  params={"status": "pending", "limit": 50}))
+        r = await _timed(
+            stats, "queue", http.get("/api/review/queue", params={"status": "pending", "limit": 50})
+        )
         if r is None or r.status_code != 200:
             stats.errors.append(f"queue {r.status_code if r else '-'}")
             continue
@@ -169,26 +178,38 @@ async def _reviewer(http: httpx.AsyncClient, me: int, m: int, stop: asyncio.Even
         await pause()
         suggestion = body.get("suggestion") or {}
         score = suggestion.get("score")
-        payload: dict[str, Any] = ({"decision": "confirm"} if score is not None else
-                                   {"decision": "override", "score": 3,
-                                    "reason_code": "exemplar_mismatch",
-                                    "comment": "load test"})
+        payload: dict[str, Any] = (
+            {"decision": "confirm"}
+            if score is not None
+            else {
+                "decision": "override",
+                "score": 3,
+                "reason_code": "exemplar_mismatch",
+                "comment": "load test",
+            }
+        )
         payload["expected_version"] = body["review_version"]
-        r = await _timed(stats, "decide", http.post(
-            f"/api/review/responses/{item['id']}/reviews", json=payload))
+        r = await _timed(
+            stats, "decide", http.post(f"/api/review/responses/{item['id']}/reviews", json=payload)
+        )
         if r is None or r.status_code not in (200, 201):
             stats.errors.append(f"decide {r.status_code if r else '-'}: {r.text[:120] if r else ''}")
             continue
         stats.decided += 1
 
 
-async def _reviewers(base: str, creds: dict[str, tuple[str, str]], m: int, seconds: float,
-                     stop_when: asyncio.Future[Any] | None, think: float) -> ReviewerStats:
+async def _reviewers(
+    base: str,
+    creds: dict[str, tuple[str, str]],
+    m: int,
+    seconds: float,
+    stop_when: asyncio.Future[Any] | None,
+    think: float,
+) -> ReviewerStats:
     stats = ReviewerStats()
     sessions = [await _login(base, *creds["reviewer"]) for _ in range(m)]
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(_reviewer(s, i, m, stop, stats, think))
-             for i, s in enumerate(sessions)]
+    tasks = [asyncio.create_task(_reviewer(s, i, m, stop, stats, think)) for i, s in enumerate(sessions)]
     if stop_when is not None:
         await stop_when
     else:
@@ -202,11 +223,14 @@ async def _reviewers(base: str, creds: dict[str, tuple[str, str]], m: int, secon
 
 # ------------------------------------------------------------------ setup and one level
 
+
 async def _invite(admin: httpx.AsyncClient, assessment_id: str, n: int, tag: str) -> list[str]:
     tokens = []
     for i in range(n):
-        r = await admin.post(f"/api/assessments/{assessment_id}/invitations", json={
-            "candidate_name": f"Load {tag}-{i}", "candidate_email": f"load-{tag}-{i}@example.com"})
+        r = await admin.post(
+            f"/api/assessments/{assessment_id}/invitations",
+            json={"candidate_name": f"Load {tag}-{i}", "candidate_email": f"load-{tag}-{i}@example.com"},
+        )
         r.raise_for_status()
         tokens.append(r.json()["token"])
     return tokens
@@ -218,15 +242,18 @@ async def _written_answers(base: str, tokens: list[str]) -> int:
         for token in tokens:
             view = (await http.post(f"/api/candidate/{token}/consent", json={"accept": True})).json()
             for q in (q for q in view["questions"] if q["kind"] == "written"):
-                r = await http.put(f"/api/candidate/{token}/written/{q['id']}", json={
-                    "take_id": str(uuid.uuid4()), "text": WRITTEN, "submit": True})
+                r = await http.put(
+                    f"/api/candidate/{token}/written/{q['id']}",
+                    json={"take_id": str(uuid.uuid4()), "text": WRITTEN, "submit": True},
+                )
                 r.raise_for_status()
                 count += 1
     return count
 
 
-async def _wait_suggested(admin: httpx.AsyncClient, response_ids: list[str],
-                          timeout: float) -> tuple[int, int, float]:
+async def _wait_suggested(
+    admin: httpx.AsyncClient, response_ids: list[str], timeout: float
+) -> tuple[int, int, float]:
     """How many answers reached ``ready`` (a suggestion or an abstention) and how many failed."""
     t0 = time.perf_counter()
     ready: set[str] = set()
@@ -264,9 +291,18 @@ def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))] * 1000
 
 
-async def level(base: str, creds: dict[str, tuple[str, str]], admin: httpx.AsyncClient,
-                assessment_id: str, media: Path, n: int, m: int, seconds: float, think: float,
-                tag: str) -> dict[str, Any]:
+async def level(
+    base: str,
+    creds: dict[str, tuple[str, str]],
+    admin: httpx.AsyncClient,
+    assessment_id: str,
+    media: Path,
+    n: int,
+    m: int,
+    seconds: float,
+    think: float,
+    tag: str,
+) -> dict[str, Any]:
     # Answers for the reviewers to decide, scored before the level starts, enough for both
     # phases: a reviewer decides about one answer per 3 think times.
     before = await _pending(admin)
@@ -276,8 +312,9 @@ async def level(base: str, creds: dict[str, tuple[str, str]], admin: httpx.Async
     idle = await _reviewers(base, creds, m, seconds, None, think)
     tokens = await _invite(admin, assessment_id, n, tag)
     parent, child = mp.Pipe(duplex=False)
-    proc = mp.get_context("spawn").Process(target=_candidates_main,
-                                           args=(child, base, tokens, str(media), seconds))
+    proc = mp.get_context("spawn").Process(
+        target=_candidates_main, args=(child, base, tokens, str(media), seconds)
+    )
     load0 = os.getloadavg()[0]
     proc.start()
     loop = asyncio.get_running_loop()
@@ -289,27 +326,47 @@ async def level(base: str, creds: dict[str, tuple[str, str]], admin: httpx.Async
     suggested, failed, wait_s = await _wait_suggested(admin, response_ids, timeout=120 + 20 * n)
     ok_takes = sum(1 for t in takes if t["ok"])
     return {
-        "n": n, "m": m, "takes_ok": ok_takes, "takes": len(takes),
+        "n": n,
+        "m": m,
+        "takes_ok": ok_takes,
+        "takes": len(takes),
         "take_errors": [t["error"] for t in takes if t.get("error")],
-        "suggested": suggested, "failed": failed, "suggest_wait_s": wait_s,
+        "suggested": suggested,
+        "failed": failed,
+        "suggest_wait_s": wait_s,
         "connect_s": [t.get("connect_s", float("nan")) for t in takes],
-        "idle": idle, "busy": busy, "load": (load0, os.getloadavg()[0]),
-        "holds": (ok_takes == n and not busy.errors and not idle.errors and failed == 0
-                  and suggested == len(response_ids) == n),
+        "idle": idle,
+        "busy": busy,
+        "load": (load0, os.getloadavg()[0]),
+        "holds": (
+            ok_takes == n
+            and not busy.errors
+            and not idle.errors
+            and failed == 0
+            and suggested == len(response_ids) == n
+        ),
     }
 
 
 def _fmt(r: dict[str, Any]) -> str:
     busy, idle = r["busy"], r["idle"]
-    cells = [f"{r['n']}x{r['m']}", "yes" if r["holds"] else "**no**",
-             f"{r['takes_ok']}/{r['takes']}", f"{r['suggested']}/{r['takes']}",
-             f"{max(r['connect_s']):.1f}"]
+    cells = [
+        f"{r['n']}x{r['m']}",
+        "yes" if r["holds"] else "**no**",
+        f"{r['takes_ok']}/{r['takes']}",
+        f"{r['suggested']}/{r['takes']}",
+        f"{max(r['connect_s']):.1f}",
+    ]
     for kind in ("queue", "item", "decide"):
         b50, b99 = _pct(busy.latencies[kind], 0.5), _pct(busy.latencies[kind], 0.99)
         i50 = _pct(idle.latencies[kind], 0.5)
         cells.append(f"{b50:.0f} / {b99:.0f} ({b50 / i50:.1f}x)" if i50 == i50 else "-")
-    cells += [str(busy.decided), str(len(busy.errors) + len(idle.errors)),
-              f"{r['load'][0]:.1f}-{r['load'][1]:.1f}", f"{r['suggest_wait_s']:.0f}"]
+    cells += [
+        str(busy.decided),
+        str(len(busy.errors) + len(idle.errors)),
+        f"{r['load'][0]:.1f}-{r['load'][1]:.1f}",
+        f"{r['suggest_wait_s']:.0f}",
+    ]
     return "| " + " | ".join(cells) + " |"
 
 
@@ -317,31 +374,38 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--levels", default="1x1,2x2,3x4,4x8")
     parser.add_argument("--seconds", type=float, default=15.0)
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="a reviewer's pause between actions, s (randomized 0.5-1.5x)")
-    parser.add_argument("--keep-going", action="store_true",
-                        help="run every level even after one does not hold")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="a reviewer's pause between actions, s (randomized 0.5-1.5x)"
+    )
+    parser.add_argument(
+        "--keep-going", action="store_true", help="run every level even after one does not hold"
+    )
     args = parser.parse_args()
     levels = [tuple(int(x) for x in lv.split("x")) for lv in args.levels.split(",")]
     cache = Path(tempfile.gettempdir()) / "viva-bench-media"
     cache.mkdir(exist_ok=True)
-    media = make_test_media(cache / f"load-{int(args.seconds) + 5}s.webm",
-                            seconds=args.seconds + 5)
+    media = make_test_media(cache / f"load-{int(args.seconds) + 5}s.webm", seconds=args.seconds + 5)
     with tempfile.TemporaryDirectory() as tmp, live_server(Path(tmp), {}, command="demo") as srv:
         creds = {role: (email, pw) for role, email, pw in CREDS.findall(srv.output())}
         admin = await _login(srv.url, *creds["admin"])
         assessments = (await admin.get("/api/assessments")).json()
         items = assessments["items"] if isinstance(assessments, dict) else assessments
         assessment_id = items[0]["id"]
-        print(f"viva demo at {srv.url}; takes of {args.seconds:.0f} s at 320x240; "
-              f"load average before {os.getloadavg()[0]:.1f}", flush=True)
-        print("| N x M | holds | takes stored | suggested | connect max s | queue p50 / p99 ms "
-              "(vs idle p50) | item p50 / p99 ms (vs idle) | decide p50 / p99 ms (vs idle) | "
-              "decided | errors | load | suggestions after s |")
+        print(
+            f"viva demo at {srv.url}; takes of {args.seconds:.0f} s at 320x240; "
+            f"load average before {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        print(
+            "| N x M | holds | takes stored | suggested | connect max s | queue p50 / p99 ms "
+            "(vs idle p50) | item p50 / p99 ms (vs idle) | decide p50 / p99 ms (vs idle) | "
+            "decided | errors | load | suggestions after s |"
+        )
         print("|" + "---|" * 11)
         for i, (n, m) in enumerate(levels):
-            result = await level(srv.url, creds, admin, assessment_id, media, n, m,
-                                 args.seconds, args.think, f"l{i}")
+            result = await level(
+                srv.url, creds, admin, assessment_id, media, n, m, args.seconds, args.think, f"l{i}"
+            )
             print(_fmt(result), flush=True)
             for err in result["take_errors"] + result["busy"].errors[:5]:
                 print(f"    {err}", flush=True)

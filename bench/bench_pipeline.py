@@ -45,9 +45,13 @@ SAMPLE_RATE = 16_000
 # ------------------------------------------------------------------------------ media
 def answer_text(words: int) -> str:
     """Interview-answer prose of about ``words`` words: the seeded exemplars, best first."""
-    pieces = [ex["text"] for q in ML_ENGINEER_ASSESSMENT["questions"] if "rubric" in q
-              for ex in sorted(q["rubric"]["exemplars"], key=lambda e: -e["level"])
-              if ex["level"] >= 3]
+    pieces = [
+        ex["text"]
+        for q in ML_ENGINEER_ASSESSMENT["questions"]
+        if "rubric" in q
+        for ex in sorted(q["rubric"]["exemplars"], key=lambda e: -e["level"])
+        if ex["level"] >= 3
+    ]
     out: list[str] = []
     while sum(len(p.split()) for p in out) < words:
         out += pieces
@@ -66,18 +70,69 @@ def make_answer(seconds: int, folder: Path) -> tuple[Path, Path]:
     raw = folder / f"raw_{seconds}s.wav"
     words = int(seconds * 3.2)
     while True:  # espeak-ng's pace depends on the text; read more until long enough
-        _run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(raw), "--stdin"],
-             input=answer_text(words).encode())
+        _run(
+            ["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(raw), "--stdin"],
+            input=answer_text(words).encode(),
+        )
         if raw.stat().st_size / (22_050 * 2) >= seconds:
             break
         words *= 2
-    _run(["ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-i", str(raw), "-t", str(seconds),
-          "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "pcm_s16le", str(wav)])
-    _run(["ffmpeg", "-nostdin", "-y", "-loglevel", "error",
-          "-f", "lavfi", "-i", "color=c=0x3c4650:s=640x480:r=30", "-i", str(wav),
-          "-map", "0:v", "-map", "1:a", "-t", str(seconds),
-          "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k",
-          "-c:a", "libopus", "-b:a", "48k", "-ar", "48000", str(webm)])
+    _run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-y",
+            "-loglevel",
+            "error",
+            "-i",
+            str(raw),
+            "-t",
+            str(seconds),
+            "-ac",
+            "1",
+            "-ar",
+            str(SAMPLE_RATE),
+            "-c:a",
+            "pcm_s16le",
+            str(wav),
+        ]
+    )
+    _run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=0x3c4650:s=640x480:r=30",
+            "-i",
+            str(wav),
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-t",
+            str(seconds),
+            "-c:v",
+            "libvpx",
+            "-deadline",
+            "realtime",
+            "-cpu-used",
+            "8",
+            "-b:v",
+            "300k",
+            "-c:a",
+            "libopus",
+            "-b:a",
+            "48k",
+            "-ar",
+            "48000",
+            str(webm),
+        ]
+    )
     raw.unlink()
     return wav, webm
 
@@ -138,15 +193,26 @@ async def _submit(db_url: str, store: Any, world: Any, webm: Path, seconds: floa
     engine = create_async_engine(db_url, poolclass=NullPool)
     async with session_maker(engine)() as db:
         if world.attempt_id is None:
-            attempt = Attempt(invitation_id=world.a.invitation_ids["Alice"],
-                              consented_at=datetime.now(UTC), consent_version="bench")
+            attempt = Attempt(
+                invitation_id=world.a.invitation_ids["Alice"],
+                consented_at=datetime.now(UTC),
+                consent_version="bench",
+            )
             db.add(attempt)
             await db.flush()
             world.attempt_id = attempt.id
-        r = Response(attempt_id=world.attempt_id, question_id=world.a.question_ids[1],
-                     take_id=uuid.uuid4(), take=take, kind=QuestionKind.VIDEO, media_key=key,
-                     duration_s=seconds, state=ResponseState.QUEUED, is_current=True,
-                     submitted_at=datetime.now(UTC))
+        r = Response(
+            attempt_id=world.attempt_id,
+            question_id=world.a.question_ids[1],
+            take_id=uuid.uuid4(),
+            take=take,
+            kind=QuestionKind.VIDEO,
+            media_key=key,
+            duration_s=seconds,
+            state=ResponseState.QUEUED,
+            is_current=True,
+            submitted_at=datetime.now(UTC),
+        )
         db.add(r)
         await db.commit()
         rid = r.id
@@ -162,8 +228,11 @@ async def _words_if_ready(ctx: Any, rid: uuid.UUID) -> int:
 
     async with ctx.sessions() as db:
         r = await db.get(Response, rid)
-        sugg = (await db.execute(select(Suggestion).where(Suggestion.response_id == rid,
-                                                          Suggestion.is_current.is_(True)))).scalar_one_or_none()
+        sugg = (
+            await db.execute(
+                select(Suggestion).where(Suggestion.response_id == rid, Suggestion.is_current.is_(True))
+            )
+        ).scalar_one_or_none()
         tr = (await db.execute(select(Transcript).where(Transcript.response_id == rid))).scalar_one_or_none()
         assert r is not None
         if sugg is None or tr is None:
@@ -194,10 +263,16 @@ async def bench(args: argparse.Namespace, work: Path) -> None:
         world = await build_world(db_url)
     world.attempt_id = None  # type: ignore[attr-defined]
     settings = Settings.from_env(
-        {"VIVA_DATABASE_URL": db_url, "VIVA_SECRET_KEY": "bench-" + "x" * 40,
-         "VIVA_WHISPER_MODEL": args.model, "VIVA_MODEL_DEVICE": "cpu",
-         "VIVA_MODEL_THREADS": str(args.threads), "VIVA_JOBS_MAX_TRIES": "1"},
-        data_dir=work / "data")
+        {
+            "VIVA_DATABASE_URL": db_url,
+            "VIVA_SECRET_KEY": "bench-" + "x" * 40,
+            "VIVA_WHISPER_MODEL": args.model,
+            "VIVA_MODEL_DEVICE": "cpu",
+            "VIVA_MODEL_THREADS": str(args.threads),
+            "VIVA_JOBS_MAX_TRIES": "1",
+        },
+        data_dir=work / "data",
+    )
     ctx, engine = build_context(settings)
     ctx.models.cache_dir = str(args.cache_dir)
 
@@ -214,8 +289,12 @@ async def bench(args: argparse.Namespace, work: Path) -> None:
         transcriber.load()
     stages.wrap_sync(transcriber, "transcribe", "asr")
     with timer(prep, "load bare WhisperModel"):
-        bare = WhisperModel(str(transcriber.model_dir), device="cpu", compute_type=transcriber.compute_type,
-                            cpu_threads=args.threads)
+        bare = WhisperModel(
+            str(transcriber.model_dir),
+            device="cpu",
+            compute_type=transcriber.compute_type,
+            cpu_threads=args.threads,
+        )
 
     take = 0
 
@@ -250,8 +329,11 @@ async def bench(args: argparse.Namespace, work: Path) -> None:
             else:
                 bare_s[s].append(run_bare(s))
                 results[s].append(await run_pipeline(s))
-            print(f"  {s:4d} s answer, run {rep + 1}: pipeline {results[s][-1]['total']:.1f} s, "
-                  f"bare {bare_s[s][-1]:.1f} s", flush=True)
+            print(
+                f"  {s:4d} s answer, run {rep + 1}: pipeline {results[s][-1]['total']:.1f} s, "
+                f"bare {bare_s[s][-1]:.1f} s",
+                flush=True,
+            )
     await engine.dispose()
     peak_here = peak_rss_mib()
 
@@ -259,23 +341,31 @@ async def bench(args: argparse.Namespace, work: Path) -> None:
         return statistics.median(r.get(key, 0.0) for r in results[s])
 
     print()
-    print(f"model {transcriber.model_version}, {args.threads} threads, beam 5, VAD, word timestamps; "
-          f"median of {args.runs} run(s) per length")
+    print(
+        f"model {transcriber.model_version}, {args.threads} threads, beam 5, VAD, word timestamps; "
+        f"median of {args.runs} run(s) per length"
+    )
     print("setup: " + ", ".join(f"{k} {v:.1f} s" for k, v in prep.items()))
-    head = (f"{'answer':>7} {'words':>6} {'total s':>8} {'ratio':>7} {'transcr.':>8} {'ffmpeg':>7} "
-            f"{'asr':>7} {'score':>7} {'prof.':>7} {'other':>6} {'score%':>7} {'prof%':>7} "
-            f"{'bare s':>7} {'bare':>6} {'vs bare':>8}")
+    head = (
+        f"{'answer':>7} {'words':>6} {'total s':>8} {'ratio':>7} {'transcr.':>8} {'ffmpeg':>7} "
+        f"{'asr':>7} {'score':>7} {'prof.':>7} {'other':>6} {'score%':>7} {'prof%':>7} "
+        f"{'bare s':>7} {'bare':>6} {'vs bare':>8}"
+    )
     print(head)
     for s in lengths:
         total, tr, asr = med(s, "total"), med(s, "transcription"), med(s, "asr")
         ff = med(s, "ffmpeg wav") + med(s, "ffmpeg poster")
         sc, pr = med(s, "scoring"), med(s, "proficiency")
         b = statistics.median(bare_s[s])
-        print(f"{s:>6}s {int(med(s, 'words')):>6} {total:>8.2f} {total / s:>7.3f} {tr:>8.2f} {ff:>7.2f} "
-              f"{asr:>7.2f} {sc:>7.3f} {pr:>7.3f} {total - tr - sc - pr:>6.2f} {100 * sc / tr:>6.2f}% "
-              f"{100 * pr / tr:>6.2f}% {b:>7.2f} {b / s:>6.3f} {total / b:>7.2f}x")
-    print("ratio = total / answer length; bare = bare WhisperModel.transcribe / answer length; "
-          "vs bare = pipeline total / bare transcribe")
+        print(
+            f"{s:>6}s {int(med(s, 'words')):>6} {total:>8.2f} {total / s:>7.3f} {tr:>8.2f} {ff:>7.2f} "
+            f"{asr:>7.2f} {sc:>7.3f} {pr:>7.3f} {total - tr - sc - pr:>6.2f} {100 * sc / tr:>6.2f}% "
+            f"{100 * pr / tr:>6.2f}% {b:>7.2f} {b / s:>6.3f} {total / b:>7.2f}x"
+        )
+    print(
+        "ratio = total / answer length; bare = bare WhisperModel.transcribe / answer length; "
+        "vs bare = pipeline total / bare transcribe"
+    )
     print(f"peak RSS of this process (Transcriber + bare WhisperModel + MiniLM): {peak_here:.0f} MiB")
 
 
@@ -302,8 +392,21 @@ def rss_probe(model: str, cache_dir: Path, audio: Path) -> None:
 
 def measure_rss(models: list[str], cache_dir: Path, audio: Path) -> None:
     for model in models:
-        out = subprocess.run([sys.executable, __file__, "--rss-probe", model, "--cache-dir", str(cache_dir),
-                              "--probe-audio", str(audio)], capture_output=True, text=True, check=False)
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--rss-probe",
+                model,
+                "--cache-dir",
+                str(cache_dir),
+                "--probe-audio",
+                str(audio),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         lines = out.stdout.strip().splitlines()
         value = lines[-1] if out.returncode == 0 and lines else f"failed: {out.stderr[-300:]}"
         print(f"peak RSS, fresh process with Whisper {model} + MiniLM after one answer: {value}")
@@ -315,11 +418,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="runs per length (median reported)")
     parser.add_argument("--model", default="tiny.en")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--rss-models", default="tiny.en,base",
-                        help="Whisper models to measure peak RSS with (empty to skip)")
+    parser.add_argument(
+        "--rss-models", default="tiny.en,base", help="Whisper models to measure peak RSS with (empty to skip)"
+    )
     parser.add_argument("--cache-dir", type=Path, default=ROOT / ".viva" / "models")
-    parser.add_argument("--media-dir", type=Path, default=Path(tempfile.gettempdir()) / "viva-bench-media",
-                        help="generated answers are kept here and reused")
+    parser.add_argument(
+        "--media-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "viva-bench-media",
+        help="generated answers are kept here and reused",
+    )
     parser.add_argument("--rss-probe", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--probe-audio", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -65,10 +65,11 @@ async def _clients(conn: Connection, media: Path, n: int, seconds: float, encode
     for client, (sdp, sdp_type) in zip(clients, answers, strict=True):
         await client.accept(sdp, sdp_type)
     await asyncio.gather(*(c.wait_connected(30) for c in clients))
-    await asyncio.gather(*(c.send(seconds, timeout=seconds * 6, then_pause=True)
-                           for c in clients))
-    sent = [{"video": c.video.frames if c.video else 0,
-             "audio_s": c.audio.seconds if c.audio else 0.0} for c in clients]
+    await asyncio.gather(*(c.send(seconds, timeout=seconds * 6, then_pause=True) for c in clients))
+    sent = [
+        {"video": c.video.frames if c.video else 0, "audio_s": c.audio.seconds if c.audio else 0.0}
+        for c in clients
+    ]
     conn.send(sent)
     await asyncio.to_thread(conn.recv)  # server has stopped recording
     await asyncio.gather(*(c.close() for c in clients))
@@ -132,8 +133,12 @@ def _playable(path: Path) -> bool:
         validate_take_file(path)
     except Exception:
         return False
-    result = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "null", "-"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return result.returncode == 0 and not result.stderr.strip()
 
 
@@ -167,8 +172,7 @@ class Row:
     queue_drops: int
 
 
-async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path,
-               client_encode: bool) -> Row:
+async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path, client_encode: bool) -> Row:
     from media.peer import SessionConfig, TakeSession
     from media.recording import RecordingMode
 
@@ -186,8 +190,9 @@ async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path,
         path = workdir / f"{mode}-{n}-{i}.webm"
         if mode in ("pass", "decoded"):
             want = RecordingMode.PASSTHROUGH if mode == "pass" else RecordingMode.DECODED
-            session = await TakeSession.open(take_id=f"t{i}", sdp=sdp, sdp_type=sdp_type,
-                                             output=path, config=SessionConfig(recording=want))
+            session = await TakeSession.open(
+                take_id=f"t{i}", sdp=sdp, sdp_type=sdp_type, output=path, config=SessionConfig(recording=want)
+            )
             assert session.recording_mode is want
             takes.append(session)
             answers.append((session.answer_sdp, session.answer_type))
@@ -217,12 +222,24 @@ async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path,
     playable = [_playable(p) for p in paths]
     video_sent = sum(s["video"] for s in sent)
     recorded_s = sum(c[2] for c in counts)
-    complete = all(ok and abs(c[2] - s["audio_s"]) <= 0.5 and c[0] >= 0.99 * s["video"]
-                   for c, s, ok in zip(counts, sent, playable, strict=True))
-    return Row(mode, n, cpu / max(recorded_s, 1e-9),
-               video_sent - sum(c[0] for c in counts), video_sent,
-               statistics.mean(c[1] / s["audio_s"] for c, s in zip(counts, sent, strict=True)),
-               lag_p99, lag_max, complete, client_cpu, os.getloadavg()[0], queue_drops)
+    complete = all(
+        ok and abs(c[2] - s["audio_s"]) <= 0.5 and c[0] >= 0.99 * s["video"]
+        for c, s, ok in zip(counts, sent, playable, strict=True)
+    )
+    return Row(
+        mode,
+        n,
+        cpu / max(recorded_s, 1e-9),
+        video_sent - sum(c[0] for c in counts),
+        video_sent,
+        statistics.mean(c[1] / s["audio_s"] for c, s in zip(counts, sent, strict=True)),
+        lag_p99,
+        lag_max,
+        complete,
+        client_cpu,
+        os.getloadavg()[0],
+        queue_drops,
+    )
 
 
 async def main() -> None:
@@ -230,11 +247,17 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--ns", default="1,4,8,16,24,32", help="concurrent takes, in order")
     parser.add_argument("--modes", default="pass,decoded,bare")
-    parser.add_argument("--client-encode", action="store_true",
-                        help="clients decode the file and encode VP8/Opus (their CPU competes)")
-    parser.add_argument("--keep-going", default="pass",
-                        help="modes that run every N even after one was not recorded completely "
-                             "(the others stop at their first incomplete N)")
+    parser.add_argument(
+        "--client-encode",
+        action="store_true",
+        help="clients decode the file and encode VP8/Opus (their CPU competes)",
+    )
+    parser.add_argument(
+        "--keep-going",
+        default="pass",
+        help="modes that run every N even after one was not recorded completely "
+        "(the others stop at their first incomplete N)",
+    )
     args = parser.parse_args()
     ns = [int(x) for x in args.ns.split(",")]
     from tests.support.webrtc_client import make_test_media
@@ -244,8 +267,13 @@ async def main() -> None:
         # A keyframe every second: pre-encoded clients cannot answer a keyframe request, so
         # after a lost packet the passthrough waits for the file's next one (a browser answers
         # within a round trip); decoding clients (--client-encode) answer them.
-        media = make_test_media(workdir / "src.webm", seconds=args.seconds + 4, width=640,
-                                height=480, keyframe_every=None if args.client_encode else 30)
+        media = make_test_media(
+            workdir / "src.webm",
+            seconds=args.seconds + 4,
+            width=640,
+            height=480,
+            keyframe_every=None if args.client_encode else 30,
+        )
         rows: list[Row] = []
         modes = args.modes.split(",")
         for mode in modes:
@@ -255,26 +283,37 @@ async def main() -> None:
                 rows.append(row)
                 for p in workdir.glob(f"{mode}-{n}-*.webm"):
                     p.unlink()
-                print(f"  {mode} N={n}: {time.monotonic() - started:.0f} s wall, cpu/rec-s "
-                      f"{row.cpu_per_s:.3f}, lost {row.video_lost}/{row.video_sent}, "
-                      f"complete {row.complete}, load1 {row.load:.1f}", flush=True)
+                print(
+                    f"  {mode} N={n}: {time.monotonic() - started:.0f} s wall, cpu/rec-s "
+                    f"{row.cpu_per_s:.3f}, lost {row.video_lost}/{row.video_sent}, "
+                    f"complete {row.complete}, load1 {row.load:.1f}",
+                    flush=True,
+                )
                 if not row.complete and mode not in args.keep_going.split(","):
                     break
         clients = "encode VP8/Opus" if args.client_encode else "send pre-encoded packets"
-        print(f"\n{args.seconds:.0f} s per take, 640x480@30 VP8 + Opus in, WebM out, "
-              f"{mp.cpu_count()} CPUs, clients {clients}")
-        print(f"{'mode':<7} {'N':>2} {'cpu/rec-s':>9} {'v lost':>12} {'a rec/sent':>10} "
-              f"{'lag p99/max ms':>15} {'complete':>8} {'client cpu':>10} {'load1':>5} "
-              f"{'q drop':>6}")
+        print(
+            f"\n{args.seconds:.0f} s per take, 640x480@30 VP8 + Opus in, WebM out, "
+            f"{mp.cpu_count()} CPUs, clients {clients}"
+        )
+        print(
+            f"{'mode':<7} {'N':>2} {'cpu/rec-s':>9} {'v lost':>12} {'a rec/sent':>10} "
+            f"{'lag p99/max ms':>15} {'complete':>8} {'client cpu':>10} {'load1':>5} "
+            f"{'q drop':>6}"
+        )
         for r in rows:
-            print(f"{r.mode:<7} {r.n:>2} {r.cpu_per_s:>9.3f} "
-                  f"{f'{r.video_lost}/{r.video_sent}':>12} {r.audio_ratio:>10.3f} "
-                  f"{f'{r.lag_p99:.1f}/{r.lag_max:.1f}':>15} {'yes' if r.complete else 'NO':>8} "
-                  f"{r.client_cpu:>10.1f} {r.load:>5.1f} {r.queue_drops:>6}")
+            print(
+                f"{r.mode:<7} {r.n:>2} {r.cpu_per_s:>9.3f} "
+                f"{f'{r.video_lost}/{r.video_sent}':>12} {r.audio_ratio:>10.3f} "
+                f"{f'{r.lag_p99:.1f}/{r.lag_max:.1f}':>15} {'yes' if r.complete else 'NO':>8} "
+                f"{r.client_cpu:>10.1f} {r.load:>5.1f} {r.queue_drops:>6}"
+            )
         one = {r.mode: r.cpu_per_s for r in rows if r.n == 1}
         if "bare" in one:
-            print("cpu/rec-s at N=1 against bare aiortc MediaRecorder: " + ", ".join(
-                f"{m} {v / one['bare']:.2f}x" for m, v in one.items()))
+            print(
+                "cpu/rec-s at N=1 against bare aiortc MediaRecorder: "
+                + ", ".join(f"{m} {v / one['bare']:.2f}x" for m, v in one.items())
+            )
         for mode in modes:
             ok = [r.n for r in rows if r.mode == mode and r.complete]
             print(f"largest N recorded completely ({mode}): {max(ok) if ok else 0}")

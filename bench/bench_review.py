@@ -87,12 +87,23 @@ async def seed(url: str, n_responses: int) -> tuple[str, list[str]]:
         org = Organization(name="Bench", slug="bench")
         db.add(org)
         await db.flush()
-        await create_user(db, organization_id=org.id, email="reviewer@bench.test", name="Rita",
-                          password=PASSWORD, role=Role.REVIEWER)
-        other = await create_user(db, organization_id=org.id, email="other@bench.test",
-                                  name="Other", password=PASSWORD, role=Role.REVIEWER)
-        a = await create_assessment(db, org.id, msgspec.convert(ML_ENGINEER_ASSESSMENT,
-                                                                AssessmentCreate))
+        await create_user(
+            db,
+            organization_id=org.id,
+            email="reviewer@bench.test",
+            name="Rita",
+            password=PASSWORD,
+            role=Role.REVIEWER,
+        )
+        other = await create_user(
+            db,
+            organization_id=org.id,
+            email="other@bench.test",
+            name="Other",
+            password=PASSWORD,
+            role=Role.REVIEWER,
+        )
+        a = await create_assessment(db, org.id, msgspec.convert(ML_ENGINEER_ASSESSMENT, AssessmentCreate))
         a.settings = {**a.settings, "reviews_per_response": 2}
         questions = [q.id for q in a.questions if not q.is_practice]
         n_inv = -(-n_responses // len(questions))
@@ -100,52 +111,116 @@ async def seed(url: str, n_responses: int) -> tuple[str, list[str]]:
         invs, attempts, responses, suggestions, profs, reviews = tables
         for i in range(n_inv):
             inv_id, att_id = uuid.uuid4(), uuid.uuid4()
-            invs.append({"id": inv_id, "organization_id": org.id, "assessment_id": a.id,
-                         "candidate_name": f"Candidate {i}", "candidate_email": f"c{i}@x.test",
-                         "token_hash": secrets.token_hex(32), "expires_at": now + timedelta(days=9),
-                         "accommodations": {}, "created_at": now, "updated_at": now})
-            attempts.append({"id": att_id, "invitation_id": inv_id, "consented_at": now,
-                             "consent_version": "bench", "created_at": now, "updated_at": now})
+            invs.append(
+                {
+                    "id": inv_id,
+                    "organization_id": org.id,
+                    "assessment_id": a.id,
+                    "candidate_name": f"Candidate {i}",
+                    "candidate_email": f"c{i}@x.test",
+                    "token_hash": secrets.token_hex(32),
+                    "expires_at": now + timedelta(days=9),
+                    "accommodations": {},
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            attempts.append(
+                {
+                    "id": att_id,
+                    "invitation_id": inv_id,
+                    "consented_at": now,
+                    "consent_version": "bench",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             for qid in questions:
                 if len(responses) >= n_responses:
                     break
                 rid = uuid.uuid4()
                 roll = rng.random()
                 status = "pending" if roll < 0.6 else "partial" if roll < 0.7 else "reviewed"
-                responses.append({
-                    "id": rid, "attempt_id": att_id, "question_id": qid, "take_id": uuid.uuid4(),
-                    "take": 1, "kind": "written", "text": "An answer " * 40, "is_partial": False,
-                    "is_current": True, "state": "ready", "review_status": status,
-                    "review_version": {"pending": 0, "partial": 1, "reviewed": 2}[status],
-                    "processing_tries": 0, "submitted_at": now - timedelta(seconds=len(responses)),
-                    "created_at": now, "updated_at": now})
+                responses.append(
+                    {
+                        "id": rid,
+                        "attempt_id": att_id,
+                        "question_id": qid,
+                        "take_id": uuid.uuid4(),
+                        "take": 1,
+                        "kind": "written",
+                        "text": "An answer " * 40,
+                        "is_partial": False,
+                        "is_current": True,
+                        "state": "ready",
+                        "review_status": status,
+                        "review_version": {"pending": 0, "partial": 1, "reviewed": 2}[status],
+                        "processing_tries": 0,
+                        "submitted_at": now - timedelta(seconds=len(responses)),
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
                 abstained = rng.random() < 0.08
                 score = rng.uniform(1, 5)
                 width = rng.uniform(0.5, 3.0)
-                suggestions.append({
-                    "id": uuid.uuid4(), "response_id": rid, "is_current": True,
-                    "score": None if abstained else score,
-                    "interval_low": None if abstained else max(1.0, score - width / 2),
-                    "interval_high": None if abstained else min(5.0, score + width / 2),
-                    "level": 0.8, "abstained": abstained,
-                    "abstain_reason": "Too short." if abstained else None,
-                    "evidence": {"rounded_level": None if abstained else round(score)},
-                    "model_versions": {}, "created_at": now, "updated_at": now})
-                profs.append({"id": uuid.uuid4(), "response_id": rid, "band": "B2",
-                              "band_low": "B1", "band_high": "C1", "threshold": "B2",
-                              "signals": [], "reliable": True, "version": "bench",
-                              "created_at": now, "updated_at": now})
+                suggestions.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "response_id": rid,
+                        "is_current": True,
+                        "score": None if abstained else score,
+                        "interval_low": None if abstained else max(1.0, score - width / 2),
+                        "interval_high": None if abstained else min(5.0, score + width / 2),
+                        "level": 0.8,
+                        "abstained": abstained,
+                        "abstain_reason": "Too short." if abstained else None,
+                        "evidence": {"rounded_level": None if abstained else round(score)},
+                        "model_versions": {},
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+                profs.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "response_id": rid,
+                        "band": "B2",
+                        "band_low": "B1",
+                        "band_high": "C1",
+                        "threshold": "B2",
+                        "signals": [],
+                        "reliable": True,
+                        "version": "bench",
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
                 for k in range({"pending": 0, "partial": 1, "reviewed": 2}[status]):
-                    reviews.append({"id": uuid.uuid4(), "response_id": rid,
-                                    "reviewer_id": other.id if k == 0 else None, "score": 3,
-                                    "decision": "confirm", "comment": "",
-                                    "created_at": now, "updated_at": now})
+                    reviews.append(
+                        {
+                            "id": uuid.uuid4(),
+                            "response_id": rid,
+                            "reviewer_id": other.id if k == 0 else None,
+                            "score": 3,
+                            "decision": "confirm",
+                            "comment": "",
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    )
                 if status == "pending" and len(pending) < 2000:
                     pending.append(str(rid))
-        for model, rows in ((Invitation, invs), (Attempt, attempts), (Response, responses),
-                            (Suggestion, suggestions), (ProficiencyResult, profs), (Review, reviews)):
+        for model, rows in (
+            (Invitation, invs),
+            (Attempt, attempts),
+            (Response, responses),
+            (Suggestion, suggestions),
+            (ProficiencyResult, profs),
+            (Review, reviews),
+        ):
             for start in range(0, len(rows), 2000):
-                await db.execute(insert(model), rows[start:start + 2000])
+                await db.execute(insert(model), rows[start : start + 2000])
         await db.commit()
     await engine.dispose()
     return "reviewer@bench.test", pending
@@ -157,8 +232,9 @@ def serve(code: str, env: dict[str, str], log: Path) -> Iterator[str]:
 
     port = free_port()
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-c", code, str(port)], env=env, cwd=ROOT,
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, str(port)], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -178,8 +254,9 @@ def serve(code: str, env: dict[str, str], log: Path) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
-async def load(client: httpx.AsyncClient, paths: list[str], *, concurrency: int, seconds: float,
-               max_requests: int) -> dict[str, float]:
+async def load(
+    client: httpx.AsyncClient, paths: list[str], *, concurrency: int, seconds: float, max_requests: int
+) -> dict[str, float]:
     """Hit ``paths`` (round robin) with ``concurrency`` workers; latency percentiles and rate."""
     latencies: list[float] = []
     errors = 0
@@ -202,9 +279,13 @@ async def load(client: httpx.AsyncClient, paths: list[str], *, concurrency: int,
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - start
     latencies.sort()
-    return {"n": len(latencies), "errors": errors, "rps": len(latencies) / elapsed,
-            "p50": statistics.median(latencies) * 1000,
-            "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000}
+    return {
+        "n": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+    }
 
 
 async def run_db(kind: str, url: str, args: argparse.Namespace, tmp: Path) -> list[tuple[Any, ...]]:
@@ -215,14 +296,23 @@ async def run_db(kind: str, url: str, args: argparse.Namespace, tmp: Path) -> li
     email, pending = await seed(url, args.responses)
     print(f"[{kind}] seeded {args.responses} answers in {time.perf_counter() - t0:.1f}s", flush=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIVA_")}
-    env.update({"VIVA_DATABASE_URL": url, "VIVA_SECRET_KEY": "bench-" + "x" * 40,
-                "VIVA_DATA_DIR": str(tmp / f"data-{kind}"), "VIVA_LOG_LEVEL": "WARNING",
-                "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"})
+    env.update(
+        {
+            "VIVA_DATABASE_URL": url,
+            "VIVA_SECRET_KEY": "bench-" + "x" * 40,
+            "VIVA_DATA_DIR": str(tmp / f"data-{kind}"),
+            "VIVA_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+            "HF_HUB_OFFLINE": "1",
+        }
+    )
     rows = []
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
     common = {"concurrency": args.concurrency, "seconds": args.seconds, "max_requests": args.max_requests}
-    with serve(SERVE_BARE, env, tmp / f"bare-{kind}.log") as bare_url, \
-            serve(SERVE_REAL, env, tmp / f"real-{kind}.log") as real_url:
+    with (
+        serve(SERVE_BARE, env, tmp / f"bare-{kind}.log") as bare_url,
+        serve(SERVE_REAL, env, tmp / f"real-{kind}.log") as real_url,
+    ):
         async with httpx.AsyncClient(base_url=bare_url, limits=limits, timeout=60) as c:
             bare = await load(c, ["/bare"], **common)
         async with httpx.AsyncClient(base_url=real_url, limits=limits, timeout=60) as c:
@@ -265,13 +355,19 @@ def main() -> None:
             with postgres_server() as pg:
                 pg.psql("CREATE DATABASE viva_bench")
                 rows += asyncio.run(run_db("postgresql", pg.url("viva_bench"), args, tmp))
-    print(f"\n{args.responses} answers, {args.concurrency} concurrent clients, "
-          f"<= {args.seconds:g}s / {args.max_requests} requests per endpoint\n")
-    print(f"{'db':<11}{'endpoint':<24}{'requests':>9}{'errors':>7}{'req/s':>9}{'p50 ms':>9}"
-          f"{'p99 ms':>9}{'p50 / bare':>12}")
+    print(
+        f"\n{args.responses} answers, {args.concurrency} concurrent clients, "
+        f"<= {args.seconds:g}s / {args.max_requests} requests per endpoint\n"
+    )
+    print(
+        f"{'db':<11}{'endpoint':<24}{'requests':>9}{'errors':>7}{'req/s':>9}{'p50 ms':>9}"
+        f"{'p99 ms':>9}{'p50 / bare':>12}"
+    )
     for kind, name, m, ratio in rows:
-        print(f"{kind:<11}{name:<24}{m['n']:>9}{m['errors']:>7}{m['rps']:>9.0f}{m['p50']:>9.1f}"
-              f"{m['p99']:>9.1f}{ratio:>11.1f}x")
+        print(
+            f"{kind:<11}{name:<24}{m['n']:>9}{m['errors']:>7}{m['rps']:>9.0f}{m['p50']:>9.1f}"
+            f"{m['p99']:>9.1f}{ratio:>11.1f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -47,35 +47,41 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, default=ROOT / ".viva" / "models")
     args = parser.parse_args()
 
-    product = Transcriber(model=args.model, device="cpu", compute_type="int8",
-                          cpu_threads=args.threads, cache_dir=args.cache_dir)
+    product = Transcriber(
+        model=args.model,
+        device="cpu",
+        compute_type="int8",
+        cpu_threads=args.threads,
+        cache_dir=args.cache_dir,
+    )
     started = time.perf_counter()
     product.load()
     load_product = time.perf_counter() - started
     started = time.perf_counter()
-    bare = WhisperModel(str(product.model_dir), device="cpu", compute_type="int8",
-                        cpu_threads=args.threads)
+    bare = WhisperModel(str(product.model_dir), device="cpu", compute_type="int8", cpu_threads=args.threads)
     load_bare = time.perf_counter() - started
     samples = decode_audio(str(args.audio), sampling_rate=16_000)
 
     def run_bare() -> list[object]:
-        segments, _ = bare.transcribe(samples, beam_size=5, word_timestamps=True,
-                                      vad_filter=True)
+        segments, _ = bare.transcribe(samples, beam_size=5, word_timestamps=True, vad_filter=True)
         return list(segments)
 
     transcript = product.transcribe(samples)  # warm-up both, and keep one result
     run_bare()
     t_bare, t_product, t_decode = _median_seconds(
-        run_bare, lambda: product.transcribe(samples), lambda: product.transcribe(args.audio),
+        run_bare,
+        lambda: product.transcribe(samples),
+        lambda: product.transcribe(args.audio),
         runs=args.runs,
     )
-    (t_prof,) = _median_seconds(lambda: assess_speech(transcript.words, transcript.text),
-                                runs=args.runs * 20)
+    (t_prof,) = _median_seconds(lambda: assess_speech(transcript.words, transcript.text), runs=args.runs * 20)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     audio_s = len(samples) / 16_000
-    print(f"audio {args.audio.name} ({audio_s:.1f} s), model {product.model_version}, "
-          f"{args.threads} threads, median of {args.runs} runs")
+    print(
+        f"audio {args.audio.name} ({audio_s:.1f} s), model {product.model_version}, "
+        f"{args.threads} threads, median of {args.runs} runs"
+    )
     rows = [
         ("model load, Transcriber", load_product, ""),
         ("model load, bare WhisperModel", load_bare, ""),

@@ -46,9 +46,13 @@ def _run(stream: Any, options: dict[str, Any], what: str, out: Path) -> None:
 
     tmp = out.with_name(f".{out.name}.part")
     try:
-        ffmpeg.run(stream.output(str(tmp), **options), overwrite_output=True,
-                   capture_stdout=True, capture_stderr=True,
-                   quiet=True)
+        ffmpeg.run(
+            stream.output(str(tmp), **options),
+            overwrite_output=True,
+            capture_stdout=True,
+            capture_stderr=True,
+            quiet=True,
+        )
     except ffmpeg.Error as exc:
         tmp.unlink(missing_ok=True)
         err = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
@@ -56,8 +60,7 @@ def _run(stream: Any, options: dict[str, Any], what: str, out: Path) -> None:
     os.replace(tmp, out)
 
 
-def make_poster(source: Path | str, out: Path | str, *, at_s: float = 1.0,
-                max_width: int = 1280) -> Poster:
+def make_poster(source: Path | str, out: Path | str, *, at_s: float = 1.0, max_width: int = 1280) -> Poster:
     """Write a JPEG of the frame at ``at_s`` (or mid-take for takes shorter than 2 s).
 
     Raises:
@@ -73,8 +76,7 @@ def make_poster(source: Path | str, out: Path | str, *, at_s: float = 1.0,
     if info.video is None:
         raise DeriveFailed(f"could not make the poster: {source.name} has no video")
     at = at_s if info.duration >= 2 * at_s else info.duration / 2
-    stream = (ffmpeg.input(str(source), ss=f"{at:.3f}")
-              .filter("scale", f"min({max_width},iw)", -2))
+    stream = ffmpeg.input(str(source), ss=f"{at:.3f}").filter("scale", f"min({max_width},iw)", -2)
     options = {"vframes": 1, "format": "image2", "vcodec": "mjpeg", "q:v": 3}
     _run(stream, options, "poster", out)
     poster = probe_media(out).video
@@ -98,7 +100,7 @@ def extract_wav(source: Path | str, out: Path | str, *, sample_rate: int = 16_00
     with wave.open(str(out), "rb") as wav:
         frames, rate, channels = wav.getnframes(), wav.getframerate(), wav.getnchannels()
     if frames == 0:
-        raise DeriveFailed(f"could not make the audio for transcription: {source.name} "
-                           "has no audible samples")
-    return WavAudio(path=out, sample_rate=rate, channels=channels,
-                    duration=round(frames / rate, 3))
+        raise DeriveFailed(
+            f"could not make the audio for transcription: {source.name} has no audible samples"
+        )
+    return WavAudio(path=out, sample_rate=rate, channels=channels, duration=round(frames / rate, 3))

@@ -55,13 +55,18 @@ class DeviceCheckSession:
         self._video_frames = 0
         self._size: tuple[int, int] | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        self._finished: asyncio.Future[DeviceCheckStatus] = (
-            asyncio.get_running_loop().create_future())
+        self._finished: asyncio.Future[DeviceCheckStatus] = asyncio.get_running_loop().create_future()
 
     @classmethod
-    async def open(cls, *, take_id: str, sdp: str, sdp_type: str = "offer",
-                   config: SessionConfig | None = None,
-                   max_seconds: float = 120.0) -> DeviceCheckSession:
+    async def open(
+        cls,
+        *,
+        take_id: str,
+        sdp: str,
+        sdp_type: str = "offer",
+        config: SessionConfig | None = None,
+        max_seconds: float = 120.0,
+    ) -> DeviceCheckSession:
         """Validate the offer and answer it.
 
         Raises:
@@ -94,9 +99,11 @@ class DeviceCheckSession:
         """The latest audio level and video arrival."""
         return DeviceCheckStatus(
             connection=self._pc.connectionState if self._pc else "new",
-            audio=self._meter.level(), video_frames=self._video_frames,
+            audio=self._meter.level(),
+            video_frames=self._video_frames,
             width=self._size[0] if self._size else None,
-            height=self._size[1] if self._size else None)
+            height=self._size[1] if self._size else None,
+        )
 
     def _on_connection_state(self) -> None:
         if self._pc is not None and self._pc.connectionState in ("failed", "closed"):

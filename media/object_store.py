@@ -159,8 +159,9 @@ class LocalObjectStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return ObjectInfo(key=key, size=path.stat().st_size, content_type=content_type,
-                          etag=digest.hexdigest())
+        return ObjectInfo(
+            key=key, size=path.stat().st_size, content_type=content_type, etag=digest.hexdigest()
+        )
 
     def put_file(self, key: str, path: Path | str, content_type: str) -> ObjectInfo:
         with open(path, "rb") as src:
@@ -178,8 +179,9 @@ class LocalObjectStore:
         meta = self._meta_path(path)
         content_type = meta.read_text() if meta.exists() else "application/octet-stream"
         st = path.stat()
-        return ObjectInfo(key=key, size=st.st_size, content_type=content_type,
-                          etag=f"{st.st_size:x}-{st.st_mtime_ns:x}")
+        return ObjectInfo(
+            key=key, size=st.st_size, content_type=content_type, etag=f"{st.st_size:x}-{st.st_mtime_ns:x}"
+        )
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
@@ -250,11 +252,14 @@ class S3ObjectStore:
         host = endpoint.removeprefix("http://").removeprefix("https://").rstrip("/")
         secure = secure or endpoint.startswith("https://")
         # Fail fast when the store is down: callers (the spool) retry with backoff.
-        http = PoolManager(timeout=Timeout(connect=5, read=60), maxsize=16,
-                           retries=Retry(total=2, backoff_factor=0.2,
-                                         status_forcelist=[500, 502, 503, 504]))
-        self.client = Minio(host, access_key=access_key, secret_key=secret_key,
-                            secure=secure, region=region, http_client=http)
+        http = PoolManager(
+            timeout=Timeout(connect=5, read=60),
+            maxsize=16,
+            retries=Retry(total=2, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
+        )
+        self.client = Minio(
+            host, access_key=access_key, secret_key=secret_key, secure=secure, region=region, http_client=http
+        )
         self.bucket = bucket
         self.part_size = max(part_size, 5 * 1024 * 1024)
         self._bucket_ready = not create_bucket
@@ -291,8 +296,15 @@ class S3ObjectStore:
     def put_file(self, key: str, path: Path | str, content_type: str) -> ObjectInfo:
         validate_key(key)
         size = Path(path).stat().st_size
-        self._call(key, self.client.fput_object, self.bucket, key, str(path),
-                   content_type=content_type, part_size=self.part_size)
+        self._call(
+            key,
+            self.client.fput_object,
+            self.bucket,
+            key,
+            str(path),
+            content_type=content_type,
+            part_size=self.part_size,
+        )
         info = self.stat(key)
         if info.size != size:
             raise ObjectStoreError(f"stored {info.size} bytes of {size} for {key!r}")
@@ -302,16 +314,27 @@ class S3ObjectStore:
         import io
 
         validate_key(key)
-        self._call(key, self.client.put_object, self.bucket, key, io.BytesIO(data), len(data),
-                   content_type=content_type, part_size=self.part_size)
+        self._call(
+            key,
+            self.client.put_object,
+            self.bucket,
+            key,
+            io.BytesIO(data),
+            len(data),
+            content_type=content_type,
+            part_size=self.part_size,
+        )
         return self.stat(key)
 
     def stat(self, key: str) -> ObjectInfo:
         validate_key(key)
         st = self._call(key, self.client.stat_object, self.bucket, key)
-        return ObjectInfo(key=key, size=int(st.size or 0),
-                          content_type=st.content_type or "application/octet-stream",
-                          etag=(st.etag or "").strip('"'))
+        return ObjectInfo(
+            key=key,
+            size=int(st.size or 0),
+            content_type=st.content_type or "application/octet-stream",
+            etag=(st.etag or "").strip('"'),
+        )
 
     def exists(self, key: str) -> bool:
         try:
@@ -328,8 +351,7 @@ class S3ObjectStore:
         length = last - first + 1
         if length <= 0:
             return
-        resp = self._call(key, self.client.get_object, self.bucket, key, offset=first,
-                          length=length)
+        resp = self._call(key, self.client.get_object, self.bucket, key, offset=first, length=length)
         try:
             yield from resp.stream(chunk_size)
         finally:
@@ -350,9 +372,13 @@ class S3ObjectStore:
 
     def delete_prefix(self, prefix: str) -> int:
         validate_key(prefix)
-        names = [o.object_name for o in self._call(
-            prefix, lambda: list(self.client.list_objects(self.bucket, prefix=f"{prefix}/",
-                                                          recursive=True)))]
+        names = [
+            o.object_name
+            for o in self._call(
+                prefix,
+                lambda: list(self.client.list_objects(self.bucket, prefix=f"{prefix}/", recursive=True)),
+            )
+        ]
         for name in names:
             if name:
                 self.delete(name)

@@ -37,8 +37,7 @@ class OfferSummary:
         return bool(self.video_codecs)
 
 
-def validate_offer(sdp: str, sdp_type: str = "offer", limits: OfferLimits | None = None
-                   ) -> OfferSummary:
+def validate_offer(sdp: str, sdp_type: str = "offer", limits: OfferLimits | None = None) -> OfferSummary:
     """Return a summary of ``sdp`` if it is a usable take offer, else raise InvalidOffer.
 
     Args:
@@ -63,16 +62,17 @@ def validate_offer(sdp: str, sdp_type: str = "offer", limits: OfferLimits | None
     candidates = sum(1 for line in sdp.splitlines() if line.startswith("a=candidate:"))
     if candidates > limits.max_candidates:
         raise InvalidOffer(
-            f"the SDP offer lists {candidates} ICE candidates; at most "
-            f"{limits.max_candidates} are accepted")
+            f"the SDP offer lists {candidates} ICE candidates; at most {limits.max_candidates} are accepted"
+        )
     try:
         parsed = SessionDescription.parse(sdp)
     except Exception as exc:  # aiortc's parser raises ValueError, KeyError, IndexError...
-        raise InvalidOffer(f"the SDP offer cannot be parsed: {exc or type(exc).__name__}"
-                           ) from exc
+        raise InvalidOffer(f"the SDP offer cannot be parsed: {exc or type(exc).__name__}") from exc
     if len(parsed.media) > limits.max_media_sections:
-        raise InvalidOffer(f"the SDP offer has {len(parsed.media)} media sections; at most "
-                           f"{limits.max_media_sections} are accepted")
+        raise InvalidOffer(
+            f"the SDP offer has {len(parsed.media)} media sections; at most "
+            f"{limits.max_media_sections} are accepted"
+        )
     codecs: dict[str, list[str]] = {"audio": [], "video": []}
     for media in parsed.media:
         if media.kind not in codecs or media.port == 0 or media.direction not in _SENDING:

@@ -108,8 +108,11 @@ class RecordedTake:
 
 def recording_mode_for(offer: OfferSummary, preferred: RecordingMode) -> RecordingMode:
     """How a take with this offer is recorded: passthrough needs Opus, and VP8 for video."""
-    if preferred is RecordingMode.PASSTHROUGH and "opus" in offer.audio_codecs and (
-            not offer.has_video or "vp8" in offer.video_codecs):
+    if (
+        preferred is RecordingMode.PASSTHROUGH
+        and "opus" in offer.audio_codecs
+        and (not offer.has_video or "vp8" in offer.video_codecs)
+    ):
         return RecordingMode.PASSTHROUGH
     return RecordingMode.DECODED
 
@@ -123,8 +126,9 @@ def _pin_passthrough_codecs(pc: RTCPeerConnection, offer: OfferSummary) -> None:
         transceiver = pc.addTransceiver(kind, direction="recvonly")
         capabilities = RTCRtpReceiver.getCapabilities(kind)
         assert capabilities is not None
-        transceiver.setCodecPreferences([c for c in capabilities.codecs
-                                         if c.mimeType.lower() in wanted[kind]])
+        transceiver.setCodecPreferences(
+            [c for c in capabilities.codecs if c.mimeType.lower() in wanted[kind]]
+        )
 
 
 def rtc_configuration(servers: tuple[IceServer, ...]) -> Any:
@@ -132,9 +136,11 @@ def rtc_configuration(servers: tuple[IceServer, ...]) -> Any:
     from aiortc import RTCConfiguration, RTCIceServer
 
     # An empty list, not None: None makes aiortc use a public Google STUN server.
-    return RTCConfiguration(iceServers=[
-        RTCIceServer(urls=list(s.urls), username=s.username, credential=s.credential)
-        for s in servers])
+    return RTCConfiguration(
+        iceServers=[
+            RTCIceServer(urls=list(s.urls), username=s.username, credential=s.credential) for s in servers
+        ]
+    )
 
 
 class TakeSession:
@@ -143,8 +149,7 @@ class TakeSession:
     Create with :meth:`open`; send :attr:`answer_sdp` back to the browser.
     """
 
-    def __init__(self, take_id: str, output: Path, config: SessionConfig,
-                 offer: OfferSummary) -> None:
+    def __init__(self, take_id: str, output: Path, config: SessionConfig, offer: OfferSummary) -> None:
         from aiortc import RTCPeerConnection
 
         self.take_id = take_id
@@ -169,8 +174,15 @@ class TakeSession:
         self._pc.on("connectionstatechange", self._on_connection_state)
 
     @classmethod
-    async def open(cls, *, take_id: str, sdp: str, sdp_type: str = "offer",
-                   output: Path | str, config: SessionConfig | None = None) -> TakeSession:
+    async def open(
+        cls,
+        *,
+        take_id: str,
+        sdp: str,
+        sdp_type: str = "offer",
+        output: Path | str,
+        config: SessionConfig | None = None,
+    ) -> TakeSession:
         """Validate the offer, build the peer connection, start recording.
 
         Raises:
@@ -240,29 +252,38 @@ class TakeSession:
             self._finished.exception()  # retrieved: callers may never ask
         else:
             self._state = TakeState.STOPPED
-            self._finished.set_result(RecordedTake(
-                self.take_id, stats.path, stats.duration, reason.partial, reason, stats))
+            self._finished.set_result(
+                RecordedTake(self.take_id, stats.path, stats.duration, reason.partial, reason, stats)
+            )
         finally:
             await self._pc.close()
         log.info("take %s ended: %s (%s)", self.take_id, self._state, reason)
 
     def _decoded_recorder(self) -> WebmRecorder:
-        return WebmRecorder(self._output, max_duration_s=self._config.max_duration_s,
-                            on_limit=self._on_limit, level_meter=self._meter,
-                            options=self._config.recorder)
+        return WebmRecorder(
+            self._output,
+            max_duration_s=self._config.max_duration_s,
+            on_limit=self._on_limit,
+            level_meter=self._meter,
+            options=self._config.recorder,
+        )
 
     def _choose_recorder(self) -> None:
         """Hand the received tracks to the recorder this take uses (before any media flows)."""
         if self.recording_mode is RecordingMode.PASSTHROUGH and not all(
-                can_tap(receiver) for _, receiver in self._received):
-            log.warning("take %s: this aiortc cannot hand over encoded frames; decoding",
-                        self.take_id)
+            can_tap(receiver) for _, receiver in self._received
+        ):
+            log.warning("take %s: this aiortc cannot hand over encoded frames; decoding", self.take_id)
             self.recording_mode = RecordingMode.DECODED
         if self.recording_mode is RecordingMode.PASSTHROUGH:
             cfg = self._config
-            recorder = PassthroughRecorder(self._output, max_duration_s=cfg.max_duration_s,
-                                           on_limit=self._on_limit, level_meter=self._meter,
-                                           options=cfg.passthrough)
+            recorder = PassthroughRecorder(
+                self._output,
+                max_duration_s=cfg.max_duration_s,
+                on_limit=self._on_limit,
+                level_meter=self._meter,
+                options=cfg.passthrough,
+            )
             for track, receiver in self._received:
                 recorder.add_track(track, receiver)
             self._recorder = recorder
@@ -278,8 +299,7 @@ class TakeSession:
         if any(t.kind == track.kind for t, _ in self._received):
             log.warning("take %s: ignoring an extra %s track", self.take_id, track.kind)
             return
-        receiver = next(t.receiver for t in self._pc.getTransceivers()
-                        if t.receiver.track is track)
+        receiver = next(t.receiver for t in self._pc.getTransceivers() if t.receiver.track is track)
         self._received.append((track, receiver))
         track.on("ended", self._on_track_ended)
 

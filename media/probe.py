@@ -85,12 +85,13 @@ def _last_packet_end(path: Path) -> float | None:
     import ffmpeg
 
     try:
-        info = ffmpeg.probe(str(path), show_entries="packet=pts_time,duration_time",
-                            select_streams="a:0")
+        info = ffmpeg.probe(str(path), show_entries="packet=pts_time,duration_time", select_streams="a:0")
     except ffmpeg.Error:
         return None
-    ends = [(_float(p.get("pts_time")) or 0.0) + (_float(p.get("duration_time")) or 0.0)
-            for p in info.get("packets", [])]
+    ends = [
+        (_float(p.get("pts_time")) or 0.0) + (_float(p.get("duration_time")) or 0.0)
+        for p in info.get("packets", [])
+    ]
     return max(ends, default=None)
 
 
@@ -108,27 +109,40 @@ def probe_media(path: Path | str) -> ProbeResult:
     try:
         info = ffmpeg.probe(str(path))
     except ffmpeg.Error as exc:
-        raise ProbeFailed(f"{path.name} is not a readable audio or video file "
-                          f"({_stderr(exc, path)})") from exc
+        raise ProbeFailed(
+            f"{path.name} is not a readable audio or video file ({_stderr(exc, path)})"
+        ) from exc
     streams = tuple(
-        StreamInfo(index=int(s.get("index", i)), kind=str(s.get("codec_type", "")),
-                   codec=str(s.get("codec_name", "")), width=_int(s.get("width")),
-                   height=_int(s.get("height")), sample_rate=_int(s.get("sample_rate")),
-                   channels=_int(s.get("channels")))
+        StreamInfo(
+            index=int(s.get("index", i)),
+            kind=str(s.get("codec_type", "")),
+            codec=str(s.get("codec_name", "")),
+            width=_int(s.get("width")),
+            height=_int(s.get("height")),
+            sample_rate=_int(s.get("sample_rate")),
+            channels=_int(s.get("channels")),
+        )
         for i, s in enumerate(info.get("streams", []))
-        if s.get("codec_type") in ("audio", "video"))
+        if s.get("codec_type") in ("audio", "video")
+    )
     fmt = info.get("format", {})
     if not streams:
         raise ProbeFailed(f"{path.name} has no audio or video streams")
     duration = _float(fmt.get("duration"))
     if duration is None:
         duration = _last_packet_end(path) or 0.0
-    return ProbeResult(path=path, format_name=str(fmt.get("format_name", "")),
-                       duration=duration, size=path.stat().st_size, streams=streams)
+    return ProbeResult(
+        path=path,
+        format_name=str(fmt.get("format_name", "")),
+        duration=duration,
+        size=path.stat().st_size,
+        streams=streams,
+    )
 
 
 def validate_take_file(
-    path: Path | str, *,
+    path: Path | str,
+    *,
     containers: Iterable[str] = TAKE_CONTAINERS,
     video_codecs: Iterable[str] = TAKE_VIDEO_CODECS,
     audio_codecs: Iterable[str] = TAKE_AUDIO_CODECS,
@@ -157,6 +171,7 @@ def validate_take_file(
     if result.duration <= 0:
         raise UnsupportedMedia(f"{name} is empty (duration 0)")
     if max_duration_s is not None and result.duration > max_duration_s + 1.0:
-        raise UnsupportedMedia(f"{name} lasts {result.duration:.1f} s; at most "
-                               f"{max_duration_s:.0f} s are allowed")
+        raise UnsupportedMedia(
+            f"{name} lasts {result.duration:.1f} s; at most {max_duration_s:.0f} s are allowed"
+        )
     return result

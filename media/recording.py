@@ -98,10 +98,15 @@ class WebmRecorder:
         options: Encoder settings.
     """
 
-    def __init__(self, path: Path | str, *, max_duration_s: float | None = None,
-                 on_limit: Callable[[], None] | None = None,
-                 level_meter: AudioLevelMeter | None = None,
-                 options: RecorderOptions | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        max_duration_s: float | None = None,
+        on_limit: Callable[[], None] | None = None,
+        level_meter: AudioLevelMeter | None = None,
+        options: RecorderOptions | None = None,
+    ) -> None:
         self.path = Path(path)
         self._max = max_duration_s
         self._on_limit = on_limit
@@ -131,8 +136,7 @@ class WebmRecorder:
         its first packet arrived rather than when the decoder handed it over, and what the
         receiver still holds when the take ends is decoded and written too.
         """
-        if track.kind not in ("audio", "video") or any(t.kind == track.kind
-                                                          for t in self._tracks):
+        if track.kind not in ("audio", "video") or any(t.kind == track.kind for t in self._tracks):
             raise RecordingFailed(f"cannot record a second {track.kind} track")
         self._tracks.append(track)
         if receiver is not None:
@@ -160,8 +164,7 @@ class WebmRecorder:
         self._done = loop.create_future()
         expect_video = any(t.kind == "video" for t in self._tracks)
         self._encoder = WebmWriter(self.path, self._options, expect_video)
-        worker = threading.Thread(target=self._work, args=(loop,), daemon=True,
-                                  name=f"webm-{self.path.stem}")
+        worker = threading.Thread(target=self._work, args=(loop,), daemon=True, name=f"webm-{self.path.stem}")
         worker.start()
         self._tasks = [asyncio.create_task(self._receive(t)) for t in self._tracks]
 
@@ -182,9 +185,15 @@ class WebmRecorder:
         if enc is None or not self.path.exists() or enc.audio_frames + enc.video_frames == 0:
             raise RecordingFailed("no audio or video arrived before the take ended")
         self._stats = RecordingStats(
-            path=self.path, duration=round(enc.end_s, 3), audio_frames=enc.audio_frames,
-            video_frames=enc.video_frames, video_frames_dropped=self._video_dropped,
-            silence_inserted_s=round(enc.silence_s, 3), width=enc.width, height=enc.height)
+            path=self.path,
+            duration=round(enc.end_s, 3),
+            audio_frames=enc.audio_frames,
+            video_frames=enc.video_frames,
+            video_frames_dropped=self._video_dropped,
+            silence_inserted_s=round(enc.silence_s, 3),
+            width=enc.width,
+            height=enc.height,
+        )
         return self._stats
 
     async def _drain_receivers(self, timeout_s: float = 1.0) -> None:
@@ -219,8 +228,11 @@ class WebmRecorder:
             if clock is None:
                 began = self._began.get(track.kind)
                 first = began() if began is not None else None
-                clock = _TrackClock(max(0.0, (first or now) - self._started_at), frame.pts or 0,
-                                    frame.time_base or fractions.Fraction(1, 90_000))
+                clock = _TrackClock(
+                    max(0.0, (first or now) - self._started_at),
+                    frame.pts or 0,
+                    frame.time_base or fractions.Fraction(1, 90_000),
+                )
             at_s = clock.seconds(frame.pts or 0)
             if self._max is not None and at_s >= self._max:
                 self._hit_limit()

@@ -47,8 +47,9 @@ class PeerRegistry:
             Spool the recording here.
     """
 
-    def __init__(self, *, max_sessions: int = 32, max_age_s: float = 900.0,
-                 on_finished: FinishedCallback | None = None) -> None:
+    def __init__(
+        self, *, max_sessions: int = 32, max_age_s: float = 900.0, on_finished: FinishedCallback | None = None
+    ) -> None:
         self.max_sessions = max_sessions
         self.max_age_s = max_age_s
         self._on_finished = on_finished
@@ -123,8 +124,7 @@ class PeerRegistry:
     async def close_all(self, reason: StopReason = StopReason.SHUTDOWN) -> int:
         """Stop every live session (at shutdown); returns how many were stopped."""
         sessions = list(self._sessions.values())
-        results = await asyncio.gather(*(s.stop(reason) for s in sessions),
-                                       return_exceptions=True)
+        results = await asyncio.gather(*(s.stop(reason) for s in sessions), return_exceptions=True)
         for session, result in zip(sessions, results, strict=True):
             if isinstance(result, BaseException):
                 log.warning("take %s at shutdown: %s", session.take_id, result)
@@ -134,12 +134,10 @@ class PeerRegistry:
     async def reap(self) -> list[str]:
         """Stop sessions older than ``max_age_s``; returns their take ids."""
         now = time.monotonic()
-        old = [s for s in self._sessions.values()
-               if not s.finished and now - s.created_at > self.max_age_s]
+        old = [s for s in self._sessions.values() if not s.finished and now - s.created_at > self.max_age_s]
         for session in old:
             log.warning("take %s exceeded %.0f s; stopping it", session.take_id, self.max_age_s)
-        await asyncio.gather(*(s.stop(StopReason.EXPIRED) for s in old),
-                             return_exceptions=True)
+        await asyncio.gather(*(s.stop(StopReason.EXPIRED) for s in old), return_exceptions=True)
         return [s.take_id for s in old]
 
     async def run_reaper(self, interval_s: float = 10.0) -> None:

@@ -52,6 +52,7 @@ def take_object_key(take_id: str, *, prefix: str = "takes") -> str:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SpoolEntry:
     """One take waiting for upload, as recorded in its manifest."""
+
     take_id: str
     key: str
     content_type: str
@@ -89,8 +90,8 @@ class Spool:
         base_delay_s: First retry delay after a failed upload; doubles per attempt.
         max_delay_s: Upper bound on the retry delay.
     """
-    def __init__(self, root: Path | str, *, base_delay_s: float = 2.0,
-                 max_delay_s: float = 300.0) -> None:
+
+    def __init__(self, root: Path | str, *, base_delay_s: float = 2.0, max_delay_s: float = 300.0) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.base_delay_s = base_delay_s
@@ -127,12 +128,18 @@ class Spool:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            raise SpoolError(f"the spool manifest of take {take_id} is unreadable: {exc}"
-                             ) from exc
+            raise SpoolError(f"the spool manifest of take {take_id} is unreadable: {exc}") from exc
         return SpoolEntry(**raw)
 
-    def submit(self, take_id: str, source: Path | str, *, content_type: str = "video/webm",
-               metadata: Mapping[str, str] | None = None, key: str | None = None) -> SpoolEntry:
+    def submit(
+        self,
+        take_id: str,
+        source: Path | str,
+        *,
+        content_type: str = "video/webm",
+        metadata: Mapping[str, str] | None = None,
+        key: str | None = None,
+    ) -> SpoolEntry:
         """Move ``source`` into the spool and record it for upload (idempotent per take).
 
         Submitting the same take again with identical content returns the
@@ -167,9 +174,15 @@ class Spool:
                     os.fsync(f.fileno())
                 os.replace(target.with_suffix(".copying"), target)
                 source.unlink()
-        entry = SpoolEntry(take_id=take_id, key=key, content_type=content_type,
-                           size=target.stat().st_size, md5=digest,
-                           metadata=dict(metadata or {}), created_at=time.time())
+        entry = SpoolEntry(
+            take_id=take_id,
+            key=key,
+            content_type=content_type,
+            size=target.stat().st_size,
+            md5=digest,
+            metadata=dict(metadata or {}),
+            created_at=time.time(),
+        )
         self._write_manifest(entry)
         return entry
 
@@ -217,15 +230,16 @@ class Spool:
             try:
                 info = self._stored_copy(current, store)
                 if info is None:
-                    info = store.put_file(current.key, self.media_path(current.take_id),
-                                          current.content_type)
+                    info = store.put_file(current.key, self.media_path(current.take_id), current.content_type)
                     if info.size != current.size:
-                        raise UploadFailed(f"the store holds {info.size} of {current.size} "
-                                           f"bytes of take {current.take_id}")
+                        raise UploadFailed(
+                            f"the store holds {info.size} of {current.size} bytes of take {current.take_id}"
+                        )
             except Exception as exc:
                 failed = self._record_failure(current, exc)
-                raise UploadFailed(f"take {current.take_id} not uploaded yet (attempt "
-                                   f"{failed.attempts}): {exc}") from exc
+                raise UploadFailed(
+                    f"take {current.take_id} not uploaded yet (attempt {failed.attempts}): {exc}"
+                ) from exc
             self._manifest(current.take_id).unlink()
             self.media_path(current.take_id).unlink(missing_ok=True)
             _fsync_dir(self.root)
@@ -244,7 +258,11 @@ class Spool:
     def _record_failure(self, entry: SpoolEntry, exc: BaseException) -> SpoolEntry:
         attempts = entry.attempts + 1
         delay = min(self.max_delay_s, self.base_delay_s * 2 ** (attempts - 1))
-        failed = replace(entry, attempts=attempts, last_error=f"{type(exc).__name__}: {exc}",
-                         next_attempt_at=time.time() + delay)
+        failed = replace(
+            entry,
+            attempts=attempts,
+            last_error=f"{type(exc).__name__}: {exc}",
+            next_attempt_at=time.time() + delay,
+        )
         self._write_manifest(failed)
         return failed

@@ -45,9 +45,15 @@ class SpoolUploader:
             take is not retried (it is stored).
     """
 
-    def __init__(self, spool: Spool, store: ObjectStore, *, idle_poll_s: float = 30.0,
-                 clock: Callable[[], float] = time.time,
-                 on_uploaded: OnUploaded | None = None) -> None:
+    def __init__(
+        self,
+        spool: Spool,
+        store: ObjectStore,
+        *,
+        idle_poll_s: float = 30.0,
+        clock: Callable[[], float] = time.time,
+        on_uploaded: OnUploaded | None = None,
+    ) -> None:
         self.spool = spool
         self.store = store
         self.idle_poll_s = idle_poll_s
@@ -81,8 +87,7 @@ class SpoolUploader:
                         try:
                             await self._on_uploaded(entry, info)
                         except Exception:
-                            log.exception("after-upload callback failed for take %s",
-                                          entry.take_id)
+                            log.exception("after-upload callback failed for take %s", entry.take_id)
         return UploadRound(tuple(uploaded), tuple(failed), tuple(waiting))
 
     async def _next_due_in(self) -> float:

@@ -72,12 +72,14 @@ class WebmWriter:
             video = container.add_stream("libvpx", rate=30)
             video.width, video.height = width or 640, height or 480
             video.pix_fmt = "yuv420p"
-            video.bit_rate = self.options.video_bitrate or _auto_bitrate(video.width,
-                                                                         video.height)
+            video.bit_rate = self.options.video_bitrate or _auto_bitrate(video.width, video.height)
             video.codec_context.time_base = _MS
-            video.codec_context.options = {"deadline": "realtime",
-                             "cpu-used": str(self.options.vp8_cpu_used),
-                             "lag-in-frames": "0", "auto-alt-ref": "0"}
+            video.codec_context.options = {
+                "deadline": "realtime",
+                "cpu-used": str(self.options.vp8_cpu_used),
+                "lag-in-frames": "0",
+                "auto-alt-ref": "0",
+            }
             self.video, self.width, self.height = video, video.width, video.height
         self.container, self.audio = container, audio
 

@@ -24,18 +24,23 @@ def format_model_report(report: dict[str, Any]) -> str:
         "ridge penalty chosen inside each training fold)",
     ]
     if report.get("feature_gains"):
-        lines.append("signal families (speaker-grouped CV r with the total; gain over the shipped signals "
-                     "on the same clips):")
+        lines.append(
+            "signal families (speaker-grouped CV r with the total; gain over the shipped signals "
+            "on the same clips):"
+        )
         for g in report["feature_gains"]:
             gain = "" if g["gain"] is None else f"  gain {g['gain']:+.3f}"
-            lines.append(f"  {g['set']:<28} {g['clips']:>4} clips  r = {g['cv_r_total']:.3f}  fluency "
-                         f"{g['cv_r_fluency']:.3f}  RMSE {g['rmse']:.2f}{gain}")
+            lines.append(
+                f"  {g['set']:<28} {g['clips']:>4} clips  r = {g['cv_r_total']:.3f}  fluency "
+                f"{g['cv_r_fluency']:.3f}  RMSE {g['rmse']:.2f}{gain}"
+            )
     lines.append("fairness by age group (held-out predictions; error = predicted - experts, 0-10):")
     lines.append(f"  {'group':<22} {'n':>4} {'mean error':>11} {'MAE':>6} {'r':>6}")
     for row in report["fairness"]:
         r = "—" if row["r"] is None else f"{row['r']:.2f}"
-        lines.append(f"  {row['group']:<22} {row['n']:>4} {row['mean_error']:>+11.2f} "
-                     f"{row['mae']:>6.2f} {r:>6}")
+        lines.append(
+            f"  {row['group']:<22} {row['n']:>4} {row['mean_error']:>+11.2f} {row['mae']:>6.2f} {r:>6}"
+        )
     return "\n".join(lines)
 
 
@@ -64,27 +69,63 @@ def format_proficiency_report(report: dict[str, Any]) -> str:
 
 
 @click.command("eval-proficiency")
-@click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              required=True, help="CSV with an audio column (paths relative to the CSV) and "
-              "numeric expert-score columns.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV with an audio column (paths relative to the CSV) and numeric expert-score columns.",
+)
 @click.option("--audio-column", default="audio", show_default=True)
-@click.option("--text-column", default="text", show_default=True,
-              help="Reference transcripts, for word error rate (when present).")
-@click.option("--model", type=click.Choice(["tiny.en", "base"]), default="tiny.en",
-              show_default=True, help="Whisper model.")
+@click.option(
+    "--text-column",
+    default="text",
+    show_default=True,
+    help="Reference transcripts, for word error rate (when present).",
+)
+@click.option(
+    "--model",
+    type=click.Choice(["tiny.en", "base"]),
+    default="tiny.en",
+    show_default=True,
+    help="Whisper model.",
+)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N clips.")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write every figure here as one JSON object.")
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write every figure here as one JSON object.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Transcribe each clip once into this JSON-lines file (resumed if present) and report "
-              "the learned model: in-sample and speaker-grouped cross-validated r, each signal family's "
-              "gain, and the error by age group. Needs speaker, age, total_mean and fluency_mean columns.")
-@click.option("--fit", "fit_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="With --cache: refit the model on every clip and save it here (versioned JSON).")
-def eval_proficiency_command(csv_path: Path, audio_column: str, text_column: str, model: str,
-                             limit: int | None, json_out: Path | None, quiet: bool,
-                             cache_path: Path | None, fit_out: Path | None) -> None:
+@click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Transcribe each clip once into this JSON-lines file (resumed if present) and report "
+    "the learned model: in-sample and speaker-grouped cross-validated r, each signal family's "
+    "gain, and the error by age group. Needs speaker, age, total_mean and fluency_mean columns.",
+)
+@click.option(
+    "--fit",
+    "fit_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --cache: refit the model on every clip and save it here (versioned JSON).",
+)
+def eval_proficiency_command(
+    csv_path: Path,
+    audio_column: str,
+    text_column: str,
+    model: str,
+    limit: int | None,
+    json_out: Path | None,
+    quiet: bool,
+    cache_path: Path | None,
+    fit_out: Path | None,
+) -> None:
     """Transcribe each clip and report how each signal and the band track the experts."""
     from scoring.proficiency_eval import evaluate_proficiency
     from scoring.transcription import Transcriber
@@ -93,8 +134,13 @@ def eval_proficiency_command(csv_path: Path, audio_column: str, text_column: str
         from scoring.proficiency_cache import build_cache, read_cache
         from scoring.proficiency_training import evaluate_cache, fit_default
 
-        build_cache(csv_path, cache_path, primary=Transcriber(model=model),
-                    audio_column=audio_column if audio_column != "audio" else "wav", progress=not quiet)
+        build_cache(
+            csv_path,
+            cache_path,
+            primary=Transcriber(model=model),
+            audio_column=audio_column if audio_column != "audio" else "wav",
+            progress=not quiet,
+        )
         records = read_cache(cache_path)[:limit] if limit else read_cache(cache_path)
         if fit_out is not None:
             fitted = fit_default(records, trained_on=f"{csv_path} ({len(records)} clips)")
@@ -109,9 +155,14 @@ def eval_proficiency_command(csv_path: Path, audio_column: str, text_column: str
     if fit_out is not None:
         raise click.UsageError("--fit needs --cache.")
 
-    report = evaluate_proficiency(csv_path, audio_column=audio_column, text_column=text_column,
-                                  transcriber=Transcriber(model=model), limit=limit,
-                                  progress=not quiet)
+    report = evaluate_proficiency(
+        csv_path,
+        audio_column=audio_column,
+        text_column=text_column,
+        transcriber=Transcriber(model=model),
+        limit=limit,
+        progress=not quiet,
+    )
     click.echo(format_proficiency_report(report))
     if json_out:
         json_out.write_text(json.dumps(report, indent=2, default=str))

@@ -38,8 +38,9 @@ def normalise_for_wer(text: str) -> str:
 
 def word_error_rate(references: Sequence[str], hypotheses: Sequence[str]) -> float:
     """Corpus word error rate: total edit operations over total reference words."""
-    pairs = [(normalise_for_wer(r), normalise_for_wer(h)) for r, h in zip(references, hypotheses,
-                                                                           strict=True)]
+    pairs = [
+        (normalise_for_wer(r), normalise_for_wer(h)) for r, h in zip(references, hypotheses, strict=True)
+    ]
     pairs = [(r, h) for r, h in pairs if r]
     if not pairs:
         msg = "No non-empty reference transcripts to compute a word error rate."
@@ -66,18 +67,29 @@ def _score_columns(rows: list[dict[str, str]], exclude: set[str]) -> list[str]:
 
 
 def _correlate(xs: list[float | None], ys: list[float | None]) -> dict[str, float | int | None]:
-    pairs = [(x, y) for x, y in zip(xs, ys, strict=True) if x is not None and y is not None
-             and math.isfinite(x) and math.isfinite(y)]
-    result: dict[str, float | int | None] = {"n": len(pairs), "pearson": None,
-                                              "pearson_p": None, "spearman": None,
-                                              "spearman_p": None}
+    pairs = [
+        (x, y)
+        for x, y in zip(xs, ys, strict=True)
+        if x is not None and y is not None and math.isfinite(x) and math.isfinite(y)
+    ]
+    result: dict[str, float | int | None] = {
+        "n": len(pairs),
+        "pearson": None,
+        "pearson_p": None,
+        "spearman": None,
+        "spearman_p": None,
+    }
     if len(pairs) < 3 or len({x for x, _ in pairs}) < 2 or len({y for _, y in pairs}) < 2:
         return result
     x, y = zip(*pairs, strict=True)
     pearson = stats.pearsonr(x, y)
     spearman = stats.spearmanr(x, y)
-    result.update(pearson=float(pearson.statistic), pearson_p=float(pearson.pvalue),
-                  spearman=float(spearman.statistic), spearman_p=float(spearman.pvalue))
+    result.update(
+        pearson=float(pearson.statistic),
+        pearson_p=float(pearson.pvalue),
+        spearman=float(spearman.statistic),
+        spearman_p=float(spearman.pvalue),
+    )
     return result
 
 
@@ -127,8 +139,11 @@ def evaluate_proficiency(
         raise ValueError(msg)
     if text_column is not None and text_column not in rows[0]:
         text_column = next((c for c in rows[0] if c.lower().startswith("text")), None)
-    columns = list(score_columns) if score_columns is not None else _score_columns(
-        rows, {audio_column, *([text_column] if text_column else [])})
+    columns = (
+        list(score_columns)
+        if score_columns is not None
+        else _score_columns(rows, {audio_column, *([text_column] if text_column else [])})
+    )
     model = transcriber or Transcriber()
     per_signal: dict[str, list[float | None]] = {}
     hypotheses: list[str] = []
@@ -146,8 +161,14 @@ def evaluate_proficiency(
         for name, value in values.items():
             per_signal.setdefault(name, []).append(value)
         if include_clips:
-            details.append({"audio": row[audio_column], "hypothesis": transcript.text,
-                            "band": result.band, "signals": values})
+            details.append(
+                {
+                    "audio": row[audio_column],
+                    "hypothesis": transcript.text,
+                    "band": result.band,
+                    "signals": values,
+                }
+            )
     seconds = time.perf_counter() - started
     targets = {c: [float(r[c]) if r[c].strip() else None for r in rows] for c in columns}
     correlations = {
@@ -155,8 +176,7 @@ def evaluate_proficiency(
         for name, xs in per_signal.items()
         if any(x is not None for x in xs)
     }
-    wer = (word_error_rate([r[text_column] for r in rows], hypotheses)
-           if text_column else None)
+    wer = word_error_rate([r[text_column] for r in rows], hypotheses) if text_column else None
     report: dict[str, Any] = {
         "csv": str(path),
         "clips": len(rows),

@@ -93,8 +93,10 @@ class DecodeCheck:
             return "junk"
         if segment.compression_ratio > self.max_compression_ratio:
             return "repetition"
-        if (segment.no_speech_prob > self.max_no_speech_prob
-                and segment.avg_logprob < self.min_avg_logprob_if_no_speech):
+        if (
+            segment.no_speech_prob > self.max_no_speech_prob
+            and segment.avg_logprob < self.min_avg_logprob_if_no_speech
+        ):
             return "doubtful_decode"
         return "keep"
 
@@ -236,12 +238,16 @@ class Transcriber:
         )
         kept, rejected = self._judge(model, samples, list(raw_segments))
         segments = _convert(kept, duration)
-        coverage = find_gaps(speech, [(w.start, w.end) for s in segments for w in s.words],
-                             rejected=rejected)
+        coverage = find_gaps(speech, [(w.start, w.end) for s in segments for w in s.words], rejected=rejected)
         if not segments or not any(s.words for s in segments):
-            return self._empty(duration, info.language, info.language_probability,
-                               gaps=coverage.gaps, speech_seconds=coverage.speech_seconds,
-                               completeness=coverage.completeness)
+            return self._empty(
+                duration,
+                info.language,
+                info.language_probability,
+                gaps=coverage.gaps,
+                speech_seconds=coverage.speech_seconds,
+                completeness=coverage.completeness,
+            )
         return Transcript(
             text=" ".join(s.text for s in segments),
             language=info.language,
@@ -321,9 +327,16 @@ class Transcriber:
         offset = lo / SAMPLE_RATE
         return [_shifted(s, offset) for s in out]
 
-    def _empty(self, duration: float, language: str, probability: float = 0.0, *,
-               gaps: tuple[Gap, ...] = (), speech_seconds: float | None = None,
-               completeness: float | None = None) -> Transcript:
+    def _empty(
+        self,
+        duration: float,
+        language: str,
+        probability: float = 0.0,
+        *,
+        gaps: tuple[Gap, ...] = (),
+        speech_seconds: float | None = None,
+        completeness: float | None = None,
+    ) -> Transcript:
         return Transcript(
             text="",
             language=language,
@@ -350,8 +363,7 @@ def _speech_intervals(samples: npt.NDArray[np.float32]) -> list[tuple[float, flo
 def _shifted(segment: FwSegment, offset: float) -> FwSegment:
     """A re-decoded segment moved from its window's clock to the audio's."""
     words = [replace(w, start=w.start + offset, end=w.end + offset) for w in segment.words or ()]
-    return replace(segment, start=segment.start + offset, end=segment.end + offset,
-                   words=words)
+    return replace(segment, start=segment.start + offset, end=segment.end + offset, words=words)
 
 
 def _pick_device(device: Device) -> Literal["cpu", "cuda"]:

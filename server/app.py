@@ -58,13 +58,23 @@ STATIC_DIR = Path(__file__).parent / "static"
 CSRF_COOKIE = "viva_csrf"
 CSRF_HEADER = "x-csrf-token"
 
-@get(["/i/{token:str}", "/share/{token:str}", "/account/{token:str}", "/login", "/forgot", "/app",
-      "/app/{rest:path}"],
-     include_in_schema=False, sync_to_thread=False)
+
+@get(
+    [
+        "/i/{token:str}",
+        "/share/{token:str}",
+        "/account/{token:str}",
+        "/login",
+        "/forgot",
+        "/app",
+        "/app/{rest:path}",
+    ],
+    include_in_schema=False,
+    sync_to_thread=False,
+)
 def spa() -> File:
     """The single-page frontend for its client-side routes."""
-    return File(STATIC_DIR / "index.html", content_disposition_type="inline",
-                media_type="text/html")
+    return File(STATIC_DIR / "index.html", content_disposition_type="inline", media_type="text/html")
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -74,8 +84,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     store = build_object_store(settings.storage)
     jobs, _ = build_context(settings, engine, store=store)
     periodic = build_periodic(settings, jobs.queue)
-    recording = RecordingService(settings=settings, sessions=session_maker(engine), store=store,
-                                 enqueue=jobs.enqueue_processing)
+    recording = RecordingService(
+        settings=settings, sessions=session_maker(engine), store=store, enqueue=jobs.enqueue_processing
+    )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
@@ -94,22 +105,42 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.dispose()
 
     route_handlers: list[Any] = [
-        SystemController, AuthController, UserController, AccountLinkController,
+        SystemController,
+        AuthController,
+        UserController,
+        AccountLinkController,
         AssessmentController,
-        InvitationController, CandidateController, TakeController, ResponseController,
-        ReviewController, ReportController, ShareController,
-        AssessmentBuilderController, BankController, CurationController,
-        BulkInvitationController, ApiTokenController, WebhookController, OrganizationController,
-        CandidateDataController, CandidateDemographicsController, FairnessController,
-        BrandingController, CandidateLogoController,
+        InvitationController,
+        CandidateController,
+        TakeController,
+        ResponseController,
+        ReviewController,
+        ReportController,
+        ShareController,
+        AssessmentBuilderController,
+        BankController,
+        CurationController,
+        BulkInvitationController,
+        ApiTokenController,
+        WebhookController,
+        OrganizationController,
+        CandidateDataController,
+        CandidateDemographicsController,
+        FairnessController,
+        BrandingController,
+        CandidateLogoController,
     ]
     if (STATIC_DIR / "index.html").exists():
-        route_handlers += [spa, create_static_files_router(path="/", directories=[STATIC_DIR],
-                                                           html_mode=True, name="frontend")]
+        route_handlers += [
+            spa,
+            create_static_files_router(path="/", directories=[STATIC_DIR], html_mode=True, name="frontend"),
+        ]
     app = Litestar(
         route_handlers=route_handlers,
-        plugins=[SQLAlchemyPlugin(config=sqlalchemy_config(settings.db, engine)),
-                 structlog_plugin(settings.app)],
+        plugins=[
+            SQLAlchemyPlugin(config=sqlalchemy_config(settings.db, engine)),
+            structlog_plugin(settings.app),
+        ],
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "store": Provide(lambda: store, use_cache=True, sync_to_thread=False),
@@ -117,29 +148,42 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "jobs": Provide(lambda: jobs, use_cache=True, sync_to_thread=False),
         },
         # Litestar's CSRF check, skipped for API-token (Bearer) requests: see server/auth/csrf.py
-        middleware=[DefineMiddleware(BearerAwareCSRFMiddleware, config=CSRFConfig(
-            secret=settings.app.secret_key, cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER,
-            cookie_secure=settings.app.secure_cookies, cookie_samesite="strict",
-            exclude=["/api/candidate", "/health", "/schema"]))],
+        middleware=[
+            DefineMiddleware(
+                BearerAwareCSRFMiddleware,
+                config=CSRFConfig(
+                    secret=settings.app.secret_key,
+                    cookie_name=CSRF_COOKIE,
+                    header_name=CSRF_HEADER,
+                    cookie_secure=settings.app.secure_cookies,
+                    cookie_samesite="strict",
+                    exclude=["/api/candidate", "/health", "/schema"],
+                ),
+            )
+        ],
         openapi_config=OpenAPIConfig(
-            title="Viva API", version="0.1.0", path="/schema",
+            title="Viva API",
+            version="0.1.0",
+            path="/schema",
             description="Asynchronous video interviews with AI-assisted, human-decided review.",
             render_plugins=[SwaggerRenderPlugin(path="/swagger"), RedocRenderPlugin()],
         ),
         exception_handlers=exception_handlers,
         # CSP, HSTS over TLS, Secure cookies over TLS...: see server/security/headers.py
-        before_send=[security_headers_hook(
-            proxies=trusted_proxies(settings.security.trusted_proxies),
-            hsts_seconds=settings.security.hsts_seconds,
-            always_secure_cookies=settings.app.secure_cookies)],
+        before_send=[
+            security_headers_hook(
+                proxies=trusted_proxies(settings.security.trusted_proxies),
+                hsts_seconds=settings.security.hsts_seconds,
+                always_secure_cookies=settings.app.secure_cookies,
+            )
+        ],
         request_max_body_size=settings.app.max_body_bytes,
         before_request=guard_request,  # NUL and absurdly deep JSON refused: see its module
         lifespan=[lifespan],
-        state=State({"settings": settings, "store": store, "engine": engine, "jobs": jobs,
-                     "recording": recording}),
+        state=State(
+            {"settings": settings, "store": store, "engine": engine, "jobs": jobs, "recording": recording}
+        ),
         debug=settings.app.debug,
     )
     document_responses(app)  # problem details (4xx) in the schema: server/openapi_responses.py
     return app
-
-

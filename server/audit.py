@@ -24,8 +24,14 @@ def record(
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Add an audit event to the current transaction (committed with the change it describes)."""
-    event = AuditEvent(organization_id=organization_id, actor_kind=actor_kind, actor_id=actor_id,
-                       action=action, target_kind=target_kind, target_id=target_id,
-                       data=data or {})
+    event = AuditEvent(
+        organization_id=organization_id,
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        action=action,
+        target_kind=target_kind,
+        target_id=target_id,
+        data=data or {},
+    )
     db.add(event)
     return event

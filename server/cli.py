@@ -13,9 +13,12 @@ from server.settings import Settings
 
 __all__ = ["main", "uvicorn_options"]
 
-_DATA_DIR = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
-                         default=None, help="Where SQLite, local media and the spool live "
-                         "(default: $VIVA_DATA_DIR or ./.viva).")
+_DATA_DIR = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where SQLite, local media and the spool live (default: $VIVA_DATA_DIR or ./.viva).",
+)
 
 
 def _settings(data_dir: Path | None, port: int | None = None, host: str | None = None) -> Settings:
@@ -24,8 +27,7 @@ def _settings(data_dir: Path | None, port: int | None = None, host: str | None =
         from dataclasses import replace
 
         shown = "127.0.0.1" if host in (None, "0.0.0.0", "::") else host
-        settings = settings.with_overrides(app=replace(settings.app,
-                                                       public_url=f"http://{shown}:{port}"))
+        settings = settings.with_overrides(app=replace(settings.app, public_url=f"http://{shown}:{port}"))
     return settings
 
 
@@ -47,8 +49,14 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
     from server.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options(settings),
-                log_level=settings.app.log_level.lower(), access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        **uvicorn_options(settings),
+        log_level=settings.app.log_level.lower(),
+        access_log=False,
+    )
 
 
 async def _with_session(settings: Settings, fn: Any) -> Any:
@@ -68,10 +76,16 @@ class _LazyGroup(click.Group):
     """Commands that import heavy libraries (torch, Whisper) load only when they are run."""
 
     lazy = {
-        "eval": ("scoring.evaluation.cli", "eval_command",
-                 "Evaluate the content scorer against human scores (with a baseline)."),
-        "eval-proficiency": ("scoring.proficiency_cli", "eval_proficiency_command",
-                             "Correlate English-proficiency signals with expert scores."),
+        "eval": (
+            "scoring.evaluation.cli",
+            "eval_command",
+            "Evaluate the content scorer against human scores (with a baseline).",
+        ),
+        "eval-proficiency": (
+            "scoring.proficiency_cli",
+            "eval_proficiency_command",
+            "Correlate English-proficiency signals with expert scores.",
+        ),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -87,8 +101,7 @@ class _LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, self.commands[name].get_short_help_str(60)) for name in super()
-                .list_commands(ctx)]
+        rows = [(name, self.commands[name].get_short_help_str(60)) for name in super().list_commands(ctx)]
         rows += [(name, help_) for name, (_, _, help_) in self.lazy.items()]
         with formatter.section("Commands"):
             formatter.write_dl(sorted(rows))
@@ -116,7 +129,7 @@ def demo(host: str, port: int, data_dir: Path | None) -> None:
     click.echo(f"""
 Viva demo is starting at {url}
   data directory : {settings.app.data_dir}
-  database       : {settings.db.url.split('://')[0]}   object store: {settings.storage.backend}
+  database       : {settings.db.url.split("://")[0]}   object store: {settings.storage.backend}
   admin          : {creds.admin_email}  password: {creds.admin_password}
   reviewer       : {creds.reviewer_email}  password: {creds.reviewer_password}
   sample answers : two candidates' written answers are scored in the background for review
@@ -149,8 +162,13 @@ def worker(data_dir: Path | None) -> None:
 
 
 @main.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
 def openapi(output: Path | None) -> None:
     """Print the OpenAPI schema (the contract the frontend's typed client is generated from)."""
     import json
@@ -192,13 +210,24 @@ def users() -> None:
 @click.option("--email", required=True)
 @click.option("--name", default=None, help="Display name (default: the part before @).")
 @click.option("--role", type=click.Choice(["admin", "reviewer"]), required=True)
-@click.option("--org", "org_slug", default=None,
-              help="Organization slug; created (with --org-name) if it does not exist.")
+@click.option(
+    "--org",
+    "org_slug",
+    default=None,
+    help="Organization slug; created (with --org-name) if it does not exist.",
+)
 @click.option("--org-name", default=None, help="Name for a new organization.")
 @click.option("--password", default=None, help="Prompted for when left out (recommended).")
 @_DATA_DIR
-def users_create(email: str, name: str | None, role: str, org_slug: str | None,
-                 org_name: str | None, password: str | None, data_dir: Path | None) -> None:
+def users_create(
+    email: str,
+    name: str | None,
+    role: str,
+    org_slug: str | None,
+    org_name: str | None,
+    password: str | None,
+    data_dir: Path | None,
+) -> None:
     """Create a staff user."""
     from sqlalchemy import select
 
@@ -225,17 +254,25 @@ def users_create(email: str, name: str | None, role: str, org_slug: str | None,
             raise click.UsageError("Several organizations exist: choose one with --org SLUG.")
         else:
             org = orgs[0]
-        user = await create_user(session, organization_id=org.id, email=email,
-                                 name=name or email.split("@")[0], password=password,
-                                 role=Role(role))
+        user = await create_user(
+            session,
+            organization_id=org.id,
+            email=email,
+            name=name or email.split("@")[0],
+            password=password,
+            role=Role(role),
+        )
         return f"created {user.role.value} {user.email} in {org.slug}"
 
     try:
         click.echo(asyncio.run(_with_session(settings, run)))
     except VivaError as exc:
         raise click.ClickException(exc.detail) from exc
+
+
 def _find_member(email: str, org_slug: str | None) -> Any:
     """A coroutine function loading the one account ``email`` names (in ``--org`` if given)."""
+
     async def find(session: Any) -> Any:
         from sqlalchemy import select
 
@@ -247,18 +284,22 @@ def _find_member(email: str, org_slug: str | None) -> Any:
             query = query.join(Organization).where(Organization.slug == org_slug)
         found = list((await session.execute(query)).scalars())
         if not found:
-            raise click.ClickException(f"No account with the email {email}"
-                                       f"{' in ' + org_slug if org_slug else ''}.")
+            raise click.ClickException(
+                f"No account with the email {email}{' in ' + org_slug if org_slug else ''}."
+            )
         if len(found) > 1:
-            raise click.ClickException(f"Several organizations have a member {email}: "
-                                       "choose one with --org SLUG.")
+            raise click.ClickException(
+                f"Several organizations have a member {email}: choose one with --org SLUG."
+            )
         return found[0]
+
     return find
 
 
 _EMAIL = click.option("--email", required=True, help="The member's email.")
-_ORG = click.option("--org", "org_slug", default=None,
-                    help="Organization slug (when the email is in several).")
+_ORG = click.option(
+    "--org", "org_slug", default=None, help="Organization slug (when the email is in several)."
+)
 
 
 @users.command("deactivate")
@@ -276,8 +317,14 @@ def users_deactivate(email: str, org_slug: str | None, data_dir: Path | None) ->
         from server.audit import record
         from server.db.models import ActorKind
 
-        record(session, action="user.deactivate", target_kind="user", target_id=user.id,
-               organization_id=user.organization_id, actor_kind=ActorKind.SYSTEM)
+        record(
+            session,
+            action="user.deactivate",
+            target_kind="user",
+            target_id=user.id,
+            organization_id=user.organization_id,
+            actor_kind=ActorKind.SYSTEM,
+        )
         return f"deactivated {user.email}; their sessions ended"
 
     try:
@@ -291,8 +338,9 @@ def users_deactivate(email: str, org_slug: str | None, data_dir: Path | None) ->
 @_ORG
 @click.option("--password", default=None, help="Prompted for when left out (recommended).")
 @_DATA_DIR
-def users_reset_password(email: str, org_slug: str | None, password: str | None,
-                         data_dir: Path | None) -> None:
+def users_reset_password(
+    email: str, org_slug: str | None, password: str | None, data_dir: Path | None
+) -> None:
     """Set a staff user's password: their sessions end and their sign-in lock is cleared."""
     from datetime import UTC, datetime
 
@@ -312,8 +360,14 @@ def users_reset_password(email: str, org_slug: str | None, password: str | None,
         user.email_verified_at = user.email_verified_at or datetime.now(UTC)
         await end_sessions(session, user.id)
         await LoginThrottler(settings.security).unlock(session, user.email)
-        record(session, action="user.password_reset", target_kind="user", target_id=user.id,
-               organization_id=user.organization_id, actor_kind=ActorKind.SYSTEM)
+        record(
+            session,
+            action="user.password_reset",
+            target_kind="user",
+            target_id=user.id,
+            organization_id=user.organization_id,
+            actor_kind=ActorKind.SYSTEM,
+        )
         return f"new password set for {user.email}; their sessions ended"
 
     try:

@@ -47,6 +47,7 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 class Problem(msgspec.Struct, omit_defaults=True):
     """RFC 9457 problem details; some errors add fields (``errors``, ``problems``, ``retry_after``)."""
+
     type: str
     status: int
     title: str
@@ -63,11 +64,13 @@ class VivaError(Exception):
         headers: Response headers the answer carries (e.g. ``Retry-After``).
         **extra: More body fields (JSON-ready values; None values are left out).
     """
+
     status_code: ClassVar[int] = 400
     title: ClassVar[str] = "Bad request"
 
-    def __init__(self, detail: str, *, field: str | None = None,
-                 headers: Mapping[str, str] | None = None, **extra: Any) -> None:
+    def __init__(
+        self, detail: str, *, field: str | None = None, headers: Mapping[str, str] | None = None, **extra: Any
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.field = field
@@ -77,63 +80,78 @@ class VivaError(Exception):
 
 class InvalidInput(VivaError):
     """The request is well formed but its content cannot be accepted."""
+
     status_code = 422
     title = "Invalid input"
 
 
 class Unauthorized(VivaError):
     """No valid credentials."""
+
     status_code = 401
     title = "Not signed in"
 
 
 class Forbidden(VivaError):
     """Signed in, but not allowed to do this."""
+
     status_code = 403
     title = "Forbidden"
 
 
 class NotFound(VivaError):
     """Nothing of that kind exists, or it is not visible to the caller."""
+
     status_code = 404
     title = "Not found"
 
 
 class Conflict(VivaError):
     """The request clashes with the current state (a duplicate, a stale version)."""
+
     status_code = 409
     title = "Conflict"
 
 
 class Gone(VivaError):
     """It existed but can no longer be used (an expired or revoked invitation)."""
+
     status_code = 410
     title = "Gone"
 
 
 class PayloadTooLarge(VivaError):
     """The body is larger than allowed."""
+
     status_code = 413
     title = "Payload too large"
 
 
 class TooManyRequests(VivaError):
     """Slow down."""
+
     status_code = 429
     title = "Too many requests"
 
 
-def _problem(status: int, title: str, detail: str, *, field: str | None = None,
-             headers: Mapping[str, str] | None = None, **extra: Any) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = msgspec.to_builtins(Problem(type="about:blank", status=status, title=title,
-                                                       detail=detail, field=field))
+def _problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    field: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = msgspec.to_builtins(
+        Problem(type="about:blank", status=status, title=title, detail=detail, field=field)
+    )
     body.update({k: v for k, v in extra.items() if v is not None})
     return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=dict(headers or {}))
 
 
 def _viva_error(_: Request[Any, Any, Any], exc: VivaError) -> Response[dict[str, Any]]:
-    return _problem(exc.status_code, exc.title, exc.detail, field=exc.field, headers=exc.headers,
-                    **exc.extra)
+    return _problem(exc.status_code, exc.title, exc.detail, field=exc.field, headers=exc.headers, **exc.extra)
 
 
 def _validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
@@ -148,13 +166,22 @@ def _validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Re
 
 
 def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
-    titles = {401: "Not signed in", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-              413: "Payload too large", 415: "Unsupported media type", 429: "Too many requests"}
+    titles = {
+        401: "Not signed in",
+        403: "Forbidden",
+        404: "Not found",
+        405: "Method not allowed",
+        413: "Payload too large",
+        415: "Unsupported media type",
+        429: "Too many requests",
+    }
     status = exc.status_code
     detail = str(exc.detail)
     if status == 413 and detail == "Request Entity Too Large":  # Litestar's body-size limit
-        detail = ("The request body is larger than this server accepts (VIVA_MAX_BODY_BYTES); "
-                  "send less, e.g. split the file, and try again.")
+        detail = (
+            "The request body is larger than this server accepts (VIVA_MAX_BODY_BYTES); "
+            "send less, e.g. split the file, and try again."
+        )
     return _problem(status, titles.get(status, "Request failed"), detail)
 
 
@@ -195,7 +222,10 @@ def database_unreachable(exc: BaseException) -> bool:
         if isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
             return True
         if type(e).__module__.startswith("asyncpg") and type(e).__name__ in {
-                "InterfaceError", "InternalClientError", "ConnectionDoesNotExistError"}:
+            "InterfaceError",
+            "InternalClientError",
+            "ConnectionDoesNotExistError",
+        }:
             return True  # the driver's view of a connection cut mid-operation
         if isinstance(e, ConnectionError | TimeoutError) and _raised_by_db_driver(e):
             return True
@@ -204,15 +234,25 @@ def database_unreachable(exc: BaseException) -> bool:
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     if database_unreachable(exc):
-        log.warning("database_unavailable", path=request.url.path, method=request.method,
-                    error=f"{type(exc).__name__}: {exc}"[:300])
-        return _problem(503, "Service unavailable",
-                        "Viva cannot reach its database right now (it may be restarting). "
-                        f"Please try again in {RETRY_AFTER_S} seconds.",
-                        headers={"Retry-After": str(RETRY_AFTER_S)})
+        log.warning(
+            "database_unavailable",
+            path=request.url.path,
+            method=request.method,
+            error=f"{type(exc).__name__}: {exc}"[:300],
+        )
+        return _problem(
+            503,
+            "Service unavailable",
+            "Viva cannot reach its database right now (it may be restarting). "
+            f"Please try again in {RETRY_AFTER_S} seconds.",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
     log.exception("unhandled_error", path=request.url.path, method=request.method)
-    return _problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error",
-                    "Something went wrong on our side; it has been logged. Please try again.")
+    return _problem(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "Internal error",
+        "Something went wrong on our side; it has been logged. Please try again.",
+    )
 
 
 exception_handlers: dict[type[Exception] | int, Any] = {

@@ -30,8 +30,10 @@ def redact_tokens(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMa
 
 def structlog_plugin(settings: AppSettings) -> StructlogPlugin:
     renderer: structlog.typing.Processor = (
-        structlog.processors.JSONRenderer() if settings.log_json
-        else structlog.dev.ConsoleRenderer(colors=False))
+        structlog.processors.JSONRenderer()
+        if settings.log_json
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
     processors: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
@@ -43,14 +45,19 @@ def structlog_plugin(settings: AppSettings) -> StructlogPlugin:
     level = logging.getLevelNamesMapping().get(settings.log_level, logging.INFO)
     for noisy in ("aioice", "aiortc", "httpx", "faster_whisper"):  # per-packet chatter at INFO
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
-    return StructlogPlugin(config=StructlogConfig(structlog_logging_config=StructLoggingConfig(
-        processors=processors,
-        wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(),
-        log_exceptions="debug" if settings.debug else "never",
-    ), middleware_logging_config=LoggingMiddlewareConfig(
-        # Never log bodies, cookies or headers: they carry passwords, sessions and tokens.
-        request_log_fields=["method", "path"],
-        response_log_fields=["status_code"],
-        exclude=["/health"],
-    )))
+    return StructlogPlugin(
+        config=StructlogConfig(
+            structlog_logging_config=StructLoggingConfig(
+                processors=processors,
+                wrapper_class=structlog.make_filtering_bound_logger(level),
+                logger_factory=structlog.PrintLoggerFactory(),
+                log_exceptions="debug" if settings.debug else "never",
+            ),
+            middleware_logging_config=LoggingMiddlewareConfig(
+                # Never log bodies, cookies or headers: they carry passwords, sessions and tokens.
+                request_log_fields=["method", "path"],
+                response_log_fields=["status_code"],
+                exclude=["/health"],
+            ),
+        )
+    )

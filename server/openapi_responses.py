@@ -94,10 +94,17 @@ def document_responses(app: Litestar) -> None:
             method = sorted(handler.http_methods)[0]
             documented = dict(handler.responses or {})
             for code in sorted(_problem_codes(route, method, handler)):
-                documented.setdefault(code, ResponseSpec(
-                    data_container=Problem, description=_DESCRIPTIONS[code],
-                    media_type=PROBLEM_MEDIA_TYPE, generate_examples=False))
+                documented.setdefault(
+                    code,
+                    ResponseSpec(
+                        data_container=Problem,
+                        description=_DESCRIPTIONS[code],
+                        media_type=PROBLEM_MEDIA_TYPE,
+                        generate_examples=False,
+                    ),
+                )
             if handler.status_code == 204:
-                documented.setdefault(204, ResponseSpec(data_container=None,
-                                                        description="Done; nothing follows."))
+                documented.setdefault(
+                    204, ResponseSpec(data_container=None, description="Done; nothing follows.")
+                )
             handler.responses = documented

@@ -41,8 +41,13 @@ def poster_key(response_id: uuid.UUID) -> str:
 
 def build_object_store(settings: StorageSettings) -> ObjectStore:
     if settings.s3_endpoint:
-        return S3ObjectStore(endpoint=settings.s3_endpoint, access_key=settings.s3_access_key,
-                             secret_key=settings.s3_secret_key, bucket=settings.s3_bucket,
-                             secure=settings.s3_secure, region=settings.s3_region,
-                             part_size=settings.part_size)
+        return S3ObjectStore(
+            endpoint=settings.s3_endpoint,
+            access_key=settings.s3_access_key,
+            secret_key=settings.s3_secret_key,
+            bucket=settings.s3_bucket,
+            secure=settings.s3_secure,
+            region=settings.s3_region,
+            part_size=settings.part_size,
+        )
     return LocalObjectStore(root=settings.local_root)

@@ -81,8 +81,11 @@ def s3() -> Iterator[S3Endpoint]:
 
 
 def make_settings(tmp_path: Path, db_url: str, **env: str) -> Settings:
-    base = {"VIVA_DATABASE_URL": db_url, "VIVA_SECRET_KEY": "test-secret-" + "x" * 40,
-            "VIVA_PUBLIC_URL": "http://testserver.local"}
+    base = {
+        "VIVA_DATABASE_URL": db_url,
+        "VIVA_SECRET_KEY": "test-secret-" + "x" * 40,
+        "VIVA_PUBLIC_URL": "http://testserver.local",
+    }
     base.update(env)
     return Settings.from_env(base, data_dir=tmp_path / "data")
 
@@ -101,6 +104,7 @@ async def client(settings: Settings) -> AsyncIterator[object]:
 
     app = create_app(settings)
     async with AsyncTestClient(app=app, base_url="http://testserver.local") as c:
+
         async def add_csrf(request):  # type: ignore[no-untyped-def]
             if request.method not in {"GET", "HEAD", "OPTIONS"}:
                 token = c.cookies.get(CSRF_COOKIE)

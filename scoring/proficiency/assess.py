@@ -38,13 +38,13 @@ def assess_speech(
 
     An empty transcript (no speech) gives ``band=None`` and ``reliable=False``.
     """
-    return estimate_band(speech_values(words, text), spoken=True, threshold=threshold,
-                         interval_level=interval_level)
+    return estimate_band(
+        speech_values(words, text), spoken=True, threshold=threshold, interval_level=interval_level
+    )
 
 
-def assess_text(
-    text: str, *, threshold: str = "B2", interval_level: float = 0.8
-) -> ProficiencyResult:
+def assess_text(text: str, *, threshold: str = "B2", interval_level: float = 0.8) -> ProficiencyResult:
     """Estimate English proficiency from a written answer (text signals only, wider interval)."""
-    return estimate_band(text_signal_values(text), spoken=False, threshold=threshold,
-                         interval_level=interval_level)
+    return estimate_band(
+        text_signal_values(text), spoken=False, threshold=threshold, interval_level=interval_level
+    )

@@ -59,8 +59,16 @@ def _signals(values: Mapping[str, float | None]) -> tuple[Signal, ...]:
         if scale.name not in values:
             continue
         low, high = scale.b2_range()
-        out.append(Signal(name=scale.name, value=values[scale.name], unit=scale.unit,
-                          typical_low=low, typical_high=high, description=scale.description))
+        out.append(
+            Signal(
+                name=scale.name,
+                value=values[scale.name],
+                unit=scale.unit,
+                typical_low=low,
+                typical_high=high,
+                description=scale.description,
+            )
+        )
     return tuple(out)
 
 
@@ -93,8 +101,9 @@ def estimate_band(
     signals = _signals(values)
     words = int(values.get("words") or 0)
     if spoken:
-        return _learned(values, signals, words, threshold_level, interval_level,
-                        model or load_default_model())
+        return _learned(
+            values, signals, words, threshold_level, interval_level, model or load_default_model()
+        )
     scored: list[tuple[float, float]] = []
     for scale in SCALES:
         weight = scale.speech_weight if spoken else scale.text_weight
@@ -106,9 +115,16 @@ def estimate_band(
             scored.append((sub, weight))
     if not scored:
         return ProficiencyResult(
-            band=None, band_low=None, band_high=None, score=None, score_low=None, score_high=None,
+            band=None,
+            band_low=None,
+            band_high=None,
+            score=None,
+            score_low=None,
+            score_high=None,
             threshold=threshold_level,
-            meets_threshold=None, signals=signals, reliable=False,
+            meets_threshold=None,
+            signals=signals,
+            reliable=False,
             reason="No speech was recognised." if spoken else "No English words to assess.",
             verdict="not_enough_speech",
         )
@@ -129,15 +145,27 @@ def estimate_band(
     if words < MIN_RELIABLE_WORDS:
         problems.append(f"only {words} words (at least {MIN_RELIABLE_WORDS} needed)")
     if spoken and (confidence is None or confidence < MIN_ASR_CONFIDENCE):
-        problems.append(f"speech recognition confidence {confidence or 0.0:.2f} is below "
-                        f"{MIN_ASR_CONFIDENCE}: the transcript may be wrong")
-    reason = ("Unreliable: " + "; ".join(problems) + ".") if problems else (
-        f"Based on {words} words and {len(scored)} signals.")
+        problems.append(
+            f"speech recognition confidence {confidence or 0.0:.2f} is below "
+            f"{MIN_ASR_CONFIDENCE}: the transcript may be wrong"
+        )
+    reason = (
+        ("Unreliable: " + "; ".join(problems) + ".")
+        if problems
+        else (f"Based on {words} words and {len(scored)} signals.")
+    )
     return ProficiencyResult(
-        band=level_from_score(score), band_low=low, band_high=high, score=score,
-        score_low=max(score - half, 0.5), score_high=min(score + half, 6.5),
-        threshold=threshold_level, meets_threshold=meets, signals=signals,
-        reliable=not problems, reason=reason,
+        band=level_from_score(score),
+        band_low=low,
+        band_high=high,
+        score=score,
+        score_low=max(score - half, 0.5),
+        score_high=min(score + half, 6.5),
+        threshold=threshold_level,
+        meets_threshold=meets,
+        signals=signals,
+        reliable=not problems,
+        reason=reason,
         verdict="not_enough_speech" if words < MIN_RELIABLE_WORDS else _verdict(meets),
     )
 
@@ -155,15 +183,31 @@ def _verdict(meets: bool | None) -> Verdict:
     return "likely_meets" if meets is True else "likely_below" if meets is False else "uncertain"
 
 
-def _learned(values: Mapping[str, float | None], signals: tuple[Signal, ...], words: int,
-             threshold: CefrLevel, interval_level: float, model: ProficiencyModel) -> ProficiencyResult:
+def _learned(
+    values: Mapping[str, float | None],
+    signals: tuple[Signal, ...],
+    words: int,
+    threshold: CefrLevel,
+    interval_level: float,
+    model: ProficiencyModel,
+) -> ProficiencyResult:
     """The spoken answer's result from the learned model."""
     if words == 0:
         return ProficiencyResult(
-            band=None, band_low=None, band_high=None, score=None, score_low=None, score_high=None,
-            threshold=threshold, meets_threshold=None, signals=signals, reliable=False,
-            reason="No speech was recognised.", verdict="not_enough_speech",
-            model_version=model.version)
+            band=None,
+            band_low=None,
+            band_high=None,
+            score=None,
+            score_low=None,
+            score_high=None,
+            threshold=threshold,
+            meets_threshold=None,
+            signals=signals,
+            reliable=False,
+            reason="No speech was recognised.",
+            verdict="not_enough_speech",
+            model_version=model.version,
+        )
     score = cefr_from_expert(model.predict(values))
     confidence = values.get("asr_confidence")
     doubt = 2.0 * max(0.0, MIN_ASR_CONFIDENCE - (confidence if confidence is not None else 0.0))
@@ -175,16 +219,31 @@ def _learned(values: Mapping[str, float | None], signals: tuple[Signal, ...], wo
     if words < MIN_RELIABLE_WORDS:
         problems.append(f"only {words} words (at least {MIN_RELIABLE_WORDS} needed)")
     if confidence is None or confidence < MIN_ASR_CONFIDENCE:
-        problems.append(f"speech recognition confidence {confidence or 0.0:.2f} is below "
-                        f"{MIN_ASR_CONFIDENCE}: the transcript may be wrong")
+        problems.append(
+            f"speech recognition confidence {confidence or 0.0:.2f} is below "
+            f"{MIN_ASR_CONFIDENCE}: the transcript may be wrong"
+        )
     meets = None if words < MIN_RELIABLE_WORDS else _meets(low, high, threshold)
-    reason = ("Unreliable: " + "; ".join(problems) + ".") if problems else (
-        f"Based on {words} words; the interval is the model's error on speakers it was not "
-        f"trained on (±{model.residual_sd:.1f} on the experts' 0-10 scale).")
+    reason = (
+        ("Unreliable: " + "; ".join(problems) + ".")
+        if problems
+        else (
+            f"Based on {words} words; the interval is the model's error on speakers it was not "
+            f"trained on (±{model.residual_sd:.1f} on the experts' 0-10 scale)."
+        )
+    )
     return ProficiencyResult(
-        band=level_from_score(score), band_low=low, band_high=high, score=score, score_low=lo,
-        score_high=hi, threshold=threshold, meets_threshold=meets, signals=signals,
-        reliable=not problems, reason=reason,
+        band=level_from_score(score),
+        band_low=low,
+        band_high=high,
+        score=score,
+        score_low=lo,
+        score_high=hi,
+        threshold=threshold,
+        meets_threshold=meets,
+        signals=signals,
+        reliable=not problems,
+        reason=reason,
         verdict="not_enough_speech" if words < MIN_RELIABLE_WORDS else _verdict(meets),
-        model_version=model.version)
-
+        model_version=model.version,
+    )

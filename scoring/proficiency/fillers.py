@@ -28,9 +28,7 @@ __all__ = [
 ]
 
 PAUSE_S = 0.25
-HESITATIONS = frozenset(
-    {"um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "mm", "ah", "eh"}
-)
+HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "mm", "ah", "eh"})
 DISCOURSE_FILLERS: tuple[tuple[str, ...], ...] = (("you", "know"), ("i", "mean"), ("like",))
 _EDGE_PUNCT = re.compile(r"[.,;:!?\u2026\u2014-]$")
 _STRIP = re.compile(r"^[^\w']+|[^\w']+$")
@@ -79,11 +77,7 @@ def count_fillers(words: Sequence[TimedWord]) -> int:
             continue
         for phrase in DISCOURSE_FILLERS:
             j = i + len(phrase) - 1
-            if (
-                tuple(norm[i : j + 1]) == phrase
-                and _boundary_before(words, i)
-                and _boundary_after(words, j)
-            ):
+            if tuple(norm[i : j + 1]) == phrase and _boundary_before(words, i) and _boundary_after(words, j):
                 count += len(phrase)
                 i = j
                 break

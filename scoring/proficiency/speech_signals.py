@@ -46,9 +46,16 @@ def speech_signal_values(words: Sequence[TimedWord]) -> dict[str, float | None]:
     n = len(spoken)
     values: dict[str, float | None] = dict.fromkeys(
         (
-            "speaking_time", "speech_rate", "articulation_rate", "pause_count",
-            "pauses_per_minute", "mean_pause", "pause_ratio", "mean_length_of_run",
-            "filler_rate", "asr_confidence",
+            "speaking_time",
+            "speech_rate",
+            "articulation_rate",
+            "pause_count",
+            "pauses_per_minute",
+            "mean_pause",
+            "pause_ratio",
+            "mean_length_of_run",
+            "filler_rate",
+            "asr_confidence",
         )
     )
     values["words"] = float(n)

@@ -20,10 +20,29 @@ from scoring.proficiency.lexical import mtld, tokenize_words, vocabulary_profile
 
 __all__ = ["SUBORDINATORS", "split_sentences", "text_signal_values"]
 
-SUBORDINATORS = frozenset({
-    "because", "although", "though", "whereas", "unless", "whether", "which", "who", "whom",
-    "whose", "if", "when", "whenever", "where", "wherever", "while", "since", "until", "once",
-})
+SUBORDINATORS = frozenset(
+    {
+        "because",
+        "although",
+        "though",
+        "whereas",
+        "unless",
+        "whether",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "if",
+        "when",
+        "whenever",
+        "where",
+        "wherever",
+        "while",
+        "since",
+        "until",
+        "once",
+    }
+)
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 
 
@@ -50,8 +69,9 @@ def text_signal_values(text: str) -> dict[str, float | None]:
         "mean_zipf": vocab.mean_zipf,
         "mean_cefr_word_level": vocab.mean_cefr_level,
     }
-    for level, share in zip(("a1", "a2", "b1", "b2", "c1", "c2"), vocab.cefr_shares or (None,) * 6,
-                            strict=True):
+    for level, share in zip(
+        ("a1", "a2", "b1", "b2", "c1", "c2"), vocab.cefr_shares or (None,) * 6, strict=True
+    ):
         values[f"cefr_{level}_share"] = share
     if sentences:
         values["mean_sentence_length"] = len(tokens) / len(sentences)

@@ -15,8 +15,10 @@ from litestar.types import Receive, Scope, Send
 
 __all__ = ["CSRF_REFUSED", "BearerAwareCSRFMiddleware"]
 
-CSRF_REFUSED = ("This request lacks a valid CSRF token (the x-csrf-token header must repeat the "
-                "viva_csrf cookie). Reload the page and try again.")
+CSRF_REFUSED = (
+    "This request lacks a valid CSRF token (the x-csrf-token header must repeat the "
+    "viva_csrf cookie). Reload the page and try again."
+)
 
 
 class BearerAwareCSRFMiddleware(CSRFMiddleware):

@@ -53,14 +53,21 @@ class Staff:
         return self.role is Role.ADMIN
 
 
-async def start_session(db: AsyncSession, user: User, *, hours: int,
-                        user_agent: str | None) -> tuple[str, datetime]:
+async def start_session(
+    db: AsyncSession, user: User, *, hours: int, user_agent: str | None
+) -> tuple[str, datetime]:
     """Create a session row; returns the cookie token and its expiry."""
     token, digest = new_token()
     expires = datetime.now(UTC) + timedelta(hours=hours)
-    db.add(StaffSession(user_id=user.id, token_hash=digest, expires_at=expires,
-                        user_agent=(user_agent or "")[:400] or None,
-                        last_seen_at=datetime.now(UTC)))
+    db.add(
+        StaffSession(
+            user_id=user.id,
+            token_hash=digest,
+            expires_at=expires,
+            user_agent=(user_agent or "")[:400] or None,
+            last_seen_at=datetime.now(UTC),
+        )
+    )
     await db.flush()
     return token, expires
 
@@ -71,8 +78,15 @@ async def end_session(db: AsyncSession, token: str | None) -> None:
 
 
 def session_cookie(token: str, *, max_age: int, secure: bool) -> Cookie:
-    return Cookie(key=SESSION_COOKIE, value=token, max_age=max_age, httponly=True,
-                  secure=secure, samesite="lax", path="/")
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        max_age=max_age,
+        httponly=True,
+        secure=secure,
+        samesite="lax",
+        path="/",
+    )
 
 
 _READ_METHODS = frozenset({"GET", "HEAD"})
@@ -87,8 +101,7 @@ def _needed_scope(request: Request[Any, Any, Any]) -> ApiTokenScope | None:
     return ApiTokenScope(scope) if scope else None
 
 
-async def _api_token_staff(request: Request[Any, Any, Any], db: AsyncSession,
-                           authorization: str) -> Staff:
+async def _api_token_staff(request: Request[Any, Any, Any], db: AsyncSession, authorization: str) -> Staff:
     """An organization API token as an admin-like machine member within its scopes (no cookie).
 
     GET needs the ``read`` scope; a change needs the scope its route names in
@@ -98,28 +111,39 @@ async def _api_token_staff(request: Request[Any, Any, Any], db: AsyncSession,
     token = token.strip()
     if scheme.lower() != "bearer" or not token.startswith("viva_") or len(token) > 200:
         raise Unauthorized("Send an organization API token as 'Authorization: Bearer viva_...'.")
-    row = (await db.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-           ).scalar_one_or_none()
+    row = (
+        await db.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    ).scalar_one_or_none()
     if row is None or not token_matches(token, row.token_hash) or row.revoked_at is not None:
         raise Unauthorized("This API token is unknown or was revoked.")
     now = datetime.now(UTC)
     if row.expires_at is not None and row.expires_at <= now:
-        raise Unauthorized(f"This API token expired on {row.expires_at:%d %B %Y %H:%M} UTC; an admin "
-                           "can create a new one under Settings.")
+        raise Unauthorized(
+            f"This API token expired on {row.expires_at:%d %B %Y %H:%M} UTC; an admin "
+            "can create a new one under Settings."
+        )
     needed = _needed_scope(request)
     if needed is None:
         raise Forbidden("API tokens cannot do this; sign in as a person to make this change.")
     if needed.value not in (row.scopes or []):
-        raise Forbidden(f"This API token lacks the '{needed.value}' scope. Create a token with "
-                        f"it in Settings → API tokens.", scope=needed.value)
+        raise Forbidden(
+            f"This API token lacks the '{needed.value}' scope. Create a token with "
+            f"it in Settings → API tokens.",
+            scope=needed.value,
+        )
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
-    return Staff(user_id=row.id, organization_id=row.organization_id, email="",
-                 name=f"API token {row.name}", role=Role.ADMIN, via_token=True)
+    return Staff(
+        user_id=row.id,
+        organization_id=row.organization_id,
+        email="",
+        name=f"API token {row.name}",
+        role=Role.ADMIN,
+        via_token=True,
+    )
 
 
-async def provide_staff(request: Request[Any, Any, Any],
-                        db_session: NamedDependency[AsyncSession]) -> Staff:
+async def provide_staff(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Staff:
     """The signed-in staff member; 401 if the session cookie is missing, unknown or expired.
 
     A session also ends after ``VIVA_SESSION_IDLE_MINUTES`` without a request (its last use
@@ -132,27 +156,35 @@ async def provide_staff(request: Request[Any, Any, Any],
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthorized("Sign in to continue.")
-    row = (await db_session.execute(
-        select(StaffSession).where(StaffSession.token_hash == hash_token(token))
-    )).scalar_one_or_none()
+    row = (
+        await db_session.execute(select(StaffSession).where(StaffSession.token_hash == hash_token(token)))
+    ).scalar_one_or_none()
     now = datetime.now(UTC)
-    if (row is None or not token_matches(token, row.token_hash) or row.expires_at <= now
-            or not row.user.is_active):
+    if (
+        row is None
+        or not token_matches(token, row.token_hash)
+        or row.expires_at <= now
+        or not row.user.is_active
+    ):
         raise Unauthorized("Your session has ended. Sign in again.")
     idle = request.app.state["settings"].app.session_idle_minutes
     seen = row.last_seen_at or row.created_at
     if idle and now - seen > timedelta(minutes=idle):
-        raise Unauthorized(f"You were signed out after {idle} minutes without activity. "
-                           "Sign in again.")
+        raise Unauthorized(f"You were signed out after {idle} minutes without activity. Sign in again.")
     if now - seen > timedelta(minutes=1):
         row.last_seen_at = now
     user = row.user
-    return Staff(user_id=user.id, organization_id=user.organization_id, email=user.email,
-                 name=user.name, role=user.role, session_id=row.id)
+    return Staff(
+        user_id=user.id,
+        organization_id=user.organization_id,
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        session_id=row.id,
+    )
 
 
-async def provide_admin(request: Request[Any, Any, Any],
-                        db_session: NamedDependency[AsyncSession]) -> Staff:
+async def provide_admin(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Staff:
     """Like :func:`provide_staff`, but 403 unless the member is an admin."""
     staff = await provide_staff(request, db_session)
     if not staff.is_admin:

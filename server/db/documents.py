@@ -156,8 +156,11 @@ class StructJson(TypeDecorator[T], Generic[T]):
 
     def process_bind_param(self, value: T | None, dialect: Dialect) -> Any:
         # Through the type even when given plain data, so nothing of another shape is stored.
-        return None if value is None else msgspec.to_builtins(
-            msgspec.convert(msgspec.to_builtins(value), self.kind))
+        return (
+            None
+            if value is None
+            else msgspec.to_builtins(msgspec.convert(msgspec.to_builtins(value), self.kind))
+        )
 
     def process_result_value(self, value: Any, dialect: Dialect) -> T | None:
         return None if value is None else msgspec.convert(value, self.kind)

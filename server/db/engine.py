@@ -21,8 +21,7 @@ from server.settings import DatabaseSettings
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
-__all__ = ["create_engine", "create_private_sqlite_file", "is_sqlite", "session_maker",
-           "sqlalchemy_config"]
+__all__ = ["create_engine", "create_private_sqlite_file", "is_sqlite", "session_maker", "sqlalchemy_config"]
 
 
 def is_sqlite(url: str) -> bool:
@@ -58,8 +57,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:
 def _engine_kwargs(settings: DatabaseSettings) -> dict[str, Any]:
     if is_sqlite(settings.url):
         return {"echo": settings.echo, "poolclass": NullPool}
-    return {"echo": settings.echo, "pool_size": settings.pool_size, "max_overflow": 10,
-            "pool_pre_ping": True, "pool_recycle": 1800}
+    return {
+        "echo": settings.echo,
+        "pool_size": settings.pool_size,
+        "max_overflow": 10,
+        "pool_pre_ping": True,
+        "pool_recycle": 1800,
+    }
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
@@ -86,4 +90,3 @@ def sqlalchemy_config(settings: DatabaseSettings, engine: AsyncEngine) -> SQLAlc
         create_all=False,
         alembic_config=AlembicAsyncConfig(script_location=str(_MIGRATIONS)),
     )
-

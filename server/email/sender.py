@@ -22,7 +22,12 @@ async def send_message(settings: EmailSettings, message: EmailMessage) -> None:
     if "From" not in message:
         message["From"] = settings.from_address
     await aiosmtplib.send(
-        message, hostname=settings.smtp_host, port=settings.smtp_port,
-        username=settings.smtp_username, password=settings.smtp_password,
-        use_tls=settings.smtp_tls, start_tls=settings.smtp_starttls and not settings.smtp_tls,
-        timeout=settings.timeout_s)
+        message,
+        hostname=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        use_tls=settings.smtp_tls,
+        start_tls=settings.smtp_starttls and not settings.smtp_tls,
+        timeout=settings.timeout_s,
+    )

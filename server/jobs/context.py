@@ -29,8 +29,9 @@ class JobContext:
         """Start the queue; an in-process one runs its jobs with this context."""
         await self.queue.start(self)
 
-    async def enqueue_processing(self, response_id: uuid.UUID | str, *, delay_s: float = 0.0,
-                                 retry: int = 0) -> None:
+    async def enqueue_processing(
+        self, response_id: uuid.UUID | str, *, delay_s: float = 0.0, retry: int = 0
+    ) -> None:
         """Queue the response's processing; a retry gets its own key.
 
         A retry is enqueued from inside the job that failed, while that job's key is still
@@ -38,5 +39,4 @@ class JobContext:
         pipeline is idempotent, so two keys for one response cannot do the work twice.
         """
         key = f"process:{response_id}" if retry == 0 else f"process:{response_id}:retry:{retry}"
-        await self.queue.enqueue("process_response", key=key, delay_s=delay_s,
-                                 response_id=str(response_id))
+        await self.queue.enqueue("process_response", key=key, delay_s=delay_s, response_id=str(response_id))

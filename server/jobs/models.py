@@ -32,9 +32,12 @@ class ModelHub:
 
                 s = self.settings
                 self._transcriber = Transcriber(
-                    model=s.whisper, device=s.device,  # type: ignore[arg-type]
+                    model=s.whisper,
+                    device=s.device,  # type: ignore[arg-type]
                     compute_type=None if s.compute_type == "auto" else s.compute_type,
-                    cpu_threads=s.cpu_threads, cache_dir=self.cache_dir)
+                    cpu_threads=s.cpu_threads,
+                    cache_dir=self.cache_dir,
+                )
             return self._transcriber
 
     def warm_imports(self) -> None:

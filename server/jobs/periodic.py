@@ -28,8 +28,10 @@ class Periodic:
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._loop(name, every), name=f"viva-periodic-{name}")
-                       for name, every in self._schedule.items()]
+        self._tasks = [
+            asyncio.create_task(self._loop(name, every), name=f"viva-periodic-{name}")
+            for name, every in self._schedule.items()
+        ]
 
     async def stop(self) -> None:
         for task in self._tasks:

@@ -50,12 +50,17 @@ __all__ = ["ACTIVE_STATES", "process_response", "recover", "rubric_of"]
 
 log = structlog.get_logger(__name__)
 
-ACTIVE_STATES = (ResponseState.QUEUED, ResponseState.TRANSCRIBING, ResponseState.SCORING,
-                 ResponseState.ASSESSING)
+ACTIVE_STATES = (
+    ResponseState.QUEUED,
+    ResponseState.TRANSCRIBING,
+    ResponseState.SCORING,
+    ResponseState.ASSESSING,
+)
 
 
-async def _set_state(ctx: JobContext, rid: uuid.UUID, state: ResponseState,
-                     reason: str | None = None) -> None:
+async def _set_state(
+    ctx: JobContext, rid: uuid.UUID, state: ResponseState, reason: str | None = None
+) -> None:
     async with ctx.sessions() as db:
         r = await db.get(Response, rid)
         if r is None:
@@ -115,8 +120,7 @@ async def _retry_or_fail(ctx: JobContext, rid: uuid.UUID, stage: str, exc: Excep
         log.error("response_failed", response_id=str(rid), stage=stage, error=error)
         return
     delay = ctx.settings.jobs.backoff_seconds * 2 ** (tries - 1)
-    log.warning("response_retry", response_id=str(rid), stage=stage, tries=tries,
-                delay_s=delay, error=error)
+    log.warning("response_retry", response_id=str(rid), stage=stage, tries=tries, delay_s=delay, error=error)
     await ctx.enqueue_processing(rid, delay_s=delay, retry=tries)
 
 
@@ -152,29 +156,40 @@ async def _transcribe(ctx: JobContext, rid: uuid.UUID) -> None:
             raise RuntimeError("the response has no stored video")
         video_key = r.media_key
     await _set_state(ctx, rid, ResponseState.TRANSCRIBING)
-    transcript, audio_key, poster_key = await asyncio.to_thread(
-        _derive_and_transcribe, ctx, rid, video_key)
+    transcript, audio_key, poster_key = await asyncio.to_thread(_derive_and_transcribe, ctx, rid, video_key)
     async with ctx.sessions() as db:
         if (await db.execute(select(Transcript.id).where(Transcript.response_id == rid))).first():
             return  # another worker finished first: keep exactly one transcript
-        db.add(Transcript(response_id=rid, text=transcript.text, language=transcript.language,
-                          language_probability=transcript.language_probability,
-                          duration_s=transcript.duration, no_speech=transcript.no_speech,
-                          segments=msgspec.convert(msgspec.to_builtins(transcript.segments),
-                                                   list[TranscriptSegment]),
-                          model_name=transcript.model_name,
-                          model_version=transcript.model_version,
-                          gaps=msgspec.convert(msgspec.to_builtins(transcript.gaps), list[TranscriptGap]),
-                          speech_s=transcript.speech_seconds,
-                          completeness=transcript.completeness))
+        db.add(
+            Transcript(
+                response_id=rid,
+                text=transcript.text,
+                language=transcript.language,
+                language_probability=transcript.language_probability,
+                duration_s=transcript.duration,
+                no_speech=transcript.no_speech,
+                segments=msgspec.convert(msgspec.to_builtins(transcript.segments), list[TranscriptSegment]),
+                model_name=transcript.model_name,
+                model_version=transcript.model_version,
+                gaps=msgspec.convert(msgspec.to_builtins(transcript.gaps), list[TranscriptGap]),
+                speech_s=transcript.speech_seconds,
+                completeness=transcript.completeness,
+            )
+        )
         r = await db.get(Response, rid)
         assert r is not None
         r.audio_key = audio_key
         r.poster_key = poster_key or None
         await db.commit()
-    log.info("transcribed", response_id=str(rid), words=len(transcript.words),
-             no_speech=transcript.no_speech, model=transcript.model_name,
-             completeness=transcript.completeness, gaps=len(transcript.gaps))
+    log.info(
+        "transcribed",
+        response_id=str(rid),
+        words=len(transcript.words),
+        no_speech=transcript.no_speech,
+        model=transcript.model_name,
+        completeness=transcript.completeness,
+        gaps=len(transcript.gaps),
+    )
 
 
 # -- scoring ------------------------------------------------------------------------------
@@ -190,6 +205,7 @@ async def _score(ctx: JobContext, rid: uuid.UUID) -> None:
         rubric = rubric_of(question)
         examples = await scored_examples_for(db, question.id, exclude=rid)
         calibrator = await calibrator_for(db, assessment.organization_id, level=level)
+
     def run() -> ScoredSuggestion:
         scorer = ctx.models.scorer()  # loads the encoder on first use: in this thread
         prepared = scorer.prepare(rubric, examples)
@@ -198,21 +214,39 @@ async def _score(ctx: JobContext, rid: uuid.UUID) -> None:
     suggestion = await asyncio.to_thread(run)
     data: dict[str, Any] = msgspec.to_builtins(suggestion)
     async with ctx.sessions() as db:
-        await db.execute(update(Suggestion).where(Suggestion.response_id == rid)
-                         .values(is_current=False))
-        db.add(Suggestion(
-            response_id=rid, is_current=True, score=suggestion.score,
-            interval_low=suggestion.interval_low, interval_high=suggestion.interval_high,
-            level=suggestion.level, abstained=suggestion.abstained,
-            abstain_reason=suggestion.abstain_message,
-            evidence=msgspec.convert(
-                {**data["evidence"], "spread": suggestion.spread, "regime": suggestion.regime,
-                 "rounded_level": suggestion.rounded_level, "abstain_code": data.get("abstain_reason"),
-                 "scale": [rubric.low, rubric.high]}, SuggestionEvidence),
-            model_versions=dict(suggestion.model_versions)))
+        await db.execute(update(Suggestion).where(Suggestion.response_id == rid).values(is_current=False))
+        db.add(
+            Suggestion(
+                response_id=rid,
+                is_current=True,
+                score=suggestion.score,
+                interval_low=suggestion.interval_low,
+                interval_high=suggestion.interval_high,
+                level=suggestion.level,
+                abstained=suggestion.abstained,
+                abstain_reason=suggestion.abstain_message,
+                evidence=msgspec.convert(
+                    {
+                        **data["evidence"],
+                        "spread": suggestion.spread,
+                        "regime": suggestion.regime,
+                        "rounded_level": suggestion.rounded_level,
+                        "abstain_code": data.get("abstain_reason"),
+                        "scale": [rubric.low, rubric.high],
+                    },
+                    SuggestionEvidence,
+                ),
+                model_versions=dict(suggestion.model_versions),
+            )
+        )
         await db.commit()
-    log.info("scored", response_id=str(rid), score=suggestion.score,
-             abstained=suggestion.abstained, reason=data.get("abstain_reason"))
+    log.info(
+        "scored",
+        response_id=str(rid),
+        score=suggestion.score,
+        abstained=suggestion.abstained,
+        reason=data.get("abstain_reason"),
+    )
 
 
 # -- English proficiency ------------------------------------------------------------------
@@ -236,8 +270,9 @@ async def _proficiency(ctx: JobContext, rid: uuid.UUID) -> None:
     result = await asyncio.to_thread(run)
     data: dict[str, Any] = result.to_dict()
     async with ctx.sessions() as db:
-        row = (await db.execute(select(ProficiencyResult).where(
-            ProficiencyResult.response_id == rid))).scalar_one_or_none()
+        row = (
+            await db.execute(select(ProficiencyResult).where(ProficiencyResult.response_id == rid))
+        ).scalar_one_or_none()
         if row is None:
             row = ProficiencyResult(response_id=rid, version=str(data.get("version", "")))
             db.add(row)
@@ -255,9 +290,17 @@ async def _proficiency(ctx: JobContext, rid: uuid.UUID) -> None:
 async def recover(ctx: JobContext) -> int:
     """Queue every response a crash or restart left in the middle of processing."""
     async with ctx.sessions() as db:
-        ids = list((await db.execute(select(Response.id).where(
-            Response.state.in_(ACTIVE_STATES), Response.is_current.is_(True),
-            Response.submitted_at.is_not(None)))).scalars())
+        ids = list(
+            (
+                await db.execute(
+                    select(Response.id).where(
+                        Response.state.in_(ACTIVE_STATES),
+                        Response.is_current.is_(True),
+                        Response.submitted_at.is_not(None),
+                    )
+                )
+            ).scalars()
+        )
     for rid in ids:
         await ctx.enqueue_processing(rid)
     if ids:

@@ -56,8 +56,9 @@ class InProcessQueue:
 
     async def start(self, context: object) -> None:
         self._context = context
-        self._workers = [asyncio.create_task(self._work(), name=f"viva-job-worker-{i}")
-                         for i in range(self._concurrency)]
+        self._workers = [
+            asyncio.create_task(self._work(), name=f"viva-job-worker-{i}") for i in range(self._concurrency)
+        ]
 
     async def stop(self) -> None:
         for handle in self._timers:
@@ -131,6 +132,12 @@ class SaqQueue:
 
     async def enqueue(self, task: str, *, key: str, delay_s: float = 0.0, **kwargs: Any) -> None:
         scheduled = int(time.time() + delay_s) if delay_s > 0 else 0
-        await self.queue.enqueue(task, key=key, scheduled=scheduled, timeout=3600,
-                                 heartbeat=self.heartbeat_s, retries=1 + self.crash_retries,
-                                 **kwargs)
+        await self.queue.enqueue(
+            task,
+            key=key,
+            scheduled=scheduled,
+            timeout=3600,
+            heartbeat=self.heartbeat_s,
+            retries=1 + self.crash_retries,
+            **kwargs,
+        )

@@ -31,16 +31,24 @@ TASKS: dict[str, TaskFn] = {
 }
 
 
-def build_context(settings: Settings, engine: AsyncEngine | None = None, *,
-                  store: ObjectStore | None = None,
-                  queue: JobQueue | None = None) -> tuple[JobContext, AsyncEngine]:
+def build_context(
+    settings: Settings,
+    engine: AsyncEngine | None = None,
+    *,
+    store: ObjectStore | None = None,
+    queue: JobQueue | None = None,
+) -> tuple[JobContext, AsyncEngine]:
     """Everything jobs need, in one step: the process's engine, object store and queue (given,
     or built from ``settings``); start it with ``await ctx.start()``."""
     engine = engine or create_engine(settings.db)
     models = ModelHub(settings.models, cache_dir=str(settings.app.data_dir / "models"))
-    ctx = JobContext(settings=settings, sessions=session_maker(engine),
-                     store=store or build_object_store(settings.storage), models=models,
-                     queue=queue or build_queue(settings))
+    ctx = JobContext(
+        settings=settings,
+        sessions=session_maker(engine),
+        store=store or build_object_store(settings.storage),
+        models=models,
+        queue=queue or build_queue(settings),
+    )
     return ctx, engine
 
 
@@ -51,12 +59,16 @@ def build_queue(settings: Settings) -> JobQueue:
             raise ValueError("VIVA_JOBS_BACKEND=saq needs VIVA_SAQ_URL")
         return SaqQueue(settings.jobs.saq_url, heartbeat_s=settings.jobs.heartbeat_seconds)
     if settings.jobs.backend != "inprocess":
-        raise ValueError(f"unknown VIVA_JOBS_BACKEND {settings.jobs.backend!r}: "
-                         "use 'inprocess' or 'saq'")
+        raise ValueError(f"unknown VIVA_JOBS_BACKEND {settings.jobs.backend!r}: use 'inprocess' or 'saq'")
     return InProcessQueue(TASKS, concurrency=settings.jobs.concurrency)
 
 
 def build_periodic(settings: Settings, queue: JobQueue) -> Periodic:
     """Webhook deliveries every few seconds, media retention every hour (and both at start)."""
-    return Periodic(queue, {"dispatch_webhooks": settings.webhooks.poll_seconds,
-                            "apply_retention": settings.privacy.retention_interval_seconds})
+    return Periodic(
+        queue,
+        {
+            "dispatch_webhooks": settings.webhooks.poll_seconds,
+            "apply_retention": settings.privacy.retention_interval_seconds,
+        },
+    )

@@ -81,9 +81,11 @@ def run_worker(settings: Settings) -> None:
     from server.jobs.runtime import build_context
 
     if settings.jobs.backend != "saq" or not settings.jobs.saq_url:
-        raise SystemExit("viva worker needs VIVA_JOBS_BACKEND=saq and VIVA_SAQ_URL "
-                         "(postgresql://... or redis://...); with the default in-process "
-                         "backend the app processes jobs itself.")
+        raise SystemExit(
+            "viva worker needs VIVA_JOBS_BACKEND=saq and VIVA_SAQ_URL "
+            "(postgresql://... or redis://...); with the default in-process "
+            "backend the app processes jobs itself."
+        )
     queue = SaqQueue(settings.jobs.saq_url, heartbeat_s=settings.jobs.heartbeat_seconds)
     beat_s = queue.heartbeat_s
     before_process, after_process = _heartbeat_hooks(max(0.5, beat_s / 4))
@@ -98,14 +100,31 @@ def run_worker(settings: Settings) -> None:
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["engine"].dispose()
 
-    functions = [process_response, send_invitation_email, send_account_email, dispatch_webhooks,
-                 apply_retention, recalibrate_suggestions]
+    functions = [
+        process_response,
+        send_invitation_email,
+        send_account_email,
+        dispatch_webhooks,
+        apply_retention,
+        recalibrate_suggestions,
+    ]
     # Sweep often enough that a dead worker's job is picked up about one heartbeat later.
-    timers: PartialTimersDict = {"schedule": 1, "worker_info": 10, "abort": 1,
-                                 "sweep": max(1, min(60, beat_s // 2))}
-    worker = Worker(queue.queue, functions=functions,  # type: ignore[arg-type]
-                    concurrency=settings.jobs.concurrency, startup=startup, shutdown=shutdown,
-                    before_process=before_process, after_process=after_process, timers=timers)
+    timers: PartialTimersDict = {
+        "schedule": 1,
+        "worker_info": 10,
+        "abort": 1,
+        "sweep": max(1, min(60, beat_s // 2)),
+    }
+    worker = Worker(
+        queue.queue,
+        functions=functions,  # type: ignore[arg-type]
+        concurrency=settings.jobs.concurrency,
+        startup=startup,
+        shutdown=shutdown,
+        before_process=before_process,
+        after_process=after_process,
+        timers=timers,
+    )
     log.info("worker_starting", backend="saq", concurrency=settings.jobs.concurrency)
 
     async def main() -> None:

@@ -52,15 +52,21 @@ class LiveQuota:
     def reserve(self, session_id: str, holder: Holder) -> None:
         """Claim a slot for ``session_id`` or raise :class:`QuotaExceeded`."""
         if len(self._held) >= self.total:
-            raise QuotaExceeded(f"all {self.total} {self.what} slots of this server are in use",
-                                scope="server")
+            raise QuotaExceeded(
+                f"all {self.total} {self.what} slots of this server are in use", scope="server"
+            )
         if sum(h.invitation_id == holder.invitation_id for h in self._held.values()) >= self.per_invitation:
-            raise QuotaExceeded(f"this link already holds {self.per_invitation} live {self.what}(s)",
-                                scope="invitation")
-        if sum(h.organization_id == holder.organization_id
-               for h in self._held.values()) >= self.per_organization:
-            raise QuotaExceeded(f"the organization's share of {self.per_organization} live "
-                                f"{self.what}s is in use", scope="organization")
+            raise QuotaExceeded(
+                f"this link already holds {self.per_invitation} live {self.what}(s)", scope="invitation"
+            )
+        if (
+            sum(h.organization_id == holder.organization_id for h in self._held.values())
+            >= self.per_organization
+        ):
+            raise QuotaExceeded(
+                f"the organization's share of {self.per_organization} live {self.what}s is in use",
+                scope="organization",
+            )
         self._held[session_id] = holder
 
     def release(self, session_id: str) -> None:

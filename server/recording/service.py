@@ -57,37 +57,51 @@ def ice_servers(settings: Settings, *, label: str = "viva-server") -> tuple[IceS
         servers.append(IceServer(urls=w.stun_urls))
     if w.turn_urls:
         if w.turn_secret:
-            username, credential = turn_rest_credentials(w.turn_secret, label=label,
-                                                         ttl_s=w.turn_credential_seconds)
+            username, credential = turn_rest_credentials(
+                w.turn_secret, label=label, ttl_s=w.turn_credential_seconds
+            )
             servers.append(IceServer(urls=w.turn_urls, username=username, credential=credential))
         else:
-            servers.append(IceServer(urls=w.turn_urls, username=w.turn_username,
-                                     credential=w.turn_password))
+            servers.append(IceServer(urls=w.turn_urls, username=w.turn_username, credential=w.turn_password))
     return tuple(servers)
 
 
 class RecordingService:
     """Owns the live sessions of this process and drains its spool."""
-    def __init__(self, *, settings: Settings, sessions: async_sessionmaker[AsyncSession],
-                 store: ObjectStore, enqueue: Enqueue) -> None:
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        store: ObjectStore,
+        enqueue: Enqueue,
+    ) -> None:
         self.settings = settings
         self._sessions = sessions
         self._enqueue = enqueue
         self.spool = Spool(settings.storage.spool_dir)
-        self.uploader = SpoolUploader(self.spool, store, idle_poll_s=15.0,
-                                      on_uploaded=self._uploaded)
+        self.uploader = SpoolUploader(self.spool, store, idle_poll_s=15.0, on_uploaded=self._uploaded)
         w = settings.webrtc
         max_take = w.max_take_seconds
-        self.takes = PeerRegistry(max_sessions=w.max_live_takes, max_age_s=max_take * 3 + 120,
-                                  on_finished=self._take_finished)
-        self.checks = PeerRegistry(max_sessions=w.max_live_checks, max_age_s=180,
-                                   on_finished=self._check_finished)
-        self.take_quota = LiveQuota(what="take", total=w.max_live_takes,
-                                    per_invitation=w.max_takes_per_invitation,
-                                    per_organization=w.max_takes_per_organization)
-        self.check_quota = LiveQuota(what="device check", total=w.max_live_checks,
-                                     per_invitation=w.max_checks_per_invitation,
-                                     per_organization=w.max_checks_per_organization)
+        self.takes = PeerRegistry(
+            max_sessions=w.max_live_takes, max_age_s=max_take * 3 + 120, on_finished=self._take_finished
+        )
+        self.checks = PeerRegistry(
+            max_sessions=w.max_live_checks, max_age_s=180, on_finished=self._check_finished
+        )
+        self.take_quota = LiveQuota(
+            what="take",
+            total=w.max_live_takes,
+            per_invitation=w.max_takes_per_invitation,
+            per_organization=w.max_takes_per_organization,
+        )
+        self.check_quota = LiveQuota(
+            what="device check",
+            total=w.max_live_checks,
+            per_invitation=w.max_checks_per_invitation,
+            per_organization=w.max_checks_per_organization,
+        )
         self._tasks: list[asyncio.Task[None]] = []
         self._watchers: set[asyncio.Task[None]] = set()
 
@@ -117,8 +131,9 @@ class RecordingService:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     # -- takes -------------------------------------------------------------------------
-    async def open_take(self, *, take_id: uuid.UUID, sdp: str, sdp_type: str,
-                        max_seconds: float, holder: Holder) -> TakeSession:
+    async def open_take(
+        self, *, take_id: uuid.UUID, sdp: str, sdp_type: str, max_seconds: float, holder: Holder
+    ) -> TakeSession:
         """Answer the offer and start recording.
 
         Raises:
@@ -132,29 +147,45 @@ class RecordingService:
             self.take_quota.reserve(str(take_id), holder)
         except QuotaExceeded as exc:
             if exc.scope == "invitation":
-                raise Conflict("You are already recording another answer (in another window or "
-                               "tab). Stop that recording first, then start this one.") from exc
-            raise TooManyRequests("The server is recording as many answers as it can right "
-                                  "now. Wait a minute and try again.") from exc
+                raise Conflict(
+                    "You are already recording another answer (in another window or "
+                    "tab). Stop that recording first, then start this one."
+                ) from exc
+            raise TooManyRequests(
+                "The server is recording as many answers as it can right now. Wait a minute and try again."
+            ) from exc
         except SessionLimitReached as exc:
-            raise TooManyRequests("The server is recording as many answers as it can right "
-                                  "now. Wait a minute and try again.") from exc
-        config = SessionConfig(ice_servers=self.ice, max_duration_s=max_seconds,
-                               media_timeout_s=NETWORK_DROP_TOLERANCE_S,
-                               recording=RecordingMode(self.settings.webrtc.recording_mode))
+            raise TooManyRequests(
+                "The server is recording as many answers as it can right now. Wait a minute and try again."
+            ) from exc
+        config = SessionConfig(
+            ice_servers=self.ice,
+            max_duration_s=max_seconds,
+            media_timeout_s=NETWORK_DROP_TOLERANCE_S,
+            recording=RecordingMode(self.settings.webrtc.recording_mode),
+        )
         try:
-            session = await TakeSession.open(take_id=str(take_id), sdp=sdp, sdp_type=sdp_type,
-                                             output=self.spool.recording_path(str(take_id)),
-                                             config=config)
+            session = await TakeSession.open(
+                take_id=str(take_id),
+                sdp=sdp,
+                sdp_type=sdp_type,
+                output=self.spool.recording_path(str(take_id)),
+                config=config,
+            )
             self.takes.add(session)
         except BaseException as exc:
             self.take_quota.release(str(take_id))
             if isinstance(exc, SessionLimitReached):
-                raise TooManyRequests("The server is recording as many answers as it can right "
-                                      "now. Wait a minute and try again.") from exc
+                raise TooManyRequests(
+                    "The server is recording as many answers as it can right "
+                    "now. Wait a minute and try again."
+                ) from exc
             if isinstance(exc, InvalidOffer):
-                raise InvalidInput(f"Your browser's connection offer could not be used: {exc}. "
-                                   "Reload the page and try again.", field="sdp") from exc
+                raise InvalidInput(
+                    f"Your browser's connection offer could not be used: {exc}. "
+                    "Reload the page and try again.",
+                    field="sdp",
+                ) from exc
             raise
         return session
 
@@ -170,8 +201,9 @@ class RecordingService:
     async def _take_finished(self, take_id: str, result: Any, error: BaseException | None) -> None:
         self.take_quota.release(take_id)
         async with self._sessions() as db:
-            response = (await db.execute(select(Response).where(
-                Response.take_id == uuid.UUID(take_id)))).scalar_one_or_none()
+            response = (
+                await db.execute(select(Response).where(Response.take_id == uuid.UUID(take_id)))
+            ).scalar_one_or_none()
             if response is None:
                 log.error("take_without_response", take_id=take_id)
                 return
@@ -183,22 +215,39 @@ class RecordingService:
                 return
             key = video_key(response.id)
             mode = result.stats.mode
-            meta = {"response_id": str(response.id), "duration": f"{result.duration:.3f}",
-                    "partial": "1" if result.partial else "0", "reason": result.reason.value,
-                    "recording": mode.value}
-            await asyncio.to_thread(self.spool.submit, take_id, result.path,
-                                    content_type="video/webm", metadata=meta, key=key)
+            meta = {
+                "response_id": str(response.id),
+                "duration": f"{result.duration:.3f}",
+                "partial": "1" if result.partial else "0",
+                "reason": result.reason.value,
+                "recording": mode.value,
+            }
+            await asyncio.to_thread(
+                self.spool.submit, take_id, result.path, content_type="video/webm", metadata=meta, key=key
+            )
             self._submit(response, key, result.duration, result.partial, result.reason, mode)
             await self._make_current(db, response)
             await db.commit()
-        log.info("take_spooled", take_id=take_id, seconds=round(result.duration, 2),
-                 partial=result.partial, reason=result.reason.value, recording=mode.value,
-                 keyframe_requests=result.stats.keyframe_requests)
+        log.info(
+            "take_spooled",
+            take_id=take_id,
+            seconds=round(result.duration, 2),
+            partial=result.partial,
+            reason=result.reason.value,
+            recording=mode.value,
+            keyframe_requests=result.stats.keyframe_requests,
+        )
         self.uploader.wake()
 
     @staticmethod
-    def _submit(response: Response, key: str, duration: float, partial: bool,
-                reason: StopReason | str, mode: RecordingMode | None) -> None:
+    def _submit(
+        response: Response,
+        key: str,
+        duration: float,
+        partial: bool,
+        reason: StopReason | str,
+        mode: RecordingMode | None,
+    ) -> None:
         now = datetime.now(UTC)
         response.media_key = key
         response.recording_mode = mode
@@ -207,14 +256,21 @@ class RecordingService:
         response.submitted_at = response.submitted_at or now
         response.state = ResponseState.UPLOADING
         response.state_changed_at = now
-        response.state_reason = (f"partial take: {StopReason(reason).name.lower().replace('_', ' ')}"
-                                 if partial else None)
+        response.state_reason = (
+            f"partial take: {StopReason(reason).name.lower().replace('_', ' ')}" if partial else None
+        )
 
     @staticmethod
     async def _make_current(db: AsyncSession, response: Response) -> None:
-        await db.execute(update(Response).where(
-            Response.attempt_id == response.attempt_id, Response.question_id == response.question_id,
-            Response.id != response.id).values(is_current=False))
+        await db.execute(
+            update(Response)
+            .where(
+                Response.attempt_id == response.attempt_id,
+                Response.question_id == response.question_id,
+                Response.id != response.id,
+            )
+            .values(is_current=False)
+        )
         response.is_current = True
 
     # -- device checks -----------------------------------------------------------------
@@ -224,8 +280,9 @@ class RecordingService:
     def _check_key(owner: uuid.UUID, check_id: uuid.UUID) -> str:
         return f"{owner}/{check_id}"
 
-    async def open_check(self, check_id: uuid.UUID, sdp: str, sdp_type: str, *,
-                         owner: uuid.UUID, organization_id: uuid.UUID) -> DeviceCheckSession:
+    async def open_check(
+        self, check_id: uuid.UUID, sdp: str, sdp_type: str, *, owner: uuid.UUID, organization_id: uuid.UUID
+    ) -> DeviceCheckSession:
         """Answer a device check's offer; the link's earlier checks end (a new one replaces them).
 
         Raises:
@@ -240,22 +297,27 @@ class RecordingService:
         except SessionLimitReached as exc:
             raise TooManyRequests("Too many device checks are running; try again shortly.") from exc
         try:
-            session = await DeviceCheckSession.open(take_id=key, sdp=sdp, sdp_type=sdp_type,
-                                                    config=SessionConfig(ice_servers=self.ice),
-                                                    max_seconds=120)
+            session = await DeviceCheckSession.open(
+                take_id=key,
+                sdp=sdp,
+                sdp_type=sdp_type,
+                config=SessionConfig(ice_servers=self.ice),
+                max_seconds=120,
+            )
             self.checks.add(session)
         except BaseException as exc:
             self.check_quota.release(key)
             if isinstance(exc, InvalidOffer):
-                raise InvalidInput(f"Your browser's connection offer could not be used: {exc}.",
-                                   field="sdp") from exc
+                raise InvalidInput(
+                    f"Your browser's connection offer could not be used: {exc}.", field="sdp"
+                ) from exc
             if isinstance(exc, SessionLimitReached):
-                raise TooManyRequests("Too many device checks are running; try again shortly."
-                                      ) from exc
+                raise TooManyRequests("Too many device checks are running; try again shortly.") from exc
             raise
         await self._end_checks_of(owner, keep=key)  # one opened meanwhile from another window
-        watcher = asyncio.create_task(self._end_if_unconnected(key, session),
-                                      name=f"viva-check-connect-{check_id}")
+        watcher = asyncio.create_task(
+            self._end_if_unconnected(key, session), name=f"viva-check-connect-{check_id}"
+        )
         self._watchers.add(watcher)
         watcher.add_done_callback(self._watchers.discard)
         return session
@@ -288,8 +350,9 @@ class RecordingService:
         """The object is stored: mark the response queued and hand it to processing."""
         take_id = entry.take_id
         async with self._sessions() as db:
-            response = (await db.execute(select(Response).where(
-                Response.take_id == uuid.UUID(take_id)))).scalar_one_or_none()
+            response = (
+                await db.execute(select(Response).where(Response.take_id == uuid.UUID(take_id)))
+            ).scalar_one_or_none()
             if response is None:
                 log.error("uploaded_take_without_response", take_id=take_id)
                 return
@@ -297,10 +360,14 @@ class RecordingService:
                 return  # already handled (an upload round after a crash)
             if response.media_key is None:  # the process crashed before the DB update
                 recorded = entry.metadata.get("recording")
-                self._submit(response, entry.key, float(entry.metadata.get("duration", 0)),
-                              entry.metadata.get("partial") == "1",
-                              entry.metadata.get("reason", "stopped"),
-                              RecordingMode(recorded) if recorded in set(RecordingMode) else None)
+                self._submit(
+                    response,
+                    entry.key,
+                    float(entry.metadata.get("duration", 0)),
+                    entry.metadata.get("partial") == "1",
+                    entry.metadata.get("reason", "stopped"),
+                    RecordingMode(recorded) if recorded in set(RecordingMode) else None,
+                )
                 await self._make_current(db, response)
             response.state = ResponseState.QUEUED
             response.state_changed_at = datetime.now(UTC)
@@ -314,8 +381,9 @@ class RecordingService:
         for path in await asyncio.to_thread(self.spool.orphans):
             take_id = path.name.split(".", 1)[0]
             async with self._sessions() as db:
-                response = (await db.execute(select(Response).where(
-                    Response.take_id == uuid.UUID(take_id)))).scalar_one_or_none()
+                response = (
+                    await db.execute(select(Response).where(Response.take_id == uuid.UUID(take_id)))
+                ).scalar_one_or_none()
                 if response is None:
                     continue
                 try:
@@ -324,9 +392,18 @@ class RecordingService:
                     log.exception("orphan_unreadable", take_id=take_id)
                     continue
                 key = video_key(response.id)
-                await asyncio.to_thread(self.spool.submit, take_id, path, key=key, metadata={
-                    "response_id": str(response.id), "duration": f"{duration:.3f}",
-                    "partial": "1", "reason": StopReason.SHUTDOWN.value})
+                await asyncio.to_thread(
+                    self.spool.submit,
+                    take_id,
+                    path,
+                    key=key,
+                    metadata={
+                        "response_id": str(response.id),
+                        "duration": f"{duration:.3f}",
+                        "partial": "1",
+                        "reason": StopReason.SHUTDOWN.value,
+                    },
+                )
                 self._submit(response, key, duration, True, StopReason.SHUTDOWN, None)
                 await self._make_current(db, response)
                 await db.commit()

@@ -16,8 +16,9 @@ import time
 __all__ = ["turn_rest_credentials"]
 
 
-def turn_rest_credentials(secret: str, *, label: str, ttl_s: int,
-                          now: float | None = None) -> tuple[str, str]:
+def turn_rest_credentials(
+    secret: str, *, label: str, ttl_s: int, now: float | None = None
+) -> tuple[str, str]:
     """``(username, credential)`` valid for ``ttl_s`` seconds from ``now``."""
     expiry = int(now if now is not None else time.time()) + max(60, ttl_s)
     username = f"{expiry}:{label}"

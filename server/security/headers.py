@@ -36,7 +36,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
     "frame-src 'none'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; "
-    "form-action 'self'")
+    "form-action 'self'"
+)
 # The API reference pages (/schema/swagger, /schema/redoc) are Litestar's: inline bootstrap
 # scripts and their CDN bundles. Nothing of ours runs there, and they still cannot be framed.
 DOCS_CONTENT_SECURITY_POLICY = (
@@ -44,9 +45,11 @@ DOCS_CONTENT_SECURITY_POLICY = (
     "https://cdn.redoc.ly; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net "
     "https://fonts.googleapis.com; font-src 'self' https://fonts.gstatic.com; "
     "img-src 'self' data: https:; connect-src 'self'; worker-src 'self' blob:; "
-    "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-PERMISSIONS_POLICY = ("camera=(self), microphone=(self), display-capture=(), geolocation=(), "
-                      "payment=(), usb=()")
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=()"
+)
 
 _CSP = CONTENT_SECURITY_POLICY.encode()
 _DOCS_CSP = DOCS_CONTENT_SECURITY_POLICY.encode()
@@ -64,8 +67,9 @@ def _secure_cookie(value: bytes) -> bytes:
     return value if b"secure" in attrs else value + b"; Secure"
 
 
-def security_headers_hook(*, proxies: TrustedProxies, hsts_seconds: int, always_secure_cookies: bool
-                          ) -> Callable[[Message, Scope], Awaitable[None]]:
+def security_headers_hook(
+    *, proxies: TrustedProxies, hsts_seconds: int, always_secure_cookies: bool
+) -> Callable[[Message, Scope], Awaitable[None]]:
     """A Litestar ``before_send`` hook that adds the headers to each HTTP response."""
     hsts = f"max-age={hsts_seconds}; includeSubDomains".encode()
 
@@ -84,8 +88,7 @@ def security_headers_hook(*, proxies: TrustedProxies, hsts_seconds: int, always_
         if tls and hsts_seconds > 0 and b"strict-transport-security" not in present:
             headers.append((b"strict-transport-security", hsts))
         if tls or always_secure_cookies:
-            headers = [(k, _secure_cookie(v) if k.lower() == b"set-cookie" else v)
-                       for k, v in headers]
+            headers = [(k, _secure_cookie(v) if k.lower() == b"set-cookie" else v) for k, v in headers]
         message["headers"] = headers
 
     return before_send

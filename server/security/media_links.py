@@ -52,41 +52,52 @@ class MediaLinkSigner:
     @classmethod
     def for_settings(cls, settings: Settings) -> MediaLinkSigner:
         """The signer under this installation's secret and ``VIVA_MEDIA_LINK_SECONDS``."""
-        return cls(secret_key=settings.app.secret_key,
-                   lifetime_s=settings.security.media_link_seconds)
+        return cls(secret_key=settings.app.secret_key, lifetime_s=settings.security.media_link_seconds)
 
     def _sig(self, response_id: uuid.UUID, variant: str, expires: int, user_id: uuid.UUID) -> str:
         msg = f"{response_id}\n{variant}\n{expires}\n{user_id}".encode()
         digest = hmac.new(self._key, msg, hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
-    def url(self, response_id: uuid.UUID, variant: str, user_id: uuid.UUID, *,
-            now: float | None = None) -> str:
+    def url(
+        self, response_id: uuid.UUID, variant: str, user_id: uuid.UUID, *, now: float | None = None
+    ) -> str:
         """The signed URL of ``variant`` of ``response_id`` for ``user_id``."""
         now = time.time() if now is None else now
         expires = -(-int(now + self.lifetime_s) // _ROUND_S) * _ROUND_S
-        query = urlencode({"expires": expires, "user": str(user_id),
-                           "sig": self._sig(response_id, variant, expires, user_id)})
+        query = urlencode(
+            {
+                "expires": expires,
+                "user": str(user_id),
+                "sig": self._sig(response_id, variant, expires, user_id),
+            }
+        )
         return f"/api/responses/{response_id}/media/{variant}?{query}"
 
-    def verify(self, response_id: uuid.UUID, variant: str, *, expires: str | None,
-               user: str | None, sig: str | None, now: float | None = None) -> SignedMediaLink:
+    def verify(
+        self,
+        response_id: uuid.UUID,
+        variant: str,
+        *,
+        expires: str | None,
+        user: str | None,
+        sig: str | None,
+        now: float | None = None,
+    ) -> SignedMediaLink:
         """The grant a link carries; :class:`MediaLinkError` if it is incomplete, forged or old."""
         if not (expires and user and sig):
-            raise MediaLinkError("This media link is incomplete; reopen the answer to get a new "
-                                 "one.")
+            raise MediaLinkError("This media link is incomplete; reopen the answer to get a new one.")
         try:
             expiry = int(expires)
             user_id = uuid.UUID(user)
         except ValueError as exc:
-            raise MediaLinkError("This media link is malformed; reopen the answer to get a new "
-                                 "one.") from exc
+            raise MediaLinkError("This media link is malformed; reopen the answer to get a new one.") from exc
         expected = self._sig(response_id, variant, expiry, user_id)
         if not hmac.compare_digest(expected.encode(), sig.encode("utf-8", "replace")):
-            raise MediaLinkError("This media link is not valid (it was changed or made for "
-                                 "another answer); reopen the answer to get a new one.")
+            raise MediaLinkError(
+                "This media link is not valid (it was changed or made for "
+                "another answer); reopen the answer to get a new one."
+            )
         if expiry <= (time.time() if now is None else now):
-            raise MediaLinkError("This media link has expired; reload the review page to get a "
-                                 "fresh one.")
-        return SignedMediaLink(response_id=response_id, variant=variant, user_id=user_id,
-                               expires=expiry)
+            raise MediaLinkError("This media link has expired; reload the review page to get a fresh one.")
+        return SignedMediaLink(response_id=response_id, variant=variant, user_id=user_id, expires=expiry)

@@ -47,8 +47,10 @@ class TrustedProxies:
             try:
                 networks.append(ipaddress.ip_network(entry, strict=False))
             except ValueError as exc:
-                msg = (f"VIVA_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
-                       "(use e.g. 127.0.0.1, 10.0.0.0/8 or *)")
+                msg = (
+                    f"VIVA_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
+                    "(use e.g. 127.0.0.1, 10.0.0.0/8 or *)"
+                )
                 raise ValueError(msg) from exc
         return cls(networks=tuple(networks), trust_all=trust_all)
 

@@ -35,8 +35,10 @@ _FORMS = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 _TEXT_PART_LIMIT = 10 * 1024 * 1024  # larger text parts are refused by their handlers' own limits
 MAX_JSON_DEPTH = 64  # our deepest bodies (a bank import) nest well under 10 levels
 _JSON_TOKEN = re.compile(rb'[\[\]{}"\\]')
-_REFUSED = ("The request contains a NUL character (U+0000), which text cannot hold; remove it "
-            "(it often comes from pasting binary data) and try again.")
+_REFUSED = (
+    "The request contains a NUL character (U+0000), which text cannot hold; remove it "
+    "(it often comes from pasting binary data) and try again."
+)
 
 
 def _has_nul(data: bytes) -> bool:
@@ -104,5 +106,7 @@ async def guard_request(request: Request[Any, Any, Any]) -> None:
     if _has_nul(body):
         raise InvalidInput(_REFUSED)
     if _too_deep(body):
-        raise VivaError(f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels; no request of "
-                         "this API needs that. Send the documented shape.")
+        raise VivaError(
+            f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels; no request of "
+            "this API needs that. Send the documented shape."
+        )

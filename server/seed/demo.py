@@ -41,8 +41,7 @@ def _credentials(path: Path) -> DemoCredentials:
     if path.exists():
         return msgspec.json.decode(path.read_bytes(), type=DemoCredentials)
     # 16 random characters: well past the password policy (server/auth/password_policy.py)
-    creds = DemoCredentials(DEMO_ADMIN, secrets.token_urlsafe(12), DEMO_REVIEWER,
-                            secrets.token_urlsafe(12))
+    creds = DemoCredentials(DEMO_ADMIN, secrets.token_urlsafe(12), DEMO_REVIEWER, secrets.token_urlsafe(12))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(msgspec.json.encode(creds))
     path.chmod(0o600)
@@ -52,8 +51,7 @@ def _credentials(path: Path) -> DemoCredentials:
 async def seed_demo(db: AsyncSession, data_dir: Path) -> DemoCredentials:
     """Idempotent: creates only what is missing."""
     creds = _credentials(data_dir / "demo-credentials.json")
-    org = (await db.execute(select(Organization).where(Organization.slug == DEMO_SLUG))
-           ).scalar_one_or_none()
+    org = (await db.execute(select(Organization).where(Organization.slug == DEMO_SLUG))).scalar_one_or_none()
     if org is None:
         org = Organization(name="Demo Company", slug=DEMO_SLUG)
         db.add(org)
@@ -63,11 +61,16 @@ async def seed_demo(db: AsyncSession, data_dir: Path) -> DemoCredentials:
         (creds.reviewer_email, creds.reviewer_password, Role.REVIEWER, "Rita Reviewer"),
     ):
         if (await db.execute(select(User).where(User.email == email))).scalar_one_or_none() is None:
-            await create_user(db, organization_id=org.id, email=email, name=name,
-                              password=password, role=role)
-    has_assessment = (await db.execute(select(Assessment.id).where(
-        Assessment.organization_id == org.id, Assessment.title == ML_ENGINEER_ASSESSMENT["title"])
-    )).first()
+            await create_user(
+                db, organization_id=org.id, email=email, name=name, password=password, role=role
+            )
+    has_assessment = (
+        await db.execute(
+            select(Assessment.id).where(
+                Assessment.organization_id == org.id, Assessment.title == ML_ENGINEER_ASSESSMENT["title"]
+            )
+        )
+    ).first()
     if has_assessment is None:
         data = msgspec.convert(ML_ENGINEER_ASSESSMENT, AssessmentCreate)
         assessment = await create_assessment(db, org.id, data)
@@ -81,10 +84,12 @@ SAMPLE_ANSWERS = {
         "Our feature pipeline failed a few times a week and nobody owned it, so I took it on. "
         "I logged every failure for two weeks, found that three causes explained most of them, "
         "fixed those, added alerts and a runbook, and walked the on-call rotation through it. "
-        "Failures went from weekly to about once a quarter."),
+        "Failures went from weekly to about once a quarter."
+    ),
     "Priya Example": (
         "I was responsible for the churn model. I built it and handed it over to the platform "
-        "team, and later helped when they had questions about the features."),
+        "team, and later helped when they had questions about the features."
+    ),
 }
 
 
@@ -96,10 +101,13 @@ async def _sample_candidates(db: AsyncSession, assessment: Assessment, admin_ema
     for name, answer in SAMPLE_ANSWERS.items():
         email = f"{name.split()[0].lower()}@example.com"
         inv, _ = await create_invitation(
-            db, organization_id=assessment.organization_id, assessment_id=assessment.id,
+            db,
+            organization_id=assessment.organization_id,
+            assessment_id=assessment.id,
             data=InvitationCreate(candidate_name=name, candidate_email=email),
-            created_by=admin.id, default_days=30)
+            created_by=admin.id,
+            default_days=30,
+        )
         await db.refresh(inv, ["assessment", "attempt"])
         await consent(db, inv, CONSENT_VERSION)
-        await save_written(db, inv, written.id,
-                           WrittenAnswer(take_id=uuid.uuid4(), text=answer, submit=True))
+        await save_written(db, inv, written.id, WrittenAnswer(take_id=uuid.uuid4(), text=answer, submit=True))

@@ -24,10 +24,15 @@ STATIC_INDEX = ROOT / "server" / "static" / "index.html"
 SCREENSHOTS = ROOT / "test-artifacts" / "e2e"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
     # A synthetic camera and microphone, allowed without a permission prompt.
-    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
@@ -53,17 +58,20 @@ class Demo:
         with httpx.Client(base_url=self.url, timeout=30) as client:
             client.get("/api/auth/me")
             client.headers["x-csrf-token"] = client.cookies["viva_csrf"]
-            client.post("/api/auth/login", json={"email": self.admin_email,
-                                                  "password": self.admin_password}
-                        ).raise_for_status()
+            client.post(
+                "/api/auth/login", json={"email": self.admin_email, "password": self.admin_password}
+            ).raise_for_status()
             yield client
 
 
 @pytest.fixture(scope="session")
 def built_frontend() -> Path:
     if not STATIC_INDEX.exists():
-        pytest.fail(f"{STATIC_INDEX.relative_to(ROOT)} is missing: build the frontend first with "
-                    "`cd frontend && npm install && npm run build`.", pytrace=False)
+        pytest.fail(
+            f"{STATIC_INDEX.relative_to(ROOT)} is missing: build the frontend first with "
+            "`cd frontend && npm install && npm run build`.",
+            pytrace=False,
+        )
     return STATIC_INDEX
 
 
@@ -100,8 +108,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 def _context(browser: Browser, demo: Demo, viewport: dict[str, int]) -> BrowserContext:
     ctx = browser.new_context(viewport=viewport, base_url=demo.url)  # type: ignore[arg-type]
-    ctx.grant_permissions(["clipboard-read", "clipboard-write", "camera", "microphone"],
-                          origin=demo.url)
+    ctx.grant_permissions(["clipboard-read", "clipboard-write", "camera", "microphone"], origin=demo.url)
     ctx.set_default_timeout(15_000)
     return ctx
 
@@ -137,8 +144,10 @@ def page(context: BrowserContext) -> Page:
 @pytest.fixture
 def shot(screenshots: Path) -> Callable[[Page, str], None]:
     """Save a full-page screenshot as ``test-artifacts/e2e/<name>.png`` (look at it)."""
+
     def take(page: Page, name: str) -> None:
         page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+
     return take
 
 

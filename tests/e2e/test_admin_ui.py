@@ -31,8 +31,13 @@ def question_prompts(page: Page) -> list[str]:
 
 
 def test_admin_builds_invites_and_curates_from_the_ui(
-        page: Page, demo: Demo, new_context: Callable[..., BrowserContext], screenshots: Path,
-        shot: Callable[[Page, str], None], page_errors: list[str]) -> None:
+    page: Page,
+    demo: Demo,
+    new_context: Callable[..., BrowserContext],
+    screenshots: Path,
+    shot: Callable[[Page, str], None],
+    page_errors: list[str],
+) -> None:
     sign_in(page, demo)
 
     # 1. Guided: start from a template.
@@ -91,7 +96,8 @@ def test_admin_builds_invites_and_curates_from_the_ui(
     page.get_by_label("Email").fill("grace@example.com")
     page.get_by_role("button", name="Create invitation link").click()
     expect(page.get_by_role("textbox", name="Invitation link", exact=True)).to_have_value(
-        re.compile(r"/i/\S+$"))
+        re.compile(r"/i/\S+$")
+    )
     expect(page.get_by_text("share the link with the candidate yourself")).to_be_visible()
     shot(page, "63-admin-first-invitation")
     page.get_by_role("button", name="Open the assessment").click()
@@ -103,21 +109,34 @@ def test_admin_builds_invites_and_curates_from_the_ui(
 
     # CSV with one bad row: nothing imported, the row is named.
     csv_input = page.get_by_label("CSV file", exact=True)
-    csv_input.set_input_files(files=[{
-        "name": "candidates.csv", "mimeType": "text/csv",
-        "buffer": b"name,email,extra_time_pct\nAlan Turing,alan@example.com,25\n"
-                  b"Bad Row,not-an-email,\nKaren Jones,karen@example.com,\n"}])
+    csv_input.set_input_files(
+        files=[
+            {
+                "name": "candidates.csv",
+                "mimeType": "text/csv",
+                "buffer": b"name,email,extra_time_pct\nAlan Turing,alan@example.com,25\n"
+                b"Bad Row,not-an-email,\nKaren Jones,karen@example.com,\n",
+            }
+        ]
+    )
     page.get_by_role("button", name="Upload and invite").click()
     expect(page.get_by_role("alert")).to_contain_text("nothing was imported")
     errors = page.get_by_role("region", name="Rows to fix")
     expect(errors.get_by_role("row").filter(has_text="not a valid email")).to_contain_text("3")
-    expect(page.locator("table.inv-table").get_by_role("row").filter(has_text="alan@example.com")
-           ).to_have_count(0)
+    expect(
+        page.locator("table.inv-table").get_by_role("row").filter(has_text="alan@example.com")
+    ).to_have_count(0)
     shot(page, "64-admin-csv-row-error")
-    csv_input.set_input_files(files=[{
-        "name": "candidates.csv", "mimeType": "text/csv",
-        "buffer": b"name,email,extra_time_pct\nAlan Turing,alan@example.com,25\n"
-                  b"Karen Jones,karen@example.com,\n"}])
+    csv_input.set_input_files(
+        files=[
+            {
+                "name": "candidates.csv",
+                "mimeType": "text/csv",
+                "buffer": b"name,email,extra_time_pct\nAlan Turing,alan@example.com,25\n"
+                b"Karen Jones,karen@example.com,\n",
+            }
+        ]
+    )
     page.get_by_role("button", name="Upload and invite").click()
     expect(page.get_by_role("heading", name="Invited 2 candidates")).to_be_visible()
     expect(page.get_by_role("textbox", name="Link for Alan Turing")).to_have_value(re.compile(r"/i/\S+$"))
@@ -175,9 +194,11 @@ def test_admin_builds_invites_and_curates_from_the_ui(
     shot(phone, "67-admin-builder-phone")
     # Close-ups (the full page is very long): the weights and one question row.
     phone.locator("form.dims-editor fieldset").first.screenshot(
-        path=str(screenshots / "67a-admin-builder-phone-weights.png"))
+        path=str(screenshots / "67a-admin-builder-phone-weights.png")
+    )
     phone.locator("ol.q-edit-list > li").nth(1).screenshot(
-        path=str(screenshots / "67b-admin-builder-phone-question.png"))
+        path=str(screenshots / "67b-admin-builder-phone-question.png")
+    )
 
     # The question bank: search, read a rubric, an import refused question by question.
     page.get_by_role("link", name="Question bank").click()
@@ -190,9 +211,15 @@ def test_admin_builds_invites_and_curates_from_the_ui(
     expect(item.get_by_text("What it reveals:")).to_be_visible()
     expect(item.get_by_role("heading", name="Exemplar answers")).to_be_visible()
     page.get_by_text("Import questions from a JSON file").click()
-    page.get_by_label("Bank file (JSON)").set_input_files(files=[{
-        "name": "bank.json", "mimeType": "application/json",
-        "buffer": json.dumps({"questions": [{"id": "x-1", "prompt": ""}]}).encode()}])
+    page.get_by_label("Bank file (JSON)").set_input_files(
+        files=[
+            {
+                "name": "bank.json",
+                "mimeType": "application/json",
+                "buffer": json.dumps({"questions": [{"id": "x-1", "prompt": ""}]}).encode(),
+            }
+        ]
+    )
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("nothing")
     expect(page.get_by_role("region", name="Questions to fix").get_by_role("row")).not_to_have_count(0)

@@ -33,19 +33,33 @@ FAIR_TITLE = "Ownership (fairness check)"
 AGREEMENT_HEADING = "Exemplars and AI agreement with reviewers"
 PENDING_TEXT = (
     "I took over our flaky nightly training job. I listed every failure for a week, fixed the "
-    "data loader race and the disk quota, and added an alert. It has not failed since.")
+    "data loader race and the disk quota, and added an alert. It has not failed since."
+)
 NEW_EXEMPLAR = (
     "I noticed our feature store backfills kept failing, so I traced them, found a schema "
-    "mismatch, fixed it and told the team. Nobody asked me to.")
+    "mismatch, fixed it and told the team. Nobody asked me to."
+)
 FAIR_ANSWERS = [
-    ("Fiona Female", "female", "white",
-     "I owned our churn pipeline end to end: I logged failures, fixed the three root causes, "
-     "added alerts and a runbook, and trained the on-call rotation."),
-    ("Farah Female", "female", "asian",
-     "I was responsible for the churn model and handed it over to the platform team."),
-    ("Marco Male", "male", "white",
-     "I owned the fraud model: I measured its drift weekly, retrained it, wrote a runbook and "
-     "cut false positives by a third, then taught the team to run it."),
+    (
+        "Fiona Female",
+        "female",
+        "white",
+        "I owned our churn pipeline end to end: I logged failures, fixed the three root causes, "
+        "added alerts and a runbook, and trained the on-call rotation.",
+    ),
+    (
+        "Farah Female",
+        "female",
+        "asian",
+        "I was responsible for the churn model and handed it over to the platform team.",
+    ),
+    (
+        "Marco Male",
+        "male",
+        "white",
+        "I owned the fraud model: I measured its drift weekly, retrained it, wrote a runbook and "
+        "cut false positives by a third, then taught the team to run it.",
+    ),
 ]
 
 
@@ -61,18 +75,28 @@ def _wait_state(api: httpx.Client, rid: str, timeout: float = 180) -> dict[str, 
         time.sleep(0.5)
 
 
-def _answer(api: httpx.Client, assessment_id: str, question_id: str, name: str, text: str,
-            demographics: dict[str, str] | None = None, complete: bool = False) -> tuple[str, str]:
-    inv = api.post(f"/api/assessments/{assessment_id}/invitations",
-                   json={"candidate_name": name,
-                         "candidate_email": f"{name.split()[0].lower()}@example.com"})
+def _answer(
+    api: httpx.Client,
+    assessment_id: str,
+    question_id: str,
+    name: str,
+    text: str,
+    demographics: dict[str, str] | None = None,
+    complete: bool = False,
+) -> tuple[str, str]:
+    inv = api.post(
+        f"/api/assessments/{assessment_id}/invitations",
+        json={"candidate_name": name, "candidate_email": f"{name.split()[0].lower()}@example.com"},
+    )
     inv.raise_for_status()
     token = inv.json()["link"].rsplit("/", 1)[1]
     api.post(f"/api/candidate/{token}/consent", json={"accept": True}).raise_for_status()
     if demographics:
         api.put(f"/api/candidate/{token}/demographics", json=demographics).raise_for_status()
-    r = api.put(f"/api/candidate/{token}/written/{question_id}",
-                json={"text": text, "submit": True, "take_id": str(uuid.uuid4())})
+    r = api.put(
+        f"/api/candidate/{token}/written/{question_id}",
+        json={"text": text, "submit": True, "take_id": str(uuid.uuid4())},
+    )
     r.raise_for_status()
     if complete:
         api.post(f"/api/candidate/{token}/complete").raise_for_status()
@@ -87,8 +111,12 @@ def _decide(api: httpx.Client, rid: str, *, override_to: int | None = None) -> i
     score = s["rounded_level"] if s and not s["abstained"] else None
     if override_to is not None or score is None:
         score = override_to if override_to is not None else 3
-        body = {"decision": "override", "score": score, "reason_code": "missed_key_point",
-                "expected_version": item["review_version"]}
+        body = {
+            "decision": "override",
+            "score": score,
+            "reason_code": "missed_key_point",
+            "expected_version": item["review_version"],
+        }
     r = api.post(f"/api/review/responses/{rid}/reviews", json=body)
     assert r.status_code == 200, r.text
     return int(score)
@@ -104,8 +132,9 @@ def data(demo: Demo) -> dict[str, Any]:
         deadline = time.monotonic() + 180
         while True:  # they are scored at start-up; the queue lists them once ready
             items = api.get("/api/review/queue", params={"assessment_id": ml["id"]}).json()["items"]
-            samples = sorted((i for i in items if i["question_id"] == wq["id"]),
-                             key=lambda i: i["candidate_name"])[:2]
+            samples = sorted(
+                (i for i in items if i["question_id"] == wq["id"]), key=lambda i: i["candidate_name"]
+            )[:2]
             if len(samples) == 2:
                 break
             assert time.monotonic() < deadline, f"the demo should hold two sample answers: {items}"
@@ -128,14 +157,29 @@ def data(demo: Demo) -> dict[str, Any]:
         made = api.post("/api/assessments", json=body)
         assert made.status_code == 201, made.text
         fair = made.json()
-        fair_rids = [_answer(api, fair["id"], fair["questions"][0]["id"], name, text,
-                             {"sex": sex, "race_ethnicity": race}, complete=True)[1]
-                     for name, sex, race, text in FAIR_ANSWERS]
+        fair_rids = [
+            _answer(
+                api,
+                fair["id"],
+                fair["questions"][0]["id"],
+                name,
+                text,
+                {"sex": sex, "race_ethnicity": race},
+                complete=True,
+            )[1]
+            for name, sex, race, text in FAIR_ANSWERS
+        ]
         for rid in fair_rids:
             _wait_state(api, rid)
-        return {"assessment": ml["id"], "question": wq["id"], "position": wq["position"],
-                "confirmed": confirmed, "decided": decided, "pending": pending,
-                "fair_assessment": fair["id"]}
+        return {
+            "assessment": ml["id"],
+            "question": wq["id"],
+            "position": wq["position"],
+            "confirmed": confirmed,
+            "decided": decided,
+            "pending": pending,
+            "fair_assessment": fair["id"],
+        }
 
 
 # -- browser helpers -------------------------------------------------------------------------
@@ -150,8 +194,13 @@ def agreement(demo: Demo, qid: str) -> dict[str, Any]:
 
 # -- tests -----------------------------------------------------------------------------------
 def test_agreement_dashboard_preview_exemplars_and_rescore(
-        page: Page, demo: Demo, data: dict[str, Any], new_context: Any,
-        shot: Callable[[Page, str], None], page_errors: list[str]) -> None:
+    page: Page,
+    demo: Demo,
+    data: dict[str, Any],
+    new_context: Any,
+    shot: Callable[[Page, str], None],
+    page_errors: list[str],
+) -> None:
     sign_in(page, demo)
     page.goto(f"/app/questions/{data['question']}/agreement")
     expect(page.get_by_role("heading", name=AGREEMENT_HEADING, level=1)).to_be_visible()
@@ -165,17 +214,17 @@ def test_agreement_dashboard_preview_exemplars_and_rescore(
     expect(facts.locator('[data-fact="exact"]')).to_have_text(pct(m["exact_agreement"]))
     expect(facts.locator('[data-fact="adjacent"]')).to_have_text(pct(m["adjacent_agreement"]))
     expect(facts.locator('[data-fact="coverage"]')).to_have_text(pct(m["coverage"]))
-    expect(facts.locator('[data-fact="qwk"]')).to_have_text(
-        "—" if m["qwk"] is None else f"{m['qwk']:.2f}")
+    expect(facts.locator('[data-fact="qwk"]')).to_have_text("—" if m["qwk"] is None else f"{m['qwk']:.2f}")
     # Charts are labelled images; the matrix is also a table with the same counts.
-    for title in ("Agreement of the AI's suggestions with reviewers' scores",
-                  "Reviewers' final scores against the AI's suggested levels"):
+    for title in (
+        "Agreement of the AI's suggestions with reviewers' scores",
+        "Reviewers' final scores against the AI's suggested levels",
+    ):
         expect(page.get_by_role("img", name=title)).to_be_visible()
     page.get_by_text("The matrix as a table").first.click()
     cells = page.locator("table.cm-table").first.locator("tbody tr")
     expect(cells).to_have_count(len(m["labels"]))
-    shown = [[int(c) for c in cells.nth(i).locator("td").all_inner_texts()]
-             for i in range(len(m["labels"]))]
+    shown = [[int(c) for c in cells.nth(i).locator("td").all_inner_texts()] for i in range(len(m["labels"]))]
     assert shown == m["confusion"]
     shot(page, "70-agreement-dashboard")
 
@@ -187,19 +236,22 @@ def test_agreement_dashboard_preview_exemplars_and_rescore(
     form.get_by_role("button", name="Preview").click()
     panel = page.locator("#preview")
     expect(panel.get_by_role("heading", name="Preview: add a level 2 exemplar")).to_be_visible(
-        timeout=120_000)
+        timeout=120_000
+    )
     expect(panel.get_by_role("heading", name="Before", exact=True)).to_be_visible()
     expect(panel.get_by_role("heading", name="After", exact=True)).to_be_visible()
     expect(panel.get_by_role("img")).to_have_count(4)  # bars and matrix, before and after
     expect(panel.locator('.preview-table td[data-side="before"]').first).to_have_text(
-        "—" if m["qwk"] is None else re.compile(r"^-?\d\.\d\d$"))
+        "—" if m["qwk"] is None else re.compile(r"^-?\d\.\d\d$")
+    )
     shot(page, "71-agreement-preview-add")
     form.get_by_role("button", name="Save exemplar").click()
     expect(page.get_by_role("status").filter(has_text="Exemplar added at level 2")).to_be_visible()
     level2 = page.locator('.level-card[data-level="2"]')
     expect(level2.locator("blockquote", has_text=NEW_EXEMPLAR)).to_be_visible()
-    added = next(e for e in agreement(demo, data["question"])["question"]["exemplars"]
-                 if e["text"] == NEW_EXEMPLAR)
+    added = next(
+        e for e in agreement(demo, data["question"])["question"]["exemplars"] if e["text"] == NEW_EXEMPLAR
+    )
     assert (added["level"], added["retired"]) == (2, False)
     shot(page, "72-agreement-exemplar-added")
 
@@ -208,19 +260,22 @@ def test_agreement_dashboard_preview_exemplars_and_rescore(
     mine.get_by_role("button", name="Retire…").click()
     mine.get_by_role("button", name="Preview").click()
     expect(panel.get_by_role("heading", name="Preview: retire a level 2 exemplar")).to_be_visible(
-        timeout=120_000)
+        timeout=120_000
+    )
     shot(page, "73-agreement-preview-retire")
     mine.get_by_role("button", name="Retire", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Exemplar retired (level 2)")).to_be_visible()
     expect(level2.locator("details.retired summary")).to_have_text(re.compile(r"^\d+ retired$"))
-    retired = next(e for e in agreement(demo, data["question"])["question"]["exemplars"]
-                   if e["id"] == added["id"])
+    retired = next(
+        e for e in agreement(demo, data["question"])["question"]["exemplars"] if e["id"] == added["id"]
+    )
     assert retired["retired"] is True
 
     # Re-score this question's pending answers; the progress reaches done.
     page.get_by_role("button", name="Re-score this question").click()
     expect(page.locator(".rescore-run")).to_contain_text(
-        re.compile(r"Started for this question: \d+ answers? queued"))
+        re.compile(r"Started for this question: \d+ answers? queued")
+    )
     status = page.locator(".rescore-status")
     expect(status).to_have_attribute("data-done", "true", timeout=180_000)
     expect(status).to_contain_text(re.compile(r"Done: (\d+) of \1 answers re-scored"))
@@ -228,7 +283,8 @@ def test_agreement_dashboard_preview_exemplars_and_rescore(
         s = api.get(f"/api/assessments/{data['assessment']}/rescore-status").json()
     assert s["done"] is True and s["total"] >= 1 and s["states"].get("ready", 0) >= 1
     expect(page.get_by_role("progressbar", name="Re-scoring progress")).to_have_attribute(
-        "aria-valuenow", str(s["total"]))
+        "aria-valuenow", str(s["total"])
+    )
     assert _pending_is_ready(demo, data["pending"])
     shot(page, "74-agreement-rescored")
 
@@ -250,8 +306,8 @@ def _pending_is_ready(demo: Demo, rid: str) -> bool:
 
 
 def test_promote_a_reviewed_answer_from_the_review_page(
-        page: Page, demo: Demo, data: dict[str, Any], shot: Callable[[Page, str], None],
-        page_errors: list[str]) -> None:
+    page: Page, demo: Demo, data: dict[str, Any], shot: Callable[[Page, str], None], page_errors: list[str]
+) -> None:
     sign_in(page, demo)
     page.goto(f"/app/review/{data['confirmed']}")
     group = page.get_by_role("group", name="Use as an exemplar")
@@ -260,7 +316,8 @@ def test_promote_a_reviewed_answer_from_the_review_page(
     shot(page, "76-review-promote")
     group.get_by_role("button", name="Promote to exemplar").click()
     expect(group.get_by_role("status")).to_contain_text(
-        f"this answer is now a level {data['decided']} exemplar")
+        f"this answer is now a level {data['decided']} exemplar"
+    )
     exemplars = agreement(demo, data["question"])["question"]["exemplars"]
     promoted = [e for e in exemplars if e["source_response_id"] == data["confirmed"]]
     assert len(promoted) == 1 and promoted[0]["level"] == data["decided"]
@@ -272,7 +329,8 @@ def test_promote_a_reviewed_answer_from_the_review_page(
 
 
 def test_settings_retention_webhook_and_api_token(
-        page: Page, demo: Demo, shot: Callable[[Page, str], None], page_errors: list[str]) -> None:
+    page: Page, demo: Demo, shot: Callable[[Page, str], None], page_errors: list[str]
+) -> None:
     sign_in(page, demo)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     expect(page.get_by_role("heading", name="Settings", level=1)).to_be_visible()
@@ -324,8 +382,9 @@ def test_settings_retention_webhook_and_api_token(
         assert gone.status_code == 401
 
 
-def test_fairness_report(page: Page, demo: Demo, data: dict[str, Any],
-                         shot: Callable[[Page, str], None], page_errors: list[str]) -> None:
+def test_fairness_report(
+    page: Page, demo: Demo, data: dict[str, Any], shot: Callable[[Page, str], None], page_errors: list[str]
+) -> None:
     sign_in(page, demo)
     page.goto(f"/app/assessments/{data['fair_assessment']}/compare")
     page.get_by_role("link", name="Fairness report").click()
@@ -351,21 +410,27 @@ def test_fairness_report(page: Page, demo: Demo, data: dict[str, Any],
     expect(page.locator("#sex-table thead")).to_contain_text("Selection rate")
     expect(page.locator("#sex-table thead")).to_contain_text("Impact ratio")
     with demo.staff_api() as api:
-        selected = api.get(f"/api/reports/assessments/{data['fair_assessment']}/fairness",
-                           params={"threshold": 0}).json()
+        selected = api.get(
+            f"/api/reports/assessments/{data['fair_assessment']}/fairness", params={"threshold": 0}
+        ).json()
     female = next(c for c in selected["sex"] if c["category"] == "female")
     expect(sex.filter(has_text="Female").locator("td").nth(1)).to_have_text(str(female["selected"]))
     shot(page, "80-fairness-report")
 
 
-def test_export_and_erase_a_candidate(page: Page, demo: Demo, data: dict[str, Any],
-                                      shot: Callable[[Page, str], None],
-                                      page_errors: list[str]) -> None:
+def test_export_and_erase_a_candidate(
+    page: Page, demo: Demo, data: dict[str, Any], shot: Callable[[Page, str], None], page_errors: list[str]
+) -> None:
     name = "Erin Erasable"
     with demo.staff_api() as api:
         full = api.get(f"/api/assessments/{data['fair_assessment']}").json()
-        inv, rid = _answer(api, data["fair_assessment"], full["questions"][0]["id"], name,
-                           "I owned the ETL jobs and fixed them.")
+        inv, rid = _answer(
+            api,
+            data["fair_assessment"],
+            full["questions"][0]["id"],
+            name,
+            "I owned the ETL jobs and fixed them.",
+        )
     sign_in(page, demo)
     page.goto(f"/app/reports/{inv}")
     expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()

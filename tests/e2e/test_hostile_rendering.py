@@ -22,9 +22,11 @@ pytestmark = pytest.mark.e2e
 
 ML_TITLE = "Machine Learning Engineer"
 NAME = '<img src=x onerror="window.__pwned=(window.__pwned||0)+1">Mallory'
-ANSWER = ("<script>window.__pwned=1</script><b>I would</b> retrain the model weekly, watch "
-          "feature drift with a population stability index, and alert on it. "
-          "<a href=\"javascript:window.__pwned=1\">details</a>")
+ANSWER = (
+    "<script>window.__pwned=1</script><b>I would</b> retrain the model weekly, watch "
+    "feature drift with a population stability index, and alert on it. "
+    '<a href="javascript:window.__pwned=1">details</a>'
+)
 COMMENT = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script> thin answer'
 
 
@@ -44,24 +46,38 @@ def hostile(demo: Demo) -> dict[str, str]:
     with demo.staff_api() as api:
         assessment = next(a for a in api.get("/api/assessments").json() if a["title"] == ML_TITLE)
         full = api.get(f"/api/assessments/{assessment['id']}").json()
-        written_q = next(q for q in sorted(full["questions"], key=lambda q: q["position"])
-                         if q["kind"] == "written" and not q["is_practice"])
-        inv = api.post(f"/api/assessments/{assessment['id']}/invitations",
-                       json={"candidate_name": NAME, "candidate_email": "mallory@example.com"})
+        written_q = next(
+            q
+            for q in sorted(full["questions"], key=lambda q: q["position"])
+            if q["kind"] == "written" and not q["is_practice"]
+        )
+        inv = api.post(
+            f"/api/assessments/{assessment['id']}/invitations",
+            json={"candidate_name": NAME, "candidate_email": "mallory@example.com"},
+        )
         inv.raise_for_status()
         assert inv.json()["candidate_name"] == NAME
         token = inv.json()["link"].rsplit("/", 1)[1]
         api.post(f"/api/candidate/{token}/consent", json={"accept": True}).raise_for_status()
-        written = api.put(f"/api/candidate/{token}/written/{written_q['id']}",
-                          json={"text": ANSWER, "submit": True, "take_id": str(uuid.uuid4())})
+        written = api.put(
+            f"/api/candidate/{token}/written/{written_q['id']}",
+            json={"text": ANSWER, "submit": True, "take_id": str(uuid.uuid4())},
+        )
         written.raise_for_status()
         rid = written.json()["id"]
         _wait_ready(api, rid)
         item = api.get(f"/api/review/responses/{rid}").json()
         scale = item["question"]["scale_min"]
-        decided = api.post(f"/api/review/responses/{rid}/reviews", json={
-            "decision": "override", "score": scale, "reason_code": "other", "comment": COMMENT,
-            "expected_version": item["review_version"]})
+        decided = api.post(
+            f"/api/review/responses/{rid}/reviews",
+            json={
+                "decision": "override",
+                "score": scale,
+                "reason_code": "other",
+                "comment": COMMENT,
+                "expected_version": item["review_version"],
+            },
+        )
         decided.raise_for_status()
         return {"response": rid, "invitation": inv.json()["id"], "assessment": assessment["id"]}
 
@@ -90,8 +106,8 @@ def _assert_inert(page: Page) -> None:
 
 
 def test_hostile_name_answer_and_comment_render_as_text(
-        page: Page, demo: Demo, hostile: dict[str, str], shot: Callable[[Page, str], None],
-        violations: list[str]) -> None:
+    page: Page, demo: Demo, hostile: dict[str, str], shot: Callable[[Page, str], None], violations: list[str]
+) -> None:
     sign_in(page, demo)
 
     page.goto(f"/app/review/{hostile['response']}?assessment={hostile['assessment']}")

@@ -44,10 +44,37 @@ WRITTEN_TEXT = (
 
 # -- data: a candidate with a written and a video answer, both processed by the demo ----------
 def _webm(path: Path) -> Path:
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                    "testsrc2=size=320x240:rate=15:duration=11", "-i", str(DATA / "jfk.flac"),
-                    "-t", "11", "-map", "0:v", "-map", "1:a", "-c:v", "libvpx", "-deadline",
-                    "realtime", "-cpu-used", "8", "-c:a", "libopus", str(path)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=15:duration=11",
+            "-i",
+            str(DATA / "jfk.flac"),
+            "-t",
+            "11",
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c:v",
+            "libvpx",
+            "-deadline",
+            "realtime",
+            "-cpu-used",
+            "8",
+            "-c:a",
+            "libopus",
+            str(path),
+        ],
+        check=True,
+    )
     return path
 
 
@@ -60,8 +87,9 @@ async def _record_passthrough(source: Path, out: Path) -> float:
 
     client = WebRTCClient(source)
     sdp, sdp_type = await client.offer()
-    session = await TakeSession.open(take_id="review-take", sdp=sdp, sdp_type=sdp_type,
-                                     output=out, config=SessionConfig())
+    session = await TakeSession.open(
+        take_id="review-take", sdp=sdp, sdp_type=sdp_type, output=out, config=SessionConfig()
+    )
     try:
         await client.accept(session.answer_sdp, session.answer_type)
         await client.wait_connected(20)
@@ -73,8 +101,9 @@ async def _record_passthrough(source: Path, out: Path) -> float:
     return take.duration
 
 
-async def _spool_video_take(data_dir: Path, invitation_id: str, question_id: str,
-                            webm: Path, duration: float) -> uuid.UUID:
+async def _spool_video_take(
+    data_dir: Path, invitation_id: str, question_id: str, webm: Path, duration: float
+) -> uuid.UUID:
     """What the recorder leaves once a take ends: an ``uploading`` response and a spooled file."""
     from sqlalchemy import select
     from sqlalchemy.ext.asyncio import create_async_engine
@@ -88,13 +117,21 @@ async def _spool_video_take(data_dir: Path, invitation_id: str, question_id: str
     engine = create_async_engine(f"sqlite+aiosqlite:///{data_dir}/viva.db", poolclass=NullPool)
     try:
         async with session_maker(engine)() as db:
-            attempt = (await db.execute(select(Attempt).where(
-                Attempt.invitation_id == uuid.UUID(invitation_id)))).scalar_one()
+            attempt = (
+                await db.execute(select(Attempt).where(Attempt.invitation_id == uuid.UUID(invitation_id)))
+            ).scalar_one()
             take = uuid.uuid4()
-            response = Response(attempt_id=attempt.id, question_id=uuid.UUID(question_id),
-                                take_id=take, kind=QuestionKind.VIDEO, duration_s=duration,
-                                state=ResponseState.UPLOADING, submitted_at=datetime.now(UTC),
-                                is_current=True, recording_mode=RecordingMode.PASSTHROUGH)
+            response = Response(
+                attempt_id=attempt.id,
+                question_id=uuid.UUID(question_id),
+                take_id=take,
+                kind=QuestionKind.VIDEO,
+                duration_s=duration,
+                state=ResponseState.UPLOADING,
+                submitted_at=datetime.now(UTC),
+                is_current=True,
+                recording_mode=RecordingMode.PASSTHROUGH,
+            )
             db.add(response)
             await db.flush()
             key = video_key(response.id)
@@ -103,9 +140,18 @@ async def _spool_video_take(data_dir: Path, invitation_id: str, question_id: str
             rid = response.id
     finally:
         await engine.dispose()
-    Spool(data_dir / "spool").submit(str(take), webm, key=key, metadata={
-        "response_id": str(rid), "duration": f"{duration:.3f}", "partial": "0",
-        "reason": "stopped", "recording": "passthrough"})
+    Spool(data_dir / "spool").submit(
+        str(take),
+        webm,
+        key=key,
+        metadata={
+            "response_id": str(rid),
+            "duration": f"{duration:.3f}",
+            "partial": "0",
+            "reason": "stopped",
+            "recording": "passthrough",
+        },
+    )
     return rid
 
 
@@ -131,14 +177,18 @@ def answers(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, s
         written_q = next(q for q in questions if q["kind"] == "written" and not q["is_practice"])
         video_q = next(q for q in questions if q["kind"] == "video" and not q["is_practice"])
 
-        inv = api.post(f"/api/assessments/{assessment['id']}/invitations",
-                       json={"candidate_name": CANDIDATE, "candidate_email": "grace@example.com"})
+        inv = api.post(
+            f"/api/assessments/{assessment['id']}/invitations",
+            json={"candidate_name": CANDIDATE, "candidate_email": "grace@example.com"},
+        )
         inv.raise_for_status()
         invitation = inv.json()
         token = invitation["link"].rsplit("/", 1)[1]
         api.post(f"/api/candidate/{token}/consent", json={"accept": True}).raise_for_status()
-        written = api.put(f"/api/candidate/{token}/written/{written_q['id']}",
-                          json={"text": WRITTEN_TEXT, "submit": True, "take_id": str(uuid.uuid4())})
+        written = api.put(
+            f"/api/candidate/{token}/written/{written_q['id']}",
+            json={"text": WRITTEN_TEXT, "submit": True, "take_id": str(uuid.uuid4())},
+        )
         written.raise_for_status()
 
         webm = _webm(tmp_path_factory.mktemp("review") / "jfk.webm")
@@ -148,13 +198,20 @@ def answers(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, s
             # The take the reviewer watches was recorded as the server records candidates:
             # the browser's VP8/Opus frames stored as received (passthrough).
             duration = pool.submit(asyncio.run, _record_passthrough(webm, spooled)).result()
-            video_id = pool.submit(asyncio.run, _spool_video_take(
-                demo.server.data_dir, invitation["id"], video_q["id"], spooled, duration)).result()
+            video_id = pool.submit(
+                asyncio.run,
+                _spool_video_take(demo.server.data_dir, invitation["id"], video_q["id"], spooled, duration),
+            ).result()
         _wait_ready(api, written.json()["id"])
         assert _wait_ready(api, str(video_id))["recording_mode"] == "passthrough"
-        return {"assessment": assessment["id"], "invitation": invitation["id"],
-                "written": written.json()["id"], "video": str(video_id),
-                "written_q": str(number[written_q["id"]]), "video_q": str(number[video_q["id"]])}
+        return {
+            "assessment": assessment["id"],
+            "invitation": invitation["id"],
+            "written": written.json()["id"],
+            "video": str(video_id),
+            "written_q": str(number[written_q["id"]]),
+            "video_q": str(number[video_q["id"]]),
+        }
 
 
 # -- browser helpers ------------------------------------------------------------------------
@@ -164,8 +221,13 @@ def review_item(demo: Demo, rid: str) -> dict[str, Any]:
 
 
 def test_reviewer_decides_and_shares_the_report(
-        page: Page, demo: Demo, answers: dict[str, str], new_context: Any,
-        shot: Callable[[Page, str], None], page_errors: list[str]) -> None:
+    page: Page,
+    demo: Demo,
+    answers: dict[str, str],
+    new_context: Any,
+    shot: Callable[[Page, str], None],
+    page_errors: list[str],
+) -> None:
     sign_in(page, demo)
 
     # The assessment links to its review queue; the queue shows both answers.
@@ -182,8 +244,7 @@ def test_reviewer_decides_and_shares_the_report(
 
     # j/k move the active row; Enter opens it.
     all_rows = page.locator("table.queue-table tbody tr")
-    hrefs = [all_rows.nth(i).locator("a").get_attribute("href") or ""
-             for i in range(all_rows.count())]
+    hrefs = [all_rows.nth(i).locator("a").get_attribute("href") or "" for i in range(all_rows.count())]
     target = next(i for i, h in enumerate(hrefs) if f"/app/review/{answers['written']}" in h)
     page.locator("body").press("Escape")
     for _ in range(target + 1):
@@ -230,10 +291,12 @@ def test_reviewer_decides_and_shares_the_report(
     expect(video).to_be_visible()
     page.get_by_role("button", name="1.5\u00d7").click()  # the 1.5 times speed button
     expect(page.get_by_role("button", name="1.5\u00d7")).to_have_attribute("aria-pressed", "true")
-    page.wait_for_function("() => document.querySelector('video.review-video').playbackRate === 1.5",
-                           timeout=5000)
-    page.evaluate("() => { const v = document.querySelector('video.review-video');"
-                  " v.muted = true; return v.play(); }")
+    page.wait_for_function(
+        "() => document.querySelector('video.review-video').playbackRate === 1.5", timeout=5000
+    )
+    page.evaluate(
+        "() => { const v = document.querySelector('video.review-video'); v.muted = true; return v.play(); }"
+    )
     page.wait_for_function("() => document.querySelector('video.review-video').currentTime > 2")
     expect(page.locator(".transcript .word.current")).to_have_count(1)
     shot(page, "44-review-video-playing")
@@ -266,7 +329,8 @@ def test_reviewer_decides_and_shares_the_report(
     expect(page.locator(".saved")).to_contain_text("overrode 1")
     video_after = review_item(demo, answers["video"])
     assert [(r["decision"], r["score"], r["reason_code"]) for r in video_after["reviews"]] == [
-        ("override", 1, "other")]
+        ("override", 1, "other")
+    ]
     shot(page, "46-review-overridden")
 
     # The candidate report shows what the API reports, decided by people.
@@ -277,13 +341,16 @@ def test_reviewer_decides_and_shares_the_report(
     overall = report["overall"]["score"]
     assert overall is not None
     expect(page.locator(".overall-num")).to_contain_text(
-        re.compile(rf"^({int(overall)}|{int(overall) + 1})\b"))
+        re.compile(rf"^({int(overall)}|{int(overall) + 1})\b")
+    )
     counts = page.locator("dl.counts")
     expect(counts.locator(".count-confirmed dd")).to_have_text(str(report["counts"]["confirmed"]))
     expect(counts.locator(".count-overridden dd")).to_have_text(str(report["counts"]["overridden"]))
     assert report["counts"]["confirmed"] == 1 and report["counts"]["overridden"] == 1
     q_rows = page.locator("table.report-q tbody tr")
-    expect(q_rows.filter(has_text=f"Q{answers['written_q']}").locator(".human-score")).to_have_text(str(suggested))
+    expect(q_rows.filter(has_text=f"Q{answers['written_q']}").locator(".human-score")).to_have_text(
+        str(suggested)
+    )
     expect(q_rows.filter(has_text=f"Q{answers['video_q']}").locator(".human-score")).to_have_text("1")
     expect(page.locator(".notes")).to_contain_text("Recites a political speech")
     for dim in report["dimensions"]:

@@ -15,8 +15,10 @@ pytestmark = pytest.mark.e2e
 
 ML_TITLE = "Machine Learning Engineer"
 WRITTEN_TITLE = "Support Engineer written screen"
-PREVIEW_PLAYING = ("() => { const v = document.querySelector('video.preview');"
-                   " return !!v && v.readyState >= 2 && v.videoWidth > 0 && !v.paused; }")
+PREVIEW_PLAYING = (
+    "() => { const v = document.querySelector('video.preview');"
+    " return !!v && v.readyState >= 2 && v.videoWidth > 0 && !v.paused; }"
+)
 WRITTEN_PROMPT = "A customer writes that the CSV export is broken. Write your first reply."
 
 
@@ -24,14 +26,31 @@ WRITTEN_PROMPT = "A customer writes that the CSV export is broken. Write your fi
 def written_assessment(demo: Demo) -> dict[str, Any]:
     """A one-question written assessment, so the candidate reaches a written question first."""
     with demo.staff_api() as api:
-        resp = api.post("/api/assessments", json={
-            "title": WRITTEN_TITLE, "role": "Support Engineer",
-            "intro": "One short written question about helping a customer.",
-            "dimensions": [{"name": "Communication", "weight": 100,
-                            "competencies": [{"key": "writing", "name": "Clear writing"}]}],
-            "questions": [{"kind": "written", "prompt": WRITTEN_PROMPT, "competency": "writing",
-                           "max_chars": 600, "retakes_allowed": 0, "think_time_s": 0}],
-        })
+        resp = api.post(
+            "/api/assessments",
+            json={
+                "title": WRITTEN_TITLE,
+                "role": "Support Engineer",
+                "intro": "One short written question about helping a customer.",
+                "dimensions": [
+                    {
+                        "name": "Communication",
+                        "weight": 100,
+                        "competencies": [{"key": "writing", "name": "Clear writing"}],
+                    }
+                ],
+                "questions": [
+                    {
+                        "kind": "written",
+                        "prompt": WRITTEN_PROMPT,
+                        "competency": "writing",
+                        "max_chars": 600,
+                        "retakes_allowed": 0,
+                        "think_time_s": 0,
+                    }
+                ],
+            },
+        )
         resp.raise_for_status()
         return dict(resp.json())
 
@@ -43,14 +62,17 @@ def no_horizontal_overflow(page: Page) -> None:
 
 def invite(demo: Demo, assessment_id: str, name: str) -> dict[str, Any]:
     with demo.staff_api() as api:
-        resp = api.post(f"/api/assessments/{assessment_id}/invitations",
-                        json={"candidate_name": name, "candidate_email": "cand@example.com"})
+        resp = api.post(
+            f"/api/assessments/{assessment_id}/invitations",
+            json={"candidate_name": name, "candidate_email": "cand@example.com"},
+        )
         resp.raise_for_status()
         return dict(resp.json())
 
 
 def test_sign_in_shows_the_servers_reason_when_it_fails(
-        page: Page, demo: Demo, shot: Callable[[Page, str], None], page_errors: list[str]) -> None:
+    page: Page, demo: Demo, shot: Callable[[Page, str], None], page_errors: list[str]
+) -> None:
     page.goto("/app")
     expect(page).to_have_url(re.compile(r"/login\?next=%2Fapp$"))
     expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
@@ -64,8 +86,13 @@ def test_sign_in_shows_the_servers_reason_when_it_fails(
 
 
 def test_admin_invites_candidate_who_answers_in_writing(
-        page: Page, demo: Demo, written_assessment: dict[str, Any], new_context: Any,
-        shot: Callable[[Page, str], None], page_errors: list[str]) -> None:
+    page: Page,
+    demo: Demo,
+    written_assessment: dict[str, Any],
+    new_context: Any,
+    shot: Callable[[Page, str], None],
+    page_errors: list[str],
+) -> None:
     sign_in(page, demo)
     expect(page.get_by_text("Ada Admin")).to_be_visible()
     shot(page, "03-assessments")
@@ -152,8 +179,7 @@ def test_admin_invites_candidate_who_answers_in_writing(
     candidate.get_by_role("button", name="Submit my interview").click()
     # Generous: the first submitted answer makes the in-process worker load the sentence
     # encoder, and today that stalls the server's event loop for several seconds.
-    expect(candidate.get_by_role("heading", name=re.compile("^Thank you"))).to_be_visible(
-        timeout=60_000)
+    expect(candidate.get_by_role("heading", name=re.compile("^Thank you"))).to_be_visible(timeout=60_000)
     shot(candidate, "10-finished")
 
     # Back on the staff side the invitation shows as completed.
@@ -162,8 +188,13 @@ def test_admin_invites_candidate_who_answers_in_writing(
 
 
 def test_revoked_link_says_so(
-        page: Page, demo: Demo, written_assessment: dict[str, Any], new_context: Any,
-        shot: Callable[[Page, str], None], page_errors: list[str]) -> None:
+    page: Page,
+    demo: Demo,
+    written_assessment: dict[str, Any],
+    new_context: Any,
+    shot: Callable[[Page, str], None],
+    page_errors: list[str],
+) -> None:
     sign_in(page, demo)
     page.get_by_role("link", name=WRITTEN_TITLE).click()
     page.get_by_label("Name").fill("Riley Revoked")
@@ -194,8 +225,8 @@ def test_revoked_link_says_so(
 
 
 def test_phone_sized_login_and_candidate_intro(
-        demo: Demo, written_assessment: dict[str, Any], new_context: Any,
-        shot: Callable[[Page, str], None]) -> None:
+    demo: Demo, written_assessment: dict[str, Any], new_context: Any, shot: Callable[[Page, str], None]
+) -> None:
     phone = new_context(PHONE).new_page()
     phone.goto("/login")
     expect(phone.get_by_role("button", name="Sign in")).to_be_visible()
@@ -220,7 +251,8 @@ def test_phone_sized_login_and_candidate_intro(
 
 
 def test_candidate_checks_devices_and_records_the_practice_answer(
-        demo: Demo, new_context: Any, shot: Callable[[Page, str], None]) -> None:
+    demo: Demo, new_context: Any, shot: Callable[[Page, str], None]
+) -> None:
     with demo.staff_api() as api:
         ml = next(a for a in api.get("/api/assessments").json() if a["title"] == ML_TITLE)
     created = invite(demo, ml["id"], "Devi Device")
@@ -256,8 +288,8 @@ def test_candidate_checks_devices_and_records_the_practice_answer(
         expect(cand.get_by_role("heading", name="Review your answer")).to_be_visible(timeout=30_000)
         expect(cand.get_by_text(f"Take {take} of 4")).to_be_visible()
         cand.wait_for_function(
-            "() => { const v = document.querySelector('video.playback');"
-            " return v && v.readyState >= 1; }")
+            "() => { const v = document.querySelector('video.playback'); return v && v.readyState >= 1; }"
+        )
         if take == 1:
             shot(cand, "20-review-take")
             cand.get_by_role("button", name="Record again (3 retakes left)").click()

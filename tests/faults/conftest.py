@@ -17,8 +17,9 @@ from tests.support.webrtc_client import make_test_media
 T = TypeVar("T")
 
 
-async def wait_for(probe: Callable[[], Awaitable[T | None]], *, timeout: float, what: str,
-                   every: float = 0.1) -> T:
+async def wait_for(
+    probe: Callable[[], Awaitable[T | None]], *, timeout: float, what: str, every: float = 0.1
+) -> T:
     """Poll ``probe`` until it returns something truthy; fail with ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
@@ -46,7 +47,6 @@ def talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_test_media(tmp_path_factory.mktemp("talk") / "talk.webm", seconds=30)
 
 
-
 class PgControl:
     """Stops, starts and restarts the cluster behind ``server`` with ``pg_ctl``.
 
@@ -66,15 +66,23 @@ class PgControl:
             server.psql(f"ALTER SYSTEM SET {name} = '{value}'")
         bin_dir = find_pg_bin()
         assert bin_dir is not None
-        self._pg_ctl = [*(["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []),
-                        str(bin_dir / "pg_ctl"), "-D", str(self.data)]
+        self._pg_ctl = [
+            *(["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []),
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(self.data),
+        ]
 
     def _run(self, *args: str) -> None:
         import subprocess
 
         # -l: the server's output goes to its log file, never to a pipe we would wait on.
-        subprocess.run([*self._pg_ctl, "-l", str(self.data.parent / "log"), "-w", "-t", "60",
-                        *args], check=True, capture_output=True, timeout=90)
+        subprocess.run(
+            [*self._pg_ctl, "-l", str(self.data.parent / "log"), "-w", "-t", "60", *args],
+            check=True,
+            capture_output=True,
+            timeout=90,
+        )
 
     def restart(self) -> None:
         """``pg_ctl restart -m fast``: sessions are terminated, the server comes straight back."""

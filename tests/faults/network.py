@@ -18,9 +18,14 @@ class NetworkCut:
     def __init__(self, pc: Any) -> None:
         self.is_cut = False
         self.dropped = 0
-        connections = {id(c): c for c in (
-            t.sender.transport.transport._connection for t in pc.getTransceivers()
-            if t.sender.transport is not None)}
+        connections = {
+            id(c): c
+            for c in (
+                t.sender.transport.transport._connection
+                for t in pc.getTransceivers()
+                if t.sender.transport is not None
+            )
+        }
         protocols = [p for c in connections.values() for p in c._protocols]
         assert protocols, "the peer has no ICE sockets yet: install after connecting"
         for protocol in protocols:
@@ -66,9 +71,14 @@ class PacketLoss:
         self.sent = 0
         self.dropped = 0
         self._random = random.Random(seed)
-        connections = {id(c): c for c in (
-            t.sender.transport.transport._connection for t in pc.getTransceivers()
-            if t.sender.transport is not None)}
+        connections = {
+            id(c): c
+            for c in (
+                t.sender.transport.transport._connection
+                for t in pc.getTransceivers()
+                if t.sender.transport is not None
+            )
+        }
         protocols = [p for c in connections.values() for p in c._protocols]
         assert protocols, "the peer has no ICE sockets yet: install after connecting"
         for protocol in protocols:

@@ -60,8 +60,18 @@ class TcpProxy:
         """Start forwarding (returns once the port accepts connections)."""
         assert self._proc is None or self._proc.poll() is not None, "already running"
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.faults.tcp_proxy", str(self.port), self._target[0],
-             str(self._target[1])], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "tests.faults.tcp_proxy",
+                str(self.port),
+                self._target[0],
+                str(self._target[1]),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert self._proc.stdout is not None
         line = self._proc.stdout.readline()  # blocks until "ready" or the process dies
         if line.strip() != "ready":

@@ -52,8 +52,7 @@ class Load:
         self.outcomes: list[Outcome] = []
         self.stop = asyncio.Event()
 
-    async def loop(self, kind: str, request: Callable[[int], Awaitable[tuple[httpx.Response, Any]]]
-                   ) -> None:
+    async def loop(self, kind: str, request: Callable[[int], Awaitable[tuple[httpx.Response, Any]]]) -> None:
         n = 0
         while not self.stop.is_set():
             n += 1
@@ -61,11 +60,15 @@ class Load:
             try:
                 r, payload = await request(n)
             except httpx.TimeoutException:
-                self.outcomes.append(Outcome(kind, started, time.monotonic() - started, 0,
-                                             "client timeout", {}))
+                self.outcomes.append(
+                    Outcome(kind, started, time.monotonic() - started, 0, "client timeout", {})
+                )
                 continue
-            self.outcomes.append(Outcome(kind, started, time.monotonic() - started,
-                                         r.status_code, r.text, dict(r.headers), payload))
+            self.outcomes.append(
+                Outcome(
+                    kind, started, time.monotonic() - started, r.status_code, r.text, dict(r.headers), payload
+                )
+            )
             await asyncio.sleep(0.02)  # a person's pace, roughly; keeps 2 cores usable
 
     def failures(self, since: float = 0.0) -> list[Outcome]:
@@ -75,15 +78,19 @@ class Load:
 async def _staff(server_url: str, email: str) -> httpx.AsyncClient:
     http = httpx.AsyncClient(base_url=server_url, timeout=HANG_S + 5)
     await http.get("/api/auth/me")  # hands out the CSRF cookie
-    r = await http.post("/api/auth/login", json={"email": email, "password": PASSWORD},
-                        headers={"x-csrf-token": http.cookies.get("viva_csrf", "")})
+    r = await http.post(
+        "/api/auth/login",
+        json={"email": email, "password": PASSWORD},
+        headers={"x-csrf-token": http.cookies.get("viva_csrf", "")},
+    )
     assert r.status_code == 200, r.text
     http.headers["x-csrf-token"] = http.cookies.get("viva_csrf", "")
     return http
 
 
-async def _start_load(load: Load, server_url: str, world: World,
-                      clients: list[httpx.AsyncClient]) -> list[asyncio.Task[None]]:
+async def _start_load(
+    load: Load, server_url: str, world: World, clients: list[httpx.AsyncClient]
+) -> list[asyncio.Task[None]]:
     admin = await _staff(server_url, world.a.admin_email)
     reviewer = await _staff(server_url, world.a.reviewer_email)
     candidate = httpx.AsyncClient(base_url=server_url, timeout=HANG_S + 5)
@@ -92,30 +99,33 @@ async def _start_load(load: Load, server_url: str, world: World,
 
     async def invite(n: int) -> tuple[httpx.Response, Any]:
         email = f"load{n}-{uuid.uuid4().hex[:6]}@example.com"
-        r = await admin.post(f"/api/assessments/{aid}/invitations",
-                             json={"candidate_name": f"Load {n}", "candidate_email": email})
+        r = await admin.post(
+            f"/api/assessments/{aid}/invitations",
+            json={"candidate_name": f"Load {n}", "candidate_email": email},
+        )
         return r, email
 
     async def read(n: int) -> tuple[httpx.Response, Any]:
         return await reviewer.get(f"/api/assessments/{aid}/invitations"), None
 
-    tasks = [asyncio.create_task(load.loop("invite", invite)),
-             asyncio.create_task(load.loop("read", read))]
+    tasks = [asyncio.create_task(load.loop("invite", invite)), asyncio.create_task(load.loop("read", read))]
     for name in ("Alice", "Amir"):
         token = world.a.tokens[name]
-        view = (await candidate.post(f"/api/candidate/{token}/consent", json={"accept": True})
-                ).json()
-        qid = next(q["id"] for q in view["questions"]
-                   if q["kind"] == "written" and not q["is_practice"])
+        view = (await candidate.post(f"/api/candidate/{token}/consent", json={"accept": True})).json()
+        qid = next(q["id"] for q in view["questions"] if q["kind"] == "written" and not q["is_practice"])
         take = str(uuid.uuid4())
 
-        def autosave(token: str = token, qid: str = qid, take: str = take
-                     ) -> Callable[[int], Awaitable[tuple[httpx.Response, Any]]]:
+        def autosave(
+            token: str = token, qid: str = qid, take: str = take
+        ) -> Callable[[int], Awaitable[tuple[httpx.Response, Any]]]:
             async def save(n: int) -> tuple[httpx.Response, Any]:
                 text = f"{token[:6]} draft {n}: I would first check the data pipeline."
-                r = await candidate.put(f"/api/candidate/{token}/written/{qid}",
-                                        json={"take_id": take, "text": text, "submit": False})
+                r = await candidate.put(
+                    f"/api/candidate/{token}/written/{qid}",
+                    json={"take_id": take, "text": text, "submit": False},
+                )
                 return r, (token, text)
+
             return save
 
         tasks.append(asyncio.create_task(load.loop(f"autosave-{name}", autosave())))
@@ -128,12 +138,11 @@ def _assert_clean(failure: Outcome) -> None:
     assert failure.headers.get("content-type", "").startswith("application/problem+json")
     assert int(failure.headers.get("retry-after", "0")) > 0, failure.headers
     assert "database" in failure.body and "try again" in failure.body, failure.body
-    for leak in ("Traceback", "asyncpg", "sqlalchemy", "Errno", "File \""):
+    for leak in ("Traceback", "asyncpg", "sqlalchemy", "Errno", 'File "'):
         assert leak not in failure.body, failure.body
 
 
-async def test_database_restart_under_load_fails_cleanly_recovers_and_loses_nothing(
-        tmp_path: Path) -> None:
+async def test_database_restart_under_load_fails_cleanly_recovers_and_loses_nothing(tmp_path: Path) -> None:
     with postgres_server() as pg:
         pg.psql("CREATE DATABASE viva")
         db_url = pg.url("viva")
@@ -147,17 +156,20 @@ async def test_database_restart_under_load_fails_cleanly_recovers_and_loses_noth
             tasks = await _start_load(load, server.url, world, clients)
             kinds = {"invite", "read", "autosave-Alice", "autosave-Amir"}
             try:
+
                 async def each_kind_ok(since: float) -> bool:
-                    done = {o.kind for o in load.outcomes if o.started >= since
-                            and 200 <= o.status < 300}
+                    done = {o.kind for o in load.outcomes if o.started >= since and 200 <= o.status < 300}
                     return done >= kinds
 
                 await wait_for(lambda: each_kind_ok(0.0), timeout=30, what="the load to run")
                 # 1. A fast restart: sessions are cut, pooled connections go stale.
                 await asyncio.to_thread(control.restart)
                 up = time.monotonic()
-                await wait_for(lambda: each_kind_ok(up), timeout=RECOVERY_S,
-                               what="every kind of request to succeed after the restart")
+                await wait_for(
+                    lambda: each_kind_ok(up),
+                    timeout=RECOVERY_S,
+                    what="every kind of request to succeed after the restart",
+                )
                 # 2. An outage long enough that requests certainly meet it.
                 await asyncio.to_thread(control.stop)
                 down = time.monotonic()
@@ -171,11 +183,22 @@ async def test_database_restart_under_load_fails_cleanly_recovers_and_loses_noth
                 assert health.status_code == 503 and health.json()["database"] != "ok"
                 await asyncio.to_thread(control.start)
                 up = time.monotonic()
-                await wait_for(lambda: each_kind_ok(up), timeout=RECOVERY_S,
-                               what="every kind of request to succeed after the outage")
-                recovered_in = max(min(o.started + o.elapsed for o in load.outcomes
-                                       if o.kind == k and o.started >= up
-                                       and 200 <= o.status < 300) for k in kinds) - up
+                await wait_for(
+                    lambda: each_kind_ok(up),
+                    timeout=RECOVERY_S,
+                    what="every kind of request to succeed after the outage",
+                )
+                recovered_in = (
+                    max(
+                        min(
+                            o.started + o.elapsed
+                            for o in load.outcomes
+                            if o.kind == k and o.started >= up and 200 <= o.status < 300
+                        )
+                        for k in kinds
+                    )
+                    - up
+                )
             finally:
                 load.stop.set()
                 await asyncio.gather(*tasks)
@@ -204,9 +227,16 @@ async def test_database_restart_under_load_fails_cleanly_recovers_and_loses_noth
                 last_ok = max(i for i, o in enumerate(saves) if o.status == 200)
                 # the last acknowledged draft, or a later one whose reply was lost
                 allowed = {o.payload[1] for o in saves[last_ok:]}
-                text = (await db.execute(select(Response.text).join(Attempt).join(Invitation)
-                                         .where(Invitation.id == world.a.invitation_ids[name]))
-                        ).scalar_one()
+                text = (
+                    await db.execute(
+                        select(Response.text)
+                        .join(Attempt)
+                        .join(Invitation)
+                        .where(Invitation.id == world.a.invitation_ids[name])
+                    )
+                ).scalar_one()
                 assert text in allowed, (text, saves[last_ok].payload)
-        print(f"\n{len(load.outcomes)} requests, {len(failures)} failed cleanly (503), "
-              f"slowest {slowest.elapsed:.2f}s, recovered {recovered_in:.2f}s after start")
+        print(
+            f"\n{len(load.outcomes)} requests, {len(failures)} failed cleanly (503), "
+            f"slowest {slowest.elapsed:.2f}s, recovered {recovered_in:.2f}s after start"
+        )

@@ -36,13 +36,16 @@ DROP_S = 10.0  # a short drop: the take goes on
 AFTER_S = 3.0  # media sent after the network is back
 
 
-async def _open_take(http: httpx.AsyncClient, token: str, question_id: str, media: Path
-                     ) -> tuple[WebRTCClient, str]:
+async def _open_take(
+    http: httpx.AsyncClient, token: str, question_id: str, media: Path
+) -> tuple[WebRTCClient, str]:
     client = WebRTCClient(media)
     sdp, sdp_type = await client.offer()
     take_id = str(uuid.uuid4())
-    r = await http.post(f"/api/candidate/{token}/takes", json={
-        "question_id": question_id, "take_id": take_id, "sdp": sdp, "type": sdp_type})
+    r = await http.post(
+        f"/api/candidate/{token}/takes",
+        json={"question_id": question_id, "take_id": take_id, "sdp": sdp, "type": sdp_type},
+    )
     assert r.status_code == 201, r.text
     await client.accept(r.json()["sdp"], r.json()["type"])
     await client.wait_connected(20)
@@ -56,8 +59,7 @@ async def _level(http: httpx.AsyncClient, token: str, take_id: str) -> dict[str,
     return body
 
 
-async def _short_drop(http: httpx.AsyncClient, token: str, question_id: str, media: Path
-                      ) -> dict[str, Any]:
+async def _short_drop(http: httpx.AsyncClient, token: str, question_id: str, media: Path) -> dict[str, Any]:
     """Drop for DROP_S mid-answer, come back, finish the answer, stop."""
     client, take_id = await _open_take(http, token, question_id, media)
     try:
@@ -88,8 +90,7 @@ async def _short_drop(http: httpx.AsyncClient, token: str, question_id: str, med
         await client.close()
 
 
-async def _long_drop(http: httpx.AsyncClient, token: str, question_id: str, media: Path
-                     ) -> dict[str, Any]:
+async def _long_drop(http: httpx.AsyncClient, token: str, question_id: str, media: Path) -> dict[str, Any]:
     """The network never comes back: the server ends the take on its own and keeps it."""
     client, take_id = await _open_take(http, token, question_id, media)
     try:
@@ -121,19 +122,24 @@ async def _stored_duration(server: LiveServer, rid: str, tmp_path: Path) -> floa
 
 
 async def test_network_drop_mid_answer_keeps_the_take(
-        tmp_path: Path, pg_db: tuple[str, str], talk: Path) -> None:
+    tmp_path: Path, pg_db: tuple[str, str], talk: Path
+) -> None:
     db_url, saq_url = pg_db
     world = await build_world(db_url)
-    env = {"VIVA_DATABASE_URL": db_url, "VIVA_SECRET_KEY": "k" * 40,
-           "VIVA_JOBS_BACKEND": "saq", "VIVA_SAQ_URL": saq_url}
+    env = {
+        "VIVA_DATABASE_URL": db_url,
+        "VIVA_SECRET_KEY": "k" * 40,
+        "VIVA_JOBS_BACKEND": "saq",
+        "VIVA_SAQ_URL": saq_url,
+    }
     with live_server(tmp_path / "data", env) as server:
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
             alice, amir = world.a.tokens["Alice"], world.a.tokens["Amir"]
             q_alice = _video_question(await _consent(http, alice))
             q_amir = _video_question(await _consent(http, amir))
             short, long = await asyncio.gather(
-                _short_drop(http, alice, q_alice["id"], talk),
-                _long_drop(http, amir, q_amir["id"], talk))
+                _short_drop(http, alice, q_alice["id"], talk), _long_drop(http, amir, q_amir["id"], talk)
+            )
 
             # A 10 s drop: one take, complete, holding what was said before and after.
             assert short["submitted"] and not short["is_partial"], short
@@ -149,15 +155,20 @@ async def test_network_drop_mid_answer_keeps_the_take(
                 own = await http.get(f"/api/candidate/{token}/responses/{answer['id']}")
                 assert own.status_code == 200 and own.json()["take"] == 1
 
-            assert await _stored_duration(server, short["id"], tmp_path) >= \
-                BEFORE_S + AFTER_S - 0.5
+            assert await _stored_duration(server, short["id"], tmp_path) >= BEFORE_S + AFTER_S - 0.5
             assert await _stored_duration(server, long["id"], tmp_path) >= BEFORE_S - 0.5
 
             async def queued() -> bool:
                 async with open_db(db_url) as db:
-                    states = set((await db.execute(select(Response.state).where(
-                        Response.id.in_([uuid.UUID(short["id"]), uuid.UUID(long["id"])]))
-                    )).scalars())
+                    states = set(
+                        (
+                            await db.execute(
+                                select(Response.state).where(
+                                    Response.id.in_([uuid.UUID(short["id"]), uuid.UUID(long["id"])])
+                                )
+                            )
+                        ).scalars()
+                    )
                 return states == {ResponseState.QUEUED}
 
             await wait_for(queued, timeout=30, what="both answers to be queued for processing")

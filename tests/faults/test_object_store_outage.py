@@ -43,18 +43,23 @@ async def _health(http: httpx.AsyncClient) -> tuple[int, dict[str, Any]]:
 
 async def _states(db_url: str, ids: list[str]) -> dict[str, ResponseState]:
     async with open_db(db_url) as db:
-        rows = (await db.execute(select(Response.id, Response.state).where(
-            Response.id.in_([uuid.UUID(i) for i in ids])))).all()
+        rows = (
+            await db.execute(
+                select(Response.id, Response.state).where(Response.id.in_([uuid.UUID(i) for i in ids]))
+            )
+        ).all()
     return {str(rid): state for rid, state in rows}
 
 
 async def test_takes_recorded_while_the_store_is_down_arrive_exactly_once(
-        tmp_path: Path, s3: S3Endpoint, pg_db: tuple[str, str], talk: Path) -> None:
+    tmp_path: Path, s3: S3Endpoint, pg_db: tuple[str, str], talk: Path
+) -> None:
     db_url, saq_url = pg_db
     world = await build_world(db_url)
     bucket = f"fault-{uuid.uuid4().hex[:12]}"
-    direct = Minio(s3.endpoint.removeprefix("http://"), access_key=s3.access_key,
-                   secret_key=s3.secret_key, secure=False)
+    direct = Minio(
+        s3.endpoint.removeprefix("http://"), access_key=s3.access_key, secret_key=s3.secret_key, secure=False
+    )
     direct.make_bucket(bucket)
     # Versioning keeps every PUT: "exactly once" means one version per key, not one overwrite.
     direct.set_bucket_versioning(bucket, VersioningConfig(ENABLED))
@@ -62,10 +67,16 @@ async def test_takes_recorded_while_the_store_is_down_arrive_exactly_once(
 
     with tcp_proxy(free_port(), host, int(port)) as proxy:
         # No worker runs: processing stays queued, so only the upload path is exercised.
-        env = {"VIVA_DATABASE_URL": db_url, "VIVA_SECRET_KEY": "k" * 40,
-               "VIVA_JOBS_BACKEND": "saq", "VIVA_SAQ_URL": saq_url,
-               "VIVA_S3_ENDPOINT": proxy.url, "VIVA_S3_ACCESS_KEY": s3.access_key,
-               "VIVA_S3_SECRET_KEY": s3.secret_key, "VIVA_S3_BUCKET": bucket}
+        env = {
+            "VIVA_DATABASE_URL": db_url,
+            "VIVA_SECRET_KEY": "k" * 40,
+            "VIVA_JOBS_BACKEND": "saq",
+            "VIVA_SAQ_URL": saq_url,
+            "VIVA_S3_ENDPOINT": proxy.url,
+            "VIVA_S3_ACCESS_KEY": s3.access_key,
+            "VIVA_S3_SECRET_KEY": s3.secret_key,
+            "VIVA_S3_BUCKET": bucket,
+        }
         with live_server(tmp_path / "data", env) as server:
             spool = server.data_dir / "spool"
             async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
@@ -83,8 +94,9 @@ async def test_takes_recorded_while_the_store_is_down_arrive_exactly_once(
                     token = (world.a.tokens | world.b.tokens)[name]
                     view = await _consent(http, token)
                     takes.append((token, _video_question(view)))
-                results = await asyncio.gather(*(
-                    _record(http, token, q["id"], talk, seconds=TAKE_S) for token, q in takes))
+                results = await asyncio.gather(
+                    *(_record(http, token, q["id"], talk, seconds=TAKE_S) for token, q in takes)
+                )
                 answers = [answer for answer, _client in results]
                 for answer in answers:
                     assert answer["submitted"] and not answer["is_partial"], answer
@@ -103,8 +115,7 @@ async def test_takes_recorded_while_the_store_is_down_arrive_exactly_once(
                 await wait_for(all_failed_once, timeout=30, what="failed uploads to be recorded")
                 sizes = {m["key"]: m["size"] for a in answers if (m := manifest(a))}
                 assert set(sizes) == keys and all(size > 0 for size in sizes.values())
-                assert all(s is ResponseState.UPLOADING
-                           for s in (await _states(db_url, ids)).values())
+                assert all(s is ResponseState.UPLOADING for s in (await _states(db_url, ids)).values())
                 assert not list(direct.list_objects(bucket, prefix="responses/", recursive=True))
                 # the candidate sees every take as answered while its upload waits
                 for token, q in takes:
@@ -124,13 +135,18 @@ async def test_takes_recorded_while_the_store_is_down_arrive_exactly_once(
                     return all(s is ResponseState.QUEUED for s in states.values())
 
                 try:
-                    await wait_for(all_queued, timeout=60, every=0.25,
-                                   what="every upload to land and its response to be queued")
+                    await wait_for(
+                        all_queued,
+                        timeout=60,
+                        every=0.25,
+                        what="every upload to land and its response to be queued",
+                    )
                 except TimeoutError as exc:
                     raise AssertionError(server.output()[-3000:]) from exc
 
-            versions = list(direct.list_objects(bucket, prefix="responses/", recursive=True,
-                                                include_version=True))
+            versions = list(
+                direct.list_objects(bucket, prefix="responses/", recursive=True, include_version=True)
+            )
             names = [v.object_name for v in versions]
             assert sorted(names) == sorted(keys), names  # one version of each, nothing else
             for v in versions:

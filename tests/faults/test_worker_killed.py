@@ -40,11 +40,39 @@ HEARTBEAT_S = 4
 
 def _speech_webm(path: Path) -> bytes:
     """33 s of test pattern with JFK's speech looped three times: a few seconds to transcribe."""
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                    "testsrc2=size=320x240:rate=15", "-stream_loop", "2", "-i",
-                    str(DATA / "jfk.flac"), "-t", "33", "-map", "0:v", "-map", "1:a",
-                    "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8",
-                    "-c:a", "libopus", str(path)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=15",
+            "-stream_loop",
+            "2",
+            "-i",
+            str(DATA / "jfk.flac"),
+            "-t",
+            "33",
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c:v",
+            "libvpx",
+            "-deadline",
+            "realtime",
+            "-cpu-used",
+            "8",
+            "-c:a",
+            "libopus",
+            str(path),
+        ],
+        check=True,
+    )
     return path.read_bytes()
 
 
@@ -52,8 +80,12 @@ def _speech_webm(path: Path) -> bytes:
 def _worker(data: Path, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("VIVA_")} | env
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "server.cli", "worker", "--data-dir",
-                                 str(data)], env=full_env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "worker", "--data-dir", str(data)],
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         yield proc
     finally:
@@ -75,23 +107,45 @@ async def _state(db_url: str, rid: uuid.UUID) -> ResponseState:
 
 async def _count(db_url: str, model: type, rid: uuid.UUID) -> int:
     async with open_db(db_url) as db:
-        return int((await db.execute(select(func.count()).select_from(model).where(
-            model.response_id == rid))).scalar_one())  # type: ignore[attr-defined]
+        return int(
+            (
+                await db.execute(select(func.count()).select_from(model).where(model.response_id == rid))
+            ).scalar_one()
+        )  # type: ignore[attr-defined]
 
 
 async def test_worker_killed_mid_transcription_job_completes_after_restart_with_one_transcript(
-        tmp_path: Path, pg_db: tuple[str, str]) -> None:
+    tmp_path: Path, pg_db: tuple[str, str]
+) -> None:
     db_url, saq_url = pg_db
     world = await build_world(db_url)
     data = tmp_path / "data"
     async with open_db(db_url) as db:
-        question_id = (await db.execute(select(Question.id).where(
-            Question.assessment_id == world.a.assessment_id, Question.kind == QuestionKind.VIDEO,
-            Question.is_practice.is_(False)).order_by(Question.position))).scalars().first()
+        question_id = (
+            (
+                await db.execute(
+                    select(Question.id)
+                    .where(
+                        Question.assessment_id == world.a.assessment_id,
+                        Question.kind == QuestionKind.VIDEO,
+                        Question.is_practice.is_(False),
+                    )
+                    .order_by(Question.position)
+                )
+            )
+            .scalars()
+            .first()
+        )
     assert question_id is not None
     store = LocalObjectStore(root=data / "media")
-    rid = await add_video_response(db_url, world.a.invitation_ids["Alice"], question_id, store,
-                                   _speech_webm(tmp_path / "speech.webm"), duration_s=33.0)
+    rid = await add_video_response(
+        db_url,
+        world.a.invitation_ids["Alice"],
+        question_id,
+        store,
+        _speech_webm(tmp_path / "speech.webm"),
+        duration_s=33.0,
+    )
     # What the app does when an upload lands: one job per response, keyed by its id.
     queue = SaqQueue(saq_url, heartbeat_s=HEARTBEAT_S)
     await queue.start()
@@ -100,9 +154,15 @@ async def test_worker_killed_mid_transcription_job_completes_after_restart_with_
     finally:
         await queue.stop()
 
-    env = {"VIVA_DATABASE_URL": db_url, "VIVA_SECRET_KEY": "k" * 40, "VIVA_JOBS_BACKEND": "saq",
-           "VIVA_SAQ_URL": saq_url, "VIVA_JOBS_HEARTBEAT_SECONDS": str(HEARTBEAT_S),
-           "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+    env = {
+        "VIVA_DATABASE_URL": db_url,
+        "VIVA_SECRET_KEY": "k" * 40,
+        "VIVA_JOBS_BACKEND": "saq",
+        "VIVA_SAQ_URL": saq_url,
+        "VIVA_JOBS_HEARTBEAT_SECONDS": str(HEARTBEAT_S),
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
     first_log, second_log = tmp_path / "worker-1.log", tmp_path / "worker-2.log"
 
     async def transcribing() -> bool:
@@ -110,8 +170,9 @@ async def test_worker_killed_mid_transcription_job_completes_after_restart_with_
 
     with _worker(data, env, first_log) as first:
         try:
-            await wait_for(transcribing, timeout=120, every=0.05,
-                           what="the first worker to start transcribing")
+            await wait_for(
+                transcribing, timeout=120, every=0.05, what="the first worker to start transcribing"
+            )
         except TimeoutError as exc:
             raise AssertionError(first_log.read_text()[-4000:]) from exc
         first.kill()  # SIGKILL: no shutdown hook, no cleanup, the job stays "active" in SAQ
@@ -126,8 +187,9 @@ async def test_worker_killed_mid_transcription_job_completes_after_restart_with_
 
     with _worker(data, env, second_log) as second:
         try:
-            state = await wait_for(finished, timeout=150, every=0.25,
-                                   what="the second worker to finish the job")
+            state = await wait_for(
+                finished, timeout=150, every=0.25, what="the second worker to finish the job"
+            )
         except TimeoutError as exc:
             raise AssertionError(second_log.read_text()[-4000:]) from exc
         assert second.poll() is None, second_log.read_text()[-4000:]
@@ -136,8 +198,7 @@ async def test_worker_killed_mid_transcription_job_completes_after_restart_with_
     assert await _count(db_url, Suggestion, rid) == 1
     assert await _count(db_url, ProficiencyResult, rid) == 1
     async with open_db(db_url) as db:
-        transcript = (await db.execute(select(Transcript).where(Transcript.response_id == rid))
-                      ).scalar_one()
+        transcript = (await db.execute(select(Transcript).where(Transcript.response_id == rid))).scalar_one()
         response = await db.get(Response, rid)
         assert response is not None
     assert "your country" in transcript.text.lower(), transcript.text

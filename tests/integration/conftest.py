@@ -16,8 +16,11 @@ async def world(client: Any, db_url: str) -> World:
 
 async def sign_in(client: Any, email: str, password: str = PASSWORD) -> Any:
     await client.get("/api/auth/me")  # a safe request hands out the CSRF cookie
-    r = await client.post("/api/auth/login", json={"email": email, "password": password},
-                          headers={"x-csrf-token": client.cookies.get("viva_csrf", "")})
+    r = await client.post(
+        "/api/auth/login",
+        json={"email": email, "password": password},
+        headers={"x-csrf-token": client.cookies.get("viva_csrf", "")},
+    )
     assert r.status_code == 200, r.text
     return r
 

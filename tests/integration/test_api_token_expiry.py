@@ -22,8 +22,11 @@ async def _expire(db_url: str, token_id: str) -> None:
     engine = create_async_engine(db_url, poolclass=NullPool)
     try:
         async with engine.begin() as conn:
-            await conn.execute(update(ApiToken).where(ApiToken.id == uuid.UUID(token_id))
-                               .values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+            await conn.execute(
+                update(ApiToken)
+                .where(ApiToken.id == uuid.UUID(token_id))
+                .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+            )
     finally:
         await engine.dispose()
 

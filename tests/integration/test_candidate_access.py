@@ -58,13 +58,14 @@ def _written_question(view: dict[str, Any]) -> dict[str, Any]:
     return next(q for q in view["questions"] if q["kind"] == "written")
 
 
-async def test_candidate_cannot_read_another_candidates_response(client: Any,
-                                                                 world: World) -> None:
+async def test_candidate_cannot_read_another_candidates_response(client: Any, world: World) -> None:
     alice, bob = world.a.tokens["Alice"], world.b.tokens["Bob"]
     view = await _consent(client, bob)
     q = _written_question(view)
-    r = await client.put(f"/api/candidate/{bob}/written/{q['id']}",
-                         json={"take_id": str(uuid.uuid4()), "text": "Bob's private answer"})
+    r = await client.put(
+        f"/api/candidate/{bob}/written/{q['id']}",
+        json={"take_id": str(uuid.uuid4()), "text": "Bob's private answer"},
+    )
     assert r.status_code == 200
     bobs_response = r.json()["id"]
     await _consent(client, alice)
@@ -75,24 +76,27 @@ async def test_candidate_cannot_read_another_candidates_response(client: Any,
     assert r.status_code == 200 and r.json()["text"] == "Bob's private answer"
 
 
-async def test_candidate_cannot_answer_a_question_of_another_assessment(client: Any,
-                                                                        world: World) -> None:
+async def test_candidate_cannot_answer_a_question_of_another_assessment(client: Any, world: World) -> None:
     alice = world.a.tokens["Alice"]
     await _consent(client, alice)
     foreign = world.b.question_ids[-1]
-    r = await client.put(f"/api/candidate/{alice}/written/{foreign}",
-                         json={"take_id": str(uuid.uuid4()), "text": "hello"})
+    r = await client.put(
+        f"/api/candidate/{alice}/written/{foreign}", json={"take_id": str(uuid.uuid4()), "text": "hello"}
+    )
     assert r.status_code == 404 and "not part of your assessment" in r.json()["detail"]
 
 
-async def test_staff_cookie_does_not_open_candidate_routes_of_other_orgs(client: Any, world: World,
-                                                                         login: Any) -> None:
+async def test_staff_cookie_does_not_open_candidate_routes_of_other_orgs(
+    client: Any, world: World, login: Any
+) -> None:
     await login(world.b.admin_email)
     # staff of B read A's responses through the staff API: refused
     alice = world.a.tokens["Alice"]
     view = await _consent(client, alice)
     q = _written_question(view)
-    r = await client.put(f"/api/candidate/{alice}/written/{q['id']}",
-                         json={"take_id": str(uuid.uuid4()), "text": "Alice's answer"})
+    r = await client.put(
+        f"/api/candidate/{alice}/written/{q['id']}",
+        json={"take_id": str(uuid.uuid4()), "text": "Alice's answer"},
+    )
     r = await client.get(f"/api/responses/{r.json()['id']}")
     assert r.status_code == 404

@@ -32,15 +32,15 @@ async def test_answering_needs_consent(client: Any, world: World) -> None:
     token = world.a.tokens["Alice"]
     view = (await client.get(f"/api/candidate/{token}")).json()
     q = next(q for q in view["questions"] if q["kind"] == "written")
-    r = await client.put(f"/api/candidate/{token}/written/{q['id']}",
-                         json={"take_id": str(uuid.uuid4()), "text": "hi"})
+    r = await client.put(
+        f"/api/candidate/{token}/written/{q['id']}", json={"take_id": str(uuid.uuid4()), "text": "hi"}
+    )
     assert r.status_code == 409 and "consent" in r.json()["detail"]
     r = await client.post(f"/api/candidate/{token}/consent", json={"accept": False})
     assert r.status_code == 422
 
 
-async def test_consent_starts_the_attempt_at_the_practice_question(client: Any,
-                                                                   world: World) -> None:
+async def test_consent_starts_the_attempt_at_the_practice_question(client: Any, world: World) -> None:
     view = await _start(client, world.a.tokens["Alice"])
     assert view["consented"] and view["status"] == "started"
     assert all(q["prompt"] is None for q in view["questions"])  # revealed when begun
@@ -87,8 +87,9 @@ async def test_video_question_refuses_a_written_answer(client: Any, world: World
     token = world.a.tokens["Alice"]
     view = await _start(client, token)
     q = next(q for q in view["questions"] if q["kind"] == "video")
-    r = await client.put(f"/api/candidate/{token}/written/{q['id']}",
-                         json={"take_id": str(uuid.uuid4()), "text": "hello"})
+    r = await client.put(
+        f"/api/candidate/{token}/written/{q['id']}", json={"take_id": str(uuid.uuid4()), "text": "hello"}
+    )
     assert r.status_code == 422 and "video" in r.json()["detail"]
 
 
@@ -101,12 +102,16 @@ async def test_finishing_early_lists_what_is_missing(client: Any, world: World) 
     assert len(r.json()["missing"]) == 7
 
 
-async def test_extra_time_accommodation_scales_the_clock(client: Any, world: World,
-                                                         login: Any) -> None:
+async def test_extra_time_accommodation_scales_the_clock(client: Any, world: World, login: Any) -> None:
     await login(world.a.admin_email)
-    r = await client.post(f"/api/assessments/{world.a.assessment_id}/invitations",
-                          json={"candidate_name": "Cara", "candidate_email": "cara@example.com",
-                                "accommodations": {"extra_time_pct": 50}})
+    r = await client.post(
+        f"/api/assessments/{world.a.assessment_id}/invitations",
+        json={
+            "candidate_name": "Cara",
+            "candidate_email": "cara@example.com",
+            "accommodations": {"extra_time_pct": 50},
+        },
+    )
     assert r.status_code == 201
     created = r.json()
     assert created["link"] == f"http://testserver.local/i/{created['token']}"
@@ -118,32 +123,45 @@ async def test_extra_time_accommodation_scales_the_clock(client: Any, world: Wor
     assert "token" not in listing.json()[0]
 
 
-async def test_nothing_changes_after_the_interview_is_completed(client: Any, world: World,
-                                                                login: Any) -> None:
+async def test_nothing_changes_after_the_interview_is_completed(
+    client: Any, world: World, login: Any
+) -> None:
     await login(world.a.admin_email)
-    made = await client.post("/api/assessments", json={
-        "title": "One question", "role": "Analyst",
-        "dimensions": [{"name": "Skill", "weight": 100,
-                        "competencies": [{"key": "sql", "name": "SQL"}]}],
-        "questions": [{"kind": "written", "prompt": "Explain a LEFT JOIN.", "competency": "sql"}]})
+    made = await client.post(
+        "/api/assessments",
+        json={
+            "title": "One question",
+            "role": "Analyst",
+            "dimensions": [{"name": "Skill", "weight": 100, "competencies": [{"key": "sql", "name": "SQL"}]}],
+            "questions": [{"kind": "written", "prompt": "Explain a LEFT JOIN.", "competency": "sql"}],
+        },
+    )
     assert made.status_code == 201
-    inv = (await client.post(f"/api/assessments/{made.json()['id']}/invitations",
-                             json={"candidate_name": "Dee", "candidate_email": "dee@example.com"})
-           ).json()
+    inv = (
+        await client.post(
+            f"/api/assessments/{made.json()['id']}/invitations",
+            json={"candidate_name": "Dee", "candidate_email": "dee@example.com"},
+        )
+    ).json()
     token = inv["token"]
     view = await _start(client, token)
     q = view["questions"][0]
     take = str(uuid.uuid4())
-    r = await client.put(f"/api/candidate/{token}/written/{q['id']}",
-                         json={"take_id": take, "text": "All rows of the left table.", "submit": True})
+    r = await client.put(
+        f"/api/candidate/{token}/written/{q['id']}",
+        json={"take_id": take, "text": "All rows of the left table.", "submit": True},
+    )
     assert r.status_code == 200
     done = await client.post(f"/api/candidate/{token}/complete")
     assert done.status_code == 200 and done.json()["status"] == "completed"
-    late = await client.put(f"/api/candidate/{token}/written/{q['id']}",
-                            json={"take_id": str(uuid.uuid4()), "text": "changed"})
+    late = await client.put(
+        f"/api/candidate/{token}/written/{q['id']}", json={"take_id": str(uuid.uuid4()), "text": "changed"}
+    )
     assert late.status_code == 409 and "already completed" in late.json()["detail"]
-    take_late = await client.post(f"/api/candidate/{token}/takes", json={
-        "question_id": q["id"], "take_id": str(uuid.uuid4()), "sdp": "v=0", "type": "offer"})
+    take_late = await client.post(
+        f"/api/candidate/{token}/takes",
+        json={"question_id": q["id"], "take_id": str(uuid.uuid4()), "sdp": "v=0", "type": "offer"},
+    )
     assert take_late.status_code == 409
     again = await client.post(f"/api/candidate/{token}/complete")
     assert again.status_code == 409

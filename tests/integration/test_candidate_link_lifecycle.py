@@ -28,8 +28,11 @@ async def _stored_consent(db_url: str, invitation_id: uuid.UUID) -> str | None:
     engine = create_async_engine(db_url, poolclass=NullPool)
     try:
         async with engine.connect() as conn:
-            return (await conn.execute(select(Attempt.consent_version).where(
-                Attempt.invitation_id == invitation_id))).scalar_one_or_none()
+            return (
+                await conn.execute(
+                    select(Attempt.consent_version).where(Attempt.invitation_id == invitation_id)
+                )
+            ).scalar_one_or_none()
     finally:
         await engine.dispose()
 
@@ -38,12 +41,12 @@ async def test_the_consent_version_recorded_is_the_one_shown(client: Any, world:
     token = world.a.tokens["Alice"]
     shown = (await client.get(f"/api/candidate/{token}")).json()["consent_version"]
     assert shown == CONSENT_VERSION
-    r = await client.post(f"/api/candidate/{token}/consent",
-                          json={"accept": True, "consent_version": "anything-v999"})
+    r = await client.post(
+        f"/api/candidate/{token}/consent", json={"accept": True, "consent_version": "anything-v999"}
+    )
     assert r.status_code == 409 and "Reload the page" in r.json()["detail"]
     assert await _stored_consent(db_url, world.a.invitation_ids["Alice"]) is None
-    r = await client.post(f"/api/candidate/{token}/consent",
-                          json={"accept": True, "consent_version": shown})
+    r = await client.post(f"/api/candidate/{token}/consent", json={"accept": True, "consent_version": shown})
     assert r.status_code == 200, r.text
     assert await _stored_consent(db_url, world.a.invitation_ids["Alice"]) == CONSENT_VERSION
 
@@ -63,8 +66,12 @@ async def test_a_completed_link_shows_only_the_thank_you_page(client: Any, world
     view = (await client.get(f"/api/candidate/{token}")).json()
     assert view["status"] == "completed" and view["candidate_name"] == "Alice"
     assert view["questions"] == [] and view["intro"] == ""
-    for path in ("/ice-servers", f"/responses/{uuid.uuid4()}", f"/takes/{uuid.uuid4()}/level",
-                 f"/device-check/{uuid.uuid4()}"):
+    for path in (
+        "/ice-servers",
+        f"/responses/{uuid.uuid4()}",
+        f"/takes/{uuid.uuid4()}/level",
+        f"/device-check/{uuid.uuid4()}",
+    ):
         r = await client.get(f"/api/candidate/{token}{path}")
         assert r.status_code == 409 and "already completed" in r.json()["detail"], (path, r.text)
 
@@ -74,8 +81,11 @@ async def test_a_completed_link_expires_with_its_invitation(client: Any, world: 
     engine = create_async_engine(db_url, poolclass=NullPool)
     try:
         async with engine.begin() as conn:
-            await conn.execute(update(Invitation).where(Invitation.id == world.a.invitation_ids["Alice"])
-                               .values(expires_at=datetime.now(UTC) - timedelta(minutes=1)))
+            await conn.execute(
+                update(Invitation)
+                .where(Invitation.id == world.a.invitation_ids["Alice"])
+                .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+            )
     finally:
         await engine.dispose()
     r = await client.get(f"/api/candidate/{token}")

@@ -48,9 +48,12 @@ def _env(tmp_path: Path) -> dict[str, str]:
 def test_demo_serves_a_working_login_and_the_schema(tmp_path: Path) -> None:
     port = _free_port()
     log = open(tmp_path / "demo.log", "w+")  # noqa: SIM115
-    proc = subprocess.Popen([*VIVA, "demo", "--port", str(port), "--data-dir",
-                             str(tmp_path / "d")], stdout=log, stderr=subprocess.STDOUT,
-                            env=_env(tmp_path))
+    proc = subprocess.Popen(
+        [*VIVA, "demo", "--port", str(port), "--data-dir", str(tmp_path / "d")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=_env(tmp_path),
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for(f"{base}/health")
@@ -63,11 +66,12 @@ def test_demo_serves_a_working_login_and_the_schema(tmp_path: Path) -> None:
         with pytest.raises(urllib.error.HTTPError):
             opener.open(f"{base}/api/auth/me")  # sets the CSRF cookie, 401
         csrf = next(c.value for c in jar if c.name == "viva_csrf")
-        req = urllib.request.Request(f"{base}/api/auth/login", method="POST",
-                                     data=json.dumps({"email": "admin@demo.viva",
-                                                      "password": password.group(1)}).encode(),
-                                     headers={"content-type": "application/json",
-                                              "x-csrf-token": csrf})
+        req = urllib.request.Request(
+            f"{base}/api/auth/login",
+            method="POST",
+            data=json.dumps({"email": "admin@demo.viva", "password": password.group(1)}).encode(),
+            headers={"content-type": "application/json", "x-csrf-token": csrf},
+        )
         with opener.open(req) as r:
             assert json.load(r)["organization_name"] == "Demo Company"
         with opener.open(f"{base}/api/assessments") as r:
@@ -87,17 +91,63 @@ def test_db_upgrade_and_users_create(tmp_path: Path) -> None:
     data = ["--data-dir", str(tmp_path / "d")]
     run = lambda *a: subprocess.run([*VIVA, *a], env=env, capture_output=True, text=True)  # noqa: E731
     assert run("db", "upgrade", *data).returncode == 0
-    r = run("users", "create", "--email", "ops@acme.test", "--role", "admin", "--org", "acme",
-            "--org-name", "Acme", "--password", "a long password", *data)
+    r = run(
+        "users",
+        "create",
+        "--email",
+        "ops@acme.test",
+        "--role",
+        "admin",
+        "--org",
+        "acme",
+        "--org-name",
+        "Acme",
+        "--password",
+        "a long password",
+        *data,
+    )
     assert r.returncode == 0 and "created admin ops@acme.test in acme" in r.stdout
-    dup = run("users", "create", "--email", "ops@acme.test", "--role", "reviewer", "--org",
-              "acme", "--password", "a long password", *data)
+    dup = run(
+        "users",
+        "create",
+        "--email",
+        "ops@acme.test",
+        "--role",
+        "reviewer",
+        "--org",
+        "acme",
+        "--password",
+        "a long password",
+        *data,
+    )
     assert dup.returncode != 0 and "already exists" in dup.stderr
-    short = run("users", "create", "--email", "x@acme.test", "--role", "reviewer", "--org",
-                "acme", "--password", "short", *data)
+    short = run(
+        "users",
+        "create",
+        "--email",
+        "x@acme.test",
+        "--role",
+        "reviewer",
+        "--org",
+        "acme",
+        "--password",
+        "short",
+        *data,
+    )
     assert short.returncode != 0 and "at least 12 characters" in short.stderr
-    common = run("users", "create", "--email", "x@acme.test", "--role", "reviewer", "--org",
-                 "acme", "--password", "password1234", *data)
+    common = run(
+        "users",
+        "create",
+        "--email",
+        "x@acme.test",
+        "--role",
+        "reviewer",
+        "--org",
+        "acme",
+        "--password",
+        "password1234",
+        *data,
+    )
     assert common.returncode != 0 and "common" in common.stderr
 
 
@@ -114,31 +164,63 @@ def test_users_deactivate_reset_password_and_unlock(tmp_path: Path) -> None:
     data = ["--data-dir", str(tmp_path / "d")]
     run = lambda *a: subprocess.run([*VIVA, *a], env=env, capture_output=True, text=True)  # noqa: E731
     assert run("db", "upgrade", *data).returncode == 0
-    assert run("users", "create", "--email", "ops@acme.test", "--role", "admin", "--org", "acme",
-               "--org-name", "Acme", "--password", "a long password", *data).returncode == 0
-    assert run("users", "create", "--email", "rev@acme.test", "--role", "reviewer", "--org",
-               "acme", "--password", "a long password", *data).returncode == 0
+    assert (
+        run(
+            "users",
+            "create",
+            "--email",
+            "ops@acme.test",
+            "--role",
+            "admin",
+            "--org",
+            "acme",
+            "--org-name",
+            "Acme",
+            "--password",
+            "a long password",
+            *data,
+        ).returncode
+        == 0
+    )
+    assert (
+        run(
+            "users",
+            "create",
+            "--email",
+            "rev@acme.test",
+            "--role",
+            "reviewer",
+            "--org",
+            "acme",
+            "--password",
+            "a long password",
+            *data,
+        ).returncode
+        == 0
+    )
     last = run("users", "deactivate", "--email", "ops@acme.test", *data)
     assert last.returncode != 0 and "last admin" in last.stderr
-    settings = Settings.from_env({"VIVA_SECRET_KEY": "cli-test-" + "x" * 40},
-                                 data_dir=tmp_path / "d")
+    settings = Settings.from_env({"VIVA_SECRET_KEY": "cli-test-" + "x" * 40}, data_dir=tmp_path / "d")
 
     async def login(password: str) -> int:
         async with AsyncTestClient(app=create_app(settings)) as c:
             await c.get("/api/auth/me")
-            r = await c.post("/api/auth/login", json={"email": "rev@acme.test", "password": password},
-                             headers={"x-csrf-token": c.cookies.get("viva_csrf", "")})
+            r = await c.post(
+                "/api/auth/login",
+                json={"email": "rev@acme.test", "password": password},
+                headers={"x-csrf-token": c.cookies.get("viva_csrf", "")},
+            )
             return r.status_code
 
     assert asyncio.run(login("a long password")) == 200
     r = run("users", "deactivate", "--email", "rev@acme.test", *data)
     assert r.returncode == 0 and "deactivated rev@acme.test" in r.stdout, r.stderr
     assert asyncio.run(login("a long password")) == 401
-    weak = run("users", "reset-password", "--email", "rev@acme.test", "--password", "qwerty123456",
-               *data)
+    weak = run("users", "reset-password", "--email", "rev@acme.test", "--password", "qwerty123456", *data)
     assert weak.returncode != 0
-    r = run("users", "reset-password", "--email", "ops@acme.test", "--password",
-            "another long passphrase", *data)
+    r = run(
+        "users", "reset-password", "--email", "ops@acme.test", "--password", "another long passphrase", *data
+    )
     assert r.returncode == 0 and "new password set" in r.stdout, r.stderr
     assert asyncio.run(login("another long passphrase")) == 401  # rev is still deactivated
     unknown = run("users", "deactivate", "--email", "nobody@acme.test", *data)

@@ -17,9 +17,14 @@ pytestmark = pytest.mark.integration
 
 # name: (sex, race/ethnicity, the level every answer is suggested at)
 PEOPLE: dict[str, tuple[str | None, str | None, int]] = {
-    "F1": ("female", "asian", 5), "F2": ("female", "asian", 4), "F3": ("female", "white", 2),
-    "M1": ("male", "white", 5), "M2": ("male", "white", 4), "M3": ("male", "white", 3),
-    "M4": ("male", "asian", 2), "U1": (None, None, 3),
+    "F1": ("female", "asian", 5),
+    "F2": ("female", "asian", 4),
+    "F3": ("female", "white", 2),
+    "M1": ("male", "white", 5),
+    "M2": ("male", "white", 4),
+    "M3": ("male", "white", 3),
+    "M4": ("male", "asian", 2),
+    "U1": (None, None, 3),
 }
 
 
@@ -27,27 +32,36 @@ def _row(rows: list[dict[str, Any]], category: str) -> dict[str, Any]:
     return next(r for r in rows if r["category"] == category)
 
 
-async def test_rates_and_impact_ratios_match_a_hand_count(
-        client: Any, world: World, db_url: str) -> None:
+async def test_rates_and_impact_ratios_match_a_hand_count(client: Any, world: World, db_url: str) -> None:
     admin = await as_user(client, world.a.admin_email)
     csv = "name,email\n" + "".join(f"{n},{n.lower()}@example.com\n" for n in PEOPLE)
-    r = await client.post(f"/api/assessments/{world.a.assessment_id}/invitations/csv",
-                          content=csv.encode(), headers={**admin, "content-type": "text/csv"})
+    r = await client.post(
+        f"/api/assessments/{world.a.assessment_id}/invitations/csv",
+        content=csv.encode(),
+        headers={**admin, "content-type": "text/csv"},
+    )
     assert r.status_code == 201, r.text
     invs = {i["candidate_name"]: i for i in r.json()["invitations"]}
     for name, (sex, race, level) in PEOPLE.items():
         inv_id = invs[name]["id"]
         for q in world.a.question_ids[1:]:
-            await add_ready_response(db_url, inv_id, q, score=float(level),
-                                     low=max(1.0, level - 0.5), high=min(5.0, level + 0.5),
-                                     rounded_level=level)
+            await add_ready_response(
+                db_url,
+                inv_id,
+                q,
+                score=float(level),
+                low=max(1.0, level - 0.5),
+                high=min(5.0, level + 0.5),
+                rounded_level=level,
+            )
         if sex or race:
-            r = await client.put(f"/api/candidate/{invs[name]['token']}/demographics",
-                                 json={"sex": sex, "race_ethnicity": race})
+            r = await client.put(
+                f"/api/candidate/{invs[name]['token']}/demographics",
+                json={"sex": sex, "race_ethnicity": race},
+            )
             assert r.status_code == 200, r.text
         async with open_db(db_url) as db:
-            attempt = (await db.execute(select(Attempt).where(
-                Attempt.invitation_id == inv_id))).scalar_one()
+            attempt = (await db.execute(select(Attempt).where(Attempt.invitation_id == inv_id))).scalar_one()
             attempt.completed_at = datetime.now(UTC)
             inv = await db.get(Invitation, attempt.invitation_id)
             assert inv is not None
@@ -56,15 +70,19 @@ async def test_rates_and_impact_ratios_match_a_hand_count(
     # a candidate who has not finished is left out
     await add_ready_response(db_url, world.a.invitation_ids["Alice"], world.a.question_ids[1])
 
-    compare = (await client.get(f"/api/reports/assessments/{world.a.assessment_id}/compare",
-                                headers=admin)).json()
+    compare = (
+        await client.get(f"/api/reports/assessments/{world.a.assessment_id}/compare", headers=admin)
+    ).json()
     overall = {row["candidate_name"]: row["overall"]["score"] for row in compare["rows"]}
     o = {level: overall[n] for n, (_, _, level) in PEOPLE.items()}
     assert o[5] > o[4] > o[3] > o[2]
     threshold = o[3]
 
-    r = await client.get(f"/api/reports/assessments/{world.a.assessment_id}/fairness",
-                         params={"threshold": threshold, "min_group_size": 3}, headers=admin)
+    r = await client.get(
+        f"/api/reports/assessments/{world.a.assessment_id}/fairness",
+        params={"threshold": threshold, "min_group_size": 3},
+        headers=admin,
+    )
     assert r.status_code == 200, r.text
     rep = r.json()
     assert rep["candidates"] == 8 and rep["scored"] == 8 and rep["unscored"] == 0
@@ -110,8 +128,9 @@ async def test_rates_and_impact_ratios_match_a_hand_count(
     assert _row(both, "unknown")["n"] == 1
 
     # Without a threshold only scoring rates are reported.
-    rep = (await client.get(f"/api/reports/assessments/{world.a.assessment_id}/fairness",
-                            headers=admin)).json()
+    rep = (
+        await client.get(f"/api/reports/assessments/{world.a.assessment_id}/fairness", headers=admin)
+    ).json()
     assert _row(rep["sex"], "male")["selection_rate"] is None
     assert _row(rep["sex"], "male")["scoring_rate"] == 0.5
     # With the default smallest group (5) no sex category is large enough to be the reference:
@@ -120,20 +139,24 @@ async def test_rates_and_impact_ratios_match_a_hand_count(
 
 
 async def test_demographics_are_optional_validated_and_admin_only_in_aggregate(
-        client: Any, world: World) -> None:
+    client: Any, world: World
+) -> None:
     token = world.a.tokens["Alice"]
     assert (await client.get(f"/api/candidate/{token}/demographics")).json() == {
-        "sex": None, "race_ethnicity": None}
+        "sex": None,
+        "race_ethnicity": None,
+    }
     r = await client.put(f"/api/candidate/{token}/demographics", json={"sex": "robot"})
     assert r.status_code == 400
-    r = await client.put(f"/api/candidate/{token}/demographics",
-                         json={"race_ethnicity": "two_or_more_races"})
+    r = await client.put(f"/api/candidate/{token}/demographics", json={"race_ethnicity": "two_or_more_races"})
     assert r.status_code == 200 and r.json()["sex"] is None
     r = await client.put(f"/api/candidate/{token}/demographics", json={})
     assert r.json() == {"sex": None, "race_ethnicity": None}  # withdrawn
     rev = await as_user(client, world.a.reviewer_email)
-    assert (await client.get(f"/api/reports/assessments/{world.a.assessment_id}/fairness",
-                             headers=rev)).status_code == 403
+    assert (
+        await client.get(f"/api/reports/assessments/{world.a.assessment_id}/fairness", headers=rev)
+    ).status_code == 403
     admin = await as_user(client, world.a.admin_email)
-    assert (await client.get(f"/api/reports/assessments/{world.b.assessment_id}/fairness",
-                             headers=admin)).status_code == 404
+    assert (
+        await client.get(f"/api/reports/assessments/{world.b.assessment_id}/fairness", headers=admin)
+    ).status_code == 404

@@ -15,13 +15,13 @@ pytestmark = pytest.mark.integration
 
 async def _video_response(db_url: str, world: World, store: Any) -> tuple[uuid.UUID, bytes]:
     data = os.urandom(300_000)
-    rid = await add_video_response(db_url, world.a.invitation_ids["Alice"], world.a.question_ids[1],
-                                   store, data, duration_s=12.5)
+    rid = await add_video_response(
+        db_url, world.a.invitation_ids["Alice"], world.a.question_ids[1], store, data, duration_s=12.5
+    )
     return rid, data
 
 
-async def test_video_is_served_with_range_support(client: Any, world: World, db_url: str,
-                                                  login: Any) -> None:
+async def test_video_is_served_with_range_support(client: Any, world: World, db_url: str, login: Any) -> None:
     rid, data = await _video_response(db_url, world, client.app.state.store)
     await login(world.a.reviewer_email)
     url = f"/api/responses/{rid}/media/video"
@@ -43,8 +43,9 @@ async def test_video_is_served_with_range_support(client: Any, world: World, db_
     assert detail.json()["has_video"] is True and detail.json()["candidate_name"] == "Alice"
 
 
-async def test_media_of_another_organization_is_not_served(client: Any, world: World,
-                                                           db_url: str, login: Any) -> None:
+async def test_media_of_another_organization_is_not_served(
+    client: Any, world: World, db_url: str, login: Any
+) -> None:
     rid, _ = await _video_response(db_url, world, client.app.state.store)
     await login(world.b.admin_email)
     assert (await client.get(f"/api/responses/{rid}/media/video")).status_code == 404
@@ -67,8 +68,13 @@ async def test_health_is_503_when_the_object_store_is_down(tmp_path: Any, sqlite
     from server.app import create_app
     from tests.conftest import make_settings
 
-    settings = make_settings(tmp_path, sqlite_url, VIVA_S3_ENDPOINT="http://127.0.0.1:9",
-                             VIVA_S3_ACCESS_KEY="x", VIVA_S3_SECRET_KEY="y")
+    settings = make_settings(
+        tmp_path,
+        sqlite_url,
+        VIVA_S3_ENDPOINT="http://127.0.0.1:9",
+        VIVA_S3_ACCESS_KEY="x",
+        VIVA_S3_SECRET_KEY="y",
+    )
     async with AsyncTestClient(app=create_app(settings)) as c:
         r = await c.get("/health")
     assert r.status_code == 503

@@ -40,8 +40,11 @@ def test_upgrade_from_empty_to_head_and_models_match(empty_url: str) -> None:
         tables = set(inspect(conn).get_table_names())
         assert set(metadata.tables) <= tables and "alembic_version" in tables
         ctx = MigrationContext.configure(conn, opts={"compare_type": False})
-        diff = [d for d in compare_metadata(ctx, metadata)
-                if not (isinstance(d, tuple) and d[0] in {"add_constraint", "remove_constraint"})]
+        diff = [
+            d
+            for d in compare_metadata(ctx, metadata)
+            if not (isinstance(d, tuple) and d[0] in {"add_constraint", "remove_constraint"})
+        ]
     engine.dispose()
     assert diff == [], f"models and migrations differ: {diff}"
 

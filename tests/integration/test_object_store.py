@@ -28,8 +28,14 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ObjectStor
         return
     s3: S3Endpoint = request.getfixturevalue("s3")
     bucket = f"viva-{os.urandom(4).hex()}"
-    yield S3ObjectStore(endpoint=s3.endpoint, access_key=s3.access_key, secret_key=s3.secret_key,
-                        bucket=bucket, region=s3.region, part_size=5 * 1024 * 1024)
+    yield S3ObjectStore(
+        endpoint=s3.endpoint,
+        access_key=s3.access_key,
+        secret_key=s3.secret_key,
+        bucket=bucket,
+        region=s3.region,
+        part_size=5 * 1024 * 1024,
+    )
 
 
 def test_put_get_stat_delete(store: ObjectStore) -> None:
@@ -74,8 +80,10 @@ def test_missing_key(store: ObjectStore, tmp_path: Path) -> None:
     assert not store.exists("nope/none.webm")
 
 
-@pytest.mark.parametrize("key", ["../etc/passwd", "/abs/path", "a/../../b", ".hidden", "a//b",
-                                 "a/b/", "", "a\\b", "x" * 600, "a/./b"])
+@pytest.mark.parametrize(
+    "key",
+    ["../etc/passwd", "/abs/path", "a/../../b", ".hidden", "a//b", "a/b/", "", "a\\b", "x" * 600, "a/./b"],
+)
 def test_hostile_keys_are_refused(store: ObjectStore, key: str) -> None:
     with pytest.raises(InvalidKey):
         store.put_bytes(key, b"x", "text/plain")
@@ -91,7 +99,6 @@ def test_delete_prefix(store: ObjectStore) -> None:
 
 
 def test_check_reports_an_unreachable_s3(tmp_path: Path) -> None:
-    down = S3ObjectStore(endpoint="http://127.0.0.1:9", access_key="x", secret_key="y",
-                         bucket="viva")
+    down = S3ObjectStore(endpoint="http://127.0.0.1:9", access_key="x", secret_key="y", bucket="viva")
     with pytest.raises(ObjectStoreError):
         down.check()

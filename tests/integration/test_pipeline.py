@@ -25,11 +25,36 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 def _webm(path: Path, audio: list[str], seconds: float) -> bytes:
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                    f"testsrc2=size=320x240:rate=15:duration={seconds}", *audio,
-                    "-t", str(seconds), "-map", "0:v", "-map", "1:a", "-c:v", "libvpx",
-                    "-deadline", "realtime", "-cpu-used", "8", "-c:a", "libopus", str(path)],
-                   check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size=320x240:rate=15:duration={seconds}",
+            *audio,
+            "-t",
+            str(seconds),
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c:v",
+            "libvpx",
+            "-deadline",
+            "realtime",
+            "-cpu-used",
+            "8",
+            "-c:a",
+            "libopus",
+            str(path),
+        ],
+        check=True,
+    )
     return path.read_bytes()
 
 
@@ -40,8 +65,9 @@ def speech_webm(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 @pytest.fixture(scope="module")
 def silent_webm(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    return _webm(tmp_path_factory.mktemp("v") / "silence.webm",
-                 ["-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono"], 6)
+    return _webm(
+        tmp_path_factory.mktemp("v") / "silence.webm", ["-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono"], 6
+    )
 
 
 async def _wait_state(client: Any, rid: Any, states: set[str], timeout: float = 240) -> dict[str, Any]:
@@ -61,19 +87,24 @@ async def _submit_written(client: Any, token: str, text: str) -> str:
 
     view = (await client.post(f"/api/candidate/{token}/consent", json={"accept": True})).json()
     q = next(q for q in view["questions"] if q["kind"] == "written")
-    r = await client.put(f"/api/candidate/{token}/written/{q['id']}",
-                         json={"take_id": str(uuid.uuid4()), "text": text, "submit": True})
+    r = await client.put(
+        f"/api/candidate/{token}/written/{q['id']}",
+        json={"take_id": str(uuid.uuid4()), "text": text, "submit": True},
+    )
     assert r.status_code == 200, r.text
     return str(r.json()["id"])
 
 
-STRONG = ("Nobody owned our flaky feature pipeline, so I took it on. For two weeks I wrote down "
-          "every failure, then fixed the three causes behind most of them, added alerts and a "
-          "runbook, and trained the on-call rotation. Failures went from weekly to once a quarter.")
+STRONG = (
+    "Nobody owned our flaky feature pipeline, so I took it on. For two weeks I wrote down "
+    "every failure, then fixed the three causes behind most of them, added alerts and a "
+    "runbook, and trained the on-call rotation. Failures went from weekly to once a quarter."
+)
 
 
 async def test_written_answer_gets_a_suggestion_with_interval_evidence_and_english_signals(
-        client: Any, world: World) -> None:
+    client: Any, world: World
+) -> None:
     rid = await _submit_written(client, world.a.tokens["Alice"], STRONG)
     await sign_in(client, world.a.reviewer_email)
     body = await _wait_state(client, rid, {"ready", "failed"})
@@ -93,9 +124,12 @@ async def test_written_answer_gets_a_suggestion_with_interval_evidence_and_engli
 
 
 async def test_off_topic_answer_abstains_with_the_reason(client: Any, world: World) -> None:
-    rid = await _submit_written(client, world.a.tokens["Alice"],
-                                "My favourite recipe is a lemon cake: butter, sugar, eggs and flour, "
-                                "baked for forty minutes and glazed with lemon juice and icing sugar.")
+    rid = await _submit_written(
+        client,
+        world.a.tokens["Alice"],
+        "My favourite recipe is a lemon cake: butter, sugar, eggs and flour, "
+        "baked for forty minutes and glazed with lemon juice and icing sugar.",
+    )
     await sign_in(client, world.a.reviewer_email)
     body = await _wait_state(client, rid, {"ready", "failed"})
     assert body["state"] == "ready"
@@ -110,6 +144,7 @@ async def _app_client(settings: Settings) -> AsyncIterator[Any]:
     from server.app import CSRF_COOKIE, CSRF_HEADER, create_app
 
     async with AsyncTestClient(app=create_app(settings), base_url="http://testserver.local") as c:
+
         async def add_csrf(request: Any) -> None:
             if request.method not in {"GET", "HEAD"} and c.cookies.get(CSRF_COOKIE):
                 request.headers[CSRF_HEADER] = c.cookies[CSRF_COOKIE]
@@ -119,15 +154,18 @@ async def _app_client(settings: Settings) -> AsyncIterator[Any]:
 
 
 async def test_video_answers_transcribed_and_silence_abstains(
-        tmp_path: Path, db_url: str, speech_webm: bytes, silent_webm: bytes) -> None:
+    tmp_path: Path, db_url: str, speech_webm: bytes, silent_webm: bytes
+) -> None:
     """Answers queued before the app starts are picked up by its recovery at start-up."""
     world = await build_world(db_url)
     settings = make_settings(tmp_path, db_url)
     store = LocalObjectStore(root=settings.storage.local_root)
-    speech = await add_video_response(db_url, world.a.invitation_ids["Alice"],
-                                      world.a.question_ids[1], store, speech_webm)
-    silence = await add_video_response(db_url, world.a.invitation_ids["Amir"],
-                                       world.a.question_ids[2], store, silent_webm)
+    speech = await add_video_response(
+        db_url, world.a.invitation_ids["Alice"], world.a.question_ids[1], store, speech_webm
+    )
+    silence = await add_video_response(
+        db_url, world.a.invitation_ids["Amir"], world.a.question_ids[2], store, silent_webm
+    )
     async for client in _app_client(settings):
         await sign_in(client, world.a.reviewer_email)
         spoken = await _wait_state(client, speech, {"ready", "failed"})
@@ -144,8 +182,12 @@ async def test_video_answers_transcribed_and_silence_abstains(
     # the whole speech is transcribed: no gaps, completeness 1, and the learned English model
     assert t["gaps"] == [] and t["completeness"] == 1.0 and t["speech_s"] > 5
     assert spoken["proficiency"]["model_version"].startswith("viva-english-ridge/")
-    assert spoken["proficiency"]["verdict"] in ("likely_meets", "uncertain", "likely_below",
-                                                "not_enough_speech")
+    assert spoken["proficiency"]["verdict"] in (
+        "likely_meets",
+        "uncertain",
+        "likely_below",
+        "not_enough_speech",
+    )
     assert poster.status_code == 200 and poster.headers["content-type"] == "image/jpeg"
     assert audio.status_code == 206 and audio.content[:4] == b"RIFF"
     assert quiet["state"] == "ready"
@@ -156,14 +198,15 @@ async def test_video_answers_transcribed_and_silence_abstains(
     assert "speech" in quiet["suggestion"]["abstain_reason"].lower()
 
 
-async def test_missing_media_is_retried_then_fails_visibly(tmp_path: Path, sqlite_url: str,
-                                                           speech_webm: bytes) -> None:
+async def test_missing_media_is_retried_then_fails_visibly(
+    tmp_path: Path, sqlite_url: str, speech_webm: bytes
+) -> None:
     world = await build_world(sqlite_url)
-    settings = make_settings(tmp_path, sqlite_url, VIVA_JOBS_MAX_TRIES="3",
-                             VIVA_JOBS_BACKOFF_SECONDS="0.2")
+    settings = make_settings(tmp_path, sqlite_url, VIVA_JOBS_MAX_TRIES="3", VIVA_JOBS_BACKOFF_SECONDS="0.2")
     store = LocalObjectStore(root=settings.storage.local_root)
-    rid = await add_video_response(sqlite_url, world.a.invitation_ids["Alice"],
-                                   world.a.question_ids[1], store, speech_webm)
+    rid = await add_video_response(
+        sqlite_url, world.a.invitation_ids["Alice"], world.a.question_ids[1], store, speech_webm
+    )
     store.delete(video_key(rid))  # the object store lost it
     async for client in _app_client(settings):
         await sign_in(client, world.a.reviewer_email)
@@ -173,13 +216,15 @@ async def test_missing_media_is_retried_then_fails_visibly(tmp_path: Path, sqlit
 
 
 async def test_processing_resumes_after_the_process_is_killed_mid_job(
-        tmp_path: Path, sqlite_url: str, speech_webm: bytes) -> None:
+    tmp_path: Path, sqlite_url: str, speech_webm: bytes
+) -> None:
     world = await build_world(sqlite_url)
     env = {"VIVA_DATABASE_URL": sqlite_url, "VIVA_SECRET_KEY": "k" * 40}
     data = tmp_path / "data"
     store = LocalObjectStore(root=data / "media")
-    rid = await add_video_response(sqlite_url, world.a.invitation_ids["Alice"],
-                                   world.a.question_ids[1], store, speech_webm)
+    rid = await add_video_response(
+        sqlite_url, world.a.invitation_ids["Alice"], world.a.question_ids[1], store, speech_webm
+    )
     with live_server(data, env) as server:
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
             await sign_in(http, world.a.reviewer_email)
@@ -200,7 +245,8 @@ async def test_processing_resumes_after_the_process_is_killed_mid_job(
 
     engine = create_async_engine(sqlite_url)
     async with engine.connect() as conn:
-        count = await conn.scalar(select(func.count()).select_from(Transcript)
-                                  .where(Transcript.response_id == rid))
+        count = await conn.scalar(
+            select(func.count()).select_from(Transcript).where(Transcript.response_id == rid)
+        )
     await engine.dispose()
     assert count == 1

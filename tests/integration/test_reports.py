@@ -25,18 +25,29 @@ TRICKY = 'Smith, "Bo" <script>alert(1)</script>'
 def _two_questions() -> dict[str, Any]:
     levels = [{"level": i, "descriptor": f"Level {i}"} for i in range(1, 6)]
     return {
-        "title": "Two questions", "role": "Engineer",
+        "title": "Two questions",
+        "role": "Engineer",
         "dimensions": [
             {"name": "Technical", "weight": 60, "competencies": [{"key": "tech", "name": "Tech"}]},
-            {"name": "Soft", "weight": 40, "competencies": [{"key": "soft", "name": "Soft"}]}],
+            {"name": "Soft", "weight": 40, "competencies": [{"key": "soft", "name": "Soft"}]},
+        ],
         "questions": [
-            {"prompt": "Explain drift.", "kind": "written", "competency": "tech",
-             "rubric": {"levels": levels}},
+            {
+                "prompt": "Explain drift.",
+                "kind": "written",
+                "competency": "tech",
+                "rubric": {"levels": levels},
+            },
             # a practice question between the scored ones: candidates meet it first, and staff
             # screens number only the scored ones (Q1 drift, Q2 conflict)
             {"prompt": "Practice: say hello.", "kind": "written", "is_practice": True},
-            {"prompt": "=Tell us about a conflict.", "kind": "written", "competency": "soft",
-             "rubric": {"levels": levels}}],
+            {
+                "prompt": "=Tell us about a conflict.",
+                "kind": "written",
+                "competency": "soft",
+                "rubric": {"levels": levels},
+            },
+        ],
     }
 
 
@@ -49,8 +60,11 @@ async def _setup(client: Any, world: World, db_url: str) -> tuple[dict[str, str]
     aid, (q1, q2) = made["id"], [uuid.UUID(q["id"]) for q in made["questions"] if not q["is_practice"]]
     invs = {}
     for name in (TRICKY, "Zoe"):
-        r = await client.post(f"/api/assessments/{aid}/invitations", headers=admin, json={
-            "candidate_name": name, "candidate_email": f"c{len(invs)}@example.com"})
+        r = await client.post(
+            f"/api/assessments/{aid}/invitations",
+            headers=admin,
+            json={"candidate_name": name, "candidate_email": f"c{len(invs)}@example.com"},
+        )
         assert r.status_code == 201, r.text
         invs[name] = uuid.UUID(r.json()["id"])
     r1 = await add_ready_response(db_url, invs[TRICKY], q1, score=3.1, low=2.5, high=3.8, band="B1")
@@ -63,12 +77,26 @@ async def _setup(client: Any, world: World, db_url: str) -> tuple[dict[str, str]
         await db.commit()
     await add_ready_response(db_url, invs["Zoe"], q2, abstained=True, abstain_reason="Too short.")
     rev = await as_user(client, world.a.reviewer_email)
-    r = await client.post(f"/api/review/responses/{r1}/reviews", headers=rev, json={
-        "decision": "override", "score": 4, "reason_code": "missed_key_point",
-        "comment": "=HYPERLINK(\"x\") covers monitoring", "expected_version": 0})
+    r = await client.post(
+        f"/api/review/responses/{r1}/reviews",
+        headers=rev,
+        json={
+            "decision": "override",
+            "score": 4,
+            "reason_code": "missed_key_point",
+            "comment": '=HYPERLINK("x") covers monitoring',
+            "expected_version": 0,
+        },
+    )
     assert r.status_code == 200, r.text
-    return admin, {"aid": aid, "q1": q1, "q2": q2, "practice": uuid.UUID(made["questions"][1]["id"]),
-                   "invs": invs, "rev": rev}
+    return admin, {
+        "aid": aid,
+        "q1": q1,
+        "q2": q2,
+        "practice": uuid.UUID(made["questions"][1]["id"]),
+        "invs": invs,
+        "rev": rev,
+    }
 
 
 async def test_report_numbers_by_hand_and_comparison(client: Any, world: World, db_url: str) -> None:
@@ -90,19 +118,45 @@ async def test_report_numbers_by_hand_and_comparison(client: Any, world: World, 
     assert (q1["source"], q1["confirmed"], q1["score"], q1["decision"]) == ("human", True, 4.0, "override")
     assert (q2["source"], q2["confirmed"], q2["score"], q2["low"]) == ("suggestion", False, 3.0, 2.0)
     assert [(q["position"], q["number"]) for q in (q1, q2)] == [(0, 1), (2, 2)]
-    assert rep["counts"] == {"confirmed": 0, "overridden": 1, "resolved": 0, "unconfirmed": 1,
-                             "needs_human": 0, "missing": 0}
+    assert rep["counts"] == {
+        "confirmed": 0,
+        "overridden": 1,
+        "resolved": 0,
+        "unconfirmed": 1,
+        "needs_human": 0,
+        "missing": 0,
+    }
     # B1 (3.0 in [2.6, 3.4]) and C1 (5.0 in [4.6, 5.4]), 120 words each: the word-weighted
     # mean is 4.0 in [3.6, 4.4], all of it B2: "likely meets B2"
     english = rep["english"]
-    assert {k: english[k] for k in ("band", "band_low", "band_high", "threshold", "meets_threshold",
-                                    "responses", "verdict", "words", "confirmed_level")} == {
-        "band": "B2", "band_low": "B2", "band_high": "B2", "threshold": "B2",
-        "meets_threshold": True, "responses": 2, "verdict": "likely_meets", "words": 240,
-        "confirmed_level": None}
+    assert {
+        k: english[k]
+        for k in (
+            "band",
+            "band_low",
+            "band_high",
+            "threshold",
+            "meets_threshold",
+            "responses",
+            "verdict",
+            "words",
+            "confirmed_level",
+        )
+    } == {
+        "band": "B2",
+        "band_low": "B2",
+        "band_high": "B2",
+        "threshold": "B2",
+        "meets_threshold": True,
+        "responses": 2,
+        "verdict": "likely_meets",
+        "words": 240,
+        "confirmed_level": None,
+    }
     assert english["score_low"] == pytest.approx(3.6) and english["score_high"] == pytest.approx(4.4)
-    assert [(n["reviewer_name"], n["score"], n["reason_code"], n["question_number"])
-            for n in rep["notes"]] == [("Reviewer", 4, "missed_key_point", 1)]
+    assert [
+        (n["reviewer_name"], n["score"], n["reason_code"], n["question_number"]) for n in rep["notes"]
+    ] == [("Reviewer", 4, "missed_key_point", 1)]
     assert rep["candidate_email"] == "c0@example.com"
 
     cmp = (await client.get(f"/api/reports/assessments/{ctx['aid']}/compare", headers=admin)).json()
@@ -138,7 +192,7 @@ async def test_csv_export_escapes_and_parses(client: Any, world: World, db_url: 
     question = next(row for row in rows if row[0] == "question" and "conflict" in row[1])
     assert question[1] == "Q2: =Tell us about a conflict." and question[6] == "suggestion (unconfirmed)"
     note = next(row for row in rows if row[0] == "note")
-    assert note[7] == "'=HYPERLINK(\"x\") covers monitoring"  # a formula is defused, not run
+    assert note[7] == '\'=HYPERLINK("x") covers monitoring'  # a formula is defused, not run
     j = await client.get(f"/api/reports/invitations/{inv}", params={"format": "json"}, headers=admin)
     assert j.headers["content-disposition"].startswith("attachment;") and j.json()["overall"]["score"]
 
@@ -177,8 +231,7 @@ async def test_share_link_then_expiry_and_revocation(client: Any, world: World, 
     second = (await client.post(share, json={}, headers=admin)).json()
     assert (await client.get(f"/api/share/{second['token']}")).status_code == 200
     beta = await as_user(client, world.b.admin_email)
-    assert (await client.delete(f"/api/reports/share-links/{second['id']}",
-                                headers=beta)).status_code == 404
+    assert (await client.delete(f"/api/reports/share-links/{second['id']}", headers=beta)).status_code == 404
     r = await client.delete(f"/api/reports/share-links/{second['id']}", headers=admin)
     assert r.status_code == 204
     r = await client.get(f"/api/share/{second['token']}")
@@ -187,16 +240,23 @@ async def test_share_link_then_expiry_and_revocation(client: Any, world: World, 
     assert sorted(x["status"] for x in links) == ["expired", "revoked"]
 
     async with open_db(db_url) as db:
-        events = list((await db.execute(select(AuditEvent).where(
-            AuditEvent.action.like("share_link.%")).order_by(AuditEvent.created_at))).scalars())
-    assert [e.action for e in events] == ["share_link.create", "share_link.create",
-                                          "share_link.revoke"]
+        events = list(
+            (
+                await db.execute(
+                    select(AuditEvent)
+                    .where(AuditEvent.action.like("share_link.%"))
+                    .order_by(AuditEvent.created_at)
+                )
+            ).scalars()
+        )
+    assert [e.action for e in events] == ["share_link.create", "share_link.create", "share_link.revoke"]
     assert events[2].data["before"]["status"] == "active"
     assert events[2].data["after"]["status"] == "revoked" and events[2].actor_id is not None
 
 
 async def test_blind_assessment_reports_hide_unconfirmed_suggestions_from_reviewers(
-        client: Any, world: World, db_url: str) -> None:
+    client: Any, world: World, db_url: str
+) -> None:
     admin, ctx = await _setup(client, world, db_url)
     await set_review_settings(db_url, uuid.UUID(ctx["aid"]), blind_review=True)
     inv = ctx["invs"][TRICKY]
@@ -215,38 +275,55 @@ async def test_blind_assessment_reports_hide_unconfirmed_suggestions_from_review
 
 
 async def test_every_staff_screen_numbers_the_scored_questions_alike(
-        client: Any, world: World, db_url: str) -> None:
+    client: Any, world: World, db_url: str
+) -> None:
     """Q2 is the second scored question wherever staff meet it, though a practice question sits
     between Q1 and Q2 (position 2); the practice question has no number."""
     admin, ctx = await _setup(client, world, db_url)
     built = (await client.get(f"/api/assessments/{ctx['aid']}", headers=admin)).json()
     assert [(q["position"], q["number"]) for q in built["questions"]] == [(0, 1), (1, None), (2, 2)]
     queue = (await client.get("/api/review/queue", headers=ctx["rev"])).json()
-    assert {(i["question_id"], i["question_position"], i["question_number"])
-            for i in queue["items"]} == {(str(ctx["q2"]), 2, 2)}
-    item = (await client.get(f"/api/review/responses/{queue['items'][0]['id']}",
-                             headers=ctx["rev"])).json()
+    assert {(i["question_id"], i["question_position"], i["question_number"]) for i in queue["items"]} == {
+        (str(ctx["q2"]), 2, 2)
+    }
+    item = (await client.get(f"/api/review/responses/{queue['items'][0]['id']}", headers=ctx["rev"])).json()
     assert (item["question"]["position"], item["question"]["number"]) == (2, 2)
     scored = (await client.get(f"/api/questions/{ctx['q2']}/agreement", headers=admin)).json()
     assert (scored["question"]["number"], scored["question"]["is_practice"]) == (2, False)
     practice = (await client.get(f"/api/questions/{ctx['practice']}/agreement", headers=admin)).json()
     assert (practice["question"]["position"], practice["question"]["number"]) == (1, None)
     assert practice["question"]["is_practice"] is True
-    csv_rows = list(csv.reader(io.StringIO((await client.get(
-        f"/api/reports/invitations/{ctx['invs'][TRICKY]}", params={"format": "csv"},
-        headers=admin)).content.decode("utf-8-sig"))))
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                (
+                    await client.get(
+                        f"/api/reports/invitations/{ctx['invs'][TRICKY]}",
+                        params={"format": "csv"},
+                        headers=admin,
+                    )
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
     assert [row[1] for row in csv_rows if row[0] in ("question", "note")] == [
-        "Q1: Explain drift.", "Q2: =Tell us about a conflict.", "Q1"]
+        "Q1: Explain drift.",
+        "Q2: =Tell us about a conflict.",
+        "Q1",
+    ]
 
 
 async def test_a_person_confirms_or_corrects_the_english_level_with_a_reason(
-        client: Any, world: World, db_url: str) -> None:
+    client: Any, world: World, db_url: str
+) -> None:
     admin, ctx = await _setup(client, world, db_url)
     inv = ctx["invs"][TRICKY]
     url = f"/api/reports/invitations/{inv}/english"
     rev = await as_user(client, world.a.reviewer_email)
-    for bad, message in (({"level": "B3", "reason": "x"}, "A1, A2"),
-                         ({"level": "B2", "reason": "  "}, "why")):
+    for bad, message in (
+        ({"level": "B3", "reason": "x"}, "A1, A2"),
+        ({"level": "B2", "reason": "  "}, "why"),
+    ):
         r = await client.post(url, headers=rev, json=bad)
         assert r.status_code == 422 and message in r.json()["detail"], r.text
     assert (await client.post(url, headers=rev, json={"level": "B2"})).status_code == 400
@@ -254,23 +331,33 @@ async def test_a_person_confirms_or_corrects_the_english_level_with_a_reason(
     assert r.status_code == 200, r.text
     out = r.json()
     assert (out["confirmed_level"], out["confirmed_by"], out["confirmed_agrees"], out["confirmations"]) == (
-        "B1", "Reviewer", False, 1)
+        "B1",
+        "Reviewer",
+        False,
+        1,
+    )
     assert out["verdict"] == "likely_meets" and out["confirmed_reason"] == "Long pauses, simple words."
     r = await client.post(url, headers=admin, json={"level": "B2", "reason": "Agree after listening."})
     assert r.status_code == 200, r.text
     rep = (await client.get(f"/api/reports/invitations/{inv}", headers=admin)).json()["english"]
     assert (rep["confirmed_level"], rep["confirmed_by"], rep["confirmed_agrees"], rep["confirmations"]) == (
-        "B2", "Admin", True, 2)
+        "B2",
+        "Admin",
+        True,
+        2,
+    )
     async with open_db(db_url) as db:
-        events = (await db.execute(select(AuditEvent).where(
-            AuditEvent.action == "english.reviewed"))).scalars()
+        events = (
+            await db.execute(select(AuditEvent).where(AuditEvent.action == "english.reviewed"))
+        ).scalars()
         assert [e.data["level"] for e in events] == ["B1", "B2"]
     other = await as_user(client, world.b.admin_email)
     assert (await client.post(url, headers=other, json={"level": "B2", "reason": "x"})).status_code == 404
 
 
 async def test_blind_review_hides_the_ai_english_level_until_the_reviewer_gave_theirs(
-        client: Any, world: World, db_url: str) -> None:
+    client: Any, world: World, db_url: str
+) -> None:
     admin, ctx = await _setup(client, world, db_url)
     await set_review_settings(db_url, uuid.UUID(ctx["aid"]), blind_review=True)
     inv = ctx["invs"][TRICKY]
@@ -280,8 +367,11 @@ async def test_blind_review_hides_the_ai_english_level_until_the_reviewer_gave_t
     assert seen["band"] is None and seen["score"] is None and seen["meets_threshold"] is None
     full = (await client.get(f"/api/reports/invitations/{inv}", headers=admin)).json()["english"]
     assert full["band"] == "B2" and not full["ai_withheld"]
-    r = await client.post(f"/api/reports/invitations/{inv}/english", headers=rev,
-                          json={"level": "C1", "reason": "Fluent and precise."})
+    r = await client.post(
+        f"/api/reports/invitations/{inv}/english",
+        headers=rev,
+        json={"level": "C1", "reason": "Fluent and precise."},
+    )
     assert r.json()["band"] == "B2" and not r.json()["ai_withheld"]
     async with open_db(db_url) as db:
         row = (await db.execute(select(EnglishReview))).scalar_one()

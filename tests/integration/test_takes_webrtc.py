@@ -66,14 +66,23 @@ def _video_question(view: dict[str, Any], nth: int = 0) -> dict[str, Any]:
     return [q for q in view["questions"] if q["kind"] == "video" and not q["is_practice"]][nth]
 
 
-async def _record(http: httpx.AsyncClient, token: str, question_id: str, media: Path, *,
-                  seconds: float, hang_up: bool = False) -> tuple[dict[str, Any], WebRTCClient]:
+async def _record(
+    http: httpx.AsyncClient,
+    token: str,
+    question_id: str,
+    media: Path,
+    *,
+    seconds: float,
+    hang_up: bool = False,
+) -> tuple[dict[str, Any], WebRTCClient]:
     """One take: offer, answer, send ``seconds`` of media, then stop (or hang up)."""
     client = WebRTCClient(media)
     sdp, sdp_type = await client.offer()
     take_id = str(uuid.uuid4())
-    r = await http.post(f"/api/candidate/{token}/takes", json={
-        "question_id": question_id, "take_id": take_id, "sdp": sdp, "type": sdp_type})
+    r = await http.post(
+        f"/api/candidate/{token}/takes",
+        json={"question_id": question_id, "take_id": take_id, "sdp": sdp, "type": sdp_type},
+    )
     assert r.status_code == 201, r.text
     await client.accept(r.json()["sdp"], r.json()["type"])
     await client.wait_connected(CONNECT_S)
@@ -102,8 +111,8 @@ async def _wait_stored(store: Any, key: str, timeout: float = 60) -> None:
 
 
 async def test_recorded_take_is_a_playable_webm_of_the_right_length(
-        server: LiveServer, http: httpx.AsyncClient, world: World, talk: Path,
-        tmp_path: Path, sqlite_url: str) -> None:
+    server: LiveServer, http: httpx.AsyncClient, world: World, talk: Path, tmp_path: Path, sqlite_url: str
+) -> None:
     token = world.a.tokens["Alice"]
     view = await _consent(http, token)
     q = _video_question(view)
@@ -120,8 +129,9 @@ async def test_recorded_take_is_a_playable_webm_of_the_right_length(
     assert probe.audio is not None and probe.audio.codec == "opus"
     assert abs(probe.duration - 6.0) < 0.5, probe.duration
     async with open_db(sqlite_url) as db:  # stored as the client sent it (VP8 + Opus)
-        mode = (await db.execute(select(Response.recording_mode).where(
-            Response.id == uuid.UUID(taken["id"])))).scalar_one()
+        mode = (
+            await db.execute(select(Response.recording_mode).where(Response.id == uuid.UUID(taken["id"])))
+        ).scalar_one()
     assert mode is RecordingMode.PASSTHROUGH
     view = (await http.get(f"/api/candidate/{token}")).json()
     answered = next(x for x in view["questions"] if x["id"] == q["id"])
@@ -132,8 +142,8 @@ async def test_recorded_take_is_a_playable_webm_of_the_right_length(
 
 
 async def test_dropped_connection_keeps_a_partial_take_and_the_attempt_goes_on(
-        server: LiveServer, http: httpx.AsyncClient, world: World, talk: Path,
-        tmp_path: Path) -> None:
+    server: LiveServer, http: httpx.AsyncClient, world: World, talk: Path, tmp_path: Path
+) -> None:
     token = world.a.tokens["Alice"]
     view = await _consent(http, token)
     q = _video_question(view)
@@ -142,8 +152,7 @@ async def test_dropped_connection_keeps_a_partial_take_and_the_attempt_goes_on(
     assert 2.0 < partial["duration_s"] < 4.5
     store = LocalObjectStore(root=server.data_dir / "media")
     await _wait_stored(store, video_key(partial["id"]))
-    assert probe_media(store.download(video_key(partial["id"]),
-                                      tmp_path / "p.webm")).duration > 2.0
+    assert probe_media(store.download(video_key(partial["id"]), tmp_path / "p.webm")).duration > 2.0
     # one retake is allowed: it replaces the partial take as the answer
     retake, _ = await _record(http, token, q["id"], talk, seconds=2.0)
     assert retake["take"] == 2 and not retake["is_partial"]
@@ -151,8 +160,10 @@ async def test_dropped_connection_keeps_a_partial_take_and_the_attempt_goes_on(
     assert accepted.status_code == 200
     client = WebRTCClient(talk)
     sdp, sdp_type = await client.offer()
-    third = await http.post(f"/api/candidate/{token}/takes", json={
-        "question_id": q["id"], "take_id": str(uuid.uuid4()), "sdp": sdp, "type": sdp_type})
+    third = await http.post(
+        f"/api/candidate/{token}/takes",
+        json={"question_id": q["id"], "take_id": str(uuid.uuid4()), "sdp": sdp, "type": sdp_type},
+    )
     await client.close()
     assert third.status_code == 409
     # the attempt continues with the next question
@@ -161,46 +172,69 @@ async def test_dropped_connection_keeps_a_partial_take_and_the_attempt_goes_on(
 
 
 async def test_bad_offers_are_refused_and_nothing_is_stored(
-        server: LiveServer, http: httpx.AsyncClient, world: World, talk: Path) -> None:
+    server: LiveServer, http: httpx.AsyncClient, world: World, talk: Path
+) -> None:
     token = world.a.tokens["Alice"]
     view = await _consent(http, token)
     q = _video_question(view)
     written = next(x for x in view["questions"] if x["kind"] == "written")
     url = f"/api/candidate/{token}/takes"
-    bad = await http.post(url, json={"question_id": q["id"], "take_id": str(uuid.uuid4()),
-                                     "sdp": "v=0\r\nthis is not sdp", "type": "offer"})
+    bad = await http.post(
+        url,
+        json={
+            "question_id": q["id"],
+            "take_id": str(uuid.uuid4()),
+            "sdp": "v=0\r\nthis is not sdp",
+            "type": "offer",
+        },
+    )
     assert bad.status_code == 422 and "offer could not be used" in bad.json()["detail"]
     client = WebRTCClient(talk)
     sdp, _ = await client.offer()
     await client.close()
-    huge = sdp + "".join(f"a=candidate:{i} 1 udp 2122260223 10.0.{i // 250}.{i % 250} 5{i:04d} "
-                         "typ host\r\n" for i in range(3000))
-    r = await http.post(url, json={"question_id": q["id"], "take_id": str(uuid.uuid4()),
-                                   "sdp": huge, "type": "offer"})
+    huge = sdp + "".join(
+        f"a=candidate:{i} 1 udp 2122260223 10.0.{i // 250}.{i % 250} 5{i:04d} typ host\r\n"
+        for i in range(3000)
+    )
+    r = await http.post(
+        url, json={"question_id": q["id"], "take_id": str(uuid.uuid4()), "sdp": huge, "type": "offer"}
+    )
     assert r.status_code in (400, 413, 422)
-    foreign = await http.post(url, json={"question_id": str(world.b.question_ids[1]),
-                                         "take_id": str(uuid.uuid4()), "sdp": sdp,
-                                         "type": "offer"})
+    foreign = await http.post(
+        url,
+        json={
+            "question_id": str(world.b.question_ids[1]),
+            "take_id": str(uuid.uuid4()),
+            "sdp": sdp,
+            "type": "offer",
+        },
+    )
     assert foreign.status_code == 404
-    wrong_kind = await http.post(url, json={"question_id": written["id"],
-                                            "take_id": str(uuid.uuid4()), "sdp": sdp,
-                                            "type": "offer"})
+    wrong_kind = await http.post(
+        url, json={"question_id": written["id"], "take_id": str(uuid.uuid4()), "sdp": sdp, "type": "offer"}
+    )
     assert wrong_kind.status_code == 422
-    expired = await http.post(f"/api/candidate/{world.a.tokens['Ada']}/takes", json={
-        "question_id": q["id"], "take_id": str(uuid.uuid4()), "sdp": sdp, "type": "offer"})
+    expired = await http.post(
+        f"/api/candidate/{world.a.tokens['Ada']}/takes",
+        json={"question_id": q["id"], "take_id": str(uuid.uuid4()), "sdp": sdp, "type": "offer"},
+    )
     assert expired.status_code == 410
     view = (await http.get(f"/api/candidate/{token}")).json()
     assert all(x["takes_used"] == 0 and not x["answered"] for x in view["questions"])
 
 
-async def test_object_store_down_during_upload_then_back(tmp_path: Path, sqlite_url: str,
-                                                         talk: Path) -> None:
+async def test_object_store_down_during_upload_then_back(tmp_path: Path, sqlite_url: str, talk: Path) -> None:
     """The take waits in the spool while S3 is unreachable and arrives once when it is back."""
     world = await build_world(sqlite_url)
     port = free_port()
-    env = {"VIVA_DATABASE_URL": sqlite_url, "VIVA_SECRET_KEY": "k" * 40,
-           "VIVA_S3_ENDPOINT": f"http://127.0.0.1:{port}", "VIVA_S3_ACCESS_KEY": "testing",
-           "VIVA_S3_SECRET_KEY": "testing", "VIVA_S3_BUCKET": "viva"}
+    env = {
+        "VIVA_DATABASE_URL": sqlite_url,
+        "VIVA_SECRET_KEY": "k" * 40,
+        "VIVA_S3_ENDPOINT": f"http://127.0.0.1:{port}",
+        "VIVA_S3_ACCESS_KEY": "testing",
+        "VIVA_S3_SECRET_KEY": "testing",
+        "VIVA_S3_BUCKET": "viva",
+    }
     with live_server(tmp_path / "data", env) as server:
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
             token = world.a.tokens["Alice"]
@@ -218,12 +252,20 @@ async def test_object_store_down_during_upload_then_back(tmp_path: Path, sqlite_
             s3 = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
             s3.start()
             try:
-                store = S3ObjectStore(endpoint=f"http://127.0.0.1:{port}", access_key="testing",
-                                      secret_key="testing", bucket="viva")
+                store = S3ObjectStore(
+                    endpoint=f"http://127.0.0.1:{port}",
+                    access_key="testing",
+                    secret_key="testing",
+                    bucket="viva",
+                )
                 key = video_key(taken["id"])
                 await _wait_stored(store, key, timeout=90)
-                names = [o.object_name for o in store.client.list_objects(
-                    "viva", prefix=f"{response_prefix(taken['id'])}/", recursive=True)]
+                names = [
+                    o.object_name
+                    for o in store.client.list_objects(
+                        "viva", prefix=f"{response_prefix(taken['id'])}/", recursive=True
+                    )
+                ]
                 assert names.count(key) == 1
                 deadline = time.monotonic() + 30
                 while manifest.exists():
@@ -236,7 +278,8 @@ async def test_object_store_down_during_upload_then_back(tmp_path: Path, sqlite_
 
 
 async def test_a_reload_mid_answer_keeps_the_clocks_and_counts_the_take(
-        server: LiveServer, http: httpx.AsyncClient, world: World, talk: Path) -> None:
+    server: LiveServer, http: httpx.AsyncClient, world: World, talk: Path
+) -> None:
     """The practice question begun, a take cut off mid-answer (the tab reloaded): the think and
     answer clocks read the same afterwards, and the cut take counts against the retakes."""
     token = world.a.tokens["Alice"]
@@ -255,9 +298,13 @@ async def test_a_reload_mid_answer_keeps_the_clocks_and_counts_the_take(
     again = await http.post(f"/api/candidate/{token}/questions/{q['id']}/begin")  # second tab
     same = next(x for x in again.json()["questions"] if x["id"] == q["id"])
     assert (same["think_started_at"], same["answer_started_at"]) == (
-        now["think_started_at"], now["answer_started_at"])
+        now["think_started_at"],
+        now["answer_started_at"],
+    )
     retake, _ = await _record(http, token, q["id"], talk, seconds=2.0)
     assert retake["take"] == 2
     final = (await http.get(f"/api/candidate/{token}")).json()
-    assert next(x for x in final["questions"] if x["id"] == q["id"])["answer_started_at"] == \
-        now["answer_started_at"]
+    assert (
+        next(x for x in final["questions"] if x["id"] == q["id"])["answer_started_at"]
+        == now["answer_started_at"]
+    )

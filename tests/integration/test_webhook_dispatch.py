@@ -71,9 +71,14 @@ def receiver() -> Iterator[Receiver]:
 
 
 def _settings(tmp_path: Path, db_url: str, *, allow_private: bool) -> Settings:
-    return make_settings(tmp_path, db_url, VIVA_WEBHOOK_ALLOW_PRIVATE="1" if allow_private else "0",
-                         VIVA_WEBHOOK_MAX_TRIES="3", VIVA_WEBHOOK_BACKOFF_SECONDS="60",
-                         VIVA_WEBHOOK_TIMEOUT_SECONDS="2")
+    return make_settings(
+        tmp_path,
+        db_url,
+        VIVA_WEBHOOK_ALLOW_PRIVATE="1" if allow_private else "0",
+        VIVA_WEBHOOK_MAX_TRIES="3",
+        VIVA_WEBHOOK_BACKOFF_SECONDS="60",
+        VIVA_WEBHOOK_TIMEOUT_SECONDS="2",
+    )
 
 
 @pytest.fixture
@@ -98,34 +103,49 @@ async def make_ctx(tmp_path: Path, db_url: str) -> AsyncIterator[Any]:
 async def _hook(ctx: JobContext, organization_id: uuid.UUID, url: str, deliveries: int = 1) -> uuid.UUID:
     """A webhook stored as it is (some rows predate today's URL checks) with due deliveries."""
     async with ctx.sessions() as db:
-        hook = Webhook(organization_id=organization_id, url=url, events=["invitation.completed"],
-                       secret_sealed=seal(ctx.settings.app.secret_key, "whsec_test"))
+        hook = Webhook(
+            organization_id=organization_id,
+            url=url,
+            events=["invitation.completed"],
+            secret_sealed=seal(ctx.settings.app.secret_key, "whsec_test"),
+        )
         db.add(hook)
         await db.flush()
         for _ in range(deliveries):
-            db.add(WebhookDelivery(webhook_id=hook.id, event="invitation.completed",
-                                   payload={"type": "invitation.completed", "data": {}},
-                                   status="pending", next_attempt_at=datetime.now(UTC)))
+            db.add(
+                WebhookDelivery(
+                    webhook_id=hook.id,
+                    event="invitation.completed",
+                    payload={"type": "invitation.completed", "data": {}},
+                    status="pending",
+                    next_attempt_at=datetime.now(UTC),
+                )
+            )
         await db.commit()
         return hook.id
 
 
 async def _deliveries(ctx: JobContext, hook_id: uuid.UUID) -> list[WebhookDelivery]:
     async with ctx.sessions() as db:
-        return list((await db.execute(select(WebhookDelivery).where(
-            WebhookDelivery.webhook_id == hook_id))).scalars())
+        return list(
+            (await db.execute(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id))).scalars()
+        )
 
 
 async def _make_due(ctx: JobContext) -> None:
     """Skip the backoff wait, as time passing would."""
     async with ctx.sessions() as db:
-        await db.execute(update(WebhookDelivery).where(WebhookDelivery.status == "pending")
-                         .values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1)))
+        await db.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.status == "pending")
+            .values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
         await db.commit()
 
 
 async def test_a_broken_webhook_never_holds_up_another_organizations_deliveries(
-        world: World, make_ctx: Any, receiver: Receiver) -> None:
+    world: World, make_ctx: Any, receiver: Receiver
+) -> None:
     """F1: one organization's lapsed domain and unusable URL fail alone; the other's is sent."""
     ctx = make_ctx(allow_private=True)
     lapsed = await _hook(ctx, world.a.id, "http://lapsed-domain.invalid/hook", deliveries=2)
@@ -152,7 +172,8 @@ async def test_a_broken_webhook_never_holds_up_another_organizations_deliveries(
 
 
 async def test_an_unresolvable_host_is_counted_and_retried_when_private_targets_are_refused(
-        world: World, make_ctx: Any) -> None:
+    world: World, make_ctx: Any
+) -> None:
     """F1 as the probe found it: getaddrinfo's gaierror crashed the batch (attempts stayed 0)."""
     ctx = make_ctx(allow_private=False)
     lapsed = await _hook(ctx, world.a.id, "https://lapsed-domain.invalid/hook")
@@ -166,7 +187,8 @@ async def test_an_unresolvable_host_is_counted_and_retried_when_private_targets_
 
 
 async def test_one_webhook_takes_a_bounded_share_of_a_batch(
-        world: World, make_ctx: Any, receiver: Receiver) -> None:
+    world: World, make_ctx: Any, receiver: Receiver
+) -> None:
     """A backlog of one organization's deliveries does not push another's out of the batch."""
     ctx = make_ctx(allow_private=True)
     busy = await _hook(ctx, world.a.id, "http://lapsed-domain.invalid/hook", deliveries=60)
@@ -211,7 +233,8 @@ def rebinding_dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
 
 
 async def test_dns_rebinding_cannot_deliver_to_loopback(
-        world: World, make_ctx: Any, receiver: Receiver, rebinding_dns: dict[str, Any]) -> None:
+    world: World, make_ctx: Any, receiver: Receiver, rebinding_dns: dict[str, Any]
+) -> None:
     """F3: public on the first answer, 127.0.0.1 on the next; the POST must not reach loopback."""
     rebinding_dns["rebind.test"] = ["1.1.1.1", "127.0.0.1"]
     ctx = make_ctx(allow_private=False)
@@ -224,7 +247,8 @@ async def test_dns_rebinding_cannot_deliver_to_loopback(
 
 
 async def test_the_vetted_address_is_used_with_the_hosts_name(
-        world: World, make_ctx: Any, receiver: Receiver, rebinding_dns: dict[str, Any]) -> None:
+    world: World, make_ctx: Any, receiver: Receiver, rebinding_dns: dict[str, Any]
+) -> None:
     """The connection goes to the address that was vetted; the receiver still sees its name."""
     rebinding_dns["hooks.test"] = ["127.0.0.1", "192.0.2.1"]
     ctx = make_ctx(allow_private=True)
@@ -235,8 +259,7 @@ async def test_the_vetted_address_is_used_with_the_hosts_name(
     assert receiver.requests[0]["host"] == f"hooks.test:{receiver.port}"
 
 
-async def test_only_the_status_code_of_a_receivers_answer_is_kept(
-        world: World, make_ctx: Any) -> None:
+async def test_only_the_status_code_of_a_receivers_answer_is_kept(world: World, make_ctx: Any) -> None:
     """F3: the response body is a read channel into whatever the URL points at; it is not stored."""
     failing = Receiver(500)
     try:

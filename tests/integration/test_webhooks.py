@@ -38,8 +38,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with receiver.lock:
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
-                    receiver.requests.append(({k.lower(): v for k, v in self.headers.items()},
-                                              body, status))
+                    receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body, status))
                 self.send_response(status)
                 self.end_headers()
                 self.wfile.write(b"ok" if status == 200 else b"try later")
@@ -80,8 +79,13 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def settings(tmp_path: Path, db_url: str) -> Settings:
-    return make_settings(tmp_path, db_url, VIVA_WEBHOOK_ALLOW_PRIVATE="1",
-                         VIVA_WEBHOOK_POLL_SECONDS="0.1", VIVA_WEBHOOK_BACKOFF_SECONDS="0.3")
+    return make_settings(
+        tmp_path,
+        db_url,
+        VIVA_WEBHOOK_ALLOW_PRIVATE="1",
+        VIVA_WEBHOOK_POLL_SECONDS="0.1",
+        VIVA_WEBHOOK_BACKOFF_SECONDS="0.3",
+    )
 
 
 async def _deliveries(client: Any, hook_id: str, headers: dict[str, str]) -> list[dict[str, Any]]:
@@ -91,10 +95,14 @@ async def _deliveries(client: Any, hook_id: str, headers: dict[str, str]) -> lis
 
 
 async def test_completion_is_delivered_signed_once_after_a_retry(
-        client: Any, world: World, db_url: str, receiver: Receiver) -> None:
+    client: Any, world: World, db_url: str, receiver: Receiver
+) -> None:
     admin = await as_user(client, world.a.admin_email)
-    r = await client.post("/api/webhooks", headers=admin, json={
-        "url": receiver.url, "events": ["invitation.completed", "review.completed"]})
+    r = await client.post(
+        "/api/webhooks",
+        headers=admin,
+        json={"url": receiver.url, "events": ["invitation.completed", "review.completed"]},
+    )
     assert r.status_code == 201, r.text
     hook = r.json()
     secret = hook["secret"]
@@ -117,8 +125,10 @@ async def test_completion_is_delivered_signed_once_after_a_retry(
         assert headers["viva-event"] == "invitation.completed"
     event = json.loads(b2)
     assert event["type"] == "invitation.completed"
-    assert event["data"] == {"invitation_id": str(world.a.invitation_ids["Alice"]),
-                             "assessment_id": str(world.a.assessment_id)}
+    assert event["data"] == {
+        "invitation_id": str(world.a.invitation_ids["Alice"]),
+        "assessment_id": str(world.a.assessment_id),
+    }
     assert b"Alice" not in b2 and b"alice@" not in b2  # ids only, no personal data
 
     for _ in range(100):
@@ -134,8 +144,11 @@ async def test_completion_is_delivered_signed_once_after_a_retry(
 
     # A review that settles an answer is announced too.
     rev = await as_user(client, world.a.reviewer_email)
-    r = await client.post(f"/api/review/responses/{rids[0]}/reviews", headers=rev,
-                          json={"decision": "confirm", "expected_version": 0})
+    r = await client.post(
+        f"/api/review/responses/{rids[0]}/reviews",
+        headers=rev,
+        json={"decision": "confirm", "expected_version": 0},
+    )
     assert r.status_code == 200, r.text
     requests = await receiver.wait_for(3)
     headers, body, status = requests[2]
@@ -151,22 +164,28 @@ async def test_completion_is_delivered_signed_once_after_a_retry(
 
 async def test_webhooks_are_admin_only_and_per_organization(client: Any, world: World) -> None:
     admin_b = await as_user(client, world.b.admin_email)
-    r = await client.post("/api/webhooks", headers=admin_b, json={
-        "url": "https://hooks.example.com/b", "events": ["response.scored"]})
+    r = await client.post(
+        "/api/webhooks",
+        headers=admin_b,
+        json={"url": "https://hooks.example.com/b", "events": ["response.scored"]},
+    )
     assert r.status_code == 201
     admin_a = await as_user(client, world.a.admin_email)
     assert (await client.get("/api/webhooks", headers=admin_a)).json() == []
-    assert (await client.get(f"/api/webhooks/{r.json()['id']}/deliveries", headers=admin_a)
-            ).status_code == 404
-    r = await client.post("/api/webhooks", headers=admin_a, json={
-        "url": "https://hooks.example.com/a", "events": ["candidate.hired"]})
+    assert (
+        await client.get(f"/api/webhooks/{r.json()['id']}/deliveries", headers=admin_a)
+    ).status_code == 404
+    r = await client.post(
+        "/api/webhooks",
+        headers=admin_a,
+        json={"url": "https://hooks.example.com/a", "events": ["candidate.hired"]},
+    )
     assert r.status_code == 400
     rev = await as_user(client, world.a.reviewer_email)
     assert (await client.get("/api/webhooks", headers=rev)).status_code == 403
 
 
-async def test_api_token_reads_its_organization_only_until_revoked(
-        client: Any, world: World) -> None:
+async def test_api_token_reads_its_organization_only_until_revoked(client: Any, world: World) -> None:
     admin = await as_user(client, world.a.admin_email)
     r = await client.post("/api/api-tokens", headers=admin, json={"name": "ATS sync"})
     assert r.status_code == 201, r.text
@@ -185,17 +204,17 @@ async def test_api_token_reads_its_organization_only_until_revoked(
     r = await client.get(f"/api/assessments/{world.a.assessment_id}/invitations", headers=bearer)
     assert r.status_code == 200 and {i["candidate_name"] for i in r.json()} == {"Alice", "Amir", "Ada"}
     # never another organization's data
-    assert (await client.get(f"/api/assessments/{world.b.assessment_id}", headers=bearer)
-            ).status_code == 404
-    assert (await client.get(f"/api/reports/invitations/{world.b.invitation_ids['Bob']}",
-                             headers=bearer)).status_code == 404
+    assert (await client.get(f"/api/assessments/{world.b.assessment_id}", headers=bearer)).status_code == 404
+    assert (
+        await client.get(f"/api/reports/invitations/{world.b.invitation_ids['Bob']}", headers=bearer)
+    ).status_code == 404
     # a change no scope allows is refused by the token check (no CSRF needed, none accepted)
-    r = await client.post(f"/api/invitations/{world.a.invitation_ids['Amir']}/revoke",
-                          headers=bearer)
+    r = await client.post(f"/api/invitations/{world.a.invitation_ids['Amir']}/revoke", headers=bearer)
     assert r.status_code == 403 and "cannot do this" in r.json()["detail"]
     # a bad token is never silently replaced by a cookie session
-    assert (await client.get("/api/assessments",
-                             headers={"authorization": "Bearer viva_nope"})).status_code == 401
+    assert (
+        await client.get("/api/assessments", headers={"authorization": "Bearer viva_nope"})
+    ).status_code == 401
 
     admin = await as_user(client, world.a.admin_email)
     assert (await client.delete(f"/api/api-tokens/{token_id}", headers=admin)).status_code == 204
@@ -206,14 +225,19 @@ async def test_api_token_reads_its_organization_only_until_revoked(
     assert r.status_code == 401 and "revoked" in r.json()["detail"]
 
 
-async def test_a_webhook_url_that_is_not_a_usable_address_is_refused(
-        client: Any, world: World) -> None:
+async def test_a_webhook_url_that_is_not_a_usable_address_is_refused(client: Any, world: World) -> None:
     """Found by the API fuzzer: control characters and odd Unicode in the host gave a 500."""
     admin = await as_user(client, world.a.admin_email)
-    for url in ["https://\u00ba\u0083\U000427dc\u009f\u001bo\u00aa*mL/x", "https://exa mple.com/",
-                "https://example.com:99999/hook", "https://[::1/hook", "https://ex\u0000.com/"]:
-        r = await client.post("/api/webhooks", headers=admin, json={
-            "url": url, "events": ["response.scored"]})
+    for url in [
+        "https://\u00ba\u0083\U000427dc\u009f\u001bo\u00aa*mL/x",
+        "https://exa mple.com/",
+        "https://example.com:99999/hook",
+        "https://[::1/hook",
+        "https://ex\u0000.com/",
+    ]:
+        r = await client.post(
+            "/api/webhooks", headers=admin, json={"url": url, "events": ["response.scored"]}
+        )
         assert r.status_code in (400, 422), (url, r.status_code, r.text)
         assert "URL" in r.json()["detail"] or "NUL" in r.json()["detail"], r.text
     assert (await client.get("/api/webhooks", headers=admin)).json() == []

@@ -29,9 +29,15 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def settings(tmp_path: Path, db_url: str) -> Settings:
-    return make_settings(tmp_path, db_url, VIVA_MAX_LIVE_CHECKS="4", VIVA_MAX_LIVE_TAKES="4",
-                         VIVA_MAX_CHECKS_PER_ORGANIZATION="3", VIVA_MAX_TAKES_PER_ORGANIZATION="2",
-                         VIVA_DEVICE_CHECK_CONNECT_SECONDS="30")
+    return make_settings(
+        tmp_path,
+        db_url,
+        VIVA_MAX_LIVE_CHECKS="4",
+        VIVA_MAX_LIVE_TAKES="4",
+        VIVA_MAX_CHECKS_PER_ORGANIZATION="3",
+        VIVA_MAX_TAKES_PER_ORGANIZATION="2",
+        VIVA_DEVICE_CHECK_CONNECT_SECONDS="30",
+    )
 
 
 @pytest.fixture
@@ -68,12 +74,12 @@ async def _check(client: Any, token: str, sdp: str) -> Any:
 
 async def _live_checks(client: Any, world: World, name: str) -> int:
     recording = client.app.state["recording"]
-    return len(recording.check_quota.held_by(world.a.invitation_ids.get(name)
-                                             or world.b.invitation_ids[name]))
+    return len(
+        recording.check_quota.held_by(world.a.invitation_ids.get(name) or world.b.invitation_ids[name])
+    )
 
 
-async def test_one_link_cannot_take_every_device_check_slot(
-        client: Any, world: World, offer: str) -> None:
+async def test_one_link_cannot_take_every_device_check_slot(client: Any, world: World, offer: str) -> None:
     alice, bob = world.a.tokens["Alice"], world.b.tokens["Bob"]
     ids = []
     for _ in range(8):  # the probe's flood, from one link
@@ -91,15 +97,19 @@ async def test_one_link_cannot_take_every_device_check_slot(
 
 
 async def test_an_organization_has_a_share_of_the_device_check_slots(
-        client: Any, world: World, offer: str) -> None:
+    client: Any, world: World, offer: str
+) -> None:
     async def extra_link(n: int) -> str:
-        r = await client.post(f"/api/assessments/{world.a.assessment_id}/invitations", json={
-            "candidate_name": f"Extra {n}", "candidate_email": f"extra{n}@example.com"})
+        r = await client.post(
+            f"/api/assessments/{world.a.assessment_id}/invitations",
+            json={"candidate_name": f"Extra {n}", "candidate_email": f"extra{n}@example.com"},
+        )
         assert r.status_code == 201, r.text
         return str(r.json()["token"])
 
-    await client.post("/api/auth/login", json={"email": world.a.admin_email,
-                                                "password": "correct horse battery"})
+    await client.post(
+        "/api/auth/login", json={"email": world.a.admin_email, "password": "correct horse battery"}
+    )
     tokens = [world.a.tokens["Alice"], world.a.tokens["Amir"]] + [await extra_link(n) for n in range(2)]
     statuses = [(await _check(client, t, offer)).status_code for t in tokens]
     assert statuses == [201, 201, 201, 429]  # VIVA_MAX_CHECKS_PER_ORGANIZATION=3
@@ -107,13 +117,16 @@ async def test_an_organization_has_a_share_of_the_device_check_slots(
 
 
 async def test_one_link_holds_one_live_take_and_an_organization_its_share(
-        client: Any, world: World, offer: str) -> None:
+    client: Any, world: World, offer: str
+) -> None:
     alice, amir, bob = world.a.tokens["Alice"], world.a.tokens["Amir"], world.b.tokens["Bob"]
     q1, q2 = (await _consent(client, alice))[:2]
 
     async def start(token: str, question: dict[str, Any]) -> Any:
-        return await client.post(f"/api/candidate/{token}/takes", json={
-            "question_id": question["id"], "take_id": str(uuid.uuid4()), "sdp": offer, "type": "offer"})
+        return await client.post(
+            f"/api/candidate/{token}/takes",
+            json={"question_id": question["id"], "take_id": str(uuid.uuid4()), "sdp": offer, "type": "offer"},
+        )
 
     first = await start(alice, q1)
     assert first.status_code == 201, first.text
@@ -132,7 +145,8 @@ async def test_one_link_holds_one_live_take_and_an_organization_its_share(
 
 
 async def test_a_device_check_whose_ice_never_connects_ends_soon(
-        tmp_path: Path, db_url: str, world: World, offer: str) -> None:
+    tmp_path: Path, db_url: str, world: World, offer: str
+) -> None:
     settings = make_settings(tmp_path, db_url, VIVA_DEVICE_CHECK_CONNECT_SECONDS="1")
     async with app_client(settings) as client:
         token = world.a.tokens["Alice"]

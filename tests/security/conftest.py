@@ -14,5 +14,9 @@ HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "opti
 def schema_operations(app: Litestar) -> set[tuple[str, str]]:
     """Every (METHOD, path) the app documents in its OpenAPI schema."""
     schema: dict[str, Any] = app.openapi_schema.to_schema()
-    return {(method.upper(), path) for path, ops in schema.get("paths", {}).items()
-            for method in ops if method in HTTP_METHODS}
+    return {
+        (method.upper(), path)
+        for path, ops in schema.get("paths", {}).items()
+        for method in ops
+        if method in HTTP_METHODS
+    }

@@ -46,8 +46,7 @@ pytestmark = pytest.mark.integration
 ADMIN_EXAMPLES = 12  # per operation
 ANONYMOUS_EXAMPLES = 4
 MIN_REQUESTS = 1000
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 SKIP_AS_ADMIN = {("POST", "/api/auth/logout")}  # see the module docstring
 
 
@@ -62,30 +61,38 @@ class Target:
 
 
 @pytest.fixture(scope="module")
-def target(pg_server: PostgresServer, pg_template: str,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+def target(
+    pg_server: PostgresServer, pg_template: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
     name = f"viva_fuzz_{uuid.uuid4().hex[:8]}"
     pg_server.psql(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
     db_url = pg_server.url(name)
     world = asyncio.run(build_world(db_url))
     env = {"VIVA_DATABASE_URL": db_url, "VIVA_SECRET_KEY": "fuzz-" + "k" * 40}
     try:
-        with (live_server(tmp_path_factory.mktemp("fuzz") / "data", env) as server,
-              httpx.Client(base_url=server.url, timeout=30) as http):
+        with (
+            live_server(tmp_path_factory.mktemp("fuzz") / "data", env) as server,
+            httpx.Client(base_url=server.url, timeout=30) as http,
+        ):
             http.get("/api/auth/me")
             csrf = http.cookies["viva_csrf"]
-            r = http.post("/api/auth/login", headers={"x-csrf-token": csrf},
-                          json={"email": world.a.admin_email, "password": PASSWORD})
+            r = http.post(
+                "/api/auth/login",
+                headers={"x-csrf-token": csrf},
+                json={"email": world.a.admin_email, "password": PASSWORD},
+            )
             assert r.status_code == 200, r.text
             session = http.cookies["viva_session"]
-            admin = {"cookie": f"viva_session={session}; viva_csrf={csrf}",
-                     "x-csrf-token": csrf}
-            t = Target(url=server.url, world=world, admin=admin, csrf_cookie=csrf,
-                       log=server.log)
-            share = http.post(f"/api/reports/invitations/{world.a.invitation_ids['Alice']}/share",
-                              headers=admin, json={}).json()
-            hook = http.post("/api/webhooks", headers=admin, json={
-                "url": "https://hooks.example.com/fuzz", "events": ["review.completed"]}).json()
+            admin = {"cookie": f"viva_session={session}; viva_csrf={csrf}", "x-csrf-token": csrf}
+            t = Target(url=server.url, world=world, admin=admin, csrf_cookie=csrf, log=server.log)
+            share = http.post(
+                f"/api/reports/invitations/{world.a.invitation_ids['Alice']}/share", headers=admin, json={}
+            ).json()
+            hook = http.post(
+                "/api/webhooks",
+                headers=admin,
+                json={"url": "https://hooks.example.com/fuzz", "events": ["review.completed"]},
+            ).json()
             token = http.post("/api/api-tokens", headers=admin, json={"name": "fuzz"}).json()
             a = world.a
             t.known = {
@@ -93,7 +100,8 @@ def target(pg_server: PostgresServer, pg_template: str,
                 "question_id": [str(q) for q in a.question_ids],
                 "invitation_id": [str(i) for i in a.invitation_ids.values()],
                 "token": [a.tokens["Alice"], a.tokens["Amir"], share["token"]],
-                "webhook_id": [hook["id"]], "token_id": [token["id"]],
+                "webhook_id": [hook["id"]],
+                "token_id": [token["id"]],
                 "link_id": [share["id"]],
             }
             yield t
@@ -116,12 +124,19 @@ def _fuzz(target: Target, operation: Any, *, as_admin: bool, examples: int, tall
     key = f"{operation.method.upper()} {operation.path}"
     session = requests.Session()
 
-    cases = st.one_of(operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
-                      operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+    cases = st.one_of(
+        operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+        operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    )
 
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-              phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=cases, real=st.booleans(), pick=st.integers(0, 10))
     def run(case: Any, real: bool, pick: int) -> None:
         if as_admin and real and case.path_parameters:
@@ -129,8 +144,11 @@ def _fuzz(target: Target, operation: Any, *, as_admin: bool, examples: int, tall
                 if name in target.known:
                     values = target.known[name]
                     case.path_parameters[name] = values[pick % len(values)]
-        headers = dict(target.admin) if as_admin else {
-            "cookie": f"viva_csrf={target.csrf_cookie}", "x-csrf-token": target.csrf_cookie}
+        headers = (
+            dict(target.admin)
+            if as_admin
+            else {"cookie": f"viva_csrf={target.csrf_cookie}", "x-csrf-token": target.csrf_cookie}
+        )
         response = case.call(base_url=target.url, session=session, headers=headers, timeout=60)
         tally.requests += 1
         case.validate_response(response, checks=CHECKS, headers=headers)
@@ -155,5 +173,6 @@ def test_fuzz_the_whole_api(target: Target) -> None:
     assert not tally.failures, (
         f"{len(tally.failures)} operation(s) failed after {tally.requests} requests:\n\n"
         + "\n\n".join(f"== {k}\n{v}" for k, v in sorted(tally.failures.items()))
-        + f"\n\nserver log (tail):\n{log}")
+        + f"\n\nserver log (tail):\n{log}"
+    )
     assert tally.requests >= MIN_REQUESTS, f"only {tally.requests} requests were generated"

@@ -61,8 +61,7 @@ STAFF = (REV, ADMIN, FADMIN)
 # -- expectations ---------------------------------------------------------------------------
 def staff_read(*, foreign: int = 404) -> dict[str, int]:
     """Any staff member (and the API token) reads; beta gets ``foreign``."""
-    return {ANON: 401, CAND: 401, OTHER: 401, FCAND: 401, REV: 200, ADMIN: 200,
-            FADMIN: foreign, API: 200}
+    return {ANON: 401, CAND: 401, OTHER: 401, FCAND: 401, REV: 200, ADMIN: 200, FADMIN: foreign, API: 200}
 
 
 def admin_read(*, foreign: int = 404) -> dict[str, int]:
@@ -79,9 +78,16 @@ def staff_write(ok: int, *, foreign: int = 404) -> dict[str, int]:
 
 def candidate(ok: int, *, other: int | None = None, foreign: int | None = None) -> dict[str, int]:
     """Token routes: an unknown token, or a staff member's invitation id, is 404."""
-    return {ANON: 404, CAND: ok, OTHER: ok if other is None else other,
-            FCAND: ok if foreign is None else foreign, REV: 404, ADMIN: 404, FADMIN: 404,
-            API: 404}
+    return {
+        ANON: 404,
+        CAND: ok,
+        OTHER: ok if other is None else other,
+        FCAND: ok if foreign is None else foreign,
+        REV: 404,
+        ADMIN: 404,
+        FADMIN: 404,
+        API: 404,
+    }
 
 
 def public(ok: int) -> dict[str, int]:
@@ -152,12 +158,14 @@ class Ctx:
 
     # fresh resources, made through the API (as alpha's or beta's admin)
     async def invite(self, org: str = "a", *, consent: bool = False) -> Invite:
-        role, assessment = (ADMIN, self.alpha_assessment) if org == "a" else (
-            FADMIN, self.beta_assessment)
+        role, assessment = (ADMIN, self.alpha_assessment) if org == "a" else (FADMIN, self.beta_assessment)
         n = secrets.token_hex(4)
-        body = await self.ok("POST", f"/api/assessments/{assessment}/invitations", role,
-                             json={"candidate_name": f"Cand {n}",
-                                   "candidate_email": f"c{n}@example.com"})
+        body = await self.ok(
+            "POST",
+            f"/api/assessments/{assessment}/invitations",
+            role,
+            json={"candidate_name": f"Cand {n}", "candidate_email": f"c{n}@example.com"},
+        )
         inv = Invite(id=body["id"], token=body["token"])
         if consent:
             await self.ok("POST", f"/api/candidate/{inv.token}/consent", json={"accept": True})
@@ -173,8 +181,7 @@ class Ctx:
         return str(assessment["questions"][1]["rubric"]["exemplars"][0]["id"])
 
     async def share_link(self, invitation: str) -> dict[str, Any]:
-        out: dict[str, Any] = await self.ok("POST", f"/api/reports/invitations/{invitation}/share",
-                                            json={})
+        out: dict[str, Any] = await self.ok("POST", f"/api/reports/invitations/{invitation}/share", json={})
         return out
 
     async def offer(self) -> str:
@@ -187,14 +194,23 @@ class Ctx:
         return str(pc.localDescription.sdp)
 
     async def device_check(self, inv: Invite) -> str:
-        body = await self.ok("POST", f"/api/candidate/{inv.token}/device-check",
-                             json={"sdp": await self.offer(), "type": "offer"})
+        body = await self.ok(
+            "POST",
+            f"/api/candidate/{inv.token}/device-check",
+            json={"sdp": await self.offer(), "type": "offer"},
+        )
         return str(body["check_id"])
 
     async def ended_take(self, inv: Invite) -> str:
         """A recorded, uploaded take of ``inv`` (what the recorder leaves behind)."""
-        rid = await add_video_response(self.db_url, uuid.UUID(inv.id), self.world.a.question_ids[1],
-                                       self.store, b"\x1a\x45\xdf\xa3 webm", duration_s=3.0)
+        rid = await add_video_response(
+            self.db_url,
+            uuid.UUID(inv.id),
+            self.world.a.question_ids[1],
+            self.store,
+            b"\x1a\x45\xdf\xa3 webm",
+            duration_s=3.0,
+        )
         async with open_db(self.db_url) as db:
             r = await db.get(Response, rid)
             assert r is not None
@@ -203,8 +219,12 @@ class Ctx:
     async def reviewed_response(self) -> str:
         inv = await self.invite()
         rid = await add_ready_response(self.db_url, uuid.UUID(inv.id), self.world.a.question_ids[2])
-        await self.ok("POST", f"/api/review/responses/{rid}/reviews", REV,
-                      json={"decision": "confirm", "expected_version": 0})
+        await self.ok(
+            "POST",
+            f"/api/review/responses/{rid}/reviews",
+            REV,
+            json={"decision": "confirm", "expected_version": 0},
+        )
         return str(rid)
 
 
@@ -244,44 +264,54 @@ class Row:
 def plain(**params: str) -> Prepare:
     async def prepare(ctx: Ctx, role: str) -> Req:
         return Req(params=dict(params))
+
     return prepare
 
 
-def with_alpha(key: str = "assessment_id", json: Any = None,
-               query: dict[str, str] | None = None) -> Prepare:
+def with_alpha(key: str = "assessment_id", json: Any = None, query: dict[str, str] | None = None) -> Prepare:
     async def prepare(ctx: Ctx, role: str) -> Req:
         return Req(params={key: ctx.alpha_assessment}, json=json, query=query)
+
     return prepare
 
 
 def body(json: Any = None, *, fresh: Callable[[], Any] | None = None) -> Prepare:
     async def prepare(ctx: Ctx, role: str) -> Req:
         return Req(json=fresh() if fresh else json)
+
     return prepare
 
 
 def on_scratch(make: Callable[[Ctx, dict[str, Any]], Awaitable[Req]]) -> Prepare:
     async def prepare(ctx: Ctx, role: str) -> Req:
         return await make(ctx, await ctx.scratch_assessment())
+
     return prepare
 
 
 def on_invitation(json: Any = None) -> Prepare:
     async def prepare(ctx: Ctx, role: str) -> Req:
         return Req(params={"invitation_id": (await ctx.invite()).id}, json=json)
+
     return prepare
 
 
 def on_world_invitation() -> Prepare:
     async def prepare(ctx: Ctx, role: str) -> Req:
         return Req(params={"invitation_id": str(ctx.world.a.invitation_ids["Alice"])})
+
     return prepare
 
 
-def on_candidate(*, consent: bool = False, json: Any = None,
-                 sub: Callable[[Ctx, Invite], Awaitable[dict[str, str]]] | None = None,
-                 body_of: Callable[[Ctx], Awaitable[Any]] | None = None) -> Prepare:
+def on_candidate(
+    *,
+    consent: bool = False,
+    json: Any = None,
+    sub: Callable[[Ctx, Invite], Awaitable[dict[str, str]]] | None = None,
+    body_of: Callable[[Ctx], Awaitable[Any]] | None = None,
+) -> Prepare:
     """A fresh invitation of alpha is candidate A; ``sub`` makes A's sub-resource."""
+
     async def prepare(ctx: Ctx, role: str) -> Req:
         own = await ctx.invite(consent=consent)
         actor = await actor_for(ctx, role, consent=consent)
@@ -290,6 +320,7 @@ def on_candidate(*, consent: bool = False, json: Any = None,
             params.update(await sub(ctx, own))
         payload = await body_of(ctx) if body_of is not None else json
         return Req(params=params, json=payload, candidate_route=True, own=own)
+
     return prepare
 
 
@@ -305,11 +336,17 @@ def _logo_png() -> bytes:
 
 def with_alpha_logo() -> Prepare:
     """Alpha has a logo (beta has none)."""
+
     async def prepare(ctx: Ctx, role: str) -> Req:
-        r = await ctx.call("PUT", "/api/organization/branding/logo", content=_logo_png(),
-                           headers={"content-type": "image/png"})
+        r = await ctx.call(
+            "PUT",
+            "/api/organization/branding/logo",
+            content=_logo_png(),
+            headers={"content-type": "image/png"},
+        )
         assert r.status_code == 200, r.text
         return Req()
+
     return prepare
 
 
@@ -323,8 +360,11 @@ async def _first_q(ctx: Ctx, own: Invite) -> dict[str, str]:
 
 
 async def _own_response(ctx: Ctx, own: Invite) -> dict[str, str]:
-    r = await ctx.ok("PUT", f"/api/candidate/{own.token}/written/{ctx.world.a.question_ids[6]}",
-                     json={"take_id": str(uuid.uuid4()), "text": "A draft of mine"})
+    r = await ctx.ok(
+        "PUT",
+        f"/api/candidate/{own.token}/written/{ctx.world.a.question_ids[6]}",
+        json={"take_id": str(uuid.uuid4()), "text": "A draft of mine"},
+    )
     return {"response_id": str(r["id"])}
 
 
@@ -344,8 +384,12 @@ async def _own_take(ctx: Ctx, own: Invite) -> dict[str, str]:
 
 
 async def _take_offer(ctx: Ctx) -> dict[str, str]:
-    return {"question_id": str(ctx.world.a.question_ids[0]), "take_id": str(uuid.uuid4()),
-            "sdp": await ctx.offer(), "type": "offer"}
+    return {
+        "question_id": str(ctx.world.a.question_ids[0]),
+        "take_id": str(uuid.uuid4()),
+        "sdp": await ctx.offer(),
+        "type": "offer",
+    }
 
 
 async def _check_offer(ctx: Ctx) -> dict[str, str]:
@@ -370,8 +414,9 @@ async def _scratch_member(ctx: Ctx, role: str, *, json: Any = None) -> Req:
 
 
 async def _password_change(ctx: Ctx, role: str) -> Req:
-    return await _scratch_member(ctx, role, json={"current_password": PASSWORD,
-                                                  "new_password": "a long unguessable phrase"})
+    return await _scratch_member(
+        ctx, role, json={"current_password": PASSWORD, "new_password": "a long unguessable phrase"}
+    )
 
 
 async def _alpha_member(ctx: Ctx, role: str) -> Req:
@@ -385,6 +430,7 @@ def _alpha_member_with(json: Any) -> Prepare:
         req = await _alpha_member(ctx, role)
         req.json = json
         return req
+
     return prepare
 
 
@@ -398,6 +444,7 @@ def _account_link(json: Any = None) -> Prepare:
     async def prepare(ctx: Ctx, role: str) -> Req:
         body = await ctx.ok("POST", "/api/users", json=_unique_user())
         return Req(params={"token": body["invitation"]["link"].rsplit("/", 1)[1]}, json=json)
+
     return prepare
 
 
@@ -424,10 +471,12 @@ async def _share_token(ctx: Ctx, role: str) -> Req:
 async def _logout(ctx: Ctx, role: str) -> Req:
     """Logout ends the session it is sent with: staff cells sign in afresh for it."""
     if role in STAFF:
-        email = {REV: ctx.world.a.reviewer_email, ADMIN: ctx.world.a.admin_email,
-                 FADMIN: ctx.world.b.admin_email}[role]
-        r = await ctx.call("POST", "/api/auth/login", ANON,
-                           json={"email": email, "password": PASSWORD})
+        email = {
+            REV: ctx.world.a.reviewer_email,
+            ADMIN: ctx.world.a.admin_email,
+            FADMIN: ctx.world.b.admin_email,
+        }[role]
+        r = await ctx.call("POST", "/api/auth/login", ANON, json={"email": email, "password": PASSWORD})
         ctx.sessions[f"{role}:logout"] = r.cookies["viva_session"]
     return Req()
 
@@ -439,8 +488,7 @@ async def _ready(ctx: Ctx, role: str) -> Req:
 async def _fresh_ready(ctx: Ctx, role: str) -> Req:
     inv = await ctx.invite()
     rid = await add_ready_response(ctx.db_url, uuid.UUID(inv.id), ctx.world.a.question_ids[3])
-    return Req(params={"response_id": str(rid)},
-               json={"decision": "confirm", "expected_version": 0})
+    return Req(params={"response_id": str(rid)}, json={"decision": "confirm", "expected_version": 0})
 
 
 async def _conflict(ctx: Ctx, role: str) -> Req:
@@ -448,17 +496,29 @@ async def _conflict(ctx: Ctx, role: str) -> Req:
     a = await ctx.scratch_assessment()
     await set_review_settings(ctx.db_url, uuid.UUID(a["id"]), reviews_per_response=2)
     n = secrets.token_hex(4)
-    inv = await ctx.ok("POST", f"/api/assessments/{a['id']}/invitations",
-                       json={"candidate_name": f"C {n}", "candidate_email": f"c{n}@example.com"})
-    rid = await add_ready_response(ctx.db_url, uuid.UUID(inv["id"]),
-                                   uuid.UUID(a["questions"][1]["id"]), score=3.0)
-    await ctx.ok("POST", f"/api/review/responses/{rid}/reviews", "rita",
-                 json={"decision": "confirm", "expected_version": 0})
-    await ctx.ok("POST", f"/api/review/responses/{rid}/reviews", "sam",
-                 json={"decision": "override", "score": 1, "reason_code": "partial_answer",
-                       "expected_version": 1})
-    return Req(params={"response_id": str(rid)},
-               json={"score": 2, "comment": "Settled", "expected_version": 2})
+    inv = await ctx.ok(
+        "POST",
+        f"/api/assessments/{a['id']}/invitations",
+        json={"candidate_name": f"C {n}", "candidate_email": f"c{n}@example.com"},
+    )
+    rid = await add_ready_response(
+        ctx.db_url, uuid.UUID(inv["id"]), uuid.UUID(a["questions"][1]["id"]), score=3.0
+    )
+    await ctx.ok(
+        "POST",
+        f"/api/review/responses/{rid}/reviews",
+        "rita",
+        json={"decision": "confirm", "expected_version": 0},
+    )
+    await ctx.ok(
+        "POST",
+        f"/api/review/responses/{rid}/reviews",
+        "sam",
+        json={"decision": "override", "score": 1, "reason_code": "partial_answer", "expected_version": 1},
+    )
+    return Req(
+        params={"response_id": str(rid)}, json={"score": 2, "comment": "Settled", "expected_version": 2}
+    )
 
 
 async def _promote(ctx: Ctx, role: str) -> Req:
@@ -490,13 +550,17 @@ async def _deliveries(ctx: Ctx, role: str) -> Req:
 
 
 async def _scratch_question(ctx: Ctx, a: dict[str, Any]) -> Req:
-    return Req(params={"assessment_id": a["id"], "question_id": a["questions"][1]["id"]},
-               json={"prompt": "Tell us about a model you took to production."})
+    return Req(
+        params={"assessment_id": a["id"], "question_id": a["questions"][1]["id"]},
+        json={"prompt": "Tell us about a model you took to production."},
+    )
 
 
 async def _scratch_q_only(ctx: Ctx, a: dict[str, Any]) -> Req:
-    return Req(params={"question_id": a["questions"][1]["id"]},
-               json={"level": 3, "text": "A solid, specific answer."})
+    return Req(
+        params={"question_id": a["questions"][1]["id"]},
+        json={"level": 3, "text": "A solid, specific answer."},
+    )
 
 
 async def _scratch_q_only_no_body(ctx: Ctx, a: dict[str, Any]) -> Req:
@@ -516,13 +580,15 @@ def _scratch(json: Any = None) -> Callable[[Ctx, dict[str, Any]], Awaitable[Req]
     async def make(ctx: Ctx, a: dict[str, Any]) -> Req:
         payload = json(a) if callable(json) else json
         return Req(params={"assessment_id": a["id"]}, json=payload)
+
     return make
 
 
 def webhook() -> dict[str, Any]:
     """A webhook subscription with a URL of its own (one webhook per URL)."""
-    return {"url": f"https://hooks.example.com/{secrets.token_hex(4)}",
-            "events": ["invitation.completed"]}
+    return {"url": f"https://hooks.example.com/{secrets.token_hex(4)}", "events": ["invitation.completed"]}
+
+
 CSV = b"name,email\nCara Csv,cara.csv@example.com\n"
 
 MATRIX: dict[tuple[str, str], Row] = {
@@ -535,8 +601,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("DELETE", "/api/webhooks/{webhook_id}"): Row(admin_write(204), _new_webhook),
     ("GET", "/api/webhooks/{webhook_id}/deliveries"): Row(admin_read(), _deliveries),
     # accounts
-    ("POST", "/api/auth/login"): Row(public(200), body(
-        {"email": "reviewer@alpha.test", "password": PASSWORD})),
+    ("POST", "/api/auth/login"): Row(
+        public(200), body({"email": "reviewer@alpha.test", "password": PASSWORD})
+    ),
     ("POST", "/api/auth/logout"): Row(public(204), _logout),
     ("GET", "/api/auth/me"): Row(staff_read(foreign=200), plain()),
     ("GET", "/api/users"): Row(admin_read(foreign=200), plain()),
@@ -550,14 +617,15 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/auth/logout-everywhere"): Row(staff_write(204, foreign=204), _scratch_member),
     ("POST", "/api/auth/password-reset"): Row(public(202), body({"email": "reviewer@alpha.test"})),
     ("GET", "/api/account-links/{token}"): Row(public(200), _account_link()),
-    ("POST", "/api/account-links/{token}"): Row(public(200), _account_link(
-        {"password": "a long unguessable phrase"})),
+    ("POST", "/api/account-links/{token}"): Row(
+        public(200), _account_link({"password": "a long unguessable phrase"})
+    ),
     ("GET", "/api/organization"): Row(staff_read(foreign=200), plain()),
-    ("PATCH", "/api/organization"): Row(admin_write(200, foreign=200),
-                                        body({"retention_days": None})),
+    ("PATCH", "/api/organization"): Row(admin_write(200, foreign=200), body({"retention_days": None})),
     ("GET", "/api/organization/branding"): Row(staff_read(foreign=200), plain()),
-    ("PUT", "/api/organization/branding"): Row(admin_write(200, foreign=200),
-                                               body({"welcome_text": "Welcome!"})),
+    ("PUT", "/api/organization/branding"): Row(
+        admin_write(200, foreign=200), body({"welcome_text": "Welcome!"})
+    ),
     ("PUT", "/api/organization/branding/logo"): Row(admin_write(200, foreign=200), plain()),
     ("DELETE", "/api/organization/branding/logo"): Row(admin_write(200, foreign=200), plain()),
     ("GET", "/api/organization/branding/logo"): Row(staff_read(), with_alpha_logo()),
@@ -566,87 +634,115 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/assessment-templates"): Row(staff_read(foreign=200), plain()),
     ("GET", "/api/assessments"): Row(staff_read(foreign=200), plain()),
     ("POST", "/api/assessments"): Row(admin_write(201, foreign=201), body(ML_ENGINEER_ASSESSMENT)),
-    ("POST", "/api/assessments/from-template"): Row(admin_write(201, foreign=201),
-                                                    body({"template_id": "ml-engineer-general"})),
+    ("POST", "/api/assessments/from-template"): Row(
+        admin_write(201, foreign=201), body({"template_id": "ml-engineer-general"})
+    ),
     ("GET", "/api/assessments/{assessment_id}"): Row(staff_read(), with_alpha()),
-    ("PATCH", "/api/assessments/{assessment_id}"): Row(admin_write(200), on_scratch(
-        _scratch({"title": "Renamed"}))),
-    ("PUT", "/api/assessments/{assessment_id}/dimensions"): Row(admin_write(200), on_scratch(
-        _scratch({"dimensions": ML_ENGINEER_ASSESSMENT["dimensions"]}))),
-    ("POST", "/api/assessments/{assessment_id}/questions"): Row(admin_write(201), on_scratch(
-        _scratch({"kind": "written", "prompt": "Why this team?", "competency": "mlops"}))),
+    ("PATCH", "/api/assessments/{assessment_id}"): Row(
+        admin_write(200), on_scratch(_scratch({"title": "Renamed"}))
+    ),
+    ("PUT", "/api/assessments/{assessment_id}/dimensions"): Row(
+        admin_write(200), on_scratch(_scratch({"dimensions": ML_ENGINEER_ASSESSMENT["dimensions"]}))
+    ),
+    ("POST", "/api/assessments/{assessment_id}/questions"): Row(
+        admin_write(201),
+        on_scratch(_scratch({"kind": "written", "prompt": "Why this team?", "competency": "mlops"})),
+    ),
     ("POST", "/api/assessments/{assessment_id}/questions/from-bank"): Row(
-        admin_write(201), on_scratch(_scratch({"bank_ids": ["BANK_ID"]}))),
-    ("POST", "/api/assessments/{assessment_id}/questions/reorder"): Row(admin_write(200), on_scratch(
-        _scratch(lambda a: {"question_ids": [q["id"] for q in a["questions"]][::-1]}))),
+        admin_write(201), on_scratch(_scratch({"bank_ids": ["BANK_ID"]}))
+    ),
+    ("POST", "/api/assessments/{assessment_id}/questions/reorder"): Row(
+        admin_write(200),
+        on_scratch(_scratch(lambda a: {"question_ids": [q["id"] for q in a["questions"]][::-1]})),
+    ),
     ("DELETE", "/api/assessments/{assessment_id}/questions/{question_id}"): Row(
-        admin_write(204), on_scratch(_scratch_question)),
+        admin_write(204), on_scratch(_scratch_question)
+    ),
     ("PATCH", "/api/assessments/{assessment_id}/questions/{question_id}"): Row(
-        admin_write(200), on_scratch(_scratch_question)),
-    ("POST", "/api/assessments/{assessment_id}/rescore"): Row(admin_write(200), on_scratch(
-        _scratch())),
-    ("GET", "/api/assessments/{assessment_id}/rescore-status"): Row(staff_read(), on_scratch(
-        _rescored)),
+        admin_write(200), on_scratch(_scratch_question)
+    ),
+    ("POST", "/api/assessments/{assessment_id}/rescore"): Row(admin_write(200), on_scratch(_scratch())),
+    ("GET", "/api/assessments/{assessment_id}/rescore-status"): Row(staff_read(), on_scratch(_rescored)),
     # bank
     ("GET", "/api/bank/questions"): Row(staff_read(foreign=200), plain()),
     ("GET", "/api/bank/questions/{bank_id}"): Row(staff_read(foreign=200), _bank_question),
     ("GET", "/api/bank/export"): Row(admin_read(foreign=200), plain()),
     ("POST", "/api/bank/import"): Row(admin_write(201, foreign=201), _bank_file),
     ("GET", "/api/bank/roles"): Row(staff_read(foreign=200), plain()),
-    ("POST", "/api/bank/similar"): Row(admin_write(200, foreign=200), body(
-        {"prompt": "How do you calm down an angry customer on the phone?", "limit": 2})),
-    ("POST", "/api/exemplar-check"): Row(admin_write(200, foreign=200), body({
-        "prompt": "How do you calm down an angry customer on the phone?",
-        "exemplars": [{"level": 1, "text": "I tell them to calm down or I hang up on them."},
-                      {"level": 5, "text": "I let them finish, summarise what went wrong and what "
-                                           "they need, fix what I can during the call and confirm "
-                                           "the outcome in writing afterwards."}]})),
+    ("POST", "/api/bank/similar"): Row(
+        admin_write(200, foreign=200),
+        body({"prompt": "How do you calm down an angry customer on the phone?", "limit": 2}),
+    ),
+    ("POST", "/api/exemplar-check"): Row(
+        admin_write(200, foreign=200),
+        body(
+            {
+                "prompt": "How do you calm down an angry customer on the phone?",
+                "exemplars": [
+                    {"level": 1, "text": "I tell them to calm down or I hang up on them."},
+                    {
+                        "level": 5,
+                        "text": "I let them finish, summarise what went wrong and what "
+                        "they need, fix what I can during the call and confirm "
+                        "the outcome in writing afterwards.",
+                    },
+                ],
+            }
+        ),
+    ),
     # invitations
     ("GET", "/api/assessments/{assessment_id}/invitations"): Row(staff_read(), with_alpha()),
-    ("POST", "/api/assessments/{assessment_id}/invitations"): Row(admin_write(201), with_alpha(
-        json={"candidate_name": "Cara", "candidate_email": "cara@example.com"})),
+    ("POST", "/api/assessments/{assessment_id}/invitations"): Row(
+        admin_write(201), with_alpha(json={"candidate_name": "Cara", "candidate_email": "cara@example.com"})
+    ),
     ("POST", "/api/assessments/{assessment_id}/invitations/csv"): Row(admin_write(201), with_alpha()),
     ("GET", "/api/assessments/{assessment_id}/invitations/progress"): Row(staff_read(), with_alpha()),
     ("POST", "/api/invitations/{invitation_id}/resend"): Row(admin_write(200), on_invitation({})),
     ("POST", "/api/invitations/{invitation_id}/revoke"): Row(admin_write(200), on_invitation()),
     # privacy
     ("GET", "/api/invitations/{invitation_id}/candidate-data"): Row(admin_read(), on_invitation()),
-    ("DELETE", "/api/invitations/{invitation_id}/candidate-data"): Row(admin_write(200),
-                                                                       on_invitation()),
+    ("DELETE", "/api/invitations/{invitation_id}/candidate-data"): Row(admin_write(200), on_invitation()),
     # the candidate's own API (the link token is the credential)
     ("GET", "/api/candidate/{token}"): Row(candidate(200), on_candidate()),
-    ("POST", "/api/candidate/{token}/consent"): Row(candidate(200), on_candidate(
-        json={"accept": True})),
+    ("POST", "/api/candidate/{token}/consent"): Row(candidate(200), on_candidate(json={"accept": True})),
     # Reaching the rule is what authorization grants: nothing is answered yet, so 409.
     ("POST", "/api/candidate/{token}/complete"): Row(candidate(409), on_candidate(consent=True)),
     ("GET", "/api/candidate/{token}/demographics"): Row(candidate(200), on_candidate()),
-    ("PUT", "/api/candidate/{token}/demographics"): Row(candidate(200), on_candidate(
-        json={"sex": None, "race_ethnicity": None})),
+    ("PUT", "/api/candidate/{token}/demographics"): Row(
+        candidate(200), on_candidate(json={"sex": None, "race_ethnicity": None})
+    ),
     ("GET", "/api/candidate/{token}/ice-servers"): Row(candidate(200), on_candidate()),
     ("PUT", "/api/candidate/{token}/written/{question_id}"): Row(
-        candidate(200, foreign=404), on_candidate(consent=True, sub=_written_q, json={
-            "take_id": "TAKE_ID", "text": "My answer so far"})),
-    ("GET", "/api/candidate/{token}/logo"): Row(candidate(200, foreign=404),
-                                                on_candidate(sub=_alpha_logo)),
+        candidate(200, foreign=404),
+        on_candidate(consent=True, sub=_written_q, json={"take_id": "TAKE_ID", "text": "My answer so far"}),
+    ),
+    ("GET", "/api/candidate/{token}/logo"): Row(candidate(200, foreign=404), on_candidate(sub=_alpha_logo)),
     ("POST", "/api/candidate/{token}/questions/{question_id}/begin"): Row(
-        candidate(200, foreign=404), on_candidate(consent=True, sub=_first_q)),
+        candidate(200, foreign=404), on_candidate(consent=True, sub=_first_q)
+    ),
     ("GET", "/api/candidate/{token}/responses/{response_id}"): Row(
-        candidate(200, other=404, foreign=404), on_candidate(consent=True, sub=_own_response)),
-    ("POST", "/api/candidate/{token}/device-check"): Row(candidate(201), on_candidate(
-        body_of=_check_offer)),
+        candidate(200, other=404, foreign=404), on_candidate(consent=True, sub=_own_response)
+    ),
+    ("POST", "/api/candidate/{token}/device-check"): Row(candidate(201), on_candidate(body_of=_check_offer)),
     ("GET", "/api/candidate/{token}/device-check/{check_id}"): Row(
-        candidate(200, other=404, foreign=404), on_candidate(sub=_own_check)),
+        candidate(200, other=404, foreign=404), on_candidate(sub=_own_check)
+    ),
     # Ending a check is idempotent (204), but another candidate's request ends nothing.
     ("DELETE", "/api/candidate/{token}/device-check/{check_id}"): Row(
-        candidate(204), on_candidate(sub=_own_check), _check_survives),
-    ("POST", "/api/candidate/{token}/takes"): Row(candidate(201, foreign=404), on_candidate(
-        consent=True, body_of=_take_offer)),
+        candidate(204), on_candidate(sub=_own_check), _check_survives
+    ),
+    ("POST", "/api/candidate/{token}/takes"): Row(
+        candidate(201, foreign=404), on_candidate(consent=True, body_of=_take_offer)
+    ),
     ("GET", "/api/candidate/{token}/takes/{take_id}/level"): Row(
-        candidate(200, other=404, foreign=404), on_candidate(consent=True, sub=_own_take)),
+        candidate(200, other=404, foreign=404), on_candidate(consent=True, sub=_own_take)
+    ),
     ("POST", "/api/candidate/{token}/takes/{take_id}/stop"): Row(
-        candidate(200, other=404, foreign=404), on_candidate(consent=True, sub=_own_take)),
+        candidate(200, other=404, foreign=404), on_candidate(consent=True, sub=_own_take)
+    ),
     ("POST", "/api/candidate/{token}/takes/{take_id}/accept"): Row(
-        candidate(200, other=404, foreign=404), on_candidate(consent=True, sub=_own_take)),
+        candidate(200, other=404, foreign=404), on_candidate(consent=True, sub=_own_take)
+    ),
     # responses, review and curation
     ("GET", "/api/responses/{response_id}"): Row(staff_read(), _ready),
     ("GET", "/api/responses/{response_id}/media/{variant}"): Row(staff_read(), _media),
@@ -657,26 +753,22 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/review/responses/{response_id}"): Row(staff_read(), _ready),
     ("POST", "/api/review/responses/{response_id}/reviews"): Row(staff_write(200), _fresh_ready),
     ("POST", "/api/review/responses/{response_id}/resolve"): Row(staff_write(200), _conflict),
-    ("POST", "/api/questions/{question_id}/exemplars"): Row(admin_write(201), on_scratch(
-        _scratch_q_only)),
+    ("POST", "/api/questions/{question_id}/exemplars"): Row(admin_write(201), on_scratch(_scratch_q_only)),
     ("PATCH", "/api/exemplars/{exemplar_id}"): Row(admin_write(200), on_scratch(_scratch_exemplar)),
-    ("POST", "/api/exemplars/{exemplar_id}/retire"): Row(admin_write(200), on_scratch(
-        _scratch_exemplar)),
-    ("GET", "/api/questions/{question_id}/agreement"): Row(staff_read(), on_scratch(
-        _scratch_q_only)),
-    ("POST", "/api/questions/{question_id}/agreement/preview"): Row(admin_write(200), on_scratch(
-        _scratch_q_only_no_body)),
-    ("POST", "/api/questions/{question_id}/rescore"): Row(admin_write(200), on_scratch(
-        _scratch_q_only)),
+    ("POST", "/api/exemplars/{exemplar_id}/retire"): Row(admin_write(200), on_scratch(_scratch_exemplar)),
+    ("GET", "/api/questions/{question_id}/agreement"): Row(staff_read(), on_scratch(_scratch_q_only)),
+    ("POST", "/api/questions/{question_id}/agreement/preview"): Row(
+        admin_write(200), on_scratch(_scratch_q_only_no_body)
+    ),
+    ("POST", "/api/questions/{question_id}/rescore"): Row(admin_write(200), on_scratch(_scratch_q_only)),
     # reports
     ("GET", "/api/reports/invitations/{invitation_id}"): Row(staff_read(), on_world_invitation()),
-    ("GET", "/api/reports/invitations/{invitation_id}/share"): Row(admin_read(),
-                                                                   on_world_invitation()),
-    ("POST", "/api/reports/invitations/{invitation_id}/share"): Row(admin_write(201),
-                                                                    on_invitation({})),
+    ("GET", "/api/reports/invitations/{invitation_id}/share"): Row(admin_read(), on_world_invitation()),
+    ("POST", "/api/reports/invitations/{invitation_id}/share"): Row(admin_write(201), on_invitation({})),
     ("DELETE", "/api/reports/share-links/{link_id}"): Row(admin_write(204), _new_share_link),
     ("POST", "/api/reports/invitations/{invitation_id}/english"): Row(
-        staff_write(200), on_invitation({"level": "B2", "reason": "Fluent, clear answers."})),
+        staff_write(200), on_invitation({"level": "B2", "reason": "Fluent, clear answers."})
+    ),
     ("GET", "/api/reports/assessments/{assessment_id}/compare"): Row(staff_read(), with_alpha()),
     ("GET", "/api/reports/assessments/{assessment_id}/fairness"): Row(admin_read(), with_alpha()),
     ("GET", "/api/share/{token}"): Row(public(200), _share_token),
@@ -685,8 +777,7 @@ MATRIX: dict[tuple[str, str], Row] = {
 
 # -- fixtures ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def matrix_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-              ) -> Any:
+def matrix_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     yield from _fresh_database(request, request.param, tmp_path_factory.mktemp("matrix"))
 
 
@@ -705,22 +796,41 @@ async def ctx(matrix_db: str, tmp_path_factory: pytest.TempPathFactory) -> Async
         r = await client.get("/api/auth/me")
         csrf = r.cookies["viva_csrf"]
         client.cookies.clear()
-        c = Ctx(client=client, db_url=matrix_db, store=app.state.store, world=world, csrf=csrf,
-                sessions={}, api_token="", beta_assessment=str(world.b.assessment_id))
-        for role, email in [(REV, world.a.reviewer_email), (ADMIN, world.a.admin_email),
-                            (FADMIN, world.b.admin_email), ("rita", "rita@alpha.test"),
-                            ("sam", "sam@alpha.test")]:
-            r = await c.call("POST", "/api/auth/login", ANON,
-                             json={"email": email, "password": PASSWORD})
+        c = Ctx(
+            client=client,
+            db_url=matrix_db,
+            store=app.state.store,
+            world=world,
+            csrf=csrf,
+            sessions={},
+            api_token="",
+            beta_assessment=str(world.b.assessment_id),
+        )
+        for role, email in [
+            (REV, world.a.reviewer_email),
+            (ADMIN, world.a.admin_email),
+            (FADMIN, world.b.admin_email),
+            ("rita", "rita@alpha.test"),
+            ("sam", "sam@alpha.test"),
+        ]:
+            r = await c.call("POST", "/api/auth/login", ANON, json={"email": email, "password": PASSWORD})
             assert r.status_code == 200, r.text
             c.sessions[role] = r.cookies["viva_session"]
         c.api_token = (await c.ok("POST", "/api/api-tokens", json={"name": "matrix"}))["token"]
         c.webhook_id = (await c.ok("POST", "/api/webhooks", json=webhook()))["id"]
-        c.ready_response = str(await add_ready_response(
-            matrix_db, world.a.invitation_ids["Alice"], world.a.question_ids[1]))
-        c.media_response = str(await add_video_response(
-            matrix_db, world.a.invitation_ids["Amir"], world.a.question_ids[1], c.store,
-            b"\x1a\x45\xdf\xa3 not really a video", duration_s=1.0))
+        c.ready_response = str(
+            await add_ready_response(matrix_db, world.a.invitation_ids["Alice"], world.a.question_ids[1])
+        )
+        c.media_response = str(
+            await add_video_response(
+                matrix_db,
+                world.a.invitation_ids["Amir"],
+                world.a.question_ids[1],
+                c.store,
+                b"\x1a\x45\xdf\xa3 not really a video",
+                duration_s=1.0,
+            )
+        )
         try:
             yield c
         finally:
@@ -730,8 +840,14 @@ async def ctx(matrix_db: str, tmp_path_factory: pytest.TempPathFactory) -> Async
 
 def _alpha_markers(ctx: Ctx, req: Req) -> set[str]:
     w = ctx.world.a
-    marks = {str(w.id), str(w.assessment_id), ctx.api_token, ctx.webhook_id,
-             ctx.ready_response, ctx.media_response}
+    marks = {
+        str(w.id),
+        str(w.assessment_id),
+        ctx.api_token,
+        ctx.webhook_id,
+        ctx.ready_response,
+        ctx.media_response,
+    }
     marks |= {str(i) for i in w.invitation_ids.values()} | set(w.tokens.values())
     marks |= {v for k, v in req.params.items() if k.endswith("_id") and k != "bank_id"}
     return {m for m in marks if m}

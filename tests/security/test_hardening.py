@@ -24,13 +24,16 @@ async def world(db_url: str) -> World:
     return await build_world(db_url)
 
 
-async def test_api_answers_with_personal_data_are_never_stored_by_caches(
-        client: Any, world: World) -> None:
+async def test_api_answers_with_personal_data_are_never_stored_by_caches(client: Any, world: World) -> None:
     r = await client.get(f"/api/candidate/{world.a.tokens['Alice']}")
     assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
     await sign_in(client, world.a.admin_email)
-    for path in ("/api/auth/me", f"/api/assessments/{world.a.assessment_id}/invitations",
-                 "/api/review/queue", "/api/nothing-here"):
+    for path in (
+        "/api/auth/me",
+        f"/api/assessments/{world.a.assessment_id}/invitations",
+        "/api/review/queue",
+        "/api/nothing-here",
+    ):
         r = await client.get(path)
         assert "no-store" in r.headers["cache-control"], (path, r.headers.get("cache-control"))
 

@@ -28,20 +28,22 @@ FORWARDED_TLS = {"x-forwarded-proto": "https"}
 
 
 @asynccontextmanager
-async def app_client(settings: Settings, base_url: str = "http://testserver.local"
-                     ) -> AsyncIterator[AsyncTestClient[Any]]:
+async def app_client(
+    settings: Settings, base_url: str = "http://testserver.local"
+) -> AsyncIterator[AsyncTestClient[Any]]:
     async with AsyncTestClient(app=create_app(settings), base_url=base_url) as client:
         yield client
 
 
-async def login(client: AsyncTestClient[Any], email: str, password: str = PASSWORD,
-                **headers: str) -> Any:
+async def login(client: AsyncTestClient[Any], email: str, password: str = PASSWORD, **headers: str) -> Any:
     """A sign-in the way the browser makes it: CSRF cookie from a safe request, then POST."""
     if not client.cookies.get("viva_csrf"):
         await client.get("/api/auth/me", headers=headers)
-    return await client.post("/api/auth/login", json={"email": email, "password": password},
-                             headers={"x-csrf-token": client.cookies.get("viva_csrf", ""),
-                                      **headers})
+    return await client.post(
+        "/api/auth/login",
+        json={"email": email, "password": password},
+        headers={"x-csrf-token": client.cookies.get("viva_csrf", ""), **headers},
+    )
 
 
 def set_cookies(response: Any) -> dict[str, str]:
@@ -52,8 +54,14 @@ def set_cookies(response: Any) -> dict[str, str]:
 def assert_security_headers(response: Any) -> None:
     h = response.headers
     csp = h["content-security-policy"]
-    for directive in ("default-src 'self'", "script-src 'self'", "connect-src 'self'",
-                      "media-src 'self' blob:", "frame-ancestors 'none'", "object-src 'none'"):
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "media-src 'self' blob:",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ):
         assert directive in csp, (directive, response.url)
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert h["x-content-type-options"] == "nosniff"
@@ -70,7 +78,8 @@ async def world(sqlite_url: str) -> World:
 
 
 async def test_every_kind_of_response_carries_the_headers_and_no_hsts_over_http(
-        tmp_path: Path, sqlite_url: str, world: World) -> None:
+    tmp_path: Path, sqlite_url: str, world: World
+) -> None:
     async with app_client(make_settings(tmp_path, sqlite_url)) as client:
         responses = {
             "json": await client.get("/health"),
@@ -117,13 +126,12 @@ async def test_api_docs_keep_their_own_policy(tmp_path: Path, sqlite_url: str) -
         assert "https://cdn.jsdelivr.net" in r.headers["content-security-policy"]
 
 
-async def test_over_tls_hsts_is_sent_and_cookies_are_secure(tmp_path: Path, sqlite_url: str,
-                                                            world: World) -> None:
-    async with app_client(make_settings(tmp_path, sqlite_url),
-                          base_url="https://testserver.local") as client:
+async def test_over_tls_hsts_is_sent_and_cookies_are_secure(
+    tmp_path: Path, sqlite_url: str, world: World
+) -> None:
+    async with app_client(make_settings(tmp_path, sqlite_url), base_url="https://testserver.local") as client:
         first = await client.get("/api/auth/me")
-        assert first.headers["strict-transport-security"] == (
-            "max-age=31536000; includeSubDomains")
+        assert first.headers["strict-transport-security"] == ("max-age=31536000; includeSubDomains")
         assert "Secure" in set_cookies(first)["viva_csrf"]
         r = await login(client, world.a.admin_email)
         assert r.status_code == 200
@@ -132,16 +140,16 @@ async def test_over_tls_hsts_is_sent_and_cookies_are_secure(tmp_path: Path, sqli
         assert (await client.get("/api/auth/me")).status_code == 200
 
 
-async def test_forwarded_proto_counts_only_from_trusted_proxies(tmp_path: Path, sqlite_url: str,
-                                                                world: World) -> None:
+async def test_forwarded_proto_counts_only_from_trusted_proxies(
+    tmp_path: Path, sqlite_url: str, world: World
+) -> None:
     untrusted = make_settings(tmp_path, sqlite_url)
     async with app_client(untrusted) as client:
         r = await client.get("/api/auth/me", headers=FORWARDED_TLS)
         assert "strict-transport-security" not in r.headers
         assert "Secure" not in set_cookies(r)["viva_csrf"]
 
-    trusted = make_settings(tmp_path, sqlite_url, VIVA_TRUSTED_PROXIES="*",
-                            VIVA_HSTS_SECONDS="600")
+    trusted = make_settings(tmp_path, sqlite_url, VIVA_TRUSTED_PROXIES="*", VIVA_HSTS_SECONDS="600")
     async with app_client(trusted) as client:
         r = await client.get("/api/auth/me", headers=FORWARDED_TLS)
         assert r.headers["strict-transport-security"] == "max-age=600; includeSubDomains"
@@ -159,22 +167,20 @@ async def test_forwarded_proto_counts_only_from_trusted_proxies(tmp_path: Path, 
         client.cookies.set("viva_csrf", csrf_value)
         client.cookies.set("viva_session", session.split(";")[0].split("=", 1)[1])
         assert (await client.get("/api/auth/me", headers=FORWARDED_TLS)).status_code == 200
-        out = await client.post("/api/auth/logout", headers={
-            "x-csrf-token": csrf_value, **FORWARDED_TLS})
+        out = await client.post("/api/auth/logout", headers={"x-csrf-token": csrf_value, **FORWARDED_TLS})
         assert out.status_code == 204
         assert "Secure" in set_cookies(out)["viva_session"]
 
 
-async def test_secure_cookies_setting_marks_cookies_even_without_tls(tmp_path: Path,
-                                                                     sqlite_url: str) -> None:
-    async with app_client(make_settings(tmp_path, sqlite_url,
-                                        VIVA_SECURE_COOKIES="true")) as client:
+async def test_secure_cookies_setting_marks_cookies_even_without_tls(tmp_path: Path, sqlite_url: str) -> None:
+    async with app_client(make_settings(tmp_path, sqlite_url, VIVA_SECURE_COOKIES="true")) as client:
         r = await client.get("/api/auth/me")
         assert "Secure" in set_cookies(r)["viva_csrf"]
         assert "strict-transport-security" not in r.headers  # HSTS still only over TLS
 
 
 # ---- login rate limiting (counters in the database: SQLite and PostgreSQL) ----
+
 
 async def _until(predicate: Any, timeout: float = 15.0) -> Any:
     """Poll an async predicate until it returns something truthy."""
@@ -188,11 +194,9 @@ async def _until(predicate: Any, timeout: float = 15.0) -> Any:
         await asyncio.sleep(0.1)
 
 
-async def test_failed_logins_are_throttled_per_account_then_recover(tmp_path: Path,
-                                                                    db_url: str) -> None:
+async def test_failed_logins_are_throttled_per_account_then_recover(tmp_path: Path, db_url: str) -> None:
     w = await build_world(db_url)
-    settings = make_settings(tmp_path, db_url, VIVA_LOGIN_MAX_FAILURES="3",
-                             VIVA_LOGIN_WINDOW_SECONDS="2")
+    settings = make_settings(tmp_path, db_url, VIVA_LOGIN_MAX_FAILURES="3", VIVA_LOGIN_WINDOW_SECONDS="2")
     async with app_client(settings) as client:
         for _ in range(3):
             assert (await login(client, w.a.admin_email, "wrong password")).status_code == 401
@@ -236,8 +240,7 @@ async def test_a_successful_login_resets_the_account_counter(tmp_path: Path, db_
 
 async def test_failed_logins_are_throttled_per_client_address(tmp_path: Path, db_url: str) -> None:
     w = await build_world(db_url)
-    settings = make_settings(tmp_path, db_url, VIVA_LOGIN_MAX_FAILURES_PER_IP="4",
-                             VIVA_TRUSTED_PROXIES="*")
+    settings = make_settings(tmp_path, db_url, VIVA_LOGIN_MAX_FAILURES_PER_IP="4", VIVA_TRUSTED_PROXIES="*")
     spray = {"x-forwarded-for": "203.0.113.7"}
     async with app_client(settings) as client:
         for i in range(4):  # four different accounts from one address
@@ -246,12 +249,12 @@ async def test_failed_logins_are_throttled_per_client_address(tmp_path: Path, db
         r = await login(client, w.a.admin_email, PASSWORD, **spray)
         assert r.status_code == 429 and "retry-after" in r.headers
         # another client (as the trusted proxy reports it) is not affected
-        assert (await login(client, w.a.admin_email, PASSWORD,
-                            **{"x-forwarded-for": "198.51.100.2"})).status_code == 200
+        assert (
+            await login(client, w.a.admin_email, PASSWORD, **{"x-forwarded-for": "198.51.100.2"})
+        ).status_code == 200
 
 
-async def test_counters_are_shared_by_app_processes_on_one_database(tmp_path: Path,
-                                                                    db_url: str) -> None:
+async def test_counters_are_shared_by_app_processes_on_one_database(tmp_path: Path, db_url: str) -> None:
     w = await build_world(db_url)
     settings = make_settings(tmp_path, db_url, VIVA_LOGIN_MAX_FAILURES="4")
     async with app_client(settings) as one, app_client(settings) as two:
@@ -263,12 +266,14 @@ async def test_counters_are_shared_by_app_processes_on_one_database(tmp_path: Pa
 
 # ---- media links that expire ----
 
+
 async def _video_answer(url: str, w: World, settings: Settings) -> tuple[Any, bytes]:
     from media.object_store import LocalObjectStore
     from tests.support.reviews import add_ready_response
 
-    rid = await add_ready_response(url, w.a.invitation_ids["Alice"], w.a.question_ids[1],
-                                   video=True, text="we shipped the model")
+    rid = await add_ready_response(
+        url, w.a.invitation_ids["Alice"], w.a.question_ids[1], video=True, text="we shipped the model"
+    )
     store = LocalObjectStore(root=settings.storage.local_root)
     video = bytes(range(256)) * 40  # 10 KiB stand-in: the endpoint streams bytes as stored
     store.put_bytes(video_key(rid), video, "video/webm")
@@ -277,7 +282,8 @@ async def _video_answer(url: str, w: World, settings: Settings) -> tuple[Any, by
 
 
 async def test_review_page_media_links_are_signed_play_without_a_session_and_keep_range(
-        tmp_path: Path, db_url: str) -> None:
+    tmp_path: Path, db_url: str
+) -> None:
     w = await build_world(db_url)
     settings = make_settings(tmp_path, db_url)
     rid, video = await _video_answer(db_url, w, settings)
@@ -306,10 +312,12 @@ async def test_review_page_media_links_are_signed_play_without_a_session_and_kee
 
         # altered links are refused with 403 and say why, even with a session
         poster_sig = item["poster_url"].split("?", 1)[1]
-        for bad in (video_url.replace("/video?", "/audio?"),  # another variant
-                    f"{plain}?{poster_sig}",  # the poster's signature on the video
-                    video_url.replace("expires=", "expires=9"),  # stretched lifetime
-                    video_url[:-3] + ("xyz" if not video_url.endswith("xyz") else "abc")):
+        for bad in (
+            video_url.replace("/video?", "/audio?"),  # another variant
+            f"{plain}?{poster_sig}",  # the poster's signature on the video
+            video_url.replace("expires=", "expires=9"),  # stretched lifetime
+            video_url[:-3] + ("xyz" if not video_url.endswith("xyz") else "abc"),
+        ):
             for client in (stranger, staff):
                 r = await client.get(bad)
                 assert r.status_code == 403, bad
@@ -317,8 +325,7 @@ async def test_review_page_media_links_are_signed_play_without_a_session_and_kee
                 assert not r.content.startswith(video[:16])
 
 
-async def test_expired_links_and_links_of_removed_reviewers_are_refused(tmp_path: Path,
-                                                                        db_url: str) -> None:
+async def test_expired_links_and_links_of_removed_reviewers_are_refused(tmp_path: Path, db_url: str) -> None:
     from server.db.models import User
     from server.security.media_links import MediaLinkSigner
     from tests.support.reviews import open_db
@@ -330,10 +337,8 @@ async def test_expired_links_and_links_of_removed_reviewers_are_refused(tmp_path
     async with open_db(db_url) as db:
         from sqlalchemy import select
 
-        reviewer = (await db.execute(select(User).where(User.email == w.a.reviewer_email))
-                    ).scalar_one()
-        foreign = (await db.execute(select(User).where(User.email == w.b.admin_email))
-                   ).scalar_one()
+        reviewer = (await db.execute(select(User).where(User.email == w.a.reviewer_email))).scalar_one()
+        foreign = (await db.execute(select(User).where(User.email == w.b.admin_email))).scalar_one()
     async with app_client(settings) as stranger:
         # made 11 minutes ago with a 10-minute lifetime
         old = signer.url(rid, "video", reviewer.id, now=time.time() - 660)

@@ -55,50 +55,65 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient[Any]]:
 
 # ---- F7: NUL wherever a body is decoded ----
 
+
 async def test_nul_is_refused_whatever_the_declared_content_type(
-        client: AsyncTestClient[Any], world: World) -> None:
+    client: AsyncTestClient[Any], world: World
+) -> None:
     await login(client, world.a.admin_email)
     url = f"/api/assessments/{world.a.assessment_id}/invitations"
-    for body in (b'{"candidate_name": "Nul\\u0000Byte", "candidate_email": "n@example.com"}',
-                 b'{"candidate_name": "Nul\x00Byte", "candidate_email": "n@example.com"}'):
+    for body in (
+        b'{"candidate_name": "Nul\\u0000Byte", "candidate_email": "n@example.com"}',
+        b'{"candidate_name": "Nul\x00Byte", "candidate_email": "n@example.com"}',
+    ):
         for mime in ("application/octet-stream", "application/x-anything", "image/png", ""):
             r = await client.post(url, content=body, headers={"content-type": mime})
             assert "NUL character" in problem(r, 422), (mime, body)
     token = world.a.tokens["Alice"]
     q = _written(await _consent(client, token))
-    r = await client.put(f"/api/candidate/{token}/written/{q['id']}",
-                         content=b'{"take_id": "%s", "text": "a\\u0000b"}' % str(uuid.uuid4()).encode(),
-                         headers={"content-type": "application/octet-stream"})
+    r = await client.put(
+        f"/api/candidate/{token}/written/{q['id']}",
+        content=b'{"take_id": "%s", "text": "a\\u0000b"}' % str(uuid.uuid4()).encode(),
+        headers={"content-type": "application/octet-stream"},
+    )
     assert "NUL character" in problem(r, 422)
     names = {i["candidate_name"] for i in (await client.get(url)).json()}
     assert not any("Nul" in n for n in names)
 
 
 async def test_nul_in_forms_and_multipart_text_parts_is_refused(
-        client: AsyncTestClient[Any], world: World) -> None:
+    client: AsyncTestClient[Any], world: World
+) -> None:
     await login(client, world.a.admin_email)
     csv_url = f"/api/assessments/{world.a.assessment_id}/invitations/csv"
-    r = await client.post(csv_url, files={"file": ("c.csv", b"name,email\nNul\x00,n@example.com\n",
-                                                   "text/csv")})
+    r = await client.post(
+        csv_url, files={"file": ("c.csv", b"name,email\nNul\x00,n@example.com\n", "text/csv")}
+    )
     assert "NUL character" in problem(r, 422)
-    r = await client.post(csv_url, data={"note": "a\x00b"},
-                          files={"file": ("c.csv", b"name,email\nA,a@example.com\n", "text/csv")})
+    r = await client.post(
+        csv_url,
+        data={"note": "a\x00b"},
+        files={"file": ("c.csv", b"name,email\nA,a@example.com\n", "text/csv")},
+    )
     assert "NUL character" in problem(r, 422)
-    r = await client.post(f"/api/assessments/{world.a.assessment_id}/invitations",
-                          content=b"candidate_name=Nul%00Byte&candidate_email=n%40example.com",
-                          headers={"content-type": "application/x-www-form-urlencoded"})
+    r = await client.post(
+        f"/api/assessments/{world.a.assessment_id}/invitations",
+        content=b"candidate_name=Nul%00Byte&candidate_email=n%40example.com",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert "NUL character" in problem(r, 422)
     r = await client.get("/api/bank/questions", params={"q": "a\x00b"})
     assert "NUL character" in problem(r, 422)
     listing = (await client.get(f"/api/assessments/{world.a.assessment_id}/invitations")).json()
     assert {i["candidate_name"] for i in listing} == {"Alice", "Amir", "Ada"}
     # a clean multipart CSV still imports
-    r = await client.post(csv_url, files={"file": ("c.csv", b"name,email\nAnn,ann@example.com\n",
-                                                   "text/csv")})
+    r = await client.post(
+        csv_url, files={"file": ("c.csv", b"name,email\nAnn,ann@example.com\n", "text/csv")}
+    )
     assert r.status_code == 201, r.text
 
 
 # ---- F8: four 500s ----
+
 
 def test_a_range_with_thousands_of_digits_is_parsed_without_int_limits() -> None:
     huge = "9" * 5000
@@ -110,10 +125,17 @@ def test_a_range_with_thousands_of_digits_is_parsed_without_int_limits() -> None
 
 
 async def test_a_range_with_thousands_of_digits_is_a_416(
-        client: AsyncTestClient[Any], world: World, db_url: str) -> None:
+    client: AsyncTestClient[Any], world: World, db_url: str
+) -> None:
     data = os.urandom(10_000)
-    rid = await add_video_response(db_url, world.a.invitation_ids["Alice"], world.a.question_ids[1],
-                                   client.app.state.store, data, duration_s=3.0)
+    rid = await add_video_response(
+        db_url,
+        world.a.invitation_ids["Alice"],
+        world.a.question_ids[1],
+        client.app.state.store,
+        data,
+        duration_s=3.0,
+    )
     await login(client, world.a.reviewer_email)
     url = f"/api/responses/{rid}/media/video"
     r = await client.get(url, headers={"Range": "bytes=" + "9" * 5000 + "-"})
@@ -123,10 +145,8 @@ async def test_a_range_with_thousands_of_digits_is_a_416(
 
 
 async def test_deeply_nested_json_is_a_400_not_a_recursion_error(client: AsyncTestClient[Any]) -> None:
-    for body in (b"[" * 100_000 + b"]" * 100_000,
-                 b'{"email":' * 50_000 + b"1" + b"}" * 50_000):
-        r = await client.post("/api/auth/login", content=body,
-                              headers={"content-type": "application/json"})
+    for body in (b"[" * 100_000 + b"]" * 100_000, b'{"email":' * 50_000 + b"1" + b"}" * 50_000):
+        r = await client.post("/api/auth/login", content=body, headers={"content-type": "application/json"})
         assert "nests deeper" in problem(r, 400)
     # brackets inside strings are text, not nesting
     r = await client.post("/api/auth/login", json={"email": "[" * 200 + "@x.test", "password": "x"})
@@ -152,16 +172,28 @@ async def _offer() -> tuple[str, RTCPeerConnection]:
 
 
 async def test_concurrent_take_starts_on_one_question_are_a_409(
-        client: AsyncTestClient[Any], world: World) -> None:
+    client: AsyncTestClient[Any], world: World
+) -> None:
     token = world.a.tokens["Alice"]
     q = _video(await _consent(client, token))
     sdp, pc = await _offer()
     try:
         statuses = []
         for _ in range(3):  # the race is timing-dependent: give it a few chances
-            rs = await asyncio.gather(*(client.post(f"/api/candidate/{token}/takes", json={
-                "question_id": q["id"], "take_id": str(uuid.uuid4()), "sdp": sdp, "type": "offer"})
-                for _ in range(6)))
+            rs = await asyncio.gather(
+                *(
+                    client.post(
+                        f"/api/candidate/{token}/takes",
+                        json={
+                            "question_id": q["id"],
+                            "take_id": str(uuid.uuid4()),
+                            "sdp": sdp,
+                            "type": "offer",
+                        },
+                    )
+                    for _ in range(6)
+                )
+            )
             statuses += [r.status_code for r in rs]
             for r in rs:
                 if r.status_code == 409:
@@ -176,7 +208,8 @@ async def test_concurrent_take_starts_on_one_question_are_a_409(
 
 
 async def test_two_starts_that_both_pass_the_checks_end_in_one_take_and_a_409(
-        client: AsyncTestClient[Any], world: World, db_url: str, settings: Settings) -> None:
+    client: AsyncTestClient[Any], world: World, db_url: str, settings: Settings
+) -> None:
     """The race itself, made certain: two sessions read "no take yet" before either commits."""
     token = world.a.tokens["Alice"]
     q = _video(await _consent(client, token))
@@ -187,8 +220,12 @@ async def test_two_starts_that_both_pass_the_checks_end_in_one_take_and_a_409(
     async def nothing_to_process(_: uuid.UUID) -> None:
         return None
 
-    recording = RecordingService(settings=settings, sessions=sessions,
-                                 store=build_object_store(settings.storage), enqueue=nothing_to_process)
+    recording = RecordingService(
+        settings=settings,
+        sessions=sessions,
+        store=build_object_store(settings.storage),
+        enqueue=nothing_to_process,
+    )
     both_read = asyncio.Barrier(2)
 
     async def start() -> Any:
@@ -202,9 +239,15 @@ async def test_two_starts_that_both_pass_the_checks_end_in_one_take_and_a_409(
 
             db.commit = commit_after_the_other_read  # type: ignore[method-assign]
             try:
-                return await takes.start_take(db, inv, question_id=uuid.UUID(q["id"]),
-                                              take_id=uuid.uuid4(), sdp=sdp, sdp_type="offer",
-                                              recording=recording)
+                return await takes.start_take(
+                    db,
+                    inv,
+                    question_id=uuid.UUID(q["id"]),
+                    take_id=uuid.uuid4(),
+                    sdp=sdp,
+                    sdp_type="offer",
+                    recording=recording,
+                )
             except Conflict as exc:
                 return exc
 

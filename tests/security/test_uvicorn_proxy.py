@@ -33,8 +33,15 @@ def serve(settings: Settings) -> Iterator[str]:
     from server.app import create_app
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning", **uvicorn_options(settings)))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            **uvicorn_options(settings),
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -58,8 +65,7 @@ def test_no_trusted_proxy_means_forwarding_headers_are_ignored(tmp_path: Path, s
 
 def test_a_configured_proxy_is_believed(tmp_path: Path, sqlite_url: str) -> None:
     settings = make_settings(tmp_path, sqlite_url, VIVA_TRUSTED_PROXIES="127.0.0.1,10.0.0.0/8")
-    assert uvicorn_options(settings) == {"proxy_headers": True,
-                                         "forwarded_allow_ips": "127.0.0.1,10.0.0.0/8"}
+    assert uvicorn_options(settings) == {"proxy_headers": True, "forwarded_allow_ips": "127.0.0.1,10.0.0.0/8"}
     with serve(settings) as url:
         r = httpx.get(f"{url}/health", headers=FORWARDED)
     assert r.status_code == 200 and "max-age=" in r.headers["strict-transport-security"]

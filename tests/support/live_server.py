@@ -51,20 +51,23 @@ def _wait_listening(url: str, proc: subprocess.Popen[bytes], log: Path, timeout:
 
 
 @contextmanager
-def live_server(data_dir: Path, env: dict[str, str], *, command: str = "serve",
-                timeout: float = 90) -> Iterator[LiveServer]:
+def live_server(
+    data_dir: Path, env: dict[str, str], *, command: str = "serve", timeout: float = 90
+) -> Iterator[LiveServer]:
     """Start ``viva <command>`` and stop it with SIGTERM (a graceful shutdown) afterwards."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("VIVA_")}
-    full_env.update({"PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1",
-                     "VIVA_PUBLIC_URL": url, **env})
+    full_env.update({"PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "VIVA_PUBLIC_URL": url, **env})
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir / f"server-{port}.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "server.cli", command, "--port", str(port),
-                                 "--data-dir", str(data_dir)], stdout=out,
-                                stderr=subprocess.STDOUT, env=full_env)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", command, "--port", str(port), "--data-dir", str(data_dir)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=full_env,
+        )
     try:
         _wait_listening(url, proc, log, timeout)
         yield LiveServer(url=url, data_dir=data_dir, log=log, process=proc)

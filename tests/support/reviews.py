@@ -50,70 +50,142 @@ async def open_db(url: str) -> AsyncIterator[AsyncSession]:
         await engine.dispose()
 
 
-async def add_ready_response(url: str, inv_id: uuid.UUID, question_id: uuid.UUID, *,
-                             score: float | None = 3.2, low: float | None = 2.5,
-                             high: float | None = 4.0, rounded_level: int | None = None,
-                             abstained: bool = False, abstain_reason: str | None = None,
-                             text: str = "I would check the data pipeline first.",
-                             video: bool = False, band: str | None = "B2",
-                             band_range: tuple[str, str] | None = None,
-                             meets_threshold: bool | None = True,
-                             submitted_ago_s: float = 60.0,
-                             state: ResponseState = ResponseState.READY) -> uuid.UUID:
+async def add_ready_response(
+    url: str,
+    inv_id: uuid.UUID,
+    question_id: uuid.UUID,
+    *,
+    score: float | None = 3.2,
+    low: float | None = 2.5,
+    high: float | None = 4.0,
+    rounded_level: int | None = None,
+    abstained: bool = False,
+    abstain_reason: str | None = None,
+    text: str = "I would check the data pipeline first.",
+    video: bool = False,
+    band: str | None = "B2",
+    band_range: tuple[str, str] | None = None,
+    meets_threshold: bool | None = True,
+    submitted_ago_s: float = 60.0,
+    state: ResponseState = ResponseState.READY,
+) -> uuid.UUID:
     """One current answer with its suggestion (or abstention) and proficiency, as the pipeline
     leaves it; video answers get a transcript with word timings."""
     async with open_db(url) as db:
-        attempt = (await db.execute(select(Attempt).where(Attempt.invitation_id == inv_id))
-                   ).scalar_one_or_none()
+        attempt = (
+            await db.execute(select(Attempt).where(Attempt.invitation_id == inv_id))
+        ).scalar_one_or_none()
         if attempt is None:
-            attempt = Attempt(invitation_id=inv_id, consented_at=datetime.now(UTC),
-                              consent_version="test")
+            attempt = Attempt(invitation_id=inv_id, consented_at=datetime.now(UTC), consent_version="test")
             db.add(attempt)
             await db.flush()
-        r = Response(attempt_id=attempt.id, question_id=question_id, take_id=uuid.uuid4(),
-                     kind=QuestionKind.VIDEO if video else QuestionKind.WRITTEN,
-                     text=None if video else text, state=state,
-                     submitted_at=datetime.now(UTC) - timedelta(seconds=submitted_ago_s),
-                     duration_s=12.0 if video else None)
+        r = Response(
+            attempt_id=attempt.id,
+            question_id=question_id,
+            take_id=uuid.uuid4(),
+            kind=QuestionKind.VIDEO if video else QuestionKind.WRITTEN,
+            text=None if video else text,
+            state=state,
+            submitted_at=datetime.now(UTC) - timedelta(seconds=submitted_ago_s),
+            duration_s=12.0 if video else None,
+        )
         db.add(r)
         await db.flush()
         if video:
             r.media_key = video_key(r.id)
             r.poster_key = poster_key(r.id)
-            words = tuple(TranscriptWord(start=0.5 * i, end=0.5 * i + 0.4, word=w, probability=0.9)
-                          for i, w in enumerate(text.split()))
-            segment = TranscriptSegment(start=0.0, end=0.5 * len(words), text=text, avg_logprob=-0.2,
-                                        no_speech_prob=0.01, words=words)
-            db.add(Transcript(response_id=r.id, text=text, language="en", language_probability=0.99,
-                              duration_s=12.0, segments=[segment],
-                              model_name="test-whisper", model_version="0"))
+            words = tuple(
+                TranscriptWord(start=0.5 * i, end=0.5 * i + 0.4, word=w, probability=0.9)
+                for i, w in enumerate(text.split())
+            )
+            segment = TranscriptSegment(
+                start=0.0, end=0.5 * len(words), text=text, avg_logprob=-0.2, no_speech_prob=0.01, words=words
+            )
+            db.add(
+                Transcript(
+                    response_id=r.id,
+                    text=text,
+                    language="en",
+                    language_probability=0.99,
+                    duration_s=12.0,
+                    segments=[segment],
+                    model_name="test-whisper",
+                    model_version="0",
+                )
+            )
         if state is ResponseState.READY:
-            level = rounded_level if rounded_level is not None else (
-                None if score is None or abstained else int(score + 0.5))
-            db.add(Suggestion(
-                response_id=r.id, score=None if abstained else score,
-                interval_low=None if abstained else low, interval_high=None if abstained else high,
-                level=0.8, abstained=abstained, abstain_reason=abstain_reason,
-                evidence=SuggestionEvidence(
-                    levels=(EvidenceLevel(level=3, label="3", descriptor="", probability=0.6,
-                                          nearest=(EvidenceNearest(text="an exemplar", similarity=0.7,
-                                                                   source="exemplar"),),
-                                          sentences=()),),
-                    reference_similarity=None, reference_coverage=None, max_similarity=0.7,
-                    n_exemplars=1, n_scored_examples=0, example_share=0.0, interval_method="",
-                    n_calibration=0, spread=0.5, regime="exemplars", rounded_level=level,
-                    abstain_code=None, scale=(1, 5)),
-                model_versions={"encoder": "test-encoder"}))
+            level = (
+                rounded_level
+                if rounded_level is not None
+                else (None if score is None or abstained else int(score + 0.5))
+            )
+            db.add(
+                Suggestion(
+                    response_id=r.id,
+                    score=None if abstained else score,
+                    interval_low=None if abstained else low,
+                    interval_high=None if abstained else high,
+                    level=0.8,
+                    abstained=abstained,
+                    abstain_reason=abstain_reason,
+                    evidence=SuggestionEvidence(
+                        levels=(
+                            EvidenceLevel(
+                                level=3,
+                                label="3",
+                                descriptor="",
+                                probability=0.6,
+                                nearest=(
+                                    EvidenceNearest(text="an exemplar", similarity=0.7, source="exemplar"),
+                                ),
+                                sentences=(),
+                            ),
+                        ),
+                        reference_similarity=None,
+                        reference_coverage=None,
+                        max_similarity=0.7,
+                        n_exemplars=1,
+                        n_scored_examples=0,
+                        example_share=0.0,
+                        interval_method="",
+                        n_calibration=0,
+                        spread=0.5,
+                        regime="exemplars",
+                        rounded_level=level,
+                        abstain_code=None,
+                        scale=(1, 5),
+                    ),
+                    model_versions={"encoder": "test-encoder"},
+                )
+            )
             lo, hi = band_range or (band, band)
             cefr = ("A1", "A2", "B1", "B2", "C1", "C2")
             at = (lambda b: float(cefr.index(b) + 1)) if band is not None else None
-            db.add(ProficiencyResult(
-                response_id=r.id, band=band, band_low=lo, band_high=hi,
-                score=at(band) if at else None, score_low=at(lo) - 0.4 if at and lo else None,
-                score_high=at(hi) + 0.4 if at and hi else None, threshold="B2",
-                meets_threshold=meets_threshold, reliable=band is not None, version="test",
-                signals=[{"name": "words", "value": 120.0, "unit": "words", "typical_low": None,
-                          "typical_high": None, "description": "Words recognised."}]))
+            db.add(
+                ProficiencyResult(
+                    response_id=r.id,
+                    band=band,
+                    band_low=lo,
+                    band_high=hi,
+                    score=at(band) if at else None,
+                    score_low=at(lo) - 0.4 if at and lo else None,
+                    score_high=at(hi) + 0.4 if at and hi else None,
+                    threshold="B2",
+                    meets_threshold=meets_threshold,
+                    reliable=band is not None,
+                    version="test",
+                    signals=[
+                        {
+                            "name": "words",
+                            "value": 120.0,
+                            "unit": "words",
+                            "typical_low": None,
+                            "typical_high": None,
+                            "description": "Words recognised.",
+                        }
+                    ],
+                )
+            )
         await db.commit()
         return r.id
 
@@ -126,10 +198,12 @@ async def set_review_settings(url: str, assessment_id: uuid.UUID, **settings: An
         await db.commit()
 
 
-async def add_staff(url: str, organization_id: uuid.UUID, email: str, name: str,
-                    role: Role = Role.REVIEWER) -> uuid.UUID:
+async def add_staff(
+    url: str, organization_id: uuid.UUID, email: str, name: str, role: Role = Role.REVIEWER
+) -> uuid.UUID:
     async with open_db(url) as db:
-        user = await create_user(db, organization_id=organization_id, email=email, name=name,
-                                 password=PASSWORD, role=role)
+        user = await create_user(
+            db, organization_id=organization_id, email=email, name=name, password=PASSWORD, role=role
+        )
         await db.commit()
         return user.id

@@ -32,8 +32,12 @@ class SmtpServer:
 
     def env(self) -> dict[str, str]:
         """Settings that point Viva at this server (plain SMTP, no STARTTLS)."""
-        return {"VIVA_SMTP_HOST": self.host, "VIVA_SMTP_PORT": str(self.port),
-                "VIVA_SMTP_STARTTLS": "0", "VIVA_EMAIL_FROM": "Viva Test <viva@test.example>"}
+        return {
+            "VIVA_SMTP_HOST": self.host,
+            "VIVA_SMTP_PORT": str(self.port),
+            "VIVA_SMTP_STARTTLS": "0",
+            "VIVA_EMAIL_FROM": "Viva Test <viva@test.example>",
+        }
 
     async def wait_for(self, count: int, timeout: float = 15.0) -> list[EmailMessage]:
         """The first ``count`` messages, once that many have arrived."""

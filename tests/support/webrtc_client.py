@@ -32,8 +32,15 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 SPEECH = DATA / "jfk.flac"
 
 
-def make_test_media(path: Path, *, seconds: float, width: int = 320, height: int = 240,
-                    fps: int = 30, keyframe_every: int | None = None) -> Path:
+def make_test_media(
+    path: Path,
+    *,
+    seconds: float,
+    width: int = 320,
+    height: int = 240,
+    fps: int = 30,
+    keyframe_every: int | None = None,
+) -> Path:
     """Write a WebM with a moving test pattern and looped JFK speech (real speech audio).
 
     ``keyframe_every`` (frames) bounds the keyframe interval; clients that send the file's
@@ -43,14 +50,43 @@ def make_test_media(path: Path, *, seconds: float, width: int = 320, height: int
         return path
     ffmpeg = shutil.which("ffmpeg") or "ffmpeg"
     subprocess.run(
-        [ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}",
-         "-stream_loop", "-1", "-i", str(SPEECH),
-         "-t", f"{seconds}", "-map", "0:v", "-map", "1:a",
-         "-c:v", "libvpx", "-b:v", "1M", "-deadline", "realtime", "-cpu-used", "8",
-         *(["-g", str(keyframe_every)] if keyframe_every else []),
-         "-c:a", "libopus", "-b:a", "64k", str(path)],
-        check=True)
+        [
+            ffmpeg,
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size={width}x{height}:rate={fps}",
+            "-stream_loop",
+            "-1",
+            "-i",
+            str(SPEECH),
+            "-t",
+            f"{seconds}",
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c:v",
+            "libvpx",
+            "-b:v",
+            "1M",
+            "-deadline",
+            "realtime",
+            "-cpu-used",
+            "8",
+            *(["-g", str(keyframe_every)] if keyframe_every else []),
+            "-c:a",
+            "libopus",
+            "-b:a",
+            "64k",
+            str(path),
+        ],
+        check=True,
+    )
     return path
 
 
@@ -116,16 +152,21 @@ class WebRTCClient:
             unanswered, as the file's keyframes are fixed).
     """
 
-    def __init__(self, media: Path, *, video: bool = True,
-                 configuration: RTCConfiguration | None = None, decode: bool = True,
-                 video_codec: str | None = None) -> None:
+    def __init__(
+        self,
+        media: Path,
+        *,
+        video: bool = True,
+        configuration: RTCConfiguration | None = None,
+        decode: bool = True,
+        video_codec: str | None = None,
+    ) -> None:
         self.player = MediaPlayer(str(media), decode=decode)
         self.video_codec = video_codec
         # No configuration would mean aiortc's default public STUN server; loopback needs none.
         self.pc = RTCPeerConnection(configuration or RTCConfiguration(iceServers=[]))
         self.audio = CountingTrack(self.player.audio) if self.player.audio else None
-        self.video = (CountingTrack(self.player.video)
-                      if video and self.player.video else None)
+        self.video = CountingTrack(self.player.video) if video and self.player.video else None
         self.connected = asyncio.Event()
         self.pc.on("connectionstatechange", self._on_state)
 
@@ -146,9 +187,13 @@ class WebRTCClient:
                 transceiver = self.pc.addTransceiver(track, direction="sendonly")
                 if track.kind == "video" and self.video_codec:
                     caps = RTCRtpSender.getCapabilities("video")
-                    transceiver.setCodecPreferences([
-                        c for c in (caps.codecs if caps else [])
-                        if c.mimeType.lower() == f"video/{self.video_codec.lower()}"])
+                    transceiver.setCodecPreferences(
+                        [
+                            c
+                            for c in (caps.codecs if caps else [])
+                            if c.mimeType.lower() == f"video/{self.video_codec.lower()}"
+                        ]
+                    )
         await self.pc.setLocalDescription(await self.pc.createOffer())
         desc = self.pc.localDescription
         return desc.sdp, desc.type
@@ -157,8 +202,7 @@ class WebRTCClient:
         """Apply the server's answer."""
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type=sdp_type))
 
-    async def send(self, seconds: float, *, timeout: float = 30.0,
-                   then_pause: bool = False) -> None:
+    async def send(self, seconds: float, *, timeout: float = 30.0, then_pause: bool = False) -> None:
         """Wait until ``seconds`` of audio (and video) have been sent.
 
         With ``then_pause``, each track stops sending once it reaches ``seconds``,
@@ -191,4 +235,3 @@ class WebRTCClient:
         for source in (self.player.audio, self.player.video):
             if source is not None:
                 source.stop()
-

@@ -48,21 +48,42 @@ async def _org(engine: AsyncEngine, slug: str, candidates: dict[str, Any]) -> Or
         org = Organization(name=f"Org {slug.upper()}", slug=slug)
         db.add(org)
         await db.flush()
-        admin = await create_user(db, organization_id=org.id, email=f"admin@{slug}.test",
-                                  name="Admin", password=PASSWORD, role=Role.ADMIN)
-        await create_user(db, organization_id=org.id, email=f"reviewer@{slug}.test",
-                          name="Reviewer", password=PASSWORD, role=Role.REVIEWER)
-        assessment = await create_assessment(db, org.id, msgspec.convert(ML_ENGINEER_ASSESSMENT,
-                                                                         AssessmentCreate))
-        result = Org(id=org.id, slug=slug, admin_email=admin.email,
-                     reviewer_email=f"reviewer@{slug}.test", assessment_id=assessment.id,
-                     question_ids=[q.id for q in assessment.questions])
+        admin = await create_user(
+            db,
+            organization_id=org.id,
+            email=f"admin@{slug}.test",
+            name="Admin",
+            password=PASSWORD,
+            role=Role.ADMIN,
+        )
+        await create_user(
+            db,
+            organization_id=org.id,
+            email=f"reviewer@{slug}.test",
+            name="Reviewer",
+            password=PASSWORD,
+            role=Role.REVIEWER,
+        )
+        assessment = await create_assessment(
+            db, org.id, msgspec.convert(ML_ENGINEER_ASSESSMENT, AssessmentCreate)
+        )
+        result = Org(
+            id=org.id,
+            slug=slug,
+            admin_email=admin.email,
+            reviewer_email=f"reviewer@{slug}.test",
+            assessment_id=assessment.id,
+            question_ids=[q.id for q in assessment.questions],
+        )
         for name, opts in candidates.items():
             inv, token = await create_invitation(
-                db, organization_id=org.id, assessment_id=assessment.id,
-                data=InvitationCreate(candidate_name=name,
-                                      candidate_email=f"{name.lower()}@example.com"),
-                created_by=admin.id, default_days=14)
+                db,
+                organization_id=org.id,
+                assessment_id=assessment.id,
+                data=InvitationCreate(candidate_name=name, candidate_email=f"{name.lower()}@example.com"),
+                created_by=admin.id,
+                default_days=14,
+            )
             if opts.get("expired"):
                 inv.expires_at = datetime.now(UTC) - timedelta(hours=1)
             result.tokens[name] = token
@@ -85,8 +106,9 @@ async def build_world(url: str) -> World:
     return World(a=a, b=b)
 
 
-async def add_video_response(url: str, inv_id: uuid.UUID, question_id: uuid.UUID, store: Any,
-                             video: bytes, *, duration_s: float = 0.0) -> uuid.UUID:
+async def add_video_response(
+    url: str, inv_id: uuid.UUID, question_id: uuid.UUID, store: Any, video: bytes, *, duration_s: float = 0.0
+) -> uuid.UUID:
     """A submitted video answer whose recording is already in the object store, queued for
     processing (exactly what the recorder leaves behind once its upload succeeded)."""
     from sqlalchemy import select
@@ -98,17 +120,24 @@ async def add_video_response(url: str, inv_id: uuid.UUID, question_id: uuid.UUID
     engine = create_async_engine(url, poolclass=NullPool)
     try:
         async with session_maker(engine)() as db:
-            attempt = (await db.execute(select(Attempt).where(Attempt.invitation_id == inv_id))
-                       ).scalar_one_or_none()
+            attempt = (
+                await db.execute(select(Attempt).where(Attempt.invitation_id == inv_id))
+            ).scalar_one_or_none()
             if attempt is None:
-                attempt = Attempt(invitation_id=inv_id, consented_at=datetime.now(UTC),
-                                  consent_version="test")
+                attempt = Attempt(
+                    invitation_id=inv_id, consented_at=datetime.now(UTC), consent_version="test"
+                )
                 db.add(attempt)
                 await db.flush()
-            response = Response(attempt_id=attempt.id, question_id=question_id,
-                                take_id=uuid.uuid4(), kind=QuestionKind.VIDEO,
-                                duration_s=duration_s, state=ResponseState.QUEUED,
-                                submitted_at=datetime.now(UTC))
+            response = Response(
+                attempt_id=attempt.id,
+                question_id=question_id,
+                take_id=uuid.uuid4(),
+                kind=QuestionKind.VIDEO,
+                duration_s=duration_s,
+                state=ResponseState.QUEUED,
+                submitted_at=datetime.now(UTC),
+            )
             db.add(response)
             await db.flush()
             response.media_key = video_key(response.id)

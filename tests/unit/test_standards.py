@@ -64,7 +64,8 @@ def test_openapi_file_is_what_the_server_serves() -> None:
     result = CliRunner().invoke(main, ["openapi"])
     assert result.exit_code == 0, result.output
     assert result.output == (FRONTEND / "openapi.json").read_text(), (
-        "frontend/openapi.json is stale: run `viva openapi -o frontend/openapi.json`")
+        "frontend/openapi.json is stale: run `viva openapi -o frontend/openapi.json`"
+    )
 
 
 def test_every_setting_is_declared_once_and_the_readme_table_is_generated_from_them() -> None:
@@ -77,7 +78,8 @@ def test_every_setting_is_declared_once_and_the_readme_table_is_generated_from_t
     assert m is not None, "README.md lost its settings table markers"
     assert m.group(1) == markdown_table(), (
         "README's settings table differs from server/settings.py; regenerate it with "
-        "`python -c 'from server.settings import markdown_table; print(markdown_table())'`")
+        "`python -c 'from server.settings import markdown_table; print(markdown_table())'`"
+    )
 
 
 def test_no_variable_is_read_that_is_not_declared() -> None:
@@ -91,6 +93,7 @@ def test_no_variable_is_read_that_is_not_declared() -> None:
                 used.setdefault(name, set()).add(rel)
             if rel != "server/settings.py":
                 assert "os.environ" not in text and "getenv(" not in text, (
-                    f"{rel} reads the environment; only server/settings.py may")
+                    f"{rel} reads the environment; only server/settings.py may"
+                )
     unknown = {n: sorted(p) for n, p in used.items() if n not in names}
     assert unknown == {}, f"variables named in the code but not declared in server/settings.py: {unknown}"

@@ -22,21 +22,30 @@ class Assessment(UUIDAuditBase):
     __tablename__ = "assessments"
 
     organization_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[str] = mapped_column(sa.String(200))
     intro: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[AssessmentStatus] = mapped_column(str_enum(AssessmentStatus),
-                                                     default=AssessmentStatus.ACTIVE)
-    settings: Mapped[AssessmentSettings] = mapped_column(StructJson(AssessmentSettings),
-                                                         default=lambda: AssessmentSettings())
+    status: Mapped[AssessmentStatus] = mapped_column(
+        str_enum(AssessmentStatus), default=AssessmentStatus.ACTIVE
+    )
+    settings: Mapped[AssessmentSettings] = mapped_column(
+        StructJson(AssessmentSettings), default=lambda: AssessmentSettings()
+    )
 
     dimensions: Mapped[list[Dimension]] = relationship(
-        back_populates="assessment", cascade="all, delete-orphan", lazy="selectin",
-        order_by="Dimension.position")
+        back_populates="assessment",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="Dimension.position",
+    )
     questions: Mapped[list[Question]] = relationship(
-        back_populates="assessment", cascade="all, delete-orphan", lazy="selectin",
-        order_by="Question.position")
+        back_populates="assessment",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="Question.position",
+    )
 
 
 class Dimension(UUIDAuditBase):
@@ -46,15 +55,19 @@ class Dimension(UUIDAuditBase):
     __table_args__ = (sa.CheckConstraint("weight >= 0 AND weight <= 100", name="weight_range"),)
 
     assessment_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(sa.String(120))
     weight: Mapped[float] = mapped_column(sa.Float)
     position: Mapped[int] = mapped_column(default=0)
 
     assessment: Mapped[Assessment] = relationship(back_populates="dimensions")
     competencies: Mapped[list[Competency]] = relationship(
-        back_populates="dimension", cascade="all, delete-orphan", lazy="selectin",
-        order_by="Competency.position")
+        back_populates="dimension",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="Competency.position",
+    )
 
 
 class Competency(UUIDAuditBase):
@@ -63,7 +76,8 @@ class Competency(UUIDAuditBase):
     __tablename__ = "competencies"
 
     dimension_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("dimensions.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("dimensions.id", ondelete="CASCADE"), index=True
+    )
     key: Mapped[str] = mapped_column(sa.String(60))
     name: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text, default="")
@@ -83,9 +97,11 @@ class Question(UUIDAuditBase):
     )
 
     assessment_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
     competency_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("competencies.id", ondelete="SET NULL"), index=True, default=None)
+        sa.ForeignKey("competencies.id", ondelete="SET NULL"), index=True, default=None
+    )
     prompt: Mapped[str] = mapped_column(sa.Text)
     kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind))
     think_time_s: Mapped[int] = mapped_column(default=30)
@@ -98,7 +114,8 @@ class Question(UUIDAuditBase):
     assessment: Mapped[Assessment] = relationship(back_populates="questions")
     competency: Mapped[Competency | None] = relationship(lazy="selectin")
     rubric: Mapped[Rubric | None] = relationship(
-        back_populates="question", cascade="all, delete-orphan", lazy="selectin", uselist=False)
+        back_populates="question", cascade="all, delete-orphan", lazy="selectin", uselist=False
+    )
 
 
 class Rubric(UUIDAuditBase):
@@ -107,7 +124,8 @@ class Rubric(UUIDAuditBase):
     __tablename__ = "rubrics"
 
     question_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("questions.id", ondelete="CASCADE"), unique=True)
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), unique=True
+    )
     scale_min: Mapped[int] = mapped_column(default=1)
     scale_max: Mapped[int] = mapped_column(default=5)
     reveals: Mapped[str] = mapped_column(sa.Text, default="")
@@ -115,11 +133,14 @@ class Rubric(UUIDAuditBase):
 
     question: Mapped[Question] = relationship(back_populates="rubric")
     levels: Mapped[list[RubricLevel]] = relationship(
-        back_populates="rubric", cascade="all, delete-orphan", lazy="selectin",
-        order_by="RubricLevel.level")
+        back_populates="rubric", cascade="all, delete-orphan", lazy="selectin", order_by="RubricLevel.level"
+    )
     exemplars: Mapped[list[Exemplar]] = relationship(
-        back_populates="rubric", cascade="all, delete-orphan", lazy="selectin",
-        order_by="(Exemplar.level, Exemplar.created_at)")
+        back_populates="rubric",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="(Exemplar.level, Exemplar.created_at)",
+    )
 
 
 class RubricLevel(UUIDAuditBase):
@@ -128,8 +149,7 @@ class RubricLevel(UUIDAuditBase):
     __tablename__ = "rubric_levels"
     __table_args__ = (sa.UniqueConstraint("rubric_id", "level"),)
 
-    rubric_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("rubrics.id", ondelete="CASCADE"), index=True)
+    rubric_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("rubrics.id", ondelete="CASCADE"), index=True)
     level: Mapped[int]
     descriptor: Mapped[str] = mapped_column(sa.Text)
 
@@ -141,12 +161,12 @@ class Exemplar(UUIDAuditBase):
 
     __tablename__ = "exemplars"
 
-    rubric_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("rubrics.id", ondelete="CASCADE"), index=True)
+    rubric_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("rubrics.id", ondelete="CASCADE"), index=True)
     level: Mapped[int]
     text: Mapped[str] = mapped_column(sa.Text)
     source_response_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("responses.id", ondelete="SET NULL"), default=None)
+        sa.ForeignKey("responses.id", ondelete="SET NULL"), default=None
+    )
     retired_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     rubric: Mapped[Rubric] = relationship(back_populates="exemplars")

@@ -30,24 +30,29 @@ class Invitation(UUIDAuditBase):
     __tablename__ = "invitations"
 
     organization_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
     assessment_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
     candidate_name: Mapped[str] = mapped_column(sa.String(200))
     candidate_email: Mapped[str] = mapped_column(sa.String(320))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
-    status: Mapped[InvitationStatus] = mapped_column(str_enum(InvitationStatus),
-                                                     default=InvitationStatus.INVITED)
+    status: Mapped[InvitationStatus] = mapped_column(
+        str_enum(InvitationStatus), default=InvitationStatus.INVITED
+    )
     # e.g. {"extra_time_pct": 50}
     accommodations: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), default=None)
+        sa.ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
     revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     assessment: Mapped[Assessment] = relationship(lazy="joined")
-    attempt: Mapped[Attempt | None] = relationship(back_populates="invitation", uselist=False,
-                                                   lazy="selectin")
+    attempt: Mapped[Attempt | None] = relationship(
+        back_populates="invitation", uselist=False, lazy="selectin"
+    )
 
 
 class Attempt(UUIDAuditBase):
@@ -56,14 +61,16 @@ class Attempt(UUIDAuditBase):
     __tablename__ = "attempts"
 
     invitation_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("invitations.id", ondelete="CASCADE"), unique=True)
+        sa.ForeignKey("invitations.id", ondelete="CASCADE"), unique=True
+    )
     consented_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     consent_version: Mapped[str] = mapped_column(sa.String(40))
     completed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     invitation: Mapped[Invitation] = relationship(back_populates="attempt")
-    responses: Mapped[list[Response]] = relationship(back_populates="attempt", lazy="selectin",
-                                                     order_by="Response.created_at")
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="attempt", lazy="selectin", order_by="Response.created_at"
+    )
 
 
 class Response(UUIDAuditBase):
@@ -77,9 +84,11 @@ class Response(UUIDAuditBase):
     )
 
     attempt_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("attempts.id", ondelete="CASCADE"), index=True
+    )
     question_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
     take_id: Mapped[uuid.UUID] = mapped_column(unique=True)  # client-chosen; makes submits idempotent
     take: Mapped[int] = mapped_column(default=1)
     kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind))
@@ -91,22 +100,19 @@ class Response(UUIDAuditBase):
     is_partial: Mapped[bool] = mapped_column(default=False)
     # How the server wrote the take's file: the frames as received, or decoded and encoded
     # again (H.264-only browsers); None for typed answers, uploads and takes before it was kept.
-    recording_mode: Mapped[RecordingMode | None] = mapped_column(str_enum(RecordingMode),
-                                                                 default=None)
+    recording_mode: Mapped[RecordingMode | None] = mapped_column(str_enum(RecordingMode), default=None)
     is_current: Mapped[bool] = mapped_column(default=True)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     accepted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
-    state: Mapped[ResponseState] = mapped_column(str_enum(ResponseState),
-                                                 default=ResponseState.QUEUED)
+    state: Mapped[ResponseState] = mapped_column(str_enum(ResponseState), default=ResponseState.QUEUED)
     state_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
-    state_changed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True),
-                                                              default=None)
+    state_changed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     processing_tries: Mapped[int] = mapped_column(default=0)
-    review_status: Mapped[ReviewStatus] = mapped_column(str_enum(ReviewStatus),
-                                                        default=ReviewStatus.PENDING)
+    review_status: Mapped[ReviewStatus] = mapped_column(str_enum(ReviewStatus), default=ReviewStatus.PENDING)
     review_version: Mapped[int] = mapped_column(default=0)
-    media_deleted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True),
-                                                              default=None)  # by retention
+    media_deleted_at: Mapped[datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), default=None
+    )  # by retention
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
     question: Mapped[Question] = relationship(lazy="joined")
@@ -123,9 +129,10 @@ class QuestionClock(UUIDAuditBase):
     __table_args__ = (sa.UniqueConstraint("attempt_id", "question_id"),)
 
     attempt_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("attempts.id", ondelete="CASCADE"), index=True
+    )
     question_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
     think_started_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
-    answer_started_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True),
-                                                               default=None)
+    answer_started_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)

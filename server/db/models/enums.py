@@ -71,14 +71,14 @@ class ResponseState(StrEnum):
 
 TRANSITIONS: dict[ResponseState, frozenset[ResponseState]] = {
     ResponseState.UPLOADING: frozenset({ResponseState.QUEUED, ResponseState.FAILED}),
-    ResponseState.QUEUED: frozenset({ResponseState.TRANSCRIBING, ResponseState.SCORING,
-                                     ResponseState.FAILED}),
-    ResponseState.TRANSCRIBING: frozenset({ResponseState.SCORING, ResponseState.QUEUED,
-                                           ResponseState.FAILED}),
-    ResponseState.SCORING: frozenset({ResponseState.ASSESSING, ResponseState.QUEUED,
-                                      ResponseState.FAILED}),
-    ResponseState.ASSESSING: frozenset({ResponseState.READY, ResponseState.QUEUED,
-                                        ResponseState.FAILED}),
+    ResponseState.QUEUED: frozenset(
+        {ResponseState.TRANSCRIBING, ResponseState.SCORING, ResponseState.FAILED}
+    ),
+    ResponseState.TRANSCRIBING: frozenset(
+        {ResponseState.SCORING, ResponseState.QUEUED, ResponseState.FAILED}
+    ),
+    ResponseState.SCORING: frozenset({ResponseState.ASSESSING, ResponseState.QUEUED, ResponseState.FAILED}),
+    ResponseState.ASSESSING: frozenset({ResponseState.READY, ResponseState.QUEUED, ResponseState.FAILED}),
     ResponseState.READY: frozenset({ResponseState.QUEUED}),  # re-scoring after exemplar edits
     ResponseState.FAILED: frozenset({ResponseState.QUEUED}),  # retried by hand
 }
@@ -105,6 +105,12 @@ class ActorKind(StrEnum):
 
 def str_enum(enum: type[StrEnum], length: int = 16) -> sa.Enum:
     """A portable string column (VARCHAR + CHECK) holding ``enum``'s values."""
-    return sa.Enum(enum, native_enum=False, length=length, create_constraint=True,
-                   values_callable=lambda e: [m.value for m in e], validate_strings=True,
-                   name=f"ck_{enum.__name__.lower()}")
+    return sa.Enum(
+        enum,
+        native_enum=False,
+        length=length,
+        create_constraint=True,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+        name=f"ck_{enum.__name__.lower()}",
+    )

@@ -38,18 +38,22 @@ class User(UUIDAuditBase):
     __tablename__ = "users"
     __table_args__ = (
         sa.UniqueConstraint("organization_id", "email", name="uq_users_organization_email"),
-        sa.Index("uq_users_verified_email", "email", unique=True,
-                 sqlite_where=sa.text("email_verified_at IS NOT NULL"),
-                 postgresql_where=sa.text("email_verified_at IS NOT NULL")),
+        sa.Index(
+            "uq_users_verified_email",
+            "email",
+            unique=True,
+            sqlite_where=sa.text("email_verified_at IS NOT NULL"),
+            postgresql_where=sa.text("email_verified_at IS NOT NULL"),
+        ),
     )
 
     organization_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
     email: Mapped[str] = mapped_column(sa.String(320))
     name: Mapped[str] = mapped_column(sa.String(200))
     password_hash: Mapped[str | None] = mapped_column(sa.String(255), default=None)
-    email_verified_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True),
-                                                               default=None)
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     role: Mapped[Role] = mapped_column(str_enum(Role))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
@@ -62,8 +66,7 @@ class StaffSession(UUIDAuditBase):
 
     __tablename__ = "staff_sessions"
 
-    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
-                                               index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     user_agent: Mapped[str | None] = mapped_column(sa.String(400), default=None)
@@ -80,8 +83,7 @@ class AccountToken(UUIDAuditBase):
 
     __tablename__ = "account_tokens"
 
-    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
-                                               index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[AccountTokenPurpose] = mapped_column(str_enum(AccountTokenPurpose))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
@@ -97,7 +99,8 @@ class AuditEvent(UUIDAuditBase):
     __tablename__ = "audit_events"
 
     organization_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True, default=None)
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True, default=None
+    )
     actor_kind: Mapped[ActorKind] = mapped_column(str_enum(ActorKind))
     actor_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     action: Mapped[str] = mapped_column(sa.String(80), index=True)

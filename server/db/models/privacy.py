@@ -23,7 +23,8 @@ class InvitationEmail(UUIDAuditBase):
     __tablename__ = "invitation_emails"
 
     invitation_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("invitations.id", ondelete="CASCADE"), unique=True)
+        sa.ForeignKey("invitations.id", ondelete="CASCADE"), unique=True
+    )
     status: Mapped[str] = mapped_column(sa.String(16), default="queued")  # queued|sent|failed
     tries: Mapped[int] = mapped_column(default=0)
     token_sealed: Mapped[str | None] = mapped_column(sa.Text, default=None)
@@ -38,6 +39,7 @@ class CandidateDemographics(UUIDAuditBase):
     __tablename__ = "candidate_demographics"
 
     invitation_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("invitations.id", ondelete="CASCADE"), unique=True)
+        sa.ForeignKey("invitations.id", ondelete="CASCADE"), unique=True
+    )
     sex: Mapped[str | None] = mapped_column(sa.String(40), default=None)
     race_ethnicity: Mapped[str | None] = mapped_column(sa.String(60), default=None)

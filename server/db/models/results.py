@@ -28,14 +28,16 @@ class Transcript(UUIDAuditBase):
     __tablename__ = "transcripts"
 
     response_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), unique=True
+    )
     text: Mapped[str] = mapped_column(sa.Text, default="")
     language: Mapped[str | None] = mapped_column(sa.String(16), default=None)
     language_probability: Mapped[float | None] = mapped_column(default=None)
     duration_s: Mapped[float | None] = mapped_column(default=None)
     no_speech: Mapped[bool] = mapped_column(default=False)
-    segments: Mapped[list[TranscriptSegment]] = mapped_column(StructJson(list[TranscriptSegment]),
-                                                              default=list)
+    segments: Mapped[list[TranscriptSegment]] = mapped_column(
+        StructJson(list[TranscriptSegment]), default=list
+    )
     model_name: Mapped[str] = mapped_column(sa.String(80))
     model_version: Mapped[str] = mapped_column(sa.String(120))
     # Speech (VAD) no word covers; reasons in scoring.transcript.GAP_REASONS
@@ -51,7 +53,8 @@ class Suggestion(UUIDAuditBase):
     __tablename__ = "suggestions"
 
     response_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
     is_current: Mapped[bool] = mapped_column(default=True)
     score: Mapped[float | None] = mapped_column(default=None)
     interval_low: Mapped[float | None] = mapped_column(default=None)
@@ -69,7 +72,8 @@ class ProficiencyResult(UUIDAuditBase):
     __tablename__ = "proficiency_results"
 
     response_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), unique=True
+    )
     band: Mapped[str | None] = mapped_column(sa.String(4), default=None)
     band_low: Mapped[str | None] = mapped_column(sa.String(4), default=None)
     band_high: Mapped[str | None] = mapped_column(sa.String(4), default=None)
@@ -78,8 +82,9 @@ class ProficiencyResult(UUIDAuditBase):
     score_high: Mapped[float | None] = mapped_column(default=None)
     threshold: Mapped[str] = mapped_column(sa.String(4), default="B2")
     meets_threshold: Mapped[bool | None] = mapped_column(default=None)
-    signals: Mapped[list[ProficiencySignal]] = mapped_column(StructJson(list[ProficiencySignal]),
-                                                             default=list)
+    signals: Mapped[list[ProficiencySignal]] = mapped_column(
+        StructJson(list[ProficiencySignal]), default=list
+    )
     reliable: Mapped[bool] = mapped_column(default=True)
     reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
     # likely_meets | uncertain | likely_below | not_enough_speech (scoring.proficiency.result.Verdict)
@@ -95,11 +100,14 @@ class Review(UUIDAuditBase):
     __table_args__ = (sa.CheckConstraint("score >= 0", name="score_nonneg"),)
 
     response_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
     reviewer_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     suggestion_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("suggestions.id", ondelete="SET NULL"), default=None)
+        sa.ForeignKey("suggestions.id", ondelete="SET NULL"), default=None
+    )
     score: Mapped[int]
     decision: Mapped[ReviewDecision] = mapped_column(str_enum(ReviewDecision))
     reason_code: Mapped[str | None] = mapped_column(sa.String(60), default=None)
@@ -114,9 +122,11 @@ class EnglishReview(UUIDAuditBase):
     __tablename__ = "english_reviews"
 
     invitation_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("invitations.id", ondelete="CASCADE"), index=True
+    )
     reviewer_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     level: Mapped[str] = mapped_column(sa.String(4))
     reason: Mapped[str] = mapped_column(sa.Text)
     # What the AI said when the person decided (None when it had nothing): agreement statistics

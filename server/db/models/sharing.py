@@ -19,11 +19,14 @@ class ShareLink(UUIDAuditBase):
     __tablename__ = "share_links"
 
     organization_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
     invitation_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("invitations.id", ondelete="CASCADE"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), default=None)
+        sa.ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )

@@ -42,16 +42,18 @@ __all__ = [
 
 def _label(q: Question) -> str:
     prompt = q.prompt if len(q.prompt) <= 60 else q.prompt[:57] + "..."
-    return f"#{q.position + 1} \"{prompt}\""
+    return f'#{q.position + 1} "{prompt}"'
 
 
 async def answer_counts(db: AsyncSession, question_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
     """How many candidate responses (drafts included) each question has."""
     if not question_ids:
         return {}
-    rows = await db.execute(select(Response.question_id, func.count())
-                            .where(Response.question_id.in_(list(question_ids)))
-                            .group_by(Response.question_id))
+    rows = await db.execute(
+        select(Response.question_id, func.count())
+        .where(Response.question_id.in_(list(question_ids)))
+        .group_by(Response.question_id)
+    )
     return {qid: n for qid, n in rows.all()}
 
 
@@ -62,16 +64,16 @@ def get_question(assessment: Assessment, question_id: uuid.UUID) -> Question:
     raise NotFound("No such question in this assessment.")
 
 
-async def replace_dimensions(db: AsyncSession, assessment: Assessment,
-                             dimensions: Sequence[DimensionIn]) -> Assessment:
+async def replace_dimensions(
+    db: AsyncSession, assessment: Assessment, dimensions: Sequence[DimensionIn]
+) -> Assessment:
     """Replace dimensions, weights and competencies; validated before anything changes."""
     validate_dimensions(dimensions)
     existing = {c.key: c for d in assessment.dimensions for c in d.competencies}
     wanted = {c.key for d in dimensions for c in d.competencies}
     removed = set(existing) - wanted
     if removed:
-        users = [q for q in assessment.questions
-                 if q.competency is not None and q.competency.key in removed]
+        users = [q for q in assessment.questions if q.competency is not None and q.competency.key in removed]
         counts = await answer_counts(db, [q.id for q in users])
         answered = [q for q in users if counts.get(q.id)]
         if answered:
@@ -79,19 +81,24 @@ async def replace_dimensions(db: AsyncSession, assessment: Assessment,
             raise Conflict(
                 f"Competency {', '.join(repr(k) for k in keys)} cannot be removed: questions "
                 f"with answers use it ({'; '.join(_label(q) for q in answered)}).",
-                field="dimensions", question_ids=[str(q.id) for q in answered])
+                field="dimensions",
+                question_ids=[str(q.id) for q in answered],
+            )
         if users:
             keys = sorted({q.competency.key for q in users if q.competency})
             raise Conflict(
                 f"Competency {', '.join(repr(k) for k in keys)} is still used by "
                 f"{'; '.join(_label(q) for q in users)}; move those questions to another "
                 f"competency or delete them first.",
-                field="dimensions", question_ids=[str(q.id) for q in users])
+                field="dimensions",
+                question_ids=[str(q.id) for q in users],
+            )
     by_name = {d.name.strip().lower(): d for d in assessment.dimensions}
     new_dims: list[tuple[Dimension, list[Competency]]] = []
     for d_pos, d in enumerate(dimensions):
         dim = by_name.pop(d.name.strip().lower(), None) or Dimension(
-            assessment_id=assessment.id, name=d.name.strip(), weight=d.weight)
+            assessment_id=assessment.id, name=d.name.strip(), weight=d.weight
+        )
         dim.name, dim.weight, dim.position = d.name.strip(), d.weight, d_pos
         comps: list[Competency] = []
         for c_pos, c in enumerate(d.competencies):
@@ -107,13 +114,17 @@ async def replace_dimensions(db: AsyncSession, assessment: Assessment,
     return assessment
 
 
-async def patch_question(db: AsyncSession, assessment: Assessment, question: Question,
-                         data: QuestionPatch) -> Question:
+async def patch_question(
+    db: AsyncSession, assessment: Assessment, question: Question, data: QuestionPatch
+) -> Question:
     """Change a question's fields; the kind is fixed once the question has answers."""
     answered = (await answer_counts(db, [question.id])).get(question.id, 0)
     if data.kind is not msgspec.UNSET and data.kind is not question.kind and answered:
-        raise Conflict(f"This question has {answered} answer(s) given as {question.kind.value}; "
-                       f"its kind can no longer change. Add a new question instead.", field="kind")
+        raise Conflict(
+            f"This question has {answered} answer(s) given as {question.kind.value}; "
+            f"its kind can no longer change. Add a new question instead.",
+            field="kind",
+        )
     competency = question.competency
     if data.competency is not msgspec.UNSET:
         if data.competency is None:
@@ -122,14 +133,18 @@ async def patch_question(db: AsyncSession, assessment: Assessment, question: Que
             known = {c.key: c for d in assessment.dimensions for c in d.competencies}
             competency = known.get(data.competency)
             if competency is None:
-                raise InvalidInput(f"Unknown competency '{data.competency}'. Known competencies: "
-                                   f"{', '.join(sorted(known)) or 'none'}.", field="competency")
+                raise InvalidInput(
+                    f"Unknown competency '{data.competency}'. Known competencies: "
+                    f"{', '.join(sorted(known)) or 'none'}.",
+                    field="competency",
+                )
     is_practice = question.is_practice if data.is_practice is msgspec.UNSET else data.is_practice
     if competency is None and not is_practice:
-        raise InvalidInput("Every scored question needs a competency (practice questions may "
-                           "leave it out).", field="competency")
-    for name in ("kind", "think_time_s", "max_answer_s", "max_chars", "retakes_allowed",
-                 "is_practice"):
+        raise InvalidInput(
+            "Every scored question needs a competency (practice questions may leave it out).",
+            field="competency",
+        )
+    for name in ("kind", "think_time_s", "max_answer_s", "max_chars", "retakes_allowed", "is_practice"):
         value = getattr(data, name)
         if value is not msgspec.UNSET:
             setattr(question, name, value)
@@ -168,8 +183,10 @@ async def delete_question(db: AsyncSession, assessment: Assessment, question: Qu
     """Delete a question nobody answered; the others keep their order."""
     answered = (await answer_counts(db, [question.id])).get(question.id, 0)
     if answered:
-        raise Conflict(f"Question {_label(question)} has {answered} answer(s) and cannot be "
-                       f"deleted; archive the assessment or build a new one instead.")
+        raise Conflict(
+            f"Question {_label(question)} has {answered} answer(s) and cannot be "
+            f"deleted; archive the assessment or build a new one instead."
+        )
     assessment.questions.remove(question)
     for pos, q in enumerate(assessment.questions):
         q.position = pos
@@ -190,8 +207,10 @@ async def reorder_questions(db: AsyncSession, assessment: Assessment, data: Reor
             parts.append(f"not in this assessment {', '.join(unknown)}")
         if repeated:
             parts.append(f"listed twice {', '.join(repeated)}")
-        raise InvalidInput("Give every question of the assessment exactly once: "
-                           + "; ".join(parts) + ".", field="question_ids")
+        raise InvalidInput(
+            "Give every question of the assessment exactly once: " + "; ".join(parts) + ".",
+            field="question_ids",
+        )
     for pos, qid in enumerate(given):
         current[qid].position = pos
     await db.flush()
@@ -204,15 +223,18 @@ async def add_from_bank(db: AsyncSession, assessment: Assessment, data: FromBank
     by_id = {q.id: q for q in shipped_bank()}
     unknown = [b for b in data.bank_ids if b not in by_id]
     if unknown:
-        raise InvalidInput(f"Unknown bank question id(s): {', '.join(unknown)}.", field="bank_ids",
-                           unknown=unknown)
+        raise InvalidInput(
+            f"Unknown bank question id(s): {', '.join(unknown)}.", field="bank_ids", unknown=unknown
+        )
     known = {c.key for d in assessment.dimensions for c in d.competencies}
     missing = [b for b in data.bank_ids if by_id[b].competency not in known]
     if missing:
         detail = ", ".join(f"{b} needs '{by_id[b].competency}'" for b in missing)
-        raise InvalidInput(f"These bank questions measure competencies this assessment does not "
-                           f"have ({detail}); add the competency under Dimensions first.",
-                           field="bank_ids")
+        raise InvalidInput(
+            f"These bank questions measure competencies this assessment does not "
+            f"have ({detail}); add the competency under Dimensions first.",
+            field="bank_ids",
+        )
     added = []
     for b in data.bank_ids:
         payload = msgspec.convert(to_question_in(by_id[b]), QuestionIn)

@@ -35,84 +35,174 @@ class AssessmentBuilderController(Controller):
     path = "/api"
     tags = ["assessments"]
 
-    @put("/assessments/{assessment_id:uuid}/dimensions", dependencies=_admin,
-         summary="Replace dimensions, weights and competencies (admin)",
-         description="Weights must add up to 100 (422). Competencies are matched by key, so "
-                     "their questions follow them; removing one still used by questions is 409.")
-    async def replace_dimensions(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
-                                 data: JSONBody[DimensionsIn], db_session: DbSession) -> AssessmentOut:
+    @put(
+        "/assessments/{assessment_id:uuid}/dimensions",
+        dependencies=_admin,
+        summary="Replace dimensions, weights and competencies (admin)",
+        description="Weights must add up to 100 (422). Competencies are matched by key, so "
+        "their questions follow them; removing one still used by questions is 409.",
+    )
+    async def replace_dimensions(
+        self,
+        staff: StaffDep,
+        assessment_id: FromPath[uuid.UUID],
+        data: JSONBody[DimensionsIn],
+        db_session: DbSession,
+    ) -> AssessmentOut:
         a = await services.get_assessment(db_session, staff.organization_id, assessment_id)
-        before = [{"name": d.name, "weight": d.weight, "competencies": [c.key for c in d.competencies]}
-                  for d in a.dimensions]
+        before = [
+            {"name": d.name, "weight": d.weight, "competencies": [c.key for c in d.competencies]}
+            for d in a.dimensions
+        ]
         await builder.replace_dimensions(db_session, a, data.dimensions)
-        record(db_session, action="assessment.dimensions", target_kind="assessment", target_id=a.id,
-               organization_id=staff.organization_id, actor_id=staff.user_id,
-               data={"before": before, "after": msgspec.to_builtins(data.dimensions)})
+        record(
+            db_session,
+            action="assessment.dimensions",
+            target_kind="assessment",
+            target_id=a.id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+            data={"before": before, "after": msgspec.to_builtins(data.dimensions)},
+        )
         return services.assessment_out(a)
 
-    @patch("/assessments/{assessment_id:uuid}/questions/{question_id:uuid}", dependencies=_admin,
-           summary="Change a question (admin); its kind is fixed once answered")
-    async def patch_question(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
-                             question_id: FromPath[uuid.UUID], data: JSONBody[QuestionPatch],
-                             db_session: DbSession) -> QuestionOut:
+    @patch(
+        "/assessments/{assessment_id:uuid}/questions/{question_id:uuid}",
+        dependencies=_admin,
+        summary="Change a question (admin); its kind is fixed once answered",
+    )
+    async def patch_question(
+        self,
+        staff: StaffDep,
+        assessment_id: FromPath[uuid.UUID],
+        question_id: FromPath[uuid.UUID],
+        data: JSONBody[QuestionPatch],
+        db_session: DbSession,
+    ) -> QuestionOut:
         a = await services.get_assessment(db_session, staff.organization_id, assessment_id)
         q = builder.get_question(a, question_id)
         await builder.patch_question(db_session, a, q, data)
-        record(db_session, action="question.update", target_kind="question", target_id=q.id,
-               organization_id=staff.organization_id, actor_id=staff.user_id,
-               data={"changes": msgspec.to_builtins(data)})
+        record(
+            db_session,
+            action="question.update",
+            target_kind="question",
+            target_id=q.id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+            data={"changes": msgspec.to_builtins(data)},
+        )
         return services.question_out(q, scored_numbers(a.questions))
 
-    @delete("/assessments/{assessment_id:uuid}/questions/{question_id:uuid}", dependencies=_admin,
-            status_code=HTTP_204_NO_CONTENT, summary="Delete a question nobody answered (admin)")
-    async def delete_question(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
-                              question_id: FromPath[uuid.UUID], db_session: DbSession) -> None:
+    @delete(
+        "/assessments/{assessment_id:uuid}/questions/{question_id:uuid}",
+        dependencies=_admin,
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Delete a question nobody answered (admin)",
+    )
+    async def delete_question(
+        self,
+        staff: StaffDep,
+        assessment_id: FromPath[uuid.UUID],
+        question_id: FromPath[uuid.UUID],
+        db_session: DbSession,
+    ) -> None:
         a = await services.get_assessment(db_session, staff.organization_id, assessment_id)
         q = builder.get_question(a, question_id)
         prompt = q.prompt
         await builder.delete_question(db_session, a, q)
-        record(db_session, action="question.delete", target_kind="question", target_id=question_id,
-               organization_id=staff.organization_id, actor_id=staff.user_id,
-               data={"assessment_id": str(a.id), "prompt": prompt})
+        record(
+            db_session,
+            action="question.delete",
+            target_kind="question",
+            target_id=question_id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+            data={"assessment_id": str(a.id), "prompt": prompt},
+        )
 
-    @post("/assessments/{assessment_id:uuid}/questions/reorder", status_code=200,
-          dependencies=_admin, summary="Put the questions in a new order (admin)")
-    async def reorder(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
-                      data: JSONBody[ReorderIn], db_session: DbSession) -> AssessmentOut:
+    @post(
+        "/assessments/{assessment_id:uuid}/questions/reorder",
+        status_code=200,
+        dependencies=_admin,
+        summary="Put the questions in a new order (admin)",
+    )
+    async def reorder(
+        self,
+        staff: StaffDep,
+        assessment_id: FromPath[uuid.UUID],
+        data: JSONBody[ReorderIn],
+        db_session: DbSession,
+    ) -> AssessmentOut:
         a = await services.get_assessment(db_session, staff.organization_id, assessment_id)
         await builder.reorder_questions(db_session, a, data)
-        record(db_session, action="assessment.reorder", target_kind="assessment", target_id=a.id,
-               organization_id=staff.organization_id, actor_id=staff.user_id,
-               data={"question_ids": [str(i) for i in data.question_ids]})
+        record(
+            db_session,
+            action="assessment.reorder",
+            target_kind="assessment",
+            target_id=a.id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+            data={"question_ids": [str(i) for i in data.question_ids]},
+        )
         return services.assessment_out(a)
 
-    @post("/assessments/{assessment_id:uuid}/questions/from-bank", status_code=HTTP_201_CREATED,
-          dependencies=_admin, summary="Copy bank questions with their rubrics and exemplars (admin)")
-    async def from_bank(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
-                        data: JSONBody[FromBankIn], db_session: DbSession) -> list[QuestionOut]:
+    @post(
+        "/assessments/{assessment_id:uuid}/questions/from-bank",
+        status_code=HTTP_201_CREATED,
+        dependencies=_admin,
+        summary="Copy bank questions with their rubrics and exemplars (admin)",
+    )
+    async def from_bank(
+        self,
+        staff: StaffDep,
+        assessment_id: FromPath[uuid.UUID],
+        data: JSONBody[FromBankIn],
+        db_session: DbSession,
+    ) -> list[QuestionOut]:
         a = await services.get_assessment(db_session, staff.organization_id, assessment_id)
         added = await builder.add_from_bank(db_session, a, data)
         for bank_id, q in zip(data.bank_ids, added, strict=True):
-            record(db_session, action="question.create", target_kind="question", target_id=q.id,
-                   organization_id=staff.organization_id, actor_id=staff.user_id,
-                   data={"bank_id": bank_id})
+            record(
+                db_session,
+                action="question.create",
+                target_kind="question",
+                target_id=q.id,
+                organization_id=staff.organization_id,
+                actor_id=staff.user_id,
+                data={"bank_id": bank_id},
+            )
         numbers = scored_numbers(a.questions)
         return [services.question_out(q, numbers) for q in added]
 
-    @get("/assessment-templates", dependencies={"staff": Provide(provide_staff)},
-         summary="Ready-made assessments by focus, with the bank questions they ask")
+    @get(
+        "/assessment-templates",
+        dependencies={"staff": Provide(provide_staff)},
+        summary="Ready-made assessments by focus, with the bank questions they ask",
+    )
     async def list_templates(self, staff: StaffDep) -> list[TemplateOut]:
         return [template_out(t) for t in TEMPLATES]
 
-    @post("/assessments/from-template", status_code=HTTP_201_CREATED, dependencies=_admin,
-          summary="Create an active, ready-to-invite assessment from a template (admin)")
-    async def from_template(self, staff: StaffDep, data: JSONBody[FromTemplateIn],
-                            db_session: DbSession) -> AssessmentOut:
+    @post(
+        "/assessments/from-template",
+        status_code=HTTP_201_CREATED,
+        dependencies=_admin,
+        summary="Create an active, ready-to-invite assessment from a template (admin)",
+    )
+    async def from_template(
+        self, staff: StaffDep, data: JSONBody[FromTemplateIn], db_session: DbSession
+    ) -> AssessmentOut:
         t = get_template(data.template_id)
-        a = await services.create_assessment(db_session, staff.organization_id,
-                                             assessment_body(t, data.title))
-        record(db_session, action="assessment.create", target_kind="assessment", target_id=a.id,
-               organization_id=staff.organization_id, actor_id=staff.user_id,
-               data={"template_id": t.id})
+        a = await services.create_assessment(
+            db_session, staff.organization_id, assessment_body(t, data.title)
+        )
+        record(
+            db_session,
+            action="assessment.create",
+            target_kind="assessment",
+            target_id=a.id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+            data={"template_id": t.id},
+        )
         await db_session.refresh(a)
         return services.assessment_out(a)

@@ -39,8 +39,7 @@ class RubricTextPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=
 class QuestionPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """Fields to change; a field left out keeps its value (``competency: null`` clears it)."""
 
-    prompt: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)] | msgspec.UnsetType = \
-        msgspec.UNSET
+    prompt: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)] | msgspec.UnsetType = msgspec.UNSET
     kind: QuestionKind | msgspec.UnsetType = msgspec.UNSET
     competency: Key | msgspec.UnsetType | None = msgspec.UNSET
     think_time_s: Annotated[int, msgspec.Meta(ge=0, le=600)] | msgspec.UnsetType = msgspec.UNSET

@@ -34,40 +34,83 @@ class AssessmentController(Controller):
     async def list_assessments(self, staff: StaffDep, db_session: DbSession) -> list[AssessmentSummary]:
         return await services.list_assessments(db_session, staff.organization_id)
 
-    @get("/{assessment_id:uuid}", dependencies={"staff": Provide(provide_staff)},
-         summary="One assessment with dimensions, questions and rubrics")
-    async def get_assessment(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
-                             db_session: DbSession) -> AssessmentOut:
+    @get(
+        "/{assessment_id:uuid}",
+        dependencies={"staff": Provide(provide_staff)},
+        summary="One assessment with dimensions, questions and rubrics",
+    )
+    async def get_assessment(
+        self, staff: StaffDep, assessment_id: FromPath[uuid.UUID], db_session: DbSession
+    ) -> AssessmentOut:
         a = await services.get_assessment(db_session, staff.organization_id, assessment_id)
         return services.assessment_out(a)
 
-    @post("/", status_code=HTTP_201_CREATED, dependencies={"staff": Provide(provide_admin)},
-          summary="Create an assessment with its whole structure (admin)")
-    async def create_assessment(self, staff: StaffDep, data: JSONBody[AssessmentCreate],
-                                db_session: DbSession) -> AssessmentOut:
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        dependencies={"staff": Provide(provide_admin)},
+        summary="Create an assessment with its whole structure (admin)",
+    )
+    async def create_assessment(
+        self, staff: StaffDep, data: JSONBody[AssessmentCreate], db_session: DbSession
+    ) -> AssessmentOut:
         a = await services.create_assessment(db_session, staff.organization_id, data)
-        record(db_session, action="assessment.create", target_kind="assessment", target_id=a.id,
-               organization_id=staff.organization_id, actor_id=staff.user_id)
+        record(
+            db_session,
+            action="assessment.create",
+            target_kind="assessment",
+            target_id=a.id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+        )
         await db_session.refresh(a)
         return services.assessment_out(a)
 
-    @patch("/{assessment_id:uuid}", dependencies={"staff": Provide(provide_admin)},
-           summary="Change title, intro, status or settings (admin)")
-    async def update_assessment(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
-                                data: JSONBody[AssessmentUpdate], db_session: DbSession) -> AssessmentOut:
+    @patch(
+        "/{assessment_id:uuid}",
+        dependencies={"staff": Provide(provide_admin)},
+        summary="Change title, intro, status or settings (admin)",
+    )
+    async def update_assessment(
+        self,
+        staff: StaffDep,
+        assessment_id: FromPath[uuid.UUID],
+        data: JSONBody[AssessmentUpdate],
+        db_session: DbSession,
+    ) -> AssessmentOut:
         a = await services.get_assessment(db_session, staff.organization_id, assessment_id)
         await services.update_assessment(db_session, a, data)
-        record(db_session, action="assessment.update", target_kind="assessment", target_id=a.id,
-               organization_id=staff.organization_id, actor_id=staff.user_id)
+        record(
+            db_session,
+            action="assessment.update",
+            target_kind="assessment",
+            target_id=a.id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+        )
         return services.assessment_out(a)
 
-    @post("/{assessment_id:uuid}/questions", status_code=HTTP_201_CREATED,
-          dependencies={"staff": Provide(provide_admin)}, summary="Add a question (admin)")
-    async def add_question(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
-                           data: JSONBody[QuestionIn],
-                           db_session: DbSession) -> QuestionOut:
+    @post(
+        "/{assessment_id:uuid}/questions",
+        status_code=HTTP_201_CREATED,
+        dependencies={"staff": Provide(provide_admin)},
+        summary="Add a question (admin)",
+    )
+    async def add_question(
+        self,
+        staff: StaffDep,
+        assessment_id: FromPath[uuid.UUID],
+        data: JSONBody[QuestionIn],
+        db_session: DbSession,
+    ) -> QuestionOut:
         a = await services.get_assessment(db_session, staff.organization_id, assessment_id)
         q = await services.add_question(db_session, a, data)
-        record(db_session, action="question.create", target_kind="question", target_id=q.id,
-               organization_id=staff.organization_id, actor_id=staff.user_id)
+        record(
+            db_session,
+            action="question.create",
+            target_kind="question",
+            target_id=q.id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+        )
         return services.question_out(q, scored_numbers(a.questions))

@@ -36,8 +36,14 @@ def scored_number_column() -> ColumnElement[int | None]:
     """``scored_numbers`` in SQL, for a query that selects from ``Question`` (correlated): the
     scored questions of its assessment at or before its position; NULL for a practice one."""
     other = aliased(Question)
-    before = (select(func.count(other.id))
-              .where(other.assessment_id == Question.assessment_id, other.is_practice.is_(False),
-                     other.position <= Question.position)
-              .correlate(Question).scalar_subquery())
+    before = (
+        select(func.count(other.id))
+        .where(
+            other.assessment_id == Question.assessment_id,
+            other.is_practice.is_(False),
+            other.position <= Question.position,
+        )
+        .correlate(Question)
+        .scalar_subquery()
+    )
     return case((Question.is_practice.is_(True), None), else_=before)

@@ -30,8 +30,15 @@ __all__ = [
 ]
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
-Key = Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$",
-                                  description="Short identifier: lowercase letters, digits, - and _")]
+Key = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=60,
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="Short identifier: lowercase letters, digits, - and _",
+    ),
+]
 Level = Annotated[int, msgspec.Meta(ge=1, le=5)]
 
 

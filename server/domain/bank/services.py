@@ -43,8 +43,7 @@ __all__ = [
 ]
 
 MAX_IMPORT = 60
-_PROBLEM = re.compile(r"^question (?:'(?P<id>[^']*)'|#\d+)(?:, field (?P<field>[^:]+))?: (?P<msg>.*)$",
-                      re.S)
+_PROBLEM = re.compile(r"^question (?:'(?P<id>[^']*)'|#\d+)(?:, field (?P<field>[^:]+))?: (?P<msg>.*)$", re.S)
 
 
 def bank() -> tuple[BankQuestion, ...]:
@@ -60,34 +59,60 @@ def bank_question(bank_id: str) -> BankQuestion:
 
 
 def summary(q: BankQuestion) -> BankQuestionSummary:
-    return BankQuestionSummary(id=q.id, prompt=q.prompt, kind=q.kind, competency=q.competency,
-                               roles=list(q.roles), tags=list(q.tags), focus=list(q.focus),
-                               difficulty=q.difficulty, exemplar_count=len(q.rubric.exemplars))
+    return BankQuestionSummary(
+        id=q.id,
+        prompt=q.prompt,
+        kind=q.kind,
+        competency=q.competency,
+        roles=list(q.roles),
+        tags=list(q.tags),
+        focus=list(q.focus),
+        difficulty=q.difficulty,
+        exemplar_count=len(q.rubric.exemplars),
+    )
 
 
 def question_out(q: BankQuestion) -> BankQuestionOut:
     s = summary(q)
     return BankQuestionOut(
-        **msgspec.structs.asdict(s), think_time_s=q.think_time_s, max_answer_s=q.max_answer_s,
-        max_chars=q.max_chars, retakes_allowed=q.retakes_allowed,
+        **msgspec.structs.asdict(s),
+        think_time_s=q.think_time_s,
+        max_answer_s=q.max_answer_s,
+        max_chars=q.max_chars,
+        retakes_allowed=q.retakes_allowed,
         levels={str(lv.level): lv.descriptor for lv in q.rubric.levels},
         exemplars=list(q.rubric.exemplars),
-        reveals=q.rubric.reveals, red_flags=q.rubric.red_flags)
+        reveals=q.rubric.reveals,
+        red_flags=q.rubric.red_flags,
+    )
 
 
 def roles_out() -> RolesOut:
     """Every role with its question count and dimensions, and the blank assessment's dimensions."""
     return RolesOut(
-        roles=[RoleOut(key=r.key, title=r.title, role=r.role,
-                       question_count=sum(r.key in q.roles for q in bank()),
-                       dimensions=msgspec.convert(r.dimensions_body(), list[DimensionIn]))
-               for r in ROLES],
-        neutral_dimensions=msgspec.convert(list(NEUTRAL_DIMENSIONS), list[DimensionIn]))
+        roles=[
+            RoleOut(
+                key=r.key,
+                title=r.title,
+                role=r.role,
+                question_count=sum(r.key in q.roles for q in bank()),
+                dimensions=msgspec.convert(r.dimensions_body(), list[DimensionIn]),
+            )
+            for r in ROLES
+        ],
+        neutral_dimensions=msgspec.convert(list(NEUTRAL_DIMENSIONS), list[DimensionIn]),
+    )
 
 
-def search(*, q: str | None = None, competency: str | None = None, kind: str | None = None,
-           focus: str | None = None, difficulty: str | None = None,
-           role: str | None = None) -> list[BankQuestion]:
+def search(
+    *,
+    q: str | None = None,
+    competency: str | None = None,
+    kind: str | None = None,
+    focus: str | None = None,
+    difficulty: str | None = None,
+    role: str | None = None,
+) -> list[BankQuestion]:
     """Bank questions matching every filter; ``q``'s words must each occur in prompt or tags."""
     words = [w for w in (q or "").lower().split() if w]
     out = []
@@ -129,13 +154,16 @@ def validate_import(doc: Any) -> list[BankQuestion]:
             raise InvalidInput(str(exc), field="format") from None
         doc = doc.get("questions")
     if not isinstance(doc, list):
-        raise InvalidInput("A question bank is a JSON object with a 'questions' list (as "
-                           "exported), or a list of questions.", field="questions")
+        raise InvalidInput(
+            "A question bank is a JSON object with a 'questions' list (as exported), or a list of questions.",
+            field="questions",
+        )
     if not doc:
         raise InvalidInput("The file has no questions.", field="questions")
     if len(doc) > MAX_IMPORT:
-        raise InvalidInput(f"The file has {len(doc)} questions; import at most {MAX_IMPORT} at a time.",
-                           field="questions")
+        raise InvalidInput(
+            f"The file has {len(doc)} questions; import at most {MAX_IMPORT} at a time.", field="questions"
+        )
     problems: list[BankProblem] = []
     questions: list[BankQuestion] = []
     seen: dict[str, int] = {}
@@ -146,17 +174,27 @@ def validate_import(doc: Any) -> list[BankQuestion]:
             problems.append(_problem(i, raw, str(exc)))
             continue
         if q.id in seen:
-            problems.append(BankProblem(index=i, question_id=q.id, field="id",
-                                        message=f"duplicate id (also question #{seen[q.id]})."))
+            problems.append(
+                BankProblem(
+                    index=i,
+                    question_id=q.id,
+                    field="id",
+                    message=f"duplicate id (also question #{seen[q.id]}).",
+                )
+            )
             continue
         seen[q.id] = i
         questions.append(q)
     if problems:
-        listed = "; ".join(f"#{p.index} {p.question_id or ''} {p.field or ''}: {p.message}"
-                           .replace("  ", " ") for p in problems)
-        raise InvalidInput(f"{len(problems)} of {len(doc)} questions cannot be imported; nothing "
-                           f"was imported. {listed}", field="questions",
-                           problems=msgspec.to_builtins(problems))
+        listed = "; ".join(
+            f"#{p.index} {p.question_id or ''} {p.field or ''}: {p.message}".replace("  ", " ")
+            for p in problems
+        )
+        raise InvalidInput(
+            f"{len(problems)} of {len(doc)} questions cannot be imported; nothing was imported. {listed}",
+            field="questions",
+            problems=msgspec.to_builtins(problems),
+        )
     return questions
 
 
@@ -170,12 +208,18 @@ def dimensions_for(questions: list[BankQuestion]) -> tuple[str, list[dict[str, A
                 return r.role, list(dims)
             return r.role, r.dimensions_body()
     keys = sorted(wanted)
-    return "Several roles", [{"name": "Overall", "weight": 100, "competencies": [
-        {"key": k, "name": COMPETENCY_NAMES.get(k, k), "description": ""} for k in keys]}]
+    return "Several roles", [
+        {
+            "name": "Overall",
+            "weight": 100,
+            "competencies": [{"key": k, "name": COMPETENCY_NAMES.get(k, k), "description": ""} for k in keys],
+        }
+    ]
 
 
-async def import_to_draft(db: AsyncSession, organization_id: uuid.UUID,
-                          questions: list[BankQuestion]) -> Assessment:
+async def import_to_draft(
+    db: AsyncSession, organization_id: uuid.UUID, questions: list[BankQuestion]
+) -> Assessment:
     """Store validated questions as a new draft assessment of the organization."""
     now = datetime.now(UTC)
     role, dimensions = dimensions_for(questions)

@@ -43,8 +43,11 @@ class Template:
 
     def dimensions(self) -> list[dict[str, Any]]:
         """The dimensions an assessment from this template gets, weighted for it."""
-        dims: list[dict[str, Any]] = (copy.deepcopy(ML_ENGINEER_ASSESSMENT["dimensions"])
-                                      if self.role == "ml-engineer" else self.spec.dimensions_body())
+        dims: list[dict[str, Any]] = (
+            copy.deepcopy(ML_ENGINEER_ASSESSMENT["dimensions"])
+            if self.role == "ml-engineer"
+            else self.spec.dimensions_body()
+        )
         for d in dims:
             d["weight"] = self.weights[d["name"]]
         return dims
@@ -60,68 +63,119 @@ class Template:
             picked[key] = pool[:n]
         if not any(q.kind == "written" for qs in picked.values() for q in qs):
             for key, qs in picked.items():
-                written = [q for q in self._pool(key) if q.kind == "written"
-                           and self.focus in q.focus and q not in qs]
+                written = [
+                    q
+                    for q in self._pool(key)
+                    if q.kind == "written" and self.focus in q.focus and q not in qs
+                ]
                 if written and qs:
                     qs[-1] = written[0]
                     break
         return [q for key in self.counts for q in picked[key]]
 
 
-_ALL = ("ml-fundamentals", "software-engineering", "mlops", "collaboration", "problem-solving",
-        "ownership", "production-thinking")
+_ALL = (
+    "ml-fundamentals",
+    "software-engineering",
+    "mlops",
+    "collaboration",
+    "problem-solving",
+    "ownership",
+    "production-thinking",
+)
 
 
 def _counts(**extra: int) -> dict[str, int]:
     return {k: extra.get(k.replace("-", "_"), 1) for k in _ALL}
 
 
-def _role_template(role: str, name: str, description: str, *, double: tuple[str, ...],
-                   weights: dict[str, float]) -> Template:
+def _role_template(
+    role: str, name: str, description: str, *, double: tuple[str, ...], weights: dict[str, float]
+) -> Template:
     """One question per competency of the role, two for the competencies in ``double``."""
     counts = {k: 2 if k in double else 1 for k in get_role(role).competencies}
-    return Template(id=role, role=role, name=name, description=description, focus="general",
-                    weights=weights, counts=counts)
+    return Template(
+        id=role,
+        role=role,
+        name=name,
+        description=description,
+        focus="general",
+        weights=weights,
+        counts=counts,
+    )
 
 
 TEMPLATES: tuple[Template, ...] = (
-    Template(id="ml-engineer-general", name="ML engineer — general", focus="general",
-             description="A balanced interview: one question per competency.",
-             weights={"Technical": 45, "Behavioral": 35, "Contextual": 20}, counts=_counts()),
-    Template(id="ml-engineer-mlops", name="ML engineer — MLOps focus", focus="mlops",
-             description="Deploying, monitoring and operating models: three MLOps questions and "
-                         "a heavier technical weight.",
-             weights={"Technical": 50, "Behavioral": 30, "Contextual": 20}, counts=_counts(mlops=3)),
-    Template(id="ml-engineer-research", name="ML engineer — research focus", focus="research",
-             description="Modelling depth and experimental rigour: three ML-fundamentals "
-                         "questions, technical weight 55%.",
-             weights={"Technical": 55, "Behavioral": 30, "Contextual": 15},
-             counts=_counts(ml_fundamentals=3)),
-    Template(id="ml-engineer-fullstack", name="ML engineer — full-stack ML focus", focus="fullstack",
-             description="Shipping ML features end to end: more production-thinking and "
-                         "software-engineering questions, contextual weight 25%.",
-             weights={"Technical": 45, "Behavioral": 30, "Contextual": 25},
-             counts=_counts(production_thinking=2, software_engineering=2)),
-    _role_template("data-scientist", "Data scientist",
-                   "Modelling, statistics and experiments, SQL, and turning analysis into decisions.",
-                   double=("ml-fundamentals", "statistics"),
-                   weights={"Technical": 50, "Behavioral": 30, "Contextual": 20}),
-    _role_template("data-engineer", "Data engineer",
-                   "SQL, data modelling, reliable pipelines and the cost of running them.",
-                   double=("sql-data", "pipelines"),
-                   weights={"Technical": 50, "Behavioral": 30, "Contextual": 20}),
-    _role_template("backend-engineer", "Backend engineer",
-                   "System design, APIs and databases, testing, and running services in production.",
-                   double=("system-design", "apis-databases"),
-                   weights={"Technical": 50, "Behavioral": 30, "Contextual": 20}),
-    _role_template("customer-support", "Customer support specialist",
-                   "Troubleshooting, clear and kind communication, de-escalation and support operations.",
-                   double=("troubleshooting", "customer-communication"),
-                   weights={"Support craft": 50, "Behavioral": 30, "Contextual": 20}),
-    _role_template("sales", "Account executive (B2B sales)",
-                   "Discovery, objection handling, deal management and commercial judgement.",
-                   double=("discovery", "objection-handling"),
-                   weights={"Sales craft": 50, "Behavioral": 30, "Contextual": 20}),
+    Template(
+        id="ml-engineer-general",
+        name="ML engineer — general",
+        focus="general",
+        description="A balanced interview: one question per competency.",
+        weights={"Technical": 45, "Behavioral": 35, "Contextual": 20},
+        counts=_counts(),
+    ),
+    Template(
+        id="ml-engineer-mlops",
+        name="ML engineer — MLOps focus",
+        focus="mlops",
+        description="Deploying, monitoring and operating models: three MLOps questions and "
+        "a heavier technical weight.",
+        weights={"Technical": 50, "Behavioral": 30, "Contextual": 20},
+        counts=_counts(mlops=3),
+    ),
+    Template(
+        id="ml-engineer-research",
+        name="ML engineer — research focus",
+        focus="research",
+        description="Modelling depth and experimental rigour: three ML-fundamentals "
+        "questions, technical weight 55%.",
+        weights={"Technical": 55, "Behavioral": 30, "Contextual": 15},
+        counts=_counts(ml_fundamentals=3),
+    ),
+    Template(
+        id="ml-engineer-fullstack",
+        name="ML engineer — full-stack ML focus",
+        focus="fullstack",
+        description="Shipping ML features end to end: more production-thinking and "
+        "software-engineering questions, contextual weight 25%.",
+        weights={"Technical": 45, "Behavioral": 30, "Contextual": 25},
+        counts=_counts(production_thinking=2, software_engineering=2),
+    ),
+    _role_template(
+        "data-scientist",
+        "Data scientist",
+        "Modelling, statistics and experiments, SQL, and turning analysis into decisions.",
+        double=("ml-fundamentals", "statistics"),
+        weights={"Technical": 50, "Behavioral": 30, "Contextual": 20},
+    ),
+    _role_template(
+        "data-engineer",
+        "Data engineer",
+        "SQL, data modelling, reliable pipelines and the cost of running them.",
+        double=("sql-data", "pipelines"),
+        weights={"Technical": 50, "Behavioral": 30, "Contextual": 20},
+    ),
+    _role_template(
+        "backend-engineer",
+        "Backend engineer",
+        "System design, APIs and databases, testing, and running services in production.",
+        double=("system-design", "apis-databases"),
+        weights={"Technical": 50, "Behavioral": 30, "Contextual": 20},
+    ),
+    _role_template(
+        "customer-support",
+        "Customer support specialist",
+        "Troubleshooting, clear and kind communication, de-escalation and support operations.",
+        double=("troubleshooting", "customer-communication"),
+        weights={"Support craft": 50, "Behavioral": 30, "Contextual": 20},
+    ),
+    _role_template(
+        "sales",
+        "Account executive (B2B sales)",
+        "Discovery, objection handling, deal management and commercial judgement.",
+        double=("discovery", "objection-handling"),
+        weights={"Sales craft": 50, "Behavioral": 30, "Contextual": 20},
+    ),
 )
 
 
@@ -136,11 +190,22 @@ def get_template(template_id: str) -> Template:
 def template_out(t: Template) -> TemplateOut:
     questions = t.select()
     practice = PRACTICE_QUESTION
-    seconds = sum(q.think_time_s + q.max_answer_s for q in questions) \
-        + practice["think_time_s"] + practice["max_answer_s"]
-    return TemplateOut(id=t.id, name=t.name, description=t.description, role=t.role, focus=t.focus,
-                       weights=dict(t.weights), bank_ids=[q.id for q in questions],
-                       question_count=len(questions), estimated_minutes=max(1, round(seconds / 60)))
+    seconds = (
+        sum(q.think_time_s + q.max_answer_s for q in questions)
+        + practice["think_time_s"]
+        + practice["max_answer_s"]
+    )
+    return TemplateOut(
+        id=t.id,
+        name=t.name,
+        description=t.description,
+        role=t.role,
+        focus=t.focus,
+        weights=dict(t.weights),
+        bank_ids=[q.id for q in questions],
+        question_count=len(questions),
+        estimated_minutes=max(1, round(seconds / 60)),
+    )
 
 
 def assessment_body(t: Template, title: str | None = None) -> AssessmentCreate:

@@ -42,8 +42,12 @@ class WrittenAnswer(msgspec.Struct, forbid_unknown_fields=True):
 
 class CandidateQuestion(msgspec.Struct):
     id: uuid.UUID
-    number: Annotated[int | None, msgspec.Meta(
-        description="Q1..Qn among the scored questions, as staff number them; null for practice")]
+    number: Annotated[
+        int | None,
+        msgspec.Meta(
+            description="Q1..Qn among the scored questions, as staff number them; null for practice"
+        ),
+    ]
     kind: QuestionKind
     is_practice: bool
     think_time_s: int
@@ -75,11 +79,15 @@ class CandidateView(msgspec.Struct):
     next_question_id: uuid.UUID | None
     answered_count: int
     scored_question_count: int
-    server_now: Annotated[datetime, msgspec.Meta(
-        description="The server's time when this view was made, to count its clocks down")]
+    server_now: Annotated[
+        datetime,
+        msgspec.Meta(description="The server's time when this view was made, to count its clocks down"),
+    ]
     organization: CandidateBranding
-    english_threshold: Annotated[str | None, msgspec.Meta(
-        description="The English level the assessment looks for (CEFR), when it sets one")] = None
+    english_threshold: Annotated[
+        str | None,
+        msgspec.Meta(description="The English level the assessment looks for (CEFR), when it sets one"),
+    ] = None
 
 
 class CandidateResponse(msgspec.Struct):
@@ -93,8 +101,12 @@ class CandidateResponse(msgspec.Struct):
     is_partial: bool
 
 
-Sdp = Annotated[str, msgspec.Meta(min_length=1, max_length=64 * 1024,
-                                  description="Session description (SDP), ICE candidates included")]
+Sdp = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1, max_length=64 * 1024, description="Session description (SDP), ICE candidates included"
+    ),
+]
 
 
 class SdpOffer(msgspec.Struct, forbid_unknown_fields=True):

@@ -56,13 +56,19 @@ def answered_question_ids(responses: list[Response]) -> set[uuid.UUID]:
 async def _responses(db: AsyncSession, attempt: Attempt | None) -> list[Response]:
     if attempt is None:
         return []
-    rows = await db.execute(select(Response).where(Response.attempt_id == attempt.id)
-                            .order_by(Response.question_id, Response.take))
+    rows = await db.execute(
+        select(Response)
+        .where(Response.attempt_id == attempt.id)
+        .order_by(Response.question_id, Response.take)
+    )
     return list(rows.scalars())
 
 
 async def _done_question_ids(
-        db: AsyncSession, inv: Invitation, responses: list[Response], now: datetime,
+    db: AsyncSession,
+    inv: Invitation,
+    responses: list[Response],
+    now: datetime,
 ) -> tuple[set[uuid.UUID], set[uuid.UUID], dict[uuid.UUID, QuestionClock]]:
     """(answered, closed unanswered by their time limit, clocks by question). A question in
     either set is behind the candidate: a written answer closes when its time is up."""
@@ -87,13 +93,23 @@ async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
     now = datetime.now(UTC)
     if inv.status is InvitationStatus.COMPLETED:
         return CandidateView(
-            candidate_name=inv.candidate_name, assessment_title=assessment.title,
-            role=assessment.role, intro="", estimated_minutes=0, status=inv.status.value,
-            consented=True, consent_version=inv.attempt.consent_version if inv.attempt else "",
-            expires_at=inv.expires_at, questions=[], next_question_id=None, answered_count=0,
-            scored_question_count=0, server_now=now,
+            candidate_name=inv.candidate_name,
+            assessment_title=assessment.title,
+            role=assessment.role,
+            intro="",
+            estimated_minutes=0,
+            status=inv.status.value,
+            consented=True,
+            consent_version=inv.attempt.consent_version if inv.attempt else "",
+            expires_at=inv.expires_at,
+            questions=[],
+            next_question_id=None,
+            answered_count=0,
+            scored_question_count=0,
+            server_now=now,
             organization=await candidate_branding(db, inv.organization_id),
-            english_threshold=assessment.settings.english_threshold)
+            english_threshold=assessment.settings.english_threshold,
+        )
     responses = await _responses(db, inv.attempt)
     answered, closed, clocks = await _done_question_ids(db, inv, responses, now)
     questions = candidate_order(assessment.questions)
@@ -105,30 +121,45 @@ async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
         takes = len({r.take for r in responses if r.question_id == q.id and r.submitted_at})
         clock = clocks.get(q.id)
         times = times_of(clock, q, inv) if clock is not None else None
-        items.append(CandidateQuestion(
-            id=q.id, number=numbers.get(q.id), kind=q.kind, is_practice=q.is_practice,
-            think_time_s=scaled_seconds(q.think_time_s, inv),
-            max_answer_s=scaled_seconds(q.max_answer_s, inv), max_chars=q.max_chars,
-            retakes_allowed=q.retakes_allowed, takes_used=takes, answered=q.id in answered,
-            draft=current.text if current and current.kind is QuestionKind.WRITTEN else None,
-            prompt=q.prompt if times is not None else None,
-            time_up=q.id in closed,
-            think_started_at=times.think_started_at if times else None,
-            think_ends_at=times.think_ends_at if times else None,
-            answer_started_at=times.answer_started_at if times else None,
-            answer_ends_at=times.answer_ends_at if times else None,
-        ))
+        items.append(
+            CandidateQuestion(
+                id=q.id,
+                number=numbers.get(q.id),
+                kind=q.kind,
+                is_practice=q.is_practice,
+                think_time_s=scaled_seconds(q.think_time_s, inv),
+                max_answer_s=scaled_seconds(q.max_answer_s, inv),
+                max_chars=q.max_chars,
+                retakes_allowed=q.retakes_allowed,
+                takes_used=takes,
+                answered=q.id in answered,
+                draft=current.text if current and current.kind is QuestionKind.WRITTEN else None,
+                prompt=q.prompt if times is not None else None,
+                time_up=q.id in closed,
+                think_started_at=times.think_started_at if times else None,
+                think_ends_at=times.think_ends_at if times else None,
+                answer_started_at=times.answer_started_at if times else None,
+                answer_ends_at=times.answer_ends_at if times else None,
+            )
+        )
     scored = [q for q in questions if not q.is_practice]
     minutes = sum(scaled_seconds(q.think_time_s + q.max_answer_s, inv) for q in questions) / 60
 
     return CandidateView(
-        candidate_name=inv.candidate_name, assessment_title=assessment.title, role=assessment.role,
-        intro=assessment.intro, estimated_minutes=max(1, round(minutes)),
-        status=effective_status(inv), consented=inv.attempt is not None,
-        consent_version=CONSENT_VERSION, expires_at=inv.expires_at, questions=items,
+        candidate_name=inv.candidate_name,
+        assessment_title=assessment.title,
+        role=assessment.role,
+        intro=assessment.intro,
+        estimated_minutes=max(1, round(minutes)),
+        status=effective_status(inv),
+        consented=inv.attempt is not None,
+        consent_version=CONSENT_VERSION,
+        expires_at=inv.expires_at,
+        questions=items,
         next_question_id=next_q.id if next_q else None,
         answered_count=len([q for q in scored if q.id in answered]),
-        scored_question_count=len(scored), server_now=now,
+        scored_question_count=len(scored),
+        server_now=now,
         organization=await candidate_branding(db, inv.organization_id),
         english_threshold=assessment.settings.english_threshold,
     )
@@ -145,11 +176,14 @@ async def begin_question(db: AsyncSession, inv: Invitation, question_id: uuid.UU
         return
     if question.id in answered or question.id in closed:
         raise Conflict("You have already answered this question.")
-    upcoming = next(q for q in candidate_order(inv.assessment.questions)
-                    if q.id not in answered and q.id not in closed)
+    upcoming = next(
+        q for q in candidate_order(inv.assessment.questions) if q.id not in answered and q.id not in closed
+    )
     if upcoming.id != question.id:
-        raise Conflict("Answer the questions in order: another question comes before this one. "
-                       "Reload the page to continue where you are.")
+        raise Conflict(
+            "Answer the questions in order: another question comes before this one. "
+            "Reload the page to continue where you are."
+        )
     await ensure_clock(db, attempt, question)
 
 
@@ -178,46 +212,87 @@ def require_attempt(inv: Invitation) -> Attempt:
     return inv.attempt
 
 
-async def save_written(db: AsyncSession, inv: Invitation, question_id: uuid.UUID,
-                       data: WrittenAnswer) -> Response:
+async def save_written(
+    db: AsyncSession, inv: Invitation, question_id: uuid.UUID, data: WrittenAnswer
+) -> Response:
     """Autosave a draft or submit a written answer; a submitted answer never changes."""
     attempt = require_attempt(inv)
     question = question_of(inv, question_id)
     if question.kind is not QuestionKind.WRITTEN:
         raise InvalidInput("This question is answered on video, not in writing.")
     if len(data.text) > question.max_chars:
-        raise InvalidInput(f"Your answer has {len(data.text)} characters; the limit for this "
-                           f"question is {question.max_chars}. Please shorten it.", field="text")
+        raise InvalidInput(
+            f"Your answer has {len(data.text)} characters; the limit for this "
+            f"question is {question.max_chars}. Please shorten it.",
+            field="text",
+        )
     if data.submit and not data.text.strip():
         raise InvalidInput("Write an answer before submitting.", field="text")
     clock = await ensure_clock(db, attempt, question, answering=True)
     times = times_of(clock, question, inv)
-    existing = (await db.execute(select(Response).where(Response.take_id == data.take_id))
-                ).scalar_one_or_none()
-    if existing is not None and (existing.attempt_id != attempt.id
-                                 or existing.question_id != question.id):
+    existing = (
+        await db.execute(select(Response).where(Response.take_id == data.take_id))
+    ).scalar_one_or_none()
+    if existing is not None and (existing.attempt_id != attempt.id or existing.question_id != question.id):
         raise Conflict("That take belongs to another answer; reload the page.")
-    submitted = (await db.execute(select(Response).where(
-        Response.attempt_id == attempt.id, Response.question_id == question.id,
-        Response.submitted_at.is_not(None)))).scalars().first()
-    if (existing is not None and submitted is not None and data.submit
-            and existing.id == submitted.id and existing.text == data.text):
+    submitted = (
+        (
+            await db.execute(
+                select(Response).where(
+                    Response.attempt_id == attempt.id,
+                    Response.question_id == question.id,
+                    Response.submitted_at.is_not(None),
+                )
+            )
+        )
+        .scalars()
+        .first()
+    )
+    if (
+        existing is not None
+        and submitted is not None
+        and data.submit
+        and existing.id == submitted.id
+        and existing.text == data.text
+    ):
         return existing  # the same submit sent twice
     if times.written_closed(datetime.now(UTC)):
-        kept = ("Your last saved draft was kept and submitted as your answer" if submitted
-                else "Nothing had been saved, so this question has no answer")
-        raise Conflict(f"The time for this question ran out at {times.answer_ends_at:%H:%M:%S} "
-                       f"UTC. {kept}; later changes could not be accepted.", time_up=True)
+        kept = (
+            "Your last saved draft was kept and submitted as your answer"
+            if submitted
+            else "Nothing had been saved, so this question has no answer"
+        )
+        raise Conflict(
+            f"The time for this question ran out at {times.answer_ends_at:%H:%M:%S} "
+            f"UTC. {kept}; later changes could not be accepted.",
+            time_up=True,
+        )
     if submitted is not None:
         raise Conflict("You have already submitted this answer; it can no longer change.")
     response = existing
     if response is None:
-        response = (await db.execute(select(Response).where(
-            Response.attempt_id == attempt.id, Response.question_id == question.id,
-            Response.is_current.is_(True)))).scalars().first()
+        response = (
+            (
+                await db.execute(
+                    select(Response).where(
+                        Response.attempt_id == attempt.id,
+                        Response.question_id == question.id,
+                        Response.is_current.is_(True),
+                    )
+                )
+            )
+            .scalars()
+            .first()
+        )
     if response is None:
-        response = Response(attempt_id=attempt.id, question_id=question.id, take_id=data.take_id,
-                            take=1, kind=QuestionKind.WRITTEN, state=ResponseState.QUEUED)
+        response = Response(
+            attempt_id=attempt.id,
+            question_id=question.id,
+            take_id=data.take_id,
+            take=1,
+            kind=QuestionKind.WRITTEN,
+            state=ResponseState.QUEUED,
+        )
         db.add(response)
     response.text = data.text
     if data.submit:
@@ -234,11 +309,16 @@ async def complete(db: AsyncSession, inv: Invitation) -> Invitation:
     attempt = require_attempt(inv)
     responses = await _responses(db, attempt)
     answered, closed, _ = await _done_question_ids(db, inv, responses, datetime.now(UTC))
-    missing = [q for q in inv.assessment.questions
-               if not q.is_practice and q.id not in answered and q.id not in closed]
+    missing = [
+        q
+        for q in inv.assessment.questions
+        if not q.is_practice and q.id not in answered and q.id not in closed
+    ]
     if missing:
-        raise Conflict(f"{len(missing)} question(s) still need an answer before you can finish.",
-                       missing=[str(q.id) for q in missing])
+        raise Conflict(
+            f"{len(missing)} question(s) still need an answer before you can finish.",
+            missing=[str(q.id) for q in missing],
+        )
     attempt.completed_at = datetime.now(UTC)
     inv.status = InvitationStatus.COMPLETED
     await db.flush()
@@ -253,6 +333,13 @@ async def get_own_response(db: AsyncSession, inv: Invitation, response_id: uuid.
 
 
 def response_out(r: Response) -> CandidateResponse:
-    return CandidateResponse(id=r.id, question_id=r.question_id, take=r.take, kind=r.kind,
-                             text=r.text, duration_s=r.duration_s,
-                             submitted=r.submitted_at is not None, is_partial=r.is_partial)
+    return CandidateResponse(
+        id=r.id,
+        question_id=r.question_id,
+        take=r.take,
+        kind=r.kind,
+        text=r.text,
+        duration_s=r.duration_s,
+        submitted=r.submitted_at is not None,
+        is_partial=r.is_partial,
+    )

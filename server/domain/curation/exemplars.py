@@ -41,27 +41,38 @@ __all__ = [
 
 
 def exemplar_out(e: Exemplar) -> ExemplarOut:
-    return ExemplarOut(id=e.id, level=e.level, text=e.text, source_response_id=e.source_response_id,
-                       retired=e.retired_at is not None)
+    return ExemplarOut(
+        id=e.id,
+        level=e.level,
+        text=e.text,
+        source_response_id=e.source_response_id,
+        retired=e.retired_at is not None,
+    )
 
 
-async def org_question(db: AsyncSession, organization_id: uuid.UUID,
-                       question_id: uuid.UUID) -> Question:
+async def org_question(db: AsyncSession, organization_id: uuid.UUID, question_id: uuid.UUID) -> Question:
     """The question if its assessment belongs to the organization; 404 otherwise."""
-    q = (await db.execute(select(Question).join(Assessment, Assessment.id == Question.assessment_id)
-                          .where(Question.id == question_id,
-                                 Assessment.organization_id == organization_id))).scalar_one_or_none()
+    q = (
+        await db.execute(
+            select(Question)
+            .join(Assessment, Assessment.id == Question.assessment_id)
+            .where(Question.id == question_id, Assessment.organization_id == organization_id)
+        )
+    ).scalar_one_or_none()
     if q is None:
         raise NotFound("No such question in your organization.")
     return q
 
 
 async def get_exemplar(db: AsyncSession, organization_id: uuid.UUID, exemplar_id: uuid.UUID) -> Exemplar:
-    e = (await db.execute(
-        select(Exemplar).join(Rubric, Rubric.id == Exemplar.rubric_id)
-        .join(Question, Question.id == Rubric.question_id)
-        .join(Assessment, Assessment.id == Question.assessment_id)
-        .where(Exemplar.id == exemplar_id, Assessment.organization_id == organization_id))
+    e = (
+        await db.execute(
+            select(Exemplar)
+            .join(Rubric, Rubric.id == Exemplar.rubric_id)
+            .join(Question, Question.id == Rubric.question_id)
+            .join(Assessment, Assessment.id == Question.assessment_id)
+            .where(Exemplar.id == exemplar_id, Assessment.organization_id == organization_id)
+        )
     ).scalar_one_or_none()
     if e is None:
         raise NotFound("No such exemplar in your organization.")
@@ -70,19 +81,28 @@ async def get_exemplar(db: AsyncSession, organization_id: uuid.UUID, exemplar_id
 
 def _check_level(rubric: Rubric, level: int) -> None:
     if not rubric.scale_min <= level <= rubric.scale_max:
-        raise InvalidInput(f"Level {level} is outside this rubric's scale "
-                           f"({rubric.scale_min}-{rubric.scale_max}).", field="level")
+        raise InvalidInput(
+            f"Level {level} is outside this rubric's scale ({rubric.scale_min}-{rubric.scale_max}).",
+            field="level",
+        )
 
 
 def _check_unique(rubric: Rubric, text: str, *, but: Exemplar | None = None) -> None:
     for e in rubric.exemplars:
         if e is not but and e.retired_at is None and e.text.strip() == text:
-            raise Conflict(f"This text is already an exemplar at level {e.level}.", field="text",
-                           exemplar_id=str(e.id))
+            raise Conflict(
+                f"This text is already an exemplar at level {e.level}.", field="text", exemplar_id=str(e.id)
+            )
 
 
-async def add_exemplar(db: AsyncSession, question: Question, *, level: int, text: str,
-                       source_response_id: uuid.UUID | None = None) -> Exemplar:
+async def add_exemplar(
+    db: AsyncSession,
+    question: Question,
+    *,
+    level: int,
+    text: str,
+    source_response_id: uuid.UUID | None = None,
+) -> Exemplar:
     if question.rubric is None:
         question.rubric = Rubric(levels=[], exemplars=[])
         await db.flush()
@@ -133,16 +153,19 @@ async def answer_text(db: AsyncSession, r: Response) -> str:
     return "" if t is None or t.no_speech else t.text.strip()
 
 
-async def promote(db: AsyncSession, organization_id: uuid.UUID, response_id: uuid.UUID,
-                  level: int | None) -> Exemplar:
+async def promote(
+    db: AsyncSession, organization_id: uuid.UUID, response_id: uuid.UUID, level: int | None
+) -> Exemplar:
     """Make a reviewer-confirmed answer an exemplar (level: its final human score by default)."""
     r = await db.get(Response, response_id)
     if r is None:
         raise NotFound("No such answer in your organization.")
     question = await org_question(db, organization_id, r.question_id)
     if r.review_status is not ReviewStatus.REVIEWED:
-        raise Conflict(f"Only a reviewed answer can become an exemplar; this one is "
-                       f"{r.review_status.value}. Review it first.")
+        raise Conflict(
+            f"Only a reviewed answer can become an exemplar; this one is "
+            f"{r.review_status.value}. Review it first."
+        )
     text = await answer_text(db, r)
     if not text:
         raise InvalidInput("This answer has no speech or text to use as an exemplar.")
@@ -150,7 +173,9 @@ async def promote(db: AsyncSession, organization_id: uuid.UUID, response_id: uui
     if question.rubric is not None:
         for e in question.rubric.exemplars:
             if e.source_response_id == r.id and e.retired_at is None:
-                raise Conflict(f"This answer is already an exemplar at level {e.level}.",
-                               exemplar_id=str(e.id))
-    return await add_exemplar(db, question, level=level if level is not None else final.score,
-                              text=text, source_response_id=r.id)
+                raise Conflict(
+                    f"This answer is already an exemplar at level {e.level}.", exemplar_id=str(e.id)
+                )
+    return await add_exemplar(
+        db, question, level=level if level is not None else final.score, text=text, source_response_id=r.id
+    )

@@ -31,12 +31,16 @@ class CandidateDemographicsController(Controller):
         inv = await resolve_token(db_session, token, allow_completed=True)  # asked after finishing
         return await services.get_demographics(db_session, inv)
 
-    @put("/", summary="Volunteer (or withdraw) sex and race/ethnicity for bias audits",
-         description="Optional; never shown to reviewers and never used in scoring. Only "
-                     "aggregated counts and rates reach the employer. Null means 'prefer not to "
-                     "say'; both null removes what was given.")
-    async def put_demographics(self, token: FromPath[str], data: JSONBody[Demographics],
-                               db_session: DbSession) -> Demographics:
+    @put(
+        "/",
+        summary="Volunteer (or withdraw) sex and race/ethnicity for bias audits",
+        description="Optional; never shown to reviewers and never used in scoring. Only "
+        "aggregated counts and rates reach the employer. Null means 'prefer not to "
+        "say'; both null removes what was given.",
+    )
+    async def put_demographics(
+        self, token: FromPath[str], data: JSONBody[Demographics], db_session: DbSession
+    ) -> Demographics:
         inv = await resolve_token(db_session, token, allow_completed=True)
         return await services.set_demographics(db_session, inv, data)
 
@@ -46,17 +50,26 @@ class FairnessController(Controller):
     tags = ["reports"]
     dependencies = {"staff": Provide(provide_admin)}
 
-    @get("/", summary="Selection and scoring rates with impact ratios by group (admin)",
-         description="By sex, race/ethnicity and their intersection, with an 'unknown' category "
-                     "and small categories flagged, as in NYC Local Law 144 bias-audit "
-                     "summaries. Selected means overall score >= `threshold` (0-100).")
-    async def fairness(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
-                       db_session: DbSession,
-                       threshold: Annotated[float | None, Parameter(ge=0, le=100)] = None,
-                       min_group_size: Annotated[int, Parameter(ge=1, le=1000)] = 5,
-                       ) -> FairnessReport:
+    @get(
+        "/",
+        summary="Selection and scoring rates with impact ratios by group (admin)",
+        description="By sex, race/ethnicity and their intersection, with an 'unknown' category "
+        "and small categories flagged, as in NYC Local Law 144 bias-audit "
+        "summaries. Selected means overall score >= `threshold` (0-100).",
+    )
+    async def fairness(
+        self,
+        staff: StaffDep,
+        assessment_id: FromPath[uuid.UUID],
+        db_session: DbSession,
+        threshold: Annotated[float | None, Parameter(ge=0, le=100)] = None,
+        min_group_size: Annotated[int, Parameter(ge=1, le=1000)] = 5,
+    ) -> FairnessReport:
         await get_assessment(db_session, staff.organization_id, assessment_id)
-        return await services.fairness_report(db_session, staff.organization_id, assessment_id,
-                                              threshold=threshold, min_group_size=min_group_size)
-
-
+        return await services.fairness_report(
+            db_session,
+            staff.organization_id,
+            assessment_id,
+            threshold=threshold,
+            min_group_size=min_group_size,
+        )

@@ -36,9 +36,14 @@ def _ratio(rate: float | None, ref: float | None) -> float | None:
     return round(rate / ref, 4)
 
 
-def rates_by_category(people: Iterable[Person], categories: Sequence[str], *,
-                      threshold: float | None, median: float | None,
-                      min_n: int) -> list[CategoryRates]:
+def rates_by_category(
+    people: Iterable[Person],
+    categories: Sequence[str],
+    *,
+    threshold: float | None,
+    median: float | None,
+    min_n: int,
+) -> list[CategoryRates]:
     """One row per category (known ones in order, then ``unknown``)."""
     people = list(people)
     rows: dict[str, dict[str, float | int | None]] = {}
@@ -47,9 +52,13 @@ def rates_by_category(people: Iterable[Person], categories: Sequence[str], *,
         n = len(members)
         selected = None if threshold is None else sum(p.score >= threshold for p in members)
         above = 0 if median is None else sum(p.score > median for p in members)
-        rows[cat] = {"n": n, "selected": selected,
-                     "selection_rate": None if selected is None or not n else selected / n,
-                     "above": above, "scoring_rate": None if not n or median is None else above / n}
+        rows[cat] = {
+            "n": n,
+            "selected": selected,
+            "selection_rate": None if selected is None or not n else selected / n,
+            "above": above,
+            "scoring_rate": None if not n or median is None else above / n,
+        }
     known = [c for c in categories if rows[c]["n"]]
     reference = [c for c in known if int(rows[c]["n"] or 0) >= min_n] or known
 
@@ -64,16 +73,30 @@ def rates_by_category(people: Iterable[Person], categories: Sequence[str], *,
         excluded = cat == UNKNOWN or cat not in reference
         sel_rate = None if r["selection_rate"] is None else round(float(r["selection_rate"]), 4)
         score_rate = None if r["scoring_rate"] is None else round(float(r["scoring_rate"]), 4)
-        sel_ir = None if cat == UNKNOWN else _ratio(
-            None if r["selection_rate"] is None else float(r["selection_rate"]), ref_sel)
-        score_ir = None if cat == UNKNOWN else _ratio(
-            None if r["scoring_rate"] is None else float(r["scoring_rate"]), ref_score)
-        out.append(CategoryRates(
-            category=cat, n=n, selected=None if r["selected"] is None else int(r["selected"]),
-            selection_rate=sel_rate, selection_impact_ratio=sel_ir,
-            selection_below_four_fifths=None if sel_ir is None else sel_ir < FOUR_FIFTHS,
-            above_median=int(r["above"] or 0), scoring_rate=score_rate,
-            scoring_impact_ratio=score_ir,
-            scoring_below_four_fifths=None if score_ir is None else score_ir < FOUR_FIFTHS,
-            small_sample=0 < n < min_n, excluded_from_reference=excluded))
+        sel_ir = (
+            None
+            if cat == UNKNOWN
+            else _ratio(None if r["selection_rate"] is None else float(r["selection_rate"]), ref_sel)
+        )
+        score_ir = (
+            None
+            if cat == UNKNOWN
+            else _ratio(None if r["scoring_rate"] is None else float(r["scoring_rate"]), ref_score)
+        )
+        out.append(
+            CategoryRates(
+                category=cat,
+                n=n,
+                selected=None if r["selected"] is None else int(r["selected"]),
+                selection_rate=sel_rate,
+                selection_impact_ratio=sel_ir,
+                selection_below_four_fifths=None if sel_ir is None else sel_ir < FOUR_FIFTHS,
+                above_median=int(r["above"] or 0),
+                scoring_rate=score_rate,
+                scoring_impact_ratio=score_ir,
+                scoring_below_four_fifths=None if score_ir is None else score_ir < FOUR_FIFTHS,
+                small_sample=0 < n < min_n,
+                excluded_from_reference=excluded,
+            )
+        )
     return out

@@ -8,19 +8,28 @@ from typing import Literal
 
 import msgspec
 
-__all__ = ["RACE_ETHNICITY", "SEX", "CategoryRates", "Demographics", "FairnessReport",
-           "RaceEthnicity", "Sex"]
+__all__ = ["RACE_ETHNICITY", "SEX", "CategoryRates", "Demographics", "FairnessReport", "RaceEthnicity", "Sex"]
 
 Sex = Literal["male", "female"]
 RaceEthnicity = Literal[
-    "hispanic_or_latino", "white", "black_or_african_american",
-    "native_hawaiian_or_other_pacific_islander", "asian", "american_indian_or_alaska_native",
-    "two_or_more_races"]
+    "hispanic_or_latino",
+    "white",
+    "black_or_african_american",
+    "native_hawaiian_or_other_pacific_islander",
+    "asian",
+    "american_indian_or_alaska_native",
+    "two_or_more_races",
+]
 SEX: tuple[str, ...] = ("male", "female")
 RACE_ETHNICITY: tuple[str, ...] = (
-    "hispanic_or_latino", "white", "black_or_african_american",
-    "native_hawaiian_or_other_pacific_islander", "asian", "american_indian_or_alaska_native",
-    "two_or_more_races")
+    "hispanic_or_latino",
+    "white",
+    "black_or_african_american",
+    "native_hawaiian_or_other_pacific_islander",
+    "asian",
+    "american_indian_or_alaska_native",
+    "two_or_more_races",
+)
 
 
 class Demographics(msgspec.Struct, forbid_unknown_fields=True):

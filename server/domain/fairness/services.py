@@ -18,8 +18,9 @@ __all__ = ["fairness_report", "get_demographics", "set_demographics"]
 
 
 async def get_demographics(db: AsyncSession, inv: Invitation) -> Demographics:
-    row = (await db.execute(select(CandidateDemographics).where(
-        CandidateDemographics.invitation_id == inv.id))).scalar_one_or_none()
+    row = (
+        await db.execute(select(CandidateDemographics).where(CandidateDemographics.invitation_id == inv.id))
+    ).scalar_one_or_none()
     if row is None:
         return Demographics()
     return Demographics(sex=row.sex, race_ethnicity=row.race_ethnicity)  # type: ignore[arg-type]
@@ -27,8 +28,9 @@ async def get_demographics(db: AsyncSession, inv: Invitation) -> Demographics:
 
 async def set_demographics(db: AsyncSession, inv: Invitation, data: Demographics) -> Demographics:
     """Store what the candidate chose to say; both fields empty removes the record."""
-    row = (await db.execute(select(CandidateDemographics).where(
-        CandidateDemographics.invitation_id == inv.id))).scalar_one_or_none()
+    row = (
+        await db.execute(select(CandidateDemographics).where(CandidateDemographics.invitation_id == inv.id))
+    ).scalar_one_or_none()
     if data.sex is None and data.race_ethnicity is None:
         if row is not None:
             await db.delete(row)
@@ -45,8 +47,14 @@ def _intersection(sex: str, race: str) -> str:
     return UNKNOWN if UNKNOWN in (sex, race) else f"{sex}/{race}"
 
 
-async def fairness_report(db: AsyncSession, organization_id: uuid.UUID, assessment_id: uuid.UUID,
-                          *, threshold: float | None, min_group_size: int) -> FairnessReport:
+async def fairness_report(
+    db: AsyncSession,
+    organization_id: uuid.UUID,
+    assessment_id: uuid.UUID,
+    *,
+    threshold: float | None,
+    min_group_size: int,
+) -> FairnessReport:
     """Selection and scoring rates with impact ratios by sex, race/ethnicity and both.
 
     Candidates are those who completed the assessment; their overall score (0-100) is the
@@ -54,9 +62,20 @@ async def fairness_report(db: AsyncSession, organization_id: uuid.UUID, assessme
     """
     table = await compare(db, organization_id, assessment_id, viewer_is_admin=True)
     done = [r for r in table.rows if r.status == "completed"]
-    demo = {d.invitation_id: d for d in (await db.execute(select(CandidateDemographics).where(
-        CandidateDemographics.invitation_id.in_([r.invitation_id for r in done])))).scalars()
-    } if done else {}
+    demo = (
+        {
+            d.invitation_id: d
+            for d in (
+                await db.execute(
+                    select(CandidateDemographics).where(
+                        CandidateDemographics.invitation_id.in_([r.invitation_id for r in done])
+                    )
+                )
+            ).scalars()
+        }
+        if done
+        else {}
+    )
     scored = [(r, r.overall.score) for r in done if r.overall.score is not None]
     median = statistics.median(s for _, s in scored) if scored else None
 
@@ -81,30 +100,48 @@ async def fairness_report(db: AsyncSession, organization_id: uuid.UUID, assessme
         notes.append("No threshold given: selection rates are left out (add ?threshold=).")
     unscored = len(done) - len(scored)
     if unscored:
-        notes.append(f"{unscored} completed candidate(s) have no overall score yet and are left "
-                     "out of the rates.")
+        notes.append(
+            f"{unscored} completed candidate(s) have no overall score yet and are left out of the rates."
+        )
     tables = {
-        "sex": rates_by_category((person(x, "sex") for x in scored), SEX,
-                                 threshold=threshold, median=median, min_n=min_group_size),
-        "race/ethnicity": rates_by_category((person(x, "race") for x in scored), RACE_ETHNICITY,
-                                            threshold=threshold, median=median,
-                                            min_n=min_group_size),
-        "intersectional": rates_by_category((person(x, "both") for x in scored), both,
-                                            threshold=threshold, median=median,
-                                            min_n=min_group_size),
+        "sex": rates_by_category(
+            (person(x, "sex") for x in scored), SEX, threshold=threshold, median=median, min_n=min_group_size
+        ),
+        "race/ethnicity": rates_by_category(
+            (person(x, "race") for x in scored),
+            RACE_ETHNICITY,
+            threshold=threshold,
+            median=median,
+            min_n=min_group_size,
+        ),
+        "intersectional": rates_by_category(
+            (person(x, "both") for x in scored),
+            both,
+            threshold=threshold,
+            median=median,
+            min_n=min_group_size,
+        ),
     }
     for name, rows in tables.items():
         known = [r for r in rows if r.category != UNKNOWN and r.n]
         if known and all(r.n < min_group_size for r in known):
-            notes.append(f"No {name} category has {min_group_size} or more people: its impact "
-                         "ratios compare every category with people and are only indicative.")
+            notes.append(
+                f"No {name} category has {min_group_size} or more people: its impact "
+                "ratios compare every category with people and are only indicative."
+            )
     return FairnessReport(
-        assessment_id=table.assessment_id, assessment_title=table.assessment_title,
+        assessment_id=table.assessment_id,
+        assessment_title=table.assessment_title,
         threshold=threshold,
         selection_basis=None if threshold is None else f"overall score >= {threshold:g}",
         median_score=None if median is None else round(float(median), 4),
-        candidates=len(done), scored=len(scored), unscored=unscored,
+        candidates=len(done),
+        scored=len(scored),
+        unscored=unscored,
         min_group_size=min_group_size,
-        sex=tables["sex"], race_ethnicity=tables["race/ethnicity"],
+        sex=tables["sex"],
+        race_ethnicity=tables["race/ethnicity"],
         intersectional=tables["intersectional"],
-        notes=notes, generated_at=datetime.now(UTC))
+        notes=notes,
+        generated_at=datetime.now(UTC),
+    )

@@ -45,9 +45,14 @@ Outcome = tuple[int | None, str | None, bool]  # (status code, error, permanent 
 async def _claim(db: AsyncSession, now: datetime) -> tuple[list[uuid.UUID], bool]:
     """Claim up to ``BATCH`` due deliveries, oldest first, at most ``2 * _PER_HOOK`` per webhook;
     also says whether due ones were left for the next run."""
-    due = (await db.execute(select(WebhookDelivery.id, WebhookDelivery.webhook_id).where(
-        WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
-        .order_by(WebhookDelivery.next_attempt_at).limit(BATCH * 4))).all()
+    due = (
+        await db.execute(
+            select(WebhookDelivery.id, WebhookDelivery.webhook_id)
+            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+            .order_by(WebhookDelivery.next_attempt_at)
+            .limit(BATCH * 4)
+        )
+    ).all()
     taken: dict[uuid.UUID, int] = defaultdict(int)
     picked: list[uuid.UUID] = []
     for did, hook_id in due:
@@ -56,10 +61,16 @@ async def _claim(db: AsyncSession, now: datetime) -> tuple[list[uuid.UUID], bool
             picked.append(did)
     claimed = []
     for did in picked:  # a conditional update: of two dispatchers exactly one claims a delivery
-        done = await db.execute(update(WebhookDelivery).where(
-            WebhookDelivery.id == did, WebhookDelivery.status == "pending",
-            WebhookDelivery.next_attempt_at <= now).values(next_attempt_at=now + LEASE)
-            .execution_options(synchronize_session=False))
+        done = await db.execute(
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.id == did,
+                WebhookDelivery.status == "pending",
+                WebhookDelivery.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
         if done.rowcount == 1:  # type: ignore[attr-defined]
             claimed.append(did)
     await db.commit()
@@ -73,24 +84,41 @@ def _status_text(code: int) -> str:
         return f"HTTP {code}"
 
 
-async def _send(client: httpx.AsyncClient, settings: WebhookSettings, hook: Webhook, secret: str,
-                delivery: WebhookDelivery) -> Outcome:
+async def _send(
+    client: httpx.AsyncClient,
+    settings: WebhookSettings,
+    hook: Webhook,
+    secret: str,
+    delivery: WebhookDelivery,
+) -> Outcome:
     """POST one delivery to the address its host was vetted at."""
     try:
         target = await resolve_target(hook.url, allow_private=settings.allow_private_targets)
     except TargetRefused:
-        return None, ("the URL points to a private or loopback address; set "
-                      "VIVA_WEBHOOK_ALLOW_PRIVATE=1 to allow that"), True
+        return (
+            None,
+            (
+                "the URL points to a private or loopback address; set "
+                "VIVA_WEBHOOK_ALLOW_PRIVATE=1 to allow that"
+            ),
+            True,
+        )
     except TargetUnresolved as exc:
         return None, f"{exc}; retrying"[:500], False
     body = msgspec.json.encode(delivery.payload)
-    headers = {"Host": target.host_header, "Content-Type": "application/json",
-               "User-Agent": "Viva-Webhooks/1", SIGNATURE_HEADER: sign(secret, body),
-               "Viva-Event": delivery.event, "Viva-Delivery": str(delivery.id)}
+    headers = {
+        "Host": target.host_header,
+        "Content-Type": "application/json",
+        "User-Agent": "Viva-Webhooks/1",
+        SIGNATURE_HEADER: sign(secret, body),
+        "Viva-Event": delivery.event,
+        "Viva-Delivery": str(delivery.id),
+    }
     extensions = {"sni_hostname": target.sni_hostname} if target.sni_hostname else {}
     try:  # streamed and never read: the body is neither stored nor buffered
-        async with client.stream("POST", target.url, content=body, headers=headers,
-                                 extensions=extensions) as r:
+        async with client.stream(
+            "POST", target.url, content=body, headers=headers, extensions=extensions
+        ) as r:
             code = r.status_code
     except httpx.HTTPError as exc:
         return None, f"{type(exc).__name__}: {exc}"[:500] or type(exc).__name__, False
@@ -116,8 +144,15 @@ async def _record(ctx: JobContext, did: uuid.UUID, outcome: Outcome) -> None:
         else:
             delay = settings.backoff_seconds * 2 ** (d.attempts - 1)
             d.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
-        log.info("webhook_delivery", delivery_id=str(did), webhook_event=d.event, status=d.status,
-                 attempts=d.attempts, code=code, error=error)
+        log.info(
+            "webhook_delivery",
+            delivery_id=str(did),
+            webhook_event=d.event,
+            status=d.status,
+            attempts=d.attempts,
+            code=code,
+            error=error,
+        )
         await db.commit()
 
 
@@ -129,9 +164,13 @@ async def dispatch_webhooks(ctx: JobContext) -> None:
         claimed, more = await _claim(db, now)
         if not claimed:
             return
-        rows = (await db.execute(select(WebhookDelivery, Webhook).join(
-            Webhook, Webhook.id == WebhookDelivery.webhook_id).where(
-            WebhookDelivery.id.in_(claimed)))).all()
+        rows = (
+            await db.execute(
+                select(WebhookDelivery, Webhook)
+                .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+                .where(WebhookDelivery.id.in_(claimed))
+            )
+        ).all()
     gate = asyncio.Semaphore(_CONCURRENCY)
     per_hook: dict[uuid.UUID, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(_PER_HOOK))
     timeout = httpx.Timeout(settings.timeout_s)

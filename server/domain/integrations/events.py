@@ -33,41 +33,62 @@ log = structlog.get_logger(__name__)
 EVENTS = ("invitation.completed", "response.scored", "review.completed")
 
 
-async def emit(db: AsyncSession, organization_id: uuid.UUID, event: str,
-               data: dict[str, Any]) -> int:
+async def emit(db: AsyncSession, organization_id: uuid.UUID, event: str, data: dict[str, Any]) -> int:
     """Queue ``event`` for every webhook of the organization subscribed to it."""
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
-    hooks = [h for h in (await db.execute(select(Webhook).where(
-        Webhook.organization_id == organization_id))).scalars() if event in (h.events or [])]
+    hooks = [
+        h
+        for h in (
+            await db.execute(select(Webhook).where(Webhook.organization_id == organization_id))
+        ).scalars()
+        if event in (h.events or [])
+    ]
     now = datetime.now(UTC)
-    payload = {"id": str(uuid.uuid4()), "type": event, "created_at": now.isoformat(),
-               "organization_id": str(organization_id), "data": data}
+    payload = {
+        "id": str(uuid.uuid4()),
+        "type": event,
+        "created_at": now.isoformat(),
+        "organization_id": str(organization_id),
+        "data": data,
+    }
     for hook in hooks:
-        db.add(WebhookDelivery(webhook_id=hook.id, event=event, payload=payload,
-                               status="pending", next_attempt_at=now))
+        db.add(
+            WebhookDelivery(
+                webhook_id=hook.id, event=event, payload=payload, status="pending", next_attempt_at=now
+            )
+        )
     return len(hooks)
 
 
 async def invitation_completed(db: AsyncSession, inv: Invitation) -> int:
     """A candidate finished their assessment."""
-    return await emit(db, inv.organization_id, "invitation.completed", {
-        "invitation_id": str(inv.id), "assessment_id": str(inv.assessment_id)})
+    return await emit(
+        db,
+        inv.organization_id,
+        "invitation.completed",
+        {"invitation_id": str(inv.id), "assessment_id": str(inv.assessment_id)},
+    )
 
 
-async def _response_ids(db: AsyncSession, response_id: uuid.UUID
-                        ) -> tuple[uuid.UUID, dict[str, Any]] | None:
-    row = (await db.execute(
-        select(Invitation.organization_id, Invitation.id, Invitation.assessment_id,
-               Response.question_id)
-        .join(Attempt, Attempt.invitation_id == Invitation.id)
-        .join(Response, Response.attempt_id == Attempt.id)
-        .where(Response.id == response_id))).first()
+async def _response_ids(db: AsyncSession, response_id: uuid.UUID) -> tuple[uuid.UUID, dict[str, Any]] | None:
+    row = (
+        await db.execute(
+            select(Invitation.organization_id, Invitation.id, Invitation.assessment_id, Response.question_id)
+            .join(Attempt, Attempt.invitation_id == Invitation.id)
+            .join(Response, Response.attempt_id == Attempt.id)
+            .where(Response.id == response_id)
+        )
+    ).first()
     if row is None:
         return None
     org, inv_id, assessment_id, question_id = row
-    return org, {"response_id": str(response_id), "invitation_id": str(inv_id),
-                 "assessment_id": str(assessment_id), "question_id": str(question_id)}
+    return org, {
+        "response_id": str(response_id),
+        "invitation_id": str(inv_id),
+        "assessment_id": str(assessment_id),
+        "question_id": str(question_id),
+    }
 
 
 async def response_scored(ctx: JobContext, response_id: uuid.UUID) -> None:
@@ -78,9 +99,18 @@ async def response_scored(ctx: JobContext, response_id: uuid.UUID) -> None:
             if found is None:
                 return
             org, data = found
-            s = (await db.execute(select(Suggestion).where(
-                Suggestion.response_id == response_id, Suggestion.is_current.is_(True))
-                .order_by(Suggestion.created_at.desc()).limit(1))).scalars().first()
+            s = (
+                (
+                    await db.execute(
+                        select(Suggestion)
+                        .where(Suggestion.response_id == response_id, Suggestion.is_current.is_(True))
+                        .order_by(Suggestion.created_at.desc())
+                        .limit(1)
+                    )
+                )
+                .scalars()
+                .first()
+            )
             data["abstained"] = None if s is None else s.abstained
             if await emit(db, org, "response.scored", data):
                 await db.commit()
@@ -98,5 +128,3 @@ async def review_status_changed(db: AsyncSession, response: Response, status: Re
     org, data = found
     data["review_version"] = response.review_version
     return await emit(db, org, "review.completed", data)
-
-

@@ -10,21 +10,38 @@ import msgspec
 
 from server.db.models import ApiTokenScope
 
-__all__ = ["ApiTokenCreate", "ApiTokenCreated", "ApiTokenOut", "DeliveryOut", "WebhookCreate",
-           "WebhookCreated", "WebhookOut"]
+__all__ = [
+    "ApiTokenCreate",
+    "ApiTokenCreated",
+    "ApiTokenOut",
+    "DeliveryOut",
+    "WebhookCreate",
+    "WebhookCreated",
+    "WebhookOut",
+]
 
 Event = Literal["invitation.completed", "response.scored", "review.completed"]
 
 
 class ApiTokenCreate(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=120,
-                                      description="What the token is for, e.g. 'ATS sync'")]
-    scopes: Annotated[list[ApiTokenScope], msgspec.Meta(
-        min_length=1, max_length=4,
-        description="read: every GET; invite: create invitations")] = msgspec.field(
-        default_factory=lambda: [ApiTokenScope.READ])
-    expires_in_days: Annotated[int, msgspec.Meta(ge=1, le=3650, description=(
-        "Days until the token stops working; omit for a token that lasts until revoked"))] | None = None
+    name: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=120, description="What the token is for, e.g. 'ATS sync'")
+    ]
+    scopes: Annotated[
+        list[ApiTokenScope],
+        msgspec.Meta(min_length=1, max_length=4, description="read: every GET; invite: create invitations"),
+    ] = msgspec.field(default_factory=lambda: [ApiTokenScope.READ])
+    expires_in_days: (
+        Annotated[
+            int,
+            msgspec.Meta(
+                ge=1,
+                le=3650,
+                description=("Days until the token stops working; omit for a token that lasts until revoked"),
+            ),
+        ]
+        | None
+    ) = None
 
 
 class ApiTokenOut(msgspec.Struct):
@@ -40,8 +57,9 @@ class ApiTokenOut(msgspec.Struct):
 
 
 class ApiTokenCreated(ApiTokenOut):
-    token: Annotated[str, msgspec.Meta(description=(
-        "Send as `Authorization: Bearer <token>`; shown only now"))]
+    token: Annotated[
+        str, msgspec.Meta(description=("Send as `Authorization: Bearer <token>`; shown only now"))
+    ]
 
 
 class WebhookCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -61,8 +79,9 @@ class WebhookOut(msgspec.Struct):
 
 
 class WebhookCreated(WebhookOut, kw_only=True):
-    secret: Annotated[str, msgspec.Meta(description=(
-        "Signing secret for verifying `Viva-Signature`; shown only now"))]
+    secret: Annotated[
+        str, msgspec.Meta(description=("Signing secret for verifying `Viva-Signature`; shown only now"))
+    ]
 
 
 class DeliveryOut(msgspec.Struct):

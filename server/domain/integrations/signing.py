@@ -35,8 +35,9 @@ def sign(secret: str, body: bytes, *, timestamp: int | None = None) -> str:
     return f"t={t},v1={_digest(secret, t, body)}"
 
 
-def verify(secret: str, header: str, body: bytes, *, tolerance_s: int = TOLERANCE_S,
-           now: float | None = None) -> bool:
+def verify(
+    secret: str, header: str, body: bytes, *, tolerance_s: int = TOLERANCE_S, now: float | None = None
+) -> bool:
     """Whether ``header`` is a valid, fresh signature of ``body`` under ``secret``."""
     parts: dict[str, list[str]] = {}
     for item in header.split(","):

@@ -122,7 +122,9 @@ async def resolve_target(url: str, *, allow_private: bool) -> PinnedTarget:
         raise TargetRefused(host)
     chosen = addresses[0]
     shown_host = f"[{host}]" if ":" in host else host
-    return PinnedTarget(url=_with_host(parts, chosen, port),
-                        host_header=shown_host if port is None else f"{shown_host}:{port}",
-                        sni_hostname=host if parts.scheme == "https" and literal is None else None,
-                        address=str(chosen))
+    return PinnedTarget(
+        url=_with_host(parts, chosen, port),
+        host_header=shown_host if port is None else f"{shown_host}:{port}",
+        sni_hostname=host if parts.scheme == "https" and literal is None else None,
+        address=str(chosen),
+    )

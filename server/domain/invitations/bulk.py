@@ -50,9 +50,16 @@ __all__ = [
 MAX_CSV_ROWS = 1000
 MAX_CSV_BYTES = 1024 * 1024
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_ALIASES = {"name": "name", "candidate_name": "name", "full_name": "name",
-            "email": "email", "candidate_email": "email", "e-mail": "email",
-            "extra_time_pct": "extra_time_pct", "expires_in_days": "expires_in_days"}
+_ALIASES = {
+    "name": "name",
+    "candidate_name": "name",
+    "full_name": "name",
+    "email": "email",
+    "candidate_email": "email",
+    "e-mail": "email",
+    "extra_time_pct": "extra_time_pct",
+    "expires_in_days": "expires_in_days",
+}
 _ACTIVE = (InvitationStatus.INVITED, InvitationStatus.STARTED)
 
 Progress = Literal["invited", "started", "completed", "reviewed", "expired", "revoked"]
@@ -60,6 +67,7 @@ Progress = Literal["invited", "started", "completed", "reviewed", "expired", "re
 
 class RowError(msgspec.Struct):
     """One problem in one row of an uploaded file (row 1 is the header)."""
+
     row: int
     message: str
     column: str | None = None
@@ -72,14 +80,14 @@ class CsvRow(msgspec.Struct):
 
 class InvitationProgress(InvitationOut):
     """An invitation with where the candidate is, up to ``reviewed``, and its email."""
+
     progress: Progress
     responses: int
     reviewed_responses: int
     email: EmailState
 
 
-def _int_cell(raw: str, column: str, lo: int, hi: int, row: int,
-              errors: list[RowError]) -> int | None:
+def _int_cell(raw: str, column: str, lo: int, hi: int, row: int, errors: list[RowError]) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
@@ -88,9 +96,13 @@ def _int_cell(raw: str, column: str, lo: int, hi: int, row: int,
     except ValueError:
         value = None
     if value is None or not lo <= value <= hi:
-        errors.append(RowError(row=row, column=column,
-                               message=f"{column} must be a whole number from {lo} to {hi}, "
-                                       f"got {raw!r}"))
+        errors.append(
+            RowError(
+                row=row,
+                column=column,
+                message=f"{column} must be a whole number from {lo} to {hi}, got {raw!r}",
+            )
+        )
         return None
     return value
 
@@ -113,17 +125,22 @@ def parse_csv(raw: bytes) -> list[CsvRow]:
     reader = csv.reader(io.StringIO(text), dialect)
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
-        raise InvalidInput("The file is empty; the first row must be a header such as "
-                           "'name,email,extra_time_pct,expires_in_days'.")
+        raise InvalidInput(
+            "The file is empty; the first row must be a header such as "
+            "'name,email,extra_time_pct,expires_in_days'."
+        )
     columns = [_ALIASES.get(h.strip().lower().replace(" ", "_"), "") for h in header]
     unknown = [h for h, c in zip(header, columns, strict=True) if not c]
     missing = [c for c in ("name", "email") if c not in columns]
     if unknown or missing:
         parts = ([f"unknown column(s) {', '.join(repr(u) for u in unknown)}"] if unknown else []) + (
-            [f"missing column(s) {', '.join(missing)}"] if missing else [])
-        raise InvalidInput(f"Header row: {'; '.join(parts)}. Use the columns name, email and "
-                           "optionally extra_time_pct, expires_in_days.",
-                           errors=[{"row": 1, "column": None, "message": "; ".join(parts)}])
+            [f"missing column(s) {', '.join(missing)}"] if missing else []
+        )
+        raise InvalidInput(
+            f"Header row: {'; '.join(parts)}. Use the columns name, email and "
+            "optionally extra_time_pct, expires_in_days.",
+            errors=[{"row": 1, "column": None, "message": "; ".join(parts)}],
+        )
     errors: list[RowError] = []
     rows: list[CsvRow] = []
     first_row_of: dict[str, int] = {}
@@ -136,8 +153,9 @@ def parse_csv(raw: bytes) -> list[CsvRow]:
         if count > MAX_CSV_ROWS:
             raise InvalidInput(f"The file has more than {MAX_CSV_ROWS} candidates; split it.")
         if len(cells) > len(columns):
-            errors.append(RowError(row=row, message=f"{len(cells)} values but the header has "
-                                                    f"{len(columns)} columns"))
+            errors.append(
+                RowError(row=row, message=f"{len(cells)} values but the header has {len(columns)} columns")
+            )
             continue
         values = dict(zip(columns, [c.strip() for c in cells], strict=False))
         before = len(errors)
@@ -150,19 +168,33 @@ def parse_csv(raw: bytes) -> list[CsvRow]:
         if not email:
             errors.append(RowError(row=row, column="email", message="email is missing"))
         elif len(email) > 320 or not _EMAIL.match(email):
-            errors.append(RowError(row=row, column="email",
-                                   message=f"{email!r} is not a valid email address"))
+            errors.append(
+                RowError(row=row, column="email", message=f"{email!r} is not a valid email address")
+            )
         elif email in first_row_of:
-            errors.append(RowError(row=row, column="email", message=(
-                f"{email} is already on row {first_row_of[email]} of this file")))
+            errors.append(
+                RowError(
+                    row=row,
+                    column="email",
+                    message=(f"{email} is already on row {first_row_of[email]} of this file"),
+                )
+            )
         else:
             first_row_of[email] = row
         extra = _int_cell(values.get("extra_time_pct", ""), "extra_time_pct", 0, 200, row, errors)
         days = _int_cell(values.get("expires_in_days", ""), "expires_in_days", 1, 90, row, errors)
         if len(errors) == before:
-            rows.append(CsvRow(row=row, invitation=InvitationCreate(
-                candidate_name=name, candidate_email=email, expires_in_days=days,
-                accommodations=Accommodations(extra_time_pct=extra or 0))))
+            rows.append(
+                CsvRow(
+                    row=row,
+                    invitation=InvitationCreate(
+                        candidate_name=name,
+                        candidate_email=email,
+                        expires_in_days=days,
+                        accommodations=Accommodations(extra_time_pct=extra or 0),
+                    ),
+                )
+            )
     if not rows and not errors:
         raise InvalidInput("The file has a header but no candidates.")
     if errors:
@@ -173,45 +205,74 @@ def parse_csv(raw: bytes) -> list[CsvRow]:
 def _row_errors(errors: list[RowError]) -> InvalidInput:
     rows = sorted({e.row for e in errors})
     shown = ", ".join(str(r) for r in rows[:10]) + (" ..." if len(rows) > 10 else "")
-    return InvalidInput(f"{len(rows)} row(s) cannot be imported (rows {shown}); nothing was "
-                        "imported. Fix them and upload the file again.",
-                        errors=msgspec.to_builtins(sorted(errors, key=lambda e: e.row)))
+    return InvalidInput(
+        f"{len(rows)} row(s) cannot be imported (rows {shown}); nothing was "
+        "imported. Fix them and upload the file again.",
+        errors=msgspec.to_builtins(sorted(errors, key=lambda e: e.row)),
+    )
 
 
-async def import_rows(db: AsyncSession, *, organization_id: uuid.UUID, assessment_id: uuid.UUID,
-                      rows: list[CsvRow], created_by: uuid.UUID | None,
-                      default_days: int) -> list[tuple[Invitation, str]]:
+async def import_rows(
+    db: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    assessment_id: uuid.UUID,
+    rows: list[CsvRow],
+    created_by: uuid.UUID | None,
+    default_days: int,
+) -> list[tuple[Invitation, str]]:
     """Create every row's invitation, or none if a candidate already has an active one."""
     assessment = await get_assessment(db, organization_id, assessment_id)
     if assessment.status is not AssessmentStatus.ACTIVE:
-        raise Conflict(f"The assessment is {assessment.status.value}; activate it before "
-                       "inviting candidates.")
+        raise Conflict(
+            f"The assessment is {assessment.status.value}; activate it before inviting candidates."
+        )
     now = datetime.now(UTC)
     emails = [r.invitation.candidate_email for r in rows]
     active: dict[str, Invitation] = {}
     for i in range(0, len(emails), 500):
-        for inv in (await db.execute(select(Invitation).where(
-                Invitation.assessment_id == assessment.id,
-                Invitation.candidate_email.in_(emails[i:i + 500]),
-                Invitation.status.in_(_ACTIVE), Invitation.expires_at > now))).scalars():
+        for inv in (
+            await db.execute(
+                select(Invitation).where(
+                    Invitation.assessment_id == assessment.id,
+                    Invitation.candidate_email.in_(emails[i : i + 500]),
+                    Invitation.status.in_(_ACTIVE),
+                    Invitation.expires_at > now,
+                )
+            )
+        ).scalars():
             active[inv.candidate_email] = inv
-    errors = [RowError(row=r.row, column="email", message=(
-        f"{r.invitation.candidate_email} already has an active invitation to this assessment "
-        f"({effective_status(active[r.invitation.candidate_email])}); resend it instead"))
-        for r in rows if r.invitation.candidate_email in active]
+    errors = [
+        RowError(
+            row=r.row,
+            column="email",
+            message=(
+                f"{r.invitation.candidate_email} already has an active invitation to this assessment "
+                f"({effective_status(active[r.invitation.candidate_email])}); resend it instead"
+            ),
+        )
+        for r in rows
+        if r.invitation.candidate_email in active
+    ]
     if errors:
         raise _row_errors(errors)
-    return [await create_invitation(db, organization_id=organization_id,
-                                    assessment_id=assessment.id, data=r.invitation,
-                                    created_by=created_by, default_days=default_days)
-            for r in rows]
+    return [
+        await create_invitation(
+            db,
+            organization_id=organization_id,
+            assessment_id=assessment.id,
+            data=r.invitation,
+            created_by=created_by,
+            default_days=default_days,
+        )
+        for r in rows
+    ]
 
 
 async def resend_invitation(db: AsyncSession, inv: Invitation, *, days: int) -> str:
     """A new link (the old one stops working) with a new expiry; returns the raw token."""
     if inv.status is InvitationStatus.COMPLETED:
-        raise Conflict("This candidate has already completed the assessment; there is nothing "
-                       "to resend.")
+        raise Conflict("This candidate has already completed the assessment; there is nothing to resend.")
     if inv.status is InvitationStatus.REVOKED:
         raise Conflict("This invitation was revoked; invite the candidate again instead.")
     token, digest = new_token()
@@ -221,27 +282,46 @@ async def resend_invitation(db: AsyncSession, inv: Invitation, *, days: int) -> 
     return token
 
 
-async def list_progress(db: AsyncSession, organization_id: uuid.UUID,
-                        assessment_id: uuid.UUID) -> list[InvitationProgress]:
+async def list_progress(
+    db: AsyncSession, organization_id: uuid.UUID, assessment_id: uuid.UUID
+) -> list[InvitationProgress]:
     """Every invitation of the assessment with its progress; ``reviewed`` once the candidate
     completed and every current answer is reviewed."""
-    invs = list((await db.execute(select(Invitation).where(
-        Invitation.organization_id == organization_id, Invitation.assessment_id == assessment_id)
-        .order_by(Invitation.created_at.desc()))).scalars())
+    invs = list(
+        (
+            await db.execute(
+                select(Invitation)
+                .where(
+                    Invitation.organization_id == organization_id, Invitation.assessment_id == assessment_id
+                )
+                .order_by(Invitation.created_at.desc())
+            )
+        ).scalars()
+    )
     ids = [i.id for i in invs]
     counts: dict[uuid.UUID, tuple[int, int]] = defaultdict(lambda: (0, 0))
     emails: dict[uuid.UUID, InvitationEmail] = {}
     if ids:
         reviewed = func.sum(case((Response.review_status == ReviewStatus.REVIEWED, 1), else_=0))
-        for inv_id, n, done in (await db.execute(
+        for inv_id, n, done in (
+            await db.execute(
                 select(Attempt.invitation_id, func.count(Response.id), reviewed)
                 .join(Response, Response.attempt_id == Attempt.id)
-                .where(Attempt.invitation_id.in_(ids), Response.is_current.is_(True),
-                       Response.submitted_at.is_not(None))
-                .group_by(Attempt.invitation_id))).all():
+                .where(
+                    Attempt.invitation_id.in_(ids),
+                    Response.is_current.is_(True),
+                    Response.submitted_at.is_not(None),
+                )
+                .group_by(Attempt.invitation_id)
+            )
+        ).all():
             counts[inv_id] = (int(n), int(done or 0))
-        emails = {e.invitation_id: e for e in (await db.execute(select(InvitationEmail).where(
-            InvitationEmail.invitation_id.in_(ids)))).scalars()}
+        emails = {
+            e.invitation_id: e
+            for e in (
+                await db.execute(select(InvitationEmail).where(InvitationEmail.invitation_id.in_(ids)))
+            ).scalars()
+        }
     out = []
     for inv in invs:
         base = invitation_out(inv)
@@ -249,7 +329,13 @@ async def list_progress(db: AsyncSession, organization_id: uuid.UUID,
         progress: Progress = base.status  # type: ignore[assignment]
         if inv.status is InvitationStatus.COMPLETED and n and done == n:
             progress = "reviewed"
-        out.append(InvitationProgress(**{f: getattr(base, f) for f in base.__struct_fields__},
-                                      progress=progress, responses=n, reviewed_responses=done,
-                                      email=email_state(emails.get(inv.id))))
+        out.append(
+            InvitationProgress(
+                **{f: getattr(base, f) for f in base.__struct_fields__},
+                progress=progress,
+                responses=n,
+                reviewed_responses=done,
+                email=email_state(emails.get(inv.id)),
+            )
+        )
     return out

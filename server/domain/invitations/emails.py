@@ -60,28 +60,40 @@ class EmailState(msgspec.Struct):
 
 def email_notice(settings: Settings, count: int = 1) -> EmailNotice:
     if not settings.email.enabled:
-        return EmailNotice(status="disabled", message=(
-            "Email is not configured on this server (VIVA_SMTP_HOST), so nothing was sent: "
-            "share the link with the candidate yourself."))
+        return EmailNotice(
+            status="disabled",
+            message=(
+                "Email is not configured on this server (VIVA_SMTP_HOST), so nothing was sent: "
+                "share the link with the candidate yourself."
+            ),
+        )
     what = "The invitation email is" if count == 1 else f"{count} invitation emails are"
-    return EmailNotice(status="queued", message=f"{what} being sent; check the invitation's "
-                                                "email status for delivery.")
+    return EmailNotice(
+        status="queued", message=f"{what} being sent; check the invitation's email status for delivery."
+    )
 
 
 def email_state(row: InvitationEmail | None) -> EmailState:
     if row is None:
         return EmailState(status="not_sent")
-    return EmailState(status=row.status, tries=row.tries, queued_at=row.queued_at,  # type: ignore[arg-type]
-                      sent_at=row.sent_at, last_error=row.last_error)
+    return EmailState(
+        status=row.status,
+        tries=row.tries,
+        queued_at=row.queued_at,  # type: ignore[arg-type]
+        sent_at=row.sent_at,
+        last_error=row.last_error,
+    )
 
 
-async def queue_invitation_email(db: AsyncSession, settings: Settings, inv: Invitation,
-                                 token: str) -> InvitationEmail | None:
+async def queue_invitation_email(
+    db: AsyncSession, settings: Settings, inv: Invitation, token: str
+) -> InvitationEmail | None:
     """Mark the invitation's email as queued (in the caller's transaction); None if email is off."""
     if not settings.email.enabled:
         return None
-    row = (await db.execute(select(InvitationEmail).where(
-        InvitationEmail.invitation_id == inv.id))).scalar_one_or_none()
+    row = (
+        await db.execute(select(InvitationEmail).where(InvitationEmail.invitation_id == inv.id))
+    ).scalar_one_or_none()
     if row is None:
         row = InvitationEmail(invitation_id=inv.id, queued_at=datetime.now(UTC))
         db.add(row)
@@ -93,8 +105,13 @@ async def queue_invitation_email(db: AsyncSession, settings: Settings, inv: Invi
 
 async def enqueue_invitation_email(jobs: JobContext, inv: Invitation, *, delay_s: float = 0.0) -> None:
     """Start the send job (after the queuing transaction committed)."""
-    await jobs.queue.enqueue(TASK, key=f"email:{inv.id}:{inv.token_hash[:12]}", delay_s=delay_s,
-                             invitation_id=str(inv.id), token_digest=inv.token_hash[:12])
+    await jobs.queue.enqueue(
+        TASK,
+        key=f"email:{inv.id}:{inv.token_hash[:12]}",
+        delay_s=delay_s,
+        invitation_id=str(inv.id),
+        token_digest=inv.token_hash[:12],
+    )
 
 
 async def send_invitation_email(ctx: JobContext, *, invitation_id: str, token_digest: str) -> None:
@@ -102,8 +119,9 @@ async def send_invitation_email(ctx: JobContext, *, invitation_id: str, token_di
     iid = uuid.UUID(invitation_id)
     settings = ctx.settings
     async with ctx.sessions() as db:
-        row = (await db.execute(select(InvitationEmail).where(
-            InvitationEmail.invitation_id == iid))).scalar_one_or_none()
+        row = (
+            await db.execute(select(InvitationEmail).where(InvitationEmail.invitation_id == iid))
+        ).scalar_one_or_none()
         inv = await db.get(Invitation, iid)
         if row is None or inv is None or row.status != "queued" or row.token_sealed is None:
             return
@@ -125,13 +143,17 @@ async def send_invitation_email(ctx: JobContext, *, invitation_id: str, token_di
         org = await db.get(Organization, inv.organization_id)
         brand = await candidate_branding(db, inv.organization_id)
         message = invitation_email(
-            to_name=inv.candidate_name, to_address=inv.candidate_email,
+            to_name=inv.candidate_name,
+            to_address=inv.candidate_email,
             from_address=settings.email.from_address,
             organization=org.name if org else "The hiring team",
-            assessment_title=inv.assessment.title, link=f"{settings.app.public_url}/i/{token}",
+            assessment_title=inv.assessment.title,
+            link=f"{settings.app.public_url}/i/{token}",
             expires_at=inv.expires_at,
             extra_time_pct=int((inv.accommodations or {}).get("extra_time_pct", 0)),
-            contact_email=brand.contact_email, privacy_url=brand.privacy_url)
+            contact_email=brand.contact_email,
+            privacy_url=brand.privacy_url,
+        )
         sealed = row.token_sealed
     error: str | None = None
     try:
@@ -140,15 +162,20 @@ async def send_invitation_email(ctx: JobContext, *, invitation_id: str, token_di
         error = f"{type(exc).__name__}: {exc}"[:500]
     max_tries = settings.email.max_tries
     async with ctx.sessions() as db:
-        row = (await db.execute(select(InvitationEmail).where(
-            InvitationEmail.invitation_id == iid))).scalar_one_or_none()
+        row = (
+            await db.execute(select(InvitationEmail).where(InvitationEmail.invitation_id == iid))
+        ).scalar_one_or_none()
         if row is None or row.token_sealed != sealed:
             return  # erased or resent meanwhile
         row.tries += 1
         tries = row.tries
         if error is None:
             row.status, row.sent_at, row.token_sealed, row.last_error = (
-                "sent", datetime.now(UTC), None, None)
+                "sent",
+                datetime.now(UTC),
+                None,
+                None,
+            )
         elif tries >= max_tries:
             row.status, row.token_sealed = "failed", None
             row.last_error = f"Gave up after {tries} tries; last error: {error}. Resend it."
@@ -159,10 +186,16 @@ async def send_invitation_email(ctx: JobContext, *, invitation_id: str, token_di
         log.info("invitation_email_sent", invitation_id=invitation_id, tries=tries)
     elif tries < max_tries:
         delay = settings.email.backoff_seconds * 2 ** (tries - 1)
-        log.warning("invitation_email_retry", invitation_id=invitation_id, tries=tries,
-                    delay_s=delay, error=error)
-        await ctx.queue.enqueue(TASK, key=f"email:{iid}:{token_digest}", delay_s=delay,
-                                invitation_id=invitation_id, token_digest=token_digest)
+        log.warning(
+            "invitation_email_retry", invitation_id=invitation_id, tries=tries, delay_s=delay, error=error
+        )
+        await ctx.queue.enqueue(
+            TASK,
+            key=f"email:{iid}:{token_digest}",
+            delay_s=delay,
+            invitation_id=invitation_id,
+            token_digest=token_digest,
+        )
     else:
         log.error("invitation_email_failed", invitation_id=invitation_id, error=error)
 
@@ -170,9 +203,17 @@ async def send_invitation_email(ctx: JobContext, *, invitation_id: str, token_di
 async def recover_invitation_emails(ctx: JobContext) -> int:
     """Queue again every email a restart left waiting (their retry timers died with it)."""
     async with ctx.sessions() as db:
-        rows = (await db.execute(select(Invitation).join(
-            InvitationEmail, InvitationEmail.invitation_id == Invitation.id).where(
-            InvitationEmail.status == "queued"))).scalars().all()
+        rows = (
+            (
+                await db.execute(
+                    select(Invitation)
+                    .join(InvitationEmail, InvitationEmail.invitation_id == Invitation.id)
+                    .where(InvitationEmail.status == "queued")
+                )
+            )
+            .scalars()
+            .all()
+        )
     for inv in rows:
         await enqueue_invitation_email(ctx, inv)
     return len(rows)

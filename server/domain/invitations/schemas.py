@@ -12,8 +12,12 @@ __all__ = ["Accommodations", "InvitationCreate", "InvitationCreated", "Invitatio
 
 
 class Accommodations(msgspec.Struct, forbid_unknown_fields=True):
-    extra_time_pct: Annotated[int, msgspec.Meta(ge=0, le=200, description=(
-        "Extra think and answer time in percent, e.g. 50 for time and a half"))] = 0
+    extra_time_pct: Annotated[
+        int,
+        msgspec.Meta(
+            ge=0, le=200, description=("Extra think and answer time in percent, e.g. 50 for time and a half")
+        ),
+    ] = 0
 
 
 class InvitationCreate(msgspec.Struct, forbid_unknown_fields=True):

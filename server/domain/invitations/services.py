@@ -35,48 +35,69 @@ def effective_status(inv: Invitation, now: datetime | None = None) -> str:
 
 
 def invitation_out(inv: Invitation) -> InvitationOut:
-    return InvitationOut(id=inv.id, assessment_id=inv.assessment_id,
-                         candidate_name=inv.candidate_name, candidate_email=inv.candidate_email,
-                         status=effective_status(inv), expires_at=inv.expires_at,
-                         accommodations=dict(inv.accommodations), created_at=inv.created_at)
+    return InvitationOut(
+        id=inv.id,
+        assessment_id=inv.assessment_id,
+        candidate_name=inv.candidate_name,
+        candidate_email=inv.candidate_email,
+        status=effective_status(inv),
+        expires_at=inv.expires_at,
+        accommodations=dict(inv.accommodations),
+        created_at=inv.created_at,
+    )
 
 
-async def create_invitation(db: AsyncSession, *, organization_id: uuid.UUID,
-                            assessment_id: uuid.UUID, data: InvitationCreate,
-                            created_by: uuid.UUID | None, default_days: int) -> tuple[Invitation, str]:
+async def create_invitation(
+    db: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    assessment_id: uuid.UUID,
+    data: InvitationCreate,
+    created_by: uuid.UUID | None,
+    default_days: int,
+) -> tuple[Invitation, str]:
     """Store a new invitation; returns it with the raw token (shown once, never stored)."""
     assessment = await get_assessment(db, organization_id, assessment_id)
     if assessment.status is not AssessmentStatus.ACTIVE:
-        raise Conflict(f"The assessment is {assessment.status.value}; activate it before "
-                       "inviting candidates.")
+        raise Conflict(
+            f"The assessment is {assessment.status.value}; activate it before inviting candidates."
+        )
     if not any(not q.is_practice for q in assessment.questions):
         raise Conflict("The assessment has no scored questions yet; add some before inviting.")
     token, digest = new_token()
     days = data.expires_in_days or default_days
-    inv = Invitation(organization_id=organization_id, assessment_id=assessment.id,
-                     candidate_name=data.candidate_name.strip(),
-                     candidate_email=data.candidate_email.strip().lower(), token_hash=digest,
-                     expires_at=datetime.now(UTC) + timedelta(days=days),
-                     accommodations=msgspec.to_builtins(data.accommodations),
-                     created_by_id=created_by)
+    inv = Invitation(
+        organization_id=organization_id,
+        assessment_id=assessment.id,
+        candidate_name=data.candidate_name.strip(),
+        candidate_email=data.candidate_email.strip().lower(),
+        token_hash=digest,
+        expires_at=datetime.now(UTC) + timedelta(days=days),
+        accommodations=msgspec.to_builtins(data.accommodations),
+        created_by_id=created_by,
+    )
     db.add(inv)
     await db.flush()
     return inv, token
 
 
-async def get_invitation(db: AsyncSession, organization_id: uuid.UUID,
-                         invitation_id: uuid.UUID) -> Invitation:
+async def get_invitation(
+    db: AsyncSession, organization_id: uuid.UUID, invitation_id: uuid.UUID
+) -> Invitation:
     inv = await db.get(Invitation, invitation_id)
     if inv is None or inv.organization_id != organization_id:
         raise NotFound("No such invitation in your organization.")
     return inv
 
 
-async def list_invitations(db: AsyncSession, organization_id: uuid.UUID,
-                           assessment_id: uuid.UUID) -> list[Invitation]:
-    rows = await db.execute(select(Invitation).where(
-        Invitation.organization_id == organization_id, Invitation.assessment_id == assessment_id
-    ).order_by(Invitation.created_at.desc()))
+async def list_invitations(
+    db: AsyncSession, organization_id: uuid.UUID, assessment_id: uuid.UUID
+) -> list[Invitation]:
+    rows = await db.execute(
+        select(Invitation)
+        .where(Invitation.organization_id == organization_id, Invitation.assessment_id == assessment_id)
+        .order_by(Invitation.created_at.desc())
+    )
     return list(rows.scalars())
 
 
@@ -92,8 +113,9 @@ async def revoke_invitation(db: AsyncSession, inv: Invitation) -> Invitation:
     return inv
 
 
-async def resolve_token(db: AsyncSession, token: str, *, for_write: bool = False,
-                        allow_completed: bool = False) -> Invitation:
+async def resolve_token(
+    db: AsyncSession, token: str, *, for_write: bool = False, allow_completed: bool = False
+) -> Invitation:
     """The invitation behind a candidate's link, refused once revoked or expired (at any stage).
 
     Once completed, a link serves only what ``allow_completed`` callers show (the thank-you page);
@@ -101,18 +123,24 @@ async def resolve_token(db: AsyncSession, token: str, *, for_write: bool = False
     """
     if not token or len(token) > 200:
         raise NotFound("This link is not valid. Check that you opened the whole link from your email.")
-    inv = (await db.execute(
-        select(Invitation).where(Invitation.token_hash == hash_token(token))
-    )).scalar_one_or_none()
+    inv = (
+        await db.execute(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    ).scalar_one_or_none()
     if inv is None or not token_matches(token, inv.token_hash):
         raise NotFound("This link is not valid. Check that you opened the whole link from your email.")
     if inv.status is InvitationStatus.REVOKED or inv.revoked_at is not None:
-        raise Gone("This invitation was withdrawn by the company that sent it. Contact them if "
-                   "you think this is a mistake.")
+        raise Gone(
+            "This invitation was withdrawn by the company that sent it. Contact them if "
+            "you think this is a mistake."
+        )
     if inv.expires_at <= datetime.now(UTC):
-        raise Gone(f"This invitation expired on {inv.expires_at:%d %B %Y}. Ask the company that "
-                   "invited you for a new link.")
+        raise Gone(
+            f"This invitation expired on {inv.expires_at:%d %B %Y}. Ask the company that "
+            "invited you for a new link."
+        )
     if inv.status is InvitationStatus.COMPLETED and (for_write or not allow_completed):
-        raise Conflict("You have already completed this assessment; answers can no longer change "
-                       "and this link now shows only your confirmation.")
+        raise Conflict(
+            "You have already completed this assessment; answers can no longer change "
+            "and this link now shows only your confirmation."
+        )
     return inv

@@ -30,8 +30,19 @@ class OrganizationOut(msgspec.Struct):
 
 
 class OrganizationUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    retention_days: Annotated[int, msgspec.Meta(ge=1, le=3650, description=(
-        "Delete recordings this many days after the candidate completed; null keeps them"))] | None
+    retention_days: (
+        Annotated[
+            int,
+            msgspec.Meta(
+                ge=1,
+                le=3650,
+                description=(
+                    "Delete recordings this many days after the candidate completed; null keeps them"
+                ),
+            ),
+        ]
+        | None
+    )
 
 
 class ErasureOut(msgspec.Struct):
@@ -40,8 +51,7 @@ class ErasureOut(msgspec.Struct):
 
 
 def _org_out(org: Organization) -> OrganizationOut:
-    return OrganizationOut(id=org.id, name=org.name, slug=org.slug,
-                           retention_days=org.retention_days)
+    return OrganizationOut(id=org.id, name=org.name, slug=org.slug, retention_days=org.retention_days)
 
 
 class OrganizationController(Controller):
@@ -55,21 +65,31 @@ class OrganizationController(Controller):
             raise NotFound("Your organization no longer exists.")
         return _org_out(org)
 
-    @patch("/", dependencies={"staff": Provide(provide_admin)},
-           summary="Set how long recordings are kept (admin)",
-           description="Recordings (video, audio, poster) of candidates who completed more than "
-                       "`retention_days` ago are deleted by an hourly job; transcripts, scores "
-                       "and reviews stay. `null` keeps recordings until erased.")
-    async def update_organization(self, staff: StaffDep, data: JSONBody[OrganizationUpdate],
-                                  db_session: DbSession, jobs: JobsDep) -> OrganizationOut:
+    @patch(
+        "/",
+        dependencies={"staff": Provide(provide_admin)},
+        summary="Set how long recordings are kept (admin)",
+        description="Recordings (video, audio, poster) of candidates who completed more than "
+        "`retention_days` ago are deleted by an hourly job; transcripts, scores "
+        "and reviews stay. `null` keeps recordings until erased.",
+    )
+    async def update_organization(
+        self, staff: StaffDep, data: JSONBody[OrganizationUpdate], db_session: DbSession, jobs: JobsDep
+    ) -> OrganizationOut:
         org = await db_session.get(Organization, staff.organization_id)
         if org is None:
             raise NotFound("Your organization no longer exists.")
         before = org.retention_days
         org.retention_days = data.retention_days
-        record(db_session, action="organization.retention", target_kind="organization",
-               target_id=org.id, organization_id=org.id, actor_id=staff.user_id,
-               data={"before": before, "after": data.retention_days})
+        record(
+            db_session,
+            action="organization.retention",
+            target_kind="organization",
+            target_id=org.id,
+            organization_id=org.id,
+            actor_id=staff.user_id,
+            data={"before": before, "after": data.retention_days},
+        )
         out = _org_out(org)
         await db_session.commit()
         if data.retention_days is not None:
@@ -82,33 +102,60 @@ class CandidateDataController(Controller):
     tags = ["privacy"]
     dependencies = {"staff": Provide(provide_admin)}
 
-    @get("/", summary="Everything stored about a candidate, as JSON (admin)",
-         description="For access requests: invitation, email record, volunteered demographics, "
-                     "consent, every take with text, transcript, suggestions, reviews, "
-                     "proficiency, media keys and links, share links and audit entries.")
-    async def export(self, staff: StaffDep, invitation_id: FromPath[uuid.UUID],
-                     db_session: DbSession, settings: SettingsDep) -> Response[CandidateExport]:
+    @get(
+        "/",
+        summary="Everything stored about a candidate, as JSON (admin)",
+        description="For access requests: invitation, email record, volunteered demographics, "
+        "consent, every take with text, transcript, suggestions, reviews, "
+        "proficiency, media keys and links, share links and audit entries.",
+    )
+    async def export(
+        self,
+        staff: StaffDep,
+        invitation_id: FromPath[uuid.UUID],
+        db_session: DbSession,
+        settings: SettingsDep,
+    ) -> Response[CandidateExport]:
         inv = await get_invitation(db_session, staff.organization_id, invitation_id)
         data = await export_candidate(db_session, inv, public_url=settings.app.public_url)
-        record(db_session, action="candidate.export", target_kind="invitation", target_id=inv.id,
-               organization_id=staff.organization_id, actor_id=staff.user_id)
-        return Response(data, headers={
-            "Cache-Control": "private, no-store",
-            "Content-Disposition": f'attachment; filename="candidate-{inv.id}.json"'})
+        record(
+            db_session,
+            action="candidate.export",
+            target_kind="invitation",
+            target_id=inv.id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+        )
+        return Response(
+            data,
+            headers={
+                "Cache-Control": "private, no-store",
+                "Content-Disposition": f'attachment; filename="candidate-{inv.id}.json"',
+            },
+        )
 
-    @delete("/", status_code=200,
-            summary="Erase a candidate: rows and recordings are deleted for good (admin)",
-            description="Deletes the invitation, attempt, every take and its media objects, "
-                        "transcripts, suggestions, reviews, proficiency results, share links, "
-                        "email record and demographics, and exemplars made from the answers. "
-                        "An audit entry with ids and counts only is kept.")
-    async def erase(self, staff: StaffDep, invitation_id: FromPath[uuid.UUID],
-                    db_session: DbSession, store: StoreDep) -> ErasureOut:
+    @delete(
+        "/",
+        status_code=200,
+        summary="Erase a candidate: rows and recordings are deleted for good (admin)",
+        description="Deletes the invitation, attempt, every take and its media objects, "
+        "transcripts, suggestions, reviews, proficiency results, share links, "
+        "email record and demographics, and exemplars made from the answers. "
+        "An audit entry with ids and counts only is kept.",
+    )
+    async def erase(
+        self, staff: StaffDep, invitation_id: FromPath[uuid.UUID], db_session: DbSession, store: StoreDep
+    ) -> ErasureOut:
         inv = await get_invitation(db_session, staff.organization_id, invitation_id)
         assessment_id = inv.assessment_id
         counts = await erase_candidate(db_session, store, inv)
-        record(db_session, action="candidate.erase", target_kind="invitation",
-               target_id=invitation_id, organization_id=staff.organization_id,
-               actor_id=staff.user_id,
-               data={"assessment_id": str(assessment_id), "erased": counts})
+        record(
+            db_session,
+            action="candidate.erase",
+            target_kind="invitation",
+            target_id=invitation_id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+            data={"assessment_id": str(assessment_id), "erased": counts},
+        )
         return ErasureOut(invitation_id=invitation_id, erased=counts)

@@ -48,83 +48,152 @@ class ReportController(Controller):
     path = "/api/reports"
     tags = ["reports"]
 
-    @get("/invitations/{invitation_id:uuid}", dependencies={"staff": Provide(provide_staff)},
-         operation_class=_ReportOperation,
-         summary="A candidate's report: per-question, competency, dimension and overall scores",
-         description="`format=csv` downloads it as CSV, `format=json` as a JSON file; without "
-                     "`format` it is the JSON body below.")
-    async def get_report(self, staff: StaffDep, invitation_id: FromPath[uuid.UUID],
-                         db_session: DbSession,
-                         format: FromQuery[Literal["json", "csv"] | None] = None,
-                         ) -> Response[InvitationReport]:
+    @get(
+        "/invitations/{invitation_id:uuid}",
+        dependencies={"staff": Provide(provide_staff)},
+        operation_class=_ReportOperation,
+        summary="A candidate's report: per-question, competency, dimension and overall scores",
+        description="`format=csv` downloads it as CSV, `format=json` as a JSON file; without "
+        "`format` it is the JSON body below.",
+    )
+    async def get_report(
+        self,
+        staff: StaffDep,
+        invitation_id: FromPath[uuid.UUID],
+        db_session: DbSession,
+        format: FromQuery[Literal["json", "csv"] | None] = None,
+    ) -> Response[InvitationReport]:
         inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
-        report = await services.invitation_report(db_session, inv, viewer_is_admin=staff.is_admin,
-                                                   viewer_id=None if staff.via_token else staff.user_id)
+        report = await services.invitation_report(
+            db_session,
+            inv,
+            viewer_is_admin=staff.is_admin,
+            viewer_id=None if staff.via_token else staff.user_id,
+        )
         if format == "csv":
-            return cast(Response[InvitationReport], Response(
-                report_csv(report), media_type="text/csv",  # Litestar adds the charset
-                headers={**_PRIVATE, "Content-Disposition": attachment(inv.candidate_name, "csv")}))
+            return cast(
+                Response[InvitationReport],
+                Response(
+                    report_csv(report),
+                    media_type="text/csv",  # Litestar adds the charset
+                    headers={**_PRIVATE, "Content-Disposition": attachment(inv.candidate_name, "csv")},
+                ),
+            )
         headers = dict(_PRIVATE)
         if format == "json":
             headers["Content-Disposition"] = attachment(inv.candidate_name, "json")
         return Response(report, headers=headers)
 
-    @post("/invitations/{invitation_id:uuid}/english", status_code=200,
-          dependencies={"staff": Provide(provide_staff)},
-          summary="Confirm or correct the candidate's English level (CEFR) with a reason",
-          description="Any reviewer or admin of the organization; the latest decision is the "
-                      "confirmed level. Returns the English section of the report as the caller "
-                      "now sees it (in blind review the AI's level shows once you have given yours).")
-    async def post_english(self, staff: StaffDep, invitation_id: FromPath[uuid.UUID],
-                           data: JSONBody[EnglishReviewIn], db_session: DbSession) -> EnglishOut:
+    @post(
+        "/invitations/{invitation_id:uuid}/english",
+        status_code=200,
+        dependencies={"staff": Provide(provide_staff)},
+        summary="Confirm or correct the candidate's English level (CEFR) with a reason",
+        description="Any reviewer or admin of the organization; the latest decision is the "
+        "confirmed level. Returns the English section of the report as the caller "
+        "now sees it (in blind review the AI's level shows once you have given yours).",
+    )
+    async def post_english(
+        self,
+        staff: StaffDep,
+        invitation_id: FromPath[uuid.UUID],
+        data: JSONBody[EnglishReviewIn],
+        db_session: DbSession,
+    ) -> EnglishOut:
         inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
-        await english.review_english(db_session, staff, inv, data,
-                                     await services.ai_english(db_session, inv))
-        report = await services.invitation_report(db_session, inv, viewer_is_admin=staff.is_admin,
-                                                   viewer_id=staff.user_id)
+        await english.review_english(db_session, staff, inv, data, await services.ai_english(db_session, inv))
+        report = await services.invitation_report(
+            db_session, inv, viewer_is_admin=staff.is_admin, viewer_id=staff.user_id
+        )
         return report.english
 
-    @get("/assessments/{assessment_id:uuid}/compare", dependencies={"staff": Provide(provide_staff)},
-         summary="Candidates of one assessment side by side on dimensions and overall")
-    async def compare(self, staff: StaffDep, assessment_id: FromPath[uuid.UUID],
-                      db_session: DbSession) -> CompareOut:
-        return await services.compare(db_session, staff.organization_id, assessment_id,
-                                      viewer_is_admin=staff.is_admin)
+    @get(
+        "/assessments/{assessment_id:uuid}/compare",
+        dependencies={"staff": Provide(provide_staff)},
+        summary="Candidates of one assessment side by side on dimensions and overall",
+    )
+    async def compare(
+        self, staff: StaffDep, assessment_id: FromPath[uuid.UUID], db_session: DbSession
+    ) -> CompareOut:
+        return await services.compare(
+            db_session, staff.organization_id, assessment_id, viewer_is_admin=staff.is_admin
+        )
 
-    @post("/invitations/{invitation_id:uuid}/share", status_code=HTTP_201_CREATED,
-          dependencies={"staff": Provide(provide_admin)},
-          summary="Create a read-only link to the report; the URL is shown once (admin)")
-    async def create_share(self, staff: StaffDep, invitation_id: FromPath[uuid.UUID],
-                           data: JSONBody[ShareCreate], db_session: DbSession,
-                           settings: SettingsDep) -> ShareCreated:
+    @post(
+        "/invitations/{invitation_id:uuid}/share",
+        status_code=HTTP_201_CREATED,
+        dependencies={"staff": Provide(provide_admin)},
+        summary="Create a read-only link to the report; the URL is shown once (admin)",
+    )
+    async def create_share(
+        self,
+        staff: StaffDep,
+        invitation_id: FromPath[uuid.UUID],
+        data: JSONBody[ShareCreate],
+        db_session: DbSession,
+        settings: SettingsDep,
+    ) -> ShareCreated:
         inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
-        link, token = await sharing.create_link(db_session, inv, hours=data.expires_in_hours,
-                                                created_by=staff.user_id)
-        record(db_session, action="share_link.create", target_kind="share_link", target_id=link.id,
-               organization_id=staff.organization_id, actor_id=staff.user_id, data={
-                   "invitation_id": str(inv.id), "before": None,
-                   "after": msgspec.to_builtins(sharing.link_out(link))})
-        return ShareCreated(id=link.id, invitation_id=inv.id, expires_at=link.expires_at,
-                            url=f"{settings.app.public_url}/api/share/{token}", token=token)
+        link, token = await sharing.create_link(
+            db_session, inv, hours=data.expires_in_hours, created_by=staff.user_id
+        )
+        record(
+            db_session,
+            action="share_link.create",
+            target_kind="share_link",
+            target_id=link.id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+            data={
+                "invitation_id": str(inv.id),
+                "before": None,
+                "after": msgspec.to_builtins(sharing.link_out(link)),
+            },
+        )
+        return ShareCreated(
+            id=link.id,
+            invitation_id=inv.id,
+            expires_at=link.expires_at,
+            url=f"{settings.app.public_url}/api/share/{token}",
+            token=token,
+        )
 
-    @get("/invitations/{invitation_id:uuid}/share", dependencies={"staff": Provide(provide_admin)},
-         summary="Share links of a candidate's report (admin)")
-    async def list_shares(self, staff: StaffDep, invitation_id: FromPath[uuid.UUID],
-                          db_session: DbSession) -> list[ShareLinkOut]:
+    @get(
+        "/invitations/{invitation_id:uuid}/share",
+        dependencies={"staff": Provide(provide_admin)},
+        summary="Share links of a candidate's report (admin)",
+    )
+    async def list_shares(
+        self, staff: StaffDep, invitation_id: FromPath[uuid.UUID], db_session: DbSession
+    ) -> list[ShareLinkOut]:
         await services.get_invitation(db_session, staff.organization_id, invitation_id)
         return [sharing.link_out(x) for x in await sharing.list_links(db_session, invitation_id)]
 
-    @delete("/share-links/{link_id:uuid}", status_code=HTTP_204_NO_CONTENT,
-            dependencies={"staff": Provide(provide_admin)}, summary="Revoke a share link (admin)")
-    async def revoke_share(self, staff: StaffDep, link_id: FromPath[uuid.UUID],
-                           db_session: DbSession) -> None:
+    @delete(
+        "/share-links/{link_id:uuid}",
+        status_code=HTTP_204_NO_CONTENT,
+        dependencies={"staff": Provide(provide_admin)},
+        summary="Revoke a share link (admin)",
+    )
+    async def revoke_share(
+        self, staff: StaffDep, link_id: FromPath[uuid.UUID], db_session: DbSession
+    ) -> None:
         link = await sharing.get_link(db_session, staff.organization_id, link_id)
         before = msgspec.to_builtins(sharing.link_out(link))
         await sharing.revoke_link(db_session, link)
-        record(db_session, action="share_link.revoke", target_kind="share_link", target_id=link.id,
-               organization_id=staff.organization_id, actor_id=staff.user_id, data={
-                   "invitation_id": str(link.invitation_id), "before": before,
-                   "after": msgspec.to_builtins(sharing.link_out(link))})
+        record(
+            db_session,
+            action="share_link.revoke",
+            target_kind="share_link",
+            target_id=link.id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+            data={
+                "invitation_id": str(link.invitation_id),
+                "before": before,
+                "after": msgspec.to_builtins(sharing.link_out(link)),
+            },
+        )
 
 
 class ShareController(Controller):
@@ -132,12 +201,13 @@ class ShareController(Controller):
     tags = ["reports"]
     opt = LINK_PROBLEMS
 
-    @get("/{token:str}", summary="A shared report (no sign-in; no email, transcripts or media)",
-         description="404 for an unknown link, 410 once it expired or was revoked.")
-    async def shared_report(self, token: FromPath[str], db_session: DbSession
-                            ) -> Response[InvitationReport]:
+    @get(
+        "/{token:str}",
+        summary="A shared report (no sign-in; no email, transcripts or media)",
+        description="404 for an unknown link, 410 once it expired or was revoked.",
+    )
+    async def shared_report(self, token: FromPath[str], db_session: DbSession) -> Response[InvitationReport]:
         link = await sharing.resolve_link(db_session, token)
         inv = await services.get_invitation(db_session, None, link.invitation_id)
-        report = await services.invitation_report(db_session, inv, viewer_is_admin=True,
-                                                  shared=True)
+        report = await services.invitation_report(db_session, inv, viewer_is_admin=True, shared=True)
         return Response(report, headers=_PRIVATE)

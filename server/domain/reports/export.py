@@ -34,23 +34,44 @@ def _score_row(section: str, s: ScoreOut) -> list[Any]:
 def report_csv(report: InvitationReport) -> bytes:
     out = io.StringIO()
     w = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    rows: list[list[Any]] = [list(HEADER),
-                             ["candidate", report.candidate_name, None, None, None, None,
-                              report.status, report.assessment_title]]
+    rows: list[list[Any]] = [
+        list(HEADER),
+        ["candidate", report.candidate_name, None, None, None, None, report.status, report.assessment_title],
+    ]
     rows.append(_score_row("overall", report.overall))
     rows += [_score_row("dimension", d) for d in report.dimensions]
     rows += [_score_row("competency", c) for c in report.competencies]
     for q in report.questions:
         detail = q.abstain_reason or (q.decision or "")
-        rows.append(["question", f"Q{q.number}: {q.prompt}", q.score, q.low, q.high, None,
-                     q.source + ("" if q.confirmed or q.score is None else " (unconfirmed)"),
-                     detail])
+        rows.append(
+            [
+                "question",
+                f"Q{q.number}: {q.prompt}",
+                q.score,
+                q.low,
+                q.high,
+                None,
+                q.source + ("" if q.confirmed or q.score is None else " (unconfirmed)"),
+                detail,
+            ]
+        )
     e = report.english
-    rows.append(["english", f"threshold {e.threshold}", None, None, None, None,
-                 e.verdict.replace("_", " "),
-                 f"{e.band or 'n/a'} (range {e.band_low or '?'}-{e.band_high or '?'})"])
-    rows += [["note", f"Q{n.question_number}", n.score, None, None, None,
-              n.reviewer_name or "", n.comment] for n in report.notes]
+    rows.append(
+        [
+            "english",
+            f"threshold {e.threshold}",
+            None,
+            None,
+            None,
+            None,
+            e.verdict.replace("_", " "),
+            f"{e.band or 'n/a'} (range {e.band_low or '?'}-{e.band_high or '?'})",
+        ]
+    )
+    rows += [
+        ["note", f"Q{n.question_number}", n.score, None, None, None, n.reviewer_name or "", n.comment]
+        for n in report.notes
+    ]
     rows += [["count", k, v, None, None, None, "", ""] for k, v in report.counts.items()]
     w.writerows([[_cell(v) for v in row] for row in rows])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: spreadsheets read it as UTF-8

@@ -64,38 +64,50 @@ class _Answer:
     proficiency: ProficiencyResult | None = None
 
 
-async def get_invitation(db: AsyncSession, organization_id: uuid.UUID | None,
-                         invitation_id: uuid.UUID) -> Invitation:
+async def get_invitation(
+    db: AsyncSession, organization_id: uuid.UUID | None, invitation_id: uuid.UUID
+) -> Invitation:
     inv = await db.get(Invitation, invitation_id)
     if inv is None or (organization_id is not None and inv.organization_id != organization_id):
         raise NotFound("No such candidate in your organization.")
     return inv
 
 
-async def _answers(db: AsyncSession, where: ColumnElement[bool]
-                   ) -> dict[uuid.UUID, dict[uuid.UUID, _Answer]]:
+async def _answers(db: AsyncSession, where: ColumnElement[bool]) -> dict[uuid.UUID, dict[uuid.UUID, _Answer]]:
     """Current answers by invitation and question, with suggestion, reviews and proficiency;
     four queries whatever the number of candidates."""
-    def scoped(stmt: Any, col: Any) -> Any:
-        return (stmt.join(Response, Response.id == col)
-                .join(Attempt, Attempt.id == Response.attempt_id)
-                .join(Invitation, Invitation.id == Attempt.invitation_id)
-                .where(where, Response.is_current.is_(True)))
 
-    rows = (await db.execute(
-        select(Response, Attempt.invitation_id).join(Attempt, Attempt.id == Response.attempt_id)
-        .join(Invitation, Invitation.id == Attempt.invitation_id)
-        .where(where, Response.is_current.is_(True))
-        .options(lazyload(Response.question)))).all()
+    def scoped(stmt: Any, col: Any) -> Any:
+        return (
+            stmt.join(Response, Response.id == col)
+            .join(Attempt, Attempt.id == Response.attempt_id)
+            .join(Invitation, Invitation.id == Attempt.invitation_id)
+            .where(where, Response.is_current.is_(True))
+        )
+
+    rows = (
+        await db.execute(
+            select(Response, Attempt.invitation_id)
+            .join(Attempt, Attempt.id == Response.attempt_id)
+            .join(Invitation, Invitation.id == Attempt.invitation_id)
+            .where(where, Response.is_current.is_(True))
+            .options(lazyload(Response.question))
+        )
+    ).all()
     by_id = {r.id: _Answer(response=r) for r, _ in rows}
-    for s in (await db.execute(scoped(select(Suggestion), Suggestion.response_id).where(
-            Suggestion.is_current.is_(True)).order_by(Suggestion.created_at))).scalars():
+    for s in (
+        await db.execute(
+            scoped(select(Suggestion), Suggestion.response_id)
+            .where(Suggestion.is_current.is_(True))
+            .order_by(Suggestion.created_at)
+        )
+    ).scalars():
         by_id[s.response_id].suggestion = s
-    for rv in (await db.execute(scoped(select(Review), Review.response_id)
-                                .order_by(Review.created_at, Review.id))).scalars():
+    for rv in (
+        await db.execute(scoped(select(Review), Review.response_id).order_by(Review.created_at, Review.id))
+    ).scalars():
         by_id[rv.response_id].reviews.append(rv)
-    for p in (await db.execute(scoped(select(ProficiencyResult),
-                                      ProficiencyResult.response_id))).scalars():
+    for p in (await db.execute(scoped(select(ProficiencyResult), ProficiencyResult.response_id))).scalars():
         by_id[p.response_id].proficiency = p
     out: dict[uuid.UUID, dict[uuid.UUID, _Answer]] = defaultdict(dict)
     for r, inv_id in rows:
@@ -107,48 +119,84 @@ def _scale(q: Question) -> tuple[int, int]:
     return (q.rubric.scale_min, q.rubric.scale_max) if q.rubric else (1, 5)
 
 
-def _question_result(q: Question, number: int, a: _Answer | None, hide_unconfirmed: bool,
-                     dimension: str | None) -> tuple[QuestionResult, agg.ResponseScore | None]:
+def _question_result(
+    q: Question, number: int, a: _Answer | None, hide_unconfirmed: bool, dimension: str | None
+) -> tuple[QuestionResult, agg.ResponseScore | None]:
     lo, hi = _scale(q)
     comp = q.competency.name if q.competency else None
     base: dict[str, Any] = {
-        "question_id": q.id, "position": q.position, "number": number, "prompt": q.prompt, "competency": comp,
-        "dimension": dimension, "scale_min": lo, "scale_max": hi, "response_id": None,
-        "review_status": None, "source": "missing", "confirmed": False, "score": None,
-        "low": None, "high": None, "decision": None, "abstain_reason": None, "english_band": None}
+        "question_id": q.id,
+        "position": q.position,
+        "number": number,
+        "prompt": q.prompt,
+        "competency": comp,
+        "dimension": dimension,
+        "scale_min": lo,
+        "scale_max": hi,
+        "response_id": None,
+        "review_status": None,
+        "source": "missing",
+        "confirmed": False,
+        "score": None,
+        "low": None,
+        "high": None,
+        "decision": None,
+        "abstain_reason": None,
+        "english_band": None,
+    }
     if a is None:
         return QuestionResult(**base), None
     r, s = a.response, a.suggestion
-    base.update(response_id=r.id, review_status=r.review_status.value,
-                english_band=a.proficiency.band if a.proficiency else None)
+    base.update(
+        response_id=r.id,
+        review_status=r.review_status.value,
+        english_band=a.proficiency.band if a.proficiency else None,
+    )
     if r.review_status is ReviewStatus.REVIEWED and a.reviews:
         final = a.reviews[-1]
-        base.update(source="human", confirmed=True, score=float(final.score),
-                    decision=final.decision.value)
+        base.update(source="human", confirmed=True, score=float(final.score), decision=final.decision.value)
         return QuestionResult(**base), agg.ResponseScore(
-            question_id=str(q.id), scale_low=lo, scale_high=hi, human_score=float(final.score))
+            question_id=str(q.id), scale_low=lo, scale_high=hi, human_score=float(final.score)
+        )
     if r.state is not ResponseState.READY or s is None:
         base["source"] = "failed" if r.state is ResponseState.FAILED else "processing"
         return QuestionResult(**base), None
     if hide_unconfirmed:
         base["source"] = "withheld"
         return QuestionResult(**base), None
-    scored = ScoredSuggestion(score=s.score, rounded_level=suggested_level(s, (lo, hi)),
-                              interval_low=s.interval_low, interval_high=s.interval_high,
-                              level=s.level, abstained=s.abstained or s.score is None)
+    scored = ScoredSuggestion(
+        score=s.score,
+        rounded_level=suggested_level(s, (lo, hi)),
+        interval_low=s.interval_low,
+        interval_high=s.interval_high,
+        level=s.level,
+        abstained=s.abstained or s.score is None,
+    )
     if scored.abstained:
         base.update(source="abstained", abstain_reason=s.abstain_reason)
     else:
         base.update(source="suggestion", score=s.score, low=s.interval_low, high=s.interval_high)
-    return QuestionResult(**base), agg.ResponseScore(question_id=str(q.id), scale_low=lo,
-                                                     scale_high=hi, suggestion=scored)
+    return QuestionResult(**base), agg.ResponseScore(
+        question_id=str(q.id), scale_low=lo, scale_high=hi, suggestion=scored
+    )
 
 
 def _score_out(s: agg.AggregateScore) -> ScoreOut:
-    return ScoreOut(name=s.name, score=s.score, low=s.low, high=s.high, level=s.level,
-                    coverage=s.coverage, n_responses=s.n_responses, n_scored=s.n_scored,
-                    n_human=s.n_human, missing=list(s.missing), abstained=list(s.abstained),
-                    partial=s.partial, note=s.note)
+    return ScoreOut(
+        name=s.name,
+        score=s.score,
+        low=s.low,
+        high=s.high,
+        level=s.level,
+        coverage=s.coverage,
+        n_responses=s.n_responses,
+        n_scored=s.n_scored,
+        n_human=s.n_human,
+        missing=list(s.missing),
+        abstained=list(s.abstained),
+        partial=s.partial,
+        note=s.note,
+    )
 
 
 def _words(p: ProficiencyResult) -> int:
@@ -160,16 +208,27 @@ def _words(p: ProficiencyResult) -> int:
 
 def english_band(profs: list[ProficiencyResult], threshold: str) -> EnglishOut:
     """The candidate's level from every answer's (``scoring.proficiency.candidate``), checked three ways."""
-    levels = [AnswerLevel(score=p.score, score_low=p.score_low, score_high=p.score_high, words=_words(p))
-              for p in profs
-              if p.score is not None and p.score_low is not None and p.score_high is not None]
+    levels = [
+        AnswerLevel(score=p.score, score_low=p.score_low, score_high=p.score_high, words=_words(p))
+        for p in profs
+        if p.score is not None and p.score_low is not None and p.score_high is not None
+    ]
     if threshold not in CEFR:
         threshold = "B2"
     c = combine_answers(levels, threshold)
-    return EnglishOut(band=c.band, band_low=c.band_low, band_high=c.band_high, threshold=threshold,
-                      meets_threshold={"likely_meets": True, "likely_below": False}.get(c.verdict),
-                      responses=c.answers, verdict=c.verdict, score=c.score, score_low=c.score_low,
-                      score_high=c.score_high, words=c.words)
+    return EnglishOut(
+        band=c.band,
+        band_low=c.band_low,
+        band_high=c.band_high,
+        threshold=threshold,
+        meets_threshold={"likely_meets": True, "likely_below": False}.get(c.verdict),
+        responses=c.answers,
+        verdict=c.verdict,
+        score=c.score,
+        score_low=c.score_low,
+        score_high=c.score_high,
+        words=c.words,
+    )
 
 
 @dataclass(slots=True)
@@ -187,37 +246,73 @@ def _build(a: Assessment, answers: dict[uuid.UUID, _Answer], hide_unconfirmed: b
     scored_qs = [q for q in candidate_order(a.questions) if not q.is_practice]
     dim_of = {c.id: d.name for d in a.dimensions for c in d.competencies}
     questions, scores = [], {}
-    counts = dict.fromkeys(("confirmed", "overridden", "resolved", "unconfirmed",
-                            "needs_human", "missing"), 0)
+    counts = dict.fromkeys(
+        ("confirmed", "overridden", "resolved", "unconfirmed", "needs_human", "missing"), 0
+    )
     for q in scored_qs:
-        res, rs = _question_result(q, numbers[q.id], answers.get(q.id), hide_unconfirmed,
-                                   dim_of.get(q.competency_id) if q.competency_id else None)
+        res, rs = _question_result(
+            q,
+            numbers[q.id],
+            answers.get(q.id),
+            hide_unconfirmed,
+            dim_of.get(q.competency_id) if q.competency_id else None,
+        )
         questions.append(res)
         if rs is not None:
             scores[str(q.id)] = rs
-        key = {"human": {"confirm": "confirmed", "override": "overridden",
-                         "resolve": "resolved"}.get(res.decision or "", "confirmed"),
-               "suggestion": "unconfirmed", "abstained": "needs_human",
-               "withheld": "unconfirmed"}.get(res.source, "missing")
+        key = {
+            "human": {"confirm": "confirmed", "override": "overridden", "resolve": "resolved"}.get(
+                res.decision or "", "confirmed"
+            ),
+            "suggestion": "unconfirmed",
+            "abstained": "needs_human",
+            "withheld": "unconfirmed",
+        }.get(res.source, "missing")
         counts[key] += 1
-    dims = [agg.Dimension(name=d.name, weight=d.weight, competencies=tuple(
-        agg.Competency(name=c.name, question_ids=tuple(str(q.id) for q in scored_qs
-                                                        if q.competency_id == c.id))
-        for c in d.competencies)) for d in a.dimensions]
+    dims = [
+        agg.Dimension(
+            name=d.name,
+            weight=d.weight,
+            competencies=tuple(
+                agg.Competency(
+                    name=c.name, question_ids=tuple(str(q.id) for q in scored_qs if q.competency_id == c.id)
+                )
+                for c in d.competencies
+            ),
+        )
+        for d in a.dimensions
+    ]
     position = {q.id: q.position for q in scored_qs}
-    notes = [NoteOut(question_position=position[ans.response.question_id],
-                     question_number=numbers[ans.response.question_id],
-                     reviewer_name=rv.reviewer.name if rv.reviewer else None,
-                     decision=rv.decision.value, score=rv.score, reason_code=rv.reason_code,
-                     comment=rv.comment, created_at=rv.created_at)
-             for ans in answers.values() if ans.response.question_id in position
-             for rv in ans.reviews if rv.comment.strip()]
+    notes = [
+        NoteOut(
+            question_position=position[ans.response.question_id],
+            question_number=numbers[ans.response.question_id],
+            reviewer_name=rv.reviewer.name if rv.reviewer else None,
+            decision=rv.decision.value,
+            score=rv.score,
+            reason_code=rv.reason_code,
+            comment=rv.comment,
+            created_at=rv.created_at,
+        )
+        for ans in answers.values()
+        if ans.response.question_id in position
+        for rv in ans.reviews
+        if rv.comment.strip()
+    ]
     notes.sort(key=lambda n: (n.question_number, n.created_at))
-    profs = [ans.proficiency for ans in answers.values()
-             if ans.proficiency is not None and ans.response.question_id in position]
+    profs = [
+        ans.proficiency
+        for ans in answers.values()
+        if ans.proficiency is not None and ans.response.question_id in position
+    ]
     english = english_band(profs, a.settings.english_threshold)
-    return _Built(questions=questions, result=agg.aggregate(dims, scores, level=level), notes=notes,
-                  counts=counts, english=english)
+    return _Built(
+        questions=questions,
+        result=agg.aggregate(dims, scores, level=level),
+        notes=notes,
+        counts=counts,
+        english=english,
+    )
 
 
 async def _assessment(db: AsyncSession, assessment_id: uuid.UUID) -> Assessment:
@@ -231,13 +326,20 @@ def _hide(a: Assessment, viewer_is_admin: bool) -> bool:
     return a.settings.blind_review and not viewer_is_admin
 
 
-async def invitation_report(db: AsyncSession, inv: Invitation, *, viewer_is_admin: bool,
-                            shared: bool = False, viewer_id: uuid.UUID | None = None) -> InvitationReport:
+async def invitation_report(
+    db: AsyncSession,
+    inv: Invitation,
+    *,
+    viewer_is_admin: bool,
+    shared: bool = False,
+    viewer_id: uuid.UUID | None = None,
+) -> InvitationReport:
     a = await _assessment(db, inv.assessment_id)
     answers = (await _answers(db, Invitation.id == inv.id)).get(inv.id, {})
     built = _build(a, answers, _hide(a, viewer_is_admin))
-    english = await english_for_viewer(db, inv, built.english, viewer_id=viewer_id,
-                                       blind=_hide(a, viewer_is_admin) and not shared)
+    english = await english_for_viewer(
+        db, inv, built.english, viewer_id=viewer_id, blind=_hide(a, viewer_is_admin) and not shared
+    )
     if shared:  # a share link shows whose level counts, not who gave it
         english = msgspec.structs.replace(english, confirmed_by=None)
     questions, notes = built.questions, built.notes
@@ -245,14 +347,23 @@ async def invitation_report(db: AsyncSession, inv: Invitation, *, viewer_is_admi
         questions = [msgspec.structs.replace(q, response_id=None) for q in questions]
         notes = [msgspec.structs.replace(n, reviewer_name=None) for n in notes]
     return InvitationReport(
-        invitation_id=inv.id, candidate_name=inv.candidate_name,
-        candidate_email=None if shared else inv.candidate_email, assessment_id=a.id,
-        assessment_title=a.title, status=effective_status(inv),
-        level=built.result.overall.level, overall=_score_out(built.result.overall),
+        invitation_id=inv.id,
+        candidate_name=inv.candidate_name,
+        candidate_email=None if shared else inv.candidate_email,
+        assessment_id=a.id,
+        assessment_title=a.title,
+        status=effective_status(inv),
+        level=built.result.overall.level,
+        overall=_score_out(built.result.overall),
         dimensions=[_score_out(d) for d in built.result.dimensions],
-        competencies=[_score_out(c) for c in built.result.competencies], questions=questions,
-        english=english, notes=notes, counts=built.counts,
-        generated_at=datetime.now(UTC), shared=shared)
+        competencies=[_score_out(c) for c in built.result.competencies],
+        questions=questions,
+        english=english,
+        notes=notes,
+        counts=built.counts,
+        generated_at=datetime.now(UTC),
+        shared=shared,
+    )
 
 
 async def ai_english(db: AsyncSession, inv: Invitation) -> EnglishOut:
@@ -262,27 +373,42 @@ async def ai_english(db: AsyncSession, inv: Invitation) -> EnglishOut:
     return _build(a, answers, False).english
 
 
-async def compare(db: AsyncSession, organization_id: uuid.UUID, assessment_id: uuid.UUID, *,
-                  viewer_is_admin: bool) -> CompareOut:
+async def compare(
+    db: AsyncSession, organization_id: uuid.UUID, assessment_id: uuid.UUID, *, viewer_is_admin: bool
+) -> CompareOut:
     """Candidates of one assessment side by side (those with at least one answer), best first."""
     a = await db.get(Assessment, assessment_id)
     if a is None or a.organization_id != organization_id:
         raise NotFound("No such assessment in your organization.")
     answers = await _answers(db, Invitation.assessment_id == assessment_id)
-    invs = {i.id: i for i in (await db.execute(select(Invitation).where(
-        Invitation.id.in_(list(answers))))).scalars()} if answers else {}
+    invs = (
+        {
+            i.id: i
+            for i in (await db.execute(select(Invitation).where(Invitation.id.in_(list(answers))))).scalars()
+        }
+        if answers
+        else {}
+    )
     hide = _hide(a, viewer_is_admin)
     rows = []
     for inv_id, per_question in answers.items():
         built = _build(a, per_question, hide)
         inv = invs[inv_id]
-        rows.append(CompareRow(
-            invitation_id=inv_id, candidate_name=inv.candidate_name, status=effective_status(inv),
-            overall=_score_out(built.result.overall),
-            dimensions=[_score_out(d) for d in built.result.dimensions],
-            confirmed=sum(built.counts[k] for k in ("confirmed", "overridden", "resolved")),
-            unconfirmed=built.counts["unconfirmed"] + built.counts["needs_human"]))
+        rows.append(
+            CompareRow(
+                invitation_id=inv_id,
+                candidate_name=inv.candidate_name,
+                status=effective_status(inv),
+                overall=_score_out(built.result.overall),
+                dimensions=[_score_out(d) for d in built.result.dimensions],
+                confirmed=sum(built.counts[k] for k in ("confirmed", "overridden", "resolved")),
+                unconfirmed=built.counts["unconfirmed"] + built.counts["needs_human"],
+            )
+        )
     rows.sort(key=lambda r: (r.overall.score is None, -(r.overall.score or 0.0), r.candidate_name))
-    return CompareOut(assessment_id=a.id, assessment_title=a.title,
-                      dimensions=[{"name": d.name, "weight": d.weight} for d in a.dimensions],
-                      rows=rows)
+    return CompareOut(
+        assessment_id=a.id,
+        assessment_title=a.title,
+        dimensions=[{"name": d.name, "weight": d.weight} for d in a.dimensions],
+        rows=rows,
+    )

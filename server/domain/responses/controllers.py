@@ -28,16 +28,22 @@ __all__ = ["ResponseController"]
 Variant = Literal["video", "poster", "audio"]
 
 
-async def _viewer_organization(request: Request[Any, Any, Any], db: DbSession,
-                               settings: Settings, response_id: uuid.UUID, variant: str,
-                               link: tuple[str | None, str | None, str | None]) -> uuid.UUID:
+async def _viewer_organization(
+    request: Request[Any, Any, Any],
+    db: DbSession,
+    settings: Settings,
+    response_id: uuid.UUID,
+    variant: str,
+    link: tuple[str | None, str | None, str | None],
+) -> uuid.UUID:
     """Whose organization the media is read for: a signed link's member, else the session's."""
     expires, user, sig = link
     if expires is None and user is None and sig is None:
         return (await provide_staff(request, db)).organization_id
     try:
         grant = MediaLinkSigner.for_settings(settings).verify(
-            response_id, variant, expires=expires, user=user, sig=sig)
+            response_id, variant, expires=expires, user=user, sig=sig
+        )
     except MediaLinkError as exc:
         raise Forbidden(str(exc)) from exc
     member = await db.get(User, grant.user_id)
@@ -51,29 +57,44 @@ class ResponseController(Controller):
     tags = ["responses"]
     dependencies = {"staff": Provide(provide_staff)}
 
-    @get("/{response_id:uuid}", summary="A response with its transcript, suggestion and proficiency",
-         description="`video_url`, `poster_url` and `audio_url` are signed links that play "
-                     "without a session until they expire.")
-    async def get_response(self, staff: StaffDep, response_id: FromPath[uuid.UUID],
-                           db_session: DbSession, settings: SettingsDep) -> ResponseOut:
+    @get(
+        "/{response_id:uuid}",
+        summary="A response with its transcript, suggestion and proficiency",
+        description="`video_url`, `poster_url` and `audio_url` are signed links that play "
+        "without a session until they expire.",
+    )
+    async def get_response(
+        self, staff: StaffDep, response_id: FromPath[uuid.UUID], db_session: DbSession, settings: SettingsDep
+    ) -> ResponseOut:
         r, inv = await services.get_response(db_session, staff.organization_id, response_id)
         # An API token is no person to sign a link for: it gets plain URLs (Bearer-authorized).
         signer = None if staff.via_token else MediaLinkSigner.for_settings(settings)
         return await services.response_out(db_session, r, inv, staff.user_id, signer)
 
-    @get("/{response_id:uuid}/media/{variant:str}", summary="Stream the video, poster or audio",
-         opt=problems("range", 416),
-         description="Authorized by the staff session, or by a signed link (`expires`, `user`, "
-                     "`sig`, as given in a response's or review item's media URLs); an expired "
-                     "or altered link is refused with 403. Honours a single HTTP Range "
-                     "(206 Partial Content; 416 when outside).")
-    async def media(self, request: Request[Any, Any, Any], response_id: FromPath[uuid.UUID],
-                    variant: FromPath[Variant], db_session: DbSession, store: StoreDep,
-                    settings: SettingsDep, expires: FromQuery[str | None] = None,
-                    user: FromQuery[str | None] = None,
-                    sig: FromQuery[str | None] = None) -> Response[Any]:
-        org = await _viewer_organization(request, db_session, settings, response_id, variant,
-                                         (expires, user, sig))
+    @get(
+        "/{response_id:uuid}/media/{variant:str}",
+        summary="Stream the video, poster or audio",
+        opt=problems("range", 416),
+        description="Authorized by the staff session, or by a signed link (`expires`, `user`, "
+        "`sig`, as given in a response's or review item's media URLs); an expired "
+        "or altered link is refused with 403. Honours a single HTTP Range "
+        "(206 Partial Content; 416 when outside).",
+    )
+    async def media(
+        self,
+        request: Request[Any, Any, Any],
+        response_id: FromPath[uuid.UUID],
+        variant: FromPath[Variant],
+        db_session: DbSession,
+        store: StoreDep,
+        settings: SettingsDep,
+        expires: FromQuery[str | None] = None,
+        user: FromQuery[str | None] = None,
+        sig: FromQuery[str | None] = None,
+    ) -> Response[Any]:
+        org = await _viewer_organization(
+            request, db_session, settings, response_id, variant, (expires, user, sig)
+        )
         r, _ = await services.get_response(db_session, org, response_id)
         key = {"video": r.media_key, "poster": r.poster_key, "audio": r.audio_key}.get(variant)
         if not key:
@@ -82,16 +103,24 @@ class ResponseController(Controller):
             info = await asyncio.to_thread(store.stat, key)
         except ObjectMissing as exc:
             raise NotFound(f"The {variant} of this response is not in storage.") from exc
-        headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=300",
-                   "ETag": f'"{info.etag}"'}
+        headers = {
+            "Accept-Ranges": "bytes",
+            "Cache-Control": "private, max-age=300",
+            "ETag": f'"{info.etag}"',
+        }
         try:
             rng = parse_range(request.headers.get("range"), info.size)
         except RangeNotSatisfiable:
-            return Response(b"", status_code=416,
-                            headers={**headers, "Content-Range": f"bytes */{info.size}"})
+            return Response(
+                b"", status_code=416, headers={**headers, "Content-Range": f"bytes */{info.size}"}
+            )
         start, end = rng if rng else (0, info.size - 1)
         headers["Content-Length"] = str(end - start + 1)
         if rng:
             headers["Content-Range"] = f"bytes {start}-{end}/{info.size}"
-        return Stream(store.iter_range(key, start, end), status_code=206 if rng else 200,
-                      media_type=info.content_type, headers=headers)
+        return Stream(
+            store.iter_range(key, start, end),
+            status_code=206 if rng else 200,
+            media_type=info.content_type,
+            headers=headers,
+        )

@@ -54,19 +54,29 @@ def _qwk(pairs: list[tuple[int, int]], labels: Sequence[int]) -> float | None:
     return None if math.isnan(value) else value
 
 
-async def agreement(db: AsyncSession, organization_id: uuid.UUID,
-                    assessment_id: uuid.UUID) -> AgreementOut:
+async def agreement(db: AsyncSession, organization_id: uuid.UUID, assessment_id: uuid.UUID) -> AgreementOut:
     """Reviewer-reviewer pairs are each answer's first two independent reviews (by different
     people); reviewer-AI pairs are final human scores against the suggested level."""
     await require_assessment(db, organization_id, assessment_id)
-    rows = (await db.execute(
-        select(Review.response_id, Review.reviewer_id, Review.score, Review.decision,
-               Review.reason_code, Response.review_status, Rubric.scale_min, Rubric.scale_max)
-        .join(Response, Response.id == Review.response_id)
-        .join(Question, Question.id == Response.question_id)
-        .outerjoin(Rubric, Rubric.question_id == Question.id)
-        .where(Question.assessment_id == assessment_id, Response.is_current.is_(True))
-        .order_by(Review.response_id, Review.created_at, Review.id))).all()
+    rows = (
+        await db.execute(
+            select(
+                Review.response_id,
+                Review.reviewer_id,
+                Review.score,
+                Review.decision,
+                Review.reason_code,
+                Response.review_status,
+                Rubric.scale_min,
+                Rubric.scale_max,
+            )
+            .join(Response, Response.id == Review.response_id)
+            .join(Question, Question.id == Response.question_id)
+            .outerjoin(Rubric, Rubric.question_id == Question.id)
+            .where(Question.assessment_id == assessment_id, Response.is_current.is_(True))
+            .order_by(Review.response_id, Review.created_at, Review.id)
+        )
+    ).all()
     by_response: dict[uuid.UUID, list[tuple[uuid.UUID | None, int, ReviewDecision]]] = defaultdict(list)
     status: dict[uuid.UUID, ReviewStatus] = {}
     scale: dict[uuid.UUID, tuple[int, int]] = {}
@@ -88,11 +98,22 @@ async def agreement(db: AsyncSession, organization_id: uuid.UUID,
         if len(independent) >= 2 and independent[0][0] != independent[1][0]:
             pairs.append((independent[0][1], independent[1][1]))
         resolved += any(d is ReviewDecision.RESOLVE for _, _, d in reviews)
-    finals = {rid: reviews[-1][1] for rid, reviews in by_response.items()
-              if status[rid] is ReviewStatus.REVIEWED}
-    suggestions: list[Suggestion] = list((await db.execute(select(Suggestion).where(
-        Suggestion.response_id.in_(list(finals)), Suggestion.is_current.is_(True)))).scalars()) \
-        if finals else []
+    finals = {
+        rid: reviews[-1][1] for rid, reviews in by_response.items() if status[rid] is ReviewStatus.REVIEWED
+    }
+    suggestions: list[Suggestion] = (
+        list(
+            (
+                await db.execute(
+                    select(Suggestion).where(
+                        Suggestion.response_id.in_(list(finals)), Suggestion.is_current.is_(True)
+                    )
+                )
+            ).scalars()
+        )
+        if finals
+        else []
+    )
     ai_pairs = []
     for s in suggestions:
         level = suggested_level(s, scale[s.response_id])
@@ -100,12 +121,19 @@ async def agreement(db: AsyncSession, organization_id: uuid.UUID,
             ai_pairs.append((finals[s.response_id], level))
     labels = list(range(low, high + 1))
     return AgreementOut(
-        assessment_id=assessment_id, reviewer_pairs=len(pairs), exact_agreement=_rate(pairs, 0),
+        assessment_id=assessment_id,
+        reviewer_pairs=len(pairs),
+        exact_agreement=_rate(pairs, 0),
         adjacent_agreement=_rate(pairs, 1),
         cohen_kappa=cohen_kappa([x for x, _ in pairs], [y for _, y in pairs]),
         weighted_kappa=_qwk(pairs, labels),
         conflicts_open=sum(st is ReviewStatus.CONFLICT for st in status.values()),
-        conflicts_resolved=resolved, ai_compared=len(ai_pairs),
-        ai_exact_agreement=_rate(ai_pairs, 0), ai_adjacent_agreement=_rate(ai_pairs, 1),
-        ai_weighted_kappa=_qwk(ai_pairs, labels), confirmed=decisions["confirm"],
-        overridden=decisions["override"], override_reasons=dict(reasons))
+        conflicts_resolved=resolved,
+        ai_compared=len(ai_pairs),
+        ai_exact_agreement=_rate(ai_pairs, 0),
+        ai_adjacent_agreement=_rate(ai_pairs, 1),
+        ai_weighted_kappa=_qwk(ai_pairs, labels),
+        confirmed=decisions["confirm"],
+        overridden=decisions["override"],
+        override_reasons=dict(reasons),
+    )

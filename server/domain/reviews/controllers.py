@@ -34,14 +34,14 @@ Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size")]
 Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000_000, description="Rows to skip")]
 
 
-async def _recalibrate_if_final(db: DbSession, jobs: JobContext, staff: Staff, response_id: uuid.UUID,
-                                result: ReviewResult) -> None:
+async def _recalibrate_if_final(
+    db: DbSession, jobs: JobContext, staff: Staff, response_id: uuid.UUID, result: ReviewResult
+) -> None:
     """A final score is a new calibration record: commit it, then let the job move intervals."""
     if result.review_status is not ReviewStatus.REVIEWED:
         return
     await db.commit()  # the job must see the review
-    await enqueue_recalibration(jobs, staff.organization_id,
-                                reason=f"{response_id}:{result.review_version}")
+    await enqueue_recalibration(jobs, staff.organization_id, reason=f"{response_id}:{result.review_version}")
 
 
 class ReviewController(Controller):
@@ -49,63 +49,115 @@ class ReviewController(Controller):
     tags = ["review"]
     dependencies = {"staff": Provide(provide_staff)}
 
-    @get("/queue", summary="Answers waiting for my review, with counts per review status",
-         description="Ready, current answers of my organization not yet fully reviewed, minus the "
-                     "ones I reviewed myself. `order=uncertain` puts abstentions and wide "
-                     "intervals first; `confidence` filters on them.")
-    async def get_queue(self, staff: StaffDep, db_session: DbSession,
-                        assessment_id: FromQuery[uuid.UUID | None] = None,
-                        status: FromQuery[ReviewStatus | None] = None,
-                        competency_id: FromQuery[uuid.UUID | None] = None,
-                        confidence: FromQuery[Confidence | None] = None,
-                        order: FromQuery[Order] = "oldest", limit: Limit = 50,
-                        offset: Offset = 0) -> QueuePage:
-        f = QueueFilter(assessment_id=assessment_id, status=status, competency_id=competency_id,
-                        confidence=confidence, order=order)
+    @get(
+        "/queue",
+        summary="Answers waiting for my review, with counts per review status",
+        description="Ready, current answers of my organization not yet fully reviewed, minus the "
+        "ones I reviewed myself. `order=uncertain` puts abstentions and wide "
+        "intervals first; `confidence` filters on them.",
+    )
+    async def get_queue(
+        self,
+        staff: StaffDep,
+        db_session: DbSession,
+        assessment_id: FromQuery[uuid.UUID | None] = None,
+        status: FromQuery[ReviewStatus | None] = None,
+        competency_id: FromQuery[uuid.UUID | None] = None,
+        confidence: FromQuery[Confidence | None] = None,
+        order: FromQuery[Order] = "oldest",
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> QueuePage:
+        f = QueueFilter(
+            assessment_id=assessment_id,
+            status=status,
+            competency_id=competency_id,
+            confidence=confidence,
+            order=order,
+        )
         return await queue.queue_page(db_session, staff, f, limit=limit, offset=offset)
 
     @get("/candidates", summary="Candidates with how many of their answers are reviewed or waiting")
-    async def get_candidates(self, staff: StaffDep, db_session: DbSession,
-                             assessment_id: FromQuery[uuid.UUID | None] = None,
-                             limit: Limit = 50, offset: Offset = 0) -> CandidatePage:
-        return await queue.candidate_progress(db_session, staff, assessment_id=assessment_id,
-                                              limit=limit, offset=offset)
+    async def get_candidates(
+        self,
+        staff: StaffDep,
+        db_session: DbSession,
+        assessment_id: FromQuery[uuid.UUID | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> CandidatePage:
+        return await queue.candidate_progress(
+            db_session, staff, assessment_id=assessment_id, limit=limit, offset=offset
+        )
 
-    @get("/responses/{response_id:uuid}", summary="Everything the review page needs for one answer",
-         description="Blind review withholds the AI suggestion until I have given my score; with "
-                     "independent reviews, other reviewers' decisions stay hidden until then. "
-                     "`next_id` is the next answer of my queue (under the same filters).")
-    async def get_item(self, staff: StaffDep, response_id: FromPath[uuid.UUID],
-                       db_session: DbSession, settings: SettingsDep,
-                       assessment_id: FromQuery[uuid.UUID | None] = None,
-                       order: FromQuery[Order] = "oldest") -> ReviewItem:
-        return await services.review_item(db_session, staff, response_id,
-                                          QueueFilter(assessment_id=assessment_id, order=order),
-                                          signer=MediaLinkSigner.for_settings(settings))
+    @get(
+        "/responses/{response_id:uuid}",
+        summary="Everything the review page needs for one answer",
+        description="Blind review withholds the AI suggestion until I have given my score; with "
+        "independent reviews, other reviewers' decisions stay hidden until then. "
+        "`next_id` is the next answer of my queue (under the same filters).",
+    )
+    async def get_item(
+        self,
+        staff: StaffDep,
+        response_id: FromPath[uuid.UUID],
+        db_session: DbSession,
+        settings: SettingsDep,
+        assessment_id: FromQuery[uuid.UUID | None] = None,
+        order: FromQuery[Order] = "oldest",
+    ) -> ReviewItem:
+        return await services.review_item(
+            db_session,
+            staff,
+            response_id,
+            QueueFilter(assessment_id=assessment_id, order=order),
+            signer=MediaLinkSigner.for_settings(settings),
+        )
 
-    @post("/responses/{response_id:uuid}/reviews", status_code=200,
-          summary="Confirm or override the suggestion (409 if someone saved first)")
-    async def post_review(self, staff: StaffDep, response_id: FromPath[uuid.UUID],
-                          data: JSONBody[ReviewIn], db_session: DbSession, jobs: JobsDep,
-                          assessment_id: FromQuery[uuid.UUID | None] = None,
-                          order: FromQuery[Order] = "oldest") -> ReviewResult:
-        result = await services.decide(db_session, staff, response_id, data,
-                                       QueueFilter(assessment_id=assessment_id, order=order))
+    @post(
+        "/responses/{response_id:uuid}/reviews",
+        status_code=200,
+        summary="Confirm or override the suggestion (409 if someone saved first)",
+    )
+    async def post_review(
+        self,
+        staff: StaffDep,
+        response_id: FromPath[uuid.UUID],
+        data: JSONBody[ReviewIn],
+        db_session: DbSession,
+        jobs: JobsDep,
+        assessment_id: FromQuery[uuid.UUID | None] = None,
+        order: FromQuery[Order] = "oldest",
+    ) -> ReviewResult:
+        result = await services.decide(
+            db_session, staff, response_id, data, QueueFilter(assessment_id=assessment_id, order=order)
+        )
         await _recalibrate_if_final(db_session, jobs, staff, response_id, result)
         return result
 
-    @post("/responses/{response_id:uuid}/resolve", status_code=200,
-          summary="Settle a disagreement between reviewers (admin or a third reviewer)")
-    async def post_resolve(self, staff: StaffDep, response_id: FromPath[uuid.UUID],
-                           data: JSONBody[ResolveIn], db_session: DbSession, jobs: JobsDep,
-                           assessment_id: FromQuery[uuid.UUID | None] = None,
-                           order: FromQuery[Order] = "oldest") -> ReviewResult:
-        result = await services.resolve(db_session, staff, response_id, data,
-                                        QueueFilter(assessment_id=assessment_id, order=order))
+    @post(
+        "/responses/{response_id:uuid}/resolve",
+        status_code=200,
+        summary="Settle a disagreement between reviewers (admin or a third reviewer)",
+    )
+    async def post_resolve(
+        self,
+        staff: StaffDep,
+        response_id: FromPath[uuid.UUID],
+        data: JSONBody[ResolveIn],
+        db_session: DbSession,
+        jobs: JobsDep,
+        assessment_id: FromQuery[uuid.UUID | None] = None,
+        order: FromQuery[Order] = "oldest",
+    ) -> ReviewResult:
+        result = await services.resolve(
+            db_session, staff, response_id, data, QueueFilter(assessment_id=assessment_id, order=order)
+        )
         await _recalibrate_if_final(db_session, jobs, staff, response_id, result)
         return result
 
     @get("/agreement", summary="Agreement between reviewers, and with the AI, on one assessment")
-    async def get_agreement(self, staff: StaffDep, db_session: DbSession,
-                            assessment_id: FromQuery[uuid.UUID]) -> AgreementOut:
+    async def get_agreement(
+        self, staff: StaffDep, db_session: DbSession, assessment_id: FromQuery[uuid.UUID]
+    ) -> AgreementOut:
         return await agreement(db_session, staff.organization_id, assessment_id)

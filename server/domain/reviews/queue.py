@@ -57,11 +57,17 @@ class QueueFilter:
     order: Order = "oldest"
 
 
-async def require_assessment(db: AsyncSession, organization_id: uuid.UUID,
-                             assessment_id: uuid.UUID) -> tuple[uuid.UUID, str, AssessmentSettings]:
+async def require_assessment(
+    db: AsyncSession, organization_id: uuid.UUID, assessment_id: uuid.UUID
+) -> tuple[uuid.UUID, str, AssessmentSettings]:
     """(id, title, settings) of an assessment of this organization, else 404 (no tree loaded)."""
-    row = (await db.execute(select(Assessment.id, Assessment.title, Assessment.settings).where(
-        Assessment.id == assessment_id, Assessment.organization_id == organization_id))).first()
+    row = (
+        await db.execute(
+            select(Assessment.id, Assessment.title, Assessment.settings).where(
+                Assessment.id == assessment_id, Assessment.organization_id == organization_id
+            )
+        )
+    ).first()
     if row is None:
         raise NotFound("No such assessment in your organization.")
     return row[0], row[1], row[2]
@@ -73,17 +79,25 @@ def _open_for(staff: Staff) -> list[ColumnElement[bool]]:
     mine = Response.id.not_in(select(Review.response_id).where(Review.reviewer_id == staff.user_id))
     # Reviewers never see an answer twice; an admin may still resolve a conflict they took part in.
     not_mine = or_(mine, Response.review_status == ReviewStatus.CONFLICT) if staff.is_admin else mine
-    return [Assessment.organization_id == staff.organization_id, Response.is_current.is_(True),
-            Response.state == ResponseState.READY, Question.is_practice.is_(False), not_mine]
+    return [
+        Assessment.organization_id == staff.organization_id,
+        Response.is_current.is_(True),
+        Response.state == ResponseState.READY,
+        Question.is_practice.is_(False),
+        not_mine,
+    ]
 
 
 def _joined(stmt: Select[Any], *, suggestion: bool = True) -> Select[Any]:
-    stmt = (stmt.select_from(Response)
-            .join(Question, Question.id == Response.question_id)
-            .join(Assessment, Assessment.id == Question.assessment_id))
+    stmt = (
+        stmt.select_from(Response)
+        .join(Question, Question.id == Response.question_id)
+        .join(Assessment, Assessment.id == Question.assessment_id)
+    )
     if suggestion:
-        stmt = stmt.outerjoin(Suggestion, and_(Suggestion.response_id == Response.id,
-                                               Suggestion.is_current.is_(True)))
+        stmt = stmt.outerjoin(
+            Suggestion, and_(Suggestion.response_id == Response.id, Suggestion.is_current.is_(True))
+        )
     return stmt
 
 
@@ -117,16 +131,16 @@ def _statuses(f: QueueFilter) -> tuple[ReviewStatus, ...]:
     return (f.status,) if f.status in OPEN_STATUSES else () if f.status else OPEN_STATUSES
 
 
-async def queue_page(db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: int,
-                     offset: int) -> QueuePage:
+async def queue_page(db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: int, offset: int) -> QueuePage:
     """One page of my queue, with the number of answers per review status under the same filters."""
     if f.assessment_id is not None:
         await require_assessment(db, staff.organization_id, f.assessment_id)
     base = _open_for(staff) + _filters(f)
-    counted = await db.execute(_joined(select(Response.review_status, func.count()),
-                                       suggestion=f.confidence is not None)
-                               .where(*base, Response.review_status.in_(OPEN_STATUSES))
-                               .group_by(Response.review_status))
+    counted = await db.execute(
+        _joined(select(Response.review_status, func.count()), suggestion=f.confidence is not None)
+        .where(*base, Response.review_status.in_(OPEN_STATUSES))
+        .group_by(Response.review_status)
+    )
     counts = {s.value: 0 for s in OPEN_STATUSES}
     counts.update({ReviewStatus(s).value: int(n) for s, n in counted.all()})
     statuses = _statuses(f)
@@ -134,101 +148,201 @@ async def queue_page(db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: i
     items: list[QueueItem] = []
     if statuses and total > offset:
         # two steps: the page's ids in queue order, then what to show for just those
-        ids = list((await db.execute(
-            _joined(select(Response.id), suggestion=f.confidence is not None or f.order == "uncertain")
-            .where(*base, Response.review_status.in_(statuses))
-            .order_by(*_ordering(f.order)).limit(limit).offset(offset))).scalars())
-        rows = {row[0]: row for row in (await db.execute(
-            _joined(select(Response.id, Response.question_id, Response.kind, Response.submitted_at,
-                           Response.review_status, Response.review_version, Invitation.id,
-                           Invitation.candidate_name, Assessment.id, Assessment.title,
-                           Assessment.settings, Question.position, scored_number_column(),
-                           Question.prompt, Competency.key,
-                           Suggestion.score, Suggestion.interval_low, Suggestion.interval_high,
-                           Suggestion.abstained))
-            .join(Attempt, Attempt.id == Response.attempt_id)
-            .join(Invitation, Invitation.id == Attempt.invitation_id)
-            .outerjoin(Competency, Competency.id == Question.competency_id)
-            .where(Response.id.in_(ids)))).all()} if ids else {}
+        ids = list(
+            (
+                await db.execute(
+                    _joined(
+                        select(Response.id), suggestion=f.confidence is not None or f.order == "uncertain"
+                    )
+                    .where(*base, Response.review_status.in_(statuses))
+                    .order_by(*_ordering(f.order))
+                    .limit(limit)
+                    .offset(offset)
+                )
+            ).scalars()
+        )
+        rows = (
+            {
+                row[0]: row
+                for row in (
+                    await db.execute(
+                        _joined(
+                            select(
+                                Response.id,
+                                Response.question_id,
+                                Response.kind,
+                                Response.submitted_at,
+                                Response.review_status,
+                                Response.review_version,
+                                Invitation.id,
+                                Invitation.candidate_name,
+                                Assessment.id,
+                                Assessment.title,
+                                Assessment.settings,
+                                Question.position,
+                                scored_number_column(),
+                                Question.prompt,
+                                Competency.key,
+                                Suggestion.score,
+                                Suggestion.interval_low,
+                                Suggestion.interval_high,
+                                Suggestion.abstained,
+                            )
+                        )
+                        .join(Attempt, Attempt.id == Response.attempt_id)
+                        .join(Invitation, Invitation.id == Attempt.invitation_id)
+                        .outerjoin(Competency, Competency.id == Question.competency_id)
+                        .where(Response.id.in_(ids))
+                    )
+                ).all()
+            }
+            if ids
+            else {}
+        )
         done = await _reviews_done(ids, db)
-        for (rid, qid, kind, submitted, status, version, inv_id, name, aid, title, settings, pos,
-             number, prompt, comp, score, low, high, abstained) in (rows[i] for i in ids if i in rows):
+        for (
+            rid,
+            qid,
+            kind,
+            submitted,
+            status,
+            version,
+            inv_id,
+            name,
+            aid,
+            title,
+            settings,
+            pos,
+            number,
+            prompt,
+            comp,
+            score,
+            low,
+            high,
+            abstained,
+        ) in (rows[i] for i in ids if i in rows):
             blind = settings.blind_review
-            items.append(QueueItem(
-                id=rid, invitation_id=inv_id, candidate_name=name, assessment_id=aid,
-                assessment_title=title, question_id=qid, question_position=pos,
-                question_number=number, question_prompt=prompt, competency_key=comp, kind=kind,
-                submitted_at=submitted,
-                review_status=status, review_version=version, reviews_done=done.get(rid, 0),
-                reviews_required=settings.reviews_per_response,
-                suggestion_withheld=blind,
-                suggested_score=None if blind else score, low=None if blind else low,
-                high=None if blind else high, abstained=None if blind else abstained))
+            items.append(
+                QueueItem(
+                    id=rid,
+                    invitation_id=inv_id,
+                    candidate_name=name,
+                    assessment_id=aid,
+                    assessment_title=title,
+                    question_id=qid,
+                    question_position=pos,
+                    question_number=number,
+                    question_prompt=prompt,
+                    competency_key=comp,
+                    kind=kind,
+                    submitted_at=submitted,
+                    review_status=status,
+                    review_version=version,
+                    reviews_done=done.get(rid, 0),
+                    reviews_required=settings.reviews_per_response,
+                    suggestion_withheld=blind,
+                    suggested_score=None if blind else score,
+                    low=None if blind else low,
+                    high=None if blind else high,
+                    abstained=None if blind else abstained,
+                )
+            )
     return QueuePage(items=items, total=total, limit=limit, offset=offset, counts=counts)
 
 
 async def _reviews_done(ids: list[uuid.UUID], db: AsyncSession) -> dict[uuid.UUID, int]:
     if not ids:
         return {}
-    rows = await db.execute(select(Review.response_id, func.count()).where(
-        Review.response_id.in_(ids), Review.decision != ReviewDecision.RESOLVE)
-        .group_by(Review.response_id))
+    rows = await db.execute(
+        select(Review.response_id, func.count())
+        .where(Review.response_id.in_(ids), Review.decision != ReviewDecision.RESOLVE)
+        .group_by(Review.response_id)
+    )
     return {rid: int(n) for rid, n in rows.all()}
 
 
-async def next_in_queue(db: AsyncSession, staff: Staff, f: QueueFilter, *,
-                        after: uuid.UUID | None = None) -> uuid.UUID | None:
+async def next_in_queue(
+    db: AsyncSession, staff: Staff, f: QueueFilter, *, after: uuid.UUID | None = None
+) -> uuid.UUID | None:
     """The first answer of my queue other than ``after`` (what the page moves on to)."""
     conds = [*_open_for(staff), *_filters(f), Response.review_status.in_(_statuses(f) or OPEN_STATUSES)]
     if after is not None:
         conds.append(Response.id != after)
-    joined = _joined(select(Response.id),
-                     suggestion=f.confidence is not None or f.order == "uncertain")
-    return (await db.execute(joined.where(*conds)
-                             .order_by(*_ordering(f.order)).limit(1))).scalar_one_or_none()
+    joined = _joined(select(Response.id), suggestion=f.confidence is not None or f.order == "uncertain")
+    return (
+        await db.execute(joined.where(*conds).order_by(*_ordering(f.order)).limit(1))
+    ).scalar_one_or_none()
 
 
-async def candidate_progress(db: AsyncSession, staff: Staff, *, assessment_id: uuid.UUID | None,
-                             limit: int, offset: int) -> CandidatePage:
+async def candidate_progress(
+    db: AsyncSession, staff: Staff, *, assessment_id: uuid.UUID | None, limit: int, offset: int
+) -> CandidatePage:
     """Invitations with how many of their answers are reviewed, waiting or still processing."""
     conds: list[ColumnElement[bool]] = [Invitation.organization_id == staff.organization_id]
     if assessment_id is not None:
         await require_assessment(db, staff.organization_id, assessment_id)
         conds.append(Invitation.assessment_id == assessment_id)
-    total = int((await db.execute(select(func.count()).select_from(Invitation).where(*conds)))
-                .scalar_one())
-    answers = (select(Response.attempt_id, Response.state, Response.review_status,
-                      Response.submitted_at)
-               .join(Question, Question.id == Response.question_id)
-               .where(Response.is_current.is_(True), Question.is_practice.is_(False))
-               .subquery())
+    total = int((await db.execute(select(func.count()).select_from(Invitation).where(*conds))).scalar_one())
+    answers = (
+        select(Response.attempt_id, Response.state, Response.review_status, Response.submitted_at)
+        .join(Question, Question.id == Response.question_id)
+        .where(Response.is_current.is_(True), Question.is_practice.is_(False))
+        .subquery()
+    )
     ready = answers.c.state == ResponseState.READY
 
     def n(cond: ColumnElement[bool]) -> Any:
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
-    rows = (await db.execute(
-        select(Invitation.id, Invitation.candidate_name, Assessment.id, Assessment.title,
-               func.count(answers.c.attempt_id), n(ready),
-               n(answers.c.state.notin_([ResponseState.READY, ResponseState.FAILED])),
-               n(answers.c.state == ResponseState.FAILED),
-               *(n(and_(ready, answers.c.review_status == s)) for s in ReviewStatus),
-               func.max(answers.c.submitted_at))
-        .select_from(Invitation)
-        .join(Assessment, Assessment.id == Invitation.assessment_id)
-        .outerjoin(Attempt, Attempt.invitation_id == Invitation.id)
-        .outerjoin(answers, answers.c.attempt_id == Attempt.id)
-        .where(*conds)
-        .group_by(Invitation.id, Invitation.candidate_name, Assessment.id, Assessment.title,
-                  Invitation.created_at)
-        .order_by(Invitation.created_at.desc(), Invitation.id).limit(limit).offset(offset))).all()
+    rows = (
+        await db.execute(
+            select(
+                Invitation.id,
+                Invitation.candidate_name,
+                Assessment.id,
+                Assessment.title,
+                func.count(answers.c.attempt_id),
+                n(ready),
+                n(answers.c.state.notin_([ResponseState.READY, ResponseState.FAILED])),
+                n(answers.c.state == ResponseState.FAILED),
+                *(n(and_(ready, answers.c.review_status == s)) for s in ReviewStatus),
+                func.max(answers.c.submitted_at),
+            )
+            .select_from(Invitation)
+            .join(Assessment, Assessment.id == Invitation.assessment_id)
+            .outerjoin(Attempt, Attempt.invitation_id == Invitation.id)
+            .outerjoin(answers, answers.c.attempt_id == Attempt.id)
+            .where(*conds)
+            .group_by(
+                Invitation.id,
+                Invitation.candidate_name,
+                Assessment.id,
+                Assessment.title,
+                Invitation.created_at,
+            )
+            .order_by(Invitation.created_at.desc(), Invitation.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
     items = []
     for row in rows:
         by_status = dict(zip([s.value for s in ReviewStatus], row[8:12], strict=True))
-        items.append(CandidateProgress(
-            invitation_id=row[0], candidate_name=row[1], assessment_id=row[2],
-            assessment_title=row[3], responses=int(row[4]), ready=int(row[5]),
-            processing=int(row[6]), failed=int(row[7]), pending=int(by_status["pending"]),
-            partial=int(by_status["partial"]), conflict=int(by_status["conflict"]),
-            reviewed=int(by_status["reviewed"]), last_submitted_at=row[12]))
+        items.append(
+            CandidateProgress(
+                invitation_id=row[0],
+                candidate_name=row[1],
+                assessment_id=row[2],
+                assessment_title=row[3],
+                responses=int(row[4]),
+                ready=int(row[5]),
+                processing=int(row[6]),
+                failed=int(row[7]),
+                pending=int(by_status["pending"]),
+                partial=int(by_status["partial"]),
+                conflict=int(by_status["conflict"]),
+                reviewed=int(by_status["reviewed"]),
+                last_submitted_at=row[12],
+            )
+        )
     return CandidatePage(items=items, total=total, limit=limit, offset=offset)

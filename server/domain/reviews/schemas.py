@@ -29,10 +29,17 @@ __all__ = [
     "SuggestionView",
 ]
 
-ReasonCode = Literal["missed_key_point", "asr_error", "exemplar_mismatch", "off_topic_misjudged",
-                     "partial_answer", "other"]
-REASON_CODES: tuple[str, ...] = ("missed_key_point", "asr_error", "exemplar_mismatch",
-                                 "off_topic_misjudged", "partial_answer", "other")
+ReasonCode = Literal[
+    "missed_key_point", "asr_error", "exemplar_mismatch", "off_topic_misjudged", "partial_answer", "other"
+]
+REASON_CODES: tuple[str, ...] = (
+    "missed_key_point",
+    "asr_error",
+    "exemplar_mismatch",
+    "off_topic_misjudged",
+    "partial_answer",
+    "other",
+)
 Comment = Annotated[str, msgspec.Meta(max_length=4000)]
 
 

@@ -38,8 +38,11 @@ class SystemController(Controller):
         except Exception as exc:
             store_status = f"error: {type(exc).__name__}: {exc}"[:300]
         healthy = db_status == store_status == "ok"
-        body = Health(status="ok" if healthy else "degraded", database=db_status,
-                      object_store=store_status, storage_backend=store.backend,
-                      version=version("viva"))
+        body = Health(
+            status="ok" if healthy else "degraded",
+            database=db_status,
+            object_store=store_status,
+            storage_backend=store.backend,
+            version=version("viva"),
+        )
         return Response(body, status_code=200 if healthy else 503)
-

@@ -26,13 +26,18 @@ async def connect_take(source_media: Path, tmp_path: Path) -> AsyncIterator[Conn
     """Open a TakeSession for a real aiortc client over loopback; both closed afterwards."""
     opened: list[tuple[WebRTCClient, TakeSession]] = []
 
-    async def connect(config: SessionConfig | None = None, *, take_id: str = "take-1",
-                      video: bool = True, video_codec: str | None = None
-                      ) -> tuple[WebRTCClient, TakeSession]:
+    async def connect(
+        config: SessionConfig | None = None,
+        *,
+        take_id: str = "take-1",
+        video: bool = True,
+        video_codec: str | None = None,
+    ) -> tuple[WebRTCClient, TakeSession]:
         client = WebRTCClient(source_media, video=video, video_codec=video_codec)
         sdp, sdp_type = await client.offer()
-        session = await TakeSession.open(take_id=take_id, sdp=sdp, sdp_type=sdp_type,
-                                         output=tmp_path / f"{take_id}.webm", config=config)
+        session = await TakeSession.open(
+            take_id=take_id, sdp=sdp, sdp_type=sdp_type, output=tmp_path / f"{take_id}.webm", config=config
+        )
         opened.append((client, session))
         await client.accept(session.answer_sdp, session.answer_type)
         await client.wait_connected(CONNECT_TIMEOUT_S)

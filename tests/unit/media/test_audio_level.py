@@ -14,8 +14,7 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def _frame(samples: np.ndarray) -> av.AudioFrame:
-    frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1).astype(np.int16), format="s16",
-                                       layout="mono")
+    frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1).astype(np.int16), format="s16", layout="mono")
     frame.sample_rate = 48_000
     return frame
 

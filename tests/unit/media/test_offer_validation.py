@@ -28,15 +28,16 @@ async def test_a_real_client_offer_is_accepted(source_media: Path) -> None:
     assert summary.candidates >= 1
 
 
-@pytest.mark.parametrize(("sdp", "message"), [
-    ("", "empty"),
-    ("hello, I am not SDP", "not SDP"),
-    ("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=audio notaport UDP/TLS/RTP/SAVPF 111\r\n",
-     "cannot be parsed"),
-    ("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", "sends no audio"),
-])
-async def test_malformed_or_empty_offers_are_invalid(tmp_path: Path, sdp: str,
-                                                     message: str) -> None:
+@pytest.mark.parametrize(
+    ("sdp", "message"),
+    [
+        ("", "empty"),
+        ("hello, I am not SDP", "not SDP"),
+        ("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=audio notaport UDP/TLS/RTP/SAVPF 111\r\n", "cannot be parsed"),
+        ("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", "sends no audio"),
+    ],
+)
+async def test_malformed_or_empty_offers_are_invalid(tmp_path: Path, sdp: str, message: str) -> None:
     with pytest.raises(InvalidOffer, match=message):
         await TakeSession.open(take_id="t", sdp=sdp, output=tmp_path / "t.webm")
     assert not (tmp_path / "t.webm").exists()

@@ -18,8 +18,7 @@ from tests.support.webrtc_client import Connect, WebRTCClient
 pytestmark = pytest.mark.integration
 
 
-async def test_takes_ending_any_way_are_spooled_once(connect_take: Connect,
-                                                     tmp_path: Path) -> None:
+async def test_takes_ending_any_way_are_spooled_once(connect_take: Connect, tmp_path: Path) -> None:
     spool = Spool(tmp_path / "spool")
     ended: list[tuple[str, Any, BaseException | None]] = []
 
@@ -44,9 +43,13 @@ async def test_takes_ending_any_way_are_spooled_once(connect_take: Connect,
 
     assert len(registry) == 0
     assert sorted((t, take.reason, take.partial) for t, take, _ in ended) == [
-        ("a", StopReason.MAX_DURATION, False), ("b", StopReason.SHUTDOWN, True)]
+        ("a", StopReason.MAX_DURATION, False),
+        ("b", StopReason.SHUTDOWN, True),
+    ]
     assert {e.take_id: e.metadata["reason"] for e in spool.pending()} == {
-        "a": "max_duration", "b": "shutdown"}
+        "a": "max_duration",
+        "b": "shutdown",
+    }
 
 
 async def test_reaper_stops_sessions_past_their_age(connect_take: Connect) -> None:
@@ -65,8 +68,9 @@ async def test_device_check_reports_audio_and_video_without_recording(
 ) -> None:
     client = WebRTCClient(source_media)
     sdp, sdp_type = await client.offer()
-    check = await DeviceCheckSession.open(take_id="check-1", sdp=sdp, sdp_type=sdp_type,
-                                          config=SessionConfig())
+    check = await DeviceCheckSession.open(
+        take_id="check-1", sdp=sdp, sdp_type=sdp_type, config=SessionConfig()
+    )
     try:
         await client.accept(check.answer_sdp, check.answer_type)
         await client.send(1.5)

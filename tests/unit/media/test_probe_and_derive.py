@@ -21,16 +21,14 @@ def test_a_webm_take_is_probed(source_media: Path) -> None:
     assert result.format_name == "matroska,webm"
     assert result.duration == pytest.approx(10.0, abs=0.1)
     assert result.video is not None and (result.video.codec, result.video.width) == ("vp8", 320)
-    assert result.audio is not None and (result.audio.codec, result.audio.sample_rate) == (
-        "opus", 48_000)
+    assert result.audio is not None and (result.audio.codec, result.audio.sample_rate) == ("opus", 48_000)
 
 
 def test_a_text_file_is_not_media(tmp_path: Path) -> None:
     fake = tmp_path / "answer.webm"
     fake.write_text("this is a cover letter, not a video\n" * 50)
 
-    with pytest.raises(ProbeFailed, match=r"answer\.webm is not a readable audio or video file"
-                       ) as info:
+    with pytest.raises(ProbeFailed, match=r"answer\.webm is not a readable audio or video file") as info:
         probe_media(fake)
     assert str(tmp_path) not in str(info.value)  # no server paths in user-facing messages
 
@@ -58,9 +56,28 @@ def test_audio_only_flac_is_media_but_not_a_take() -> None:
 
 def test_a_webm_with_vorbis_audio_is_refused(tmp_path: Path) -> None:
     vorbis = tmp_path / "vorbis.webm"
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
-                    "testsrc2=size=160x120:rate=15", "-i", str(DATA / "jfk.flac"), "-t", "1",
-                    "-c:v", "libvpx", "-c:a", "libvorbis", str(vorbis)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=15",
+            "-i",
+            str(DATA / "jfk.flac"),
+            "-t",
+            "1",
+            "-c:v",
+            "libvpx",
+            "-c:a",
+            "libvorbis",
+            str(vorbis),
+        ],
+        check=True,
+    )
 
     with pytest.raises(UnsupportedMedia, match="vorbis audio; expected Opus"):
         validate_take_file(vorbis)
@@ -80,9 +97,24 @@ def test_poster_and_wav_are_made_from_a_take(source_media: Path, tmp_path: Path)
 
 def test_a_short_take_gets_its_poster_from_the_middle(tmp_path: Path) -> None:
     short = tmp_path / "short.webm"
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
-                    "testsrc2=size=160x120:rate=15", "-t", "1", "-c:v", "libvpx", str(short)],
-                   check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=15",
+            "-t",
+            "1",
+            "-c:v",
+            "libvpx",
+            str(short),
+        ],
+        check=True,
+    )
 
     assert make_poster(short, tmp_path / "p.jpg").at_s == pytest.approx(0.5, abs=0.05)
 
@@ -91,9 +123,24 @@ def test_derivatives_of_missing_streams_fail_clearly(tmp_path: Path) -> None:
     with pytest.raises(DeriveFailed, match="has no video"):
         make_poster(DATA / "jfk.flac", tmp_path / "p.jpg")
     silent = tmp_path / "silent.webm"
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
-                    "testsrc2=size=160x120:rate=15", "-t", "1", "-c:v", "libvpx", str(silent)],
-                   check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=15",
+            "-t",
+            "1",
+            "-c:v",
+            "libvpx",
+            str(silent),
+        ],
+        check=True,
+    )
     with pytest.raises(DeriveFailed, match="audio for transcription"):
         extract_wav(silent, tmp_path / "a.wav")
     assert not (tmp_path / "a.wav").exists()

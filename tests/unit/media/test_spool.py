@@ -51,8 +51,13 @@ def moto_s3(port: int) -> Iterator[None]:
 
 
 def _s3(port: int) -> S3ObjectStore:
-    return S3ObjectStore(endpoint=f"http://127.0.0.1:{port}", access_key="test",
-                         secret_key="test-secret", bucket="takes", region="us-east-1")
+    return S3ObjectStore(
+        endpoint=f"http://127.0.0.1:{port}",
+        access_key="test",
+        secret_key="test-secret",
+        bucket="takes",
+        region="us-east-1",
+    )
 
 
 async def _wait_until(predicate: Callable[[], bool], timeout: float) -> None:
@@ -133,8 +138,7 @@ def test_the_same_take_submitted_twice_is_stored_once(recording: Path, tmp_path:
     assert spool.pending() == []
 
 
-def test_different_content_for_a_pending_take_is_refused(recording: Path,
-                                                         tmp_path: Path) -> None:
+def test_different_content_for_a_pending_take_is_refused(recording: Path, tmp_path: Path) -> None:
     other = recording.with_name("other.webm")
     other.write_bytes(recording.read_bytes()[:-10])
     spool = Spool(tmp_path / "spool")
@@ -145,15 +149,17 @@ def test_different_content_for_a_pending_take_is_refused(recording: Path,
     assert other.exists()
 
 
-@pytest.mark.parametrize(("take_id", "key"), [
-    ("../../etc/cron.d/x", None),
-    ("take/../../x", None),
-    ("take-4", "../outside.webm"),
-    ("take-4", "/etc/passwd"),
-    ("take-4", "takes/../../x"),
-])
-def test_path_traversal_is_rejected(recording: Path, tmp_path: Path, take_id: str,
-                                    key: str | None) -> None:
+@pytest.mark.parametrize(
+    ("take_id", "key"),
+    [
+        ("../../etc/cron.d/x", None),
+        ("take/../../x", None),
+        ("take-4", "../outside.webm"),
+        ("take-4", "/etc/passwd"),
+        ("take-4", "takes/../../x"),
+    ],
+)
+def test_path_traversal_is_rejected(recording: Path, tmp_path: Path, take_id: str, key: str | None) -> None:
     spool = Spool(tmp_path / "spool")
 
     with pytest.raises(SpoolError, match="invalid"):
@@ -162,8 +168,7 @@ def test_path_traversal_is_rejected(recording: Path, tmp_path: Path, take_id: st
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["take.webm"]
 
 
-async def test_the_uploader_drains_the_spool_in_the_background(recording: Path,
-                                                               tmp_path: Path) -> None:
+async def test_the_uploader_drains_the_spool_in_the_background(recording: Path, tmp_path: Path) -> None:
     spool = Spool(tmp_path / "spool")
     store = LocalObjectStore(root=tmp_path / "objects")
     uploader = SpoolUploader(spool, store, idle_poll_s=30)
@@ -179,8 +184,7 @@ async def test_the_uploader_drains_the_spool_in_the_background(recording: Path,
             await task
 
 
-def test_uploading_straight_to_a_broken_store_raises_upload_failed(recording: Path,
-                                                                   tmp_path: Path) -> None:
+def test_uploading_straight_to_a_broken_store_raises_upload_failed(recording: Path, tmp_path: Path) -> None:
     spool = Spool(tmp_path / "spool")
     entry = spool.submit("take-6", recording)
 

@@ -52,14 +52,39 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory, jfk_path: Path) -> Path:
     """Files made with sox and ffmpeg: quiet noise, and jfk re-encoded as WebM/Opus."""
     out = tmp_path_factory.mktemp("media")
     subprocess.run(
-        ["sox", "-n", "-r", "16000", "-c", "1", str(out / "pink_noise.flac"),
-         "synth", "6", "pinknoise", "vol", "0.03"],
-        check=True, capture_output=True,
+        [
+            "sox",
+            "-n",
+            "-r",
+            "16000",
+            "-c",
+            "1",
+            str(out / "pink_noise.flac"),
+            "synth",
+            "6",
+            "pinknoise",
+            "vol",
+            "0.03",
+        ],
+        check=True,
+        capture_output=True,
     )
     subprocess.run(
-        ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(jfk_path), "-c:a", "libopus",
-         "-b:a", "32k", str(out / "jfk.webm")],
-        check=True, capture_output=True,
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-i",
+            str(jfk_path),
+            "-c:a",
+            "libopus",
+            "-b:a",
+            "32k",
+            str(out / "jfk.webm"),
+        ],
+        check=True,
+        capture_output=True,
     )
     (out / "not_audio.webm").write_bytes(b"this is not a media file\n" * 100)
     return out

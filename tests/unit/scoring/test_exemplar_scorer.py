@@ -69,8 +69,10 @@ def test_no_exemplars_abstains(scorer: ExemplarScorer) -> None:
         (Answer(text="", no_speech=True), AbstainReason.NO_SPEECH),
         (Answer(text="Yes.", asr_confidence=0.95), AbstainReason.TOO_SHORT),
         (Answer(text=LEVEL5_PARAPHRASE, asr_confidence=0.3), AbstainReason.LOW_ASR_CONFIDENCE),
-        (Answer(text=LEVEL5_PARAPHRASE, asr_confidence=0.95, transcript_completeness=0.7),
-         AbstainReason.INCOMPLETE_TRANSCRIPT),
+        (
+            Answer(text=LEVEL5_PARAPHRASE, asr_confidence=0.95, transcript_completeness=0.7),
+            AbstainReason.INCOMPLETE_TRANSCRIPT,
+        ),
     ],
 )
 def test_transcriber_flags_abstain(scorer: ExemplarScorer, answer: Answer, reason: AbstainReason) -> None:

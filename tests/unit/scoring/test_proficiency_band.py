@@ -20,8 +20,7 @@ ANSWER = (
 )
 
 
-def speak(text: str, *, word_s: float, pause_s: float, every: int, probability: float = 0.92
-          ) -> list[Word]:
+def speak(text: str, *, word_s: float, pause_s: float, every: int, probability: float = 0.92) -> list[Word]:
     """Words of ``word_s`` seconds with a pause of ``pause_s`` after every ``every`` words."""
     words, t = [], 0.0
     for i, w in enumerate(text.split(), start=1):
@@ -38,7 +37,14 @@ def width(result: ProficiencyResult) -> float:
 
 def test_levels_map_to_unit_intervals() -> None:
     assert [level_from_score(s) for s in (1.0, 1.49, 1.5, 3.2, 4.49, 5.5, 6.0)] == [
-        "A1", "A1", "A2", "B1", "B2", "C2", "C2"]
+        "A1",
+        "A1",
+        "A2",
+        "B1",
+        "B2",
+        "C2",
+        "C2",
+    ]
     assert level_index("b2") == 4
     with pytest.raises(ValueError, match="CEFR"):
         level_index("B3")
@@ -55,8 +61,13 @@ def test_b2_ranges_are_what_the_mapping_calls_b2() -> None:
 
 def test_band_falls_as_fluency_falls() -> None:
     scores = []
-    for word_s, pause_s, every in [(0.30, 0.3, 12), (0.34, 0.6, 8), (0.40, 1.0, 5),
-                                   (0.45, 1.6, 3), (0.55, 2.5, 2)]:
+    for word_s, pause_s, every in [
+        (0.30, 0.3, 12),
+        (0.34, 0.6, 8),
+        (0.40, 1.0, 5),
+        (0.45, 1.6, 3),
+        (0.55, 2.5, 2),
+    ]:
         result = assess_speech(speak(ANSWER, word_s=word_s, pause_s=pause_s, every=every), ANSWER)
         assert result.score is not None
         scores.append(result.score)
@@ -71,8 +82,7 @@ def test_fluent_speech_reports_signals_with_b2_ranges() -> None:
     assert rate.unit == "words/min" and rate.value is not None and rate.value > 130
     assert rate.typical_low is not None and rate.typical_high is not None
     assert rate.typical_low < rate.typical_high
-    assert {"articulation_rate", "pause_ratio", "mtld", "asr_confidence"} <= {
-        s.name for s in result.signals}
+    assert {"articulation_rate", "pause_ratio", "mtld", "asr_confidence"} <= {s.name for s in result.signals}
     stored = json.loads(json.dumps(result.to_dict()))
     assert stored["band"] == result.band and len(stored["signals"]) == len(result.signals)
 
@@ -81,8 +91,7 @@ def test_interval_widens_with_fewer_words_and_doubtful_recognition() -> None:
     long = assess_speech(speak(ANSWER, word_s=0.35, pause_s=0.6, every=6), ANSWER)
     short_text = " ".join(ANSWER.split()[:12])
     short = assess_speech(speak(short_text, word_s=0.35, pause_s=0.6, every=6), short_text)
-    unclear = assess_speech(
-        speak(ANSWER, word_s=0.35, pause_s=0.6, every=6, probability=0.45), ANSWER)
+    unclear = assess_speech(speak(ANSWER, word_s=0.35, pause_s=0.6, every=6, probability=0.45), ANSWER)
     assert width(short) > width(long)
     assert width(unclear) > width(long)
     assert long.reliable
@@ -125,6 +134,5 @@ def test_text_only_uses_text_signals_and_a_wider_interval() -> None:
 def test_real_speech_gets_a_band_from_its_transcript(jfk_transcript: Transcript) -> None:
     result = assess_speech(jfk_transcript.words, jfk_transcript.text)
     assert result.band in LEVELS and result.score is not None
-    assert result.signal("asr_confidence").value == pytest.approx(
-        jfk_transcript.mean_word_probability)
+    assert result.signal("asr_confidence").value == pytest.approx(jfk_transcript.mean_word_probability)
     assert not result.reliable  # 22 words are too few to rely on

@@ -26,8 +26,11 @@ def test_eval_reports_wer_and_correlations_on_real_clips(
     tiny_transcriber: Transcriber, data_dir: Path
 ) -> None:
     report = evaluate_proficiency(
-        data_dir / "speechocean762" / "scores.csv", audio_column="wav",
-        transcriber=tiny_transcriber, progress=False, include_clips=True,
+        data_dir / "speechocean762" / "scores.csv",
+        audio_column="wav",
+        transcriber=tiny_transcriber,
+        progress=False,
+        include_clips=True,
     )
     json.dumps(report)
     assert report["clips"] == 5 and report["no_speech"] == 0
@@ -40,15 +43,15 @@ def test_eval_reports_wer_and_correlations_on_real_clips(
     by_audio = {c["audio"]: c for c in report["clips_detail"]}
     weak = [by_audio["WAVE/SPEAKER9647/096470004.WAV"], by_audio["WAVE/SPEAKER9601/096010004.WAV"]]
     strong = [c for c in report["clips_detail"] if c not in weak]
-    assert max(c["signals"]["band_score"] for c in weak) < min(
-        c["signals"]["band_score"] for c in strong)
+    assert max(c["signals"]["band_score"] for c in weak) < min(c["signals"]["band_score"] for c in strong)
 
 
 @pytest.mark.slow
 def test_eval_limit_and_missing_column(tiny_transcriber: Transcriber, data_dir: Path) -> None:
     csv_path = data_dir / "speechocean762" / "scores.csv"
-    report = evaluate_proficiency(csv_path, audio_column="wav", transcriber=tiny_transcriber,
-                                  progress=False, limit=2, text_column=None)
+    report = evaluate_proficiency(
+        csv_path, audio_column="wav", transcriber=tiny_transcriber, progress=False, limit=2, text_column=None
+    )
     assert report["clips"] == 2 and report["wer"] is None
     with pytest.raises(ValueError, match="audio"):
         evaluate_proficiency(csv_path, transcriber=tiny_transcriber, progress=False)

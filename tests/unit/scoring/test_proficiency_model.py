@@ -34,16 +34,32 @@ def test_signals_are_clipped_to_the_training_range() -> None:
 
 
 def _values(confidence: float, words: int) -> dict[str, float | None]:
-    return {"words": float(words), "speech_rate": 140.0, "articulation_rate": 160.0, "pause_ratio": 0.05,
-            "mean_pause": 0.4, "pauses_per_minute": 5.0, "filler_rate": 1.0, "asr_confidence": confidence}
+    return {
+        "words": float(words),
+        "speech_rate": 140.0,
+        "articulation_rate": 160.0,
+        "pause_ratio": 0.05,
+        "mean_pause": 0.4,
+        "pauses_per_minute": 5.0,
+        "filler_rate": 1.0,
+        "asr_confidence": confidence,
+    }
 
 
 def test_spoken_verdict_is_three_way_and_never_bare_yes_no() -> None:
     clear = estimate_band(_values(0.95, 150), spoken=True, threshold="A2")
     assert clear.verdict == "likely_meets" and clear.meets_threshold is True
     assert clear.model_version == load_default_model().version
-    halting = {"words": 150.0, "speech_rate": 60.0, "articulation_rate": 90.0, "pause_ratio": 0.4,
-               "mean_pause": 1.2, "pauses_per_minute": 25.0, "filler_rate": 8.0, "asr_confidence": 0.72}
+    halting = {
+        "words": 150.0,
+        "speech_rate": 60.0,
+        "articulation_rate": 90.0,
+        "pause_ratio": 0.4,
+        "mean_pause": 1.2,
+        "pauses_per_minute": 25.0,
+        "filler_rate": 8.0,
+        "asr_confidence": 0.72,
+    }
     high_bar = estimate_band(halting, spoken=True, threshold="C1")
     assert high_bar.verdict == "likely_below" and high_bar.meets_threshold is False
     assert estimate_band(halting, spoken=True, threshold="B2").verdict == "uncertain"

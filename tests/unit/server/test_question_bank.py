@@ -65,7 +65,8 @@ def test_behavioural_questions_are_shared_between_roles(bank: list[BankQuestion]
 
 
 def test_the_ml_bank_covers_frameworks_sql_and_the_candidates_own_production(
-        bank: list[BankQuestion]) -> None:
+    bank: list[BankQuestion],
+) -> None:
     ml = {q.id: q for q in bank if "ml-engineer" in q.roles}
     tags = {t for q in ml.values() for t in q.tags}
     assert {"pytorch", "distributed-training", "sql", "own-experience", "serving"} <= tags
@@ -216,8 +217,9 @@ def test_level_five_exemplars_outscore_level_one_left_out(bank: list[BankQuestio
 
     def ordered(q: BankQuestion) -> bool:
         pairs = [(e.level, e.text) for e in q.rubric.exemplars]
-        results = leave_one_out(scorer, q.prompt, pairs, {lv.level: lv.descriptor for lv in q.rubric.levels},
-                                question_id=q.id)
+        results = leave_one_out(
+            scorer, q.prompt, pairs, {lv.level: lv.descriptor for lv in q.rubric.levels}, question_id=q.id
+        )
         for r in results:
             assert r.score is not None, (q.id, r.level, r.abstain_reason)
         top = [r.score for r in results if r.level == 5 and r.score is not None]

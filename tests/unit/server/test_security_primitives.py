@@ -61,14 +61,12 @@ def test_signed_media_link_round_trip_and_expiry() -> None:
     q = _parts(url)
     expires = int(q["expires"])
     assert 1_000_900 <= expires < 1_000_960 and expires % 60 == 0  # rounded up to the minute
-    grant = signer.verify(RID, "video", expires=q["expires"], user=q["user"], sig=q["sig"],
-                          now=1_000_000.0)
+    grant = signer.verify(RID, "video", expires=q["expires"], user=q["user"], sig=q["sig"], now=1_000_000.0)
     assert grant.user_id == UID and grant.variant == "video"
     # the same minute gives the same URL (the browser can cache the media)
     assert signer.url(RID, "video", UID, now=1_000_010.0) == url
     with pytest.raises(MediaLinkError, match="expired"):
-        signer.verify(RID, "video", expires=q["expires"], user=q["user"], sig=q["sig"],
-                      now=expires + 1)
+        signer.verify(RID, "video", expires=q["expires"], user=q["user"], sig=q["sig"], now=expires + 1)
 
 
 @pytest.mark.parametrize("change", ["variant", "response", "user", "expires", "sig", "key"])
@@ -89,24 +87,34 @@ def test_a_changed_media_link_is_refused(change: str) -> None:
     else:
         signer = MediaLinkSigner(secret_key="another-installation" * 3, lifetime_s=900)
     with pytest.raises(MediaLinkError, match="not valid"):
-        signer.verify(rid, variant, expires=q["expires"], user=q["user"], sig=q["sig"],
-                      now=1_000_000.0)
+        signer.verify(rid, variant, expires=q["expires"], user=q["user"], sig=q["sig"], now=1_000_000.0)
 
 
-@pytest.mark.parametrize(("expires", "user", "sig", "message"), [
-    (None, None, "x", "incomplete"), ("soon", str(UID), "x", "malformed"),
-    ("1000", "not-a-uuid", "x", "malformed"), ("1000", str(UID), "\ud800", "not valid"),
-])
-def test_malformed_media_links_are_refused(expires: str | None, user: str | None, sig: str,
-                                           message: str) -> None:
+@pytest.mark.parametrize(
+    ("expires", "user", "sig", "message"),
+    [
+        (None, None, "x", "incomplete"),
+        ("soon", str(UID), "x", "malformed"),
+        ("1000", "not-a-uuid", "x", "malformed"),
+        ("1000", str(UID), "\ud800", "not valid"),
+    ],
+)
+def test_malformed_media_links_are_refused(
+    expires: str | None, user: str | None, sig: str, message: str
+) -> None:
     signer = MediaLinkSigner(secret_key="k" * 40, lifetime_s=900)
     with pytest.raises(MediaLinkError, match=message):
         signer.verify(RID, "video", expires=expires, user=user, sig=sig, now=0.0)
 
 
 def _scope(client: str, scheme: str = "http", **headers: str) -> dict[str, object]:
-    return {"type": "http", "scheme": scheme, "client": (client, 5000), "path": "/",
-            "headers": [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()]}
+    return {
+        "type": "http",
+        "scheme": scheme,
+        "client": (client, 5000),
+        "path": "/",
+        "headers": [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()],
+    }
 
 
 def test_forwarded_headers_are_believed_only_from_trusted_proxies() -> None:
@@ -125,13 +133,14 @@ def test_forwarded_headers_are_believed_only_from_trusted_proxies() -> None:
 
 
 async def test_headers_hook_adds_hsts_and_secure_cookies_only_over_tls() -> None:
-    hook = security_headers_hook(proxies=TrustedProxies(), hsts_seconds=600,
-                                 always_secure_cookies=False)
+    hook = security_headers_hook(proxies=TrustedProxies(), hsts_seconds=600, always_secure_cookies=False)
 
     async def send(scheme: str) -> dict[bytes, list[bytes]]:
-        message = {"type": "http.response.start", "status": 200,
-                   "headers": [(b"set-cookie", b"a=1; Path=/; HttpOnly"),
-                               (b"set-cookie", b"b=2; Secure")]}
+        message = {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"set-cookie", b"a=1; Path=/; HttpOnly"), (b"set-cookie", b"b=2; Secure")],
+        }
         await hook(message, _scope("1.2.3.4", scheme=scheme))  # type: ignore[arg-type]
         out: dict[bytes, list[bytes]] = {}
         for k, v in message["headers"]:  # type: ignore[attr-defined]

@@ -10,11 +10,19 @@ from server.settings import Settings
 
 
 def test_values_are_parsed_by_the_declared_type(tmp_path: Path) -> None:
-    s = Settings.from_env({
-        "VIVA_TRUSTED_PROXIES": "10.0.0.1, 10.0.0.0/8,", "VIVA_SMTP_PORT": "2525",
-        "VIVA_WEBHOOK_POLL_SECONDS": "0.5", "VIVA_SMTP_STARTTLS": "no", "VIVA_S3_SECURE": "yes",
-        "VIVA_PUBLIC_URL": "https://viva.example/", "VIVA_LOG_LEVEL": "debug",
-        "VIVA_SECRET_KEY": "k" * 40}, data_dir=tmp_path)
+    s = Settings.from_env(
+        {
+            "VIVA_TRUSTED_PROXIES": "10.0.0.1, 10.0.0.0/8,",
+            "VIVA_SMTP_PORT": "2525",
+            "VIVA_WEBHOOK_POLL_SECONDS": "0.5",
+            "VIVA_SMTP_STARTTLS": "no",
+            "VIVA_S3_SECURE": "yes",
+            "VIVA_PUBLIC_URL": "https://viva.example/",
+            "VIVA_LOG_LEVEL": "debug",
+            "VIVA_SECRET_KEY": "k" * 40,
+        },
+        data_dir=tmp_path,
+    )
     assert s.security.trusted_proxies == ("10.0.0.1", "10.0.0.0/8")
     assert s.email.smtp_port == 2525 and s.webhooks.poll_seconds == 0.5
     assert s.email.smtp_starttls is False and s.storage.s3_secure is True

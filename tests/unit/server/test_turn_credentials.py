@@ -25,9 +25,13 @@ def test_credentials_follow_the_turn_rest_scheme_coturn_checks() -> None:
 
 
 def test_with_a_secret_every_candidate_gets_expiring_credentials_not_the_static_pair() -> None:
-    env = {"VIVA_TURN_URLS": "turn:turn.example.com:3478", "VIVA_TURN_SECRET": "s3cret",
-           "VIVA_TURN_USERNAME": "viva", "VIVA_TURN_PASSWORD": "static",
-           "VIVA_TURN_CREDENTIAL_SECONDS": "900"}
+    env = {
+        "VIVA_TURN_URLS": "turn:turn.example.com:3478",
+        "VIVA_TURN_SECRET": "s3cret",
+        "VIVA_TURN_USERNAME": "viva",
+        "VIVA_TURN_PASSWORD": "static",
+        "VIVA_TURN_CREDENTIAL_SECONDS": "900",
+    }
     settings = Settings.from_env(env)
     (a,) = ice_servers(settings, label="inv-a")
     (b,) = ice_servers(settings, label="inv-b")
@@ -52,8 +56,19 @@ def test_coturn_uses_the_shared_secret_and_relays_to_public_addresses_only() -> 
         ip = ipaddress.ip_address(address)
         return any(lo.version == ip.version and lo <= ip <= hi for lo, hi in denied)
 
-    for address in ("169.254.169.254", "100.64.0.1", "100.127.255.254", "10.1.2.3", "127.0.0.1",
-                    "172.16.0.1", "192.168.1.1", "fc00::1", "fd12:3456::1", "fe80::1", "::1"):
+    for address in (
+        "169.254.169.254",
+        "100.64.0.1",
+        "100.127.255.254",
+        "10.1.2.3",
+        "127.0.0.1",
+        "172.16.0.1",
+        "192.168.1.1",
+        "fc00::1",
+        "fd12:3456::1",
+        "fe80::1",
+        "::1",
+    ):
         assert refused(address), address
     for address in ("93.184.216.34", "2606:2800:220:1::1"):
         assert not refused(address), address
