@@ -77,9 +77,9 @@ def email_state(row: InvitationEmail | None) -> EmailState:
     if row is None:
         return EmailState(status="not_sent")
     return EmailState(
-        status=row.status,
+        status=row.status,  # type: ignore[arg-type]
         tries=row.tries,
-        queued_at=row.queued_at,  # type: ignore[arg-type]
+        queued_at=row.queued_at,
         sent_at=row.sent_at,
         last_error=row.last_error,
     )
