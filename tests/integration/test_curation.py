@@ -201,8 +201,24 @@ async def test_agreement_per_question_matches_a_hand_count(
     # QWK: observed weighted disagreement (1 + 4 + 1) / 16 / 5 = 0.075; expected from the
     # marginals (human 3:3, 4:2; AI 2:1, 3:2, 4:1, 5:1) 32 / 25 / 16 = 0.08 -> 1 - 0.075/0.08
     assert m["qwk"] == pytest.approx(0.0625)
-    assert m["coverage"] == pytest.approx(3 / 5)  # 3 in [2.5,3.5], 4 in [3.5,4.5], 4 in [2.5,4]
-    assert m["mean_interval_width"] == pytest.approx((1 + 1 + 1 + 1 + 1.5) / 5)
+    # Each review recalibrates the suggestions not yet reviewed (the shipped prior while the
+    # organization has few reviews), so coverage and width are counted on the intervals stored
+    # when the reviewer decided, read back from the database.
+    async with open_db(db_url) as db:
+        stored = {
+            s.response_id: (s.interval_low, s.interval_high)
+            for s in (
+                await db.execute(
+                    select(Suggestion).where(Suggestion.response_id.in_(ids), Suggestion.is_current)
+                )
+            ).scalars()
+        }
+    humans = [3.0, 4.0, 3.0, 3.0, 4.0]  # confirmations keep the AI level (3, 4); overrides as given
+    spans = [stored[rid] for rid in ids]
+    assert all(lo is not None and hi is not None for lo, hi in spans)
+    covered = [lo <= h <= hi for (lo, hi), h in zip(spans, humans, strict=True)]  # type: ignore[operator]
+    assert m["coverage"] == pytest.approx(sum(covered) / 5)
+    assert m["mean_interval_width"] == pytest.approx(sum(hi - lo for lo, hi in spans) / 5)  # type: ignore[operator]
     assert m["rmse"] == pytest.approx((4.88 / 5) ** 0.5)
     assert m["labels"] == [1, 2, 3, 4, 5]
     assert m["confusion"] == [
