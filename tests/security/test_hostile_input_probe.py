@@ -24,6 +24,7 @@ from sqlalchemy.pool import NullPool
 
 from server.db.engine import session_maker
 from server.domain.candidate import takes
+from server.domain.candidate.clocks import ensure_clock
 from server.domain.invitations.services import resolve_token
 from server.domain.responses.ranges import RangeNotSatisfiable, parse_range
 from server.errors import Conflict
@@ -226,6 +227,15 @@ async def test_two_starts_that_both_pass_the_checks_end_in_one_take_and_a_409(
         store=build_object_store(settings.storage),
         enqueue=nothing_to_process,
     )
+    # The question's clocks are already running (the browser begins a question before its
+    # first take), so the two starts race on the take rows alone: a clock row written before
+    # the barrier would hold a lock the other start waits on, a deadlock of the test's making.
+    async with sessions() as db:
+        inv = await resolve_token(db, token, for_write=True)
+        assert inv.attempt is not None
+        question = next(x for x in inv.assessment.questions if x.id == uuid.UUID(q["id"]))
+        await ensure_clock(db, inv.attempt, question, answering=True)
+        await db.commit()
     both_read = asyncio.Barrier(2)
 
     async def start() -> Any:
