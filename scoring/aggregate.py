@@ -242,7 +242,10 @@ def aggregate(
         node = _combine(parts)
         dim_scores.append(_score(dim.name, node, level))
         dim_nodes.append((dim.weight, node))
-    every_dimension_scored = all(n.mean is not None for _, n in dim_nodes) and bool(dim_nodes)
+    # A dimension the assessment asks no question of can never be scored: it does not hold the
+    # overall back (its weight drops out), while an asked dimension without a scored answer does.
+    asked = [n for _, n in dim_nodes if n.questions]
+    every_dimension_scored = bool(asked) and all(n.mean is not None for n in asked)
     return AggregateResult(
         overall=_score("overall", _combine(dim_nodes), level, partial=not every_dimension_scored),
         dimensions=tuple(dim_scores),

@@ -74,7 +74,9 @@ const csrf: Middleware = {
 const signedOut: Middleware = {
   onResponse({ response, schemaPath }) {
     if (response.status !== 401 || !location.pathname.startsWith("/app")) return;
-    if (schemaPath === "/api/auth/login" || schemaPath === "/api/auth/password") return;
+    // The shell sends a signed-out visitor to sign-in itself when /api/auth/me answers 401;
+    // redirecting here too raced it into /login?next=/login?next=...
+    if (schemaPath === "/api/auth/login" || schemaPath === "/api/auth/password" || schemaPath === "/api/auth/me") return;
     navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
   },
 };

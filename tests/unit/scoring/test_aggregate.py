@@ -165,3 +165,21 @@ def test_dimension_weights_must_sum_to_100() -> None:
     bad = (Dimension(name="d", weight=90, competencies=()),)
     with pytest.raises(ValueError, match="sum to 100"):
         aggregate(bad, {})
+
+
+def test_a_dimension_asked_no_question_does_not_hold_the_overall_back() -> None:
+    """An assessment built from a template may keep a dimension it asks nothing of: that
+    dimension can never be scored, so the overall rests on the asked dimensions alone."""
+    structure = (
+        STRUCTURE[0],
+        Dimension(name="people", weight=40, competencies=(Competency(name="teamwork", question_ids=()),)),
+    )
+    responses = {
+        "q1": ResponseScore(question_id="q1", scale_low=1, scale_high=5, human_score=5),
+        "q3": ResponseScore(question_id="q3", scale_low=1, scale_high=5, human_score=5),
+    }
+    result = aggregate(structure, responses)
+    assert not result.overall.partial and result.overall.score == pytest.approx(100.0)
+    # an asked dimension without a scored answer still does
+    partial = aggregate(STRUCTURE, responses)
+    assert partial.overall.partial and partial.overall.score is None
