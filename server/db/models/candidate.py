@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from media.recording import RecordingMode
 from server.db.models.assessment import Assessment, Question
 from server.db.models.enums import (
+    CandidateDecision,
     InvitationStatus,
     QuestionKind,
     ResponseState,
@@ -48,6 +49,16 @@ class Invitation(UUIDAuditBase):
         sa.ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
     revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # A person's decision (advanced / on hold / rejected), reversible; history in the audit log.
+    decision: Mapped[CandidateDecision | None] = mapped_column(
+        str_enum(CandidateDecision), default=None, index=True
+    )
+    decision_reason: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    decision_note: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
 
     assessment: Mapped[Assessment] = relationship(lazy="joined")
     attempt: Mapped[Attempt | None] = relationship(

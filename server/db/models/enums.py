@@ -12,6 +12,7 @@ __all__ = [
     "ActorKind",
     "ApiTokenScope",
     "AssessmentStatus",
+    "CandidateDecision",
     "InvitationStatus",
     "QuestionKind",
     "ResponseState",
@@ -43,6 +44,18 @@ class AssessmentStatus(StrEnum):
     DRAFT = "draft"
     ACTIVE = "active"
     ARCHIVED = "archived"
+
+
+class CandidateDecision(StrEnum):
+    """A person's decision on a candidate (issue 16): the last stages of the lifecycle.
+
+    Stored on the invitation with its reason, note, time and author; every change (and
+    every reversal) is audited, so the audit log keeps the history.
+    """
+
+    ADVANCED = "advanced"
+    ON_HOLD = "on_hold"
+    REJECTED = "rejected"
 
 
 class QuestionKind(StrEnum):
