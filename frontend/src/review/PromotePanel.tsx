@@ -2,7 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
 import { Link } from "../ui/components";
-import type { ReviewItem } from "./itemCache";
+import type { ReviewItem } from "./items";
 
 /** The decided score: a resolution if there is one, else the latest review. */
 export function decidedScore(item: ReviewItem): number | null {
