@@ -9,9 +9,13 @@ whatever its declared content type (the handlers decode JSON whether or not it i
 ``application/json``): raw NUL, the JSON escape ``\\u0000``, and in forms the text fields and
 text file parts (a CSV). Query strings are checked too. A refusal is a 422 that says so.
 
-The only bodies not checked are those of a handler that takes raw binary media and says so
-with ``opt={"binary_body": True}``, and binary file parts of a multipart form. The body (or
-form) is read once here and cached on the request, so handlers decode the same bytes.
+The only bodies not checked are binary uploads and binary file parts of a multipart form. An
+upload is binary by its content type (``image/*``, ``audio/*``, ``video/*``,
+``application/octet-stream``, tus' ``application/offset+octet-stream``) sent to a handler that
+reads the raw bytes itself (no decoded ``data`` parameter, or ``data: bytes``), so a new upload
+endpoint needs no entry anywhere, while JSON labelled ``image/png`` for a handler that decodes
+``data`` is still checked. The body (or form) is read once here and cached on the request, so
+handlers decode the same bytes.
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ from litestar.datastructures import UploadFile
 
 from server.errors import InvalidInput, VivaError
 
-__all__ = ["BINARY_BODY", "MAX_JSON_DEPTH", "guard_request"]
+__all__ = ["MAX_JSON_DEPTH", "guard_request"]
 
-BINARY_BODY = "binary_body"  # a route handler's opt key: its body is media, not text
+_BINARY_PREFIXES = ("image/", "audio/", "video/")
+_BINARY_TYPES = frozenset({"application/octet-stream", "application/offset+octet-stream"})
 
 # \u0000 preceded by an even number of backslashes (an odd number escapes the backslash itself).
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
@@ -68,6 +73,15 @@ async def _form_has_nul(request: Request[Any, Any, Any]) -> bool:
     return False
 
 
+def _binary_upload(request: Request[Any, Any, Any]) -> bool:
+    """A binary content type for a handler that takes the raw bytes (it decodes no ``data``)."""
+    mime = request.content_type[0]
+    if not (mime.startswith(_BINARY_PREFIXES) or mime in _BINARY_TYPES):
+        return False
+    data = request.route_handler.parsed_data_field
+    return data is None or data.annotation is bytes
+
+
 def _too_deep(data: bytes) -> bool:
     """Whether brackets outside JSON strings nest deeper than ``MAX_JSON_DEPTH``."""
     if data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH:
@@ -96,7 +110,7 @@ async def guard_request(request: Request[Any, Any, Any]) -> None:
     nested deeper than ``MAX_JSON_DEPTH``."""
     if any("\x00" in k or "\x00" in v for k, v in request.query_params.multi_items()):
         raise InvalidInput(_REFUSED)
-    if request.method not in _UNSAFE_METHODS or request.route_handler.opt.get(BINARY_BODY):
+    if request.method not in _UNSAFE_METHODS or _binary_upload(request):
         return
     if request.content_type[0] in _FORMS:
         if await _form_has_nul(request):

@@ -14,7 +14,6 @@ import asyncio
 import csv
 import io
 import re
-import subprocess
 import time
 import uuid
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from playwright.sync_api import Page, expect
 
 from server.storage import video_key
 from tests.e2e.conftest import Demo, sign_in
+from tests.support.media_files import make_webm
 
 pytestmark = pytest.mark.e2e
 
@@ -43,39 +43,6 @@ WRITTEN_TEXT = (
 
 
 # -- data: a candidate with a written and a video answer, both processed by the demo ----------
-def _webm(path: Path) -> Path:
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=320x240:rate=15:duration=11",
-            "-i",
-            str(DATA / "jfk.flac"),
-            "-t",
-            "11",
-            "-map",
-            "0:v",
-            "-map",
-            "1:a",
-            "-c:v",
-            "libvpx",
-            "-deadline",
-            "realtime",
-            "-cpu-used",
-            "8",
-            "-c:a",
-            "libopus",
-            str(path),
-        ],
-        check=True,
-    )
-    return path
 
 
 async def _record_passthrough(source: Path, out: Path) -> float:
@@ -191,7 +158,7 @@ def answers(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, s
         )
         written.raise_for_status()
 
-        webm = _webm(tmp_path_factory.mktemp("review") / "jfk.webm")
+        webm = make_webm(tmp_path_factory.mktemp("review") / "jfk.webm", 11)
         spooled = webm.with_name("take.webm")
         # Its own thread: Playwright's sync API may already run an event loop in this one.
         with ThreadPoolExecutor(max_workers=1) as pool:

@@ -28,52 +28,14 @@ from server.db.models import (
     Transcript,
 )
 from server.jobs.queue import SaqQueue
-from tests.conftest import DATA
 from tests.faults.conftest import wait_for
+from tests.support.media_files import make_webm
 from tests.support.reviews import open_db
 from tests.support.world import add_video_response, build_world
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 HEARTBEAT_S = 4
-
-
-def _speech_webm(path: Path) -> bytes:
-    """33 s of test pattern with JFK's speech looped three times: a few seconds to transcribe."""
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=320x240:rate=15",
-            "-stream_loop",
-            "2",
-            "-i",
-            str(DATA / "jfk.flac"),
-            "-t",
-            "33",
-            "-map",
-            "0:v",
-            "-map",
-            "1:a",
-            "-c:v",
-            "libvpx",
-            "-deadline",
-            "realtime",
-            "-cpu-used",
-            "8",
-            "-c:a",
-            "libopus",
-            str(path),
-        ],
-        check=True,
-    )
-    return path.read_bytes()
 
 
 @contextmanager
@@ -143,7 +105,8 @@ async def test_worker_killed_mid_transcription_job_completes_after_restart_with_
         world.a.invitation_ids["Alice"],
         question_id,
         store,
-        _speech_webm(tmp_path / "speech.webm"),
+        # 33 s of test pattern with JFK's speech looped three times: a few seconds to transcribe.
+        make_webm(tmp_path / "speech.webm", 33, loops=2).read_bytes(),
         duration_s=33.0,
     )
     # What the app does when an upload lands: one job per response, keyed by its id.

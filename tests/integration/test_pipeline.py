@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,58 +15,24 @@ import pytest
 from media.object_store import LocalObjectStore
 from server.settings import Settings
 from server.storage import video_key
-from tests.conftest import DATA, make_settings
+from tests.conftest import make_settings
 from tests.integration.conftest import sign_in
 from tests.support.live_server import live_server
+from tests.support.media_files import make_webm
 from tests.support.world import World, add_video_response, build_world
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-def _webm(path: Path, audio: list[str], seconds: float) -> bytes:
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            f"testsrc2=size=320x240:rate=15:duration={seconds}",
-            *audio,
-            "-t",
-            str(seconds),
-            "-map",
-            "0:v",
-            "-map",
-            "1:a",
-            "-c:v",
-            "libvpx",
-            "-deadline",
-            "realtime",
-            "-cpu-used",
-            "8",
-            "-c:a",
-            "libopus",
-            str(path),
-        ],
-        check=True,
-    )
-    return path.read_bytes()
-
-
 @pytest.fixture(scope="module")
 def speech_webm(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    return _webm(tmp_path_factory.mktemp("v") / "jfk.webm", ["-i", str(DATA / "jfk.flac")], 11)
+    return make_webm(tmp_path_factory.mktemp("v") / "jfk.webm", 11).read_bytes()
 
 
 @pytest.fixture(scope="module")
 def silent_webm(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    return _webm(
-        tmp_path_factory.mktemp("v") / "silence.webm", ["-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono"], 6
-    )
+    silence = ["-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono"]
+    return make_webm(tmp_path_factory.mktemp("v") / "silence.webm", 6, audio=silence).read_bytes()
 
 
 async def _wait_state(client: Any, rid: Any, states: set[str], timeout: float = 240) -> dict[str, Any]:

@@ -1,14 +1,13 @@
 /** Admins: a candidate's data as a JSON download (access requests) and erasure for good. */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, call, errorMessage } from "../api/client";
+import { api, call } from "../api/client";
 import { navigate } from "../router";
 import { Alert, setFlash } from "../ui/components";
+import { useSubmit } from "../ui/useApi";
 
 export function CandidateDataPanel(props: { invitationId: string; candidateName: string; assessmentId: string }) {
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
   const exportUrl = `/api/invitations/${encodeURIComponent(props.invitationId)}/candidate-data`;
   const matches = typed.trim() === props.candidateName.trim();
@@ -20,24 +19,21 @@ export function CandidateDataPanel(props: { invitationId: string; candidateName:
     if (!open && d.open) d.close();
   }, [open]);
 
-  async function erase(e: Event) {
+  const { submit, busy, error, setError } = useSubmit(async () => {
+    const out = await call(api.DELETE("/api/invitations/{invitation_id}/candidate-data", { params: { path: { invitation_id: props.invitationId } } }));
+    const n = out.erased;
+    setFlash(
+      `${props.candidateName}'s data was erased: ${n.responses ?? 0} answer${n.responses === 1 ? "" : "s"}, ` +
+        `${n.reviews ?? 0} review${n.reviews === 1 ? "" : "s"} and ${n.media_objects ?? 0} recording file${n.media_objects === 1 ? "" : "s"} deleted.`,
+    );
+    setOpen(false);
+    navigate(`/app/assessments/${props.assessmentId}/compare`, { replace: true });
+  });
+
+  function erase(e: Event) {
     e.preventDefault();
     if (!matches || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const out = await call(api.DELETE("/api/invitations/{invitation_id}/candidate-data", { params: { path: { invitation_id: props.invitationId } } }));
-      const n = out.erased;
-      setFlash(
-        `${props.candidateName}'s data was erased: ${n.responses ?? 0} answer${n.responses === 1 ? "" : "s"}, ` +
-          `${n.reviews ?? 0} review${n.reviews === 1 ? "" : "s"} and ${n.media_objects ?? 0} recording file${n.media_objects === 1 ? "" : "s"} deleted.`,
-      );
-      setOpen(false);
-      navigate(`/app/assessments/${props.assessmentId}/compare`, { replace: true });
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    void submit();
   }
 
   return (

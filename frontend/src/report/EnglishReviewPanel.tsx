@@ -1,8 +1,9 @@
 /** A person confirms or corrects the candidate's English level with a reason; the latest decision counts.
  * In blind review the AI's level appears only after the person has given theirs. */
 import { useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../api/client";
+import { api, call, type Schemas } from "../api/client";
 import { Alert, formatDateTime } from "../ui/components";
+import { useSubmit } from "../ui/useApi";
 
 type English = Schemas["EnglishOut"];
 const LEVELS = ["A1", "A2", "B1", "B2", "C1", "C2"] as const;
@@ -11,25 +12,19 @@ export function EnglishReviewPanel(props: { invitationId: string; english: Engli
   const e = props.english;
   const [level, setLevel] = useState<string>(e.confirmed_level ?? e.band ?? "");
   const [reason, setReason] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { submit: save, busy, error } = useSubmit(() =>
+    call(api.POST("/api/reports/invitations/{invitation_id}/english", {
+      params: { path: { invitation_id: props.invitationId } },
+      body: { level, reason },
+    })),
+  );
 
   async function submit(ev: Event) {
     ev.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const out = await call(api.POST("/api/reports/invitations/{invitation_id}/english", {
-        params: { path: { invitation_id: props.invitationId } },
-        body: { level, reason },
-      }));
-      setReason("");
-      props.onSaved(out);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    const out = await save();
+    if (!out) return;
+    setReason("");
+    props.onSaved(out);
   }
 
   const agreeLabel = e.band && !e.ai_withheld ? `Confirm ${e.band}` : "Save level";

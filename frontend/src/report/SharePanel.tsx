@@ -1,44 +1,34 @@
 /** Read-only share links for a report: create (URL shown once), copy, list, revoke. */
-import { useEffect, useRef, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../api/client";
+import { useRef, useState } from "preact/hooks";
+import { api, call, type Schemas } from "../api/client";
 import { Alert, formatDateTime } from "../ui/components";
+import { useApi, useSubmit } from "../ui/useApi";
 
 type Link_ = Schemas["ShareLinkOut"];
 
 export function SharePanel(props: { invitationId: string }) {
-  const [links, setLinks] = useState<Link_[] | null>(null);
+  const path = { params: { path: { invitation_id: props.invitationId } } };
+  const { data: links, error: loadError, reload } = useApi<Link_[]>(
+    () => call(api.GET("/api/reports/invitations/{invitation_id}/share", path)),
+    [props.invitationId],
+  );
   const [hours, setHours] = useState("72");
   const [created, setCreated] = useState<{ url: string; expires: string } | null>(null);
   const [copied, setCopied] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const change = useSubmit((request: () => Promise<void>) => request());
+  const error = loadError ?? change.error;
+  const busy = change.busy;
   const input = useRef<HTMLInputElement>(null);
-  const path = { params: { path: { invitation_id: props.invitationId } } };
 
-  async function reload() {
-    try {
-      setLinks(await call(api.GET("/api/reports/invitations/{invitation_id}/share", path)));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }
-  useEffect(() => void reload(), [props.invitationId]);
-
-  async function create(e: Event) {
+  function create(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setCopied("");
-    try {
+    void change.submit(async () => {
       const out = await call(api.POST("/api/reports/invitations/{invitation_id}/share", { ...path, body: { expires_in_hours: Number(hours) || 72 } }));
       // The API's url is the JSON endpoint; people get the readable page for the same token.
       setCreated({ url: `${location.origin}/share/${encodeURIComponent(out.token)}`, expires: out.expires_at });
-      await reload();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+      reload();
+    });
   }
 
   async function copy() {
@@ -52,14 +42,11 @@ export function SharePanel(props: { invitationId: string }) {
     }
   }
 
-  async function revoke(link: Link_) {
-    setError(null);
-    try {
+  function revoke(link: Link_) {
+    void change.submit(async () => {
       await call(api.DELETE("/api/reports/share-links/{link_id}", { params: { path: { link_id: link.id } } }));
-      await reload();
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+      reload();
+    });
   }
 
   return (

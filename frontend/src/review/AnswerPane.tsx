@@ -5,7 +5,7 @@ import { Fragment } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Schemas } from "../api/client";
 import { formatDuration } from "../ui/components";
-import type { ReviewItem } from "./itemCache";
+import type { ReviewItem } from "./items";
 
 export type Span = { start: number; end: number };
 

@@ -4,7 +4,7 @@ import { useContext, useEffect, useRef } from "preact/hooks";
 import type { Schemas } from "../api/client";
 import { MeContext } from "../staff/StaffShell";
 import { Alert, formatDateTime, formatNumber } from "../ui/components";
-import type { ReviewItem } from "./itemCache";
+import type { ReviewItem } from "./items";
 import { REASONS, decisionLabel, reasonLabel, statusLabel, type ReasonCode } from "./labels";
 import { PromotePanel } from "./PromotePanel";
 

@@ -1,8 +1,9 @@
 /** Admins: make a reviewed answer an exemplar in one action, at its decided score by default. */
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
+import { api, call, type Schemas } from "../api/client";
 import { Link } from "../ui/components";
-import type { ReviewItem } from "./itemCache";
+import { useSubmit } from "../ui/useApi";
+import type { ReviewItem } from "./items";
 
 /** The decided score: a resolution if there is one, else the latest review. */
 export function decidedScore(item: ReviewItem): number | null {
@@ -17,9 +18,11 @@ export function PromotePanel(props: { item: ReviewItem }) {
   const q = item.question;
   const decided = decidedScore(item);
   const [level, setLevel] = useState<number>(decided ?? q.scale_max);
-  const [saving, setSaving] = useState(false);
   const [done, setDone] = useState<Schemas["ExemplarOut"] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // A 409 (already an exemplar, answer changed) says why in its detail, as any problem does.
+  const { submit, busy: saving, error, setError } = useSubmit(() =>
+    call(api.POST("/api/responses/{response_id}/promote", { params: { path: { response_id: item.id } }, body: { level } })),
+  );
   useEffect(() => {
     setLevel(decided ?? q.scale_max);
     setDone(null);
@@ -28,15 +31,8 @@ export function PromotePanel(props: { item: ReviewItem }) {
 
   const dashboard = `/app/questions/${q.id}/agreement`;
   async function promote() {
-    setSaving(true);
-    setError(null);
-    try {
-      setDone(await call(api.POST("/api/responses/{response_id}/promote", { params: { path: { response_id: item.id } }, body: { level } })));
-    } catch (err) {
-      setError(err instanceof ApiError && err.status === 409 ? err.detail : errorMessage(err));
-    } finally {
-      setSaving(false);
-    }
+    const out = await submit();
+    if (out) setDone(out);
   }
   const levels: number[] = [];
   for (let l = q.scale_min; l <= q.scale_max; l++) levels.push(l);

@@ -1,13 +1,14 @@
 /** One answer under review: the answer on the left, the suggestion and the decision on the
  * right. The AI suggests; nothing is saved until the reviewer confirms or overrides. */
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError, api, call, errorMessage } from "../api/client";
 import { navigate } from "../router";
 import { Alert, Link, Loading, PageHeading, formatDateTime, isTypingTarget } from "../ui/components";
 import { questionLabel } from "../ui/questions";
 import { AnswerPane, type Span } from "./AnswerPane";
 import { DecisionPane, type DecisionState, type Mode } from "./DecisionPane";
-import { forget, loadItem, prefetch, type ReviewItem } from "./itemCache";
+import { forget, useApi } from "../ui/useApi";
+import { fetchItem, itemKey, itemPrefix, prefetchItem, type ReviewItem } from "./items";
 import { carrySearch, queueParams, statusLabel, type ReasonCode } from "./labels";
 import { ProficiencyPane, RubricPane } from "./ProficiencyPane";
 import { EvidencePane, SuggestionSummary, defaultLevel, evidenceLevels } from "./SuggestionPane";
@@ -51,8 +52,9 @@ function ownsEnter(target: EventTarget | null): boolean {
 export function ReviewPage(props: { id: string; query: URLSearchParams }) {
   const queueQuery = useMemo(() => queueParams(props.query), [props.query.toString()]);
   const search = carrySearch(props.query);
-  const [item, setItem] = useState<ReviewItem | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  // A cached (prefetched) copy shows at once and is revalidated; a new version is shown when it differs.
+  const loaded = useApi(() => fetchItem(props.id, queueQuery), [props.id], { key: itemKey(props.id, queueQuery) });
+  const item = loaded.data;
   const [state, setState] = useState<DecisionState>(freshState(null));
   const [level, setLevel] = useState<number | null>(null);
   const [focus, setFocus] = useState<Span | null>(null);
@@ -60,36 +62,24 @@ export function ReviewPage(props: { id: string; query: URLSearchParams }) {
   const [help, setHelp] = useState(false);
   const video = useRef<HTMLVideoElement | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
+  const shownId = useRef<string | null>(null);
 
-  function show(next: ReviewItem, keepResult = false) {
-    setItem(next);
-    setLevel(defaultLevel(next.suggestion));
+  // A new item (or a new version of this one, e.g. after a save) resets the decision form; the
+  // result of a save stays under the same item.
+  useLayoutEffect(() => {
+    if (!item) return;
+    const sameItem = shownId.current === item.id;
+    shownId.current = item.id;
+    setLevel(defaultLevel(item.suggestion));
     setFocus(null);
-    setState((s) => ({ ...freshState(next), result: keepResult ? s.result : null }));
-    prefetch(next.next_id, queueQuery);
-  }
+    setState((s) => ({ ...freshState(item), result: sameItem ? s.result : null }));
+    prefetchItem(item.next_id, queueQuery);
+  }, [item?.id, item?.review_version]);
 
+  // A failed reload under a shown item is said in the decision pane, not instead of the page.
   useEffect(() => {
-    let alive = true;
-    setLoadError(null);
-    loadItem(props.id, queueQuery).then(
-      (it) => {
-        if (!alive) return;
-        show(it);
-        // A prefetched copy may be old: revalidate quietly, and swap only if it changed.
-        loadItem(props.id, queueQuery, { fresh: true }).then(
-          (fresh) => {
-            if (alive && fresh.review_version !== it.review_version) show(fresh);
-          },
-          () => undefined,
-        );
-      },
-      (err: unknown) => alive && setLoadError(errorMessage(err)),
-    );
-    return () => {
-      alive = false;
-    };
-  }, [props.id]);
+    if (loaded.error && item) setState((s) => ({ ...s, error: loaded.error }));
+  }, [loaded.error]);
 
   const suggestion = item?.suggestion ?? null;
   // A reviewed answer is reopened on purpose ("Change the decision"), never by a stray key.
@@ -97,13 +87,9 @@ export function ReviewPage(props: { id: string; query: URLSearchParams }) {
   const canConfirm = open && !item!.suggestion_withheld && !!suggestion && !suggestion.abstained && suggestion.rounded_level !== null;
   const nextId = state.result?.next_id ?? item?.next_id ?? null;
 
-  async function reload() {
-    forget(props.id);
-    try {
-      show(await loadItem(props.id, queueQuery, { fresh: true }));
-    } catch (err) {
-      setState((s) => ({ ...s, error: errorMessage(err) }));
-    }
+  function reload() {
+    forget(itemPrefix(props.id));
+    loaded.reload();
   }
 
   function goNext() {
@@ -126,11 +112,11 @@ export function ReviewPage(props: { id: string; query: URLSearchParams }) {
               params: { path, query: queueQuery },
               body: { ...body, comment: body.comment ?? "", expected_version: item.review_version },
             }));
-      forget(item.id);
-      prefetch(result.next_id, queueQuery);
+      forget(itemPrefix(item.id));
+      prefetchItem(result.next_id, queueQuery);
       setState((s) => ({ ...s, saving: false, result }));
       // Show what changed (reviews, and after a blind score the suggestion) under the result.
-      loadItem(item.id, queueQuery, { fresh: true }).then((fresh) => show(fresh, true), () => undefined);
+      loaded.reload();
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         setState((s) => ({ ...s, saving: false, stale: err.detail }));
@@ -165,7 +151,7 @@ export function ReviewPage(props: { id: string; query: URLSearchParams }) {
         void save({ resolve: true, score: s.score, comment: s.comment.trim() });
       }
     },
-    reload: () => void reload(),
+    reload,
     next: goNext,
     change: () => setState((s) => ({ ...s, changing: true, result: null })),
   };
@@ -237,8 +223,7 @@ export function ReviewPage(props: { id: string; query: URLSearchParams }) {
       <Link href={`/app/review${search}`}>Review queue</Link>
     </nav>
   );
-  if (loadError) return <>{crumbs}<Alert>{loadError}</Alert></>;
-  if (!item) return <>{crumbs}<Loading label="Loading the answer…" /></>;
+  if (!item) return <>{crumbs}{loaded.error ? <Alert>{loaded.error}</Alert> : <Loading label="Loading the answer…" />}</>;
   const q = item.question;
   const chosen = state.score ?? item.my_review?.score ?? null;
 

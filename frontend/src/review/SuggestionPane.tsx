@@ -3,7 +3,7 @@
 import type { Schemas } from "../api/client";
 import { Alert, formatNumber } from "../ui/components";
 import type { Span } from "./AnswerPane";
-import type { ReviewItem } from "./itemCache";
+import type { ReviewItem } from "./items";
 
 type Suggestion = Schemas["SuggestionView"];
 export type EvidenceLevel = Schemas["EvidenceLevel"];

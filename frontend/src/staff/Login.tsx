@@ -1,8 +1,9 @@
 /** Staff sign-in. */
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, api, call, errorMessage } from "../api/client";
+import { ApiError, api, call } from "../api/client";
 import { navigate } from "../router";
 import { Alert, PageHeading } from "../ui/components";
+import { useApi, useSubmit } from "../ui/useApi";
 
 function safeNext(next: string | null): string {
   return next && next.startsWith("/app") ? next : "/app";
@@ -11,30 +12,30 @@ function safeNext(next: string | null): string {
 export function Login(props: { next: string | null }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  // Already signed in? Go straight on. (This GET also sets the CSRF cookie.)
+  // Already signed in? Go straight on. (This GET also sets the CSRF cookie.) A 401 is the usual answer.
+  const session = useApi(
+    () =>
+      call(api.GET("/api/auth/me")).then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof ApiError && err.status === 401) return false;
+          throw err;
+        },
+      ),
+    [],
+  );
   useEffect(() => {
-    call(api.GET("/api/auth/me")).then(
-      () => navigate(safeNext(props.next), { replace: true }),
-      (err: unknown) => {
-        if (!(err instanceof ApiError && err.status === 401)) setError(errorMessage(err));
-      },
-    );
-  }, []);
+    if (session.data) navigate(safeNext(props.next), { replace: true });
+  }, [session.data]);
+  const { submit: signIn, busy, error: signInError } = useSubmit(async () => {
+    await call(api.POST("/api/auth/login", { body: { email: email.trim(), password } }));
+    navigate(safeNext(props.next), { replace: true });
+  });
+  const error = signInError ?? session.error;
 
-  async function submit(event: Event) {
+  function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await call(api.POST("/api/auth/login", { body: { email: email.trim(), password } }));
-      navigate(safeNext(props.next), { replace: true });
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    void signIn();
   }
 
   return (

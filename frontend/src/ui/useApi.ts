@@ -1,7 +1,40 @@
 /** Loading and submitting through the typed client, written once: what every page did by hand
- * (a state for the data, one for the error, an effect that fetches, a busy flag on submit). */
+ * (a state for the data, one for the error, an effect that fetches, a busy flag on submit),
+ * and the one cache: a keyed load answers at once from what was fetched (or prefetched)
+ * under its key, then revalidates. */
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { errorMessage } from "../api/client";
+
+type Entry = { promise: Promise<unknown>; done: boolean; value: unknown };
+
+/** Keyed answers, shared by every `useApi(..., { key })` and `prefetch`. */
+const cache = new Map<string, Entry>();
+
+function fetchInto<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const entry: Entry = { promise: load(), done: false, value: undefined };
+  cache.set(key, entry);
+  entry.promise.then(
+    (value) => {
+      entry.done = true;
+      entry.value = value;
+    },
+    () => {
+      if (cache.get(key) === entry) cache.delete(key);
+    },
+  );
+  return entry.promise as Promise<T>;
+}
+
+/** Fetch `key` ahead (e.g. the next answer in a queue) unless it is cached or on its way. */
+export function prefetch<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  return (hit ? hit.promise : fetchInto(key, load)) as Promise<T>;
+}
+
+/** Drop every cached answer whose key starts with `prefix` (it changed on the server). */
+export function forget(prefix: string): void {
+  for (const key of [...cache.keys()]) if (key.startsWith(prefix)) cache.delete(key);
+}
 
 export type Loaded<T> = {
   /** The data once loaded (kept while a `reload` runs). */
@@ -14,19 +47,43 @@ export type Loaded<T> = {
   setData: (data: T) => void;
 };
 
-/** Runs `load` when `deps` change (clearing what was shown), and on `reload()`. */
-export function useApi<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
+export type ApiOptions = {
+  /** Cache the answer under this key: a later load of the key shows it at once and revalidates. */
+  key?: string;
+};
+
+/** Runs `load` when `deps` change (clearing what was shown, unless `key` has it cached), and on `reload()`. */
+export function useApi<T>(load: () => Promise<T>, deps: unknown[], options: ApiOptions = {}): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const latest = useRef(0);
   const loader = useRef(load);
   loader.current = load;
-  const run = useCallback((clear: boolean) => {
+  const keyRef = useRef(options.key);
+  keyRef.current = options.key;
+  const run = useCallback((fresh: boolean) => {
     const ticket = ++latest.current;
-    if (clear) setData(null);
+    const key = keyRef.current;
+    let answered = false;
     setError(null);
-    loader.current().then(
-      (value) => { if (ticket === latest.current) setData(() => value); },
+    if (fresh) {
+      const hit = key === undefined ? undefined : cache.get(key);
+      if (hit?.done) setData(() => hit.value as T);
+      else setData(null);
+      // A prefetch on its way shows first unless the fresh answer beats it.
+      if (hit && !hit.done) {
+        hit.promise.then(
+          (value) => { if (ticket === latest.current && !answered) setData(() => value as T); },
+          () => undefined,
+        );
+      }
+    }
+    const request = key === undefined ? loader.current() : fetchInto(key, loader.current);
+    request.then(
+      (value) => {
+        answered = true;
+        if (ticket === latest.current) setData(() => value);
+      },
       (err: unknown) => { if (ticket === latest.current) setError(errorMessage(err)); },
     );
   }, []);

@@ -73,6 +73,23 @@ async def _issue(
     )
 
 
+async def _set_active(
+    db: AsyncSession, settings: Settings, staff: StaffDep, user_id: uuid.UUID, *, active: bool
+) -> UserOut:
+    """Deactivate (sessions end at once; not the last admin) or reactivate a member, audited."""
+    user = await team.get_member(db, staff.organization_id, user_id)
+    await team.set_active(db, user, active)
+    record(
+        db,
+        action="user.reactivate" if active else "user.deactivate",
+        target_kind="user",
+        target_id=user.id,
+        organization_id=staff.organization_id,
+        actor_id=staff.user_id,
+    )
+    return await user_out(db, settings, user)
+
+
 class UserController(Controller):
     path = "/api/users"
     tags = ["users"]
@@ -157,33 +174,13 @@ class UserController(Controller):
     async def deactivate(
         self, staff: StaffDep, user_id: FromPath[uuid.UUID], db_session: DbSession, settings: SettingsDep
     ) -> UserOut:
-        user = await team.get_member(db_session, staff.organization_id, user_id)
-        await team.set_active(db_session, user, False)
-        record(
-            db_session,
-            action="user.deactivate",
-            target_kind="user",
-            target_id=user.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
-        )
-        return await user_out(db_session, settings, user)
+        return await _set_active(db_session, settings, staff, user_id, active=False)
 
     @post("/{user_id:uuid}/reactivate", status_code=200, summary="Reactivate a member (admin)")
     async def reactivate(
         self, staff: StaffDep, user_id: FromPath[uuid.UUID], db_session: DbSession, settings: SettingsDep
     ) -> UserOut:
-        user = await team.get_member(db_session, staff.organization_id, user_id)
-        await team.set_active(db_session, user, True)
-        record(
-            db_session,
-            action="user.reactivate",
-            target_kind="user",
-            target_id=user.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
-        )
-        return await user_out(db_session, settings, user)
+        return await _set_active(db_session, settings, staff, user_id, active=True)
 
     @post(
         "/{user_id:uuid}/unlock",

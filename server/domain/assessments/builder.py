@@ -26,8 +26,9 @@ from server.db.models import Assessment, Competency, Dimension, Question, Respon
 from server.domain.assessments.builder_schemas import FromBankIn, QuestionPatch, ReorderIn, RubricTextPatch
 from server.domain.assessments.schemas import DimensionIn, QuestionIn
 from server.domain.assessments.services import add_question, validate_dimensions
+from server.domain.bank.format import to_question_in
 from server.errors import Conflict, InvalidInput, NotFound
-from server.seed.bank import shipped_bank, to_question_in
+from server.seed.bank import shipped_bank
 
 __all__ = [
     "add_from_bank",

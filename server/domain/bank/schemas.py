@@ -9,7 +9,7 @@ from typing import Annotated
 import msgspec
 
 from server.domain.assessments.schemas import DimensionIn
-from server.seed.bank import BankExemplar
+from server.domain.bank.format import BankExemplar
 
 __all__ = [
     "BankImportOut",

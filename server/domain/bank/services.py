@@ -22,9 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.db.models import Assessment, AssessmentStatus
 from server.domain.assessments.schemas import AssessmentCreate, DimensionIn
 from server.domain.assessments.services import create_assessment
+from server.domain.bank.format import BankQuestion, export_json, import_json, to_question_in
 from server.domain.bank.schemas import BankProblem, BankQuestionOut, BankQuestionSummary, RoleOut, RolesOut
 from server.errors import InvalidInput, NotFound
-from server.seed.bank import BankQuestion, export_json, import_json, shipped_bank, to_question_in
+from server.seed.bank import shipped_bank
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
 from server.seed.roles import COMPETENCY_NAMES, NEUTRAL_DIMENSIONS, ROLES
 

@@ -18,9 +18,9 @@ import msgspec
 
 from server.domain.assessments.builder_schemas import TemplateOut
 from server.domain.assessments.schemas import AssessmentCreate
+from server.domain.bank.format import BankQuestion, to_question_in
 from server.domain.bank.services import bank
 from server.errors import InvalidInput
-from server.seed.bank import BankQuestion, to_question_in
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
 from server.seed.roles import PRACTICE_QUESTION, RoleSpec, get_role
 

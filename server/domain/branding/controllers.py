@@ -17,7 +17,6 @@ from server.domain.branding.schemas import BrandingOut, BrandingUpdate
 from server.domain.invitations.services import resolve_token
 from server.errors import InvalidInput, NotFound
 from server.openapi_responses import LINK_PROBLEMS, problems
-from server.security.request_guard import BINARY_BODY
 
 __all__ = ["BrandingController", "CandidateLogoController"]
 
@@ -65,7 +64,7 @@ class BrandingController(Controller):
     @put(
         "/logo",
         dependencies={"staff": Provide(provide_admin)},
-        opt={BINARY_BODY: True, **problems("body", 413, 422)},
+        opt=problems("body", 413, 422),
         summary="Upload the logo: a PNG body, at most 512 KiB (admin)",
         description="Send the file as the request body with `Content-Type: image/png`. It is "
         "decoded, scaled to at most 512 px and stored re-encoded.",

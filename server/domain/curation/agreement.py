@@ -15,7 +15,7 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import select
@@ -45,6 +45,10 @@ from server.jobs.scoring_inputs import (
     rubric_of,
     scored_examples_for,
 )
+
+if TYPE_CHECKING:  # scoring loads in the job's thread (ModelHub.warm_imports), not at import
+    from scoring.rubric import Rubric
+    from scoring.suggestion import Suggestion as ScoredSuggestion
 
 __all__ = ["MAX_PREVIEW", "Scored", "current_agreement", "metrics", "preview_agreement"]
 
@@ -188,7 +192,7 @@ async def current_agreement(db: AsyncSession, question: Question) -> AgreementMe
     return metrics(items, labels)
 
 
-def _without_exemplars(rubric: Any, texts: Sequence[str]) -> Any:
+def _without_exemplars(rubric: Rubric, texts: Sequence[str]) -> Rubric:
     if not texts:
         return rubric
     drop = set(texts)
@@ -258,7 +262,7 @@ def _apply(
     return out
 
 
-def _rubric_with(base: Any, entries: dict[uuid.UUID | str, _Entry]) -> Any:
+def _rubric_with(base: Rubric, entries: dict[uuid.UUID | str, _Entry]) -> Rubric:
     by_level: dict[int, list[str]] = {}
     for e in entries.values():
         by_level.setdefault(e.level, []).append(e.text)
@@ -301,9 +305,9 @@ async def preview_agreement(
     base = rubric_of(question)
     variants = [current] if drafted is None else [current, drafted]
 
-    def run() -> tuple[list[list[Any]], dict[str, str]]:
+    def run() -> tuple[list[list[ScoredSuggestion]], dict[str, str]]:
         scorer = ctx.models.scorer()  # loads the encoder on first use: in this thread
-        results: list[list[Any]] = []
+        results: list[list[ScoredSuggestion]] = []
         for entries in variants:
             rubric, promoted = _rubric_with(base, entries), _promoted(entries)
             out = []
@@ -319,7 +323,7 @@ async def preview_agreement(
 
     fresh, versions = await asyncio.to_thread(run)
 
-    def scored(x: _Reviewed, s: Any) -> Scored:
+    def scored(x: _Reviewed, s: ScoredSuggestion) -> Scored:
         return Scored(
             human=x.human,
             score=s.score,

@@ -10,16 +10,8 @@ import msgspec
 import pytest
 
 from server.domain.assessments.schemas import QuestionIn
-from server.seed.bank import (
-    BANK_PATH,
-    FOCUSES,
-    BankQuestion,
-    bank_files,
-    export_json,
-    import_json,
-    load_bank,
-    to_question_in,
-)
+from server.domain.bank.format import FOCUSES, BankQuestion, export_json, import_json, to_question_in
+from server.seed.bank import BANK_PATH, bank_files, load_bank
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
 from server.seed.roles import BEHAVIOURAL, ROLES
 

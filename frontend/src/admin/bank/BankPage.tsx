@@ -1,13 +1,13 @@
 /** The question bank: search and filter, read a question's rubric and exemplars, export and import (admins). */
 import { useContext, useRef, useState } from "preact/hooks";
-import { ApiError, api, call, errorMessage, type Schemas } from "../../api/client";
+import { ApiError, api, call, type Schemas } from "../../api/client";
 import { MeContext } from "../../staff/StaffShell";
 import { Alert, Link, Loading, PageHeading, humanSeconds } from "../../ui/components";
 import { competencyLabel } from "../builder/DimensionsEditor";
 import { BankFilterBar } from "./BankFilters";
 import { NO_FILTERS, useBankFacets, useBankSearch, type BankFilters } from "./search";
 import { RubricView, levelList } from "../../ui/RubricView";
-import { useApi } from "../../ui/useApi";
+import { useApi, useSubmit } from "../../ui/useApi";
 
 type BankQuestion = Schemas["BankQuestionOut"];
 type Problem = { index: number; question_id: string | null; field: string | null; message: string };
@@ -94,9 +94,15 @@ function BankDetail(props: { id: string }) {
 
 /** Import a bank file (as exported) into a new draft assessment; every problem is listed if refused. */
 function BankImport() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
+  const { submit: send, busy, error, setError } = useSubmit(async (doc: Record<string, unknown> | unknown[]) => {
+    try {
+      return await call(api.POST("/api/bank/import", { body: doc }));
+    } catch (err) {
+      if (err instanceof ApiError && Array.isArray(err.body.problems)) setProblems(err.body.problems as Problem[]);
+      throw err;
+    }
+  });
   const [done, setDone] = useState<Schemas["BankImportOut"] | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
@@ -121,16 +127,10 @@ function BankImport() {
       setError("A bank file is a JSON object with a “questions” list, or a list of questions.");
       return;
     }
-    setBusy(true);
-    try {
-      setDone(await call(api.POST("/api/bank/import", { body: doc as Record<string, unknown> | unknown[] })));
-      if (input.current) input.current.value = "";
-    } catch (err) {
-      setError(errorMessage(err));
-      if (err instanceof ApiError && Array.isArray(err.body.problems)) setProblems(err.body.problems as Problem[]);
-    } finally {
-      setBusy(false);
-    }
+    const out = await send(doc as Record<string, unknown> | unknown[]);
+    if (!out) return;
+    setDone(out);
+    if (input.current) input.current.value = "";
   }
 
   return (

@@ -1,8 +1,9 @@
 /** Pick questions from the bank and copy them (with rubric and exemplars) into an assessment. */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { api, call, type Schemas } from "../../api/client";
 import { Alert, Loading } from "../../ui/components";
 import { competencyLabel } from "../builder/DimensionsEditor";
+import { useSubmit } from "../../ui/useApi";
 import { BankFilterBar } from "./BankFilters";
 import { NO_FILTERS, useBankFacets, useBankSearch, type BankFilters } from "./search";
 
@@ -11,8 +12,6 @@ type Assessment = Schemas["AssessmentOut"];
 export function BankPicker(props: { assessment: Assessment; onAdded: (a: Assessment, count: number) => void; onClose: () => void }) {
   const [filters, setFilters] = useState<BankFilters>(NO_FILTERS);
   const [chosen, setChosen] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const facets = useBankFacets();
   const found = useBankSearch(filters);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -29,34 +28,27 @@ export function BankPicker(props: { assessment: Assessment; onAdded: (a: Assessm
     setChosen(chosen.includes(item.id) ? chosen.filter((x) => x !== item.id) : [...chosen, item.id]);
   }
 
-  async function add() {
-    setBusy(true);
-    setError(null);
+  const { submit, busy, error } = useSubmit(async () => {
     const path = { params: { path: { assessment_id: a.id } } };
-    try {
-      if (missing.length) {
-        // The questions need their competencies: add them to the first dimension.
-        const dims = a.dimensions.map((d, i) => ({
-          name: d.name,
-          weight: d.weight,
-          competencies: [
-            ...d.competencies.map((c) => ({ key: c.key, name: c.name, description: c.description })),
-            ...(i === 0 ? missing.map((k) => ({ key: k, name: competencyLabel(k), description: "" })) : []),
-          ],
-        }));
-        await call(api.PUT("/api/assessments/{assessment_id}/dimensions", { ...path, body: { dimensions: dims } }));
-      }
-      await call(api.POST("/api/assessments/{assessment_id}/questions/from-bank", { ...path, body: { bank_ids: chosen } }));
-      const fresh = await call(api.GET("/api/assessments/{assessment_id}", path));
-      const count = chosen.length;
-      setChosen([]);
-      props.onAdded(fresh, count);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
+    if (missing.length) {
+      // The questions need their competencies: add them to the first dimension.
+      const dims = a.dimensions.map((d, i) => ({
+        name: d.name,
+        weight: d.weight,
+        competencies: [
+          ...d.competencies.map((c) => ({ key: c.key, name: c.name, description: c.description })),
+          ...(i === 0 ? missing.map((k) => ({ key: k, name: competencyLabel(k), description: "" })) : []),
+        ],
+      }));
+      await call(api.PUT("/api/assessments/{assessment_id}/dimensions", { ...path, body: { dimensions: dims } }));
     }
-  }
+    await call(api.POST("/api/assessments/{assessment_id}/questions/from-bank", { ...path, body: { bank_ids: chosen } }));
+    const fresh = await call(api.GET("/api/assessments/{assessment_id}", path));
+    const count = chosen.length;
+    setChosen([]);
+    props.onAdded(fresh, count);
+  });
+  const add = () => void submit();
 
   return (
     <section class="card bank-picker" aria-labelledby="picker-h">

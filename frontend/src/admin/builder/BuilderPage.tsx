@@ -1,8 +1,9 @@
 /** The assessment builder (admins): details and settings, dimensions and weights, questions. */
-import { useContext, useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { useContext } from "preact/hooks";
+import { api, call, type Schemas } from "../../api/client";
 import { MeContext } from "../../staff/StaffShell";
 import { Alert, Link, Loading, PageHeading } from "../../ui/components";
+import { useApi } from "../../ui/useApi";
 import { DetailsForm } from "./DetailsForm";
 import { DimensionsEditor } from "./DimensionsEditor";
 import { QuestionsEditor } from "./QuestionsEditor";
@@ -11,15 +12,10 @@ type Assessment = Schemas["AssessmentOut"];
 
 export function BuilderPage(props: { id: string }) {
   const me = useContext(MeContext);
-  const [a, setA] = useState<Assessment | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    setA(null);
-    call(api.GET("/api/assessments/{assessment_id}", { params: { path: { assessment_id: props.id } } })).then(setA, (err: unknown) =>
-      setError(errorMessage(err)),
-    );
-  }, [props.id]);
+  const { data: a, error, setData: setA } = useApi<Assessment>(
+    () => call(api.GET("/api/assessments/{assessment_id}", { params: { path: { assessment_id: props.id } } })),
+    [props.id],
+  );
 
   const back = <nav class="crumbs" aria-label="Breadcrumb"><Link href={`/app/assessments/${encodeURIComponent(props.id)}`}>{a ? a.title : "Assessment"}</Link></nav>;
   if (error) return <>{back}<Alert>{error}</Alert></>;

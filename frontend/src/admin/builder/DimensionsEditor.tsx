@@ -1,7 +1,8 @@
 /** Dimensions, weights and competencies of an assessment, with a live check that weights add up to 100%. */
 import { useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { api, call, type Schemas } from "../../api/client";
 import { Alert } from "../../ui/components";
+import { useSubmit } from "../../ui/useApi";
 
 type Assessment = Schemas["AssessmentOut"];
 type DimensionIn = Schemas["DimensionIn"];
@@ -45,8 +46,6 @@ function round(n: number): string {
 /** `weightsOnly`: names and weights only (the guided setup); competencies stay as they are. */
 export function DimensionsEditor(props: { assessment: Assessment; onSaved: (a: Assessment) => void; idPrefix?: string; weightsOnly?: boolean }) {
   const [dims, setDims] = useState<DimensionIn[]>(() => draftOf(props.assessment));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const p = props.idPrefix ?? "dim";
 
@@ -63,25 +62,22 @@ export function DimensionsEditor(props: { assessment: Assessment; onSaved: (a: A
     update(i, { competencies: dims[i]!.competencies.map((c, j) => (j === k ? { ...c, ...change } : c)) });
   }
 
+  const { submit, busy, error } = useSubmit(() =>
+    call(
+      api.PUT("/api/assessments/{assessment_id}/dimensions", {
+        params: { path: { assessment_id: props.assessment.id } },
+        body: { dimensions: dims.map((d) => ({ ...d, name: d.name.trim() })) },
+      }),
+    ),
+  );
+
   async function save(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
-      const out = await call(
-        api.PUT("/api/assessments/{assessment_id}/dimensions", {
-          params: { path: { assessment_id: props.assessment.id } },
-          body: { dimensions: dims.map((d) => ({ ...d, name: d.name.trim() })) },
-        }),
-      );
-      setSaved(true);
-      props.onSaved(out);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    const out = await submit();
+    if (!out) return;
+    setSaved(true);
+    props.onSaved(out);
   }
 
   return (

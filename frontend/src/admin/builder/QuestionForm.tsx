@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import type { Schemas } from "../../api/client";
 import { Alert } from "../../ui/components";
+import { useSubmit } from "../../ui/useApi";
 import { EMPTY_RUBRIC, RubricEditor, newKey, type RubricDraft } from "./RubricEditor";
 
 type Question = Schemas["QuestionOut"];
@@ -59,12 +60,12 @@ export function QuestionForm(props: {
   initial: QuestionDraft;
   competencies: { key: string; name: string }[];
   submitLabel: string;
-  onSubmit: (d: QuestionDraft) => Promise<string | null>;
+  /** Saves the draft; throws when that fails (the form shows why). */
+  onSubmit: (d: QuestionDraft) => Promise<void>;
   onCancel: () => void;
 }) {
   const [d, setD] = useState<QuestionDraft>(props.initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { submit: save, busy, error, setError } = useSubmit(props.onSubmit);
   const p = props.id;
   const set = (change: Partial<QuestionDraft>) => setD({ ...d, ...change });
   const num = (v: string) => (v === "" ? 0 : Math.round(Number(v)));
@@ -75,9 +76,7 @@ export function QuestionForm(props: {
       setError("Write the question's prompt.");
       return;
     }
-    setBusy(true);
-    setError(await props.onSubmit({ ...d, prompt: d.prompt.trim() }));
-    setBusy(false);
+    await save({ ...d, prompt: d.prompt.trim() });
   }
 
   return (

@@ -1,8 +1,9 @@
 /** The questions of an assessment: add (new or from the bank), edit, delete, reorder. */
 import { useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { api, call, type Schemas } from "../../api/client";
 import { Alert, Link, humanSeconds } from "../../ui/components";
 import { candidateOrder } from "../../ui/questions";
+import { useSubmit } from "../../ui/useApi";
 import { BankPicker } from "../bank/BankPicker";
 import { NEW_QUESTION, QuestionForm, draftOf, type QuestionDraft } from "./QuestionForm";
 
@@ -65,7 +66,8 @@ export function QuestionsEditor(props: { assessment: Assessment; onChange: (a: A
   const [editing, setEditing] = useState<string | null>(null);
   const [adding, setAdding] = useState<"new" | "bank" | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const change = useSubmit((request: () => Promise<void>) => request());
+  const error = change.error;
   const [notice, setNotice] = useState<string | null>(null);
   const [focusAfter, setFocusAfter] = useState<string | null>(null);
   const path = { params: { path: { assessment_id: a.id } } };
@@ -98,58 +100,43 @@ export function QuestionsEditor(props: { assessment: Assessment; onChange: (a: A
     if (!canMove(i, j)) return;
     const ids = questions.map((x) => x.id);
     [ids[i], ids[j]] = [ids[j]!, ids[i]!];
-    setError(null);
-    try {
+    await change.submit(async () => {
       const out = await call(api.POST("/api/assessments/{assessment_id}/questions/reorder", { ...path, body: { question_ids: ids } }));
       props.onChange(out);
       setNotice(`Question moved to position ${j + 1}.`);
       setFocusAfter(`${delta < 0 ? "up" : "down"}-${q.id}`);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+    });
   }
 
   async function remove(q: Question) {
-    setError(null);
-    try {
+    await change.submit(async () => {
       await call(api.DELETE("/api/assessments/{assessment_id}/questions/{question_id}", { params: { path: { assessment_id: a.id, question_id: q.id } } }));
       setConfirming(null);
       await refresh("Question deleted.");
-    } catch (err) {
-      setConfirming(null);
-      setError(errorMessage(err));
-    }
+    });
+    setConfirming(null);
   }
 
-  async function save(q: Question, d: QuestionDraft): Promise<string | null> {
-    try {
-      const withRubric = !d.is_practice && (hasRubric(d) || q.rubric);
-      await call(api.PATCH("/api/assessments/{assessment_id}/questions/{question_id}", {
-        params: { path: { assessment_id: a.id, question_id: q.id } },
-        body: withRubric ? { ...body(d), rubric: rubricText(d) } : body(d),
-      }));
-      if (!d.is_practice) await saveExemplars(q, d);
-      setEditing(null);
-      await refresh("Question saved.");
-      setFocusAfter(`edit-${q.id}`);
-      return null;
-    } catch (err) {
-      return errorMessage(err);
-    }
+  // Both throw on failure: the form says why (useSubmit in QuestionForm).
+  async function save(q: Question, d: QuestionDraft): Promise<void> {
+    const withRubric = !d.is_practice && (hasRubric(d) || q.rubric);
+    await call(api.PATCH("/api/assessments/{assessment_id}/questions/{question_id}", {
+      params: { path: { assessment_id: a.id, question_id: q.id } },
+      body: withRubric ? { ...body(d), rubric: rubricText(d) } : body(d),
+    }));
+    if (!d.is_practice) await saveExemplars(q, d);
+    setEditing(null);
+    await refresh("Question saved.");
+    setFocusAfter(`edit-${q.id}`);
   }
 
-  async function create(d: QuestionDraft): Promise<string | null> {
-    try {
-      const rubric = !d.is_practice && hasRubric(d)
-        ? { ...rubricText(d), exemplars: d.rubric.exemplars.filter((e) => e.text.trim()).map((e) => ({ level: e.level, text: e.text.trim() })) }
-        : null;
-      await call(api.POST("/api/assessments/{assessment_id}/questions", { ...path, body: { ...body(d), rubric } }));
-      setAdding(null);
-      await refresh("Question added at the end.");
-      return null;
-    } catch (err) {
-      return errorMessage(err);
-    }
+  async function create(d: QuestionDraft): Promise<void> {
+    const rubric = !d.is_practice && hasRubric(d)
+      ? { ...rubricText(d), exemplars: d.rubric.exemplars.filter((e) => e.text.trim()).map((e) => ({ level: e.level, text: e.text.trim() })) }
+      : null;
+    await call(api.POST("/api/assessments/{assessment_id}/questions", { ...path, body: { ...body(d), rubric } }));
+    setAdding(null);
+    await refresh("Question added at the end.");
   }
 
   return (

@@ -8,6 +8,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, call, errorMessage, type Schemas } from "../../api/client";
 import { Alert } from "../../ui/components";
+import { useSubmit } from "../../ui/useApi";
 
 type Similar = Schemas["SimilarBankQuestion"];
 type Check = Schemas["ExemplarCheckOut"];
@@ -179,20 +180,13 @@ function useExemplarCheck(prompt: string, r: RubricDraft) {
 
 function SimilarSuggestions(props: { id: string; prompt: string; competencies: string[]; onUse: (level: number, text: string) => void; onUseLevels: (levels: Record<number, string>) => void }) {
   const [items, setItems] = useState<Similar[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [used, setUsed] = useState<Set<string>>(new Set());
+  const { submit: find, busy, error } = useSubmit(() =>
+    call(api.POST("/api/bank/similar", { body: { prompt: props.prompt.trim() || "-", limit: 3, competencies: props.competencies } })),
+  );
 
   async function suggest() {
-    setBusy(true);
-    setError(null);
-    try {
-      setItems(await call(api.POST("/api/bank/similar", { body: { prompt: props.prompt.trim() || "-", limit: 3, competencies: props.competencies } })));
-    } catch (err) {
-      setItems(null);
-      setError(errorMessage(err));
-    }
-    setBusy(false);
+    setItems((await find()) ?? null);
   }
 
   const use = (tag: string, level: number, text: string) => {

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, call, errorMessage, type Schemas } from "../../api/client";
 import { Alert, formatDateTime } from "../../ui/components";
+import { useSubmit } from "../../ui/useApi";
 
 type Status = Schemas["RescoreStatusOut"];
 type Run = Schemas["RescoreRunOut"];
@@ -18,8 +19,7 @@ function finished(s: Status): number {
 export function RescorePanel(props: { questionId: string; assessmentId: string; assessmentTitle: string; onDone?: () => void }) {
   const [status, setStatus] = useState<Status | null>(null);
   const [run, setRun] = useState<{ scope: string; out: Run } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [pollError, setError] = useState<string | null>(null);
   const timer = useRef<number | null>(null);
   const alive = useRef(true);
   const onDone = useRef(props.onDone);
@@ -48,22 +48,20 @@ export function RescorePanel(props: { questionId: string; assessmentId: string; 
     };
   }, [props.assessmentId]);
 
-  async function start(scope: "question" | "assessment") {
-    setBusy(true);
-    setError(null);
+  const starting = useSubmit(async (scope: "question" | "assessment") => {
     if (timer.current !== null) window.clearTimeout(timer.current);
-    try {
-      const out =
-        scope === "question"
-          ? await call(api.POST("/api/questions/{question_id}/rescore", { params: { path: { question_id: props.questionId } } }))
-          : await call(api.POST("/api/assessments/{assessment_id}/rescore", { params: { path: { assessment_id: props.assessmentId } } }));
-      setRun({ scope: scope === "question" ? "this question" : "the whole assessment", out });
-      await poll(true);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    const out =
+      scope === "question"
+        ? await call(api.POST("/api/questions/{question_id}/rescore", { params: { path: { question_id: props.questionId } } }))
+        : await call(api.POST("/api/assessments/{assessment_id}/rescore", { params: { path: { assessment_id: props.assessmentId } } }));
+    setRun({ scope: scope === "question" ? "this question" : "the whole assessment", out });
+    await poll(true);
+  });
+  const busy = starting.busy;
+  const error = starting.error ?? pollError;
+  function start(scope: "question" | "assessment") {
+    setError(null);
+    void starting.submit(scope);
   }
 
   const running = !!status && !status.done;

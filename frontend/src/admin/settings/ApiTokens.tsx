@@ -1,7 +1,8 @@
 /** API tokens for this organization with their scopes: create (shown once), list, revoke. */
-import { useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { useState } from "preact/hooks";
+import { api, call, type Schemas } from "../../api/client";
 import { Alert, Loading, formatDateTime } from "../../ui/components";
+import { useApi, useSubmit } from "../../ui/useApi";
 import { SecretOnce } from "./SecretOnce";
 
 type Token = Schemas["ApiTokenOut"];
@@ -12,56 +13,39 @@ const SCOPES: { value: Scope; label: string }[] = [
 ];
 
 export function ApiTokensSection() {
-  const [tokens, setTokens] = useState<Token[] | null>(null);
+  const { data: tokens, error: loadError, reload } = useApi(() => call(api.GET("/api/api-tokens")), []);
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<Scope[]>(["read"]);
   const [days, setDays] = useState("");
   const [tried, setTried] = useState(false);
   const [created, setCreated] = useState<Schemas["ApiTokenCreated"] | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const change = useSubmit((request: () => Promise<void>) => request());
+  const error = loadError ?? change.error;
+  const busy = change.busy;
 
-  async function reload() {
-    try {
-      setTokens(await call(api.GET("/api/api-tokens")));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }
-  useEffect(() => void reload(), []);
-
-  async function create(e: Event) {
+  function create(e: Event) {
     e.preventDefault();
     setTried(true);
     if (!name.trim() || scopes.length === 0) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const expires_in_days = days ? Number(days) : null;
+    const expires_in_days = days ? Number(days) : null;
+    void change.submit(async () => {
       setCreated(await call(api.POST("/api/api-tokens", { body: { name: name.trim(), scopes, expires_in_days } })));
       setDays("");
       setName("");
       setScopes(["read"]);
       setTried(false);
-      await reload();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+      reload();
+    });
   }
 
-  async function revoke(t: Token) {
-    setError(null);
-    try {
+  function revoke(t: Token) {
+    void change.submit(async () => {
       await call(api.DELETE("/api/api-tokens/{token_id}", { params: { path: { token_id: t.id } } }));
       setConfirming(null);
       if (created?.id === t.id) setCreated(null);
-      await reload();
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+      reload();
+    });
   }
 
   return (

@@ -1,90 +1,70 @@
 /** How candidates see the organization: logo, accent colour, welcome text, contacts (admins). */
 import { useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { api, call, type Schemas } from "../../api/client";
 import { Alert, Loading } from "../../ui/components";
+import { useApi, useSubmit } from "../../ui/useApi";
 
 type Brand = Schemas["BrandingOut"];
 
 export function BrandingSection() {
-  const [brand, setBrand] = useState<Brand | null>(null);
+  const { data: brand, error: loadError, setData: setBrand } = useApi(() => call(api.GET("/api/organization/branding")), []);
   const [accent, setAccent] = useState("");
   const [welcome, setWelcome] = useState("");
   const [email, setEmail] = useState("");
   const [privacy, setPrivacy] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  // Each change answers the whole branding, shown as it is now.
+  const change = useSubmit((request: () => Promise<Brand>) => request());
+  const error = loadError ?? change.error;
+  const busy = change.busy;
 
-  function show(b: Brand) {
-    setBrand(b);
-    setAccent(b.accent_color ?? "");
-    setWelcome(b.welcome_text);
-    setEmail(b.contact_email ?? "");
-    setPrivacy(b.privacy_url ?? "");
-  }
   useEffect(() => {
-    call(api.GET("/api/organization/branding")).then(show, (err: unknown) => setError(errorMessage(err)));
-  }, []);
+    if (!brand) return;
+    setAccent(brand.accent_color ?? "");
+    setWelcome(brand.welcome_text);
+    setEmail(brand.contact_email ?? "");
+    setPrivacy(brand.privacy_url ?? "");
+  }, [brand]);
 
-  async function save(e: Event) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  async function apply(request: () => Promise<Brand>, message: string) {
     setSaved(null);
-    try {
-      show(
-        await call(
-          api.PUT("/api/organization/branding", {
-            body: {
-              accent_color: accent.trim() || null,
-              welcome_text: welcome,
-              contact_email: email.trim() || null,
-              privacy_url: privacy.trim() || null,
-            },
+    const b = await change.submit(request);
+    if (!b) return;
+    setBrand(b);
+    setSaved(message);
+  }
+
+  function save(e: Event) {
+    e.preventDefault();
+    const body = {
+      accent_color: accent.trim() || null,
+      welcome_text: welcome,
+      contact_email: email.trim() || null,
+      privacy_url: privacy.trim() || null,
+    };
+    void apply(
+      () => call(api.PUT("/api/organization/branding", { body })),
+      "Saved: candidates see this on every page of their interview.",
+    );
+  }
+
+  function upload(file: File | undefined) {
+    if (!file) return;
+    void apply(
+      () =>
+        call(
+          api.PUT("/api/organization/branding/logo", {
+            body: file as never,
+            bodySerializer: (body: unknown) => body as BodyInit,
+            headers: { "content-type": file.type || "application/octet-stream" },
           }),
         ),
-      );
-      setSaved("Saved: candidates see this on every page of their interview.");
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+      "Logo saved.",
+    );
   }
 
-  async function upload(file: File | undefined) {
-    if (!file) return;
-    setBusy(true);
-    setError(null);
-    setSaved(null);
-    try {
-      const b = await call(
-        api.PUT("/api/organization/branding/logo", {
-          body: file as never,
-          bodySerializer: (body: unknown) => body as BodyInit,
-          headers: { "content-type": file.type || "application/octet-stream" },
-        }),
-      );
-      show(b);
-      setSaved("Logo saved.");
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function removeLogo() {
-    setBusy(true);
-    setError(null);
-    try {
-      show(await call(api.DELETE("/api/organization/branding/logo")));
-      setSaved("Logo removed.");
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+  function removeLogo() {
+    void apply(() => call(api.DELETE("/api/organization/branding/logo")), "Logo removed.");
   }
 
   return (
@@ -116,7 +96,7 @@ export function BrandingSection() {
                 type="file"
                 accept="image/png"
                 disabled={busy}
-                onChange={(e) => void upload(e.currentTarget.files?.[0])}
+                onChange={(e) => upload(e.currentTarget.files?.[0])}
               />
               {brand.has_logo && (
                 <button type="button" class="btn btn-small" disabled={busy} onClick={removeLogo}>

@@ -1,30 +1,29 @@
 /** Organization settings (admins): the team, branding, how long recordings are kept, webhooks and API tokens. */
 import { useContext, useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { api, call } from "../../api/client";
 import { MeContext } from "../../staff/StaffShell";
 import { Alert, Loading, PageHeading } from "../../ui/components";
+import { useApi, useSubmit } from "../../ui/useApi";
 import { ApiTokensSection } from "./ApiTokens";
 import { BrandingSection } from "./Branding";
 import { TeamSection } from "./Team";
 import { WebhooksSection } from "./Webhooks";
 
 function RetentionSection() {
-  const [org, setOrg] = useState<Schemas["OrganizationOut"] | null>(null);
+  const { data: org, error: loadError, setData: setOrg } = useApi(() => call(api.GET("/api/organization")), []);
   const [keep, setKeep] = useState(true);
   const [days, setDays] = useState("");
-  const [busy, setBusy] = useState(false);
   const [tried, setTried] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  const saving = useSubmit((retention_days: number | null) => call(api.PATCH("/api/organization", { body: { retention_days } })));
+  const error = loadError ?? saving.error;
+  const busy = saving.busy;
 
-  function show(o: Schemas["OrganizationOut"]) {
-    setOrg(o);
-    setKeep(o.retention_days === null);
-    setDays(o.retention_days === null ? "" : String(o.retention_days));
-  }
   useEffect(() => {
-    call(api.GET("/api/organization")).then(show, (err: unknown) => setError(errorMessage(err)));
-  }, []);
+    if (!org) return;
+    setKeep(org.retention_days === null);
+    setDays(org.retention_days === null ? "" : String(org.retention_days));
+  }, [org]);
 
   const n = Number(days);
   const problem = !keep && (!/^\d+$/.test(days.trim()) || n < 1 || n > 3650) ? "Enter a whole number of days from 1 to 3650." : null;
@@ -34,18 +33,11 @@ function RetentionSection() {
     setTried(true);
     setSaved(null);
     if (problem) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const o = await call(api.PATCH("/api/organization", { body: { retention_days: keep ? null : n } }));
-      show(o);
-      setTried(false);
-      setSaved(o.retention_days === null ? "Saved: recordings are kept until a candidate is erased." : `Saved: recordings are deleted ${o.retention_days} days after a candidate completes.`);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    const o = await saving.submit(keep ? null : n);
+    if (!o) return;
+    setOrg(o);
+    setTried(false);
+    setSaved(o.retention_days === null ? "Saved: recordings are kept until a candidate is erased." : `Saved: recordings are deleted ${o.retention_days} days after a candidate completes.`);
   }
 
   return (

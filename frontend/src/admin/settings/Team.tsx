@@ -1,8 +1,9 @@
 /** Settings → Team (admins): invite colleagues, change roles, deactivate, reactivate, unlock. */
 import { useContext, useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { api, call, type Schemas } from "../../api/client";
 import { MeContext } from "../../staff/StaffShell";
 import { Alert, Loading, formatDateTime } from "../../ui/components";
+import { useApi, useSubmit } from "../../ui/useApi";
 import { SecretOnce } from "./SecretOnce";
 
 type Member = Schemas["UserOut"];
@@ -24,8 +25,9 @@ function InviteForm(props: { onInvited: (r: Schemas["UserInvited"]) => void }) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("reviewer");
   const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { submit: invite, busy, error } = useSubmit(() =>
+    call(api.POST("/api/users", { body: { name: name.trim(), email: email.trim(), role } })),
+  );
   const nameProblem = !name.trim() ? "Enter your colleague's name." : null;
   const emailProblem = !EMAIL.test(email.trim()) ? "Enter an email address like name@company.com." : null;
 
@@ -33,19 +35,12 @@ function InviteForm(props: { onInvited: (r: Schemas["UserInvited"]) => void }) {
     e.preventDefault();
     setTried(true);
     if (nameProblem || emailProblem) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await call(api.POST("/api/users", { body: { name: name.trim(), email: email.trim(), role } }));
-      setName("");
-      setEmail("");
-      setTried(false);
-      props.onInvited(r);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    const r = await invite();
+    if (!r) return;
+    setName("");
+    setEmail("");
+    setTried(false);
+    props.onInvited(r);
   }
 
   return (
@@ -77,31 +72,23 @@ function InviteForm(props: { onInvited: (r: Schemas["UserInvited"]) => void }) {
 function MemberRow(props: { m: Member; self: boolean; onChanged: (m: Member) => void; onLink: (l: Schemas["LinkIssued"], m: Member) => void; onError: (e: string | null) => void }) {
   const { m } = props;
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
   const path = { params: { path: { user_id: m.id } } };
+  // One action at a time per member; its error is said above the table.
+  const { submit, busy, error } = useSubmit((fn: () => Promise<void>) => fn());
+  useEffect(() => {
+    if (error) props.onError(error);
+  }, [error]);
 
-  async function act(fn: () => Promise<Member>) {
-    setBusy(true);
+  function act(fn: () => Promise<Member>) {
     props.onError(null);
-    try {
+    void submit(async () => {
       props.onChanged(await fn());
       setConfirming(false);
-    } catch (err) {
-      props.onError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
-  async function newLink() {
-    setBusy(true);
+  function newLink() {
     props.onError(null);
-    try {
-      props.onLink(await call(api.POST("/api/users/{user_id}/link", path)), m);
-    } catch (err) {
-      props.onError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    void submit(async () => props.onLink(await call(api.POST("/api/users/{user_id}/link", path)), m));
   }
   const st = status(m);
   return (
@@ -113,7 +100,7 @@ function MemberRow(props: { m: Member; self: boolean; onChanged: (m: Member) => 
           onChange={(e) => {
             const role = e.currentTarget.value as Role;
             e.currentTarget.value = m.role; // shown as saved only once the server agrees
-            void act(() => call(api.PATCH("/api/users/{user_id}", { ...path, body: { role } })));
+            act(() => call(api.PATCH("/api/users/{user_id}", { ...path, body: { role } })));
           }}>
           {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
         </select>
@@ -126,22 +113,22 @@ function MemberRow(props: { m: Member; self: boolean; onChanged: (m: Member) => 
       <td class="actions">
         {m.locked && (
           <button type="button" class="btn btn-small" disabled={busy} aria-label={`Unlock ${m.name}`}
-            onClick={() => void act(() => call(api.POST("/api/users/{user_id}/unlock", path)))}>Unlock</button>
+            onClick={() => act(() => call(api.POST("/api/users/{user_id}/unlock", path)))}>Unlock</button>
         )}
         {m.is_active && (
-          <button type="button" class="btn btn-small" disabled={busy} onClick={() => void newLink()}
+          <button type="button" class="btn btn-small" disabled={busy} onClick={newLink}
             aria-label={m.pending ? `New invitation link for ${m.name}` : `Password reset link for ${m.name}`}>
             {m.pending ? "New invitation link" : "Reset link"}
           </button>
         )}
         {!m.is_active ? (
           <button type="button" class="btn btn-small" disabled={busy} aria-label={`Reactivate ${m.name}`}
-            onClick={() => void act(() => call(api.POST("/api/users/{user_id}/reactivate", path)))}>Reactivate</button>
+            onClick={() => act(() => call(api.POST("/api/users/{user_id}/reactivate", path)))}>Reactivate</button>
         ) : confirming ? (
           <span class="confirm">
             <span class="small">{m.name} is signed out at once.</span>
             <button type="button" class="btn btn-small btn-danger" disabled={busy}
-              onClick={() => void act(() => call(api.POST("/api/users/{user_id}/deactivate", path)))}>Deactivate</button>
+              onClick={() => act(() => call(api.POST("/api/users/{user_id}/deactivate", path)))}>Deactivate</button>
             <button type="button" class="btn btn-small btn-quiet" onClick={() => setConfirming(false)}>Keep</button>
           </span>
         ) : (
@@ -154,19 +141,11 @@ function MemberRow(props: { m: Member; self: boolean; onChanged: (m: Member) => 
 
 export function TeamSection() {
   const me = useContext(MeContext);
-  const [members, setMembers] = useState<Member[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: members, error: loadError, reload, setData: setMembers } = useApi(() => call(api.GET("/api/users")), []);
+  const [rowError, setError] = useState<string | null>(null);
+  const error = rowError ?? loadError;
   const [notice, setNotice] = useState<string | null>(null);
   const [link, setLink] = useState<{ issued: Schemas["LinkIssued"]; who: string } | null>(null);
-
-  async function reload() {
-    try {
-      setMembers(await call(api.GET("/api/users")));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }
-  useEffect(() => void reload(), []);
 
   function showLink(issued: Schemas["LinkIssued"], who: string) {
     setNotice(issued.message);
@@ -187,7 +166,7 @@ export function TeamSection() {
           <p class="small">For {link.who}; it works once, until {formatDateTime(link.issued.expires_at)}.</p>
         </SecretOnce>
       )}
-      <InviteForm onInvited={(r) => { showLink(r.invitation, r.user.name); void reload(); }} />
+      <InviteForm onInvited={(r) => { showLink(r.invitation, r.user.name); reload(); }} />
       {!members ? (
         <Loading />
       ) : (
@@ -200,7 +179,7 @@ export function TeamSection() {
             <tbody>
               {members.map((m) => (
                 <MemberRow key={m.id} m={m} self={m.id === me?.id} onError={setError}
-                  onChanged={(u) => setMembers((all) => all && all.map((x) => (x.id === u.id ? u : x)))}
+                  onChanged={(u) => members && setMembers(members.map((x) => (x.id === u.id ? u : x)))}
                   onLink={(l, who) => showLink(l, who.name)} />
               ))}
             </tbody>

@@ -1,8 +1,9 @@
 /** Outgoing webhooks: subscribe a URL (its signing secret shown once), see recent deliveries
  * with their status and attempts, delete. */
-import { useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { useState } from "preact/hooks";
+import { api, call, type Schemas } from "../../api/client";
 import { Alert, Loading, formatDateTime } from "../../ui/components";
+import { useApi, useSubmit } from "../../ui/useApi";
 import { SecretOnce } from "./SecretOnce";
 
 type Hook = Schemas["WebhookOut"];
@@ -16,24 +17,17 @@ const EVENTS: ReadonlyArray<readonly [HookEvent, string]> = [
 ];
 
 function Deliveries(props: { hook: Hook }) {
-  const [rows, setRows] = useState<Delivery[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  async function load() {
-    setError(null);
-    try {
-      setRows(await call(api.GET("/api/webhooks/{webhook_id}/deliveries", { params: { path: { webhook_id: props.hook.id }, query: { limit: 20 } } })));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }
-  useEffect(() => void load(), [props.hook.id]);
+  const { data: rows, error, reload } = useApi<Delivery[]>(
+    () => call(api.GET("/api/webhooks/{webhook_id}/deliveries", { params: { path: { webhook_id: props.hook.id }, query: { limit: 20 } } })),
+    [props.hook.id],
+  );
   if (error) return <Alert>{error}</Alert>;
   if (!rows) return <Loading label="Loading deliveries…" />;
   return (
     <div class="deliveries">
       <div class="section-head">
         <h4>Recent deliveries</h4>
-        <button type="button" class="btn btn-small btn-quiet" onClick={() => void load()}>Refresh</button>
+        <button type="button" class="btn btn-small btn-quiet" onClick={reload}>Refresh</button>
       </div>
       {rows.length === 0 ? (
         <p class="small muted">Nothing sent yet. Deliveries appear when a subscribed event happens.</p>
@@ -66,59 +60,42 @@ function Deliveries(props: { hook: Hook }) {
 }
 
 export function WebhooksSection() {
-  const [hooks, setHooks] = useState<Hook[] | null>(null);
+  const { data: hooks, error: loadError, reload } = useApi(() => call(api.GET("/api/webhooks")), []);
   const [url, setUrl] = useState("");
   const [events, setEvents] = useState<Set<HookEvent>>(new Set(EVENTS.map(([e]) => e)));
   const [description, setDescription] = useState("");
   const [created, setCreated] = useState<Schemas["WebhookCreated"] | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [tried, setTried] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function reload() {
-    try {
-      setHooks(await call(api.GET("/api/webhooks")));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }
-  useEffect(() => void reload(), []);
+  const change = useSubmit((request: () => Promise<void>) => request());
+  const error = loadError ?? change.error;
+  const busy = change.busy;
 
   const urlProblem = !/^https?:\/\/\S{3,}/.test(url.trim()) ? "Enter a URL starting with https:// (or http://)." : null;
   const eventsProblem = events.size === 0 ? "Choose at least one event." : null;
 
-  async function create(e: Event) {
+  function create(e: Event) {
     e.preventDefault();
     setTried(true);
     if (urlProblem || eventsProblem) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void change.submit(async () => {
       const out = await call(api.POST("/api/webhooks", { body: { url: url.trim(), events: [...events], description: description.trim() } }));
       setCreated(out);
       setUrl("");
       setDescription("");
       setTried(false);
-      await reload();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+      reload();
+    });
   }
 
-  async function remove(hook: Hook) {
-    setError(null);
-    try {
+  function remove(hook: Hook) {
+    void change.submit(async () => {
       await call(api.DELETE("/api/webhooks/{webhook_id}", { params: { path: { webhook_id: hook.id } } }));
       setConfirming(null);
       if (created?.id === hook.id) setCreated(null);
-      await reload();
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+      reload();
+    });
   }
 
   function toggle(ev: HookEvent, on: boolean) {

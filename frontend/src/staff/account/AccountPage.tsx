@@ -1,8 +1,9 @@
 /** /app/account — my password, and signing out on every device. */
 import { useContext, useState } from "preact/hooks";
-import { api, call, errorMessage } from "../../api/client";
+import { api, call } from "../../api/client";
 import { navigate } from "../../router";
 import { Alert, PageHeading } from "../../ui/components";
+import { useSubmit } from "../../ui/useApi";
 import { MeContext } from "../StaffShell";
 import { NewPasswordFields, passwordProblem } from "./NewPasswordFields";
 
@@ -11,29 +12,24 @@ function PasswordSection() {
   const [password, setPassword] = useState("");
   const [repeat, setRepeat] = useState("");
   const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  // 204: the action answers true, so a failure (undefined) is told apart from success.
+  const { submit: change, busy, error } = useSubmit(async () => {
+    await call(api.POST("/api/auth/password", { body: { current_password: current, new_password: password } }));
+    return true;
+  });
 
   async function submit(e: Event) {
     e.preventDefault();
     setTried(true);
     setSaved(false);
     if (!current || passwordProblem(password, repeat)) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await call(api.POST("/api/auth/password", { body: { current_password: current, new_password: password } }));
-      setCurrent("");
-      setPassword("");
-      setRepeat("");
-      setTried(false);
-      setSaved(true);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    if (!(await change())) return;
+    setCurrent("");
+    setPassword("");
+    setRepeat("");
+    setTried(false);
+    setSaved(true);
   }
 
   return (
@@ -57,15 +53,11 @@ function PasswordSection() {
 
 function SessionsSection() {
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function everywhere() {
-    try {
-      await call(api.POST("/api/auth/logout-everywhere"));
-      navigate("/login", { replace: true });
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }
+  const { submit, error } = useSubmit(async () => {
+    await call(api.POST("/api/auth/logout-everywhere"));
+    navigate("/login", { replace: true });
+  });
+  const everywhere = () => void submit();
   return (
     <section class="card settings-card" aria-labelledby="sessions-h">
       <h2 id="sessions-h">Sessions</h2>

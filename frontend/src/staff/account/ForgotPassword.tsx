@@ -1,13 +1,15 @@
 /** /forgot — ask for a password reset link (the same answer for every email). */
 import { useState } from "preact/hooks";
-import { api, call, errorMessage } from "../../api/client";
+import { api, call } from "../../api/client";
 import { Alert, PageHeading } from "../../ui/components";
+import { useSubmit } from "../../ui/useApi";
 
 export function ForgotPassword() {
   const [email, setEmail] = useState("");
   const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit: ask, busy, error, setError } = useSubmit(() =>
+    call(api.POST("/api/auth/password-reset", { body: { email: email.trim() } })),
+  );
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -15,15 +17,8 @@ export function ForgotPassword() {
       setError("Enter the email you sign in with.");
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      setDone((await call(api.POST("/api/auth/password-reset", { body: { email: email.trim() } }))).message);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    const out = await ask();
+    if (out) setDone(out.message);
   }
 
   return (

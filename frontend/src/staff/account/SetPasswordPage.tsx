@@ -1,37 +1,27 @@
 /** /account/:token — a one-time link: a new colleague sets their password, or someone resets theirs. */
-import { useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { useState } from "preact/hooks";
+import { api, call } from "../../api/client";
 import { navigate } from "../../router";
 import { Alert, Loading, PageHeading, formatDateTime } from "../../ui/components";
+import { useApi, useSubmit } from "../../ui/useApi";
 import { NewPasswordFields, passwordProblem } from "./NewPasswordFields";
 
 export function SetPasswordPage(props: { token: string }) {
-  const [link, setLink] = useState<Schemas["AccountLinkOut"] | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const path = { params: { path: { token: props.token } } };
+  const { data: link, error: problem } = useApi(() => call(api.GET("/api/account-links/{token}", path)), [props.token]);
   const [password, setPassword] = useState("");
   const [repeat, setRepeat] = useState("");
   const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { submit: save, busy, error } = useSubmit(async () => {
+    await call(api.POST("/api/account-links/{token}", { ...path, body: { password } }));
+    navigate("/app", { replace: true });
+  });
 
-  useEffect(() => {
-    call(api.GET("/api/account-links/{token}", { params: { path: { token: props.token } } })).then(
-      setLink, (err: unknown) => setProblem(errorMessage(err)));
-  }, [props.token]);
-
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
     setTried(true);
     if (passwordProblem(password, repeat)) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await call(api.POST("/api/account-links/{token}", { params: { path: { token: props.token } }, body: { password } }));
-      navigate("/app", { replace: true });
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    void save();
   }
 
   const invite = link?.purpose === "invite";
