@@ -34,6 +34,7 @@ __all__ = [
     "LOW_MEAN_PROBABILITY",
     "Band",
     "DoubtfulWord",
+    "confident_text",
     "doubtful_words",
     "reliability_band",
     "transcript_band",
@@ -111,3 +112,9 @@ def doubtful_words(words: Sequence[Word], threshold: float = DOUBTFUL_WORD_PROBA
         for w in words
         if w.probability < threshold and w.word.strip()
     ]
+
+
+def confident_text(words: Sequence[Word], text: str, threshold: float) -> str:
+    """The transcript without the words below ``threshold`` probability (``text`` if none left)."""
+    kept = [w.word.strip() for w in words if w.probability >= threshold and w.word.strip()]
+    return " ".join(kept) if kept else text

@@ -114,6 +114,12 @@ def _espeak_voices() -> set[str]:
     "answer (repeat; default: clean).",
 )
 @click.option(
+    "--spoken-drop-below",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Experiment: score transcripts without their words below this recogniser probability.",
+)
+@click.option(
     "--spoken-model",
     type=click.Choice(sorted(MODELS)),
     default=DEFAULT_MODEL,
@@ -148,6 +154,7 @@ def eval_command(
     spoken_voices: tuple[str, ...],
     spoken_speeds: tuple[int, ...],
     spoken_snrs: tuple[str, ...],
+    spoken_drop_below: float | None,
     spoken_model: str,
     spoken_cache: Path | None,
     json_out: Path | None,
@@ -174,6 +181,7 @@ def eval_command(
         spoken_voices=spoken_voices,
         spoken_speeds=spoken_speeds,
         spoken_snrs=[_snr(v) for v in spoken_snrs],
+        spoken_drop_below=spoken_drop_below,
         min_words=min_words,
         unseen_questions=unseen_questions,
         few_reviews=few_reviews,

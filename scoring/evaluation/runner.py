@@ -321,6 +321,7 @@ def run_evaluation(
     spoken_voices: Sequence[str] = (),
     spoken_speeds: Sequence[int] = (),
     spoken_snrs: Sequence[float | None] = (),
+    spoken_drop_below: float | None = None,
     min_words: int = 2,
     seed: int = 0,
     unseen_questions: bool = False,
@@ -328,6 +329,7 @@ def run_evaluation(
     encoder: Encoder | None = None,
     transcriber: Transcriber | None = None,
     spoken_cache: Path | str | None = None,
+    spoken_out: list[Prediction] | None = None,
 ) -> EvalReport:
     """Evaluate the scorer and the k-nearest baseline against human scores.
 
@@ -343,6 +345,7 @@ def run_evaluation(
         spoken_voices: espeak-ng voices drawn from per answer (default: five US-English ones).
         spoken_speeds: Speeds (words per minute) drawn from per answer (default: 145-175).
         spoken_snrs: Noise levels (dB SNR; None: clean) drawn from per answer (default: clean).
+        spoken_drop_below: Score transcripts without their words below this probability.
         min_words: Answers with fewer words abstain (written short answers can be terse).
         seed: Seed for fold assignment and spoken-mode sampling.
         unseen_questions: Without a test set, hold out whole questions (group K-fold by
@@ -352,6 +355,7 @@ def run_evaluation(
         encoder: Sentence encoder (the process-wide one by default).
         transcriber: Spoken mode's speech recognizer (tiny.en on the CPU by default).
         spoken_cache: Spoken mode's audio and transcript cache (a temp folder by default).
+        spoken_out: When given, the spoken predictions (with their bands) are appended to it.
     """
     started = time.perf_counter()
     if folds < 2:
@@ -425,6 +429,8 @@ def run_evaluation(
             else:  # no spoken training answers: the typed calibration (bands fall back to it)
                 _apply_intervals(out, calib, level, scale)
                 _apply_intervals(plain, calib, level, scale, use_band=False)
+            if spoken_out is not None:
+                spoken_out.extend(out)
             return out, plain
 
         speaker = Speaker(
@@ -447,6 +453,7 @@ def run_evaluation(
             limit=spoken_limit,
             seed=seed,
             progress=progress,
+            drop_below=spoken_drop_below,
         )
     results = build_results(preds, list(scale))
     return EvalReport(

@@ -38,7 +38,7 @@ from scoring.evaluation.report import (
     result_of,
 )
 from scoring.proficiency_eval import word_error_rate
-from scoring.reliability import words_per_second
+from scoring.reliability import confident_text, words_per_second
 from scoring.rubric import Answer
 from scoring.transcript import Transcript
 from scoring.transcription import SAMPLE_RATE, Transcriber
@@ -467,6 +467,7 @@ def evaluate_spoken(
     seed: int = 0,
     progress: bool = False,
     n_boot: int = 1000,
+    drop_below: float | None = None,
 ) -> SpokenResult:
     """Speak a sample of the scored answers and compare their scores as text and as ASR.
 
@@ -482,6 +483,8 @@ def evaluate_spoken(
         seed: Seed for the sample (voices use the speaker's seed).
         progress: Show a progress bar.
         n_boot: Bootstrap resamples for the intervals on the differences.
+        drop_below: Score the transcript without its words below this probability (an
+            experiment in robust scoring; None scores the whole transcript, as the product does).
     """
     candidates = [p for p in preds if text_of(p).strip()]
     texts = [text_of(p) for p in candidates]
@@ -489,7 +492,9 @@ def evaluate_spoken(
     heard = speaker.speak([text_of(p) for p in sample], progress=progress)
     answers = [
         Answer(
-            text=h.transcript.text,
+            text=h.transcript.text
+            if drop_below is None
+            else confident_text(h.transcript.words, h.transcript.text, drop_below),
             asr_confidence=h.transcript.mean_word_probability,
             no_speech=h.transcript.no_speech,
             transcript_completeness=h.transcript.completeness,
