@@ -120,6 +120,14 @@ def _espeak_voices() -> set[str]:
     help="Experiment: score transcripts without their words below this recogniser probability.",
 )
 @click.option(
+    "--spoken-regime",
+    type=click.Choice(["exemplars", "few_examples"]),
+    default="exemplars",
+    show_default=True,
+    help="With --unseen-questions: speak the answers scored from reference answers alone (day one) "
+    "or those scored with --few-reviews reviews.",
+)
+@click.option(
     "--spoken-model",
     type=click.Choice(sorted(MODELS)),
     default=DEFAULT_MODEL,
@@ -155,6 +163,7 @@ def eval_command(
     spoken_speeds: tuple[int, ...],
     spoken_snrs: tuple[str, ...],
     spoken_drop_below: float | None,
+    spoken_regime: str,
     spoken_model: str,
     spoken_cache: Path | None,
     json_out: Path | None,
@@ -182,6 +191,7 @@ def eval_command(
         spoken_speeds=spoken_speeds,
         spoken_snrs=[_snr(v) for v in spoken_snrs],
         spoken_drop_below=spoken_drop_below,
+        spoken_regime=spoken_regime,
         min_words=min_words,
         unseen_questions=unseen_questions,
         few_reviews=few_reviews,

@@ -322,6 +322,7 @@ def run_evaluation(
     spoken_speeds: Sequence[int] = (),
     spoken_snrs: Sequence[float | None] = (),
     spoken_drop_below: float | None = None,
+    spoken_regime: str = "exemplars",
     min_words: int = 2,
     seed: int = 0,
     unseen_questions: bool = False,
@@ -346,6 +347,8 @@ def run_evaluation(
         spoken_speeds: Speeds (words per minute) drawn from per answer (default: 145-175).
         spoken_snrs: Noise levels (dB SNR; None: clean) drawn from per answer (default: clean).
         spoken_drop_below: Score transcripts without their words below this probability.
+        spoken_regime: With unseen questions, which answers are spoken: those scored from the
+            reference answers alone (``exemplars``, day one) or with a few reviews (``few_examples``).
         min_words: Answers with fewer words abstain (written short answers can be terse).
         seed: Seed for fold assignment and spoken-mode sampling.
         unseen_questions: Without a test set, hold out whole questions (group K-fold by
