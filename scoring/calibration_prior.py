@@ -158,8 +158,13 @@ def spoken_groups(
     folds: int = 5,
     seed: int = 0,
     encoder: Encoder | None = None,
+    report_dir: Path | None = None,
 ) -> dict[str, list[float]]:
-    """Nonconformity of spoken day-one answers (unseen questions) per reliability band."""
+    """Nonconformity of spoken day-one answers (unseen questions) per reliability band.
+
+    With ``report_dir``, each folder's ``viva eval`` report (text and JSON) is written there.
+    """
+    from scoring.evaluation.report import format_report
     from scoring.evaluation.runner import Prediction, run_evaluation
     from scoring.transcription import Transcriber
 
@@ -168,7 +173,7 @@ def spoken_groups(
     groups: dict[str, list[float]] = {}
     for path in semeval:
         spoken: list[Prediction] = []
-        run_evaluation(
+        report = run_evaluation(
             "semeval",
             path,
             folds=folds,
@@ -182,6 +187,12 @@ def spoken_groups(
             progress=False,
             spoken_out=spoken,
         )
+        if report_dir is not None:
+            report_dir.mkdir(parents=True, exist_ok=True)
+            (report_dir / f"{path.name}.txt").write_text(format_report(report) + "\n", encoding="utf-8")
+            (report_dir / f"{path.name}.json").write_text(
+                json.dumps(report.to_dict(), indent=2), encoding="utf-8"
+            )
         for p in spoken:
             if p.abstain_reason is None and p.band:
                 groups.setdefault(f"regime:{p.regime}:reliability:{p.band}", []).extend(
@@ -206,6 +217,12 @@ def spoken_groups(
 @click.option("--spoken-n", type=click.IntRange(min=1), default=None, help="Answers to speak per folder.")
 @click.option("--spoken-cache", type=click.Path(file_okay=False, path_type=Path), default=None)
 @click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write each spoken folder's viva eval report here.",
+)
+@click.option(
     "--update",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
@@ -219,6 +236,7 @@ def main(
     spoken: tuple[Path, ...],
     spoken_n: int | None,
     spoken_cache: Path | None,
+    report_dir: Path | None,
     update: Path | None,
     folds: int,
     output: Path,
@@ -230,7 +248,8 @@ def main(
         prior = build_prior(semeval, bank, folds=folds)
     if spoken:
         extra = CalibrationPrior.fit(
-            spoken_groups(spoken, limit=spoken_n, cache_dir=spoken_cache, folds=folds), source=""
+            spoken_groups(spoken, limit=spoken_n, cache_dir=spoken_cache, folds=folds, report_dir=report_dir),
+            source="",
         )
         names = ", ".join(p.name for p in spoken)
         n_spoken = f"{spoken_n} answers each" if spoken_n else "every answer"

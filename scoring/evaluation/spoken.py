@@ -18,6 +18,7 @@ import os
 import random
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -210,8 +211,9 @@ class Speaker:
         return out
 
     def _speak(self, text: str, out: Path) -> None:
-        raw = out.with_name(f".{out.stem}.{os.getpid()}.raw.wav")
-        part = out.with_name(f".{out.stem}.{os.getpid()}.part.wav")
+        tag = f"{os.getpid()}.{threading.get_ident()}"
+        raw = out.with_name(f".{out.stem}.{tag}.raw.wav")
+        part = out.with_name(f".{out.stem}.{tag}.part.wav")
         try:
             subprocess.run(
                 ["espeak-ng", *self.voice(text).args(), "-w", str(raw), "--stdin"],
@@ -249,8 +251,9 @@ class Speaker:
 
     def _add_noise(self, clean: Path, out: Path, snr_db: float) -> None:
         """Mix white noise (sox, repeatable) into ``clean`` at ``snr_db`` dB."""
-        noise = out.with_name(f".{out.stem}.{os.getpid()}.noise.wav")
-        part = out.with_name(f".{out.stem}.{os.getpid()}.part.wav")
+        tag = f"{os.getpid()}.{threading.get_ident()}"
+        noise = out.with_name(f".{out.stem}.{tag}.noise.wav")
+        part = out.with_name(f".{out.stem}.{tag}.part.wav")
         try:
             subprocess.run(
                 ["sox", "-R", str(clean), str(noise), "synth", "whitenoise"],
@@ -289,7 +292,7 @@ class Speaker:
         """Read every text aloud (in parallel), transcribe each (in turn), measure its WER."""
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            list(pool.map(self.synthesize, texts))
+            list(pool.map(self.synthesize, list(dict.fromkeys(texts))))  # a repeated text once
         self.synth_s += time.perf_counter() - started
         started = time.perf_counter()
         out = []
