@@ -108,7 +108,10 @@ def test_spoken_mode_reports_asr_cost_beside_text(tiny_transcriber: Transcriber,
     assert data["spoken"]["wer"] == pytest.approx(s.wer)
 
     cached = sorted(p.name for p in (tmp_path / "spoken").iterdir())
-    assert sum(n.endswith(".wav") for n in cached) == 12 and sum(n.endswith(".json") for n in cached) == 12
+    # one reading and one transcript per distinct text (a repeated answer is spoken once)
+    assert 10 <= s.n_synthesized == s.n_transcribed <= 12
+    assert sum(n.endswith(".wav") for n in cached) == s.n_synthesized
+    assert sum(n.endswith(".json") for n in cached) == s.n_transcribed
     again = run_evaluation(  # from the cache: same transcripts, same figures
         "semeval",
         SEMEVAL_DIR / "2way" / "sciEntsBank",
@@ -121,5 +124,4 @@ def test_spoken_mode_reports_asr_cost_beside_text(tiny_transcriber: Transcriber,
     )
     assert again.spoken is not None and again.spoken.wer == s.wer
     assert again.spoken.asr_s < s.asr_s
-    assert s.n_synthesized == 12 and s.n_transcribed == 12
     assert again.spoken.n_synthesized == 0 and again.spoken.n_transcribed == 0  # no synthesis, no ASR
