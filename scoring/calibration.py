@@ -233,6 +233,12 @@ class ConformalCalibrator:
         """Number of calibration records."""
         return len(self.pooled)
 
+    def knows(self, group: Hashable) -> bool:
+        """Whether ``group`` has its own quantile here: enough records, or the prior's."""
+        if group in self.by_group:
+            return True
+        return self.prior is not None and self.prior.quantile(group, self.level) is not None
+
     def interval(
         self,
         suggested: float,

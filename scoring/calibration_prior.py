@@ -12,6 +12,15 @@ where the scorer could not have seen the answers it was scored on:
   scored against its question's other exemplars (the day-one case of a bank question,
   whose exemplars sit at several levels).
 
+* ``regime:exemplars:reliability:<band>``: the same SemEval answers of unseen questions read
+  aloud by espeak-ng and transcribed by tiny.en (``viva eval --spoken``), per transcript
+  reliability band (``scoring.reliability``), so that a new question's spoken answers get
+  intervals as wide as their transcripts are doubtful. Added to an existing prior with
+  ``--spoken`` (the other groups are kept as they are)::
+
+    python -m scoring.calibration_prior --update scoring/calibration_prior.json \
+        --spoken $D/beetle --spoken $D/sciEntsBank --spoken-n 2000 -o scoring/calibration_prior.json
+
 Only the quantiles are shipped (a few kilobytes), not the data. Run::
 
     D=/work/shared/data/semeval2013/training/3way
@@ -36,7 +45,7 @@ from scoring.embeddings import Encoder, default_encoder
 from scoring.exemplar_scorer import ExemplarScorer, ScorerConfig
 from scoring.rubric import Rubric, RubricLevel
 
-__all__ = ["bank_leave_one_out", "build_prior", "read_bank_rubrics"]
+__all__ = ["bank_leave_one_out", "build_prior", "read_bank_rubrics", "spoken_groups"]
 
 
 def read_bank_rubrics(paths: Iterable[Path]) -> list[Rubric]:
@@ -141,6 +150,57 @@ def build_prior(
     return CalibrationPrior.fit(groups, source="; ".join(sources))
 
 
+def spoken_groups(
+    semeval: Sequence[Path],
+    *,
+    limit: int | None,
+    cache_dir: Path | None = None,
+    folds: int = 5,
+    seed: int = 0,
+    encoder: Encoder | None = None,
+    report_dir: Path | None = None,
+) -> dict[str, list[float]]:
+    """Nonconformity of spoken day-one answers (unseen questions) per reliability band.
+
+    With ``report_dir``, each folder's ``viva eval`` report (text and JSON) is written there.
+    """
+    from scoring.evaluation.report import format_report
+    from scoring.evaluation.runner import Prediction, run_evaluation
+    from scoring.transcription import Transcriber
+
+    enc = encoder if encoder is not None else default_encoder()
+    transcriber = Transcriber(model="tiny.en", device="cpu")
+    groups: dict[str, list[float]] = {}
+    for path in semeval:
+        spoken: list[Prediction] = []
+        report = run_evaluation(
+            "semeval",
+            path,
+            folds=folds,
+            seed=seed,
+            unseen_questions=True,
+            spoken=True,
+            spoken_limit=limit,
+            spoken_cache=cache_dir,
+            transcriber=transcriber,
+            encoder=enc,
+            progress=False,
+            spoken_out=spoken,
+        )
+        if report_dir is not None:
+            report_dir.mkdir(parents=True, exist_ok=True)
+            (report_dir / f"{path.name}.txt").write_text(format_report(report) + "\n", encoding="utf-8")
+            (report_dir / f"{path.name}.json").write_text(
+                json.dumps(report.to_dict(), indent=2), encoding="utf-8"
+            )
+        for p in spoken:
+            if p.abstain_reason is None and p.band:
+                groups.setdefault(f"regime:{p.regime}:reliability:{p.band}", []).extend(
+                    float(v) for v in nonconformity([p.score], [p.spread], [p.human])
+                )
+    return groups
+
+
 @click.command()
 @click.option(
     "--semeval", type=click.Path(exists=True, path_type=Path), default=None, help="SemEval XML folder."
@@ -148,11 +208,58 @@ def build_prior(
 @click.option(
     "--bank", type=click.Path(exists=True, path_type=Path), multiple=True, help="Bank JSON file/folder."
 )
+@click.option(
+    "--spoken",
+    type=click.Path(exists=True, path_type=Path),
+    multiple=True,
+    help="SemEval XML folder to speak (espeak-ng, tiny.en) for the reliability-band groups.",
+)
+@click.option("--spoken-n", type=click.IntRange(min=1), default=None, help="Answers to speak per folder.")
+@click.option("--spoken-cache", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write each spoken folder's viva eval report here.",
+)
+@click.option(
+    "--update",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Start from this prior and only add (or replace) the spoken groups.",
+)
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def main(semeval: tuple[Path, ...], bank: tuple[Path, ...], folds: int, output: Path) -> None:
+def main(
+    semeval: tuple[Path, ...],
+    bank: tuple[Path, ...],
+    spoken: tuple[Path, ...],
+    spoken_n: int | None,
+    spoken_cache: Path | None,
+    report_dir: Path | None,
+    update: Path | None,
+    folds: int,
+    output: Path,
+) -> None:
     """Fit and write the prior calibration."""
-    prior = build_prior(semeval, bank, folds=folds)
+    if update is not None:
+        prior = CalibrationPrior.from_json(update.read_text(encoding="utf-8"))
+    else:
+        prior = build_prior(semeval, bank, folds=folds)
+    if spoken:
+        extra = CalibrationPrior.fit(
+            spoken_groups(spoken, limit=spoken_n, cache_dir=spoken_cache, folds=folds, report_dir=report_dir),
+            source="",
+        )
+        names = ", ".join(p.name for p in spoken)
+        n_spoken = f"{spoken_n} answers each" if spoken_n else "every answer"
+        prior = CalibrationPrior(
+            quantiles={**prior.quantiles, **extra.quantiles},
+            n={**prior.n, **extra.n},
+            source=f"{prior.source.split('; spoken')[0]}; spoken (espeak-ng, tiny.en) SemEval-2013 "
+            f"{names}, {n_spoken}",
+            version=prior.version,
+        )
     output.write_text(prior.to_json() + "\n", encoding="utf-8")
     for key in sorted(prior.quantiles):
         click.echo(f"{key}: n={prior.n[key]} q80={prior.quantile(key, 0.8):.3f}")

@@ -45,6 +45,7 @@ from scoring.off_topic import (
     DEFAULT_OFF_TOPIC_THRESHOLD_EXEMPLARS,
     DEFAULT_OFF_TOPIC_THRESHOLD_GRADED,
 )
+from scoring.reliability import reliability_band
 from scoring.rubric import Answer, Rubric, ScoredExample
 from scoring.suggestion import (
     AbstainReason,
@@ -65,6 +66,7 @@ __all__ = [
     "exemplar_kind",
     "interval_for",
     "prior_groups",
+    "reliability_group",
 ]
 
 SCORER_VERSION = "exemplar-scorer/1"
@@ -101,9 +103,19 @@ class ScorerConfig:
     sentences_per_level: int = 2
 
 
-def calibration_groups(question_id: str, regime: str) -> tuple[tuple[str, str, str], tuple[str, str]]:
-    """Mondrian groups of a suggestion: its question and regime, then its regime alone."""
-    return (("question", question_id, regime), ("regime", regime))
+def calibration_groups(question_id: str, regime: str, band: str | None = None) -> tuple[tuple[str, ...], ...]:
+    """Mondrian groups of a suggestion: its question and regime, then its regime alone.
+
+    A transcript's reliability band (``scoring.reliability``) comes first when it is known,
+    as ``("regime", regime, "reliability", band)``: calibrated on transcripts as doubtful.
+    """
+    usual: tuple[tuple[str, ...], ...] = (("question", question_id, regime), ("regime", regime))
+    return ((*reliability_group(regime, band),), *usual) if band else usual
+
+
+def reliability_group(regime: str, band: str) -> tuple[str, str, str, str]:
+    """The calibration group of spoken answers of one reliability band in one regime."""
+    return ("regime", regime, "reliability", band)
 
 
 def exemplar_kind(pq: PreparedQuestion) -> str:
@@ -126,13 +138,24 @@ def interval_for(
     kind: str,
     low: float,
     high: float,
+    band: str | None = None,
 ) -> Interval:
     """The interval of a suggestion under ``calibrator``: at scoring time, and again for a
     stored suggestion whenever the calibration changes (the same groups, the same rule).
 
-    The conformal interval is read as the range of whole levels it contains
+    A transcript's reliability ``band`` picks the band's own calibration (the
+    organization's reviews of transcripts that doubtful, else the prior's) whenever one
+    exists, so that intervals widen when recognition is doubtful; without one, the usual
+    groups. The conformal interval is read as the range of whole levels it contains
     (``snap_to_levels``): the same levels covered, said the way a rubric is read.
     """
+    if band:
+        group = reliability_group(regime, band)
+        if calibrator.knows(group):
+            iv = calibrator.interval(
+                score, spread, low=low, high=high, groups=(group,), prior_groups=(group,)
+            )
+            return snap_to_levels(iv, score, range(round(low), round(high) + 1))
     iv = calibrator.interval(
         score,
         spread,
@@ -152,7 +175,9 @@ def calibration_record(suggestion: Suggestion, human: float, question_id: str) -
         suggested=suggestion.score,
         spread=suggestion.spread,
         human=human,
-        groups=calibration_groups(question_id, suggestion.regime),
+        groups=calibration_groups(
+            question_id, suggestion.regime, suggestion.evidence.reliability_band or None
+        ),
     )
 
 
@@ -281,7 +306,12 @@ class ExemplarScorer:
             x_se = level_features(pq, kept_vectors, exclude=kept_exclude) if pq.n_examples else x_ex
             probs = self.model.probabilities(x_ex, x_se, pq.n_examples)
             for j, i in enumerate(keep):
-                out[i] = self._suggestion(pq, vectors[i], probs[j], calibrator, float(max_sim[i]), x_ex[j])
+                band = reliability_band(
+                    answers[i].asr_confidence, answers[i].transcript_completeness, answers[i].words_per_second
+                )
+                out[i] = self._suggestion(
+                    pq, vectors[i], probs[j], calibrator, float(max_sim[i]), x_ex[j], band
+                )
         return [s for s in out if s is not None]
 
     def _abstain_reason(
@@ -317,6 +347,7 @@ class ExemplarScorer:
         calibrator: ConformalCalibrator | None,
         max_sim: float,
         x_ex: np.ndarray,
+        band: str | None = None,
     ) -> Suggestion:
         scale = pq.scale.astype(np.float64)
         mu = float(probs @ scale)
@@ -337,6 +368,7 @@ class ExemplarScorer:
             kind=kind,
             low=float(scale[0]),
             high=float(scale[-1]),
+            band=band,
         )
         f = feature_index()
         has_refs = bool(x_ex[-1, f["exemplar_present"]]) if len(x_ex) else False
@@ -351,6 +383,7 @@ class ExemplarScorer:
             interval_method=interval.method,
             n_calibration=interval.n_calibration,
             exemplar_kind=kind,
+            reliability_band=band or "",
         )
         return Suggestion(
             score=mu,

@@ -117,6 +117,7 @@ class Answer:
         no_speech: The transcriber found no speech.
         transcript_completeness: Share of the detected speech the transcript's words
             cover (``Transcript.completeness``); None when written or not measured.
+        words_per_second: Speaking rate over the detected speech; None when written.
         answer_id: The product's id for the answer.
     """
 
@@ -124,4 +125,5 @@ class Answer:
     asr_confidence: float | None = None
     no_speech: bool = False
     transcript_completeness: float | None = None
+    words_per_second: float | None = None
     answer_id: str = field(default="")

@@ -98,6 +98,7 @@ class Evidence:
     interval_method: str = ""
     n_calibration: int = 0
     exemplar_kind: str = ""  # "graded" or "references": picks the prior calibration's group
+    reliability_band: str = ""  # the transcript's band (scoring.reliability); "" when written
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

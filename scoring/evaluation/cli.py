@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import click
@@ -13,6 +14,30 @@ from scoring.model_registry import DEFAULT_MODEL, MODELS
 from scoring.transcription import Transcriber
 
 __all__ = ["eval_command"]
+
+
+def _snr(value: str) -> float | None:
+    if value.strip().lower() == "clean":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is neither a number of dB nor 'clean'.", param_hint="--spoken-snr"
+        ) from None
+
+
+def _espeak_voices() -> set[str]:
+    """Voice names espeak-ng knows, variants (``+m3``) appended to any of them."""
+    out = subprocess.run(["espeak-ng", "--voices"], check=True, capture_output=True, text=True, timeout=30)
+    names = {line.split()[1] for line in out.stdout.splitlines()[1:] if len(line.split()) > 1}
+    variants = subprocess.run(
+        ["espeak-ng", "--voices=variant"], check=True, capture_output=True, text=True, timeout=30
+    )
+    plus = {
+        line.split()[3].split("/")[-1] for line in variants.stdout.splitlines()[1:] if len(line.split()) > 3
+    }
+    return names | {f"{n}+{v}" for n in names for v in plus}
 
 
 @click.command("eval")
@@ -60,7 +85,47 @@ __all__ = ["eval_command"]
 )
 @click.option("--spoken", is_flag=True, help="Speak answers with espeak-ng and score the ASR transcripts.")
 @click.option(
-    "--spoken-limit", type=click.IntRange(min=1), default=30, show_default=True, help="Answers to speak."
+    "--spoken-n",
+    "--spoken-limit",
+    "spoken_n",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Answers to speak (a fixed hash order, so a larger run reuses a smaller one's cache); "
+    "default: every answer.",
+)
+@click.option(
+    "--spoken-voice",
+    "spoken_voices",
+    multiple=True,
+    help="espeak-ng voice to draw from per answer (repeat; default: en-us and four of its variants).",
+)
+@click.option(
+    "--spoken-speed",
+    "spoken_speeds",
+    type=click.IntRange(80, 450),
+    multiple=True,
+    help="Speed in words per minute to draw from per answer (repeat; default: 145-175).",
+)
+@click.option(
+    "--spoken-snr",
+    "spoken_snrs",
+    multiple=True,
+    help="Added white noise (sox) as a signal-to-noise ratio in dB, or 'clean'; one drawn per "
+    "answer (repeat; default: clean).",
+)
+@click.option(
+    "--spoken-drop-below",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Experiment: score transcripts without their words below this recogniser probability.",
+)
+@click.option(
+    "--spoken-regime",
+    type=click.Choice(["exemplars", "few_examples"]),
+    default="exemplars",
+    show_default=True,
+    help="With --unseen-questions: speak the answers scored from reference answers alone (day one) "
+    "or those scored with --few-reviews reviews.",
 )
 @click.option(
     "--spoken-model",
@@ -93,13 +158,24 @@ def eval_command(
     few_reviews: int,
     min_words: int,
     spoken: bool,
-    spoken_limit: int,
+    spoken_n: int | None,
+    spoken_voices: tuple[str, ...],
+    spoken_speeds: tuple[int, ...],
+    spoken_snrs: tuple[str, ...],
+    spoken_drop_below: float | None,
+    spoken_regime: str,
     spoken_model: str,
     spoken_cache: Path | None,
     json_out: Path | None,
     quiet: bool,
 ) -> None:
     """Score human-scored answers and report agreement, intervals and abstentions."""
+    unknown = [v for v in spoken_voices if v not in _espeak_voices()]
+    if unknown:
+        raise click.BadParameter(
+            f"espeak-ng has no voice {', '.join(map(repr, unknown))}; `espeak-ng --voices=en` lists them.",
+            param_hint="--spoken-voice",
+        )
     if unseen_questions and test is not None:
         raise click.UsageError("--unseen-questions holds out questions of --train; it takes no --test.")
     report = run_evaluation(
@@ -110,7 +186,12 @@ def eval_command(
         level=level,
         progress=not quiet,
         spoken=spoken,
-        spoken_limit=spoken_limit,
+        spoken_limit=spoken_n,
+        spoken_voices=spoken_voices,
+        spoken_speeds=spoken_speeds,
+        spoken_snrs=[_snr(v) for v in spoken_snrs],
+        spoken_drop_below=spoken_drop_below,
+        spoken_regime=spoken_regime,
         min_words=min_words,
         unseen_questions=unseen_questions,
         few_reviews=few_reviews,

@@ -28,3 +28,4 @@ class Prediction:
     base_level: int = 0
     base_low: float = float("nan")
     base_high: float = float("nan")
+    band: str = ""  # the transcript's reliability band when the answer was spoken

@@ -15,7 +15,17 @@ from scoring.evaluation.metrics import MetricSet, metric_set
 if TYPE_CHECKING:
     from scoring.evaluation.prediction import Prediction
 
-__all__ = ["DatasetResult", "EvalReport", "SpokenResult", "build_results", "format_report"]
+__all__ = [
+    "DatasetResult",
+    "EvalReport",
+    "SpokenBand",
+    "SpokenCondition",
+    "SpokenDifference",
+    "SpokenResult",
+    "build_results",
+    "format_report",
+    "result_of",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,6 +37,46 @@ class DatasetResult:
     baseline: MetricSet
     baseline_all: MetricSet
     human_human: MetricSet | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpokenDifference:
+    """Text minus spoken for one metric, over the same ``n`` answers, with a 95% paired
+    bootstrap interval ``[low, high]`` (answers resampled together in both modes)."""
+
+    who: str  # scorer | baseline
+    metric: str  # accuracy | QWK | coverage
+    n: int
+    text: float
+    spoken: float
+    difference: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpokenBand:
+    """Spoken answers of one transcript reliability band: agreement and intervals, with the
+    reliability-aware calibration and with the typed one."""
+
+    band: str
+    n: int
+    accuracy: float
+    coverage: float
+    mean_width: float
+    coverage_typed_calibration: float
+    mean_width_typed_calibration: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpokenCondition:
+    """Spoken answers read with one noise level."""
+
+    noise: str
+    n: int
+    wer: float
+    accuracy_text: float
+    accuracy_spoken: float
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,6 +105,12 @@ class SpokenResult:
     qwk_text: float
     qwk_spoken: float
     qwk_drop: float
+    spoken_typed_calibration: DatasetResult | None = None
+    n_synthesized: int = 0
+    n_transcribed: int = 0
+    differences: tuple[SpokenDifference, ...] = ()
+    bands: tuple[SpokenBand, ...] = ()
+    conditions: tuple[SpokenCondition, ...] = ()
     worst: tuple[tuple[str, str, float], ...] = ()
 
 
@@ -89,6 +145,11 @@ def _clean(obj: Any) -> Any:
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj
+
+
+def result_of(name: str, preds: Sequence[Prediction], labels: list[int]) -> DatasetResult:
+    """Scorer, baseline and human-human metrics of ``preds`` as one result."""
+    return _result(name, preds, labels)
 
 
 def _result(name: str, preds: Sequence[Prediction], labels: list[int]) -> DatasetResult:
@@ -242,6 +303,32 @@ def _format_spoken(s: SpokenResult) -> list[str]:
         f"({_fmt('{:+.3f}', 0.0 - s.accuracy_drop)}), QWK {_fmt(f3, s.qwk_text)} -> {_fmt(f3, s.qwk_spoken)} "
         f"({_fmt('{:+.3f}', 0.0 - s.qwk_drop)})"
     )
+    if s.differences:
+        lines.append("text - spoken, with 95% paired bootstrap intervals:")
+        for d in s.differences:
+            lines.append(
+                f"  {d.who:<9}{d.metric:<9}{_fmt(f3, d.text):>7} -> {_fmt(f3, d.spoken):<7}"
+                f" diff {_fmt('{:+.3f}', d.difference)} [{_fmt('{:+.3f}', d.low)}, {_fmt('{:+.3f}', d.high)}]"
+                f"  (n={d.n})"
+            )
+    if s.bands:
+        lines.append(
+            "by transcript reliability band (scorer): n, accuracy, coverage / width "
+            "(reliability-aware) vs (typed calibration)"
+        )
+        for b in s.bands:
+            lines.append(
+                f"  {b.band:<7}{b.n:>5}  acc {_fmt(f3, b.accuracy)}  cov {_fmt(f3, b.coverage)} / "
+                f"{_fmt('{:.2f}', b.mean_width)}  vs  {_fmt(f3, b.coverage_typed_calibration)} / "
+                f"{_fmt('{:.2f}', b.mean_width_typed_calibration)}"
+            )
+    if len(s.conditions) > 1:
+        for c in s.conditions:
+            lines.append(
+                f"  {c.noise:<12} n={c.n:<5} WER {_fmt(f3, c.wer)}  accuracy {_fmt(f3, c.accuracy_text)} -> "
+                f"{_fmt(f3, c.accuracy_spoken)}"
+            )
+    lines.append(f"this run synthesized {s.n_synthesized} and transcribed {s.n_transcribed} (rest cached)")
     if s.spoken.scorer.abstain_reasons:
         lines.append(
             "spoken abstentions: "

@@ -24,6 +24,7 @@ examples, or exemplars only).
 
 from __future__ import annotations
 
+import copy
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -43,6 +44,7 @@ from scoring.evaluation.report import EvalReport, SpokenResult, build_results
 from scoring.evaluation.spoken import Speaker, evaluate_spoken
 from scoring.exemplar_scorer import ExemplarScorer, ScorerConfig, calibration_groups, interval_for
 from scoring.features import AnswerVectors, encode_answers, level_features, prepare_question
+from scoring.reliability import reliability_band
 from scoring.rubric import Answer, ScoredExample
 from scoring.text_units import split_sentences
 from scoring.transcription import Transcriber
@@ -66,6 +68,7 @@ class _Runner:
         self.encoder, self.config, self.level, self.progress = encoder, config, level, progress
         self.vectors: dict[str, AnswerVectors] = {}
         self.fold_models: dict[int, tuple[ContentModel, list[list[int]]]] = {}
+        self.seen: dict[tuple[str, str], list[int]] = {}  # unseen questions: the few reviews used
 
     def embed_all(self, questions: Sequence[EvalQuestion]) -> None:
         texts: dict[str, None] = {}
@@ -147,16 +150,17 @@ class _Runner:
         return out
 
 
-def _records(preds: Sequence[Prediction], baseline: bool) -> list[CalibrationRecord]:
+def _records(preds: Sequence[Prediction], baseline: bool, use_band: bool = True) -> list[CalibrationRecord]:
     out = []
     for p in preds:
+        band = (p.band or None) if use_band else None
         if baseline:
             out.append(
                 CalibrationRecord(
                     suggested=p.base_score,
                     spread=0.0,
                     human=p.human,
-                    groups=calibration_groups(p.question_id, p.regime),
+                    groups=calibration_groups(p.question_id, p.regime, band),
                 )
             )
         elif p.abstain_reason is None:
@@ -165,20 +169,31 @@ def _records(preds: Sequence[Prediction], baseline: bool) -> list[CalibrationRec
                     suggested=p.score,
                     spread=p.spread,
                     human=p.human,
-                    groups=calibration_groups(p.question_id, p.regime),
+                    groups=calibration_groups(p.question_id, p.regime, band),
                 )
             )
     return out
 
 
 def _apply_intervals(
-    preds: Sequence[Prediction], calib: Sequence[Prediction], level: float, scale: Sequence[int]
+    preds: Sequence[Prediction],
+    calib: Sequence[Prediction],
+    level: float,
+    scale: Sequence[int],
+    *,
+    use_band: bool = True,
 ) -> None:
-    """Intervals as the product gives them (``interval_for``), calibrated on ``calib`` only."""
+    """Intervals as the product gives them (``interval_for``), calibrated on ``calib`` only.
+
+    With ``use_band``, a spoken answer's transcript reliability band picks its own Mondrian
+    group (calibrated on the spoken answers of ``calib`` in that band); without, every
+    answer gets the typed calibration.
+    """
     lo, hi = float(min(scale)), float(max(scale))
-    ours = ConformalCalibrator.fit(_records(calib, False), level=level)
-    base = ConformalCalibrator.fit(_records(calib, True), level=level)
+    ours = ConformalCalibrator.fit(_records(calib, False, use_band), level=level)
+    base = ConformalCalibrator.fit(_records(calib, True, use_band), level=level)
     for p in preds:
+        band = (p.band or None) if use_band else None
         if p.abstain_reason is None:
             iv = interval_for(
                 ours,
@@ -189,6 +204,7 @@ def _apply_intervals(
                 kind="",
                 low=lo,
                 high=hi,
+                band=band,
             )
             p.low, p.high = iv.low, iv.high
         iv = interval_for(
@@ -200,6 +216,7 @@ def _apply_intervals(
             kind="",
             low=lo,
             high=hi,
+            band=band,
         )
         p.base_low, p.base_high = iv.low, iv.high
 
@@ -251,6 +268,7 @@ def _unseen_questions(
     for k in tqdm(range(folds), desc="question folds", disable=not run.progress):
         train = [q for q, f in zip(questions, assignment, strict=True) if f != k]
         model = run.fit(train, [list(range(len(q.answers))) for q in train])
+        run.fold_models[k] = (model, [])
         for q, f in zip(questions, assignment, strict=True):
             if f != k or not q.answers:
                 continue
@@ -258,6 +276,7 @@ def _unseen_questions(
             usable = _usable(q, range(len(q.answers)))
             if few_reviews > 0 and len(usable) > few_reviews:
                 seen = sorted(rng.choice(usable, size=few_reviews, replace=False).tolist())
+                run.seen[q.dataset, q.question_id] = seen
                 rest = [(i, a) for i, a in enumerate(q.answers) if i not in set(seen)]
                 preds += run.predict(model, q, seen, rest, k)
     return preds
@@ -298,7 +317,12 @@ def run_evaluation(
     level: float = 0.8,
     progress: bool = True,
     spoken: bool = False,
-    spoken_limit: int = 30,
+    spoken_limit: int | None = None,
+    spoken_voices: Sequence[str] = (),
+    spoken_speeds: Sequence[int] = (),
+    spoken_snrs: Sequence[float | None] = (),
+    spoken_drop_below: float | None = None,
+    spoken_regime: str = "exemplars",
     min_words: int = 2,
     seed: int = 0,
     unseen_questions: bool = False,
@@ -306,6 +330,7 @@ def run_evaluation(
     encoder: Encoder | None = None,
     transcriber: Transcriber | None = None,
     spoken_cache: Path | str | None = None,
+    spoken_out: list[Prediction] | None = None,
 ) -> EvalReport:
     """Evaluate the scorer and the k-nearest baseline against human scores.
 
@@ -317,7 +342,13 @@ def run_evaluation(
         level: Interval coverage level.
         progress: Show tqdm progress bars.
         spoken: Speak test answers with espeak-ng and score their ASR transcripts.
-        spoken_limit: How many answers to speak in spoken mode.
+        spoken_limit: How many answers to speak in spoken mode (None: every answer).
+        spoken_voices: espeak-ng voices drawn from per answer (default: five US-English ones).
+        spoken_speeds: Speeds (words per minute) drawn from per answer (default: 145-175).
+        spoken_snrs: Noise levels (dB SNR; None: clean) drawn from per answer (default: clean).
+        spoken_drop_below: Score transcripts without their words below this probability.
+        spoken_regime: With unseen questions, which answers are spoken: those scored from the
+            reference answers alone (``exemplars``, day one) or with a few reviews (``few_examples``).
         min_words: Answers with fewer words abstain (written short answers can be terse).
         seed: Seed for fold assignment and spoken-mode sampling.
         unseen_questions: Without a test set, hold out whole questions (group K-fold by
@@ -327,6 +358,7 @@ def run_evaluation(
         encoder: Sentence encoder (the process-wide one by default).
         transcriber: Spoken mode's speech recognizer (tiny.en on the CPU by default).
         spoken_cache: Spoken mode's audio and transcript cache (a temp folder by default).
+        spoken_out: When given, the spoken predictions (with their bands) are appended to it.
     """
     started = time.perf_counter()
     if folds < 2:
@@ -367,31 +399,56 @@ def run_evaluation(
     if spoken:
         questions = {(q.dataset, q.question_id): (n, q) for n, q in enumerate(test_qs or train_qs)}
 
-        def rescore(sample: Sequence[Prediction], heard: Sequence[Answer]) -> list[Prediction]:
+        def rescore(
+            sample: Sequence[Prediction], heard: Sequence[Answer]
+        ) -> tuple[list[Prediction], list[Prediction]]:
             run.embed_answers([a.text for a in heard])
             out = []
             for p, a in zip(sample, heard, strict=True):
                 n, q = questions[p.dataset, p.question_id]
                 pair = [(p.answer_index, q.answers[p.answer_index])]
-                if test is None and unseen_questions:
-                    raise ValueError("Spoken mode is not available with unseen questions yet.")
-                if test is None:  # the fold's own model, examples and calibration
+                if test is None and unseen_questions:  # the fold's model, the regime's examples
+                    fold_model, _ = run.fold_models[p.fold]
+                    seen = run.seen.get((q.dataset, q.question_id), []) if p.regime != "exemplars" else []
+                    (s,) = run.predict(fold_model, q, seen, pair, p.fold, heard=[a])
+                elif test is None:  # the fold's own model and examples
                     fold_model, train_idx = run.fold_models[p.fold]
                     (s,) = run.predict(fold_model, q, train_idx[n], pair, p.fold, heard=[a])
-                    _apply_intervals([s], [c for c in preds if c.fold != p.fold], level, scale)
                 else:
                     src = by_id.get(q.question_id)
                     idx = list(range(len(src.answers))) if src is not None else []
                     (s,) = run.predict(model, q, idx, pair, -1, source=src, heard=[a])
-                    _apply_intervals([s], calib, level, scale)
+                s.band = (
+                    reliability_band(a.asr_confidence, a.transcript_completeness, a.words_per_second) or ""
+                )
                 out.append(s)
-            return out
+            plain = [copy.copy(s) for s in out]
+            if test is None:  # calibrated on the other folds: typed and spoken answers alike
+                for k in {s.fold for s in out}:
+                    others = [c for c in preds if c.fold != k] + [c for c in out if c.fold != k]
+                    _apply_intervals([s for s in out if s.fold == k], others, level, scale)
+                    typed = [c for c in preds if c.fold != k]
+                    _apply_intervals([s for s in plain if s.fold == k], typed, level, scale, use_band=False)
+            else:  # no spoken training answers: the typed calibration (bands fall back to it)
+                _apply_intervals(out, calib, level, scale)
+                _apply_intervals(plain, calib, level, scale, use_band=False)
+            if spoken_out is not None:
+                spoken_out.extend(out)
+            return out, plain
 
         speaker = Speaker(
-            transcriber=transcriber or Transcriber(device="cpu"), cache_dir=spoken_cache, seed=seed
+            transcriber=transcriber or Transcriber(device="cpu"),
+            cache_dir=spoken_cache,
+            seed=seed,
+            voices=spoken_voices,
+            speeds=spoken_speeds,
+            snrs=spoken_snrs,
+        )
+        day_one = (
+            [p for p in preds if p.regime == "exemplars"] if unseen_questions and test is None else preds
         )
         spoken_result = evaluate_spoken(
-            preds,
+            day_one,
             lambda p: questions[p.dataset, p.question_id][1].answers[p.answer_index].text,
             rescore,
             list(scale),
@@ -399,6 +456,7 @@ def run_evaluation(
             limit=spoken_limit,
             seed=seed,
             progress=progress,
+            drop_below=spoken_drop_below,
         )
     results = build_results(preds, list(scale))
     return EvalReport(

@@ -19,6 +19,7 @@ from sqlalchemy.types import TypeDecorator
 __all__ = [
     "CEFR",
     "AssessmentSettings",
+    "DoubtfulWord",
     "EvidenceLevel",
     "EvidenceNearest",
     "EvidenceSentence",
@@ -27,6 +28,7 @@ __all__ = [
     "StructJson",
     "SuggestionEvidence",
     "TranscriptGap",
+    "TranscriptReliability",
     "TranscriptSegment",
     "TranscriptWord",
 ]
@@ -123,6 +125,29 @@ class EvidenceLevel(msgspec.Struct, frozen=True):
     sentences: tuple[EvidenceSentence, ...]
 
 
+class DoubtfulWord(msgspec.Struct, frozen=True):
+    """A transcript word the recogniser gave less than even odds: hear it at ``start``-``end`` s."""
+
+    word: str
+    probability: float
+    start: float
+    end: float
+
+
+class TranscriptReliability(msgspec.Struct, frozen=True):
+    """How far the transcript a suggestion was scored on can be trusted (``scoring.reliability``).
+
+    ``band`` is ``high``, ``medium`` or ``low``; intervals are calibrated per band, so a
+    doubtful transcript gets a wider one. ``doubtful_words`` are the words to listen to.
+    """
+
+    band: str
+    mean_word_probability: float | None
+    completeness: float | None
+    words_per_second: float | None
+    doubtful_words: tuple[DoubtfulWord, ...] = ()
+
+
 class SuggestionEvidence(msgspec.Struct, frozen=True):
     """What explains a suggestion to a reviewer (``scoring.suggestion.Evidence`` plus its context)."""
 
@@ -142,6 +167,8 @@ class SuggestionEvidence(msgspec.Struct, frozen=True):
     scale: tuple[int, ...] | None  # (low, high) of the rubric when it was scored
     # "graded" (exemplars at several levels) or "references": the prior calibration's group
     exemplar_kind: str = ""
+    # the transcript's reliability when the answer was spoken (None: written, or scored before)
+    reliability: TranscriptReliability | None = None
 
 
 class StructJson(TypeDecorator[T], Generic[T]):

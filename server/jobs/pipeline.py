@@ -37,7 +37,13 @@ from server.db.models import (
 )
 from server.domain.integrations import events as webhook_events
 from server.jobs.context import JobContext
-from server.jobs.scoring_inputs import answer_of, calibrator_for, rubric_of, scored_examples_for
+from server.jobs.scoring_inputs import (
+    answer_of,
+    calibrator_for,
+    reliability_of,
+    rubric_of,
+    scored_examples_for,
+)
 from server.storage import audio_key as audio_key_of
 from server.storage import poster_key as poster_key_of
 
@@ -201,7 +207,8 @@ async def _score(ctx: JobContext, rid: uuid.UUID) -> None:
         assessment = await db.get(Assessment, question.assessment_id)
         assert assessment is not None
         level = assessment.settings.interval_level
-        answer, _ = await answer_of(db, r)
+        answer, asr = await answer_of(db, r)
+        reliability = reliability_of(answer, asr)
         rubric = rubric_of(question)
         examples = await scored_examples_for(db, question.id, exclude=rid)
         calibrator = await calibrator_for(db, assessment.organization_id, level=level)
@@ -233,6 +240,7 @@ async def _score(ctx: JobContext, rid: uuid.UUID) -> None:
                         "rounded_level": suggestion.rounded_level,
                         "abstain_code": data.get("abstain_reason"),
                         "scale": [rubric.low, rubric.high],
+                        "reliability": msgspec.to_builtins(reliability),
                     },
                     SuggestionEvidence,
                 ),

@@ -82,6 +82,7 @@ async def recalibrate(db: AsyncSession, organization_id: uuid.UUID) -> int:
             kind=ev.exemplar_kind,
             low=float(ev.scale[0]),
             high=float(ev.scale[-1]),
+            band=ev.reliability.band if ev.reliability is not None else None,
         )
         if (
             _same(row.interval_low, iv.low)

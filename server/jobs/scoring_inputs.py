@@ -14,6 +14,7 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.db.documents import DoubtfulWord, TranscriptReliability
 from server.db.models import (
     Assessment,
     Question,
@@ -35,6 +36,7 @@ __all__ = [
     "answer_of",
     "calibrator_for",
     "final_scores",
+    "reliability_of",
     "rubric_of",
     "scored_examples_for",
     "stored_suggestion",
@@ -74,14 +76,38 @@ async def answer_of(db: AsyncSession, r: Response) -> tuple[Answer, AsrTranscrip
     row = (await db.execute(select(Transcript).where(Transcript.response_id == r.id))).scalar_one_or_none()
     if row is None:
         return Answer(text="", no_speech=True, answer_id=str(r.id)), None
+    from scoring.reliability import words_per_second
+
     asr = _asr(row)
     return Answer(
         text=row.text,
         asr_confidence=asr.mean_word_probability,
         no_speech=row.no_speech,
         transcript_completeness=row.completeness,
+        words_per_second=words_per_second(len(asr.words), asr.speech_seconds, asr.duration),
         answer_id=str(r.id),
     ), asr
+
+
+def reliability_of(answer: Answer, asr: AsrTranscript | None) -> TranscriptReliability | None:
+    """What the review page shows of the transcript a suggestion rests on (None: written)."""
+    from scoring.reliability import doubtful_words, reliability_band
+
+    if asr is None:
+        return None
+    band = reliability_band(answer.asr_confidence, answer.transcript_completeness, answer.words_per_second)
+    if band is None:
+        return None
+    return TranscriptReliability(
+        band=band,
+        mean_word_probability=answer.asr_confidence,
+        completeness=answer.transcript_completeness,
+        words_per_second=answer.words_per_second,
+        doubtful_words=tuple(
+            DoubtfulWord(word=w.word, probability=w.probability, start=w.start, end=w.end)
+            for w in doubtful_words(asr.words)
+        ),
+    )
 
 
 def rubric_of(question: Question) -> Rubric:
@@ -160,9 +186,11 @@ async def scored_examples_for(
 
 def stored_suggestion(row: Suggestion) -> ScoredSuggestion:
     """A stored suggestion row as the scorer's ``Suggestion`` (what calibration needs of it)."""
+    from scoring.suggestion import Evidence
     from scoring.suggestion import Suggestion as ScoredSuggestion
 
     ev = row.evidence
+    band = ev.reliability.band if ev is not None and ev.reliability is not None else ""
     return ScoredSuggestion(
         score=row.score,
         rounded_level=ev.rounded_level if ev is not None else None,
@@ -172,6 +200,7 @@ def stored_suggestion(row: Suggestion) -> ScoredSuggestion:
         abstained=row.abstained,
         spread=ev.spread if ev is not None else None,
         regime=ev.regime if ev is not None else "",
+        evidence=Evidence(reliability_band=band),
     )
 
 

@@ -268,7 +268,7 @@ function VideoAnswer(props: { item: ReviewItem; marks: Span[]; focus: Span | nul
                         <span
                           class={classes.join(" ")}
                           data-start={w.start}
-                          title={`${formatDuration(w.start)}${w.probability < 0.5 ? " · low recogniser confidence" : ""}`}
+                          title={`${formatDuration(w.start)}${w.probability < 0.5 ? ` · low recogniser confidence (${Math.round(100 * w.probability)}%)` : ""}`}
                         >
                           {w.word.trim()}
                         </span>{" "}

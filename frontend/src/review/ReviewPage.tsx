@@ -269,7 +269,15 @@ export function ReviewPage(props: { id: string; query: URLSearchParams }) {
           />
         </div>
         <div class="review-right">
-          <SuggestionSummary item={item} />
+          <SuggestionSummary
+            item={item}
+            onSeek={(t) => {
+              const v = video.current;
+              if (!v) return;
+              v.currentTime = Math.max(0, t - 0.5); // half a second before, to hear the word in context
+              void v.play().catch(() => undefined);
+            }}
+          />
           <DecisionPane item={item} state={state} actions={actions} canConfirm={canConfirm} />
           <EvidencePane item={item} selected={level} onSelect={(l) => { setLevel(l); setFocus(null); }} focus={focus} onFocus={setFocus} />
           <ProficiencyPane proficiency={item.proficiency} />

@@ -1,11 +1,65 @@
 /** The AI's suggestion as evidence for a human: score, interval on the rubric scale, the
  * nearest exemplars per level next to the answer's matching sentences, or why it abstained. */
 import type { Schemas } from "../api/client";
-import { Alert, formatNumber } from "../ui/components";
+import { Alert, formatDuration, formatNumber } from "../ui/components";
 import type { Span } from "./AnswerPane";
 import type { ReviewItem } from "./items";
 
 type Suggestion = Schemas["SuggestionView"];
+type Reliability = Schemas["TranscriptReliability"];
+
+const SHOWN_DOUBTFUL = 12;
+const BAND_WORDS: Record<string, string> = {
+  medium: "somewhat doubtful",
+  low: "doubtful",
+};
+
+/** When the suggestion rests on a doubtful transcript: how doubtful, and the words to hear. */
+export function TranscriptDoubt(props: { reliability: Reliability | null | undefined; onSeek?: (t: number) => void }) {
+  const r = props.reliability;
+  if (!r || (r.band === "high" && r.doubtful_words.length === 0)) return null;
+  const words = r.doubtful_words;
+  const facts = [
+    r.mean_word_probability != null ? `recogniser confidence ${Math.round(100 * r.mean_word_probability)}%` : null,
+    r.completeness != null && r.completeness < 0.97 ? `${Math.round(100 * r.completeness)}% of the speech transcribed` : null,
+    r.words_per_second != null && (r.words_per_second < 1.5 || r.words_per_second > 4.5)
+      ? `${formatNumber(r.words_per_second, 1)} words per second`
+      : null,
+  ].filter((f): f is string => f !== null);
+  return (
+    <div class={`transcript-doubt doubt-${r.band}`} role="note" aria-label="Transcript reliability">
+      <p class="small">
+        {r.band === "high" ? (
+          <>The transcript is clear overall, but a few words were hard to recognise.</>
+        ) : (
+          <>
+            <strong>This suggestion rests on a {BAND_WORDS[r.band] ?? r.band} transcript</strong> ({facts.join(", ")}). Its
+            interval is calibrated on transcripts as doubtful, so it is wider. Listen before relying on the score.
+          </>
+        )}
+      </p>
+      {words.length > 0 && (
+        <p class="small doubt-words">
+          <span class="muted">Hard to recognise: </span>
+          {words.slice(0, SHOWN_DOUBTFUL).map((w, i) => (
+            <button
+              key={i}
+              type="button"
+              class="btn btn-small doubt-word"
+              onClick={() => props.onSeek?.(w.start)}
+              disabled={!props.onSeek}
+              title={`Play from ${formatDuration(w.start)}`}
+              aria-label={`“${w.word}” at ${formatDuration(w.start)}, ${Math.round(100 * w.probability)}% confidence: play from there`}
+            >
+              “{w.word}” <span class="muted">{formatDuration(w.start)} · {Math.round(100 * w.probability)}%</span>
+            </button>
+          ))}
+          {words.length > SHOWN_DOUBTFUL && <span class="muted"> and {words.length - SHOWN_DOUBTFUL} more (dotted in the transcript)</span>}
+        </p>
+      )}
+    </div>
+  );
+}
 export type EvidenceLevel = Schemas["EvidenceLevel"];
 
 export function evidenceLevels(s: Suggestion | null | undefined): EvidenceLevel[] {
@@ -61,7 +115,7 @@ export function ScaleInterval(props: {
   );
 }
 
-export function SuggestionSummary(props: { item: ReviewItem }) {
+export function SuggestionSummary(props: { item: ReviewItem; onSeek?: (t: number) => void }) {
   const { item } = props;
   const s = item.suggestion;
   const q = item.question;
@@ -98,6 +152,7 @@ export function SuggestionSummary(props: { item: ReviewItem }) {
   return (
     <section class="card sugg" aria-labelledby="sugg-h">
       <h2 id="sugg-h">AI suggestion</h2>
+      <TranscriptDoubt reliability={s.evidence.reliability} onSeek={props.onSeek} />
       <div class="sugg-head">
         <div class="sugg-level">
           <span class="big-num">{s.rounded_level ?? "—"}</span>

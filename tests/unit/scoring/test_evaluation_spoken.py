@@ -4,25 +4,70 @@ from __future__ import annotations
 
 import json
 import math
+import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fixtures_content import SEMEVAL_DIR
 
 from scoring.evaluation.report import format_report
 from scoring.evaluation.runner import run_evaluation
-from scoring.evaluation.spoken import sample_stratified, voice_for
+from scoring.evaluation.spoken import Speaker, sample_answers, snr_for, voice_for
 from scoring.transcription import Transcriber
 
 
-def test_sample_is_stratified_and_deterministic() -> None:
-    labels = [1] * 60 + [2] * 30 + [3] * 10
-    picked = sample_stratified(labels, 10, seed=3)
-    assert picked == sample_stratified(labels, 10, seed=3)
+def test_sample_is_deterministic_and_a_larger_one_contains_a_smaller_one() -> None:
+    texts = [f"answer number {i}" for i in range(100)]
+    picked = sample_answers(texts, 10, seed=3)
+    assert picked == sample_answers(texts, 10, seed=3)
     assert len(picked) == 10 and len(set(picked)) == 10
-    assert sorted(labels[i] for i in picked) == [1] * 6 + [2] * 3 + [3]
-    assert sample_stratified([1, 1, 2], 2) == [0, 2] or sample_stratified([1, 1, 2], 2) == [1, 2]
-    assert sample_stratified(labels, 500) == list(range(100))
+    assert set(picked) <= set(sample_answers(texts, 40, seed=3))  # the cache of 10 serves 40
+    assert set(picked) != set(sample_answers(texts, 10, seed=4))
+    assert sample_answers(texts, 500) == list(range(100))
+
+
+def test_voices_speeds_and_noise_are_drawn_from_the_given_choices() -> None:
+    voices = {voice_for(f"answer {i}", 0, ["en-gb", "en-us+f2"], [120, 200]) for i in range(40)}
+    assert {v.name for v in voices} == {"en-gb", "en-us+f2"} and {v.speed for v in voices} == {120, 200}
+    snrs = {snr_for(f"answer {i}", 0, [None, 10.0, 0.0]) for i in range(60)}
+    assert snrs == {None, 10.0, 0.0}
+    assert snr_for("answer 1", 0, []) is None
+
+
+def test_audio_is_cached_by_text_voice_speed_and_noise(tmp_path: Path) -> None:
+    transcriber = Transcriber(device="cpu")  # not loaded: only synthesis runs here
+    first = Speaker(transcriber=transcriber, cache_dir=tmp_path, snrs=[5.0], speeds=[160])
+    noisy = first.synthesize("the bulb is in a closed path with the battery")
+    assert first.n_synthesized == 2  # the clean reading, then the noise mixed in
+    again = Speaker(transcriber=transcriber, cache_dir=tmp_path, snrs=[5.0], speeds=[160])
+    assert again.synthesize("the bulb is in a closed path with the battery") == noisy
+    assert again.n_synthesized == 0
+    clean = Speaker(transcriber=transcriber, cache_dir=tmp_path, speeds=[160])
+    assert clean.synthesize("the bulb is in a closed path with the battery") != noisy
+    assert clean.n_synthesized == 0  # the clean reading was cached on the way to the noisy one
+    faster = Speaker(transcriber=transcriber, cache_dir=tmp_path, speeds=[220])
+    assert faster.synthesize("the bulb is in a closed path with the battery") != clean.audio_path(
+        "the bulb is in a closed path with the battery"
+    )
+    assert faster.n_synthesized == 1
+    with wave.open(str(noisy)) as w:  # 16 kHz mono, as the product's transcriber reads
+        assert w.getframerate() == 16000 and w.getnchannels() == 1 and w.getnframes() > 16000
+
+
+def test_the_noise_is_at_the_stated_signal_to_noise_ratio(tmp_path: Path) -> None:
+    text = "a battery and a bulb in one closed path"
+    sp = Speaker(transcriber=Transcriber(device="cpu"), cache_dir=tmp_path, snrs=[10.0])
+    noisy = _samples(sp.synthesize(text))
+    clean = _samples(Speaker(transcriber=sp.transcriber, cache_dir=tmp_path).synthesize(text))
+    noise = noisy - clean
+    snr = 20 * np.log10(np.sqrt(np.mean(clean**2)) / np.sqrt(np.mean(noise**2)))
+    assert snr == pytest.approx(10.0, abs=0.5)
+
+
+def _samples(path: Path) -> np.ndarray:
+    with wave.open(str(path)) as w:
+        return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).astype(np.float64)
 
 
 def test_voice_depends_on_the_answer_not_on_what_else_was_sampled() -> None:
@@ -63,7 +108,10 @@ def test_spoken_mode_reports_asr_cost_beside_text(tiny_transcriber: Transcriber,
     assert data["spoken"]["wer"] == pytest.approx(s.wer)
 
     cached = sorted(p.name for p in (tmp_path / "spoken").iterdir())
-    assert sum(n.endswith(".wav") for n in cached) == 12 and sum(n.endswith(".json") for n in cached) == 12
+    # one reading and one transcript per distinct text (a repeated answer is spoken once)
+    assert 10 <= s.n_synthesized == s.n_transcribed <= 12
+    assert sum(n.endswith(".wav") for n in cached) == s.n_synthesized
+    assert sum(n.endswith(".json") for n in cached) == s.n_transcribed
     again = run_evaluation(  # from the cache: same transcripts, same figures
         "semeval",
         SEMEVAL_DIR / "2way" / "sciEntsBank",
@@ -76,3 +124,4 @@ def test_spoken_mode_reports_asr_cost_beside_text(tiny_transcriber: Transcriber,
     )
     assert again.spoken is not None and again.spoken.wer == s.wer
     assert again.spoken.asr_s < s.asr_s
+    assert again.spoken.n_synthesized == 0 and again.spoken.n_transcribed == 0  # no synthesis, no ASR
