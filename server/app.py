@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await jobs.start()
         if records:
             await recording.start()  # also uploads what a crash left in this instance's spool
-        if settings.jobs.backend == "inprocess":
+        if settings.jobs.backend == "inprocess" and role != "media":  # the api instance recovers
             await recover(jobs)
             await recover_invitation_emails(jobs)
         if role != "media":
