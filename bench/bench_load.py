@@ -1,6 +1,11 @@
 """Load: N candidates recording over WebRTC at once while M reviewers browse and confirm.
 
-Run: ``.venv/bin/python bench/bench_load.py [--levels 1x1,2x2,3x4,4x8] [--seconds 15]``.
+Run: ``.venv/bin/python bench/bench_load.py [--levels 1x1,2x2,3x4,4x8] [--seconds 15]
+[--modes single,split]``.
+
+Each mode runs the whole ladder in the same run: ``single`` is one ``viva demo`` process;
+``split`` runs media (WebRTC, recording, the takes' transcription) and the API (reviewers,
+written answers) in two processes (``--role media`` / ``--role api``, see ``_deployment``).
 
 One real ``viva demo`` process (SQLite, local object store, in-process jobs: the embedded
 default, so Whisper transcribes the takes on the same two cores while they are recorded) on
@@ -58,7 +63,8 @@ WRITTEN = (
 # ------------------------------------------------------------------ candidates (child process)
 
 
-async def _one_take(base: str, token: str, media: Path, seconds: float) -> dict[str, Any]:
+async def _one_take(base: str, token: str, media: Path, seconds: float, signal: str) -> dict[str, Any]:
+    """One take; its signalling goes to ``signal`` (the media process in split mode)."""
     out: dict[str, Any] = {"token": token[:6], "ok": False}
     async with httpx.AsyncClient(base_url=base, timeout=120) as http:
         t0 = time.perf_counter()
@@ -69,7 +75,7 @@ async def _one_take(base: str, token: str, media: Path, seconds: float) -> dict[
             sdp, sdp_type = await client.offer()
             take_id = str(uuid.uuid4())
             r = await http.post(
-                f"/api/candidate/{token}/takes",
+                f"{signal}/api/candidate/{token}/takes",
                 json={"question_id": question["id"], "take_id": take_id, "sdp": sdp, "type": sdp_type},
             )
             if r.status_code != 201:
@@ -79,7 +85,7 @@ async def _one_take(base: str, token: str, media: Path, seconds: float) -> dict[
             await client.wait_connected(30)
             out["connect_s"] = time.perf_counter() - t0
             await client.send(seconds, then_pause=True, timeout=seconds + 60)
-            r = await http.post(f"/api/candidate/{token}/takes/{take_id}/stop")
+            r = await http.post(f"{signal}/api/candidate/{token}/takes/{take_id}/stop")
             if r.status_code != 200:
                 out["error"] = f"stop {r.status_code}: {r.text[:200]}"
                 return out
@@ -103,9 +109,11 @@ async def _one_take(base: str, token: str, media: Path, seconds: float) -> dict[
     return out
 
 
-def _candidates_main(conn: Connection, base: str, tokens: list[str], media: str, seconds: float) -> None:
+def _candidates_main(
+    conn: Connection, base: str, tokens: list[str], media: str, seconds: float, signal: str
+) -> None:
     async def run() -> list[dict[str, Any]]:
-        return list(await asyncio.gather(*(_one_take(base, t, Path(media), seconds) for t in tokens)))
+        return list(await asyncio.gather(*(_one_take(base, t, Path(media), seconds, signal) for t in tokens)))
 
     conn.send(asyncio.run(run()))
     conn.close()
@@ -302,6 +310,7 @@ async def level(
     seconds: float,
     think: float,
     tag: str,
+    signal: str,
 ) -> dict[str, Any]:
     # Answers for the reviewers to decide, scored before the level starts, enough for both
     # phases: a reviewer decides about one answer per 3 think times.
@@ -313,7 +322,7 @@ async def level(
     tokens = await _invite(admin, assessment_id, n, tag)
     parent, child = mp.Pipe(duplex=False)
     proc = mp.get_context("spawn").Process(
-        target=_candidates_main, args=(child, base, tokens, str(media), seconds)
+        target=_candidates_main, args=(child, base, tokens, str(media), seconds, signal)
     )
     load0 = os.getloadavg()[0]
     proc.start()
@@ -378,6 +387,11 @@ async def main() -> None:
         "--think", type=float, default=1.0, help="a reviewer's pause between actions, s (randomized 0.5-1.5x)"
     )
     parser.add_argument(
+        "--modes",
+        default="single,split",
+        help="single: one process; split: media and API in separate processes (compared in one run)",
+    )
+    parser.add_argument(
         "--keep-going", action="store_true", help="run every level even after one does not hold"
     )
     args = parser.parse_args()
@@ -385,28 +399,49 @@ async def main() -> None:
     cache = Path(tempfile.gettempdir()) / "viva-bench-media"
     cache.mkdir(exist_ok=True)
     media = make_test_media(cache / f"load-{int(args.seconds) + 5}s.webm", seconds=args.seconds + 5)
-    with tempfile.TemporaryDirectory() as tmp, live_server(Path(tmp), {}, command="demo") as srv:
+    print(f"load average before {os.getloadavg()[0]:.1f} (a shared machine: other jobs run too)", flush=True)
+    print(
+        "| mode | N x M | holds | takes stored | suggested | connect max s | queue p50 / p99 ms "
+        "(vs idle p50) | item p50 / p99 ms (vs idle) | decide p50 / p99 ms (vs idle) | "
+        "decided | errors | load | suggestions after s |"
+    )
+    print("|" + "---|" * 12, flush=True)
+    for mode in args.modes.split(","):
+        await run_mode(mode, levels, media, args)
+
+
+@contextlib.contextmanager
+def _deployment(mode: str, tmp: Path) -> Any:
+    """``single``: one ``viva demo`` process does everything (the embedded default). ``split``:
+    the same demo as ``--role api`` (UI, API, written answers' jobs) and a ``viva serve --role
+    media`` process on the same data dir (WebRTC, recording, its takes' jobs): what the reverse
+    proxy does in a deployment, the candidates' clients do here by sending take signalling to
+    the media process."""
+    if mode == "single":
+        with live_server(tmp, {}, command="demo") as srv:
+            yield srv, srv.url
+        return
+    if mode != "split":
+        raise SystemExit(f"unknown mode {mode!r}: single or split")
+    with (
+        live_server(tmp, {"VIVA_ROLE": "api"}, command="demo") as srv,
+        live_server(tmp, {"VIVA_ROLE": "media", "VIVA_PUBLIC_URL": srv.url}) as media_srv,
+    ):
+        yield srv, media_srv.url
+
+
+async def run_mode(mode: str, levels: list[tuple[int, ...]], media: Path, args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp, _deployment(mode, Path(tmp)) as (srv, signal):
         creds = {role: (email, pw) for role, email, pw in CREDS.findall(srv.output())}
         admin = await _login(srv.url, *creds["admin"])
         assessments = (await admin.get("/api/assessments")).json()
         items = assessments["items"] if isinstance(assessments, dict) else assessments
         assessment_id = items[0]["id"]
-        print(
-            f"viva demo at {srv.url}; takes of {args.seconds:.0f} s at 320x240; "
-            f"load average before {os.getloadavg()[0]:.1f}",
-            flush=True,
-        )
-        print(
-            "| N x M | holds | takes stored | suggested | connect max s | queue p50 / p99 ms "
-            "(vs idle p50) | item p50 / p99 ms (vs idle) | decide p50 / p99 ms (vs idle) | "
-            "decided | errors | load | suggestions after s |"
-        )
-        print("|" + "---|" * 11)
         for i, (n, m) in enumerate(levels):
             result = await level(
-                srv.url, creds, admin, assessment_id, media, n, m, args.seconds, args.think, f"l{i}"
+                srv.url, creds, admin, assessment_id, media, n, m, args.seconds, args.think, f"l{i}", signal
             )
-            print(_fmt(result), flush=True)
+            print(f"| {mode} " + _fmt(result), flush=True)
             for err in result["take_errors"] + result["busy"].errors[:5]:
                 print(f"    {err}", flush=True)
             if not result["holds"] and not args.keep_going:

@@ -17,6 +17,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.response import File
 from litestar.static_files import create_static_files_router
+from litestar.types import Message, Scope
 
 from server.auth.csrf import BearerAwareCSRFMiddleware
 from server.db.engine import create_engine, session_maker, sqlalchemy_config
@@ -40,7 +41,7 @@ from server.domain.reports.controllers import ReportController, ShareController
 from server.domain.responses.controllers import ResponseController
 from server.domain.reviews.controllers import ReviewController
 from server.domain.system.controllers import SystemController
-from server.errors import exception_handlers
+from server.errors import MisdirectedRequest, exception_handlers
 from server.jobs.pipeline import recover
 from server.jobs.runtime import build_context, build_periodic
 from server.logging import structlog_plugin
@@ -84,25 +85,45 @@ def create_app(settings: Settings | None = None) -> Litestar:
     store = build_object_store(settings.storage)
     jobs, _ = build_context(settings, engine, store=store)
     periodic = build_periodic(settings, jobs.queue)
+    role = settings.app.role  # all | api | media: see the README, "Several instances"
+    records = role in ("all", "media")
     recording = RecordingService(
         settings=settings, sessions=session_maker(engine), store=store, enqueue=jobs.enqueue_processing
     )
 
+    def provide_recording() -> RecordingService:
+        if not records:
+            raise MisdirectedRequest(
+                "This Viva instance runs with --role api and records nothing: send take and "
+                "device-check signalling to a media instance (the reverse proxy routes "
+                "/api/candidate/{token}/takes and /device-check there)."
+            )
+        return recording
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         await jobs.start()
-        await recording.start()
-        if settings.jobs.backend == "inprocess":
+        if records:
+            await recording.start()  # also uploads what a crash left in this instance's spool
+        if settings.jobs.backend == "inprocess" and role != "media":  # the api instance recovers
             await recover(jobs)
             await recover_invitation_emails(jobs)
-        await periodic.start()
+        if role != "media":
+            await periodic.start()
         try:
             yield
         finally:
             await periodic.stop()
-            await recording.stop()  # finalizes live takes into the spool
+            if records:
+                await recording.stop()  # finalizes live takes into the spool
             await jobs.queue.stop()
             await engine.dispose()
+
+    instance = [(b"x-viva-instance", settings.app.instance_name.encode())]
+
+    async def name_instance(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", []), *instance]
 
     route_handlers: list[Any] = [
         SystemController,
@@ -130,7 +151,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         BrandingController,
         CandidateLogoController,
     ]
-    if (STATIC_DIR / "index.html").exists():
+    if role != "media" and (STATIC_DIR / "index.html").exists():
         route_handlers += [
             spa,
             create_static_files_router(path="/", directories=[STATIC_DIR], html_mode=True, name="frontend"),
@@ -144,7 +165,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "store": Provide(lambda: store, use_cache=True, sync_to_thread=False),
-            "recording": Provide(lambda: recording, use_cache=True, sync_to_thread=False),
+            "recording": Provide(provide_recording, use_cache=True, sync_to_thread=False),
             "jobs": Provide(lambda: jobs, use_cache=True, sync_to_thread=False),
         },
         # Litestar's CSRF check, skipped for API-token (Bearer) requests: see server/auth/csrf.py
@@ -175,7 +196,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 proxies=trusted_proxies(settings.security.trusted_proxies),
                 hsts_seconds=settings.security.hsts_seconds,
                 always_secure_cookies=settings.app.secure_cookies,
-            )
+            ),
+            *([name_instance] if settings.app.instance_name else []),
         ],
         request_max_body_size=settings.app.max_body_bytes,
         before_request=guard_request,  # NUL and absurdly deep JSON refused: see its module

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from server.settings import Settings
+from server.settings import ROLES, Settings
 
 __all__ = ["main", "uvicorn_options"]
 
@@ -142,10 +142,22 @@ Viva demo is starting at {url}
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default=None,
+    help="all: one process does everything (default, or $VIVA_ROLE); api: the UI and API, no "
+    "recording; media: WebRTC signalling and recording. Jobs run in `viva worker`.",
+)
 @_DATA_DIR
-def serve(host: str, port: int, data_dir: Path | None) -> None:
+def serve(host: str, port: int, role: str | None, data_dir: Path | None) -> None:
     """Serve the web app (run `viva db upgrade` first)."""
-    _serve(_settings(data_dir, port, host), host, port)
+    settings = _settings(data_dir, port, host)
+    if role is not None:
+        from dataclasses import replace
+
+        settings = settings.with_overrides(app=replace(settings.app, role=role))
+    _serve(settings, host, port)
 
 
 @main.command()

@@ -31,6 +31,7 @@ __all__ = [
     "Forbidden",
     "Gone",
     "InvalidInput",
+    "MisdirectedRequest",
     "NotFound",
     "PayloadTooLarge",
     "Problem",
@@ -125,6 +126,13 @@ class PayloadTooLarge(VivaError):
 
     status_code = 413
     title = "Payload too large"
+
+
+class MisdirectedRequest(VivaError):
+    """This instance cannot answer the request (say, take signalling sent to an `api` instance)."""
+
+    status_code = 421
+    title = "Misdirected request"
 
 
 class TooManyRequests(VivaError):

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 __all__ = [
+    "ROLES",
     "AppSettings",
     "DatabaseSettings",
     "EmailSettings",
@@ -58,6 +59,10 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     except ValueError as exc:
         msg = f"{name} must be a number, got {raw!r}"
         raise ValueError(msg) from exc
+
+
+ROLES = ("all", "api", "media")
+"""What one `viva serve` process does; see `AppSettings.role`."""
 
 
 def _one_of(name: str, value: str, choices: tuple[str, ...]) -> str:
@@ -122,6 +127,19 @@ class AppSettings:
         72,
     )
     invitation_days: int = _var("VIVA_INVITATION_DAYS", "invitation lifetime in days", 14)
+    role: str = _var(
+        "VIVA_ROLE",
+        "what this `viva serve` process does: `all` (one process), `api` (UI and API, records "
+        "nothing) or `media` (WebRTC signalling and recording; `viva serve --role` overrides it)",
+        "all",
+        clean=lambda v: _one_of("VIVA_ROLE", v, ROLES),
+    )
+    instance_name: str = _var(
+        "VIVA_INSTANCE_NAME",
+        "this instance's name, sent as `X-Viva-Instance` on every response",
+        "",
+        shown="none (not sent)",
+    )
     secure_cookies: bool = _var(
         "VIVA_SECURE_COOKIES",
         "`Secure` on every cookie even over plain HTTP (requests over TLS always get it)",

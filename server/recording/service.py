@@ -386,6 +386,16 @@ class RecordingService:
                 ).scalar_one_or_none()
                 if response is None:
                     continue
+                if path.stat().st_size == 0:
+                    # Killed before the muxer wrote anything (it writes whole clusters): no take
+                    # to keep, so the answer is not left "uploading" forever; the candidate
+                    # records it again.
+                    log.warning("orphan_empty", take_id=take_id)
+                    if response.media_key is None:
+                        await db.delete(response)
+                        await db.commit()
+                    path.unlink(missing_ok=True)
+                    continue
                 try:
                     duration = (await asyncio.to_thread(probe_media, path)).duration
                 except Exception:

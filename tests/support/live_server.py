@@ -52,10 +52,17 @@ def _wait_listening(url: str, proc: subprocess.Popen[bytes], log: Path, timeout:
 
 @contextmanager
 def live_server(
-    data_dir: Path, env: dict[str, str], *, command: str = "serve", timeout: float = 90
+    data_dir: Path,
+    env: dict[str, str],
+    *,
+    command: str = "serve",
+    timeout: float = 90,
+    port: int | None = None,
 ) -> Iterator[LiveServer]:
-    """Start ``viva <command>`` and stop it with SIGTERM (a graceful shutdown) afterwards."""
-    port = free_port()
+    """Start ``viva <command>`` and stop it with SIGTERM (a graceful shutdown) afterwards.
+
+    ``port`` fixes the port (an instance restarted behind a proxy comes back where it was)."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("VIVA_")}
     full_env.update({"PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "VIVA_PUBLIC_URL": url, **env})
