@@ -5,6 +5,7 @@ import { MeContext } from "../../staff/StaffShell";
 import { Alert, Loading, PageHeading } from "../../ui/components";
 import { ApiTokensSection } from "./ApiTokens";
 import { BrandingSection } from "./Branding";
+import { EmailSection } from "./EmailTemplates";
 import { TeamSection } from "./Team";
 import { WebhooksSection } from "./Webhooks";
 
@@ -94,6 +95,7 @@ export function SettingsPage() {
       <p class="lead">{me?.organization_name}</p>
       <TeamSection />
       <BrandingSection />
+      <EmailSection />
       <RetentionSection />
       <WebhooksSection />
       <ApiTokensSection />
