@@ -35,6 +35,7 @@ from server.domain.fairness.controllers import CandidateDemographicsController, 
 from server.domain.integrations.controllers import ApiTokenController, WebhookController
 from server.domain.invitations.bulk_controller import BulkInvitationController
 from server.domain.invitations.controllers import InvitationController
+from server.domain.invitations.email_controller import EmailTemplateController, ReminderOptOutController
 from server.domain.invitations.emails import recover_invitation_emails
 from server.domain.privacy.controllers import CandidateDataController, OrganizationController
 from server.domain.reports.controllers import ReportController, ShareController
@@ -65,6 +66,7 @@ CSRF_HEADER = "x-csrf-token"
         "/i/{token:str}",
         "/share/{token:str}",
         "/account/{token:str}",
+        "/opt-out/{token:str}",
         "/login",
         "/forgot",
         "/app",
@@ -150,6 +152,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         FairnessController,
         BrandingController,
         CandidateLogoController,
+        EmailTemplateController,
+        ReminderOptOutController,
     ]
     if role != "media" and (STATIC_DIR / "index.html").exists():
         route_handlers += [

@@ -302,6 +302,14 @@ class EmailSettings:
     backoff_seconds: float = _var(
         "VIVA_EMAIL_BACKOFF_SECONDS", "first email retry delay in seconds (exponential)", 30.0
     )
+    reminder_interval_seconds: float = _var(
+        "VIVA_REMINDER_INTERVAL_SECONDS",
+        "how often due automatic reminders are sent, in seconds (0: never; rules are per assessment)",
+        3600.0,
+    )
+    poll_seconds: float = _var(
+        "VIVA_EMAIL_POLL_SECONDS", "how often queued decision emails are sent, in seconds", 10.0
+    )
 
     @property
     def enabled(self) -> bool:

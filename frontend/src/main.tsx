@@ -7,6 +7,7 @@ import { BankPage } from "./admin/bank/BankPage";
 import { BuilderPage } from "./admin/builder/BuilderPage";
 import { NewAssessment } from "./admin/onboarding/NewAssessment";
 import { CandidateApp } from "./candidate/CandidateApp";
+import { OptOutPage } from "./candidate/OptOut";
 import { ComparePage } from "./report/ComparePage";
 import { ReportPage } from "./report/ReportPage";
 import { SharedReport } from "./report/SharedReport";
@@ -28,6 +29,7 @@ function App() {
   let params: Record<string, string> | null;
 
   if ((params = match("/i/:token", path))) return <CandidateApp key={params.token} token={params.token!} />;
+  if ((params = match("/opt-out/:token", path))) return <OptOutPage key={params.token} token={params.token!} />;
   if (path === "/login") return <Login next={query.get("next")} />;
   if (path === "/forgot") return <ForgotPassword />;
   if ((params = match("/account/:token", path))) return <SetPasswordPage key={params.token} token={params.token!} />;

@@ -51,6 +51,12 @@ class AssessmentSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True
     english_threshold: CEFR = "B2"
     interval_level: Annotated[float, msgspec.Meta(ge=0.5, le=0.99)] = 0.8
     focus: Annotated[str, msgspec.Meta(max_length=60)] = "general"
+    # Automatic reminder emails (sent only when the server has email): to candidates who have
+    # not started ``remind_not_started_days`` after the invitation, and to those not finished
+    # ``remind_before_expiry_days`` before their link expires (0 turns a rule off).
+    reminders: bool = True
+    remind_not_started_days: Annotated[int, msgspec.Meta(ge=0, le=90)] = 3
+    remind_before_expiry_days: Annotated[int, msgspec.Meta(ge=0, le=90)] = 2
 
 
 class TranscriptWord(msgspec.Struct, frozen=True):

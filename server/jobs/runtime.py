@@ -8,7 +8,9 @@ from media.object_store import ObjectStore
 from server.db.engine import create_engine, session_maker
 from server.domain.accounts.emails import send_account_email
 from server.domain.integrations.delivery import dispatch_webhooks
+from server.domain.invitations.decision_emails import DECISION_TASK, send_decision_emails
 from server.domain.invitations.emails import send_invitation_email
+from server.domain.invitations.reminders import REMINDER_TASK, send_due_reminders
 from server.domain.privacy.retention import apply_retention
 from server.jobs.context import JobContext
 from server.jobs.models import ModelHub
@@ -28,6 +30,8 @@ TASKS: dict[str, TaskFn] = {
     "dispatch_webhooks": dispatch_webhooks,
     "apply_retention": apply_retention,
     RECALIBRATE_TASK: recalibrate_suggestions,
+    REMINDER_TASK: send_due_reminders,
+    DECISION_TASK: send_decision_emails,
 }
 
 
@@ -64,11 +68,14 @@ def build_queue(settings: Settings) -> JobQueue:
 
 
 def build_periodic(settings: Settings, queue: JobQueue) -> Periodic:
-    """Webhook deliveries every few seconds, media retention every hour (and both at start)."""
+    """Webhook deliveries every few seconds, media retention and due reminders every hour, queued
+    decision emails every few seconds (all at start); the emails only when the server has email."""
     return Periodic(
         queue,
         {
             "dispatch_webhooks": settings.webhooks.poll_seconds,
             "apply_retention": settings.privacy.retention_interval_seconds,
+            REMINDER_TASK: settings.email.reminder_interval_seconds if settings.email.enabled else 0,
+            DECISION_TASK: settings.email.poll_seconds if settings.email.enabled else 0,
         },
     )

@@ -9,8 +9,10 @@ import structlog
 
 from server.domain.accounts.emails import send_account_email as _send_account_email
 from server.domain.integrations.delivery import dispatch_webhooks as _dispatch_webhooks
+from server.domain.invitations.decision_emails import send_decision_emails as _send_decision_emails
 from server.domain.invitations.emails import recover_invitation_emails
 from server.domain.invitations.emails import send_invitation_email as _send_invitation_email
+from server.domain.invitations.reminders import send_due_reminders as _send_due_reminders
 from server.domain.privacy.retention import apply_retention as _apply_retention
 from server.jobs.pipeline import process_response as _process_response
 from server.jobs.pipeline import recover
@@ -46,6 +48,14 @@ async def recalibrate_suggestions(ctx: dict[str, Any], *, organization_id: str) 
 
 async def apply_retention(ctx: dict[str, Any]) -> None:
     await _apply_retention(ctx["viva"])
+
+
+async def send_due_reminders(ctx: dict[str, Any]) -> None:
+    await _send_due_reminders(ctx["viva"])
+
+
+async def send_decision_emails(ctx: dict[str, Any]) -> None:
+    await _send_decision_emails(ctx["viva"])
 
 
 async def _touch_until_cancelled(job: Any, every_s: float) -> None:
@@ -107,6 +117,8 @@ def run_worker(settings: Settings) -> None:
         dispatch_webhooks,
         apply_retention,
         recalibrate_suggestions,
+        send_due_reminders,
+        send_decision_emails,
     ]
     # Sweep often enough that a dead worker's job is picked up about one heartbeat later.
     timers: PartialTimersDict = {

@@ -448,6 +448,21 @@ def _account_link(json: Any = None) -> Prepare:
     return prepare
 
 
+def _template(kind: str, json: Any = None) -> Prepare:
+    async def prepare(ctx: Ctx, role: str) -> Req:
+        return Req(params={"kind": kind}, json=json)
+
+    return prepare
+
+
+async def _opt_out(ctx: Ctx, role: str) -> Req:
+    """A fresh invitation's reminder opt-out link (signed with the matrix app's secret key)."""
+    from server.domain.invitations.reminders import opt_out_token
+
+    invite = await ctx.invite()
+    return Req(params={"token": opt_out_token("test-secret-" + "x" * 40, uuid.UUID(invite.id))})
+
+
 async def _new_api_token(ctx: Ctx, role: str) -> Req:
     t = await ctx.ok("POST", "/api/api-tokens", json={"name": "to revoke"})
     return Req(params={"token_id": t["id"]})
@@ -629,6 +644,23 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PUT", "/api/organization/branding/logo"): Row(admin_write(200, foreign=200), plain()),
     ("DELETE", "/api/organization/branding/logo"): Row(admin_write(200, foreign=200), plain()),
     ("GET", "/api/organization/branding/logo"): Row(staff_read(), with_alpha_logo()),
+    ("GET", "/api/organization/email"): Row(staff_read(foreign=200), plain()),
+    ("PUT", "/api/organization/email"): Row(admin_write(200, foreign=200), body({"decision_emails": False})),
+    ("PUT", "/api/organization/email/templates/{kind}"): Row(
+        admin_write(200, foreign=200),
+        _template(
+            "reminder", {"subject": "Reminder from {organization}", "body": "Hi {candidate_name}: {link}"}
+        ),
+    ),
+    ("DELETE", "/api/organization/email/templates/{kind}"): Row(
+        admin_write(200, foreign=200), _template("reminder")
+    ),
+    ("POST", "/api/organization/email/templates/{kind}/preview"): Row(
+        staff_write(200, foreign=200), _template("decision", {"subject": "News", "body": "{decision}"})
+    ),
+    # the reminder opt-out link: its signed token is the credential, whoever follows it
+    ("GET", "/api/email/opt-out/{token}"): Row(public(200), _opt_out),
+    ("POST", "/api/email/opt-out/{token}"): Row(public(200), _opt_out),
     ("GET", "/health"): Row(public(200), plain()),
     # assessments and the builder
     ("GET", "/api/assessment-templates"): Row(staff_read(foreign=200), plain()),

@@ -30,7 +30,13 @@ from server.db.models.enums import (
 )
 from server.db.models.integrations import ApiToken, Webhook, WebhookDelivery
 from server.db.models.organization import AccountToken, AuditEvent, Organization, StaffSession, User
-from server.db.models.privacy import CandidateDemographics, InvitationEmail
+from server.db.models.privacy import (
+    CandidateDemographics,
+    DecisionEmail,
+    EmailTemplate,
+    InvitationEmail,
+    InvitationReminder,
+)
 from server.db.models.results import EnglishReview, ProficiencyResult, Review, Suggestion, Transcript
 from server.db.models.security import LoginThrottle
 from server.db.models.sharing import ShareLink
@@ -51,11 +57,14 @@ __all__ = [
     "Branding",
     "CandidateDemographics",
     "Competency",
+    "DecisionEmail",
     "Dimension",
+    "EmailTemplate",
     "EnglishReview",
     "Exemplar",
     "Invitation",
     "InvitationEmail",
+    "InvitationReminder",
     "InvitationStatus",
     "LoginThrottle",
     "Organization",

@@ -60,6 +60,12 @@ class Invitation(UUIDAuditBase):
         sa.ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
 
+    # The link's token, sealed (server/auth/sealing.py), kept while email is on so that the
+    # automatic reminders can carry the same link; cleared once the invitation is over.
+    link_sealed: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    # The candidate followed the reminder email's opt-out link: no more automatic reminders.
+    reminders_opted_out_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
     assessment: Mapped[Assessment] = relationship(lazy="joined")
     attempt: Mapped[Attempt | None] = relationship(
         back_populates="invitation", uselist=False, lazy="selectin"

@@ -24,6 +24,8 @@ class Organization(UUIDAuditBase):
     name: Mapped[str] = mapped_column(sa.String(200))
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     retention_days: Mapped[int | None] = mapped_column(default=None)
+    # Email candidates the decision (template "decision"): off unless an admin turns it on.
+    decision_emails: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class User(UUIDAuditBase):

@@ -18,10 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.sealing import seal, unseal
 from server.auth.tokens import hash_token
-from server.db.models import Invitation, InvitationEmail, InvitationStatus, Organization
-from server.domain.branding.services import candidate_branding
+from server.db.models import Invitation, InvitationEmail, InvitationStatus
+from server.domain.invitations.email_templates import invitation_message
 from server.email.sender import send_message
-from server.email.templates import invitation_email
 from server.jobs.context import JobContext
 from server.settings import Settings
 
@@ -100,6 +99,7 @@ async def queue_invitation_email(
     row.status, row.tries, row.queued_at = "queued", 0, datetime.now(UTC)
     row.sent_at, row.last_error = None, None
     row.token_sealed = seal(settings.app.secret_key, token)
+    inv.link_sealed = row.token_sealed  # the automatic reminders carry the same link
     return row
 
 
@@ -140,20 +140,7 @@ async def send_invitation_email(ctx: JobContext, *, invitation_id: str, token_di
             return
         if hash_token(token) != inv.token_hash:
             return
-        org = await db.get(Organization, inv.organization_id)
-        brand = await candidate_branding(db, inv.organization_id)
-        message = invitation_email(
-            to_name=inv.candidate_name,
-            to_address=inv.candidate_email,
-            from_address=settings.email.from_address,
-            organization=org.name if org else "The hiring team",
-            assessment_title=inv.assessment.title,
-            link=f"{settings.app.public_url}/i/{token}",
-            expires_at=inv.expires_at,
-            extra_time_pct=int((inv.accommodations or {}).get("extra_time_pct", 0)),
-            contact_email=brand.contact_email,
-            privacy_url=brand.privacy_url,
-        )
+        message = await invitation_message(db, settings, inv, link=f"{settings.app.public_url}/i/{token}")
         sealed = row.token_sealed
     error: str | None = None
     try:

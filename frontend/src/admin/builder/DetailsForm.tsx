@@ -93,6 +93,28 @@ export function DetailsForm(props: { assessment: Assessment; onSaved: (a: Assess
           <p id="a-blind-help" class="help">Reviewers score before they see the AI's suggestion.</p>
         </div>
       </div>
+      <fieldset class="reminder-settings">
+        <legend>Automatic reminders</legend>
+        <div class="check">
+          <input id="a-reminders" type="checkbox" checked={settings.reminders ?? true} aria-describedby="a-reminders-help" onChange={(e) => set({ reminders: e.currentTarget.checked })} />
+          <div>
+            <label for="a-reminders">Remind candidates by email</label>
+            <p id="a-reminders-help" class="help">One email per rule, only when the server sends email; every reminder has an opt-out link.</p>
+          </div>
+        </div>
+        <div class="details-grid">
+          <div class="field">
+            <label for="a-remind-start">Not started after (days)</label>
+            <input id="a-remind-start" type="number" min={0} max={90} disabled={!(settings.reminders ?? true)} aria-describedby="a-remind-start-help" value={settings.remind_not_started_days ?? 3} onInput={(e) => set({ remind_not_started_days: Number(e.currentTarget.value) })} />
+            <span id="a-remind-start-help" class="help">0 turns this reminder off</span>
+          </div>
+          <div class="field">
+            <label for="a-remind-expiry">Not finished, days before the link expires</label>
+            <input id="a-remind-expiry" type="number" min={0} max={90} disabled={!(settings.reminders ?? true)} aria-describedby="a-remind-expiry-help" value={settings.remind_before_expiry_days ?? 2} onInput={(e) => set({ remind_before_expiry_days: Number(e.currentTarget.value) })} />
+            <span id="a-remind-expiry-help" class="help">0 turns this reminder off</span>
+          </div>
+        </div>
+      </fieldset>
       {error && <Alert>{error}</Alert>}
       {saved && <Alert kind="success">Details saved.</Alert>}
       <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? "Saving…" : "Save details"}</button>

@@ -79,7 +79,8 @@ function CategoryTable(props: { id: string; title: string; rows: Rates[]; hasThr
   return (
     <section class="card fairness-card" aria-labelledby={`${props.id}-h`}>
       <h2 id={`${props.id}-h`}>{props.title}</h2>
-      <div class="table-wrap">
+      {/* Focusable so that a keyboard can scroll the table sideways on a narrow screen. */}
+      <div class="table-wrap" role="region" aria-label={`${props.title} (table)`} tabIndex={0}>
         <table class="table fairness-table" id={`${props.id}-table`}>
           <caption class="sr-only">{props.title}: applicants, rates and impact ratios</caption>
           <thead>

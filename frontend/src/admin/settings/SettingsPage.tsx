@@ -6,6 +6,7 @@ import { Alert, Loading, PageHeading } from "../../ui/components";
 import { useApi, useSubmit } from "../../ui/useApi";
 import { ApiTokensSection } from "./ApiTokens";
 import { BrandingSection } from "./Branding";
+import { EmailSection } from "./EmailTemplates";
 import { TeamSection } from "./Team";
 import { WebhooksSection } from "./Webhooks";
 
@@ -86,6 +87,7 @@ export function SettingsPage() {
       <p class="lead">{me?.organization_name}</p>
       <TeamSection />
       <BrandingSection />
+      <EmailSection />
       <RetentionSection />
       <WebhooksSection />
       <ApiTokensSection />
