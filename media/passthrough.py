@@ -23,20 +23,17 @@ against video), later frames by their RTP timestamps.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import queue
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from media.bitstream import parse_vp8
 from media.errors import RecordingFailed
 from media.passthrough_writer import PassthroughWriter
-from media.recording import RecordingMode, RecordingStats
+from media.recording import RecordingMode, RecordingStats, ThreadedRecorder
 from media.rtp_tap import EncodedFrame, ReceiverTap, tap
 
 if TYPE_CHECKING:
@@ -48,8 +45,6 @@ if TYPE_CHECKING:
 __all__ = ["KeyframeGate", "PassthroughOptions", "PassthroughRecorder", "RtpClock"]
 
 log = logging.getLogger(__name__)
-
-_STOP = object()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,7 +159,7 @@ class KeyframeGate:
         self.waiting = True
 
 
-class PassthroughRecorder:
+class PassthroughRecorder(ThreadedRecorder):
     """Records one Opus and (optionally) one VP8 track into a WebM file without transcoding.
 
     Same life as :class:`~media.recording.WebmRecorder`: :meth:`add_track` (with the
@@ -182,37 +177,20 @@ class PassthroughRecorder:
         options: PassthroughOptions | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.path = Path(path)
-        self._clock = clock
-        self._max = max_duration_s
-        self._on_limit = on_limit
-        self._meter = level_meter
+        super().__init__(
+            path, max_duration_s=max_duration_s, on_limit=on_limit, level_meter=level_meter, clock=clock
+        )
         self._options = options or PassthroughOptions()
-        self._tracks: list[MediaStreamTrack] = []
         self._taps: dict[str, ReceiverTap] = {}
         self._clocks: dict[str, RtpClock] = {}
         self._gate: KeyframeGate | None = None
-        self._tasks: list[asyncio.Task[None]] = []
-        self._queue: queue.Queue[Any] = queue.Queue()
-        self._queued = 0  # written by the loop only
-        self._taken = 0  # written by the worker only
-        self._dropped = 0
-        self._started_at: float | None = None
-        self._media_s = 0.0
-        self._last_frame_at: float | None = None
-        self._limit_hit = False
-        self._error: BaseException | None = None
-        self._done: asyncio.Future[None] | None = None
         self._writer: PassthroughWriter | None = None
-        self._stats: RecordingStats | None = None
         self._stopped = False
 
     def add_track(self, track: MediaStreamTrack, receiver: RTCRtpReceiver) -> None:
         """Record ``track`` from ``receiver`` (one audio and at most one video track)."""
+        self._check_track(track)
         kind = track.kind
-        if kind not in ("audio", "video") or any(t.kind == kind for t in self._tracks):
-            raise RecordingFailed(f"cannot record a second {kind} track")
-        self._tracks.append(track)
         receiver_tap = tap(
             receiver,
             self._on_frame,
@@ -230,36 +208,16 @@ class PassthroughRecorder:
                 interval_s=opts.keyframe_interval_s,
             )
 
-    @property
-    def media_seconds(self) -> float:
-        """Media time recorded so far (the latest frame's position)."""
-        return self._media_s
-
-    @property
-    def seconds_since_last_frame(self) -> float | None:
-        """Wall-clock seconds since any frame arrived; ``None`` before the first."""
-        return None if self._last_frame_at is None else self._clock() - self._last_frame_at
-
-    @property
-    def limit_reached(self) -> bool:
-        """Whether the maximum duration cut the recording."""
-        return self._limit_hit
-
     async def start(self) -> None:
         """Start the writer thread and the tasks that consume the tracks."""
-        loop = asyncio.get_running_loop()
-        self._done = loop.create_future()
         opts = self._options
-        self._writer = PassthroughWriter(
+        writer = self._writer = PassthroughWriter(
             self.path,
             expect_video=self._gate is not None,
             audio_channels=opts.audio_channels,
             wait_for_video_s=opts.wait_for_video_s,
         )
-        worker = threading.Thread(
-            target=self._work, args=(loop,), daemon=True, name=f"webm-pass-{self.path.stem}"
-        )
-        worker.start()
+        self._start_worker(f"webm-pass-{self.path.stem}", lambda item: writer.handle(*item), writer.close)
         self._tasks = [asyncio.create_task(self._drain(t)) for t in self._tracks]
 
     async def stop(self) -> RecordingStats:
@@ -271,15 +229,8 @@ class PassthroughRecorder:
                 receiver_tap.flush()
             except Exception:  # aiortc internals changed: lose the last frames, not the take
                 log.exception("could not flush the %s jitter buffer of %s", receiver_tap.kind, self.path)
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
         self._stopped = True  # frames arriving from now on are not queued
-        self._queue.put(_STOP)
-        if self._done is not None:
-            await asyncio.shield(self._done)
-        if self._error is not None:
-            raise RecordingFailed(f"the recording could not be written: {self._error}")
+        await self._stop_worker()
         w = self._writer
         if w is None or not self.path.exists() or w.audio_frames + w.video_frames == 0:
             raise RecordingFailed("no audio or video arrived before the take ended")
@@ -289,7 +240,7 @@ class PassthroughRecorder:
             duration=round(w.end_s, 3),
             audio_frames=w.audio_frames,
             video_frames=w.video_frames,
-            video_frames_dropped=self._dropped + (gate.skipped if gate else 0),
+            video_frames_dropped=gate.skipped if gate else 0,
             silence_inserted_s=round(w.silence_s, 3),
             width=w.width,
             height=w.height,
@@ -309,8 +260,8 @@ class PassthroughRecorder:
             return
         now = self._clock()
         self._last_frame_at = now
-        began = [t.began.at for t in self._taps.values() if t.began.at is not None]
         if self._started_at is None:
+            began = [t.began.at for t in self._taps.values() if t.began.at is not None]
             self._started_at = min(began, default=now)
         clock = self._clocks[kind]
         first_packet_at = self._taps[kind].began.at
@@ -323,13 +274,12 @@ class PassthroughRecorder:
         size: tuple[int, int] | None = None
         if kind == "video":
             assert self._gate is not None
-            if self._queued - self._taken >= self._options.max_backlog:
+            if self.backlog >= self._options.max_backlog:
                 self._gate.drop_until_keyframe(now)  # the writer is behind: never let memory grow
             write, size = self._gate.admit(frame, now)
             if not write:
                 return
-        self._queued += 1
-        self._queue.put((kind, frame.data, at_s, size))
+        self._put((kind, frame.data, at_s, size))
 
     async def _drain(self, track: MediaStreamTrack) -> None:
         """Feed the meter with decoded audio; a video track only reports its end here."""
@@ -343,33 +293,3 @@ class PassthroughRecorder:
                 return
             if self._meter is not None and isinstance(frame, AudioFrame):
                 self._meter.feed(frame)
-
-    def _hit_limit(self) -> None:
-        if not self._limit_hit:
-            self._limit_hit = True
-            if self._on_limit is not None:
-                self._on_limit()
-
-    def _work(self, loop: asyncio.AbstractEventLoop) -> None:
-        assert self._writer is not None
-        writer = self._writer
-        try:
-            while (item := self._queue.get()) is not _STOP:
-                self._taken += 1
-                if self._error is None:
-                    writer.handle(*item)
-        except BaseException as exc:  # reported by stop(); the loop must not hang
-            log.exception("recording %s failed", self.path)
-            self._error = exc
-        finally:
-            try:
-                writer.close()
-            except BaseException as exc:
-                log.exception("closing recording %s failed", self.path)
-                self._error = self._error or exc
-            with contextlib.suppress(RuntimeError):  # the loop may already be closed
-                loop.call_soon_threadsafe(self._finish)
-
-    def _finish(self) -> None:
-        if self._done is not None and not self._done.done():
-            self._done.set_result(None)

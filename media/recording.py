@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from media.audio_level import AudioLevelMeter
 
-__all__ = ["RecorderOptions", "RecordingMode", "RecordingStats", "WebmRecorder"]
+__all__ = ["RecorderOptions", "RecordingMode", "RecordingStats", "ThreadedRecorder", "WebmRecorder"]
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +86,127 @@ class _TrackClock:
         return self.offset_s + float((pts - self.first_pts) * self.time_base)
 
 
-class WebmRecorder:
-    """Records one audio and (optionally) one video track into a WebM file.
+class ThreadedRecorder:
+    """What both recorders share: a take's limits and timing, and one writer thread per take.
+
+    The event loop stamps each frame and :meth:`_put` queues it; the thread hands every item
+    to ``handle`` and calls ``close`` at the end (the file's index), off the event loop.
+
+    Args:
+        path: Where the WebM file is written (its directory must exist).
+        max_duration_s: Media time after which frames are no longer recorded and
+            ``on_limit`` is called once; ``None`` for no limit.
+        on_limit: Called in the event loop when ``max_duration_s`` is reached.
+        level_meter: Fed with every audio frame, for the live audio level.
+        clock: Monotonic seconds (times arrivals).
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        max_duration_s: float | None = None,
+        on_limit: Callable[[], None] | None = None,
+        level_meter: AudioLevelMeter | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.path = Path(path)
+        self._clock = clock
+        self._max = max_duration_s
+        self._on_limit = on_limit
+        self._meter = level_meter
+        self._tracks: list[MediaStreamTrack] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._queued = 0  # written by the loop only
+        self._taken = 0  # written by the worker only
+        self._started_at: float | None = None
+        self._media_s = 0.0
+        self._last_frame_at: float | None = None
+        self._limit_hit = False
+        self._error: BaseException | None = None
+        self._done: asyncio.Future[None] | None = None
+        self._stats: RecordingStats | None = None
+
+    def _check_track(self, track: MediaStreamTrack) -> None:
+        if track.kind not in ("audio", "video") or any(t.kind == track.kind for t in self._tracks):
+            raise RecordingFailed(f"cannot record a second {track.kind} track")
+        self._tracks.append(track)
+
+    @property
+    def media_seconds(self) -> float:
+        """Media time recorded so far (the latest frame's position)."""
+        return self._media_s
+
+    @property
+    def seconds_since_last_frame(self) -> float | None:
+        """Wall-clock seconds since any frame arrived; ``None`` before the first."""
+        return None if self._last_frame_at is None else self._clock() - self._last_frame_at
+
+    @property
+    def limit_reached(self) -> bool:
+        """Whether the maximum duration cut the recording."""
+        return self._limit_hit
+
+    @property
+    def backlog(self) -> int:
+        """Items queued for the writer thread and not yet taken."""
+        return self._queued - self._taken
+
+    def _start_worker(self, name: str, handle: Callable[[Any], None], close: Callable[[], None]) -> None:
+        loop = asyncio.get_running_loop()
+        self._done = loop.create_future()
+        worker = threading.Thread(target=self._work, args=(loop, handle, close), daemon=True, name=name)
+        worker.start()
+
+    def _put(self, item: Any) -> None:
+        self._queued += 1
+        self._queue.put(item)
+
+    async def _stop_worker(self) -> None:
+        """Let the writer finish what is queued and close the file; raise what it hit."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._queue.put(_STOP)
+        if self._done is not None:
+            await asyncio.shield(self._done)
+        if self._error is not None:
+            raise RecordingFailed(f"the recording could not be written: {self._error}")
+
+    def _hit_limit(self) -> None:
+        if not self._limit_hit:
+            self._limit_hit = True
+            if self._on_limit is not None:
+                self._on_limit()
+
+    def _work(
+        self, loop: asyncio.AbstractEventLoop, handle: Callable[[Any], None], close: Callable[[], None]
+    ) -> None:
+        try:
+            while (item := self._queue.get()) is not _STOP:
+                self._taken += 1
+                if self._error is None:
+                    handle(item)
+        except BaseException as exc:  # reported by stop(); the loop must not hang
+            log.exception("recording %s failed", self.path)
+            self._error = exc
+        finally:
+            try:
+                close()
+            except BaseException as exc:
+                log.exception("closing recording %s failed", self.path)
+                self._error = self._error or exc
+            with contextlib.suppress(RuntimeError):  # the loop may already be closed
+                loop.call_soon_threadsafe(self._finish)
+
+    def _finish(self) -> None:
+        if self._done is not None and not self._done.done():
+            self._done.set_result(None)
+
+
+class WebmRecorder(ThreadedRecorder):
+    """Records one audio and (optionally) one video track into a WebM file, decoded and encoded.
 
     Args:
         path: Where the WebM file is written (its directory must exist).
@@ -107,27 +226,14 @@ class WebmRecorder:
         level_meter: AudioLevelMeter | None = None,
         options: RecorderOptions | None = None,
     ) -> None:
-        self.path = Path(path)
-        self._max = max_duration_s
-        self._on_limit = on_limit
-        self._meter = level_meter
+        super().__init__(path, max_duration_s=max_duration_s, on_limit=on_limit, level_meter=level_meter)
         self._options = options or RecorderOptions()
-        self._tracks: list[MediaStreamTrack] = []
         self._began: dict[str, Callable[[], float | None]] = {}
         self._receivers: list[RTCRtpReceiver] = []
-        self._tasks: list[asyncio.Task[None]] = []
-        self._queue: queue.Queue[Any] = queue.Queue()
         self._video_queued = 0  # written by the loop only
         self._video_taken = 0  # written by the worker only
         self._video_dropped = 0
-        self._started_at: float | None = None
-        self._media_s = 0.0
-        self._last_frame_at: float | None = None
-        self._limit_hit = False
-        self._error: BaseException | None = None
-        self._done: asyncio.Future[None] | None = None
         self._encoder: WebmWriter | None = None
-        self._stats: RecordingStats | None = None
 
     def add_track(self, track: MediaStreamTrack, receiver: RTCRtpReceiver | None = None) -> None:
         """Record ``track`` (one audio and at most one video track).
@@ -136,36 +242,23 @@ class WebmRecorder:
         its first packet arrived rather than when the decoder handed it over, and what the
         receiver still holds when the take ends is decoded and written too.
         """
-        if track.kind not in ("audio", "video") or any(t.kind == track.kind for t in self._tracks):
-            raise RecordingFailed(f"cannot record a second {track.kind} track")
-        self._tracks.append(track)
+        self._check_track(track)
         if receiver is not None:
             self._began[track.kind] = StreamStart(receiver)
             self._receivers.append(receiver)
 
-    @property
-    def media_seconds(self) -> float:
-        """Media time recorded so far (the latest frame's position)."""
-        return self._media_s
-
-    @property
-    def seconds_since_last_frame(self) -> float | None:
-        """Wall-clock seconds since any frame arrived; ``None`` before the first."""
-        return None if self._last_frame_at is None else time.monotonic() - self._last_frame_at
-
-    @property
-    def limit_reached(self) -> bool:
-        """Whether the maximum duration cut the recording."""
-        return self._limit_hit
-
     async def start(self) -> None:
         """Start receiving frames and the encoder thread."""
-        loop = asyncio.get_running_loop()
-        self._done = loop.create_future()
         expect_video = any(t.kind == "video" for t in self._tracks)
-        self._encoder = WebmWriter(self.path, self._options, expect_video)
-        worker = threading.Thread(target=self._work, args=(loop,), daemon=True, name=f"webm-{self.path.stem}")
-        worker.start()
+        encoder = self._encoder = WebmWriter(self.path, self._options, expect_video)
+
+        def handle(item: tuple[str, Any, float]) -> None:
+            kind, frame, at_s = item
+            if kind == "video":
+                self._video_taken += 1
+            encoder.handle(kind, frame, at_s)
+
+        self._start_worker(f"webm-{self.path.stem}", handle, encoder.close)
         self._tasks = [asyncio.create_task(self._receive(t)) for t in self._tracks]
 
     async def stop(self) -> RecordingStats:
@@ -173,14 +266,7 @@ class WebmRecorder:
         if self._stats is not None:
             return self._stats
         await self._drain_receivers()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._queue.put(_STOP)
-        if self._done is not None:
-            await asyncio.shield(self._done)
-        if self._error is not None:
-            raise RecordingFailed(f"the recording could not be written: {self._error}")
+        await self._stop_worker()
         enc = self._encoder
         if enc is None or not self.path.exists() or enc.audio_frames + enc.video_frames == 0:
             raise RecordingFailed("no audio or video arrived before the take ended")
@@ -220,10 +306,10 @@ class WebmRecorder:
                 return
             if not isinstance(frame, AudioFrame | VideoFrame):
                 continue
-            now = time.monotonic()
+            now = self._clock()
             self._last_frame_at = now
-            starts = [at for began in self._began.values() if (at := began()) is not None]
             if self._started_at is None:
+                starts = [at for began in self._began.values() if (at := began()) is not None]
                 self._started_at = min(starts, default=now)
             if clock is None:
                 began = self._began.get(track.kind)
@@ -246,36 +332,4 @@ class WebmRecorder:
                 continue
             else:
                 self._video_queued += 1
-            self._queue.put((track.kind, frame, at_s))
-
-    def _hit_limit(self) -> None:
-        if not self._limit_hit:
-            self._limit_hit = True
-            if self._on_limit is not None:
-                self._on_limit()
-
-    def _work(self, loop: asyncio.AbstractEventLoop) -> None:
-        assert self._encoder is not None
-        encoder = self._encoder
-        try:
-            while (item := self._queue.get()) is not _STOP:
-                kind, frame, at_s = item
-                if kind == "video":
-                    self._video_taken += 1
-                if self._error is None:
-                    encoder.handle(kind, frame, at_s)
-        except BaseException as exc:  # reported by stop(); the loop must not hang
-            log.exception("recording %s failed", self.path)
-            self._error = exc
-        finally:
-            try:
-                encoder.close()
-            except BaseException as exc:
-                log.exception("closing recording %s failed", self.path)
-                self._error = self._error or exc
-            with contextlib.suppress(RuntimeError):  # the loop may already be closed
-                loop.call_soon_threadsafe(self._finish)
-
-    def _finish(self) -> None:
-        if self._done is not None and not self._done.done():
-            self._done.set_result(None)
+            self._put((track.kind, frame, at_s))

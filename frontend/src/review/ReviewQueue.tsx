@@ -139,15 +139,19 @@ function AnswersTable(props: { query: URLSearchParams }) {
   const rows = useRef<(HTMLTableRowElement | null)[]>([]);
   const key = query.toString();
 
-  useEffect(() => {
-    setError(null);
+  const filters = (): Record<string, string> => {
     const q: Record<string, string> = {};
     const map = { assessment: "assessment_id", status: "status", competency: "competency_id", confidence: "confidence", order: "order" };
     for (const [from, to] of Object.entries(map)) {
       const v = query.get(from);
       if (v) q[to] = v;
     }
-    call(api.GET("/api/review/queue", { params: { query: { ...q, limit: 100 } as never } })).then(
+    return q;
+  };
+
+  useEffect(() => {
+    setError(null);
+    call(api.GET("/api/review/queue", { params: { query: { ...filters(), limit: 100 } as never } })).then(
       (p) => {
         setPage(p);
         setActive(0);
@@ -155,6 +159,16 @@ function AnswersTable(props: { query: URLSearchParams }) {
       (err: unknown) => setError(errorMessage(err)),
     );
   }, [key]);
+
+  // The next page continues after the last answer shown (keyset cursor), appended below.
+  const showMore = () => {
+    if (!page?.next_cursor) return;
+    const cursor = page.next_cursor;
+    call(api.GET("/api/review/queue", { params: { query: { ...filters(), limit: 100, cursor } as never } })).then(
+      (p) => setPage((prev) => (prev ? { ...p, items: [...prev.items, ...p.items] } : p)),
+      (err: unknown) => setError(errorMessage(err)),
+    );
+  };
 
   const items = page?.items ?? [];
   const search = carrySearch(query);
@@ -255,6 +269,13 @@ function AnswersTable(props: { query: URLSearchParams }) {
               ))}
             </tbody>
           </table>
+          {page.next_cursor && (
+            <p>
+              <button type="button" class="btn" onClick={showMore}>
+                Show more answers
+              </button>
+            </p>
+          )}
         </div>
       )}
     </section>
@@ -287,6 +308,15 @@ function CandidatesTable(props: { assessmentId: string }) {
     const query = props.assessmentId ? { assessment_id: props.assessmentId, limit: 200 } : { limit: 200 };
     call(api.GET("/api/review/candidates", { params: { query } })).then(setPage, (err: unknown) => setError(errorMessage(err)));
   }, [props.assessmentId]);
+
+  const showMore = () => {
+    if (!page?.next_cursor) return;
+    const base = props.assessmentId ? { assessment_id: props.assessmentId, limit: 200 } : { limit: 200 };
+    call(api.GET("/api/review/candidates", { params: { query: { ...base, cursor: page.next_cursor } } })).then(
+      (p) => setPage((prev) => (prev ? { ...p, items: [...prev.items, ...p.items] } : p)),
+      (err: unknown) => setError(errorMessage(err)),
+    );
+  };
 
   if (error) return <Alert>{error}</Alert>;
   if (!page) return <Loading label="Loading candidates…" />;
@@ -336,6 +366,13 @@ function CandidatesTable(props: { assessmentId: string }) {
             ))}
           </tbody>
         </table>
+        {page.next_cursor && (
+          <p>
+            <button type="button" class="btn" onClick={showMore}>
+              Show more candidates
+            </button>
+          </p>
+        )}
       </div>
     </section>
   );

@@ -29,6 +29,11 @@ class Invitation(UUIDAuditBase):
     """One candidate's link to one assessment; only the token's hash is stored."""
 
     __tablename__ = "invitations"
+    __table_args__ = (
+        # the candidate list: newest first, per organization or per assessment (keyset pages)
+        sa.Index("ix_invitations_org_created", "organization_id", "created_at", "id"),
+        sa.Index("ix_invitations_assessment_created", "assessment_id", "created_at", "id"),
+    )
 
     organization_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
@@ -98,6 +103,8 @@ class Response(UUIDAuditBase):
         sa.UniqueConstraint("attempt_id", "question_id", "take"),
         sa.Index("ix_responses_state", "state"),
         sa.Index("ix_responses_review_status", "review_status"),
+        # the review queue: open, current, ready answers in submission order (keyset pages)
+        sa.Index("ix_responses_queue", "review_status", "is_current", "state", "submitted_at", "id"),
     )
 
     attempt_id: Mapped[uuid.UUID] = mapped_column(

@@ -51,6 +51,7 @@ class Suggestion(UUIDAuditBase):
     """The AI's suggested score for one response, or its abstention, with evidence."""
 
     __tablename__ = "suggestions"
+    __table_args__ = (sa.Index("ix_suggestions_current", "response_id", "is_current"),)
 
     response_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True
@@ -97,7 +98,11 @@ class Review(UUIDAuditBase):
     """A human decision on one response: confirm the suggestion or override it."""
 
     __tablename__ = "reviews"
-    __table_args__ = (sa.CheckConstraint("score >= 0", name="score_nonneg"),)
+    __table_args__ = (
+        sa.CheckConstraint("score >= 0", name="score_nonneg"),
+        # the queue leaves out what I reviewed: my reviews by reviewer
+        sa.Index("ix_reviews_reviewer_response", "reviewer_id", "response_id"),
+    )
 
     response_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True

@@ -32,6 +32,13 @@ __all__ = ["ReviewController"]
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size")]
 Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000_000, description="Rows to skip")]
+Cursor = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=512,
+        description="The previous page's `next_cursor`: the page after it (keyset; faster than offset)",
+    ),
+]
 
 
 async def _recalibrate_if_final(
@@ -67,6 +74,7 @@ class ReviewController(Controller):
         order: FromQuery[Order] = "oldest",
         limit: Limit = 50,
         offset: Offset = 0,
+        cursor: Cursor = None,
     ) -> QueuePage:
         f = QueueFilter(
             assessment_id=assessment_id,
@@ -75,7 +83,7 @@ class ReviewController(Controller):
             confidence=confidence,
             order=order,
         )
-        return await queue.queue_page(db_session, staff, f, limit=limit, offset=offset)
+        return await queue.queue_page(db_session, staff, f, limit=limit, offset=offset, cursor=cursor)
 
     @get("/candidates", summary="Candidates with how many of their answers are reviewed or waiting")
     async def get_candidates(
@@ -85,9 +93,10 @@ class ReviewController(Controller):
         assessment_id: FromQuery[uuid.UUID | None] = None,
         limit: Limit = 50,
         offset: Offset = 0,
+        cursor: Cursor = None,
     ) -> CandidatePage:
         return await queue.candidate_progress(
-            db_session, staff, assessment_id=assessment_id, limit=limit, offset=offset
+            db_session, staff, assessment_id=assessment_id, limit=limit, offset=offset, cursor=cursor
         )
 
     @get(

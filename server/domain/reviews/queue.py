@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import Select, and_, case, func, or_, select
@@ -27,13 +31,15 @@ from server.db.models import (
 )
 from server.domain.assessments.numbering import scored_number_column
 from server.domain.reviews.schemas import CandidatePage, CandidateProgress, QueueItem, QueuePage
-from server.errors import NotFound
+from server.errors import InvalidInput, NotFound
 
 __all__ = [
     "OPEN_STATUSES",
     "WIDE_INTERVAL",
     "QueueFilter",
     "candidate_progress",
+    "decode_cursor",
+    "encode_cursor",
     "next_in_queue",
     "queue_page",
     "require_assessment",
@@ -127,14 +133,87 @@ def _ordering(order: Order) -> list[Any]:
     return [Response.submitted_at, Response.id]
 
 
+# ------------------------------------------------------------------ keyset pages
+# A cursor is the last row's sort key (base64url JSON): the next page starts right after it,
+# through the index on the order, instead of counting past ``offset`` rows.
+def encode_cursor(key: list[Any]) -> str:
+    """Opaque cursor for the row whose sort key is ``key`` (datetimes, uuids, numbers)."""
+    plain = [
+        v.isoformat() if isinstance(v, datetime) else str(v) if isinstance(v, uuid.UUID) else v for v in key
+    ]
+    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, kinds: str) -> list[Any]:
+    """The sort key in ``cursor``; ``kinds`` gives each value's type (d: datetime or null, u: uuid,
+    i: int, f: float). A cursor that is not one of ours is a 422 naming the ``cursor`` field."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(raw, list) or len(raw) != len(kinds):
+            raise ValueError("wrong length")
+        out: list[Any] = []
+        for kind, v in zip(kinds, raw, strict=True):
+            if kind == "d":
+                out.append(None if v is None else datetime.fromisoformat(v))
+            elif kind == "u":
+                out.append(uuid.UUID(v))
+            elif kind == "i":
+                out.append(int(v))
+            else:
+                out.append(float(v))
+        return out
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        raise InvalidInput(
+            "This page cursor is not valid (it comes from next_cursor of the previous page); "
+            "start again from the first page.",
+            field="cursor",
+        ) from exc
+
+
+def _after(columns: list[tuple[Any, bool]], key: list[Any]) -> ColumnElement[bool]:
+    """Rows strictly after ``key`` in the order ``columns`` ((expression, descending) pairs)."""
+    (col, desc), value = columns[-1], key[-1]
+    cond: ColumnElement[bool] = col < value if desc else col > value
+    for (col, desc), value in zip(reversed(columns[:-1]), reversed(key[:-1]), strict=True):
+        if value is None:  # nulls sort first here and are only ever first: all later rows follow
+            cond = or_(col.is_not(None), and_(col.is_(None), cond))
+            continue
+        cond = or_(col < value if desc else col > value, and_(col == value, cond))
+    return cond
+
+
+def _sort_key(order: Order) -> tuple[list[tuple[Any, bool]], str]:
+    """The queue's order as (expression, descending) pairs, and the cursor's value kinds."""
+    if order == "newest":
+        return [(Response.submitted_at, True), (Response.id, False)], "du"
+    if order == "uncertain":
+        no_score = case((or_(Suggestion.id.is_(None), Suggestion.abstained.is_(True)), 0), else_=1)
+        width = func.coalesce(Suggestion.interval_high - Suggestion.interval_low, 0.0)
+        return [
+            (no_score, False),
+            (width, True),
+            (Response.submitted_at, False),
+            (Response.id, False),
+        ], "ifdu"
+    return [(Response.submitted_at, False), (Response.id, False)], "du"
+
+
 def _statuses(f: QueueFilter) -> tuple[ReviewStatus, ...]:
     return (f.status,) if f.status in OPEN_STATUSES else () if f.status else OPEN_STATUSES
 
 
-async def queue_page(db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: int, offset: int) -> QueuePage:
-    """One page of my queue, with the number of answers per review status under the same filters."""
+async def queue_page(
+    db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: int, offset: int = 0, cursor: str | None = None
+) -> QueuePage:
+    """One page of my queue, with the number of answers per review status under the same filters.
+
+    ``cursor`` (the previous page's ``next_cursor``) continues after that page's last answer
+    through the queue's index; ``offset`` still works but scans the rows it skips.
+    """
     if f.assessment_id is not None:
         await require_assessment(db, staff.organization_id, f.assessment_id)
+    sort, kinds = _sort_key(f.order)
+    key = decode_cursor(cursor, kinds) if cursor else None
     base = _open_for(staff) + _filters(f)
     counted = await db.execute(
         _joined(select(Response.review_status, func.count()), suggestion=f.confidence is not None)
@@ -146,60 +225,56 @@ async def queue_page(db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: i
     statuses = _statuses(f)
     total = sum(counts[s.value] for s in statuses)
     items: list[QueueItem] = []
-    if statuses and total > offset:
-        # two steps: the page's ids in queue order, then what to show for just those
-        ids = list(
-            (
-                await db.execute(
-                    _joined(
-                        select(Response.id), suggestion=f.confidence is not None or f.order == "uncertain"
-                    )
-                    .where(*base, Response.review_status.in_(statuses))
-                    .order_by(*_ordering(f.order))
-                    .limit(limit)
-                    .offset(offset)
+    next_cursor: str | None = None
+    if statuses and (key is not None or total > offset):
+        done = (
+            select(func.count())
+            .where(Review.response_id == Response.id, Review.decision != ReviewDecision.RESOLVE)
+            .correlate(Response)
+            .scalar_subquery()
+        )
+        # one query: the page in queue order with what to show (an extra row says "more")
+        stmt = (
+            _joined(
+                select(
+                    Response.id,
+                    Response.question_id,
+                    Response.kind,
+                    Response.submitted_at,
+                    Response.review_status,
+                    Response.review_version,
+                    Invitation.id,
+                    Invitation.candidate_name,
+                    Assessment.id,
+                    Assessment.title,
+                    Assessment.settings,
+                    Question.position,
+                    scored_number_column(),
+                    Question.prompt,
+                    Competency.key,
+                    Suggestion.score,
+                    Suggestion.interval_low,
+                    Suggestion.interval_high,
+                    Suggestion.abstained,
+                    done,
+                    *(col for col, _ in sort),
                 )
-            ).scalars()
+            )
+            .join(Attempt, Attempt.id == Response.attempt_id)
+            .join(Invitation, Invitation.id == Attempt.invitation_id)
+            .outerjoin(Competency, Competency.id == Question.competency_id)
+            .where(*base, Response.review_status.in_(statuses))
+            .order_by(*_ordering(f.order))
+            .limit(limit + 1)
         )
-        rows = (
-            {
-                row[0]: row
-                for row in (
-                    await db.execute(
-                        _joined(
-                            select(
-                                Response.id,
-                                Response.question_id,
-                                Response.kind,
-                                Response.submitted_at,
-                                Response.review_status,
-                                Response.review_version,
-                                Invitation.id,
-                                Invitation.candidate_name,
-                                Assessment.id,
-                                Assessment.title,
-                                Assessment.settings,
-                                Question.position,
-                                scored_number_column(),
-                                Question.prompt,
-                                Competency.key,
-                                Suggestion.score,
-                                Suggestion.interval_low,
-                                Suggestion.interval_high,
-                                Suggestion.abstained,
-                            )
-                        )
-                        .join(Attempt, Attempt.id == Response.attempt_id)
-                        .join(Invitation, Invitation.id == Attempt.invitation_id)
-                        .outerjoin(Competency, Competency.id == Question.competency_id)
-                        .where(Response.id.in_(ids))
-                    )
-                ).all()
-            }
-            if ids
-            else {}
-        )
-        done = await _reviews_done(ids, db)
+        if key is not None:
+            stmt = stmt.where(_after(sort, key))
+        elif offset:
+            stmt = stmt.offset(offset)
+        rows = (await db.execute(stmt)).all()
+        if len(rows) > limit:
+            rows = rows[:limit]
+            next_cursor = encode_cursor(list(rows[-1][20:]))
         for (
             rid,
             qid,
@@ -220,7 +295,9 @@ async def queue_page(db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: i
             low,
             high,
             abstained,
-        ) in (rows[i] for i in ids if i in rows):
+            reviews_done,
+            *_,
+        ) in rows:
             blind = settings.blind_review
             items.append(
                 QueueItem(
@@ -238,7 +315,7 @@ async def queue_page(db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: i
                     submitted_at=submitted,
                     review_status=status,
                     review_version=version,
-                    reviews_done=done.get(rid, 0),
+                    reviews_done=int(reviews_done or 0),
                     reviews_required=settings.reviews_per_response,
                     suggestion_withheld=blind,
                     suggested_score=None if blind else score,
@@ -247,18 +324,9 @@ async def queue_page(db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: i
                     abstained=None if blind else abstained,
                 )
             )
-    return QueuePage(items=items, total=total, limit=limit, offset=offset, counts=counts)
-
-
-async def _reviews_done(ids: list[uuid.UUID], db: AsyncSession) -> dict[uuid.UUID, int]:
-    if not ids:
-        return {}
-    rows = await db.execute(
-        select(Review.response_id, func.count())
-        .where(Review.response_id.in_(ids), Review.decision != ReviewDecision.RESOLVE)
-        .group_by(Review.response_id)
+    return QueuePage(
+        items=items, total=total, limit=limit, offset=offset, counts=counts, next_cursor=next_cursor
     )
-    return {rid: int(n) for rid, n in rows.all()}
 
 
 async def next_in_queue(
@@ -275,14 +343,27 @@ async def next_in_queue(
 
 
 async def candidate_progress(
-    db: AsyncSession, staff: Staff, *, assessment_id: uuid.UUID | None, limit: int, offset: int
+    db: AsyncSession,
+    staff: Staff,
+    *,
+    assessment_id: uuid.UUID | None,
+    limit: int,
+    offset: int = 0,
+    cursor: str | None = None,
 ) -> CandidatePage:
-    """Invitations with how many of their answers are reviewed, waiting or still processing."""
+    """Invitations with how many of their answers are reviewed, waiting or still processing.
+
+    Newest first; ``cursor`` (the previous page's ``next_cursor``) continues after its last one.
+    """
     conds: list[ColumnElement[bool]] = [Invitation.organization_id == staff.organization_id]
     if assessment_id is not None:
         await require_assessment(db, staff.organization_id, assessment_id)
         conds.append(Invitation.assessment_id == assessment_id)
     total = int((await db.execute(select(func.count()).select_from(Invitation).where(*conds))).scalar_one())
+    page_conds = list(conds)
+    if cursor:
+        created, last_id = decode_cursor(cursor, "du")
+        page_conds.append(_after([(Invitation.created_at, True), (Invitation.id, False)], [created, last_id]))
     answers = (
         select(Response.attempt_id, Response.state, Response.review_status, Response.submitted_at)
         .join(Question, Question.id == Response.question_id)
@@ -307,12 +388,13 @@ async def candidate_progress(
                 n(answers.c.state == ResponseState.FAILED),
                 *(n(and_(ready, answers.c.review_status == s)) for s in ReviewStatus),
                 func.max(answers.c.submitted_at),
+                Invitation.created_at,
             )
             .select_from(Invitation)
             .join(Assessment, Assessment.id == Invitation.assessment_id)
             .outerjoin(Attempt, Attempt.invitation_id == Invitation.id)
             .outerjoin(answers, answers.c.attempt_id == Attempt.id)
-            .where(*conds)
+            .where(*page_conds)
             .group_by(
                 Invitation.id,
                 Invitation.candidate_name,
@@ -321,10 +403,14 @@ async def candidate_progress(
                 Invitation.created_at,
             )
             .order_by(Invitation.created_at.desc(), Invitation.id)
-            .limit(limit)
-            .offset(offset)
+            .limit(limit + 1)
+            .offset(0 if cursor else offset)
         )
     ).all()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor([rows[-1][13], rows[-1][0]])
     items = []
     for row in rows:
         by_status = dict(zip([s.value for s in ReviewStatus], row[8:12], strict=True))
@@ -345,4 +431,4 @@ async def candidate_progress(
                 last_submitted_at=row[12],
             )
         )
-    return CandidatePage(items=items, total=total, limit=limit, offset=offset)
+    return CandidatePage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)

@@ -186,6 +186,8 @@ class QueuePage(msgspec.Struct):
     limit: int
     offset: int
     counts: dict[str, int]  # per review status, under the same filters
+    next_cursor: str | None = None
+    """Pass as ``cursor`` for the page after this one; ``None`` on the last page."""
 
 
 class CandidateProgress(msgspec.Struct):
@@ -209,6 +211,8 @@ class CandidatePage(msgspec.Struct):
     total: int
     limit: int
     offset: int
+    next_cursor: str | None = None
+    """Pass as ``cursor`` for the page after this one; ``None`` on the last page."""
 
 
 class AgreementOut(msgspec.Struct):
