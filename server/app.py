@@ -35,6 +35,7 @@ from server.domain.integrations.controllers import ApiTokenController, WebhookCo
 from server.domain.invitations.bulk_controller import BulkInvitationController
 from server.domain.invitations.controllers import InvitationController
 from server.domain.invitations.emails import recover_invitation_emails
+from server.domain.invitations.stages_controller import StageController
 from server.domain.privacy.controllers import CandidateDataController, OrganizationController
 from server.domain.reports.controllers import ReportController, ShareController
 from server.domain.responses.controllers import ResponseController
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         BankController,
         CurationController,
         BulkInvitationController,
+        StageController,
         ApiTokenController,
         WebhookController,
         OrganizationController,

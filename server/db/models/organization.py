@@ -24,6 +24,8 @@ class Organization(UUIDAuditBase):
     name: Mapped[str] = mapped_column(sa.String(200))
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     retention_days: Mapped[int | None] = mapped_column(default=None)
+    # Display names of candidate stages for this team (stage -> name); missing ones show the default.
+    stage_names: Mapped[dict[str, str]] = mapped_column(JsonB, default=dict)
 
 
 class User(UUIDAuditBase):
