@@ -5,6 +5,7 @@ import { MeContext } from "../../staff/StaffShell";
 import { Alert, Loading, PageHeading } from "../../ui/components";
 import { ApiTokensSection } from "./ApiTokens";
 import { BrandingSection } from "./Branding";
+import { StageNamesSection } from "./StageNames";
 import { TeamSection } from "./Team";
 import { WebhooksSection } from "./Webhooks";
 
@@ -95,6 +96,7 @@ export function SettingsPage() {
       <TeamSection />
       <BrandingSection />
       <RetentionSection />
+      <StageNamesSection />
       <WebhooksSection />
       <ApiTokensSection />
     </div>
