@@ -61,6 +61,7 @@ function FunnelBody(props: { f: FunnelOut; name: (s: string, fallback: string) =
         width={560}
         labelWidth={120}
         valueWidth={50}
+        ticks={[]}
         minBar={1}
       />
       <dl class="funnel-figures">
@@ -91,7 +92,10 @@ function FunnelBody(props: { f: FunnelOut; name: (s: string, fallback: string) =
           <dd>{duration(f.median_hours_to_decision, "h")}</dd>
         </div>
       </dl>
-      {f.drop_off.length > 0 && (
+      {f.drop_off.length > 0 && !f.drop_off.some((d) => d.stopped > 0) && (
+        <p class="small muted">Nobody who started has stopped part-way.</p>
+      )}
+      {f.drop_off.some((d) => d.stopped > 0) && (
         <BarChart
           id="dropoff-chart"
           title="Where candidates who did not finish stopped"
@@ -99,7 +103,7 @@ function FunnelBody(props: { f: FunnelOut; name: (s: string, fallback: string) =
           figureClass="dropoff-chart"
           rows={f.drop_off.map((d) => ({
             key: d.question_id,
-            label: `Q${d.number}: ${d.prompt.length > 28 ? `${d.prompt.slice(0, 27)}…` : d.prompt}`,
+            label: `Q${d.number}: ${d.prompt.length > 24 ? `${d.prompt.slice(0, 23)}…` : d.prompt}`,
             value: d.stopped / dropMax,
             text: String(d.stopped),
           }))}
@@ -108,6 +112,8 @@ function FunnelBody(props: { f: FunnelOut; name: (s: string, fallback: string) =
           valueWidth={40}
           rowHeight={24}
           barHeight={12}
+          ticks={[]}
+          minBar={1}
         />
       )}
     </>
