@@ -37,6 +37,7 @@ from server.domain.invitations.bulk_controller import BulkInvitationController
 from server.domain.invitations.controllers import InvitationController
 from server.domain.invitations.email_controller import EmailTemplateController, ReminderOptOutController
 from server.domain.invitations.emails import recover_invitation_emails
+from server.domain.invitations.stages_controller import StageController
 from server.domain.privacy.controllers import CandidateDataController, OrganizationController
 from server.domain.reports.controllers import ReportController, ShareController
 from server.domain.responses.controllers import ResponseController
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         BankController,
         CurationController,
         BulkInvitationController,
+        StageController,
         ApiTokenController,
         WebhookController,
         OrganizationController,

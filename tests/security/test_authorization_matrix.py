@@ -42,7 +42,7 @@ import pytest_asyncio
 from aiortc import RTCConfiguration, RTCPeerConnection
 from PIL import Image
 
-from server.db.models import Response, Role
+from server.db.models import Invitation, InvitationStatus, Response, Role
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
 from tests.conftest import _fresh_database, make_settings
 from tests.security.conftest import schema_operations
@@ -599,6 +599,25 @@ def _scratch(json: Any = None) -> Callable[[Ctx, dict[str, Any]], Awaitable[Req]
     return make
 
 
+def on_completed(json: Any, *, in_path: bool = True) -> Prepare:
+    """A fresh alpha candidate who answered and completed (decisions need one)."""
+
+    async def prepare(ctx: Ctx, role: str) -> Req:
+        inv = await ctx.invite()
+        inv_id = uuid.UUID(inv.id)
+        await add_ready_response(ctx.db_url, inv_id, ctx.world.a.question_ids[2])
+        async with open_db(ctx.db_url) as db:
+            row = await db.get(Invitation, inv_id)
+            assert row is not None
+            row.status = InvitationStatus.COMPLETED
+            await db.commit()
+        if in_path:
+            return Req(params={"invitation_id": inv.id}, json=json)
+        return Req(params={"assessment_id": ctx.alpha_assessment}, json={**json, "invitation_ids": [inv.id]})
+
+    return prepare
+
+
 def webhook() -> dict[str, Any]:
     """A webhook subscription with a URL of its own (one webhook per URL)."""
     return {"url": f"https://hooks.example.com/{secrets.token_hex(4)}", "events": ["invitation.completed"]}
@@ -731,6 +750,24 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/assessments/{assessment_id}/invitations/progress"): Row(staff_read(), with_alpha()),
     ("POST", "/api/invitations/{invitation_id}/resend"): Row(admin_write(200), on_invitation({})),
     ("POST", "/api/invitations/{invitation_id}/revoke"): Row(admin_write(200), on_invitation()),
+    # stages and decisions (admins and reviewers decide; a token needs the decide scope)
+    ("POST", "/api/invitations/{invitation_id}/decision"): Row(
+        staff_write(200), on_completed({"decision": "advanced", "reason": "strong_overall"})
+    ),
+    ("POST", "/api/assessments/{assessment_id}/invitations/bulk"): Row(
+        staff_write(200), on_completed({"action": "reject", "reason": "below_threshold"}, in_path=False)
+    ),
+    ("POST", "/api/invitations/{invitation_id}/extend"): Row(admin_write(200), on_invitation({"days": 3})),
+    ("GET", "/api/decision-reasons"): Row(staff_read(foreign=200), plain()),
+    ("GET", "/api/organization/stage-names"): Row(staff_read(foreign=200), plain()),
+    ("PUT", "/api/organization/stage-names"): Row(
+        admin_write(200, foreign=200), body({"names": {"advanced": "Phone screen"}})
+    ),
+    ("GET", "/api/assessments/{assessment_id}/funnel"): Row(staff_read(), with_alpha()),
+    ("GET", "/api/funnel"): Row(staff_read(foreign=200), plain()),
+    ("GET", "/api/reports/assessments/{assessment_id}/export"): Row(
+        staff_read(), with_alpha(query={"format": "json"})
+    ),
     # privacy
     ("GET", "/api/invitations/{invitation_id}/candidate-data"): Row(admin_read(), on_invitation()),
     ("DELETE", "/api/invitations/{invitation_id}/candidate-data"): Row(admin_write(200), on_invitation()),

@@ -38,6 +38,7 @@ class ApiTokenScope(StrEnum):
 
     READ = "read"  # every GET an admin can make
     INVITE = "invite"  # create candidate invitations (one, or a CSV)
+    DECIDE = "decide"  # set candidates' decisions (advance, hold, reject; one or in bulk)
 
 
 class AssessmentStatus(StrEnum):

@@ -26,6 +26,8 @@ class Organization(UUIDAuditBase):
     retention_days: Mapped[int | None] = mapped_column(default=None)
     # Email candidates the decision (template "decision"): off unless an admin turns it on.
     decision_emails: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Display names of candidate stages for this team (stage -> name); missing ones show the default.
+    stage_names: Mapped[dict[str, str]] = mapped_column(JsonB, default=dict)
 
 
 class User(UUIDAuditBase):

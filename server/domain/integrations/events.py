@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import (
     Attempt,
     Invitation,
+    InvitationStatus,
     Response,
     ReviewStatus,
     Suggestion,
@@ -26,11 +27,25 @@ from server.db.models import (
 )
 from server.jobs.context import JobContext
 
-__all__ = ["EVENTS", "emit", "invitation_completed", "response_scored", "review_status_changed"]
+__all__ = [
+    "EVENTS",
+    "candidate_decided",
+    "emit",
+    "invitation_completed",
+    "response_scored",
+    "review_status_changed",
+]
 
 log = structlog.get_logger(__name__)
 
-EVENTS = ("invitation.completed", "response.scored", "review.completed")
+EVENTS = (
+    "invitation.completed",
+    "response.scored",
+    "review.completed",
+    "candidate.completed",  # the candidate finished (stage: completed)
+    "candidate.reviewed",  # every current answer of a completed candidate is reviewed
+    "candidate.decided",  # a person advanced, held or rejected the candidate, or cleared it
+)
 
 
 async def emit(db: AsyncSession, organization_id: uuid.UUID, event: str, data: dict[str, Any]) -> int:
@@ -61,14 +76,58 @@ async def emit(db: AsyncSession, organization_id: uuid.UUID, event: str, data: d
     return len(hooks)
 
 
+def _candidate(inv: Invitation, stage: str) -> dict[str, Any]:
+    return {"invitation_id": str(inv.id), "assessment_id": str(inv.assessment_id), "stage": stage}
+
+
 async def invitation_completed(db: AsyncSession, inv: Invitation) -> int:
-    """A candidate finished their assessment."""
-    return await emit(
-        db,
-        inv.organization_id,
-        "invitation.completed",
-        {"invitation_id": str(inv.id), "assessment_id": str(inv.assessment_id)},
-    )
+    """A candidate finished their assessment (``invitation.completed`` and ``candidate.completed``)."""
+    ids = {"invitation_id": str(inv.id), "assessment_id": str(inv.assessment_id)}
+    n = await emit(db, inv.organization_id, "invitation.completed", ids)
+    return n + await emit(db, inv.organization_id, "candidate.completed", _candidate(inv, "completed"))
+
+
+async def candidate_decided(db: AsyncSession, inv: Invitation, stage: str, *, previous: str | None) -> int:
+    """A decision was set, changed or cleared; ``decision`` is null once cleared."""
+    data = _candidate(inv, stage)
+    data |= {
+        "decision": inv.decision.value if inv.decision else None,
+        "reason": inv.decision_reason,
+        "previous_decision": previous,
+        "decided_at": inv.decided_at.isoformat() if inv.decided_at else None,
+    }
+    return await emit(db, inv.organization_id, "candidate.decided", data)
+
+
+async def _candidate_reviewed(db: AsyncSession, response_id: uuid.UUID) -> int:
+    """``candidate.reviewed`` when this review made every current answer of a completed candidate reviewed."""
+    inv = (
+        await db.execute(
+            select(Invitation)
+            .join(Attempt, Attempt.invitation_id == Invitation.id)
+            .join(Response, Response.attempt_id == Attempt.id)
+            .where(Response.id == response_id)
+        )
+    ).scalar_one_or_none()
+    if inv is None or inv.status is not InvitationStatus.COMPLETED:
+        return 0
+    await db.flush()
+    pending = (
+        await db.execute(
+            select(func.count(Response.id))
+            .join(Attempt, Attempt.id == Response.attempt_id)
+            .where(
+                Attempt.invitation_id == inv.id,
+                Response.is_current.is_(True),
+                Response.submitted_at.is_not(None),
+                Response.review_status != ReviewStatus.REVIEWED,
+            )
+        )
+    ).scalar_one()
+    if pending:
+        return 0
+    stage = inv.decision.value if inv.decision else "reviewed"
+    return await emit(db, inv.organization_id, "candidate.reviewed", _candidate(inv, stage))
 
 
 async def _response_ids(db: AsyncSession, response_id: uuid.UUID) -> tuple[uuid.UUID, dict[str, Any]] | None:
@@ -127,4 +186,5 @@ async def review_status_changed(db: AsyncSession, response: Response, status: Re
         return 0
     org, data = found
     data["review_version"] = response.review_version
-    return await emit(db, org, "review.completed", data)
+    n = await emit(db, org, "review.completed", data)
+    return n + await _candidate_reviewed(db, response.id)

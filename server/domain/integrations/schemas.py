@@ -20,7 +20,14 @@ __all__ = [
     "WebhookOut",
 ]
 
-Event = Literal["invitation.completed", "response.scored", "review.completed"]
+Event = Literal[
+    "invitation.completed",
+    "response.scored",
+    "review.completed",
+    "candidate.completed",
+    "candidate.reviewed",
+    "candidate.decided",
+]
 
 
 class ApiTokenCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -29,7 +36,11 @@ class ApiTokenCreate(msgspec.Struct, forbid_unknown_fields=True):
     ]
     scopes: Annotated[
         list[ApiTokenScope],
-        msgspec.Meta(min_length=1, max_length=4, description="read: every GET; invite: create invitations"),
+        msgspec.Meta(
+            min_length=1,
+            max_length=4,
+            description="read: every GET; invite: create invitations; decide: set candidate decisions",
+        ),
     ] = msgspec.field(default_factory=lambda: [ApiTokenScope.READ])
     expires_in_days: (
         Annotated[

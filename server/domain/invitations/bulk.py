@@ -11,28 +11,25 @@ import csv
 import io
 import re
 import uuid
-from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import msgspec
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.tokens import new_token
 from server.db.models import (
     AssessmentStatus,
-    Attempt,
     Invitation,
     InvitationEmail,
     InvitationStatus,
-    Response,
-    ReviewStatus,
 )
 from server.domain.assessments.services import get_assessment
 from server.domain.invitations.emails import EmailState, email_state
 from server.domain.invitations.schemas import Accommodations, InvitationCreate, InvitationOut
 from server.domain.invitations.services import create_invitation, effective_status, invitation_out
+from server.domain.invitations.stages import Stage, StageCounts, stage_counts, stage_of
 from server.errors import Conflict, InvalidInput, PayloadTooLarge
 
 __all__ = [
@@ -82,9 +79,14 @@ class InvitationProgress(InvitationOut):
     """An invitation with where the candidate is, up to ``reviewed``, and its email."""
 
     progress: Progress
+    stage: Stage
     responses: int
     reviewed_responses: int
     email: EmailState
+    decision: str | None = None
+    decision_reason: str | None = None
+    decision_note: str | None = None
+    decided_at: datetime | None = None
 
 
 def _int_cell(raw: str, column: str, lo: int, hi: int, row: int, errors: list[RowError]) -> int | None:
@@ -283,59 +285,52 @@ async def resend_invitation(db: AsyncSession, inv: Invitation, *, days: int) -> 
 
 
 async def list_progress(
-    db: AsyncSession, organization_id: uuid.UUID, assessment_id: uuid.UUID
+    db: AsyncSession,
+    organization_id: uuid.UUID,
+    assessment_id: uuid.UUID,
 ) -> list[InvitationProgress]:
-    """Every invitation of the assessment with its progress; ``reviewed`` once the candidate
-    completed and every current answer is reviewed."""
+    """Every invitation of the assessment with its progress and stage (one grouped count query).
+
+    ``progress`` (kept for older clients) is ``reviewed`` once the candidate completed and every
+    current answer is reviewed; ``stage`` is the full lifecycle with the decision.
+    """
+    where = (Invitation.organization_id == organization_id) & (Invitation.assessment_id == assessment_id)
     invs = list(
-        (
-            await db.execute(
-                select(Invitation)
-                .where(
-                    Invitation.organization_id == organization_id, Invitation.assessment_id == assessment_id
-                )
-                .order_by(Invitation.created_at.desc())
-            )
-        ).scalars()
+        (await db.execute(select(Invitation).where(where).order_by(Invitation.created_at.desc()))).scalars()
     )
-    ids = [i.id for i in invs]
-    counts: dict[uuid.UUID, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    counts = await stage_counts(db, where) if invs else {}
     emails: dict[uuid.UUID, InvitationEmail] = {}
-    if ids:
-        reviewed = func.sum(case((Response.review_status == ReviewStatus.REVIEWED, 1), else_=0))
-        for inv_id, n, done in (
-            await db.execute(
-                select(Attempt.invitation_id, func.count(Response.id), reviewed)
-                .join(Response, Response.attempt_id == Attempt.id)
-                .where(
-                    Attempt.invitation_id.in_(ids),
-                    Response.is_current.is_(True),
-                    Response.submitted_at.is_not(None),
-                )
-                .group_by(Attempt.invitation_id)
-            )
-        ).all():
-            counts[inv_id] = (int(n), int(done or 0))
+    if invs:
         emails = {
             e.invitation_id: e
             for e in (
-                await db.execute(select(InvitationEmail).where(InvitationEmail.invitation_id.in_(ids)))
+                await db.execute(
+                    select(InvitationEmail)
+                    .join(Invitation, Invitation.id == InvitationEmail.invitation_id)
+                    .where(where)
+                )
             ).scalars()
         }
+    now = datetime.now(UTC)
     out = []
     for inv in invs:
         base = invitation_out(inv)
-        n, done = counts[inv.id]
+        c = counts.get(inv.id, StageCounts())
         progress: Progress = base.status  # type: ignore[assignment]
-        if inv.status is InvitationStatus.COMPLETED and n and done == n:
+        if inv.status is InvitationStatus.COMPLETED and c.answers and c.reviewed == c.answers:
             progress = "reviewed"
         out.append(
             InvitationProgress(
                 **{f: getattr(base, f) for f in base.__struct_fields__},
                 progress=progress,
-                responses=n,
-                reviewed_responses=done,
+                stage=stage_of(inv, c, now),
+                responses=c.answers,
+                reviewed_responses=c.reviewed,
                 email=email_state(emails.get(inv.id)),
+                decision=inv.decision.value if inv.decision else None,
+                decision_reason=inv.decision_reason,
+                decision_note=inv.decision_note,
+                decided_at=inv.decided_at,
             )
         )
     return out

@@ -17,8 +17,9 @@ from server.audit import record
 from server.auth.staff import provide_admin, provide_staff
 from server.deps import DbSession, SettingsDep, StaffDep
 from server.domain.reports import english, services, sharing
-from server.domain.reports.export import attachment, report_csv
+from server.domain.reports.export import attachment, cohort_csv, report_csv
 from server.domain.reports.schemas import (
+    CohortExport,
     CompareOut,
     EnglishOut,
     EnglishReviewIn,
@@ -27,6 +28,7 @@ from server.domain.reports.schemas import (
     ShareCreated,
     ShareLinkOut,
 )
+from server.errors import InvalidInput
 from server.openapi_responses import LINK_PROBLEMS
 
 __all__ = ["ReportController", "ShareController"]
@@ -118,6 +120,52 @@ class ReportController(Controller):
         return await services.compare(
             db_session, staff.organization_id, assessment_id, viewer_is_admin=staff.is_admin
         )
+
+    @get(
+        "/assessments/{assessment_id:uuid}/export",
+        dependencies={"staff": Provide(provide_staff)},
+        summary="Every candidate of an assessment as one CSV or JSON file (scores with intervals)",
+        description="`format=csv` (one row per candidate: stage, decision, overall, every dimension and "
+        "competency with its interval, English level, report link; cells that a spreadsheet would "
+        "run are neutralised) or `format=json` (the same, plus the compare table). `ids` limits it "
+        "to some candidates (comma-separated invitation ids). Blind review hides unconfirmed AI "
+        "scores from reviewers here as on the report.",
+    )
+    async def export_cohort(
+        self,
+        staff: StaffDep,
+        assessment_id: FromPath[uuid.UUID],
+        db_session: DbSession,
+        settings: SettingsDep,
+        format: FromQuery[Literal["json", "csv"]] = "csv",
+        ids: FromQuery[str | None] = None,
+    ) -> Response[CohortExport]:
+        wanted = None
+        if ids:
+            try:
+                wanted = [uuid.UUID(x.strip()) for x in ids.split(",") if x.strip()]
+            except ValueError:
+                raise InvalidInput("`ids` must be comma-separated invitation ids.", field="ids") from None
+        export = await services.cohort(
+            db_session,
+            staff.organization_id,
+            assessment_id,
+            viewer_is_admin=staff.is_admin,
+            viewer_id=None if staff.via_token else staff.user_id,
+            public_url=settings.app.public_url,
+            ids=wanted,
+        )
+        name = f"cohort-{export.assessment_title}"
+        if format == "csv":
+            return cast(
+                Response[CohortExport],
+                Response(
+                    cohort_csv(export),
+                    media_type="text/csv",
+                    headers={**_PRIVATE, "Content-Disposition": attachment(name, "csv")},
+                ),
+            )
+        return Response(export, headers={**_PRIVATE, "Content-Disposition": attachment(name, "json")})
 
     @post(
         "/invitations/{invitation_id:uuid}/share",

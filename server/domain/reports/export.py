@@ -8,9 +8,9 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from server.domain.reports.schemas import InvitationReport, ScoreOut
+from server.domain.reports.schemas import CohortExport, InvitationReport, ScoreOut
 
-__all__ = ["attachment", "report_csv"]
+__all__ = ["attachment", "cohort_csv", "report_csv"]
 
 HEADER = ("section", "item", "score", "low", "high", "coverage", "source", "detail")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -75,6 +75,66 @@ def report_csv(report: InvitationReport) -> bytes:
     rows += [["count", k, v, None, None, None, "", ""] for k, v in report.counts.items()]
     w.writerows([[_cell(v) for v in row] for row in rows])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: spreadsheets read it as UTF-8
+
+
+def _triple(s: ScoreOut | None) -> list[Any]:
+    return [None, None, None] if s is None else [s.score, s.low, s.high]
+
+
+def cohort_csv(export: CohortExport) -> bytes:
+    """One row per candidate (the compare table, wider): stage, decision, every score with its
+    interval, English level, report link; cells a spreadsheet would evaluate are defused."""
+    head: list[str] = [
+        "candidate",
+        "email",
+        "stage",
+        "status",
+        "decision",
+        "decision_reason",
+        "decision_note",
+        "decided_at",
+        "completed_at",
+        "overall",
+        "overall_low",
+        "overall_high",
+    ]
+    for name in export.dimensions:
+        head += [f"dimension: {name}", f"dimension: {name} low", f"dimension: {name} high"]
+    for name in export.competencies:
+        head += [f"competency: {name}", f"competency: {name} low", f"competency: {name} high"]
+    head += ["english", "english_low", "english_high", "english_verdict", "english_confirmed"]
+    head += ["answers_confirmed", "answers_unconfirmed", "answers_missing", "report_url"]
+    rows: list[list[Any]] = [head]
+    for c in export.candidates:
+        dims = {d.name: d for d in c.dimensions}
+        comps = {x.name: x for x in c.competencies}
+        row: list[Any] = [
+            c.candidate_name,
+            c.candidate_email,
+            c.stage,
+            c.status,
+            c.decision,
+            c.decision_reason,
+            c.decision_note,
+            c.decided_at.isoformat() if c.decided_at else None,
+            c.completed_at.isoformat() if c.completed_at else None,
+            *_triple(c.overall),
+        ]
+        for name in export.dimensions:
+            row += _triple(dims.get(name))
+        for name in export.competencies:
+            row += _triple(comps.get(name))
+        e = c.english
+        row += [e.band, e.band_low, e.band_high, e.verdict, e.confirmed_level]
+        confirmed = sum(c.counts.get(k, 0) for k in ("confirmed", "overridden", "resolved"))
+        unconfirmed = c.counts.get("unconfirmed", 0) + c.counts.get("needs_human", 0)
+        row += [confirmed, unconfirmed, c.counts.get("missing", 0), c.report_url]
+        rows.append(row)
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerows(
+        [[_cell(v) for v in row] for row in rows]
+    )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def attachment(name: str, ext: str) -> str:

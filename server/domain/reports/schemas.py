@@ -148,6 +148,39 @@ class CompareOut(msgspec.Struct):
     rows: list[CompareRow]
 
 
+class CohortRow(msgspec.Struct):
+    """One candidate of a cohort export: stage, decision, scores with intervals, English, links."""
+
+    invitation_id: uuid.UUID
+    candidate_name: str
+    candidate_email: str
+    status: str
+    stage: str
+    decision: str | None
+    decision_reason: str | None
+    decision_note: str | None
+    decided_at: datetime | None
+    completed_at: datetime | None
+    overall: ScoreOut
+    dimensions: list[ScoreOut]
+    competencies: list[ScoreOut]
+    english: EnglishOut
+    counts: dict[str, int]
+    report_url: str
+
+
+class CohortExport(msgspec.Struct):
+    """Every candidate of one assessment (or the ones asked for), with the compare table."""
+
+    assessment_id: uuid.UUID
+    assessment_title: str
+    generated_at: datetime
+    dimensions: list[str]
+    competencies: list[str]
+    candidates: list[CohortRow]
+    compare: CompareOut
+
+
 class ShareCreate(msgspec.Struct, forbid_unknown_fields=True):
     expires_in_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 30)] = 72
 

@@ -40,6 +40,8 @@ from server.domain.assessments.numbering import candidate_order, scored_numbers
 from server.domain.invitations.services import effective_status
 from server.domain.reports.english import english_for_viewer
 from server.domain.reports.schemas import (
+    CohortExport,
+    CohortRow,
     CompareOut,
     CompareRow,
     EnglishOut,
@@ -51,7 +53,7 @@ from server.domain.reports.schemas import (
 from server.domain.reviews.services import suggested_level
 from server.errors import NotFound
 
-__all__ = ["CEFR", "compare", "english_band", "get_invitation", "invitation_report"]
+__all__ = ["CEFR", "cohort", "compare", "english_band", "get_invitation", "invitation_report"]
 
 CEFR = ("A1", "A2", "B1", "B2", "C1", "C2")
 
@@ -411,4 +413,69 @@ async def compare(
         assessment_title=a.title,
         dimensions=[{"name": d.name, "weight": d.weight} for d in a.dimensions],
         rows=rows,
+    )
+
+
+async def cohort(
+    db: AsyncSession,
+    organization_id: uuid.UUID,
+    assessment_id: uuid.UUID,
+    *,
+    viewer_is_admin: bool,
+    viewer_id: uuid.UUID | None,
+    public_url: str,
+    ids: list[uuid.UUID] | None = None,
+) -> CohortExport:
+    """Every candidate of the assessment (or ``ids`` of it), as the viewer may see them."""
+    from server.domain.invitations.stages import StageCounts, stage_counts, stage_of
+
+    a = await db.get(Assessment, assessment_id)
+    if a is None or a.organization_id != organization_id:
+        raise NotFound("No such assessment in your organization.")
+    where: ColumnElement[bool] = (Invitation.organization_id == organization_id) & (
+        Invitation.assessment_id == assessment_id
+    )
+    if ids is not None:
+        where = where & Invitation.id.in_(ids)
+    invs = list((await db.execute(select(Invitation).where(where).order_by(Invitation.created_at))).scalars())
+    answers = await _answers(db, where)
+    counts = await stage_counts(db, where)
+    hide = _hide(a, viewer_is_admin)
+    now = datetime.now(UTC)
+    rows = []
+    for inv in invs:
+        built = _build(a, answers.get(inv.id, {}), hide)
+        eng = await english_for_viewer(db, inv, built.english, viewer_id=viewer_id, blind=hide)
+        rows.append(
+            CohortRow(
+                invitation_id=inv.id,
+                candidate_name=inv.candidate_name,
+                candidate_email=inv.candidate_email,
+                status=effective_status(inv),
+                stage=stage_of(inv, counts.get(inv.id, StageCounts()), now),
+                decision=inv.decision.value if inv.decision else None,
+                decision_reason=inv.decision_reason,
+                decision_note=inv.decision_note,
+                decided_at=inv.decided_at,
+                completed_at=inv.attempt.completed_at if inv.attempt else None,
+                overall=_score_out(built.result.overall),
+                dimensions=[_score_out(d) for d in built.result.dimensions],
+                competencies=[_score_out(c) for c in built.result.competencies],
+                english=eng,
+                counts=built.counts,
+                report_url=f"{public_url}/app/reports/{inv.id}",
+            )
+        )
+    table = await compare(db, organization_id, assessment_id, viewer_is_admin=viewer_is_admin)
+    if ids is not None:
+        wanted = set(ids)
+        table = msgspec.structs.replace(table, rows=[r for r in table.rows if r.invitation_id in wanted])
+    return CohortExport(
+        assessment_id=a.id,
+        assessment_title=a.title,
+        generated_at=now,
+        dimensions=[d.name for d in a.dimensions],
+        competencies=[c.name for d in a.dimensions for c in d.competencies],
+        candidates=rows,
+        compare=table,
     )

@@ -10,6 +10,7 @@ type Scope = Token["scopes"][number];
 const SCOPES: { value: Scope; label: string }[] = [
   { value: "read", label: "read: reports, answers, assessments (every GET)" },
   { value: "invite", label: "invite: create candidate invitations and get their links" },
+  { value: "decide", label: "decide: advance, hold or reject candidates (set their stage)" },
 ];
 
 export function ApiTokensSection() {
@@ -53,7 +54,8 @@ export function ApiTokensSection() {
       <h2 id="tokens-h">API tokens</h2>
       <p class="small muted">
         A token acts for the organization within its scopes: <code>read</code> reads what an admin can read,{" "}
-        <code>invite</code> creates invitations (an ATS gets the candidate's link back). Send it as{" "}
+        <code>invite</code> creates invitations (an ATS gets the candidate's link back), <code>decide</code> sets
+        candidates' decisions. Send it as{" "}
         <code>Authorization: Bearer viva_…</code>. Only a hash is stored.
       </p>
       {error && <Alert>{error}</Alert>}

@@ -7,6 +7,7 @@ import { useApi, useSubmit } from "../../ui/useApi";
 import { ApiTokensSection } from "./ApiTokens";
 import { BrandingSection } from "./Branding";
 import { EmailSection } from "./EmailTemplates";
+import { StageNamesSection } from "./StageNames";
 import { TeamSection } from "./Team";
 import { WebhooksSection } from "./Webhooks";
 
@@ -89,6 +90,7 @@ export function SettingsPage() {
       <BrandingSection />
       <EmailSection />
       <RetentionSection />
+      <StageNamesSection />
       <WebhooksSection />
       <ApiTokensSection />
     </div>

@@ -14,6 +14,9 @@ const EVENTS: ReadonlyArray<readonly [HookEvent, string]> = [
   ["invitation.completed", "A candidate completed an assessment"],
   ["response.scored", "An answer was scored (or the AI abstained)"],
   ["review.completed", "An answer's review is complete"],
+  ["candidate.completed", "A candidate reached the stage completed"],
+  ["candidate.reviewed", "Every answer of a completed candidate is reviewed"],
+  ["candidate.decided", "A candidate was advanced, put on hold or rejected (or the decision cleared)"],
 ];
 
 function Deliveries(props: { hook: Hook }) {

@@ -38,3 +38,27 @@ export function ConfirmResend(props: { name: string; onConfirm: (days: number | 
     </span>
   );
 }
+
+/** Extend: more days on the same link (an expired one works again). */
+export function ConfirmExtend(props: { name: string; onConfirm: (days: number) => void; onCancel: () => void }) {
+  const cancel = useRef<HTMLButtonElement>(null);
+  const [days, setDays] = useState("7");
+  useEffect(() => cancel.current?.focus(), []);
+  const id = `extend-days-${props.name.replace(/\W+/g, "-")}`;
+  const n = Number(days);
+  const ok = Number.isInteger(n) && n >= 1 && n <= 90;
+  return (
+    <span class="confirm confirm-resend" role="group" aria-label={`Confirm extending the deadline for ${props.name}`}>
+      <span class="small">Same link, deadline</span>
+      <label class="sr-only" for={id}>Days to add</label>
+      <input id={id} class="days-input" type="number" min={1} max={90} value={days} onInput={(e) => setDays(e.currentTarget.value)} />
+      <span class="small">days later?</span>
+      <button type="button" class="btn btn-primary btn-small" disabled={!ok} onClick={() => props.onConfirm(n)}>
+        Yes, extend
+      </button>
+      <button type="button" ref={cancel} class="btn btn-small" onClick={props.onCancel}>
+        Cancel
+      </button>
+    </span>
+  );
+}

@@ -9,7 +9,7 @@ export type RowError = { row: number; column: string | null; message: string };
 
 export const REVOCABLE = new Set(["invited", "started"]);
 export const RESENDABLE = new Set(["invited", "started", "expired"]);
-export const STAGES = ["invited", "started", "completed", "reviewed", "expired", "revoked"] as const;
+export const EXTENDABLE = new Set(["invited", "started", "expired"]);
 export const EMAIL_LABEL: Record<Schemas["EmailState"]["status"], string> = {
   not_sent: "Not emailed",
   queued: "Sending…",

@@ -1,7 +1,7 @@
 """review path indexes: the queue's filter and order, my reviews, current suggestions, candidate list
 
 Revision ID: 3b7c9e1d5a24
-Revises: 0028bfa4f3dd
+Revises: 8cbd23ead605
 Create Date: 2026-12-01 23:25:00.000000
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '3b7c9e1d5a24'
-down_revision: str | None = '0028bfa4f3dd'
+down_revision: str | None = '8cbd23ead605'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
