@@ -7,6 +7,7 @@ import { BankPage } from "./admin/bank/BankPage";
 import { BuilderPage } from "./admin/builder/BuilderPage";
 import { NewAssessment } from "./admin/onboarding/NewAssessment";
 import { CandidateApp } from "./candidate/CandidateApp";
+import { AnswerPage } from "./report/AnswerPage";
 import { ComparePage } from "./report/ComparePage";
 import { ReportPage } from "./report/ReportPage";
 import { SharedReport } from "./report/SharedReport";
@@ -39,6 +40,9 @@ function App() {
   }
   if ((params = match("/app/review/:responseId", path))) {
     return <StaffShell wide><ReviewPage key={params.responseId} id={params.responseId!} query={query} /></StaffShell>;
+  }
+  if ((params = match("/app/answers/:responseId", path))) {
+    return <StaffShell><AnswerPage key={params.responseId} id={params.responseId!} back={query.get("back")} /></StaffShell>;
   }
   if ((params = match("/app/reports/:invitationId", path))) {
     return <StaffShell><ReportPage key={params.invitationId} id={params.invitationId!} /></StaffShell>;

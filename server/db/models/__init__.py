@@ -34,6 +34,7 @@ from server.db.models.privacy import CandidateDemographics, InvitationEmail
 from server.db.models.results import EnglishReview, ProficiencyResult, Review, Suggestion, Transcript
 from server.db.models.security import LoginThrottle
 from server.db.models.sharing import ShareLink
+from server.db.models.teamwork import AssessmentMember, CandidateNote, CandidateRating
 
 metadata = UUIDAuditBase.metadata
 
@@ -45,11 +46,14 @@ __all__ = [
     "ApiToken",
     "ApiTokenScope",
     "Assessment",
+    "AssessmentMember",
     "AssessmentStatus",
     "Attempt",
     "AuditEvent",
     "Branding",
     "CandidateDemographics",
+    "CandidateNote",
+    "CandidateRating",
     "Competency",
     "Dimension",
     "EnglishReview",
