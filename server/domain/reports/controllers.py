@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated, Literal, cast
+from typing import Literal, cast
 
 import msgspec
 from litestar import Controller, Response, delete, get, post
 from litestar.di import Provide
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
-from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from server.audit import record
@@ -28,6 +28,7 @@ from server.domain.reports.schemas import (
     ShareCreated,
     ShareLinkOut,
 )
+from server.errors import InvalidInput
 from server.openapi_responses import LINK_PROBLEMS
 
 __all__ = ["ReportController", "ShareController"]
@@ -140,10 +141,12 @@ class ReportController(Controller):
         assessment_id: FromPath[uuid.UUID],
         db_session: DbSession,
         english_meets: FromQuery[bool] = False,
-        min_competency: FromQuery[Annotated[float, Parameter(ge=0, le=100)] | None] = None,
+        min_competency: FromQuery[float | None] = None,
         fully_reviewed: FromQuery[bool] = False,
     ) -> shortlist.ShortlistOut:
         await ensure_visible(db_session, staff, assessment_id)
+        if min_competency is not None and not 0 <= min_competency <= 100:
+            raise InvalidInput(f"min_competency is a score from 0 to 100, not {min_competency:g}.")
         f = shortlist.ShortlistFilter(
             english_meets=english_meets, min_competency=min_competency, fully_reviewed=fully_reviewed
         )
