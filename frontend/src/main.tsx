@@ -11,6 +11,7 @@ import { AnswerPage } from "./report/AnswerPage";
 import { ComparePage } from "./report/ComparePage";
 import { ReportPage } from "./report/ReportPage";
 import { SharedReport } from "./report/SharedReport";
+import { ShortlistPage } from "./report/ShortlistPage";
 import { ReviewPage } from "./review/ReviewPage";
 import { ReviewQueue } from "./review/ReviewQueue";
 import { match, useLocation } from "./router";
@@ -55,6 +56,9 @@ function App() {
     return <StaffShell><FairnessPage key={params.id} id={params.id!} query={query} /></StaffShell>;
   }
   if (path === "/app/settings" || path === "/app/settings/") return <StaffShell><SettingsPage /></StaffShell>;
+  if ((params = match("/app/assessments/:id/shortlist", path))) {
+    return <StaffShell wide><ShortlistPage key={params.id} id={params.id!} /></StaffShell>;
+  }
   if ((params = match("/app/assessments/:id/compare", path))) {
     return <StaffShell wide><ComparePage key={params.id} id={params.id!} /></StaffShell>;
   }

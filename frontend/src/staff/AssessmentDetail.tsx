@@ -46,6 +46,7 @@ export function AssessmentDetail(props: { id: string }) {
         {me?.role !== "hiring_manager" && (
           <Link href={`/app/review?assessment=${encodeURIComponent(assessment.id)}`} class="btn btn-primary">Review answers</Link>
         )}
+        <Link href={`/app/assessments/${encodeURIComponent(assessment.id)}/shortlist`} class="btn">Shortlist</Link>
         <Link href={`/app/assessments/${encodeURIComponent(assessment.id)}/compare`} class="btn">Compare candidates</Link>
         {me?.role === "admin" && (
           <>
