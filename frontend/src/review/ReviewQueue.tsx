@@ -4,6 +4,7 @@ import { api, call, errorMessage, type Schemas } from "../api/client";
 import { navigate } from "../router";
 import { Alert, Link, Loading, PageHeading, formatNumber, isTypingTarget, waitingSince } from "../ui/components";
 import { carrySearch, statusLabel } from "./labels";
+import { usePoll } from "../ui/usePoll";
 
 type QueuePage = Schemas["QueuePage"];
 type QueueItem = Schemas["QueueItem"];
@@ -139,15 +140,19 @@ function AnswersTable(props: { query: URLSearchParams }) {
   const rows = useRef<(HTMLTableRowElement | null)[]>([]);
   const key = query.toString();
 
-  useEffect(() => {
-    setError(null);
+  function fetchQueue() {
     const q: Record<string, string> = {};
     const map = { assessment: "assessment_id", status: "status", competency: "competency_id", confidence: "confidence", order: "order" };
     for (const [from, to] of Object.entries(map)) {
       const v = query.get(from);
       if (v) q[to] = v;
     }
-    call(api.GET("/api/review/queue", { params: { query: { ...q, limit: 100 } as never } })).then(
+    return call(api.GET("/api/review/queue", { params: { query: { ...q, limit: 100 } as never } }));
+  }
+
+  useEffect(() => {
+    setError(null);
+    fetchQueue().then(
       (p) => {
         setPage(p);
         setActive(0);
@@ -155,6 +160,17 @@ function AnswersTable(props: { query: URLSearchParams }) {
       (err: unknown) => setError(errorMessage(err)),
     );
   }, [key]);
+
+  // New answers show up by themselves; the reviewer keeps their place (the same answer stays
+  // active, the scroll position is untouched). A failed refresh keeps what is shown.
+  usePoll(() => {
+    const current = page?.items[activeRef.current]?.id;
+    fetchQueue().then((p) => {
+      setPage(p);
+      const at = current ? p.items.findIndex((x) => x.id === current) : -1;
+      setActive(at >= 0 ? at : Math.min(activeRef.current, Math.max(0, p.items.length - 1)));
+    }, () => undefined);
+  });
 
   const items = page?.items ?? [];
   const search = carrySearch(query);
@@ -282,11 +298,14 @@ function QueueSuggestion(props: { item: QueueItem }) {
 function CandidatesTable(props: { assessmentId: string }) {
   const [page, setPage] = useState<Schemas["CandidatePage"] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const query = props.assessmentId ? { assessment_id: props.assessmentId, limit: 200 } : { limit: 200 };
   useEffect(() => {
     setPage(null);
-    const query = props.assessmentId ? { assessment_id: props.assessmentId, limit: 200 } : { limit: 200 };
     call(api.GET("/api/review/candidates", { params: { query } })).then(setPage, (err: unknown) => setError(errorMessage(err)));
   }, [props.assessmentId]);
+  usePoll(() => {
+    call(api.GET("/api/review/candidates", { params: { query } })).then(setPage, () => undefined);
+  });
 
   if (error) return <Alert>{error}</Alert>;
   if (!page) return <Loading label="Loading candidates…" />;
