@@ -43,6 +43,7 @@ from server.domain.reports.controllers import ReportController, ShareController
 from server.domain.responses.controllers import ResponseController
 from server.domain.reviews.controllers import ReviewController
 from server.domain.system.controllers import SystemController
+from server.domain.teamwork.controllers import TeamworkController
 from server.errors import MisdirectedRequest, exception_handlers
 from server.jobs.pipeline import recover
 from server.jobs.runtime import build_context, build_periodic
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ReviewController,
         ReportController,
         ShareController,
+        TeamworkController,
         AssessmentBuilderController,
         BankController,
         CurationController,

@@ -8,9 +8,11 @@ import { BuilderPage } from "./admin/builder/BuilderPage";
 import { NewAssessment } from "./admin/onboarding/NewAssessment";
 import { CandidateApp } from "./candidate/CandidateApp";
 import { OptOutPage } from "./candidate/OptOut";
+import { AnswerPage } from "./report/AnswerPage";
 import { ComparePage } from "./report/ComparePage";
 import { ReportPage } from "./report/ReportPage";
 import { SharedReport } from "./report/SharedReport";
+import { ShortlistPage } from "./report/ShortlistPage";
 import { ReviewPage } from "./review/ReviewPage";
 import { ReviewQueue } from "./review/ReviewQueue";
 import { match, useLocation } from "./router";
@@ -42,6 +44,9 @@ function App() {
   if ((params = match("/app/review/:responseId", path))) {
     return <StaffShell wide><ReviewPage key={params.responseId} id={params.responseId!} query={query} /></StaffShell>;
   }
+  if ((params = match("/app/answers/:responseId", path))) {
+    return <StaffShell><AnswerPage key={params.responseId} id={params.responseId!} back={query.get("back")} /></StaffShell>;
+  }
   if ((params = match("/app/reports/:invitationId", path))) {
     return <StaffShell><ReportPage key={params.invitationId} id={params.invitationId!} /></StaffShell>;
   }
@@ -53,6 +58,9 @@ function App() {
     return <StaffShell><FairnessPage key={params.id} id={params.id!} query={query} /></StaffShell>;
   }
   if (path === "/app/settings" || path === "/app/settings/") return <StaffShell><SettingsPage /></StaffShell>;
+  if ((params = match("/app/assessments/:id/shortlist", path))) {
+    return <StaffShell wide><ShortlistPage key={params.id} id={params.id!} /></StaffShell>;
+  }
   if ((params = match("/app/assessments/:id/compare", path))) {
     return <StaffShell wide><ComparePage key={params.id} id={params.id!} /></StaffShell>;
   }

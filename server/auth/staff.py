@@ -18,6 +18,8 @@ from server.db.models import ApiToken, ApiTokenScope, Role, StaffSession, User
 from server.errors import Forbidden, Unauthorized
 
 __all__ = [
+    "FOR_HIRING_MANAGERS",
+    "HIRING_MANAGER_OPT",
     "SESSION_COOKIE",
     "TOKEN_SCOPE_OPT",
     "Staff",
@@ -51,6 +53,10 @@ class Staff:
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+    @property
+    def is_hiring_manager(self) -> bool:
+        return self.role is Role.HIRING_MANAGER
 
 
 async def start_session(
@@ -90,6 +96,10 @@ def session_cookie(token: str, *, max_age: int, secure: bool) -> Cookie:
 
 
 _READ_METHODS = frozenset({"GET", "HEAD"})
+# A route's ``opt`` key: hiring managers may call it (it checks their assessments itself).
+# Every other staff route answers them 403, so a new endpoint is closed to them by default.
+HIRING_MANAGER_OPT = "hiring_manager"
+FOR_HIRING_MANAGERS: dict[str, Any] = {HIRING_MANAGER_OPT: True}
 TOKEN_SCOPE_OPT = "token_scope"  # a route's ``opt`` key: the ApiTokenScope a token needs there
 
 
@@ -174,6 +184,11 @@ async def provide_staff(request: Request[Any, Any, Any], db_session: NamedDepend
     if now - seen > timedelta(minutes=1):
         row.last_seen_at = now
     user = row.user
+    if user.role is Role.HIRING_MANAGER and not request.route_handler.opt.get(HIRING_MANAGER_OPT):
+        raise Forbidden(
+            "Hiring managers see the candidates and reports of the assessments shared with "
+            "them and rate candidates; this needs an admin or a reviewer."
+        )
     return Staff(
         user_id=user.id,
         organization_id=user.organization_id,

@@ -21,6 +21,10 @@ Roles:
 - ``foreign_admin``: beta's admin on alpha's resources: 404 (alpha's things do not exist
   for beta). On collection routes beta sees its own data only: those cells also assert
   that no alpha id or token appears in the body.
+- ``hiring_manager``: alpha's hiring manager, assigned to alpha's world assessment (not to the
+  scratch copies cells make): reads the candidates, answers and reports of it, rates and
+  writes notes; every other staff operation is 403 (a route opens itself to the role), and an
+  assessment not shared with them is 404.
 - ``api_token``: alpha's read-only organization API token (``Bearer viva_...``): reads
   what an admin reads, every change is 403.
 
@@ -53,15 +57,37 @@ pytestmark = pytest.mark.integration
 
 ANON, CAND, OTHER, FCAND = "anonymous", "candidate", "other_candidate", "foreign_candidate"
 REV, ADMIN, FADMIN, API = "reviewer", "admin", "foreign_admin", "api_token"
-ROLES = (ANON, CAND, OTHER, FCAND, REV, ADMIN, FADMIN, API)
+HM = "hiring_manager"
+ROLES = (ANON, CAND, OTHER, FCAND, REV, HM, ADMIN, FADMIN, API)
 CANDIDATES = (CAND, OTHER, FCAND)
-STAFF = (REV, ADMIN, FADMIN)
+HM_EMAIL = "hana@alpha.test"
+STAFF = (REV, HM, ADMIN, FADMIN)
 
 
 # -- expectations ---------------------------------------------------------------------------
 def staff_read(*, foreign: int = 404) -> dict[str, int]:
-    """Any staff member (and the API token) reads; beta gets ``foreign``."""
-    return {ANON: 401, CAND: 401, OTHER: 401, FCAND: 401, REV: 200, ADMIN: 200, FADMIN: foreign, API: 200}
+    """Any admin or reviewer (and the API token) reads; beta gets ``foreign``; a hiring manager 403."""
+    return {
+        ANON: 401,
+        CAND: 401,
+        OTHER: 401,
+        FCAND: 401,
+        REV: 200,
+        HM: 403,
+        ADMIN: 200,
+        FADMIN: foreign,
+        API: 200,
+    }
+
+
+def team_read(*, foreign: int = 404, hm: int = 200) -> dict[str, int]:
+    """Like :func:`staff_read`, and the hiring manager too (on the assessment shared with them)."""
+    return {**staff_read(foreign=foreign), HM: hm}
+
+
+def team_write(ok: int, *, foreign: int = 404, hm: int | None = None) -> dict[str, int]:
+    """Any person of the team (admin, reviewer, hiring manager) changes; the API token 403."""
+    return {**staff_read(foreign=foreign), REV: ok, HM: ok if hm is None else hm, ADMIN: ok, API: 403}
 
 
 def admin_read(*, foreign: int = 404) -> dict[str, int]:
@@ -84,6 +110,7 @@ def candidate(ok: int, *, other: int | None = None, foreign: int | None = None) 
         OTHER: ok if other is None else other,
         FCAND: ok if foreign is None else foreign,
         REV: 404,
+        HM: 404,
         ADMIN: 404,
         FADMIN: 404,
         API: 404,
@@ -408,7 +435,8 @@ async def _scratch_member(ctx: Ctx, role: str, *, json: Any = None) -> Req:
         return Req(json=json)
     org = ctx.world.b.id if role == FADMIN else ctx.world.a.id
     email = f"scratch{secrets.token_hex(4)}@example.com"
-    await add_staff(ctx.db_url, org, email, "Scratch", Role.REVIEWER if role == REV else Role.ADMIN)
+    kind = {REV: Role.REVIEWER, HM: Role.HIRING_MANAGER}.get(role, Role.ADMIN)
+    await add_staff(ctx.db_url, org, email, "Scratch", kind)
     r = await ctx.call("POST", "/api/auth/login", ANON, json={"email": email, "password": PASSWORD})
     return Req(json=json, session=r.cookies["viva_session"])
 
@@ -488,12 +516,22 @@ async def _logout(ctx: Ctx, role: str) -> Req:
     if role in STAFF:
         email = {
             REV: ctx.world.a.reviewer_email,
+            HM: HM_EMAIL,
             ADMIN: ctx.world.a.admin_email,
             FADMIN: ctx.world.b.admin_email,
         }[role]
         r = await ctx.call("POST", "/api/auth/login", ANON, json={"email": email, "password": PASSWORD})
         ctx.sessions[f"{role}:logout"] = r.cookies["viva_session"]
     return Req()
+
+
+async def _own_note(ctx: Ctx, role: str) -> Req:
+    """A note of alpha's hiring manager's on a fresh candidate, deleted by the note's author
+    (the hiring manager) or an admin; a reviewer who did not write it gets 403."""
+    inv = await ctx.invite()
+    author = HM if role in (HM, REV) else ADMIN
+    note = await ctx.ok("POST", f"/api/invitations/{inv.id}/notes", author, json={"body": "to delete"})
+    return Req(params={"note_id": note["id"]})
 
 
 async def _ready(ctx: Ctx, role: str) -> Req:
@@ -639,7 +677,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         public(200), body({"email": "reviewer@alpha.test", "password": PASSWORD})
     ),
     ("POST", "/api/auth/logout"): Row(public(204), _logout),
-    ("GET", "/api/auth/me"): Row(staff_read(foreign=200), plain()),
+    ("GET", "/api/auth/me"): Row(team_read(foreign=200), plain()),
     ("GET", "/api/users"): Row(admin_read(foreign=200), plain()),
     ("POST", "/api/users"): Row(admin_write(201, foreign=201), body(fresh=_unique_user)),
     ("PATCH", "/api/users/{user_id}"): Row(admin_write(200), _alpha_member_with({"role": "admin"})),
@@ -647,8 +685,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/users/{user_id}/reactivate"): Row(admin_write(200), _deactivated_member),
     ("POST", "/api/users/{user_id}/unlock"): Row(admin_write(200), _alpha_member),
     ("POST", "/api/users/{user_id}/link"): Row(admin_write(201), _alpha_member),
-    ("POST", "/api/auth/password"): Row(staff_write(204, foreign=204), _password_change),
-    ("POST", "/api/auth/logout-everywhere"): Row(staff_write(204, foreign=204), _scratch_member),
+    ("POST", "/api/auth/password"): Row(team_write(204, foreign=204), _password_change),
+    ("POST", "/api/auth/logout-everywhere"): Row(team_write(204, foreign=204), _scratch_member),
     ("POST", "/api/auth/password-reset"): Row(public(202), body({"email": "reviewer@alpha.test"})),
     ("GET", "/api/account-links/{token}"): Row(public(200), _account_link()),
     ("POST", "/api/account-links/{token}"): Row(
@@ -683,12 +721,16 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/health"): Row(public(200), plain()),
     # assessments and the builder
     ("GET", "/api/assessment-templates"): Row(staff_read(foreign=200), plain()),
-    ("GET", "/api/assessments"): Row(staff_read(foreign=200), plain()),
+    ("GET", "/api/assessments"): Row(team_read(foreign=200), plain()),
     ("POST", "/api/assessments"): Row(admin_write(201, foreign=201), body(ML_ENGINEER_ASSESSMENT)),
     ("POST", "/api/assessments/from-template"): Row(
         admin_write(201, foreign=201), body({"template_id": "ml-engineer-general"})
     ),
-    ("GET", "/api/assessments/{assessment_id}"): Row(staff_read(), with_alpha()),
+    ("GET", "/api/assessments/{assessment_id}"): Row(team_read(), with_alpha()),
+    ("GET", "/api/assessments/{assessment_id}/members"): Row(team_read(), with_alpha()),
+    ("PUT", "/api/assessments/{assessment_id}/members"): Row(
+        admin_write(200), on_scratch(_scratch({"user_ids": []}))
+    ),
     ("PATCH", "/api/assessments/{assessment_id}"): Row(
         admin_write(200), on_scratch(_scratch({"title": "Renamed"}))
     ),
@@ -742,12 +784,12 @@ MATRIX: dict[tuple[str, str], Row] = {
         ),
     ),
     # invitations
-    ("GET", "/api/assessments/{assessment_id}/invitations"): Row(staff_read(), with_alpha()),
+    ("GET", "/api/assessments/{assessment_id}/invitations"): Row(team_read(), with_alpha()),
     ("POST", "/api/assessments/{assessment_id}/invitations"): Row(
         admin_write(201), with_alpha(json={"candidate_name": "Cara", "candidate_email": "cara@example.com"})
     ),
     ("POST", "/api/assessments/{assessment_id}/invitations/csv"): Row(admin_write(201), with_alpha()),
-    ("GET", "/api/assessments/{assessment_id}/invitations/progress"): Row(staff_read(), with_alpha()),
+    ("GET", "/api/assessments/{assessment_id}/invitations/progress"): Row(team_read(), with_alpha()),
     ("POST", "/api/invitations/{invitation_id}/resend"): Row(admin_write(200), on_invitation({})),
     ("POST", "/api/invitations/{invitation_id}/revoke"): Row(admin_write(200), on_invitation()),
     # stages and decisions (admins and reviewers decide; a token needs the decide scope)
@@ -813,11 +855,11 @@ MATRIX: dict[tuple[str, str], Row] = {
         candidate(200, other=404, foreign=404), on_candidate(consent=True, sub=_own_take)
     ),
     # responses, review and curation
-    ("GET", "/api/responses/{response_id}"): Row(staff_read(), _ready),
-    ("GET", "/api/responses/{response_id}/media/{variant}"): Row(staff_read(), _media),
+    ("GET", "/api/responses/{response_id}"): Row(team_read(), _ready),
+    ("GET", "/api/responses/{response_id}/media/{variant}"): Row(team_read(), _media),
     ("POST", "/api/responses/{response_id}/promote"): Row(admin_write(201), _promote),
     ("GET", "/api/review/queue"): Row(staff_read(foreign=200), plain()),
-    ("GET", "/api/review/candidates"): Row(staff_read(foreign=200), plain()),
+    ("GET", "/api/review/candidates"): Row(team_read(foreign=200), plain()),
     ("GET", "/api/review/agreement"): Row(staff_read(), _agreement_query),
     ("GET", "/api/review/responses/{response_id}"): Row(staff_read(), _ready),
     ("POST", "/api/review/responses/{response_id}/reviews"): Row(staff_write(200), _fresh_ready),
@@ -831,14 +873,26 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/questions/{question_id}/rescore"): Row(admin_write(200), on_scratch(_scratch_q_only)),
     # reports
-    ("GET", "/api/reports/invitations/{invitation_id}"): Row(staff_read(), on_world_invitation()),
+    ("GET", "/api/reports/invitations/{invitation_id}"): Row(team_read(), on_world_invitation()),
     ("GET", "/api/reports/invitations/{invitation_id}/share"): Row(admin_read(), on_world_invitation()),
     ("POST", "/api/reports/invitations/{invitation_id}/share"): Row(admin_write(201), on_invitation({})),
     ("DELETE", "/api/reports/share-links/{link_id}"): Row(admin_write(204), _new_share_link),
     ("POST", "/api/reports/invitations/{invitation_id}/english"): Row(
         staff_write(200), on_invitation({"level": "B2", "reason": "Fluent, clear answers."})
     ),
-    ("GET", "/api/reports/assessments/{assessment_id}/compare"): Row(staff_read(), with_alpha()),
+    ("GET", "/api/reports/assessments/{assessment_id}/compare"): Row(team_read(), with_alpha()),
+    ("GET", "/api/reports/assessments/{assessment_id}/shortlist"): Row(
+        team_read(), with_alpha(query={"min_competency": "10"})
+    ),
+    # the team's ratings and notes on a candidate
+    ("GET", "/api/invitations/{invitation_id}/feedback"): Row(team_read(), on_world_invitation()),
+    ("PUT", "/api/invitations/{invitation_id}/rating"): Row(
+        team_write(200), on_invitation({"rating": 4, "comment": "Clear thinker."})
+    ),
+    ("POST", "/api/invitations/{invitation_id}/notes"): Row(
+        team_write(201), on_invitation({"body": "Ask about the migration project."})
+    ),
+    ("DELETE", "/api/candidate-notes/{note_id}"): Row({**team_write(204), REV: 403}, _own_note),
     ("GET", "/api/reports/assessments/{assessment_id}/fairness"): Row(admin_read(), with_alpha()),
     ("GET", "/api/share/{token}"): Row(public(200), _share_token),
 }
@@ -861,6 +915,7 @@ async def ctx(matrix_db: str, tmp_path_factory: pytest.TempPathFactory) -> Async
     world = await build_world(matrix_db)
     await add_staff(matrix_db, world.a.id, "rita@alpha.test", "Rita")
     await add_staff(matrix_db, world.a.id, "sam@alpha.test", "Sam")
+    hm_id = await add_staff(matrix_db, world.a.id, HM_EMAIL, "Hana Manager", Role.HIRING_MANAGER)
     async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
         r = await client.get("/api/auth/me")
         csrf = r.cookies["viva_csrf"]
@@ -877,6 +932,7 @@ async def ctx(matrix_db: str, tmp_path_factory: pytest.TempPathFactory) -> Async
         )
         for role, email in [
             (REV, world.a.reviewer_email),
+            (HM, HM_EMAIL),
             (ADMIN, world.a.admin_email),
             (FADMIN, world.b.admin_email),
             ("rita", "rita@alpha.test"),
@@ -886,6 +942,9 @@ async def ctx(matrix_db: str, tmp_path_factory: pytest.TempPathFactory) -> Async
             assert r.status_code == 200, r.text
             c.sessions[role] = r.cookies["viva_session"]
         c.api_token = (await c.ok("POST", "/api/api-tokens", json={"name": "matrix"}))["token"]
+        await c.ok(
+            "PUT", f"/api/assessments/{world.a.assessment_id}/members", json={"user_ids": [str(hm_id)]}
+        )
         c.webhook_id = (await c.ok("POST", "/api/webhooks", json=webhook()))["id"]
         c.ready_response = str(
             await add_ready_response(matrix_db, world.a.invitation_ids["Alice"], world.a.question_ids[1])

@@ -7,6 +7,7 @@ import { CandidateDataPanel } from "./CandidateDataPanel";
 import { EnglishReviewPanel } from "./EnglishReviewPanel";
 import { ReportView } from "./ReportView";
 import { SharePanel } from "./SharePanel";
+import { TeamFeedbackPanel } from "./TeamFeedbackPanel";
 import { useApi } from "../ui/useApi";
 
 export function ReportPage(props: { id: string }) {
@@ -26,6 +27,7 @@ export function ReportPage(props: { id: string }) {
       </nav>
       <ReportView
         report={report}
+        watchOnly={me?.role === "hiring_manager"}
         actions={
           <>
             <button type="button" class="btn" onClick={() => window.print()}>Print</button>
@@ -35,11 +37,14 @@ export function ReportPage(props: { id: string }) {
           </>
         }
       />
-      <EnglishReviewPanel
-        invitationId={report.invitation_id}
-        english={report.english}
-        onSaved={(english) => setReport({ ...report, english })}
-      />
+      <TeamFeedbackPanel invitationId={report.invitation_id} />
+      {me?.role !== "hiring_manager" && (
+        <EnglishReviewPanel
+          invitationId={report.invitation_id}
+          english={report.english}
+          onSaved={(english) => setReport({ ...report, english })}
+        />
+      )}
       {me?.role === "admin" && <SharePanel invitationId={report.invitation_id} />}
       {me?.role === "admin" && (
         <CandidateDataPanel invitationId={report.invitation_id} candidateName={report.candidate_name} assessmentId={report.assessment_id} />

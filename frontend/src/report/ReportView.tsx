@@ -48,7 +48,7 @@ function QuestionScore(props: { q: QuestionResult }) {
   }
 }
 
-export function ReportView(props: { report: Report; actions?: ComponentChildren; shared?: boolean }) {
+export function ReportView(props: { report: Report; actions?: ComponentChildren; shared?: boolean; watchOnly?: boolean }) {
   const r = props.report;
   const e = r.english;
   const overallRows = [
@@ -163,7 +163,12 @@ export function ReportView(props: { report: Report; actions?: ComponentChildren;
                   <td>{q.english_band ?? "—"}</td>
                   {!props.shared && (
                     <td class="no-print actions">
-                      {q.response_id && (
+                      {q.response_id && props.watchOnly && (
+                        <Link href={`/app/answers/${q.response_id}?back=${encodeURIComponent(`/app/reports/${r.invitation_id}`)}`} class="btn btn-small">
+                          Watch<span class="sr-only"> the answer to Q{q.number}</span>
+                        </Link>
+                      )}
+                      {q.response_id && !props.watchOnly && (
                         <Link href={`/app/review/${q.response_id}`} class="btn btn-small">
                           {q.confirmed ? "View" : "Review"}
                         </Link>

@@ -4,6 +4,7 @@ import { api, call, errorMessage, type Schemas } from "../api/client";
 import { navigate } from "../router";
 import { Alert, Link, Loading, PageHeading, formatNumber, isTypingTarget, waitingSince } from "../ui/components";
 import { carrySearch, statusLabel } from "./labels";
+import { usePoll } from "../ui/usePoll";
 
 type QueuePage = Schemas["QueuePage"];
 type QueueItem = Schemas["QueueItem"];
@@ -148,10 +149,12 @@ function AnswersTable(props: { query: URLSearchParams }) {
     }
     return q;
   };
+  const fetchQueue = (cursor?: string) =>
+    call(api.GET("/api/review/queue", { params: { query: { ...filters(), limit: 100, ...(cursor ? { cursor } : {}) } as never } }));
 
   useEffect(() => {
     setError(null);
-    call(api.GET("/api/review/queue", { params: { query: { ...filters(), limit: 100 } as never } })).then(
+    fetchQueue().then(
       (p) => {
         setPage(p);
         setActive(0);
@@ -163,12 +166,24 @@ function AnswersTable(props: { query: URLSearchParams }) {
   // The next page continues after the last answer shown (keyset cursor), appended below.
   const showMore = () => {
     if (!page?.next_cursor) return;
-    const cursor = page.next_cursor;
-    call(api.GET("/api/review/queue", { params: { query: { ...filters(), limit: 100, cursor } as never } })).then(
+    fetchQueue(page.next_cursor).then(
       (p) => setPage((prev) => (prev ? { ...p, items: [...prev.items, ...p.items] } : p)),
       (err: unknown) => setError(errorMessage(err)),
     );
   };
+
+  // New answers show up by themselves; the reviewer keeps their place (the same answer stays
+  // active, the scroll position is untouched). A failed refresh keeps what is shown. Once the
+  // reviewer has loaded more pages, the refresh waits (replacing the list would drop them).
+  usePoll(() => {
+    if ((page?.items.length ?? 0) > 100) return;
+    const current = page?.items[activeRef.current]?.id;
+    fetchQueue().then((p) => {
+      setPage(p);
+      const at = current ? p.items.findIndex((x) => x.id === current) : -1;
+      setActive(at >= 0 ? at : Math.min(activeRef.current, Math.max(0, p.items.length - 1)));
+    }, () => undefined);
+  });
 
   const items = page?.items ?? [];
   const search = carrySearch(query);
@@ -303,16 +318,19 @@ function QueueSuggestion(props: { item: QueueItem }) {
 function CandidatesTable(props: { assessmentId: string }) {
   const [page, setPage] = useState<Schemas["CandidatePage"] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const query = props.assessmentId ? { assessment_id: props.assessmentId, limit: 200 } : { limit: 200 };
   useEffect(() => {
     setPage(null);
-    const query = props.assessmentId ? { assessment_id: props.assessmentId, limit: 200 } : { limit: 200 };
     call(api.GET("/api/review/candidates", { params: { query } })).then(setPage, (err: unknown) => setError(errorMessage(err)));
   }, [props.assessmentId]);
+  usePoll(() => {
+    if ((page?.items.length ?? 0) > 200) return; // more pages loaded: a refresh would drop them
+    call(api.GET("/api/review/candidates", { params: { query } })).then(setPage, () => undefined);
+  });
 
   const showMore = () => {
     if (!page?.next_cursor) return;
-    const base = props.assessmentId ? { assessment_id: props.assessmentId, limit: 200 } : { limit: 200 };
-    call(api.GET("/api/review/candidates", { params: { query: { ...base, cursor: page.next_cursor } } })).then(
+    call(api.GET("/api/review/candidates", { params: { query: { ...query, cursor: page.next_cursor } } })).then(
       (p) => setPage((prev) => (prev ? { ...p, items: [...prev.items, ...p.items] } : p)),
       (err: unknown) => setError(errorMessage(err)),
     );

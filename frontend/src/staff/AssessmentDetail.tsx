@@ -3,6 +3,7 @@ import { useContext } from "preact/hooks";
 import { api, call, type Schemas } from "../api/client";
 import { Alert, Link, Loading, PageHeading, humanSeconds } from "../ui/components";
 import { candidateOrder } from "../ui/questions";
+import { AssessmentMembers } from "./AssessmentMembers";
 import { Invitations } from "./invitations";
 import { MeContext } from "./StaffShell";
 import { RubricView, levelList } from "../ui/RubricView";
@@ -42,7 +43,10 @@ export function AssessmentDetail(props: { id: string }) {
       </div>
       <p class="lead">{assessment.role}</p>
       <div class="actions-row page-actions">
-        <Link href={`/app/review?assessment=${encodeURIComponent(assessment.id)}`} class="btn btn-primary">Review answers</Link>
+        {me?.role !== "hiring_manager" && (
+          <Link href={`/app/review?assessment=${encodeURIComponent(assessment.id)}`} class="btn btn-primary">Review answers</Link>
+        )}
+        <Link href={`/app/assessments/${encodeURIComponent(assessment.id)}/shortlist`} class="btn">Shortlist</Link>
         <Link href={`/app/assessments/${encodeURIComponent(assessment.id)}/compare`} class="btn">Compare candidates</Link>
         {me?.role === "admin" && (
           <>
@@ -95,6 +99,7 @@ export function AssessmentDetail(props: { id: string }) {
       </section>
 
       <Invitations assessmentId={assessment.id} />
+      <AssessmentMembers assessmentId={assessment.id} isAdmin={me?.role === "admin"} />
     </>
   );
 }

@@ -46,15 +46,21 @@ export function StaffShell(props: { children: ComponentChildren; wide?: boolean 
           </Link>
           {/* The brand link leads to the assessments. */}
           <nav class="mainnav" aria-label="Main">
-            <Link href="/app/review" current={path.startsWith("/app/review")}>Review</Link>
+            {me.role === "hiring_manager" ? (
+              <Link href="/app/review?view=candidates" current={path.startsWith("/app/review")}>Candidates</Link>
+            ) : (
+              <Link href="/app/review" current={path.startsWith("/app/review")}>Review</Link>
+            )}
             {me.role === "admin" && (
               <Link href="/app/settings" current={path.startsWith("/app/settings")}>Settings</Link>
             )}
-            <Link href="/app/bank" current={path.startsWith("/app/bank")}>Question bank</Link>
+            {me.role !== "hiring_manager" && (
+              <Link href="/app/bank" current={path.startsWith("/app/bank")}>Question bank</Link>
+            )}
           </nav>
           <div class="user">
             <span class="user-name">
-              {me.name} <span class="role-tag">{me.role}</span>
+              {me.name} <span class="role-tag">{me.role.replace("_", " ")}</span>
             </span>
             <Link href="/app/account" class="btn btn-quiet" current={path === "/app/account"}>My account</Link>
             <button type="button" class="btn btn-quiet" onClick={signOut}>

@@ -41,6 +41,7 @@ from server.db.models.privacy import (
 from server.db.models.results import EnglishReview, ProficiencyResult, Review, Suggestion, Transcript
 from server.db.models.security import LoginThrottle
 from server.db.models.sharing import ShareLink
+from server.db.models.teamwork import AssessmentMember, CandidateNote, CandidateRating
 
 metadata = UUIDAuditBase.metadata
 
@@ -52,12 +53,15 @@ __all__ = [
     "ApiToken",
     "ApiTokenScope",
     "Assessment",
+    "AssessmentMember",
     "AssessmentStatus",
-    "CandidateDecision",
     "Attempt",
     "AuditEvent",
     "Branding",
+    "CandidateDecision",
     "CandidateDemographics",
+    "CandidateNote",
+    "CandidateRating",
     "Competency",
     "DecisionEmail",
     "Dimension",

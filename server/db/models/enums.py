@@ -26,6 +26,9 @@ __all__ = [
 class Role(StrEnum):
     ADMIN = "admin"
     REVIEWER = "reviewer"
+    # sees the candidates and reports of the assessments assigned to them, watches answers,
+    # rates candidates and writes notes; changes no assessment or setting (issue 16)
+    HIRING_MANAGER = "hiring_manager"
 
 
 class AccountTokenPurpose(StrEnum):

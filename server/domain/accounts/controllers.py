@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from server.audit import record
 from server.auth.staff import (
+    FOR_HIRING_MANAGERS,
     SESSION_COOKIE,
     end_session,
     provide_staff,
@@ -110,6 +111,7 @@ class AuthController(Controller):
         "/logout-everywhere",
         status_code=HTTP_204_NO_CONTENT,
         dependencies={"staff": Provide(provide_staff)},
+        opt=FOR_HIRING_MANAGERS,
         summary="Sign out on every device (every session of mine ends)",
     )
     async def logout_everywhere(self, staff: StaffDep, db_session: DbSession) -> Response[None]:
@@ -128,6 +130,7 @@ class AuthController(Controller):
         "/password",
         status_code=HTTP_204_NO_CONTENT,
         dependencies={"staff": Provide(provide_staff)},
+        opt=FOR_HIRING_MANAGERS,
         summary="Change my password (my other sessions end)",
     )
     async def change_password(
@@ -193,7 +196,12 @@ class AuthController(Controller):
         await queue_account_email(jobs.queue, settings, link.row, link.token)
         return answer
 
-    @get("/me", dependencies={"staff": Provide(provide_staff)}, summary="The signed-in staff member")
+    @get(
+        "/me",
+        dependencies={"staff": Provide(provide_staff)},
+        opt=FOR_HIRING_MANAGERS,
+        summary="The signed-in staff member",
+    )
     async def me(self, staff: StaffDep, db_session: DbSession) -> Me:
         org = await db_session.get(Organization, staff.organization_id)
         assert org is not None

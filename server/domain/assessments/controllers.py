@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, get, patch, post, put
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from server.audit import record
-from server.auth.staff import provide_admin, provide_staff
+from server.auth.staff import FOR_HIRING_MANAGERS, provide_admin, provide_staff
 from server.deps import DbSession, StaffDep
-from server.domain.assessments import services
+from server.domain.assessments import members, services
 from server.domain.assessments.numbering import scored_numbers
 from server.domain.assessments.schemas import (
     AssessmentCreate,
@@ -30,20 +30,67 @@ class AssessmentController(Controller):
     path = "/api/assessments"
     tags = ["assessments"]
 
-    @get("/", dependencies={"staff": Provide(provide_staff)}, summary="Assessments of my organization")
+    @get(
+        "/",
+        dependencies={"staff": Provide(provide_staff)},
+        opt=FOR_HIRING_MANAGERS,
+        summary="Assessments of my organization (those shared with me, for hiring managers)",
+    )
     async def list_assessments(self, staff: StaffDep, db_session: DbSession) -> list[AssessmentSummary]:
-        return await services.list_assessments(db_session, staff.organization_id)
+        return await services.list_assessments(db_session, staff.organization_id, members.visible(staff))
 
     @get(
         "/{assessment_id:uuid}",
         dependencies={"staff": Provide(provide_staff)},
+        opt=FOR_HIRING_MANAGERS,
         summary="One assessment with dimensions, questions and rubrics",
     )
     async def get_assessment(
         self, staff: StaffDep, assessment_id: FromPath[uuid.UUID], db_session: DbSession
     ) -> AssessmentOut:
+        await members.ensure_visible(db_session, staff, assessment_id)
         a = await services.get_assessment(db_session, staff.organization_id, assessment_id)
         return services.assessment_out(a)
+
+    @get(
+        "/{assessment_id:uuid}/members",
+        dependencies={"staff": Provide(provide_staff)},
+        opt=FOR_HIRING_MANAGERS,
+        summary="The reviewers and hiring managers who work on this assessment",
+    )
+    async def list_members(
+        self, staff: StaffDep, assessment_id: FromPath[uuid.UUID], db_session: DbSession
+    ) -> list[members.MemberOut]:
+        await members.ensure_visible(db_session, staff, assessment_id)
+        return await members.list_members(db_session, assessment_id)
+
+    @put(
+        "/{assessment_id:uuid}/members",
+        dependencies={"staff": Provide(provide_admin)},
+        summary="Assign the reviewers and hiring managers of this assessment (admin)",
+        description="Replaces the list. Hiring managers see only the assessments assigned to them; "
+        "reviewers see those assigned to them and every assessment with no reviewer assigned.",
+    )
+    async def put_members(
+        self,
+        staff: StaffDep,
+        assessment_id: FromPath[uuid.UUID],
+        data: JSONBody[members.MembersIn],
+        db_session: DbSession,
+    ) -> list[members.MemberOut]:
+        await services.get_assessment(db_session, staff.organization_id, assessment_id)
+        before = [str(m.user_id) for m in await members.list_members(db_session, assessment_id)]
+        out = await members.replace_members(db_session, staff.organization_id, assessment_id, data.user_ids)
+        record(
+            db_session,
+            action="assessment.members",
+            target_kind="assessment",
+            target_id=assessment_id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+            data={"before": before, "after": [str(m.user_id) for m in out]},
+        )
+        return out
 
     @post(
         "/",

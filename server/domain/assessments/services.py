@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from server.db.models import (
     Assessment,
@@ -146,7 +147,10 @@ async def get_assessment(
     return assessment
 
 
-async def list_assessments(db: AsyncSession, organization_id: uuid.UUID) -> list[AssessmentSummary]:
+async def list_assessments(
+    db: AsyncSession, organization_id: uuid.UUID, visible: ColumnElement[bool] | None = None
+) -> list[AssessmentSummary]:
+    """The organization's assessments, newest first; ``visible`` narrows them to what a member sees."""
     counts = (
         select(Question.assessment_id, func.count().label("n")).group_by(Question.assessment_id).subquery()
     )
@@ -155,7 +159,7 @@ async def list_assessments(db: AsyncSession, organization_id: uuid.UUID) -> list
             Assessment.id, Assessment.title, Assessment.role, Assessment.status, func.coalesce(counts.c.n, 0)
         )
         .outerjoin(counts, counts.c.assessment_id == Assessment.id)
-        .where(Assessment.organization_id == organization_id)
+        .where(Assessment.organization_id == organization_id, *([] if visible is None else [visible]))
         .order_by(Assessment.created_at.desc())
     )
     return [AssessmentSummary(id=r[0], title=r[1], role=r[2], status=r[3], question_count=r[4]) for r in rows]

@@ -13,10 +13,10 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from server.audit import record
-from server.auth.staff import TOKEN_SCOPE_OPT, provide_admin, provide_staff
+from server.auth.staff import FOR_HIRING_MANAGERS, TOKEN_SCOPE_OPT, provide_admin, provide_staff
 from server.db.models import ApiTokenScope
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
-from server.domain.assessments.services import get_assessment
+from server.domain.assessments.members import ensure_visible
 from server.domain.invitations import bulk, services
 from server.domain.invitations.emails import (
     EmailNotice,
@@ -164,6 +164,7 @@ class BulkInvitationController(Controller):
     @get(
         "/api/assessments/{assessment_id:uuid}/invitations/progress",
         dependencies={"staff": Provide(provide_staff)},
+        opt=FOR_HIRING_MANAGERS,
         summary="Invitations with each candidate's progress (up to reviewed) and email status",
         description="`progress` is `invited`, `started`, `completed`, `reviewed` (completed and "
         "every current answer reviewed), `expired` or `revoked`.",
@@ -171,5 +172,5 @@ class BulkInvitationController(Controller):
     async def progress(
         self, staff: StaffDep, assessment_id: FromPath[uuid.UUID], db_session: DbSession
     ) -> list[bulk.InvitationProgress]:
-        await get_assessment(db_session, staff.organization_id, assessment_id)
+        await ensure_visible(db_session, staff, assessment_id)
         return await bulk.list_progress(db_session, staff.organization_id, assessment_id)

@@ -10,10 +10,10 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from server.audit import record
-from server.auth.staff import TOKEN_SCOPE_OPT, provide_admin, provide_staff
+from server.auth.staff import FOR_HIRING_MANAGERS, TOKEN_SCOPE_OPT, provide_admin, provide_staff
 from server.db.models import ApiTokenScope
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
-from server.domain.assessments.services import get_assessment
+from server.domain.assessments.members import ensure_visible
 from server.domain.invitations import services
 from server.domain.invitations.emails import (
     EmailNotice,
@@ -85,12 +85,13 @@ class InvitationController(Controller):
     @get(
         "/api/assessments/{assessment_id:uuid}/invitations",
         dependencies={"staff": Provide(provide_staff)},
+        opt=FOR_HIRING_MANAGERS,
         summary="Invitations of an assessment",
     )
     async def list_invitations(
         self, staff: StaffDep, assessment_id: FromPath[uuid.UUID], db_session: DbSession
     ) -> list[InvitationOut]:
-        await get_assessment(db_session, staff.organization_id, assessment_id)
+        await ensure_visible(db_session, staff, assessment_id)
         invs = await services.list_invitations(db_session, staff.organization_id, assessment_id)
         return [services.invitation_out(i) for i in invs]
 

@@ -14,9 +14,10 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from server.audit import record
-from server.auth.staff import provide_admin, provide_staff
+from server.auth.staff import FOR_HIRING_MANAGERS, provide_admin, provide_staff
 from server.deps import DbSession, SettingsDep, StaffDep
-from server.domain.reports import english, services, sharing
+from server.domain.assessments.members import ensure_visible
+from server.domain.reports import english, services, sharing, shortlist
 from server.domain.reports.export import attachment, cohort_csv, report_csv
 from server.domain.reports.schemas import (
     CohortExport,
@@ -53,6 +54,7 @@ class ReportController(Controller):
     @get(
         "/invitations/{invitation_id:uuid}",
         dependencies={"staff": Provide(provide_staff)},
+        opt=FOR_HIRING_MANAGERS,
         operation_class=_ReportOperation,
         summary="A candidate's report: per-question, competency, dimension and overall scores",
         description="`format=csv` downloads it as CSV, `format=json` as a JSON file; without "
@@ -66,6 +68,7 @@ class ReportController(Controller):
         format: FromQuery[Literal["json", "csv"] | None] = None,
     ) -> Response[InvitationReport]:
         inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
+        await ensure_visible(db_session, staff, inv.assessment_id)
         report = await services.invitation_report(
             db_session,
             inv,
@@ -112,11 +115,13 @@ class ReportController(Controller):
     @get(
         "/assessments/{assessment_id:uuid}/compare",
         dependencies={"staff": Provide(provide_staff)},
+        opt=FOR_HIRING_MANAGERS,
         summary="Candidates of one assessment side by side on dimensions and overall",
     )
     async def compare(
         self, staff: StaffDep, assessment_id: FromPath[uuid.UUID], db_session: DbSession
     ) -> CompareOut:
+        await ensure_visible(db_session, staff, assessment_id)
         return await services.compare(
             db_session, staff.organization_id, assessment_id, viewer_is_admin=staff.is_admin
         )
@@ -140,6 +145,7 @@ class ReportController(Controller):
         format: FromQuery[Literal["json", "csv"]] = "csv",
         ids: FromQuery[str | None] = None,
     ) -> Response[CohortExport]:
+        await ensure_visible(db_session, staff, assessment_id)
         wanted = None
         if ids:
             try:
@@ -166,6 +172,33 @@ class ReportController(Controller):
                 ),
             )
         return Response(export, headers={**_PRIVATE, "Content-Disposition": attachment(name, "json")})
+
+    @get(
+        "/assessments/{assessment_id:uuid}/shortlist",
+        dependencies={"staff": Provide(provide_staff)},
+        opt=FOR_HIRING_MANAGERS,
+        summary="The shortlist: candidates ranked by overall score, filtered, with where to probe",
+        description="`english_meets`: only English at or above the threshold; `min_competency`: no "
+        "competency below it (0-100); `fully_reviewed`: every answer scored by a person. Each row "
+        "has what the side-by-side view shows and up to three competencies to probe next, each "
+        "with two follow-up bank questions the candidate was not asked.",
+    )
+    async def get_shortlist(
+        self,
+        staff: StaffDep,
+        assessment_id: FromPath[uuid.UUID],
+        db_session: DbSession,
+        english_meets: FromQuery[bool] = False,
+        min_competency: FromQuery[float | None] = None,
+        fully_reviewed: FromQuery[bool] = False,
+    ) -> shortlist.ShortlistOut:
+        await ensure_visible(db_session, staff, assessment_id)
+        if min_competency is not None and not 0 <= min_competency <= 100:
+            raise InvalidInput(f"min_competency is a score from 0 to 100, not {min_competency:g}.")
+        f = shortlist.ShortlistFilter(
+            english_meets=english_meets, min_competency=min_competency, fully_reviewed=fully_reviewed
+        )
+        return await shortlist.shortlist(db_session, staff, assessment_id, f)
 
     @post(
         "/invitations/{invitation_id:uuid}/share",

@@ -12,9 +12,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
 from media.object_store import ObjectMissing
-from server.auth.staff import provide_staff
+from server.auth.staff import FOR_HIRING_MANAGERS, provide_staff
 from server.db.models import User
 from server.deps import DbSession, SettingsDep, StaffDep, StoreDep
+from server.domain.assessments.members import ensure_visible
 from server.domain.responses import services
 from server.domain.responses.ranges import RangeNotSatisfiable, parse_range
 from server.domain.responses.schemas import ResponseOut
@@ -39,7 +40,10 @@ async def _viewer_organization(
     """Whose organization the media is read for: a signed link's member, else the session's."""
     expires, user, sig = link
     if expires is None and user is None and sig is None:
-        return (await provide_staff(request, db)).organization_id
+        staff = await provide_staff(request, db)
+        _, inv = await services.get_response(db, staff.organization_id, response_id)
+        await ensure_visible(db, staff, inv.assessment_id)
+        return staff.organization_id
     try:
         grant = MediaLinkSigner.for_settings(settings).verify(
             response_id, variant, expires=expires, user=user, sig=sig
@@ -56,6 +60,7 @@ class ResponseController(Controller):
     path = "/api/responses"
     tags = ["responses"]
     dependencies = {"staff": Provide(provide_staff)}
+    opt = FOR_HIRING_MANAGERS  # each handler checks the assessment is visible to the caller
 
     @get(
         "/{response_id:uuid}",
@@ -67,9 +72,12 @@ class ResponseController(Controller):
         self, staff: StaffDep, response_id: FromPath[uuid.UUID], db_session: DbSession, settings: SettingsDep
     ) -> ResponseOut:
         r, inv = await services.get_response(db_session, staff.organization_id, response_id)
+        await ensure_visible(db_session, staff, inv.assessment_id)
         # An API token is no person to sign a link for: it gets plain URLs (Bearer-authorized).
         signer = None if staff.via_token else MediaLinkSigner.for_settings(settings)
-        return await services.response_out(db_session, r, inv, staff.user_id, signer)
+        return await services.response_out(
+            db_session, r, inv, staff.user_id, signer, hiring_manager=staff.is_hiring_manager
+        )
 
     @get(
         "/{response_id:uuid}/media/{variant:str}",

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.db.models import (
     Assessment,
     Attempt,
+    CandidateRating,
     Invitation,
     ProficiencyResult,
     Response,
@@ -42,11 +43,25 @@ async def get_response(
     return row[0], row[1]
 
 
-async def _blind_for(db: AsyncSession, r: Response, inv: Invitation, viewer: uuid.UUID) -> bool:
-    """Blind review: the suggestion stays hidden until the viewer has committed a score."""
+async def _blind_for(
+    db: AsyncSession, r: Response, inv: Invitation, viewer: uuid.UUID, *, hiring_manager: bool = False
+) -> bool:
+    """Blind review: the suggestion stays hidden until the viewer has committed a score.
+
+    A hiring manager reviews no answer: they see it once they have rated the candidate.
+    """
     assessment = await db.get(Assessment, inv.assessment_id)
     if assessment is None or not assessment.settings.blind_review:
         return False
+    if hiring_manager:
+        rated = (
+            await db.execute(
+                select(CandidateRating.id).where(
+                    CandidateRating.invitation_id == inv.id, CandidateRating.user_id == viewer
+                )
+            )
+        ).first()
+        return rated is None
     if r.review_status not in (ReviewStatus.PENDING, ReviewStatus.PARTIAL):
         return False
     mine = (
@@ -72,7 +87,13 @@ def media_urls(r: Response, signer: MediaLinkSigner | None, viewer: uuid.UUID) -
 
 
 async def response_out(
-    db: AsyncSession, r: Response, inv: Invitation, viewer: uuid.UUID, signer: MediaLinkSigner | None = None
+    db: AsyncSession,
+    r: Response,
+    inv: Invitation,
+    viewer: uuid.UUID,
+    signer: MediaLinkSigner | None = None,
+    *,
+    hiring_manager: bool = False,
 ) -> ResponseOut:
     transcript = (
         await db.execute(select(Transcript).where(Transcript.response_id == r.id))
@@ -88,7 +109,7 @@ async def response_out(
         .scalars()
         .first()
     )
-    withheld = suggestion is not None and await _blind_for(db, r, inv, viewer)
+    withheld = suggestion is not None and await _blind_for(db, r, inv, viewer, hiring_manager=hiring_manager)
     if withheld:
         suggestion = None
     prof = (

@@ -9,7 +9,7 @@ from litestar import Controller, get, post
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from server.auth.staff import Staff, provide_staff
+from server.auth.staff import FOR_HIRING_MANAGERS, Staff, provide_staff
 from server.db.models import ReviewStatus
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
 from server.domain.reviews import queue, services
@@ -85,7 +85,11 @@ class ReviewController(Controller):
         )
         return await queue.queue_page(db_session, staff, f, limit=limit, offset=offset, cursor=cursor)
 
-    @get("/candidates", summary="Candidates with how many of their answers are reviewed or waiting")
+    @get(
+        "/candidates",
+        opt=FOR_HIRING_MANAGERS,
+        summary="Candidates with how many of their answers are reviewed or waiting",
+    )
     async def get_candidates(
         self,
         staff: StaffDep,

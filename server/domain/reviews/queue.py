@@ -29,6 +29,7 @@ from server.db.models import (
     ReviewStatus,
     Suggestion,
 )
+from server.domain.assessments.members import ensure_visible, visible
 from server.domain.assessments.numbering import scored_number_column
 from server.domain.reviews.schemas import CandidatePage, CandidateProgress, QueueItem, QueuePage
 from server.errors import InvalidInput, NotFound
@@ -85,7 +86,9 @@ def _open_for(staff: Staff) -> list[ColumnElement[bool]]:
     mine = Response.id.not_in(select(Review.response_id).where(Review.reviewer_id == staff.user_id))
     # Reviewers never see an answer twice; an admin may still resolve a conflict they took part in.
     not_mine = or_(mine, Response.review_status == ReviewStatus.CONFLICT) if staff.is_admin else mine
+    shown = visible(staff)  # assessments assigned to other reviewers stay out of my queue
     return [
+        *([] if shown is None else [shown]),
         Assessment.organization_id == staff.organization_id,
         Response.is_current.is_(True),
         Response.state == ResponseState.READY,
@@ -356,8 +359,10 @@ async def candidate_progress(
     Newest first; ``cursor`` (the previous page's ``next_cursor``) continues after its last one.
     """
     conds: list[ColumnElement[bool]] = [Invitation.organization_id == staff.organization_id]
+    if (shown := visible(staff, Invitation.assessment_id)) is not None:
+        conds.append(shown)
     if assessment_id is not None:
-        await require_assessment(db, staff.organization_id, assessment_id)
+        await ensure_visible(db, staff, assessment_id)
         conds.append(Invitation.assessment_id == assessment_id)
     total = int((await db.execute(select(func.count()).select_from(Invitation).where(*conds))).scalar_one())
     page_conds = list(conds)

@@ -11,6 +11,7 @@ type Role = Member["role"];
 const ROLES: { value: Role; label: string }[] = [
   { value: "admin", label: "Admin" },
   { value: "reviewer", label: "Reviewer" },
+  { value: "hiring_manager", label: "Hiring manager" },
 ];
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
