@@ -53,6 +53,8 @@ class RecordingMode(StrEnum):
     """The VP8 frames and Opus packets the browser sent, stored as they came."""
     DECODED = "decoded"
     """Decoded and encoded again (codecs the passthrough does not store, e.g. H.264)."""
+    UPLOAD = "upload"
+    """Recorded in the browser (MediaRecorder) and uploaded in resumable chunks (no WebRTC)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from server.domain.bank.controllers import BankController
 from server.domain.branding.controllers import BrandingController, CandidateLogoController
 from server.domain.candidate.controllers import CandidateController
 from server.domain.candidate.takes_controller import TakeController
+from server.domain.candidate.uploads_controller import UploadController
 from server.domain.curation.controllers import CurationController
 from server.domain.fairness.controllers import CandidateDemographicsController, FairnessController
 from server.domain.integrations.controllers import ApiTokenController, WebhookController
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         InvitationController,
         CandidateController,
         TakeController,
+        UploadController,
         ResponseController,
         ReviewController,
         ReportController,

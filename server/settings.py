@@ -248,6 +248,12 @@ class WebRTCSettings:
         "VIVA_TURN_CREDENTIAL_SECONDS", "lifetime of those TURN credentials, in seconds", 3600
     )
     max_take_seconds: int = _var("VIVA_MAX_TAKE_SECONDS", "upper bound on any one recording, in seconds", 900)
+    max_upload_bytes: int = _var(
+        "VIVA_MAX_UPLOAD_BYTES",
+        "largest recording a browser may upload when WebRTC cannot connect (the resumable fallback)",
+        512 * 1024 * 1024,
+        shown="536870912 (512 MiB)",
+    )
     recording_mode: str = _var(
         "VIVA_RECORDING_MODE",
         "`passthrough`: store the VP8/Opus frames the browser sent "

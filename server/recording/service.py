@@ -14,6 +14,7 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -29,6 +30,7 @@ from media.recording import RecordingMode
 from media.registry import PeerRegistry, SessionLimitReached
 from media.spool import Spool, SpoolEntry
 from media.spool_uploader import SpoolUploader
+from media.upload import UploadArea
 from server.db.models import Response, ResponseState
 from server.errors import Conflict, InvalidInput, TooManyRequests
 from server.recording.capacity import Holder, LiveQuota, QuotaExceeded
@@ -82,6 +84,10 @@ class RecordingService:
         self._enqueue = enqueue
         self.spool = Spool(settings.storage.spool_dir)
         self.uploader = SpoolUploader(self.spool, store, idle_poll_s=15.0, on_uploaded=self._uploaded)
+        # Browser recordings uploaded in resumable chunks when WebRTC cannot connect (tus).
+        self.uploads = UploadArea(
+            settings.storage.spool_dir / "uploads", max_bytes=settings.webrtc.max_upload_bytes
+        )
         w = settings.webrtc
         max_take = w.max_take_seconds
         self.takes = PeerRegistry(
@@ -237,6 +243,32 @@ class RecordingService:
             recording=mode.value,
             keyframe_requests=result.stats.keyframe_requests,
         )
+        self.uploader.wake()
+
+    async def keep_uploaded_take(
+        self, db: AsyncSession, response: Response, path: Path, duration: float
+    ) -> None:
+        """A take recorded in the browser and uploaded (fallback): spooled and stored like any other.
+
+        Idempotent: a response already submitted is left as it is.
+        """
+        if response.submitted_at is not None:
+            return
+        key = video_key(response.id)
+        meta = {
+            "response_id": str(response.id),
+            "duration": f"{duration:.3f}",
+            "partial": "0",
+            "reason": StopReason.STOPPED.value,
+            "recording": RecordingMode.UPLOAD.value,
+        }
+        await asyncio.to_thread(
+            self.spool.submit, str(response.take_id), path, content_type="video/webm", metadata=meta, key=key
+        )
+        self._submit(response, key, duration, False, StopReason.STOPPED, RecordingMode.UPLOAD)
+        await self._make_current(db, response)
+        await db.commit()
+        log.info("upload_spooled", take_id=str(response.take_id), seconds=round(duration, 2))
         self.uploader.wake()
 
     @staticmethod

@@ -33,6 +33,7 @@ The module builds one app and one world per database (SQLite and PostgreSQL).
 
 from __future__ import annotations
 
+import base64
 import io
 import secrets
 import uuid
@@ -138,6 +139,8 @@ class Req:
     candidate_route: bool = False
     own: Invite | None = None  # candidate A, on candidate routes
     session: str | None = None  # a staff cell's own session (for operations that end sessions)
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. tus upload headers
+    content: bytes | None = None  # a raw body (tus chunks)
 
 
 @dataclass
@@ -417,6 +420,38 @@ async def _take_offer(ctx: Ctx) -> dict[str, str]:
         "sdp": await ctx.offer(),
         "type": "offer",
     }
+
+
+TUS = {"Tus-Resumable": "1.0.0"}
+
+
+def _tus_meta(question_id: uuid.UUID, take_id: str) -> str:
+    return ",".join(
+        f"{k} {base64.b64encode(v.encode()).decode()}"
+        for k, v in {"question_id": str(question_id), "take_id": take_id}.items()
+    )
+
+
+def on_upload(method: str) -> Prepare:
+    """Candidate A's consented link; for HEAD/PATCH/DELETE, an upload A started (100 bytes)."""
+
+    async def prepare(ctx: Ctx, role: str) -> Req:
+        req = await on_candidate(consent=True)(ctx, role)
+        take_id = str(uuid.uuid4())
+        meta = {"Upload-Length": "100", "Upload-Metadata": _tus_meta(ctx.world.a.question_ids[0], take_id)}
+        if method == "POST":
+            req.headers = {**TUS, **meta}
+            return req
+        assert req.own is not None
+        await ctx.ok("POST", f"/api/candidate/{req.own.token}/uploads", headers={**TUS, **meta})
+        req.params["take_id"] = take_id
+        req.headers = dict(TUS)
+        if method == "PATCH":
+            req.headers |= {"Upload-Offset": "0", "content-type": "application/offset+octet-stream"}
+            req.content = b"\x1a\x45\xdf\xa3" + b"x" * 16
+        return req
+
+    return prepare
 
 
 async def _check_offer(ctx: Ctx) -> dict[str, str]:
@@ -854,6 +889,17 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/candidate/{token}/takes/{take_id}/accept"): Row(
         candidate(200, other=404, foreign=404), on_candidate(consent=True, sub=_own_take)
     ),
+    # the recording fallback: tus uploads of a take recorded in the browser
+    ("POST", "/api/candidate/{token}/uploads"): Row(candidate(201, foreign=404), on_upload("POST")),
+    ("HEAD", "/api/candidate/{token}/uploads/{take_id}"): Row(
+        candidate(200, other=404, foreign=404), on_upload("HEAD")
+    ),
+    ("PATCH", "/api/candidate/{token}/uploads/{take_id}"): Row(
+        candidate(204, other=404, foreign=404), on_upload("PATCH")
+    ),
+    ("DELETE", "/api/candidate/{token}/uploads/{take_id}"): Row(
+        candidate(204, other=404, foreign=404), on_upload("DELETE")
+    ),
     # responses, review and curation
     ("GET", "/api/responses/{response_id}"): Row(team_read(), _ready),
     ("GET", "/api/responses/{response_id}/media/{variant}"): Row(team_read(), _media),
@@ -1001,8 +1047,11 @@ async def _run_cell(ctx: Ctx, method: str, path: str, row: Row, role: str) -> st
     elif path.endswith("/branding/logo") and method == "PUT":
         kwargs["content"] = _logo_png()
         headers["content-type"] = "image/png"
+    elif req.content is not None:
+        kwargs["content"] = req.content
     elif req.json is not None:
         kwargs["json"] = req.json
+    headers.update(req.headers)
     url = path.format(**params)
     r = await ctx.client.request(method, url, **kwargs)
     ctx.client.cookies.clear()

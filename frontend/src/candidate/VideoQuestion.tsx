@@ -93,12 +93,26 @@ export function VideoQuestion(props: {
         </p>
       )}
 
+      {phase.name === "uploading" && (
+        <div class="panel" role="status">
+          <p>
+            <span class="spinner" aria-hidden="true" />
+            Uploading your answer… {phase.total > 0 ? Math.floor((100 * phase.sent) / phase.total) : 0}%
+          </p>
+          <progress max={phase.total || 1} value={phase.sent} aria-label="Upload progress" />
+          <p class="small muted">
+            If the connection drops, the upload waits and continues where it stopped. Keep this page open.
+          </p>
+        </div>
+      )}
+
       {phase.name === "recording" && (
         <RecordingTimer
           maxSeconds={phase.maxSeconds}
           onStop={() => stop(phase.takeId)}
           token={token}
           takeId={phase.takeId}
+          upload={phase.upload ?? false}
           stopRef={focusTarget}
         />
       )}
@@ -198,6 +212,7 @@ function RecordingTimer(props: {
   onStop: () => void;
   token: string;
   takeId: string;
+  upload: boolean;
   stopRef: RefObject<HTMLButtonElement | null>;
 }) {
   const [elapsed, setElapsed] = useState(0);
@@ -224,6 +239,7 @@ function RecordingTimer(props: {
 
   // Warn if the server hears nothing for a while.
   useEffect(() => {
+    if (props.upload) return; // recorded in the browser: nothing reaches the server until the end
     let quietSince: number | null = null;
     let timer = 0;
     let ended = false;
@@ -270,6 +286,12 @@ function RecordingTimer(props: {
       <p class="sr-only" aria-live="polite">
         {left <= 30 && left > 29 ? "30 seconds left" : ""}
       </p>
+      {props.upload && (
+        <p class="small muted">
+          Your network does not allow a live video connection, so your answer is recorded in this browser and
+          uploaded when you stop.
+        </p>
+      )}
       {silent && <Alert kind="warning">We are not receiving any sound. Check that your microphone is not muted.</Alert>}
       <button ref={props.stopRef} type="button" class="btn btn-danger btn-large" onClick={stopOnce}>
         Stop recording

@@ -8,6 +8,7 @@ import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
 import type { Camera } from "../media/camera";
 import { LocalRecorder } from "../media/localRecorder";
 import { connected, iceServersFor, openSendingPeer } from "../media/peer";
+import { FallbackRecorder, uploadTake } from "../media/upload";
 import { newId, pendingTake, setPendingTake } from "./storage";
 
 type Question = Schemas["CandidateQuestion"];
@@ -17,15 +18,17 @@ export type Phase =
   | { name: "think" }
   | { name: "ready"; late?: boolean }
   | { name: "connecting" }
-  | { name: "recording"; takeId: string; maxSeconds: number }
+  | { name: "recording"; takeId: string; maxSeconds: number; upload?: boolean }
   | { name: "stopping" }
+  | { name: "uploading"; takeId: string; sent: number; total: number }
   | { name: "review"; takeId: string; stored: Stored | null; playback: string | null }
   | { name: "accepting"; takeId: string }
   | { name: "error"; message: string; takeId?: string };
 
 interface Live {
-  pc: RTCPeerConnection;
+  pc: RTCPeerConnection | null;
   recorder: LocalRecorder;
+  fallback?: FallbackRecorder;
 }
 
 /** Where a question starts on (re)load: a take waiting for review, think time, or ready. */
@@ -48,7 +51,7 @@ export function useTake(props: { token: string; question: Question; camera: Came
   // Leaving the page mid-take: close the connection (the server keeps what arrived).
   useEffect(
     () => () => {
-      live.current?.pc.close();
+      live.current?.pc?.close();
       void live.current?.recorder.stop();
       props.camera.stop();
     },
@@ -63,7 +66,7 @@ export function useTake(props: { token: string; question: Question; camera: Came
   }, [phase]);
 
   function release() {
-    live.current?.pc.close();
+    live.current?.pc?.close();
     live.current = null;
     props.camera.stop();
   }
@@ -83,7 +86,18 @@ export function useTake(props: { token: string; question: Question; camera: Came
         }),
       );
       await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
-      await connected(pc);
+      try {
+        await connected(pc);
+      } catch {
+        // No UDP and no TURN (or a dead path): record in the browser and upload over HTTPS.
+        pc.close();
+        pc = null;
+        await call(
+          api.POST("/api/candidate/{token}/takes/{take_id}/stop", { params: { path: { token, take_id: takeId } } }),
+        ).catch(() => null); // nothing was recorded there: the server drops that take
+        startFallback(stream, answer.max_seconds || question.max_answer_s);
+        return;
+      }
       const recorder = new LocalRecorder();
       recorder.start(stream);
       live.current = { pc, recorder };
@@ -95,7 +109,39 @@ export function useTake(props: { token: string; question: Question; camera: Came
     }
   }
 
+  function startFallback(stream: MediaStream, maxSeconds: number) {
+    const takeId = newId();
+    const recorder = new LocalRecorder();
+    recorder.start(stream);
+    live.current = { pc: null, recorder, fallback: new FallbackRecorder(stream) };
+    setPhase({ name: "recording", takeId, maxSeconds, upload: true });
+  }
+
+  async function stopUpload(takeId: string, fallback: FallbackRecorder) {
+    setPhase({ name: "stopping" });
+    try {
+      const blob = await fallback.stop();
+      const playback = await localPlayback(live.current?.recorder);
+      release();
+      setPhase({ name: "uploading", takeId, sent: 0, total: blob.size });
+      await uploadTake(token, question.id, takeId, blob, (sent, total) =>
+        setPhase({ name: "uploading", takeId, sent, total }),
+      );
+      setPendingTake(token, question.id, takeId);
+      const stored = await call(
+        api.POST("/api/candidate/{token}/takes/{take_id}/stop", { params: { path: { token, take_id: takeId } } }),
+      );
+      setTakesUsed((n) => Math.max(n + 1, stored.take));
+      setPhase({ name: "review", takeId, stored, playback });
+    } catch (err) {
+      release();
+      setPhase({ name: "error", message: errorMessage(err) });
+    }
+  }
+
   async function stop(takeId: string) {
+    const fallback = live.current?.fallback;
+    if (fallback) return stopUpload(takeId, fallback);
     setPhase({ name: "stopping" });
     try {
       const stored = await call(

@@ -17,7 +17,7 @@ from server.errors import Conflict, InvalidInput, NotFound, VivaError
 from server.recording.capacity import Holder
 from server.recording.service import RecordingService
 
-__all__ = ["accept_take", "own_take", "start_take"]
+__all__ = ["accept_take", "new_take", "own_take", "start_take"]
 
 
 async def own_take(db: AsyncSession, inv: Invitation, take_id: uuid.UUID) -> Response:
@@ -47,12 +47,42 @@ async def start_take(
 
     Returns the response, the SDP answer and the take's maximum length in seconds.
     """
+    if sdp_type != "offer":
+        raise InvalidInput("Send an SDP offer (type 'offer').", field="type")
+    response, max_seconds = await new_take(
+        db, inv, question_id=question_id, take_id=take_id, recording=recording
+    )
+    try:
+        session = await recording.open_take(
+            take_id=take_id,
+            sdp=sdp,
+            sdp_type=sdp_type,
+            max_seconds=max_seconds,
+            holder=Holder(invitation_id=inv.id, organization_id=inv.organization_id),
+        )
+    except VivaError:  # a bad offer, a full server or another live take: no take was started
+        await db.delete(response)
+        await db.commit()
+        raise
+    return response, session.answer_sdp, max_seconds
+
+
+async def new_take(
+    db: AsyncSession,
+    inv: Invitation,
+    *,
+    question_id: uuid.UUID,
+    take_id: uuid.UUID,
+    recording: RecordingService,
+) -> tuple[Response, int]:
+    """Check the rules and commit a new take's response row (recorded live or uploaded).
+
+    Returns the response and the take's maximum length in seconds.
+    """
     attempt = require_attempt(inv)
     question = question_of(inv, question_id)
     if question.kind is not QuestionKind.VIDEO:
         raise InvalidInput("This question is answered in writing, not on video.")
-    if sdp_type != "offer":
-        raise InvalidInput("Send an SDP offer (type 'offer').", field="type")
     if (await db.execute(select(Response.id).where(Response.take_id == take_id))).first():
         raise Conflict("This take was already started; start a new take with a new id.")
     takes = list(
@@ -68,6 +98,7 @@ async def start_take(
                 "A recording for this question is already running in another window. Stop it there first."
             )
         await db.delete(stale)  # a take that died with its process and recorded nothing
+        recording.uploads.remove(str(stale.take_id))  # or an upload abandoned before its end
     takes = [t for t in takes if t.submitted_at is not None]
     if any(t.accepted_at is not None for t in takes):
         raise Conflict("You have already confirmed your answer to this question.")
@@ -97,19 +128,7 @@ async def start_take(
             "Another take of this question was started at the same moment (another "
             "window or a double click). Use that one, or stop it and start again."
         ) from exc
-    try:
-        session = await recording.open_take(
-            take_id=take_id,
-            sdp=sdp,
-            sdp_type=sdp_type,
-            max_seconds=max_seconds,
-            holder=Holder(invitation_id=inv.id, organization_id=inv.organization_id),
-        )
-    except VivaError:  # a bad offer, a full server or another live take: no take was started
-        await db.delete(response)
-        await db.commit()
-        raise
-    return response, session.answer_sdp, max_seconds
+    return response, max_seconds
 
 
 async def accept_take(db: AsyncSession, inv: Invitation, take_id: uuid.UUID) -> Response:

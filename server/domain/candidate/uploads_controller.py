@@ -1,0 +1,130 @@
+"""tus 1.0 routes of the recording fallback (core, creation, termination) under the candidate link."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, Response, delete, head, patch, post
+from litestar.params import FromPath
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from media.upload import UploadState
+from server.deps import DbSession, RecordingDep
+from server.domain.candidate import uploads
+from server.domain.invitations.services import resolve_token
+from server.openapi_responses import LINK_PROBLEMS, problems
+from server.security.request_guard import BINARY_BODY
+
+__all__ = ["UploadController"]
+
+CHUNK_LIMIT = 16 * 1024 * 1024  # one PATCH; the browser sends 2 MiB chunks
+
+
+def _offset_headers(st: UploadState) -> dict[str, str]:
+    return {**uploads.TUS_HEADERS, "Upload-Offset": str(st.offset), "Upload-Length": str(st.length)}
+
+
+class UploadController(Controller):
+    path = "/api/candidate/{token:str}/uploads"
+    tags = ["candidate"]
+    opt = {"exclude_from_csrf": True, **LINK_PROBLEMS}
+
+    @post(
+        "",
+        status_code=201,
+        summary="Start a resumable upload of a take recorded in the browser (tus creation)",
+        description="Headers: `Tus-Resumable: 1.0.0`, `Upload-Length` (bytes), `Upload-Metadata` "
+        "with `question_id` and `take_id`. The answer's `Location` is the upload's URL.",
+        opt=problems("upload", 412, 413),
+    )
+    async def create(
+        self,
+        token: FromPath[str],
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        recording: RecordingDep,
+    ) -> Response[None]:
+        uploads.check_version(request.headers.get("tus-resumable"))
+        inv = await resolve_token(db_session, token, for_write=True)
+        response = await uploads.create_upload(
+            db_session,
+            inv,
+            recording,
+            length_header=request.headers.get("upload-length"),
+            metadata_header=request.headers.get("upload-metadata"),
+        )
+        return Response(
+            None,
+            status_code=201,
+            headers={
+                **uploads.TUS_HEADERS,
+                "Location": f"/api/candidate/{token}/uploads/{response.take_id}",
+                "Upload-Offset": "0",
+            },
+        )
+
+    @head(
+        "/{take_id:uuid}",
+        summary="How many bytes of the upload the server holds (tus)",
+        opt=problems("upload", 412),
+    )
+    async def offset(
+        self,
+        token: FromPath[str],
+        take_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        recording: RecordingDep,
+    ) -> Response[None]:
+        uploads.check_version(request.headers.get("tus-resumable"))
+        inv = await resolve_token(db_session, token)
+        st = await uploads.upload_state(db_session, inv, recording, take_id)
+        return Response(None, status_code=200, headers={**_offset_headers(st), "Cache-Control": "no-store"})
+
+    @patch(
+        "/{take_id:uuid}",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Append a chunk at Upload-Offset (tus); the last chunk keeps the take",
+        request_max_body_size=CHUNK_LIMIT,
+        opt={BINARY_BODY: True, **problems("upload", 412, 413, 415)},
+    )
+    async def append(
+        self,
+        token: FromPath[str],
+        take_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        recording: RecordingDep,
+    ) -> Response[None]:
+        uploads.check_version(request.headers.get("tus-resumable"))
+        inv = await resolve_token(db_session, token, for_write=True)
+        st = await uploads.append_chunk(
+            db_session,
+            inv,
+            recording,
+            take_id,
+            offset_header=request.headers.get("upload-offset"),
+            content_type=request.content_type[0],
+            body=request.stream(),
+        )
+        return Response(None, status_code=HTTP_204_NO_CONTENT, headers=_offset_headers(st))
+
+    @delete(
+        "/{take_id:uuid}",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Abandon an unfinished upload (tus termination)",
+        opt=problems("upload", 412),
+    )
+    async def terminate(
+        self,
+        token: FromPath[str],
+        take_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        recording: RecordingDep,
+    ) -> Response[None]:
+        uploads.check_version(request.headers.get("tus-resumable"))
+        inv = await resolve_token(db_session, token)
+        await uploads.terminate_upload(db_session, inv, recording, take_id)
+        return Response(None, status_code=HTTP_204_NO_CONTENT, headers=uploads.TUS_HEADERS)
