@@ -14,7 +14,6 @@ from server.deps import DbSession, RecordingDep
 from server.domain.candidate import uploads
 from server.domain.invitations.services import resolve_token
 from server.openapi_responses import LINK_PROBLEMS, problems
-from server.security.request_guard import BINARY_BODY
 
 __all__ = ["UploadController"]
 
@@ -87,7 +86,7 @@ class UploadController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Append a chunk at Upload-Offset (tus); the last chunk keeps the take",
         request_max_body_size=CHUNK_LIMIT,
-        opt={BINARY_BODY: True, **problems("upload", 412, 413, 415)},
+        opt=problems("upload", 412, 413, 415),
     )
     async def append(
         self,

@@ -1,7 +1,7 @@
 """recording mode 'upload': takes recorded in the browser and uploaded with tus
 
 Revision ID: 5b7e2c91d4a3
-Revises: 0028bfa4f3dd
+Revises: a8bfa8ad8256
 Create Date: 2026-12-01 23:30:00.000000
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '5b7e2c91d4a3'
-down_revision: str | None = '0028bfa4f3dd'
+down_revision: str | None = 'a8bfa8ad8256'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
