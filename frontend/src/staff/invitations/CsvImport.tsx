@@ -1,15 +1,28 @@
 import { useRef, useState } from "preact/hooks";
-import { ApiError, api, call, errorMessage } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { Alert } from "../../ui/components";
+import { useSubmit } from "../../ui/useApi";
 import { type Bulk, type RowError } from "./types";
 
 /** Upload a CSV of candidates: all rows are invited, or none and every bad row is listed. */
 export function CsvImport(props: { assessmentId: string; onImported: (b: Bulk) => void }) {
   const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [rows, setRows] = useState<RowError[]>([]);
   const input = useRef<HTMLInputElement>(null);
+  // All rows or none: a refusal lists every bad row.
+  const { submit: upload, busy, error, setError } = useSubmit(async (form: FormData) => {
+    try {
+      return await call(
+        api.POST("/api/assessments/{assessment_id}/invitations/csv", {
+          params: { path: { assessment_id: props.assessmentId } },
+          body: form as never,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ApiError && Array.isArray(err.body.errors)) setRows(err.body.errors as RowError[]);
+      throw err;
+    }
+  });
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -17,27 +30,14 @@ export function CsvImport(props: { assessmentId: string; onImported: (b: Bulk) =
       setError("Choose a CSV file first.");
       return;
     }
-    setBusy(true);
-    setError(null);
     setRows([]);
     const form = new FormData();
     form.append("file", file, file.name);
-    try {
-      const out = await call(
-        api.POST("/api/assessments/{assessment_id}/invitations/csv", {
-          params: { path: { assessment_id: props.assessmentId } },
-          body: form as never,
-        }),
-      );
-      setFile(null);
-      if (input.current) input.current.value = "";
-      props.onImported(out);
-    } catch (err) {
-      setError(errorMessage(err));
-      if (err instanceof ApiError && Array.isArray(err.body.errors)) setRows(err.body.errors as RowError[]);
-    } finally {
-      setBusy(false);
-    }
+    const out = await upload(form);
+    if (!out) return;
+    setFile(null);
+    if (input.current) input.current.value = "";
+    props.onImported(out);
   }
 
   return (

@@ -1,7 +1,8 @@
 /** Invite one candidate: name, email, optional extra time; the link is shown once. */
 import { useState } from "preact/hooks";
-import { api, call, errorMessage } from "../../api/client";
+import { api, call } from "../../api/client";
 import { Alert } from "../../ui/components";
+import { useSubmit } from "../../ui/useApi";
 import { type Invited } from "./types";
 
 export function InviteForm(props: { assessmentId: string; onCreated: (c: Invited) => void }) {
@@ -9,34 +10,28 @@ export function InviteForm(props: { assessmentId: string; onCreated: (c: Invited
   const [email, setEmail] = useState("");
   const [extra, setExtra] = useState("0");
   const [days, setDays] = useState("14");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { submit: invite, busy, error } = useSubmit(() =>
+    call(
+      api.POST("/api/assessments/{assessment_id}/invitations", {
+        params: { path: { assessment_id: props.assessmentId } },
+        body: {
+          candidate_name: name.trim(),
+          candidate_email: email.trim(),
+          expires_in_days: days ? Number(days) : null,
+          accommodations: { extra_time_pct: Number(extra) || 0 },
+        },
+      }),
+    ),
+  );
 
   async function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await call(
-        api.POST("/api/assessments/{assessment_id}/invitations", {
-          params: { path: { assessment_id: props.assessmentId } },
-          body: {
-            candidate_name: name.trim(),
-            candidate_email: email.trim(),
-            expires_in_days: days ? Number(days) : null,
-            accommodations: { extra_time_pct: Number(extra) || 0 },
-          },
-        }),
-      );
-      setName("");
-      setEmail("");
-      setExtra("0");
-      props.onCreated(created);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    const created = await invite();
+    if (!created) return;
+    setName("");
+    setEmail("");
+    setExtra("0");
+    props.onCreated(created);
   }
 
   return (
