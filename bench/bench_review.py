@@ -252,7 +252,7 @@ def serve(code: str, env: dict[str, str], log: Path) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # importing the app on a busy 2-core box is slow
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"server exited:\n{log.read_text()[-3000:]}")
