@@ -184,7 +184,7 @@ def test_admin_invites_candidate_who_answers_in_writing(
 
     # Back on the staff side the invitation shows as completed.
     page.reload()
-    expect(page.get_by_role("row").filter(has_text="casey@example.com")).to_contain_text("completed")
+    expect(page.get_by_role("row").filter(has_text="casey@example.com")).to_contain_text("Completed")
 
 
 def test_revoked_link_says_so(
@@ -208,7 +208,7 @@ def test_revoked_link_says_so(
     shot(page, "11-revoke-confirm")
     row.get_by_role("button", name="Yes, revoke").click()
     expect(page.get_by_text("The link for Riley Revoked no longer works.")).to_be_visible()
-    expect(row).to_contain_text("revoked")
+    expect(row).to_contain_text("Withdrawn")
     expect(row.get_by_role("button")).to_have_count(0)
     shot(page, "12-revoked")
 
