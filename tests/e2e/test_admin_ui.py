@@ -104,7 +104,7 @@ def test_admin_builds_invites_and_curates_from_the_ui(
     expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
     expect(page.get_by_label("Weight 60 percent")).to_be_visible()
     grace = page.get_by_role("row").filter(has_text="grace@example.com")
-    expect(grace).to_contain_text("invited")
+    expect(grace).to_contain_text("Invited")
     expect(grace).to_contain_text("Not emailed")
 
     # CSV with one bad row: nothing imported, the row is named.
@@ -142,7 +142,7 @@ def test_admin_builds_invites_and_curates_from_the_ui(
     expect(page.get_by_role("textbox", name="Link for Alan Turing")).to_have_value(re.compile(r"/i/\S+$"))
     listing = page.locator("table.inv-table")
     expect(listing.get_by_role("row").filter(has_text="alan@example.com")).to_contain_text("+25%")
-    expect(page.get_by_role("list", name="Candidates by progress")).to_contain_text("3 invited")
+    expect(page.get_by_role("list", name="Candidates by stage")).to_contain_text("3 Invited")
 
     # Resend Karen's link: a new link, shown once.
     karen = listing.get_by_role("row").filter(has_text="karen@example.com")

@@ -56,8 +56,17 @@ def _rate(num: int, den: int) -> float | None:
     return round(num / den, 3) if den else None
 
 
-async def funnel(db: AsyncSession, organization_id: uuid.UUID, assessment: Assessment | None) -> Funnel:
+async def funnel(
+    db: AsyncSession,
+    organization_id: uuid.UUID,
+    assessment: Assessment | None,
+    *,
+    visible: ColumnElement[bool] | None = None,
+) -> Funnel:
+    """The funnel of ``assessment`` (or of every assessment ``visible`` keeps, when None)."""
     where: ColumnElement[bool] = Invitation.organization_id == organization_id
+    if visible is not None:
+        where = where & visible
     if assessment is not None:
         where = where & (Invitation.assessment_id == assessment.id)
     rows = (

@@ -15,6 +15,7 @@ from server.audit import record
 from server.auth.staff import TOKEN_SCOPE_OPT, provide_admin, provide_staff
 from server.db.models import ApiTokenScope, CandidateDecision, Invitation
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
+from server.domain.assessments.members import ensure_visible, visible
 from server.domain.assessments.services import get_assessment
 from server.domain.invitations import bulk, services, stages
 from server.domain.invitations.emails import enqueue_invitation_email, queue_invitation_email
@@ -98,6 +99,7 @@ class StageController(Controller):
     ) -> DecisionOut:
         stages.require_decider(staff)
         inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
+        await ensure_visible(db_session, staff, inv.assessment_id)
         stage = await stages.apply_decision(db_session, inv, data, staff)
         return DecisionOut(
             invitation_id=inv.id,
@@ -155,7 +157,7 @@ class StageController(Controller):
         settings: SettingsDep,
         jobs: JobsDep,
     ) -> BulkOut:
-        await get_assessment(db_session, staff.organization_id, assessment_id)
+        await ensure_visible(db_session, staff, assessment_id)
         deciding = data.action in _DECISIONS
         if deciding:
             stages.require_decider(staff)
@@ -272,13 +274,16 @@ class StageController(Controller):
     async def assessment_funnel(
         self, staff: StaffDep, assessment_id: FromPath[uuid.UUID], db_session: DbSession
     ) -> Funnel:
+        await ensure_visible(db_session, staff, assessment_id)
         a = await get_assessment(db_session, staff.organization_id, assessment_id)
         return await funnel(db_session, staff.organization_id, a)
 
     @get(
         "/api/funnel",
         dependencies={"staff": Provide(provide_staff)},
-        summary="The funnel of the whole organization",
+        summary="The funnel of the whole organization (the assessments the caller sees)",
     )
     async def organization_funnel(self, staff: StaffDep, db_session: DbSession) -> Funnel:
-        return await funnel(db_session, staff.organization_id, None)
+        return await funnel(
+            db_session, staff.organization_id, None, visible=visible(staff, Invitation.assessment_id)
+        )
