@@ -56,7 +56,7 @@ def _nginx_routing(text: str) -> None:
     assert re.search(r"hash \$viva_candidate_token consistent;", text)
     assert re.search(r'"~\^/api/candidate/\(\?<viva_token>\[\^/\]\+\)/" \$viva_token;', text)
     media_location = re.search(
-        r"location ~ \^/api/candidate/\[\^/\]\+/\(takes\|device-check\)[^{]*\{([^}]*)\}", text
+        r"location ~ \^/api/candidate/\[\^/\]\+/\(takes\|device-check\|uploads\)[^{]*\{([^}]*)\}", text
     )
     assert media_location is not None
     assert "proxy_pass http://viva_media;" in media_location.group(1)
