@@ -125,6 +125,9 @@ def test_udp_blocked_candidate_answers_through_the_resumable_upload(
     page.get_by_label(re.compile("I agree to be recorded")).check()
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_role("heading", name="Check your camera and microphone")).to_be_visible()
+    # The device step says plainly that live video cannot connect and what happens instead.
+    expect(page.get_by_text("Live video cannot connect on this network")).to_be_visible(timeout=40_000)
+    _shot(page, "69-fallback-device-check")
     page.get_by_role("button", name="Continue").click(timeout=30_000)
     page.get_by_role("button", name=re.compile("^Start question")).click()
 

@@ -11,6 +11,44 @@ type ServerCheck =
   | { state: "unavailable" | "failed"; message: string };
 
 const HEARD_DB = -50;
+/** What a recorded answer needs upstream (video ~0.5 Mbit/s + audio), and the loss it tolerates. */
+const NEEDED_KBPS = 300;
+const MAX_LOSS = 0.05;
+
+interface NetworkCheck {
+  kbps: number;
+  loss: number | null;
+}
+
+/** Upload throughput and loss over the real WebRTC path, from the sender's stats (5 s). */
+async function measurePath(pc: RTCPeerConnection, stopped: () => boolean): Promise<NetworkCheck | null> {
+  const sample = async () => {
+    let bytes = 0;
+    let sent = 0;
+    let lost = 0;
+    let haveLoss = false;
+    (await pc.getStats()).forEach((r: Record<string, unknown>) => {
+      if (r.type === "outbound-rtp") {
+        bytes += Number(r.bytesSent ?? 0);
+        sent += Number(r.packetsSent ?? 0);
+      } else if (r.type === "remote-inbound-rtp" && r.packetsLost !== undefined) {
+        lost += Math.max(0, Number(r.packetsLost));
+        haveLoss = true;
+      }
+    });
+    return { t: performance.now(), bytes, sent, lost, haveLoss };
+  };
+  const first = await sample();
+  await new Promise((r) => setTimeout(r, 5000));
+  if (stopped()) return null;
+  const last = await sample();
+  const seconds = (last.t - first.t) / 1000;
+  const sent = last.sent - first.sent;
+  return {
+    kbps: ((last.bytes - first.bytes) * 8) / 1000 / seconds,
+    loss: last.haveLoss && sent > 0 ? Math.min(1, (last.lost - first.lost) / sent) : null,
+  };
+}
 
 export function DeviceCheck(props: {
   token: string;
@@ -26,6 +64,8 @@ export function DeviceCheck(props: {
   const [heard, setHeard] = useState(false);
   const [server, setServer] = useState<ServerCheck>({ state: "idle" });
   const [attempt, setAttempt] = useState(0);
+  const [network, setNetwork] = useState<NetworkCheck | null>(null);
+  const [noLiveVideo, setNoLiveVideo] = useState(false);
 
   // Camera and microphone.
   useEffect(() => {
@@ -83,9 +123,16 @@ export function DeviceCheck(props: {
         );
         checkId = answer.check_id;
         await peer.pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
-        await connected(peer.pc);
+        try {
+          await connected(peer.pc);
+        } catch (err) {
+          if (!stopped) setNoLiveVideo(true);
+          throw err;
+        }
         if (stopped) return;
+        setNoLiveVideo(false);
         setServer({ state: "waiting" });
+        void measurePath(peer.pc, () => stopped).then((n) => !stopped && n && setNetwork(n));
         const poll = async () => {
           if (stopped || !checkId) return;
           try {
@@ -176,6 +223,13 @@ export function DeviceCheck(props: {
             <p class="small" role="status">
               <ServerStatus check={server} />
             </p>
+            {network && <NetworkLine check={network} />}
+            {noLiveVideo && (
+              <p class="small" role="status">
+                Live video cannot connect on this network (a firewall may block it). You can still answer: each
+                answer will be recorded in this browser and uploaded when you stop, which takes a little longer.
+              </p>
+            )}
             {server.state === "failed" && (
               <button type="button" class="btn btn-small" onClick={() => setAttempt((a) => a + 1)}>
                 Check again
@@ -199,6 +253,20 @@ export function DeviceCheck(props: {
         )}
       </div>
     </main>
+  );
+}
+
+function NetworkLine(props: { check: NetworkCheck }) {
+  const { kbps, loss } = props.check;
+  const enough = kbps >= NEEDED_KBPS && (loss === null || loss <= MAX_LOSS);
+  const lossText = loss === null ? "" : `, ${(loss * 100).toFixed(1)}% lost`;
+  return (
+    <p class="small" role="status">
+      Upload to our recording server: {Math.round(kbps)} kbit/s{lossText}.{" "}
+      {enough
+        ? "✓ Enough for your video answers."
+        : "This may not be enough for smooth video: close other apps or tabs that use the internet, or move closer to your Wi-Fi router."}
+    </p>
   );
 }
 
