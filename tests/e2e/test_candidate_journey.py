@@ -172,6 +172,10 @@ def test_candidate_records_retakes_writes_resumes_and_finishes(
     expect(page.get_by_role("heading", name=re.compile("idempotent"))).to_be_visible()
     _record(page, 3, first=True)
     expect(page.get_by_role("button", name="Use this answer")).to_be_focused()
+    # The playback knows its length (a recorder's WebM has none in its header) and can be scrubbed.
+    expect(page.locator(".playback-length")).to_have_text(re.compile(r"^Length 0:0[2-9]$"), timeout=30_000)
+    page.eval_on_selector("video.playback", "v => { v.currentTime = v.duration / 2; }")
+    page.wait_for_function("() => document.querySelector('video.playback').currentTime > 0.5")
     _shot(page, "32-journey-first-take")
     page.get_by_role("button", name=re.compile("^Record again")).click()
     _record(page, 4, first=False)

@@ -5,6 +5,7 @@ import { api, call, errorMessage, type Schemas } from "../api/client";
 import type { Camera } from "../media/camera";
 import { Alert, formatDuration } from "../ui/components";
 import { type ServerClock, secondsUntil, useCountdown } from "./clock";
+import { PlaybackVideo } from "./PlaybackVideo";
 import { useTake } from "./useTake";
 
 type Question = Schemas["CandidateQuestion"];
@@ -121,7 +122,7 @@ export function VideoQuestion(props: {
         <div class="panel review">
           <h3>Review your answer</h3>
           {phase.playback ? (
-            <video class="playback" src={phase.playback} controls playsInline aria-label="Play back your recording" />
+            <PlaybackVideo src={phase.playback} label="Play back your recording" />
           ) : (
             <p class="muted">
               Your recording was saved. Playback is only available right after recording, not after the page reloads.
