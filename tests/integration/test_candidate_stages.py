@@ -19,8 +19,10 @@ from sqlalchemy import select, update
 from server.db.models import (
     Attempt,
     AuditEvent,
+    DecisionEmail,
     Invitation,
     InvitationStatus,
+    Organization,
     Response,
     ReviewStatus,
     WebhookDelivery,
@@ -511,3 +513,33 @@ async def test_the_cohort_exports_as_csv_and_json_with_stages_scores_and_neutral
         f"/api/reports/assessments/{world.a.assessment_id}/export", headers=admin, params={"ids": "x"}
     )
     assert r.status_code == 422
+
+
+async def test_a_decision_queues_the_candidate_email_only_where_the_organization_turned_it_on(
+    client: Any, world: World
+) -> None:
+    admin = await as_user(client, world.a.admin_email)
+    alice = await _complete(client, world, "Alice", review="all")
+    amir = await _complete(client, world, "Amir", review="all")
+    url = _url(client)
+
+    r = await client.post(
+        f"/api/invitations/{alice}/decision", headers=admin, json=_decide("advanced", "strong_overall")
+    )
+    assert r.status_code == 200, r.text
+    async with open_db(url) as db:  # off by default: nothing queued
+        assert (await db.execute(select(DecisionEmail))).scalars().all() == []
+        await db.execute(
+            update(Organization).where(Organization.id == world.a.id).values(decision_emails=True)
+        )
+        await db.commit()
+
+    r = await client.post(
+        f"/api/invitations/{amir}/decision", headers=admin, json=_decide("rejected", "missing_competency")
+    )
+    assert r.status_code == 200, r.text
+    async with open_db(url) as db:
+        rows = (await db.execute(select(DecisionEmail))).scalars().all()
+        assert [(row.invitation_id, row.decision, row.status) for row in rows] == [
+            (amir, "rejected", "queued")
+        ]

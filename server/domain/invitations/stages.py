@@ -32,6 +32,7 @@ from server.db.models import (
     Role,
 )
 from server.domain.integrations import events as webhook_events
+from server.domain.invitations.decision_emails import queue_decision_email
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 __all__ = [
@@ -235,6 +236,10 @@ async def apply_decision(db: AsyncSession, inv: Invitation, data: DecisionIn, st
     await db.flush()
     new = await stage_for(db, inv)
     await webhook_events.candidate_decided(db, inv, new, previous=before["decision"])
+    if data.decision is not None:
+        # Only where the organization turned decision emails on; a later change or a clear
+        # before it goes out is caught by the sender, which mails the current decision only.
+        await queue_decision_email(db, inv)
     return new
 
 
