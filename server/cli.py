@@ -221,7 +221,7 @@ def users() -> None:
 @users.command("create")
 @click.option("--email", required=True)
 @click.option("--name", default=None, help="Display name (default: the part before @).")
-@click.option("--role", type=click.Choice(["admin", "reviewer"]), required=True)
+@click.option("--role", type=click.Choice(["admin", "reviewer", "hiring_manager"]), required=True)
 @click.option(
     "--org",
     "org_slug",

@@ -392,6 +392,12 @@ def test_fairness_report(
     with demo.staff_api() as api:
         report = api.get(f"/api/reports/assessments/{data['fair_assessment']}/fairness").json()
     assert report["candidates"] == 3
+    # the first tab: selection rates from recorded decisions, and how many have none yet
+    decisions = report["decisions"]
+    expect(page.locator('[data-fact="decided"]')).to_have_text(str(decisions["decided"]))
+    expect(page.locator('[data-fact="undecided"]')).to_have_text(str(decisions["undecided"]))
+    shot(page, "79-fairness-decisions")
+    page.get_by_role("link", name="Score threshold").click()
     expect(page.locator('[data-fact="candidates"]')).to_have_text("3")
     expect(page.locator('[data-fact="scored"]')).to_have_text(str(report["scored"]))
     sex = page.locator("#sex-table tbody tr")
@@ -406,7 +412,7 @@ def test_fairness_report(
     # With a threshold, selection rates and impact ratios appear (LL144 columns).
     page.get_by_label("Selection threshold").fill("0")
     page.get_by_role("button", name="Update").click()
-    expect(page).to_have_url(re.compile(r"/fairness\?threshold=0$"))
+    expect(page).to_have_url(re.compile(r"/fairness\?tab=scores&threshold=0$"))
     expect(page.locator("#sex-table thead")).to_contain_text("Selection rate")
     expect(page.locator("#sex-table thead")).to_contain_text("Impact ratio")
     with demo.staff_api() as api:

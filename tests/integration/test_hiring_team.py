@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from server.db.models import Role
+from server.db.models import Invitation, Role
+from server.db.models.enums import CandidateDecision
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
 from tests.integration.test_reviews import as_user
-from tests.support.reviews import add_ready_response, add_staff, set_review_settings
+from tests.support.reviews import add_ready_response, add_staff, open_db, set_review_settings
 from tests.support.world import World
 
 pytestmark = pytest.mark.integration
@@ -152,3 +153,49 @@ async def test_shortlist_ranks_filters_and_probes(client: Any, world: World, db_
     assert r.json()["rows"] == [] and r.json()["total"] == 2
     r = await client.get(f"/api/reports/assessments/{aid}/shortlist?min_competency=101", headers=admin)
     assert r.status_code == 422 and "0 to 100" in r.json()["detail"]
+
+
+async def test_fairness_selection_rates_from_recorded_decisions(
+    client: Any, world: World, db_url: str
+) -> None:
+    """Advanced = selected; candidates without a decision are counted apart; no reviewer, hiring
+    manager or report ever returns a candidate's demographics."""
+    admin, hm, hm_id = await _team(client, world, db_url)
+    aid = world.a.assessment_id
+    await client.put(f"/api/assessments/{aid}/members", headers=admin, json={"user_ids": [str(hm_id)]})
+    names = list(world.a.invitation_ids)
+    decisions = {names[0]: CandidateDecision.ADVANCED, names[1]: CandidateDecision.REJECTED}
+    for name in names[:2]:
+        r = await client.put(f"/api/candidate/{world.a.tokens[name]}/demographics", json={"sex": "female"})
+        assert r.status_code == 200, r.text
+    async with open_db(db_url) as db:
+        for name, decision in decisions.items():
+            inv = await db.get(Invitation, world.a.invitation_ids[name])
+            assert inv is not None
+            inv.decision = decision
+        await db.commit()
+    body = (await client.get(f"/api/reports/assessments/{aid}/fairness", headers=admin)).json()
+    d = body["decisions"]
+    assert d["decided"] == 2 and d["advanced"] == 1
+    female = next(r for r in d["sex"] if r["category"] == "female")
+    assert (female["n"], female["selected"], female["selection_rate"]) == (2, 1, 0.5)
+    # demographics reach neither a reviewer nor a hiring manager, on any read they can make
+    reviewer = await as_user(client, world.a.reviewer_email)
+    inv = world.a.invitation_ids[names[0]]
+    for headers in (reviewer, hm):
+        for path in (
+            f"/api/reports/invitations/{inv}",
+            f"/api/reports/assessments/{aid}/shortlist",
+            f"/api/reports/assessments/{aid}/compare",
+            f"/api/invitations/{inv}/feedback",
+            f"/api/assessments/{aid}/invitations/progress",
+        ):
+            r = await client.get(path, headers=headers)
+            assert r.status_code == 200, (path, r.text)
+            assert "female" not in r.text and "race_ethnicity" not in r.text, path
+        assert (
+            await client.get(f"/api/reports/assessments/{aid}/fairness", headers=headers)
+        ).status_code == 403
+        assert (
+            await client.get(f"/api/invitations/{inv}/candidate-data", headers=headers)
+        ).status_code == 403

@@ -56,6 +56,18 @@ class CategoryRates(msgspec.Struct):
     excluded_from_reference: bool
 
 
+class DecisionRates(msgspec.Struct):
+    """Selection rates from the decisions people recorded: advanced = selected; on hold and
+    rejected = not selected; candidates with no decision yet are counted apart, not in the rates."""
+
+    decided: int
+    advanced: int
+    undecided: int  # completed candidates with no decision yet
+    sex: list[CategoryRates]
+    race_ethnicity: list[CategoryRates]
+    intersectional: list[CategoryRates]
+
+
 class FairnessReport(msgspec.Struct):
     assessment_id: uuid.UUID
     assessment_title: str
@@ -71,3 +83,4 @@ class FairnessReport(msgspec.Struct):
     intersectional: list[CategoryRates]
     notes: list[str]
     generated_at: datetime
+    decisions: DecisionRates | None = None

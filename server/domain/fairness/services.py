@@ -10,8 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import CandidateDemographics, Invitation
+from server.db.models.enums import CandidateDecision
 from server.domain.fairness.impact import UNKNOWN, Person, rates_by_category
-from server.domain.fairness.schemas import RACE_ETHNICITY, SEX, Demographics, FairnessReport
+from server.domain.fairness.schemas import (
+    RACE_ETHNICITY,
+    SEX,
+    CategoryRates,
+    DecisionRates,
+    Demographics,
+    FairnessReport,
+)
+from server.domain.invitations.services import effective_status
 from server.domain.reports.services import compare
 
 __all__ = ["fairness_report", "get_demographics", "set_demographics"]
@@ -41,6 +50,43 @@ async def set_demographics(db: AsyncSession, inv: Invitation, data: Demographics
     row.sex, row.race_ethnicity = data.sex, data.race_ethnicity
     await db.flush()
     return data
+
+
+async def _decision_rates(db: AsyncSession, assessment_id: uuid.UUID, min_group_size: int) -> DecisionRates:
+    """Selection rates from recorded decisions (advanced = selected), by group."""
+    rows = (
+        await db.execute(
+            select(Invitation, CandidateDemographics)
+            .outerjoin(CandidateDemographics, CandidateDemographics.invitation_id == Invitation.id)
+            .where(Invitation.assessment_id == assessment_id)
+        )
+    ).all()
+    decided = [(inv, d) for inv, d in rows if inv.decision is not None]
+    undecided = sum(1 for inv, _ in rows if inv.decision is None and effective_status(inv) == "completed")
+
+    def people(key: str) -> list[Person]:
+        out = []
+        for inv, d in decided:
+            sex = (d.sex if d else None) or UNKNOWN
+            race = (d.race_ethnicity if d else None) or UNKNOWN
+            cat = {"sex": sex, "race": race, "both": _intersection(sex, race)}[key]
+            out.append(Person(category=cat, score=1.0 if inv.decision is CandidateDecision.ADVANCED else 0.0))
+        return out
+
+    both = tuple(f"{s}/{r}" for s in SEX for r in RACE_ETHNICITY)
+
+    def rates(key: str, categories: tuple[str, ...]) -> list[CategoryRates]:
+        # a person is selected (score 1 >= threshold 1) when advanced; no scoring rate here
+        return rates_by_category(people(key), categories, threshold=1.0, median=None, min_n=min_group_size)
+
+    return DecisionRates(
+        decided=len(decided),
+        advanced=sum(inv.decision is CandidateDecision.ADVANCED for inv, _ in decided),
+        undecided=undecided,
+        sex=rates("sex", SEX),
+        race_ethnicity=rates("race", RACE_ETHNICITY),
+        intersectional=rates("both", both),
+    )
 
 
 def _intersection(sex: str, race: str) -> str:
@@ -129,7 +175,9 @@ async def fairness_report(
                 f"No {name} category has {min_group_size} or more people: its impact "
                 "ratios compare every category with people and are only indicative."
             )
+    decisions = await _decision_rates(db, assessment_id, min_group_size)
     return FairnessReport(
+        decisions=decisions,
         assessment_id=table.assessment_id,
         assessment_title=table.assessment_title,
         threshold=threshold,

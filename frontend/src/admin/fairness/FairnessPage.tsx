@@ -73,7 +73,8 @@ function ImpactChart(props: { id: string; rows: Rates[]; kind: "selection" | "sc
   );
 }
 
-function CategoryTable(props: { id: string; title: string; rows: Rates[]; hasThreshold: boolean; minGroup: number }) {
+function CategoryTable(props: { id: string; title: string; rows: Rates[]; hasThreshold: boolean; minGroup: number; decisions?: boolean }) {
+  const scoring = !props.decisions;
   const shown = props.rows.filter((r) => r.n > 0 || !r.category.includes("/"));
   const hidden = props.rows.length - shown.length;
   return (
@@ -86,12 +87,12 @@ function CategoryTable(props: { id: string; title: string; rows: Rates[]; hasThr
           <thead>
             <tr>
               <th scope="col">Category</th>
-              <th scope="col">Number of applicants</th>
-              {props.hasThreshold && <th scope="col">Selected</th>}
+              <th scope="col">{props.decisions ? "Decided" : "Number of applicants"}</th>
+              {props.hasThreshold && <th scope="col">{props.decisions ? "Advanced" : "Selected"}</th>}
               {props.hasThreshold && <th scope="col">Selection rate</th>}
               {props.hasThreshold && <th scope="col">Impact ratio</th>}
-              <th scope="col">Scoring rate</th>
-              <th scope="col">Scoring impact ratio</th>
+              {scoring && <th scope="col">Scoring rate</th>}
+              {scoring && <th scope="col">Scoring impact ratio</th>}
             </tr>
           </thead>
           <tbody>
@@ -105,8 +106,8 @@ function CategoryTable(props: { id: string; title: string; rows: Rates[]; hasThr
                 {props.hasThreshold && <td>{r.selected ?? "—"}</td>}
                 {props.hasThreshold && <td>{rate(r.selection_rate)}</td>}
                 {props.hasThreshold && <td>{ratio(r.selection_impact_ratio, r.selection_below_four_fifths)}</td>}
-                <td>{rate(r.scoring_rate)}</td>
-                <td>{ratio(r.scoring_impact_ratio, r.scoring_below_four_fifths)}</td>
+                {scoring && <td>{rate(r.scoring_rate)}</td>}
+                {scoring && <td>{ratio(r.scoring_impact_ratio, r.scoring_below_four_fifths)}</td>}
               </tr>
             ))}
           </tbody>
@@ -146,7 +147,7 @@ export function FairnessPage(props: { id: string; query: URLSearchParams }) {
     if (t && (!/^\d+(\.\d+)?$/.test(t) || Number(t) > 100)) return setFormError("The threshold is a score from 0 to 100, or empty.");
     if (!/^\d+$/.test(m) || Number(m) < 1 || Number(m) > 1000) return setFormError("The smallest group is a whole number from 1 to 1000.");
     setFormError(null);
-    const q = new URLSearchParams();
+    const q = new URLSearchParams({ tab: "scores" });
     if (t) q.set("threshold", t);
     if (m !== "5") q.set("min_group_size", m);
     const s = q.toString();
@@ -161,6 +162,14 @@ export function FairnessPage(props: { id: string; query: URLSearchParams }) {
   if (error) return <>{crumbs}<Alert>{error}</Alert></>;
   if (!report) return <>{crumbs}<Loading label="Loading the fairness report…" /></>;
   const hasThreshold = report.threshold !== null;
+  const tab = props.query.get("tab") === "scores" ? "scores" : "decisions";
+  const tabHref = (t: string) => {
+    const q = new URLSearchParams(props.query);
+    if (t === "decisions") q.delete("tab"); else q.set("tab", t);
+    const s = q.toString();
+    return `/app/assessments/${props.id}/fairness${s ? `?${s}` : ""}`;
+  };
+  const d = report.decisions;
   return (
     <div class="fairness-page">
       {crumbs}
@@ -168,6 +177,28 @@ export function FairnessPage(props: { id: string; query: URLSearchParams }) {
       <PageHeading title={`Fairness: ${report.assessment_title}`}>Fairness report</PageHeading>
       <p class="small muted">Summary of impact ratios by category, as in NYC Local Law 144 bias audits · generated {formatDateTime(report.generated_at)}</p>
 
+      <nav class="tabs no-print" aria-label="Fairness views">
+        <Link href={tabHref("decisions")} current={tab === "decisions"}>From decisions</Link>
+        <Link href={tabHref("scores")} current={tab === "scores"}>Score threshold</Link>
+      </nav>
+      {tab === "decisions" && d && (
+        <>
+          <dl class="metric-facts fairness-facts">
+            <div><dt>Candidates with a decision</dt><dd data-fact="decided">{d.decided}</dd></div>
+            <div><dt>Advanced (selected)</dt><dd data-fact="advanced">{d.advanced}</dd></div>
+            <div><dt>Completed, no decision yet</dt><dd data-fact="undecided">{d.undecided}</dd></div>
+          </dl>
+          <p class="small muted">
+            Selected means a person advanced the candidate; on hold and rejected count as not selected. Candidates without a
+            decision are left out of the rates{d.undecided ? `: ${d.undecided} completed candidate${d.undecided === 1 ? " has" : "s have"} none yet` : ""}.
+          </p>
+          {d.decided === 0 && <Alert kind="info">Nobody has been advanced, put on hold or rejected yet: the tables fill in as decisions are recorded.</Alert>}
+          <CategoryTable id="dsex" title="Sex" rows={d.sex} hasThreshold decisions minGroup={report.min_group_size} />
+          <CategoryTable id="drace" title="Race/Ethnicity" rows={d.race_ethnicity} hasThreshold decisions minGroup={report.min_group_size} />
+          <CategoryTable id="dboth" title="Intersectional: sex and race/ethnicity" rows={d.intersectional} hasThreshold decisions minGroup={report.min_group_size} />
+        </>
+      )}
+      {tab === "scores" && (<>
       <form class="card fairness-form no-print" onSubmit={apply} aria-label="Report settings">
         <div class="field field-narrow">
           <label for="threshold">Selection threshold</label>
@@ -199,6 +230,7 @@ export function FairnessPage(props: { id: string; query: URLSearchParams }) {
       {report.intersectional.length > 0 && (
         <CategoryTable id="both" title="Intersectional: sex and race/ethnicity" rows={report.intersectional} hasThreshold={hasThreshold} minGroup={report.min_group_size} />
       )}
+      </>)}
 
       <section class="section" aria-labelledby="notes-h">
         <h2 id="notes-h">Notes</h2>
