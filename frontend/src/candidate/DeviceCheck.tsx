@@ -220,9 +220,13 @@ export function DeviceCheck(props: {
               {!stream ? "Not started yet." : heard ? "✓ We can hear you." : "Say a few words — the bar should move."}
             </p>
             <h2>Connection</h2>
-            <p class="small" role="status">
-              <ServerStatus check={server} />
-            </p>
+            {/* When live video cannot connect the fallback note below says what happens; the
+                "try another network" error would contradict it. */}
+            {!noLiveVideo && (
+              <p class="small" role="status">
+                <ServerStatus check={server} />
+              </p>
+            )}
             {network && <NetworkLine check={network} />}
             {noLiveVideo && (
               <p class="small" role="status">
