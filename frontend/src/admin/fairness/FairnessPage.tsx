@@ -178,8 +178,12 @@ export function FairnessPage(props: { id: string; query: URLSearchParams }) {
       <p class="small muted">Summary of impact ratios by category, as in NYC Local Law 144 bias audits · generated {formatDateTime(report.generated_at)}</p>
 
       <nav class="tabs no-print" aria-label="Fairness views">
-        <Link href={tabHref("decisions")} current={tab === "decisions"}>From decisions</Link>
-        <Link href={tabHref("scores")} current={tab === "scores"}>Score threshold</Link>
+        <Link href={tabHref("decisions")} class={tab === "decisions" ? "tab current" : "tab"} current={tab === "decisions"}>
+          From decisions
+        </Link>
+        <Link href={tabHref("scores")} class={tab === "scores" ? "tab current" : "tab"} current={tab === "scores"}>
+          Score threshold
+        </Link>
       </nav>
       {tab === "decisions" && d && (
         <>
