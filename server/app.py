@@ -188,7 +188,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     header_name=CSRF_HEADER,
                     cookie_secure=settings.app.secure_cookies,
                     cookie_samesite="strict",
-                    exclude=["/api/candidate", "/health", "/schema"],
+                    exclude=[
+                        "^/api/candidate/",
+                        "^/health",
+                        "^/schema",
+                    ],  # regexes: /api/candidate-notes is staff
                 ),
             )
         ],

@@ -956,7 +956,16 @@ async def ctx(matrix_db: str, tmp_path_factory: pytest.TempPathFactory) -> Async
 
     from server.app import create_app
 
-    settings = make_settings(tmp_path_factory.mktemp("matrix-data"), matrix_db)
+    # Every row runs for every role on one app, and device checks and takes whose ICE never
+    # connects stay live for a while: the capacity limits (tested elsewhere) must not answer
+    # 429 before the rows under test run.
+    capacity = {
+        "VIVA_MAX_LIVE_CHECKS": "1000",
+        "VIVA_MAX_CHECKS_PER_ORGANIZATION": "1000",
+        "VIVA_MAX_LIVE_TAKES": "1000",
+        "VIVA_MAX_TAKES_PER_ORGANIZATION": "1000",
+    }
+    settings = make_settings(tmp_path_factory.mktemp("matrix-data"), matrix_db, **capacity)
     app = create_app(settings)
     world = await build_world(matrix_db)
     await add_staff(matrix_db, world.a.id, "rita@alpha.test", "Rita")
