@@ -98,7 +98,7 @@ export function ApiTokensSection() {
       ) : tokens.length === 0 ? (
         <p class="muted">No API tokens yet.</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-labelledby="tokens-h" tabIndex={0}>
           <table class="table tokens-table">
             <caption class="sr-only">API tokens</caption>
             <thead>

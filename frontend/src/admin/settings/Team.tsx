@@ -171,7 +171,7 @@ export function TeamSection() {
       {!members ? (
         <Loading />
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-labelledby="team-h" tabIndex={0}>
           <table class="table team-table">
             <caption class="sr-only">Members of your organization</caption>
             <thead>

@@ -35,7 +35,7 @@ function Deliveries(props: { hook: Hook }) {
       {rows.length === 0 ? (
         <p class="small muted">Nothing sent yet. Deliveries appear when a subscribed event happens.</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-label={`Deliveries to ${props.hook.url}`} tabIndex={0}>
           <table class="table deliveries-table">
             <caption class="sr-only">Recent deliveries to {props.hook.url}</caption>
             <thead>
