@@ -25,7 +25,10 @@ Reported per run:
   of the sent duration, and < 1 % of its video frames lost;
 - ``client cpu``: CPU seconds the client process spent;
 - ``q drop``: video frames Viva's recorder dropped (encoder behind, or waiting for a keyframe);
-- ``load1``: the machine's 1-minute load average after the run (other work skews all).
+- ``load1``: the machine's 1-minute load average after the run (other work skews all);
+- ``drain s``: seconds the server waited, after the clients said they had sent everything,
+  for their media to stop arriving before it stopped the takes (a starved client process
+  is still sending; stopping at once counted its late packets as lost).
 
 Run: ``.venv/bin/python bench/bench_recording.py [--seconds 10] [--ns 1,4,8,16,24,32]``.
 """
@@ -123,6 +126,39 @@ class _BareTake:
         await self.pc.close()
 
 
+def _udp_datagrams_in() -> int:
+    """Datagrams the kernel delivered to UDP sockets, IPv4 and IPv6 (Linux)."""
+    total = 0
+    with open("/proc/net/snmp") as f:
+        rows = [line.split() for line in f if line.startswith("Udp:")]
+    total += int(rows[1][rows[0].index("InDatagrams")])
+    if os.path.exists("/proc/net/snmp6"):
+        with open("/proc/net/snmp6") as f:
+            total += next(int(line.split()[1]) for line in f if line.startswith("Udp6InDatagrams"))
+    return total
+
+
+async def _wait_for_media_to_drain(n: int, window_s: float = 0.5, max_s: float = 15.0) -> float:
+    """Wait until the clients' media has stopped arriving; return the seconds waited.
+
+    The clients report "sent" when their tracks have produced every frame, but a client
+    process starved of CPU (it shares the cores) still holds packets in its senders;
+    stopping the takes then would count those as lost. Media is quiet when fewer than
+    10 datagrams per take arrive in ``window_s`` (a take sends about 200/s; RTCP and
+    STUN keep-alives, which go on, a few per second).
+    """
+    start = time.monotonic()
+    before = _udp_datagrams_in()
+    while time.monotonic() - start < max_s:
+        await asyncio.sleep(window_s)
+        now = _udp_datagrams_in()
+        if now - before < 10 * n:
+            break
+        before = now
+    await asyncio.sleep(0.5)  # what the jitter buffers hold
+    return time.monotonic() - start
+
+
 def _playable(path: Path) -> bool:
     """The take passes the pipeline's probe and decodes from start to end with no error."""
     import subprocess
@@ -170,6 +206,7 @@ class Row:
     client_cpu: float
     load: float
     queue_drops: int
+    settle_s: float
 
 
 async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path, client_encode: bool) -> Row:
@@ -202,7 +239,7 @@ async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path, cl
             answers.append(await bare.answer(sdp, sdp_type))
     parent.send(answers)
     sent = await asyncio.to_thread(parent.recv)
-    await asyncio.sleep(1.0)  # let frames in flight (jitter buffers, decoders) arrive
+    settle_s = await _wait_for_media_to_drain(n)
     paths = []
     queue_drops = 0
     for take in takes:
@@ -239,6 +276,7 @@ async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path, cl
         client_cpu,
         os.getloadavg()[0],
         queue_drops,
+        settle_s,
     )
 
 
@@ -299,14 +337,14 @@ async def main() -> None:
         print(
             f"{'mode':<7} {'N':>2} {'cpu/rec-s':>9} {'v lost':>12} {'a rec/sent':>10} "
             f"{'lag p99/max ms':>15} {'complete':>8} {'client cpu':>10} {'load1':>5} "
-            f"{'q drop':>6}"
+            f"{'q drop':>6} {'drain s':>7}"
         )
         for r in rows:
             print(
                 f"{r.mode:<7} {r.n:>2} {r.cpu_per_s:>9.3f} "
                 f"{f'{r.video_lost}/{r.video_sent}':>12} {r.audio_ratio:>10.3f} "
                 f"{f'{r.lag_p99:.1f}/{r.lag_max:.1f}':>15} {'yes' if r.complete else 'NO':>8} "
-                f"{r.client_cpu:>10.1f} {r.load:>5.1f} {r.queue_drops:>6}"
+                f"{r.client_cpu:>10.1f} {r.load:>5.1f} {r.queue_drops:>6} {r.settle_s:>7.1f}"
             )
         one = {r.mode: r.cpu_per_s for r in rows if r.n == 1}
         if "bare" in one:

@@ -114,3 +114,24 @@ async def test_the_decoded_path_can_be_chosen_for_every_take(connect_take: Conne
 
     assert session.recording_mode is RecordingMode.DECODED is take.stats.mode
     assert validate_take_file(take.path).duration == pytest.approx(1.5, abs=0.5)
+
+
+async def test_every_ice_socket_of_a_take_gets_the_larger_receive_buffer(connect_take: Connect) -> None:
+    """Many takes on one loop overflow the kernel's default UDP buffer; each take asks for more."""
+    from media.peer import enlarge_receive_buffers
+
+    def rmem_max() -> int:
+        try:
+            return int(Path("/proc/sys/net/core/rmem_max").read_text())
+        except OSError:
+            return 0
+
+    _, session = await connect_take()
+    ask = 1024 * 1024
+    granted = enlarge_receive_buffers(session._pc, ask)
+    assert granted, "the take has ICE sockets"
+    # Linux doubles the request for its bookkeeping and caps it at net.core.rmem_max (x2).
+    expected = 2 * min(ask, rmem_max()) if rmem_max() else None
+    assert all(size >= 212_992 for size in granted)
+    if expected is not None:
+        assert all(size == expected for size in granted)
