@@ -22,13 +22,17 @@ Reported per run:
 - ``a rec/sent``: audio seconds recorded / sent (mean over takes);
 - ``lag p99/max``: event-loop lateness of a 5 ms ticker while recording, in ms;
 - ``complete``: every take playable (probe + a full decode with no error), within 0.5 s
-  of the sent duration, and < 1 % of its video frames lost;
+  of the sent duration, and < 1 % of its video frames lost, and the server kept up with
+  real time (``drain s`` at most 2 s);
 - ``client cpu``: CPU seconds the client process spent;
 - ``q drop``: video frames Viva's recorder dropped (encoder behind, or waiting for a keyframe);
 - ``load1``: the machine's 1-minute load average after the run (other work skews all);
 - ``drain s``: seconds the server waited, after the clients said they had sent everything,
   for their media to stop arriving before it stopped the takes (a starved client process
-  is still sending; stopping at once counted its late packets as lost).
+  is still sending; stopping at once counted its late packets as lost);
+- ``pace``: media seconds the clients' tracks produced per wall second (1.00 = real time;
+  below 1 the client process could not keep up, so the server received fewer than N
+  real-time takes' worth of packets per second).
 
 Run: ``.venv/bin/python bench/bench_recording.py [--seconds 10] [--ns 1,4,8,16,24,32]``.
 """
@@ -68,9 +72,15 @@ async def _clients(conn: Connection, media: Path, n: int, seconds: float, encode
     for client, (sdp, sdp_type) in zip(clients, answers, strict=True):
         await client.accept(sdp, sdp_type)
     await asyncio.gather(*(c.wait_connected(30) for c in clients))
+    start = time.monotonic()
     await asyncio.gather(*(c.send(seconds, timeout=seconds * 6, then_pause=True) for c in clients))
+    wall = time.monotonic() - start
     sent = [
-        {"video": c.video.frames if c.video else 0, "audio_s": c.audio.seconds if c.audio else 0.0}
+        {
+            "video": c.video.frames if c.video else 0,
+            "audio_s": c.audio.seconds if c.audio else 0.0,
+            "wall_s": wall,
+        }
         for c in clients
     ]
     conn.send(sent)
@@ -124,6 +134,12 @@ class _BareTake:
     async def stop(self) -> None:
         await self.recorder.stop()
         await self.pc.close()
+
+
+DRAIN_OK_S = 2.0
+"""A run keeps up when the media stops arriving within this long of the clients' last frame;
+longer means the server fell behind real time and its socket buffers hold the difference
+(which a longer take would overflow)."""
 
 
 def _udp_datagrams_in() -> int:
@@ -207,6 +223,9 @@ class Row:
     load: float
     queue_drops: int
     settle_s: float
+    pace: float
+    recorded_s: float = 0.0
+    procs: int = 1
 
 
 async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path, client_encode: bool) -> Row:
@@ -259,7 +278,7 @@ async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path, cl
     playable = [_playable(p) for p in paths]
     video_sent = sum(s["video"] for s in sent)
     recorded_s = sum(c[2] for c in counts)
-    complete = all(
+    complete = settle_s <= DRAIN_OK_S and all(
         ok and abs(c[2] - s["audio_s"]) <= 0.5 and c[0] >= 0.99 * s["video"]
         for c, s, ok in zip(counts, sent, playable, strict=True)
     )
@@ -277,6 +296,58 @@ async def _run(mode: str, n: int, seconds: float, media: Path, workdir: Path, cl
         os.getloadavg()[0],
         queue_drops,
         settle_s,
+        seconds / max(sent[0]["wall_s"], 1e-9),
+        recorded_s,
+    )
+
+
+def _server_main(
+    conn: Connection, mode: str, n: int, seconds: float, media: str, workdir: str, encode: bool
+) -> None:
+    conn.send(asyncio.run(_run(mode, n, seconds, Path(media), Path(workdir), encode)))
+
+
+async def _run_split(
+    mode: str, n: int, procs: int, seconds: float, media: Path, workdir: Path, client_encode: bool
+) -> Row:
+    """N takes over ``procs`` server processes (as ``viva serve --role media`` x procs), each
+    with its own client process, all at once on the same cores; one aggregated row."""
+    if procs <= 1:
+        return await _run(mode, n, seconds, media, workdir, client_encode)
+    ctx = mp.get_context("spawn")
+    parts = [n // procs + (1 if i < n % procs else 0) for i in range(procs)]
+    pipes, children = [], []
+    for i, part in enumerate(parts):
+        sub = workdir / f"proc{i}"
+        sub.mkdir(exist_ok=True)
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(
+            target=_server_main, args=(child, mode, part, seconds, str(media), str(sub), client_encode)
+        )
+        proc.start()
+        pipes.append(parent)
+        children.append(proc)
+    rows: list[Row] = list(await asyncio.gather(*(asyncio.to_thread(p.recv) for p in pipes)))
+    for proc in children:
+        await asyncio.to_thread(proc.join, 60)
+    recorded = sum(r.recorded_s for r in rows)
+    return Row(
+        mode,
+        n,
+        sum(r.cpu_per_s * r.recorded_s for r in rows) / max(recorded, 1e-9),
+        sum(r.video_lost for r in rows),
+        sum(r.video_sent for r in rows),
+        sum(r.audio_ratio * r.n for r in rows) / n,
+        max(r.lag_p99 for r in rows),
+        max(r.lag_max for r in rows),
+        all(r.complete for r in rows),
+        sum(r.client_cpu for r in rows),
+        os.getloadavg()[0],
+        sum(r.queue_drops for r in rows),
+        max(r.settle_s for r in rows),
+        min(r.pace for r in rows),
+        recorded,
+        procs,
     )
 
 
@@ -295,6 +366,13 @@ async def main() -> None:
         default="pass",
         help="modes that run every N even after one was not recorded completely "
         "(the others stop at their first incomplete N)",
+    )
+    parser.add_argument(
+        "--server-procs",
+        type=int,
+        default=1,
+        help="record the N takes in this many server processes at once (as several "
+        "`viva serve --role media` instances on one machine), each with its own clients",
     )
     args = parser.parse_args()
     ns = [int(x) for x in args.ns.split(",")]
@@ -317,9 +395,11 @@ async def main() -> None:
         for mode in modes:
             for n in ns:
                 started = time.monotonic()
-                row = await _run(mode, n, args.seconds, media, workdir, args.client_encode)
+                row = await _run_split(
+                    mode, n, args.server_procs, args.seconds, media, workdir, args.client_encode
+                )
                 rows.append(row)
-                for p in workdir.glob(f"{mode}-{n}-*.webm"):
+                for p in workdir.rglob(f"{mode}-{n}-*.webm"):
                     p.unlink()
                 print(
                     f"  {mode} N={n}: {time.monotonic() - started:.0f} s wall, cpu/rec-s "
@@ -332,19 +412,19 @@ async def main() -> None:
         clients = "encode VP8/Opus" if args.client_encode else "send pre-encoded packets"
         print(
             f"\n{args.seconds:.0f} s per take, 640x480@30 VP8 + Opus in, WebM out, "
-            f"{mp.cpu_count()} CPUs, clients {clients}"
+            f"{mp.cpu_count()} CPUs, clients {clients}, {args.server_procs} server process(es)"
         )
         print(
             f"{'mode':<7} {'N':>2} {'cpu/rec-s':>9} {'v lost':>12} {'a rec/sent':>10} "
             f"{'lag p99/max ms':>15} {'complete':>8} {'client cpu':>10} {'load1':>5} "
-            f"{'q drop':>6} {'drain s':>7}"
+            f"{'q drop':>6} {'drain s':>7} {'pace':>5}"
         )
         for r in rows:
             print(
                 f"{r.mode:<7} {r.n:>2} {r.cpu_per_s:>9.3f} "
                 f"{f'{r.video_lost}/{r.video_sent}':>12} {r.audio_ratio:>10.3f} "
                 f"{f'{r.lag_p99:.1f}/{r.lag_max:.1f}':>15} {'yes' if r.complete else 'NO':>8} "
-                f"{r.client_cpu:>10.1f} {r.load:>5.1f} {r.queue_drops:>6} {r.settle_s:>7.1f}"
+                f"{r.client_cpu:>10.1f} {r.load:>5.1f} {r.queue_drops:>6} {r.settle_s:>7.1f} {r.pace:>5.2f}"
             )
         one = {r.mode: r.cpu_per_s for r in rows if r.n == 1}
         if "bare" in one:
