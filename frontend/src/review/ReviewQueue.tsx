@@ -1,9 +1,10 @@
 /** The review queue: answers waiting for me (or candidates and their progress), with filters. */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../api/client";
+import { api, call, type Schemas } from "../api/client";
 import { navigate } from "../router";
 import { Alert, Link, Loading, PageHeading, formatNumber, isTypingTarget, waitingSince } from "../ui/components";
 import { carrySearch, statusLabel } from "./labels";
+import { useApi, useSubmit } from "../ui/useApi";
 import { usePoll } from "../ui/usePoll";
 
 type QueuePage = Schemas["QueuePage"];
@@ -31,21 +32,17 @@ function setParam(query: URLSearchParams, key: string, value: string): void {
 export function ReviewQueue(props: { query: URLSearchParams }) {
   const { query } = props;
   const view = query.get("view") === "candidates" ? "candidates" : "answers";
-  const [assessments, setAssessments] = useState<Schemas["AssessmentSummary"][] | null>(null);
-  const [assessment, setAssessment] = useState<Assessment | null>(null);
   const assessmentId = query.get("assessment") ?? "";
-
-  useEffect(() => {
-    call(api.GET("/api/assessments")).then(setAssessments, () => setAssessments([]));
-  }, []);
-  useEffect(() => {
-    setAssessment(null);
-    if (!assessmentId) return;
-    call(api.GET("/api/assessments/{assessment_id}", { params: { path: { assessment_id: assessmentId } } })).then(
-      setAssessment,
-      () => setAssessment(null),
-    );
-  }, [assessmentId]);
+  // The filter menus: without them (an error) the queue still shows, unfiltered by competency.
+  const { data: assessments } = useApi(() => call(api.GET("/api/assessments")), []);
+  const { data: chosen, error: chosenError } = useApi<Assessment | null>(
+    () =>
+      assessmentId
+        ? call(api.GET("/api/assessments/{assessment_id}", { params: { path: { assessment_id: assessmentId } } }))
+        : Promise.resolve(null),
+    [assessmentId],
+  );
+  const assessment = chosenError ? null : chosen;
 
   const tabHref = (v: string) => {
     const next = new URLSearchParams(query);
@@ -128,8 +125,6 @@ export function ReviewQueue(props: { query: URLSearchParams }) {
 
 function AnswersTable(props: { query: URLSearchParams }) {
   const { query } = props;
-  const [page, setPage] = useState<QueuePage | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [active, setActiveState] = useState(0);
   // Keys can arrive faster than effects re-subscribe: read the row from a ref, not a closure.
   const activeRef = useRef(0);
@@ -152,25 +147,27 @@ function AnswersTable(props: { query: URLSearchParams }) {
   const fetchQueue = (cursor?: string) =>
     call(api.GET("/api/review/queue", { params: { query: { ...filters(), limit: 100, ...(cursor ? { cursor } : {}) } as never } }));
 
-  useEffect(() => {
-    setError(null);
-    fetchQueue().then(
-      (p) => {
-        setPage(p);
+  // New filters keep the list shown until their answer arrives, then the first row is active.
+  const loaded = useApi<QueuePage>(
+    () =>
+      fetchQueue().then((p) => {
         setActive(0);
-      },
-      (err: unknown) => setError(errorMessage(err)),
-    );
-  }, [key]);
+        return p;
+      }),
+    [key],
+    { keep: true },
+  );
+  const page = loaded.data;
+  const setPage = loaded.setData;
 
   // The next page continues after the last answer shown (keyset cursor), appended below.
-  const showMore = () => {
+  const more = useSubmit((cursor: string) => fetchQueue(cursor));
+  const showMore = async () => {
     if (!page?.next_cursor) return;
-    fetchQueue(page.next_cursor).then(
-      (p) => setPage((prev) => (prev ? { ...p, items: [...prev.items, ...p.items] } : p)),
-      (err: unknown) => setError(errorMessage(err)),
-    );
+    const p = await more.submit(page.next_cursor);
+    if (p) setPage({ ...p, items: [...page.items, ...p.items] });
   };
+  const error = loaded.error ?? more.error;
 
   // New answers show up by themselves; the reviewer keeps their place (the same answer stays
   // active, the scroll position is untouched). A failed refresh keeps what is shown. Once the
@@ -316,25 +313,22 @@ function QueueSuggestion(props: { item: QueueItem }) {
 }
 
 function CandidatesTable(props: { assessmentId: string }) {
-  const [page, setPage] = useState<Schemas["CandidatePage"] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const query = props.assessmentId ? { assessment_id: props.assessmentId, limit: 200 } : { limit: 200 };
-  useEffect(() => {
-    setPage(null);
-    call(api.GET("/api/review/candidates", { params: { query } })).then(setPage, (err: unknown) => setError(errorMessage(err)));
-  }, [props.assessmentId]);
+  const loaded = useApi(() => call(api.GET("/api/review/candidates", { params: { query } })), [props.assessmentId]);
+  const page = loaded.data;
+  const setPage = loaded.setData;
   usePoll(() => {
     if ((page?.items.length ?? 0) > 200) return; // more pages loaded: a refresh would drop them
     call(api.GET("/api/review/candidates", { params: { query } })).then(setPage, () => undefined);
   });
 
-  const showMore = () => {
+  const more = useSubmit((cursor: string) => call(api.GET("/api/review/candidates", { params: { query: { ...query, cursor } } })));
+  const showMore = async () => {
     if (!page?.next_cursor) return;
-    call(api.GET("/api/review/candidates", { params: { query: { ...query, cursor: page.next_cursor } } })).then(
-      (p) => setPage((prev) => (prev ? { ...p, items: [...prev.items, ...p.items] } : p)),
-      (err: unknown) => setError(errorMessage(err)),
-    );
+    const p = await more.submit(page.next_cursor);
+    if (p) setPage({ ...p, items: [...page.items, ...p.items] });
   };
+  const error = loaded.error ?? more.error;
 
   if (error) return <Alert>{error}</Alert>;
   if (!page) return <Loading label="Loading candidates…" />;

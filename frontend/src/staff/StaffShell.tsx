@@ -1,38 +1,37 @@
 /** The frame around every staff page: who is signed in, sign out, and the page itself. */
 import type { ComponentChildren } from "preact";
 import { createContext } from "preact";
-import { useEffect, useState } from "preact/hooks";
-import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
+import { ApiError, api, call, type Schemas } from "../api/client";
 import { navigate, useLocation } from "../router";
 import { Alert, FlashMessage, Link, Loading } from "../ui/components";
+import { useApi, useSubmit } from "../ui/useApi";
 
 export const MeContext = createContext<Schemas["Me"] | null>(null);
 
 export function StaffShell(props: { children: ComponentChildren; wide?: boolean }) {
-  const [me, setMe] = useState<Schemas["Me"] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const { path } = useLocation();
-
-  useEffect(() => {
-    call(api.GET("/api/auth/me")).then(setMe, (err: unknown) => {
-      if (err instanceof ApiError && err.status === 401) {
+  // Signed out: on to the sign-in page (null keeps "Loading" shown until it opens).
+  const loaded = useApi(
+    () =>
+      call(api.GET("/api/auth/me")).catch((err: unknown) => {
+        if (!(err instanceof ApiError && err.status === 401)) throw err;
         const next = encodeURIComponent(location.pathname + location.search);
         navigate(`/login?next=${next}`, { replace: true });
-      } else setError(errorMessage(err));
-    });
-  }, []);
-
-  async function signOut() {
+        return null;
+      }),
+    [],
+  );
+  const signingOut = useSubmit(async () => {
     try {
       await call(api.POST("/api/auth/logout"));
     } catch (err) {
-      if (!(err instanceof ApiError && err.status === 401)) {
-        setError(errorMessage(err));
-        return;
-      }
+      if (!(err instanceof ApiError && err.status === 401)) throw err; // already signed out: fine
     }
     navigate("/login", { replace: true });
-  }
+  });
+  const signOut = () => void signingOut.submit();
+  const me = loaded.data;
+  const error = loaded.error ?? signingOut.error;
 
   if (error) return <main class="page"><Alert>{error}</Alert></main>;
   if (!me) return <main class="page"><Loading /></main>;

@@ -41,8 +41,10 @@ export type Loaded<T> = {
   data: T | null;
   /** What went wrong, for a person; null when fine. */
   error: string | null;
-  /** Fetch again, keeping what is shown until the answer arrives. */
-  reload: () => void;
+  /** A load is on its way (the first one, a `reload`, or one for new `deps`). */
+  loading: boolean;
+  /** Fetch again, keeping what is shown until the answer arrives; settles once it has. */
+  reload: () => Promise<void>;
   /** Replace the data (e.g. with what a save returned). */
   setData: (data: T) => void;
 };
@@ -50,26 +52,33 @@ export type Loaded<T> = {
 export type ApiOptions = {
   /** Cache the answer under this key: a later load of the key shows it at once and revalidates. */
   key?: string;
+  /** Keep what is shown while the load for new `deps` runs (a search as one types, a filtered list). */
+  keep?: boolean;
 };
 
-/** Runs `load` when `deps` change (clearing what was shown, unless `key` has it cached), and on `reload()`. */
+/** Runs `load` when `deps` change (clearing what was shown, unless `key` has it cached or `keep` is set),
+ * and on `reload()`. */
 export function useApi<T>(load: () => Promise<T>, deps: unknown[], options: ApiOptions = {}): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
   const latest = useRef(0);
   const loader = useRef(load);
   loader.current = load;
   const keyRef = useRef(options.key);
   keyRef.current = options.key;
-  const run = useCallback((fresh: boolean) => {
+  const keepRef = useRef(options.keep);
+  keepRef.current = options.keep;
+  const run = useCallback((fresh: boolean): Promise<void> => {
     const ticket = ++latest.current;
     const key = keyRef.current;
     let answered = false;
     setError(null);
+    setLoading(true);
     if (fresh) {
       const hit = key === undefined ? undefined : cache.get(key);
       if (hit?.done) setData(() => hit.value as T);
-      else setData(null);
+      else if (!keepRef.current) setData(null);
       // A prefetch on its way shows first unless the fresh answer beats it.
       if (hit && !hit.done) {
         hit.promise.then(
@@ -79,19 +88,25 @@ export function useApi<T>(load: () => Promise<T>, deps: unknown[], options: ApiO
       }
     }
     const request = key === undefined ? loader.current() : fetchInto(key, loader.current);
-    request.then(
+    return request.then(
       (value) => {
         answered = true;
-        if (ticket === latest.current) setData(() => value);
+        if (ticket !== latest.current) return;
+        setData(() => value);
+        setLoading(false);
       },
-      (err: unknown) => { if (ticket === latest.current) setError(errorMessage(err)); },
+      (err: unknown) => {
+        if (ticket !== latest.current) return;
+        setError(errorMessage(err));
+        setLoading(false);
+      },
     );
   }, []);
   useEffect(() => {
     run(true);
     return () => { latest.current++; }; // a late answer for old deps is dropped
   }, deps);
-  return { data, error, reload: () => run(false), setData: (value: T) => setData(() => value) };
+  return { data, error, loading, reload: () => run(false), setData: (value: T) => setData(() => value) };
 }
 
 export type Submitter<A extends unknown[], T> = {

@@ -1,61 +1,50 @@
 /** Searching the question bank: filters, and the competencies/focuses it covers (for filter menus). */
-import { useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { api, call, type Schemas } from "../../api/client";
+import { useApi } from "../../ui/useApi";
+import { useDebounced } from "../../ui/useDebounced";
 
 export type BankSummary = Schemas["BankQuestionSummary"];
 export type BankFilters = { q: string; role: string; competency: string; kind: "" | "video" | "written"; focus: string };
 
 export const NO_FILTERS: BankFilters = { q: "", role: "", competency: "", kind: "", focus: "" };
 
+type Facets = { competencies: string[]; focuses: string[]; roles: string[] };
+const NO_FACETS: Facets = { competencies: [], focuses: [], roles: [] };
+
 /** Every value of the bank's filterable fields, read once from the whole bank. */
-export function useBankFacets(): { competencies: string[]; focuses: string[]; roles: string[] } {
-  const [facets, setFacets] = useState<{ competencies: string[]; focuses: string[]; roles: string[] }>({ competencies: [], focuses: [], roles: [] });
-  useEffect(() => {
-    call(api.GET("/api/bank/questions", { params: { query: { limit: 200 } } })).then(
-      (page) => {
-        const competencies = [...new Set(page.items.map((x) => x.competency))].sort();
-        const focuses = [...new Set(page.items.flatMap((x) => x.focus))].sort();
-        const roles = [...new Set(page.items.flatMap((x) => x.roles))];
-        setFacets({ competencies, focuses, roles });
-      },
-      () => undefined, // the menus stay empty; the search itself reports errors
-    );
+export function useBankFacets(): Facets {
+  const { data } = useApi(async (): Promise<Facets> => {
+    const page = await call(api.GET("/api/bank/questions", { params: { query: { limit: 200 } } }));
+    const competencies = [...new Set(page.items.map((x) => x.competency))].sort();
+    const focuses = [...new Set(page.items.flatMap((x) => x.focus))].sort();
+    const roles = [...new Set(page.items.flatMap((x) => x.roles))];
+    return { competencies, focuses, roles };
   }, []);
-  return facets;
+  return data ?? NO_FACETS; // on an error the menus stay empty; the search itself reports errors
 }
 
-/** Bank questions matching `filters` (debounced while typing). */
+/** Bank questions matching `filters` (debounced while typing; the last answer stays shown meanwhile). */
 export function useBankSearch(filters: BankFilters): { items: BankSummary[] | null; total: number; error: string | null } {
-  const [state, setState] = useState<{ items: BankSummary[] | null; total: number; error: string | null }>({
-    items: null,
-    total: 0,
-    error: null,
-  });
-  useEffect(() => {
-    let live = true;
-    const timer = setTimeout(() => {
+  const settled = useDebounced(filters, 200);
+  const { data, error } = useApi(
+    () =>
       call(
         api.GET("/api/bank/questions", {
           params: {
             query: {
-              q: filters.q.trim() || null,
-              role: filters.role || null,
-              competency: filters.competency || null,
-              kind: filters.kind || null,
-              focus: filters.focus || null,
+              q: settled.q.trim() || null,
+              role: settled.role || null,
+              competency: settled.competency || null,
+              kind: settled.kind || null,
+              focus: settled.focus || null,
               limit: 200,
             },
           },
         }),
-      ).then(
-        (page) => live && setState({ items: page.items, total: page.total, error: null }),
-        (err: unknown) => live && setState({ items: [], total: 0, error: errorMessage(err) }),
-      );
-    }, 200);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [filters.q, filters.role, filters.competency, filters.kind, filters.focus]);
-  return state;
+      ),
+    [settled.q, settled.role, settled.competency, settled.kind, settled.focus],
+    { keep: true },
+  );
+  if (error) return { items: [], total: 0, error };
+  return { items: data?.items ?? null, total: data?.total ?? 0, error: null };
 }

@@ -5,10 +5,11 @@
  * sentence embeddings; their exemplars are copied in for editing) and a live check of how well
  * the exemplars separate the levels (leave-one-out with the real scorer, as one sentence).
  */
-import { useEffect, useRef, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { useState } from "preact/hooks";
+import { api, call, type Schemas } from "../../api/client";
 import { Alert } from "../../ui/components";
-import { useSubmit } from "../../ui/useApi";
+import { useApi, useSubmit } from "../../ui/useApi";
+import { useDebounced } from "../../ui/useDebounced";
 
 type Similar = Schemas["SimilarBankQuestion"];
 type Check = Schemas["ExemplarCheckOut"];
@@ -40,15 +41,6 @@ export const EMPTY_RUBRIC: RubricDraft = { levels: {}, red_flags: "", reveals: "
 /** The levels that should have an exemplar (1, 3 and 5) but have none yet. */
 export function missingExemplarLevels(r: RubricDraft): number[] {
   return EXEMPLAR_LEVELS.filter((lv) => !r.exemplars.some((e) => e.level === lv && e.text.trim()));
-}
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
 }
 
 export function RubricEditor(props: { id: string; prompt: string; competencies: string[]; value: RubricDraft; onChange: (r: RubricDraft) => void }) {
@@ -159,23 +151,19 @@ function useExemplarCheck(prompt: string, r: RubricDraft) {
   });
   const keys = usable.map((e) => e.key).join(",");
   const settled = useDebounced(`${payload}\u0000${keys}`, 900);
-  const [state, setState] = useState<{ busy: boolean; result: Check | null; forKeys: string[] | null; error: string | null }>({ busy: false, result: null, forKeys: null, error: null });
-  const seq = useRef(0);
-  useEffect(() => {
-    const [json, keyList] = settled.split("\u0000") as [string, string];
-    const body = JSON.parse(json) as { prompt: string; exemplars: { level: number; text: string }[]; levels: Record<string, string> };
-    if (!body.prompt || new Set(body.exemplars.map((e) => e.level)).size < 2) {
-      setState({ busy: false, result: null, forKeys: null, error: null });
-      return;
-    }
-    const mine = ++seq.current;
-    setState((s) => ({ ...s, busy: true }));
-    call(api.POST("/api/exemplar-check", { body })).then(
-      (result) => mine === seq.current && setState({ busy: false, result, forKeys: keyList.split(","), error: null }),
-      (err: unknown) => mine === seq.current && setState({ busy: false, result: null, forKeys: null, error: errorMessage(err) }),
-    );
-  }, [settled]);
-  return state;
+  // The check of the settled draft; the last one stays shown while the next runs.
+  const [json, keyList] = settled.split("\u0000") as [string, string];
+  const body = JSON.parse(json) as { prompt: string; exemplars: { level: number; text: string }[]; levels: Record<string, string> };
+  const checkable = !!body.prompt && new Set(body.exemplars.map((e) => e.level)).size >= 2;
+  const checked = useApi(
+    async (): Promise<{ result: Check; forKeys: string[] } | null> =>
+      checkable ? { result: await call(api.POST("/api/exemplar-check", { body })), forKeys: keyList.split(",") } : null,
+    [settled],
+    { keep: true },
+  );
+  if (!checkable) return { busy: false, result: null, forKeys: null, error: null };
+  const shown = checked.error ? null : checked.data;
+  return { busy: checked.loading, result: shown?.result ?? null, forKeys: shown?.forKeys ?? null, error: checked.error };
 }
 
 function SimilarSuggestions(props: { id: string; prompt: string; competencies: string[]; onUse: (level: number, text: string) => void; onUseLevels: (levels: Record<number, string>) => void }) {

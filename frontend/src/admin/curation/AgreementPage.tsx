@@ -1,10 +1,11 @@
 /** One question: how the AI's suggestions agree with reviewers' decisions, its exemplars by level
  * (add, edit, retire, each previewed before saving) and re-scoring of pending answers. */
 import { useContext, useEffect, useRef, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { api, call, type Schemas } from "../../api/client";
 import { MeContext } from "../../staff/StaffShell";
 import { Alert, Link, Loading, PageHeading } from "../../ui/components";
 import { questionLabel } from "../../ui/questions";
+import { useApi, useSubmit } from "../../ui/useApi";
 import { ConfusionMatrix, MetricBars, MetricFacts } from "./charts";
 import { ExemplarsSection, draftBody, draftLabel, type Draft } from "./Exemplars";
 import { PreviewPanel } from "./PreviewPanel";
@@ -20,53 +21,41 @@ const ABSTAIN_WORDS: Record<string, string> = {
 export function AgreementPage(props: { questionId: string }) {
   const me = useContext(MeContext);
   const isAdmin = me?.role === "admin";
-  const [data, setData] = useState<Agreement | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const path = { question_id: props.questionId };
+  const loaded = useApi<Agreement>(() => call(api.GET("/api/questions/{question_id}/agreement", { params: { path } })), [props.questionId]);
+  const data = loaded.data;
+  const loadError = loaded.error;
   const [draft, setDraft] = useState<Draft | null>(null);
   const [preview, setPreview] = useState<{ key: string; label: string; out: Preview; draft: Draft | null } | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // One action at a time (a preview or a save), said in words while it runs.
+  const work = useSubmit((action: () => Promise<void>) => action());
+  const [doing, setDoing] = useState("");
+  const busy = work.busy ? doing : null;
+  const { error, setError } = work;
   const [notice, setNotice] = useState<string | null>(null);
   const previewRef = useRef<HTMLDivElement>(null);
-  const path = { question_id: props.questionId };
 
-  async function load() {
-    try {
-      setData(await call(api.GET("/api/questions/{question_id}/agreement", { params: { path } })));
-    } catch (err) {
-      setLoadError(errorMessage(err));
-    }
-  }
-  useEffect(() => {
-    void load();
-  }, [props.questionId]);
   useEffect(() => {
     if (preview) previewRef.current?.querySelector<HTMLElement>("#preview")?.focus();
   }, [preview?.out]);
 
   async function runPreview(d: Draft | null) {
-    setBusy("Scoring the reviewed answers…");
-    setError(null);
+    setDoing("Scoring the reviewed answers…");
     setNotice(null);
-    try {
+    await work.submit(async () => {
       const out = await call(api.POST("/api/questions/{question_id}/agreement/preview", {
         params: { path },
         body: d ? draftBody(d) : null, // null: saved exemplars vs. stored suggestions
       }));
       setPreview({ key: JSON.stringify(d), label: d ? draftLabel(d) : "saved exemplars vs. stored suggestions", out, draft: d });
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(null);
-    }
+    });
   }
 
   async function save() {
     const d = draft;
     if (!d) return;
-    setBusy("Saving…");
-    setError(null);
-    try {
+    setDoing("Saving…");
+    await work.submit(async () => {
       if (d.kind === "add") {
         await call(api.POST("/api/questions/{question_id}/exemplars", { params: { path }, body: { level: d.level, text: d.text } }));
         setNotice(`Exemplar added at level ${d.level}. Re-score pending answers below to use it on them.`);
@@ -79,12 +68,8 @@ export function AgreementPage(props: { questionId: string }) {
       }
       setDraft(null);
       setPreview(null);
-      await load();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(null);
-    }
+      await loaded.reload();
+    });
   }
 
   const actions = {
@@ -194,7 +179,7 @@ export function AgreementPage(props: { questionId: string }) {
 
       {isAdmin && (
         <RescorePanel questionId={props.questionId} assessmentId={q.assessment_id} assessmentTitle={q.assessment_title}
-          onDone={() => void load()} />
+          onDone={() => void loaded.reload()} />
       )}
     </div>
   );

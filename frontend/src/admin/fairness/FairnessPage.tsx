@@ -1,11 +1,12 @@
 /** Bias-audit summary of one assessment, laid out like NYC Local Law 144 summaries: per category
  * (sex, race/ethnicity, both) the number of applicants, selection and scoring rates and impact
  * ratios, with the four-fifths flag; small and unknown groups noted. */
-import { useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { useState } from "preact/hooks";
+import { api, call, type Schemas } from "../../api/client";
 import { navigate } from "../../router";
 import { Alert, Link, Loading, PageHeading, formatDateTime, formatNumber } from "../../ui/components";
 import { BarChart } from "../../ui/BarChart";
+import { useApi } from "../../ui/useApi";
 
 type Report = Schemas["FairnessReport"];
 type Rates = Schemas["CategoryRates"];
@@ -123,22 +124,21 @@ function CategoryTable(props: { id: string; title: string; rows: Rates[]; hasThr
 export function FairnessPage(props: { id: string; query: URLSearchParams }) {
   const thresholdParam = props.query.get("threshold") ?? "";
   const minParam = props.query.get("min_group_size") ?? "";
-  const [report, setReport] = useState<Report | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [threshold, setThreshold] = useState(thresholdParam);
   const [minGroup, setMinGroup] = useState(minParam || "5");
   const [formError, setFormError] = useState<string | null>(null);
 
-  useEffect(() => {
-    setError(null);
-    const query: { threshold?: number; min_group_size?: number } = {};
-    if (thresholdParam) query.threshold = Number(thresholdParam);
-    if (minParam) query.min_group_size = Number(minParam);
-    call(api.GET("/api/reports/assessments/{assessment_id}/fairness", { params: { path: { assessment_id: props.id }, query } })).then(
-      setReport,
-      (err: unknown) => setError(errorMessage(err)),
-    );
-  }, [props.id, thresholdParam, minParam]);
+  // A new threshold keeps the report shown until the recomputed one arrives.
+  const { data: report, error } = useApi<Report>(
+    () => {
+      const query: { threshold?: number; min_group_size?: number } = {};
+      if (thresholdParam) query.threshold = Number(thresholdParam);
+      if (minParam) query.min_group_size = Number(minParam);
+      return call(api.GET("/api/reports/assessments/{assessment_id}/fairness", { params: { path: { assessment_id: props.id }, query } }));
+    },
+    [props.id, thresholdParam, minParam],
+    { keep: true },
+  );
 
   function apply(e: Event) {
     e.preventDefault();

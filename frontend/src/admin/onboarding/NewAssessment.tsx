@@ -3,11 +3,12 @@
  * 1. start from a template (or blank), 2. adjust title, weights and questions, 3. invite the
  * first candidate, then land on the new assessment.
  */
-import { useEffect, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../../api/client";
+import { useState } from "preact/hooks";
+import { api, call, type Schemas } from "../../api/client";
 import { navigate } from "../../router";
 import { InviteForm, NewLink } from "../../staff/invitations";
 import { Alert, Link, Loading, PageHeading } from "../../ui/components";
+import { useApi, useSubmit } from "../../ui/useApi";
 import { DimensionsEditor } from "../builder/DimensionsEditor";
 import { QuestionsEditor } from "../builder/QuestionsEditor";
 
@@ -18,16 +19,14 @@ const STEPS = ["Start", "Adjust", "Invite"] as const;
 export function NewAssessment(props: { query: URLSearchParams }) {
   const id = props.query.get("id");
   const step = id ? (props.query.get("step") === "invite" ? 3 : 2) : 1;
-  const [a, setA] = useState<Assessment | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!id) return setA(null);
-    if (a?.id === id) return;
-    call(api.GET("/api/assessments/{assessment_id}", { params: { path: { assessment_id: id } } })).then(setA, (err: unknown) =>
-      setError(errorMessage(err)),
-    );
-  }, [id]);
+  const {
+    data: a,
+    error,
+    setData: setA,
+  } = useApi(
+    () => (id ? call(api.GET("/api/assessments/{assessment_id}", { params: { path: { assessment_id: id } } })) : Promise.resolve(null)),
+    [id],
+  );
 
   return (
     <>
@@ -50,46 +49,33 @@ export function NewAssessment(props: { query: URLSearchParams }) {
 }
 
 function StartStep() {
-  const [templates, setTemplates] = useState<Template[] | null>(null);
-  const [choice, setChoice] = useState<string>("");
+  const loaded = useApi<Template[]>(() => call(api.GET("/api/assessment-templates")), []);
+  const templates = loaded.data;
+  const [chosen, setChoice] = useState<string>("");
+  const choice = chosen || (templates ? templates[0]?.id ?? "blank" : "");
   const [title, setTitle] = useState("");
   const [role, setRole] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    call(api.GET("/api/assessment-templates")).then(
-      (t) => {
-        setTemplates(t);
-        setChoice((c) => c || t[0]?.id || "blank");
-      },
-      (err: unknown) => setError(errorMessage(err)),
-    );
-  }, []);
-
-  async function create(event: Event) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      let made: Assessment;
-      if (choice === "blank") {
-        // Role-neutral competencies (role skills and the behavioural ones); questions picked
-        // from the bank bring their own competency, and the next step can split and weigh them.
-        const { neutral_dimensions } = await call(api.GET("/api/bank/roles"));
-        made = await call(
-          api.POST("/api/assessments", {
-            body: { title: title.trim(), role: role.trim() || title.trim(), intro: "", dimensions: neutral_dimensions },
-          }),
-        );
-      } else {
-        made = await call(api.POST("/api/assessments/from-template", { body: { template_id: choice, title: title.trim() || null } }));
-      }
-      navigate(`/app/assessments/new?id=${encodeURIComponent(made.id)}&step=adjust`, { replace: true });
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
+  const creating = useSubmit(async () => {
+    let made: Assessment;
+    if (choice === "blank") {
+      // Role-neutral competencies (role skills and the behavioural ones); questions picked
+      // from the bank bring their own competency, and the next step can split and weigh them.
+      const { neutral_dimensions } = await call(api.GET("/api/bank/roles"));
+      made = await call(
+        api.POST("/api/assessments", {
+          body: { title: title.trim(), role: role.trim() || title.trim(), intro: "", dimensions: neutral_dimensions },
+        }),
+      );
+    } else {
+      made = await call(api.POST("/api/assessments/from-template", { body: { template_id: choice, title: title.trim() || null } }));
     }
+    navigate(`/app/assessments/new?id=${encodeURIComponent(made.id)}&step=adjust`, { replace: true });
+  });
+  const busy = creating.busy;
+  const error = loaded.error ?? creating.error;
+  function create(event: Event) {
+    event.preventDefault();
+    void creating.submit();
   }
 
   if (!templates && !error) return <Loading label="Loading templates…" />;
@@ -139,15 +125,19 @@ function StartStep() {
 function AdjustStep(props: { a: Assessment; onChange: (a: Assessment) => void }) {
   const { a } = props;
   const [title, setTitle] = useState(a.title);
-  const [titleMsg, setTitleMsg] = useState<{ kind: "error" | "success"; text: string } | null>(null);
+  const [saved, setSaved] = useState(false);
+  const saving = useSubmit(() =>
+    call(api.PATCH("/api/assessments/{assessment_id}", { params: { path: { assessment_id: a.id } }, body: { title: title.trim() } })),
+  );
+  const titleMsg = saving.error ? { kind: "error" as const, text: saving.error } : saved ? { kind: "success" as const, text: "Title saved." } : null;
 
   async function saveTitle(event: Event) {
     event.preventDefault();
-    try {
-      props.onChange(await call(api.PATCH("/api/assessments/{assessment_id}", { params: { path: { assessment_id: a.id } }, body: { title: title.trim() } })));
-      setTitleMsg({ kind: "success", text: "Title saved." });
-    } catch (err) {
-      setTitleMsg({ kind: "error", text: errorMessage(err) });
+    setSaved(false);
+    const out = await saving.submit();
+    if (out) {
+      props.onChange(out);
+      setSaved(true);
     }
   }
 
