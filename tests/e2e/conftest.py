@@ -63,6 +63,11 @@ class Demo:
             ).raise_for_status()
             yield client
 
+    def staff_get(self, path: str) -> dict[str, Any]:
+        """What the admin reads at ``path`` (a JSON object)."""
+        with self.staff_api() as api:
+            return dict(api.get(path).json())
+
 
 @pytest.fixture(scope="session")
 def built_frontend() -> Path:

@@ -188,8 +188,7 @@ def pct(v: float | None) -> str:
 
 
 def agreement(demo: Demo, qid: str) -> dict[str, Any]:
-    with demo.staff_api() as api:
-        return dict(api.get(f"/api/questions/{qid}/agreement").json())
+    return demo.staff_get(f"/api/questions/{qid}/agreement")
 
 
 # -- tests -----------------------------------------------------------------------------------

@@ -183,8 +183,7 @@ def answers(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, s
 
 # -- browser helpers ------------------------------------------------------------------------
 def review_item(demo: Demo, rid: str) -> dict[str, Any]:
-    with demo.staff_api() as api:
-        return dict(api.get(f"/api/review/responses/{rid}").json())
+    return demo.staff_get(f"/api/review/responses/{rid}")
 
 
 def test_reviewer_decides_and_shares_the_report(

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PHONE, Demo, sign_in
+from tests.support.assessments import one_written_question
 
 pytestmark = pytest.mark.e2e
 
@@ -28,28 +29,11 @@ def written_assessment(demo: Demo) -> dict[str, Any]:
     with demo.staff_api() as api:
         resp = api.post(
             "/api/assessments",
-            json={
-                "title": WRITTEN_TITLE,
-                "role": "Support Engineer",
-                "intro": "One short written question about helping a customer.",
-                "dimensions": [
-                    {
-                        "name": "Communication",
-                        "weight": 100,
-                        "competencies": [{"key": "writing", "name": "Clear writing"}],
-                    }
-                ],
-                "questions": [
-                    {
-                        "kind": "written",
-                        "prompt": WRITTEN_PROMPT,
-                        "competency": "writing",
-                        "max_chars": 600,
-                        "retakes_allowed": 0,
-                        "think_time_s": 0,
-                    }
-                ],
-            },
+            json=one_written_question(
+                WRITTEN_TITLE,
+                intro="One short written question about helping a customer.",
+                prompt=WRITTEN_PROMPT,
+            ),
         )
         resp.raise_for_status()
         return dict(resp.json())

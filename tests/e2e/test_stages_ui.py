@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Demo
 from tests.e2e.test_team_ui import sign_in_as
+from tests.support.assessments import one_written_question
 
 pytestmark = pytest.mark.e2e
 
@@ -23,28 +24,12 @@ def _assessment(demo: Demo) -> dict[str, Any]:
     with demo.staff_api() as api:
         r = api.post(
             "/api/assessments",
-            json={
-                "title": TITLE,
-                "role": "Support Engineer",
-                "intro": "One written question.",
-                "dimensions": [
-                    {
-                        "name": "Communication",
-                        "weight": 100,
-                        "competencies": [{"key": "w", "name": "Writing"}],
-                    }
-                ],
-                "questions": [
-                    {
-                        "kind": "written",
-                        "prompt": "How would you answer an upset customer?",
-                        "competency": "w",
-                        "max_chars": 600,
-                        "retakes_allowed": 0,
-                        "think_time_s": 0,
-                    }
-                ],
-            },
+            json=one_written_question(
+                TITLE,
+                intro="One written question.",
+                prompt="How would you answer an upset customer?",
+                competency=("w", "Writing"),
+            ),
         )
         r.raise_for_status()
         return dict(r.json())

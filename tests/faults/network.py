@@ -12,23 +12,28 @@ from typing import Any
 __all__ = ["NetworkCut", "PacketLoss"]
 
 
+def _ice_protocols(pc: Any) -> list[Any]:
+    """The ICE sockets' datagram protocols of a connected ``RTCPeerConnection`` (aioice internals)."""
+    connections = {
+        id(c): c
+        for c in (
+            t.sender.transport.transport._connection
+            for t in pc.getTransceivers()
+            if t.sender.transport is not None
+        )
+    }
+    protocols = [p for c in connections.values() for p in c._protocols]
+    assert protocols, "the peer has no ICE sockets yet: install after connecting"
+    return protocols
+
+
 class NetworkCut:
     """Install on a connected ``RTCPeerConnection``; :meth:`cut` and :meth:`restore` it."""
 
     def __init__(self, pc: Any) -> None:
         self.is_cut = False
         self.dropped = 0
-        connections = {
-            id(c): c
-            for c in (
-                t.sender.transport.transport._connection
-                for t in pc.getTransceivers()
-                if t.sender.transport is not None
-            )
-        }
-        protocols = [p for c in connections.values() for p in c._protocols]
-        assert protocols, "the peer has no ICE sockets yet: install after connecting"
-        for protocol in protocols:
+        for protocol in _ice_protocols(pc):
             self._wrap(protocol)
 
     def _wrap(self, protocol: Any) -> None:
@@ -71,17 +76,7 @@ class PacketLoss:
         self.sent = 0
         self.dropped = 0
         self._random = random.Random(seed)
-        connections = {
-            id(c): c
-            for c in (
-                t.sender.transport.transport._connection
-                for t in pc.getTransceivers()
-                if t.sender.transport is not None
-            )
-        }
-        protocols = [p for c in connections.values() for p in c._protocols]
-        assert protocols, "the peer has no ICE sockets yet: install after connecting"
-        for protocol in protocols:
+        for protocol in _ice_protocols(pc):
             self._wrap(protocol)
 
     def _wrap(self, protocol: Any) -> None:

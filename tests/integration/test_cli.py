@@ -39,6 +39,12 @@ def _wait_for(url: str, timeout: float = 60) -> None:
     raise TimeoutError(url)
 
 
+def _users_create(email: str, role: str, password: str, *, org_name: str | None = None) -> list[str]:
+    """`viva users create` arguments for a user of the organization "acme"."""
+    org = ["--org", "acme", *(["--org-name", org_name] if org_name else [])]
+    return ["users", "create", "--email", email, "--role", role, *org, "--password", password]
+
+
 def _env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIVA_")}
     env["PYTHONUNBUFFERED"] = "1"
@@ -91,63 +97,13 @@ def test_db_upgrade_and_users_create(tmp_path: Path) -> None:
     data = ["--data-dir", str(tmp_path / "d")]
     run = lambda *a: subprocess.run([*VIVA, *a], env=env, capture_output=True, text=True)  # noqa: E731
     assert run("db", "upgrade", *data).returncode == 0
-    r = run(
-        "users",
-        "create",
-        "--email",
-        "ops@acme.test",
-        "--role",
-        "admin",
-        "--org",
-        "acme",
-        "--org-name",
-        "Acme",
-        "--password",
-        "a long password",
-        *data,
-    )
+    r = run(*_users_create("ops@acme.test", "admin", "a long password", org_name="Acme"), *data)
     assert r.returncode == 0 and "created admin ops@acme.test in acme" in r.stdout
-    dup = run(
-        "users",
-        "create",
-        "--email",
-        "ops@acme.test",
-        "--role",
-        "reviewer",
-        "--org",
-        "acme",
-        "--password",
-        "a long password",
-        *data,
-    )
+    dup = run(*_users_create("ops@acme.test", "reviewer", "a long password"), *data)
     assert dup.returncode != 0 and "already exists" in dup.stderr
-    short = run(
-        "users",
-        "create",
-        "--email",
-        "x@acme.test",
-        "--role",
-        "reviewer",
-        "--org",
-        "acme",
-        "--password",
-        "short",
-        *data,
-    )
+    short = run(*_users_create("x@acme.test", "reviewer", "short"), *data)
     assert short.returncode != 0 and "at least 12 characters" in short.stderr
-    common = run(
-        "users",
-        "create",
-        "--email",
-        "x@acme.test",
-        "--role",
-        "reviewer",
-        "--org",
-        "acme",
-        "--password",
-        "password1234",
-        *data,
-    )
+    common = run(*_users_create("x@acme.test", "reviewer", "password1234"), *data)
     assert common.returncode != 0 and "common" in common.stderr
 
 
@@ -165,39 +121,10 @@ def test_users_deactivate_reset_password_and_unlock(tmp_path: Path) -> None:
     run = lambda *a: subprocess.run([*VIVA, *a], env=env, capture_output=True, text=True)  # noqa: E731
     assert run("db", "upgrade", *data).returncode == 0
     assert (
-        run(
-            "users",
-            "create",
-            "--email",
-            "ops@acme.test",
-            "--role",
-            "admin",
-            "--org",
-            "acme",
-            "--org-name",
-            "Acme",
-            "--password",
-            "a long password",
-            *data,
-        ).returncode
+        run(*_users_create("ops@acme.test", "admin", "a long password", org_name="Acme"), *data).returncode
         == 0
     )
-    assert (
-        run(
-            "users",
-            "create",
-            "--email",
-            "rev@acme.test",
-            "--role",
-            "reviewer",
-            "--org",
-            "acme",
-            "--password",
-            "a long password",
-            *data,
-        ).returncode
-        == 0
-    )
+    assert run(*_users_create("rev@acme.test", "reviewer", "a long password"), *data).returncode == 0
     last = run("users", "deactivate", "--email", "ops@acme.test", *data)
     assert last.returncode != 0 and "last admin" in last.stderr
     settings = Settings.from_env({"VIVA_SECRET_KEY": "cli-test-" + "x" * 40}, data_dir=tmp_path / "d")

@@ -12,7 +12,6 @@ import msgspec
 import pytest
 from sqlalchemy import select
 
-from server.db.documents import SuggestionEvidence
 from server.db.models import (
     Attempt,
     QuestionKind,
@@ -25,27 +24,13 @@ from server.db.models import (
     User,
 )
 from server.jobs.recalibration import recalibrate
-from tests.support.reviews import add_ready_response, open_db
+from tests.support.reviews import add_ready_response, open_db, stored_evidence
 from tests.support.world import PASSWORD, World
 
 pytestmark = pytest.mark.integration
 
-EVIDENCE = SuggestionEvidence(
-    levels=(),
-    reference_similarity=None,
-    reference_coverage=None,
-    max_similarity=0.7,
-    n_exemplars=3,
-    n_scored_examples=0,
-    example_share=0.0,
-    interval_method="full-scale",
-    n_calibration=0,
-    spread=0.5,
-    regime="exemplars",
-    rounded_level=3,
-    abstain_code=None,
-    scale=(1, 5),
-    exemplar_kind="graded",
+EVIDENCE = stored_evidence(
+    n_exemplars=3, interval_method="full-scale", rounded_level=3, exemplar_kind="graded"
 )
 
 

@@ -36,7 +36,29 @@ from server.domain.accounts.services import create_user
 from server.storage import poster_key, video_key
 from tests.support.world import PASSWORD
 
-__all__ = ["add_ready_response", "add_staff", "open_db", "set_review_settings"]
+__all__ = ["add_ready_response", "add_staff", "open_db", "set_review_settings", "stored_evidence"]
+
+
+def stored_evidence(**changes: Any) -> SuggestionEvidence:
+    """A suggestion's evidence as the exemplar scorer stores it (one exemplar, no calibration yet),
+    with ``changes``."""
+    base = SuggestionEvidence(
+        levels=(),
+        reference_similarity=None,
+        reference_coverage=None,
+        max_similarity=0.7,
+        n_exemplars=1,
+        n_scored_examples=0,
+        example_share=0.0,
+        interval_method="",
+        n_calibration=0,
+        spread=0.5,
+        regime="exemplars",
+        rounded_level=None,
+        abstain_code=None,
+        scale=(1, 5),
+    )
+    return msgspec.structs.replace(base, **changes)
 
 
 @asynccontextmanager
@@ -128,7 +150,7 @@ async def add_ready_response(
                     level=0.8,
                     abstained=abstained,
                     abstain_reason=abstain_reason,
-                    evidence=SuggestionEvidence(
+                    evidence=stored_evidence(
                         levels=(
                             EvidenceLevel(
                                 level=3,
@@ -141,19 +163,7 @@ async def add_ready_response(
                                 sentences=(),
                             ),
                         ),
-                        reference_similarity=None,
-                        reference_coverage=None,
-                        max_similarity=0.7,
-                        n_exemplars=1,
-                        n_scored_examples=0,
-                        example_share=0.0,
-                        interval_method="",
-                        n_calibration=0,
-                        spread=0.5,
-                        regime="exemplars",
                         rounded_level=level,
-                        abstain_code=None,
-                        scale=(1, 5),
                     ),
                     model_versions={"encoder": "test-encoder"},
                 )

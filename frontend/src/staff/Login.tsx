@@ -1,4 +1,5 @@
 /** Staff sign-in. */
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, call } from "../api/client";
 import { navigate } from "../router";
@@ -47,30 +48,12 @@ export function Login(props: { next: string | null }) {
         <PageHeading title="Sign in">Sign in</PageHeading>
         <p class="muted">For staff who manage assessments and review answers.</p>
         <form onSubmit={submit} noValidate={false}>
-          <div class="field">
-            <label for="email">Email</label>
-            <input
-              id="email"
-              name="email"
-              type="email"
-              autocomplete="username"
-              required
-              value={email}
-              onInput={(e) => setEmail(e.currentTarget.value)}
-            />
-          </div>
-          <div class="field">
-            <label for="password">Password</label>
-            <input
-              id="password"
-              name="password"
-              type="password"
-              autocomplete="current-password"
-              required
-              value={password}
-              onInput={(e) => setPassword(e.currentTarget.value)}
-            />
-          </div>
+          <Field id="email" label="Email">
+            <input id="email" name="email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+          </Field>
+          <Field id="password" label="Password">
+            <input id="password" name="password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+          </Field>
           {error && <Alert>{error}</Alert>}
           <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
             {busy ? "Signing in…" : "Sign in"}
@@ -81,5 +64,15 @@ export function Login(props: { next: string | null }) {
         </p>
       </div>
     </main>
+  );
+}
+
+/** A sign-in field: its label and input (whose id and name are what password managers look for). */
+function Field(props: { id: string; label: string; children: ComponentChildren }) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      {props.children}
+    </div>
   );
 }

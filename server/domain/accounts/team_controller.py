@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.audit import record
+from server.audit import record_by
 from server.auth.staff import provide_admin
 from server.db.models import AccountTokenPurpose, User
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
@@ -45,14 +45,7 @@ async def _issue(
 ) -> LinkIssued:
     hours = settings.app.staff_link_hours if purpose is AccountTokenPurpose.INVITE else RESET_HOURS
     link: IssuedLink = await issue_link(db, user, purpose=purpose, hours=hours, created_by=staff.user_id)
-    record(
-        db,
-        action=f"user.link_{purpose.value}",
-        target_kind="user",
-        target_id=user.id,
-        organization_id=staff.organization_id,
-        actor_id=staff.user_id,
-    )
+    record_by(staff, db, action=f"user.link_{purpose.value}", target_kind="user", target_id=user.id)
     what = "invitation" if purpose is AccountTokenPurpose.INVITE else "password reset link"
     if settings.email.enabled:
         await db.commit()
@@ -79,13 +72,12 @@ async def _set_active(
     """Deactivate (sessions end at once; not the last admin) or reactivate a member, audited."""
     user = await team.get_member(db, staff.organization_id, user_id)
     await team.set_active(db, user, active)
-    record(
+    record_by(
+        staff,
         db,
         action="user.reactivate" if active else "user.deactivate",
         target_kind="user",
         target_id=user.id,
-        organization_id=staff.organization_id,
-        actor_id=staff.user_id,
     )
     return await user_out(db, settings, user)
 
@@ -124,13 +116,12 @@ class UserController(Controller):
             name=data.name,
             role=data.role,
         )
-        record(
+        record_by(
+            staff,
             db_session,
             action="user.invite",
             target_kind="user",
             target_id=user.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"role": user.role.value},
         )
         issued = await _issue(db_session, settings, jobs, staff, user, AccountTokenPurpose.INVITE)
@@ -155,13 +146,12 @@ class UserController(Controller):
             await team.change_role(db_session, user, data.role)
         if data.name is not None:
             user.name = data.name.strip() or user.name
-        record(
+        record_by(
+            staff,
             db_session,
             action="user.update",
             target_kind="user",
             target_id=user.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"role_before": before.value, "role": user.role.value},
         )
         return await user_out(db_session, settings, user)
@@ -192,14 +182,7 @@ class UserController(Controller):
     ) -> UserOut:
         user = await team.get_member(db_session, staff.organization_id, user_id)
         await LoginThrottler(settings.security).unlock(db_session, user.email)
-        record(
-            db_session,
-            action="user.unlock",
-            target_kind="user",
-            target_id=user.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
-        )
+        record_by(staff, db_session, action="user.unlock", target_kind="user", target_id=user.id)
         return await user_out(db_session, settings, user)
 
     @post(

@@ -9,10 +9,11 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from server.audit import record
+from server.audit import record_by
 from server.auth.staff import FOR_HIRING_MANAGERS, provide_admin, provide_staff
 from server.deps import DbSession, StaffDep
 from server.domain.assessments import members, services
+from server.domain.assessments.deps import AssessmentDep, with_assessment
 from server.domain.assessments.numbering import scored_numbers
 from server.domain.assessments.schemas import (
     AssessmentCreate,
@@ -81,13 +82,12 @@ class AssessmentController(Controller):
         await services.get_assessment(db_session, staff.organization_id, assessment_id)
         before = [str(m.user_id) for m in await members.list_members(db_session, assessment_id)]
         out = await members.replace_members(db_session, staff.organization_id, assessment_id, data.user_ids)
-        record(
+        record_by(
+            staff,
             db_session,
             action="assessment.members",
             target_kind="assessment",
             target_id=assessment_id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"before": before, "after": [str(m.user_id) for m in out]},
         )
         return out
@@ -102,62 +102,41 @@ class AssessmentController(Controller):
         self, staff: StaffDep, data: JSONBody[AssessmentCreate], db_session: DbSession
     ) -> AssessmentOut:
         a = await services.create_assessment(db_session, staff.organization_id, data)
-        record(
-            db_session,
-            action="assessment.create",
-            target_kind="assessment",
-            target_id=a.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
-        )
+        record_by(staff, db_session, action="assessment.create", target_kind="assessment", target_id=a.id)
         await db_session.refresh(a)
         return services.assessment_out(a)
 
     @patch(
         "/{assessment_id:uuid}",
-        dependencies={"staff": Provide(provide_admin)},
+        dependencies=with_assessment({"staff": Provide(provide_admin)}),
         summary="Change title, intro, status or settings (admin)",
     )
     async def update_assessment(
         self,
         staff: StaffDep,
-        assessment_id: FromPath[uuid.UUID],
+        assessment: AssessmentDep,
         data: JSONBody[AssessmentUpdate],
         db_session: DbSession,
     ) -> AssessmentOut:
-        a = await services.get_assessment(db_session, staff.organization_id, assessment_id)
-        await services.update_assessment(db_session, a, data)
-        record(
-            db_session,
-            action="assessment.update",
-            target_kind="assessment",
-            target_id=a.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
+        await services.update_assessment(db_session, assessment, data)
+        record_by(
+            staff, db_session, action="assessment.update", target_kind="assessment", target_id=assessment.id
         )
-        return services.assessment_out(a)
+        return services.assessment_out(assessment)
 
     @post(
         "/{assessment_id:uuid}/questions",
         status_code=HTTP_201_CREATED,
-        dependencies={"staff": Provide(provide_admin)},
+        dependencies=with_assessment({"staff": Provide(provide_admin)}),
         summary="Add a question (admin)",
     )
     async def add_question(
         self,
         staff: StaffDep,
-        assessment_id: FromPath[uuid.UUID],
+        assessment: AssessmentDep,
         data: JSONBody[QuestionIn],
         db_session: DbSession,
     ) -> QuestionOut:
-        a = await services.get_assessment(db_session, staff.organization_id, assessment_id)
-        q = await services.add_question(db_session, a, data)
-        record(
-            db_session,
-            action="question.create",
-            target_kind="question",
-            target_id=q.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
-        )
-        return services.question_out(q, scored_numbers(a.questions))
+        q = await services.add_question(db_session, assessment, data)
+        record_by(staff, db_session, action="question.create", target_kind="question", target_id=q.id)
+        return services.question_out(q, scored_numbers(assessment.questions))

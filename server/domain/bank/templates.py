@@ -105,6 +105,47 @@ def _role_template(
     )
 
 
+# The role templates: role, name, description, the two competencies asked twice, and the role's
+# craft dimension (weighted 50%; behavioural 30%, contextual 20%).
+_ROLE_TEMPLATES: tuple[tuple[str, str, str, tuple[str, str], str], ...] = (
+    (
+        "data-scientist",
+        "Data scientist",
+        "Modelling, statistics and experiments, SQL, and turning analysis into decisions.",
+        ("ml-fundamentals", "statistics"),
+        "Technical",
+    ),
+    (
+        "data-engineer",
+        "Data engineer",
+        "SQL, data modelling, reliable pipelines and the cost of running them.",
+        ("sql-data", "pipelines"),
+        "Technical",
+    ),
+    (
+        "backend-engineer",
+        "Backend engineer",
+        "System design, APIs and databases, testing, and running services in production.",
+        ("system-design", "apis-databases"),
+        "Technical",
+    ),
+    (
+        "customer-support",
+        "Customer support specialist",
+        "Troubleshooting, clear and kind communication, de-escalation and support operations.",
+        ("troubleshooting", "customer-communication"),
+        "Support craft",
+    ),
+    (
+        "sales",
+        "Account executive (B2B sales)",
+        "Discovery, objection handling, deal management and commercial judgement.",
+        ("discovery", "objection-handling"),
+        "Sales craft",
+    ),
+)
+
+
 TEMPLATES: tuple[Template, ...] = (
     Template(
         id="ml-engineer-general",
@@ -141,40 +182,11 @@ TEMPLATES: tuple[Template, ...] = (
         weights={"Technical": 45, "Behavioral": 30, "Contextual": 25},
         counts=_counts(production_thinking=2, software_engineering=2),
     ),
-    _role_template(
-        "data-scientist",
-        "Data scientist",
-        "Modelling, statistics and experiments, SQL, and turning analysis into decisions.",
-        double=("ml-fundamentals", "statistics"),
-        weights={"Technical": 50, "Behavioral": 30, "Contextual": 20},
-    ),
-    _role_template(
-        "data-engineer",
-        "Data engineer",
-        "SQL, data modelling, reliable pipelines and the cost of running them.",
-        double=("sql-data", "pipelines"),
-        weights={"Technical": 50, "Behavioral": 30, "Contextual": 20},
-    ),
-    _role_template(
-        "backend-engineer",
-        "Backend engineer",
-        "System design, APIs and databases, testing, and running services in production.",
-        double=("system-design", "apis-databases"),
-        weights={"Technical": 50, "Behavioral": 30, "Contextual": 20},
-    ),
-    _role_template(
-        "customer-support",
-        "Customer support specialist",
-        "Troubleshooting, clear and kind communication, de-escalation and support operations.",
-        double=("troubleshooting", "customer-communication"),
-        weights={"Support craft": 50, "Behavioral": 30, "Contextual": 20},
-    ),
-    _role_template(
-        "sales",
-        "Account executive (B2B sales)",
-        "Discovery, objection handling, deal management and commercial judgement.",
-        double=("discovery", "objection-handling"),
-        weights={"Sales craft": 50, "Behavioral": 30, "Contextual": 20},
+    *(
+        _role_template(
+            role, name, description, double=double, weights={craft: 50, "Behavioral": 30, "Contextual": 20}
+        )
+        for role, name, description, double, craft in _ROLE_TEMPLATES
     ),
 )
 

@@ -9,7 +9,7 @@ from litestar import Response as HttpResponse
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from server.audit import record
+from server.audit import record, record_by
 from server.auth.staff import provide_admin, provide_staff
 from server.deps import DbSession, StaffDep
 from server.domain.branding import services
@@ -51,13 +51,12 @@ class BrandingController(Controller):
         self, staff: StaffDep, data: JSONBody[BrandingUpdate], db_session: DbSession
     ) -> BrandingOut:
         out = await services.update_branding(db_session, staff.organization_id, data)
-        record(
+        record_by(
+            staff,
             db_session,
             action="organization.branding",
             target_kind="organization",
             target_id=staff.organization_id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
         )
         return out
 

@@ -9,7 +9,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from server.audit import record
+from server.audit import record_by
 from server.auth.staff import Staff, provide_admin, provide_staff
 from server.db.models import Assessment, Question
 from server.deps import DbSession, JobsDep, StaffDep
@@ -92,13 +92,12 @@ class CurationController(Controller):
         q = await exemplars.org_question(db_session, staff.organization_id, question_id)
         e = await exemplars.add_exemplar(db_session, q, level=data.level, text=data.text)
         out = exemplars.exemplar_out(e)
-        record(
+        record_by(
+            staff,
             db_session,
             action="exemplar.create",
             target_kind="exemplar",
             target_id=e.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"question_id": str(q.id), "after": _snapshot(out)},
         )
         return out
@@ -133,13 +132,12 @@ class CurationController(Controller):
         before = _snapshot(exemplars.exemplar_out(e))
         await exemplars.edit_exemplar(db_session, e, data)
         out = exemplars.exemplar_out(e)
-        record(
+        record_by(
+            staff,
             db_session,
             action="exemplar.update",
             target_kind="exemplar",
             target_id=e.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"before": before, "after": _snapshot(out)},
         )
         return out
@@ -155,13 +153,12 @@ class CurationController(Controller):
     ) -> ExemplarOut:
         e = await exemplars.get_exemplar(db_session, staff.organization_id, exemplar_id)
         if await exemplars.retire(db_session, e):
-            record(
+            record_by(
+                staff,
                 db_session,
                 action="exemplar.retire",
                 target_kind="exemplar",
                 target_id=e.id,
-                organization_id=staff.organization_id,
-                actor_id=staff.user_id,
                 data={"level": e.level, "text": e.text},
             )
         return exemplars.exemplar_out(e)
@@ -185,13 +182,12 @@ class CurationController(Controller):
         level = data.level if data is not None else None
         e = await exemplars.promote(db_session, staff.organization_id, response_id, level)
         out = exemplars.exemplar_out(e)
-        record(
+        record_by(
+            staff,
             db_session,
             action="exemplar.promote",
             target_kind="exemplar",
             target_id=e.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"response_id": str(response_id), "after": _snapshot(out)},
         )
         return out

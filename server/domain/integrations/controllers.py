@@ -9,7 +9,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from server.audit import record
+from server.audit import record, record_by
 from server.auth.staff import provide_admin
 from server.deps import DbSession, SettingsDep, StaffDep
 from server.domain.integrations import services
@@ -83,14 +83,7 @@ class ApiTokenController(Controller):
         self, staff: StaffDep, token_id: FromPath[uuid.UUID], db_session: DbSession
     ) -> None:
         row = await services.revoke_api_token(db_session, staff.organization_id, token_id)
-        record(
-            db_session,
-            action="api_token.revoke",
-            target_kind="api_token",
-            target_id=row.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
-        )
+        record_by(staff, db_session, action="api_token.revoke", target_kind="api_token", target_id=row.id)
 
 
 class WebhookController(Controller):
@@ -119,13 +112,12 @@ class WebhookController(Controller):
             created_by=staff.user_id,
             secret_key=settings.app.secret_key,
         )
-        record(
+        record_by(
+            staff,
             db_session,
             action="webhook.create",
             target_kind="webhook",
             target_id=hook.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"url": hook.url, "events": list(hook.events)},
         )
         return WebhookCreated(
@@ -150,13 +142,12 @@ class WebhookController(Controller):
         self, staff: StaffDep, webhook_id: FromPath[uuid.UUID], db_session: DbSession
     ) -> None:
         hook = await services.get_webhook(db_session, staff.organization_id, webhook_id)
-        record(
+        record_by(
+            staff,
             db_session,
             action="webhook.delete",
             target_kind="webhook",
             target_id=hook.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"url": hook.url},
         )
         await services.delete_webhook(db_session, hook)

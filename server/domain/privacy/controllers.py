@@ -10,7 +10,7 @@ from litestar import Controller, Response, delete, get, patch
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from server.audit import record
+from server.audit import record, record_by
 from server.auth.staff import provide_admin, provide_staff
 from server.db.models import Organization
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep, StoreDep
@@ -118,14 +118,7 @@ class CandidateDataController(Controller):
     ) -> Response[CandidateExport]:
         inv = await get_invitation(db_session, staff.organization_id, invitation_id)
         data = await export_candidate(db_session, inv, public_url=settings.app.public_url)
-        record(
-            db_session,
-            action="candidate.export",
-            target_kind="invitation",
-            target_id=inv.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
-        )
+        record_by(staff, db_session, action="candidate.export", target_kind="invitation", target_id=inv.id)
         return Response(
             data,
             headers={
@@ -149,13 +142,12 @@ class CandidateDataController(Controller):
         inv = await get_invitation(db_session, staff.organization_id, invitation_id)
         assessment_id = inv.assessment_id
         counts = await erase_candidate(db_session, store, inv)
-        record(
+        record_by(
+            staff,
             db_session,
             action="candidate.erase",
             target_kind="invitation",
             target_id=invitation_id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"assessment_id": str(assessment_id), "erased": counts},
         )
         return ErasureOut(invitation_id=invitation_id, erased=counts)

@@ -9,7 +9,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from server.audit import record
+from server.audit import record_by
 from server.auth.staff import FOR_HIRING_MANAGERS, provide_staff
 from server.deps import DbSession, StaffDep
 from server.domain.teamwork import services
@@ -49,13 +49,12 @@ class TeamworkController(Controller):
     ) -> FeedbackOut:
         inv = await services.get_visible_invitation(db_session, staff, invitation_id)
         before, after = await services.rate(db_session, staff, inv, data)
-        record(
+        record_by(
+            staff,
             db_session,
             action="candidate.rate",
             target_kind="invitation",
             target_id=inv.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"before": before, "after": after},
         )
         return await services.feedback(db_session, staff, inv)
@@ -74,13 +73,12 @@ class TeamworkController(Controller):
     ) -> NoteOut:
         inv = await services.get_visible_invitation(db_session, staff, invitation_id)
         note = await services.add_note(db_session, staff, inv, data)
-        record(
+        record_by(
+            staff,
             db_session,
             action="candidate.note",
             target_kind="invitation",
             target_id=inv.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"note_id": str(note.id)},
         )
         return NoteOut(
@@ -99,12 +97,11 @@ class TeamworkController(Controller):
     )
     async def delete_note(self, staff: StaffDep, note_id: FromPath[uuid.UUID], db_session: DbSession) -> None:
         note = await services.delete_note(db_session, staff, note_id)
-        record(
+        record_by(
+            staff,
             db_session,
             action="candidate.note_delete",
             target_kind="invitation",
             target_id=note.invitation_id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"note_id": str(note.id), "body": note.body},
         )

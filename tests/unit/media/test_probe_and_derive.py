@@ -95,8 +95,8 @@ def test_poster_and_wav_are_made_from_a_take(source_media: Path, tmp_path: Path)
     assert not list(tmp_path.glob(".*.part"))
 
 
-def test_a_short_take_gets_its_poster_from_the_middle(tmp_path: Path) -> None:
-    short = tmp_path / "short.webm"
+def _silent_second_of_video(path: Path) -> None:
+    """One second of VP8 test pattern with no audio track."""
     subprocess.run(
         [
             "ffmpeg",
@@ -111,10 +111,15 @@ def test_a_short_take_gets_its_poster_from_the_middle(tmp_path: Path) -> None:
             "1",
             "-c:v",
             "libvpx",
-            str(short),
+            str(path),
         ],
         check=True,
     )
+
+
+def test_a_short_take_gets_its_poster_from_the_middle(tmp_path: Path) -> None:
+    short = tmp_path / "short.webm"
+    _silent_second_of_video(short)
 
     assert make_poster(short, tmp_path / "p.jpg").at_s == pytest.approx(0.5, abs=0.05)
 
@@ -123,24 +128,7 @@ def test_derivatives_of_missing_streams_fail_clearly(tmp_path: Path) -> None:
     with pytest.raises(DeriveFailed, match="has no video"):
         make_poster(DATA / "jfk.flac", tmp_path / "p.jpg")
     silent = tmp_path / "silent.webm"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=160x120:rate=15",
-            "-t",
-            "1",
-            "-c:v",
-            "libvpx",
-            str(silent),
-        ],
-        check=True,
-    )
+    _silent_second_of_video(silent)
     with pytest.raises(DeriveFailed, match="audio for transcription"):
         extract_wav(silent, tmp_path / "a.wav")
     assert not (tmp_path / "a.wav").exists()
