@@ -78,68 +78,49 @@ class VivaError(Exception):
         self.headers = dict(headers or {})
         self.extra = extra
 
+    def __init_subclass__(cls, *, status: int | None = None, title: str | None = None, **kwargs: Any) -> None:
+        """``class NotFound(VivaError, status=404, title="Not found")``: the answer's status and title."""
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status_code = status
+        if title is not None:
+            cls.title = title
 
-class InvalidInput(VivaError):
+
+class InvalidInput(VivaError, status=422, title="Invalid input"):
     """The request is well formed but its content cannot be accepted."""
 
-    status_code = 422
-    title = "Invalid input"
 
-
-class Unauthorized(VivaError):
+class Unauthorized(VivaError, status=401, title="Not signed in"):
     """No valid credentials."""
 
-    status_code = 401
-    title = "Not signed in"
 
-
-class Forbidden(VivaError):
+class Forbidden(VivaError, status=403, title="Forbidden"):
     """Signed in, but not allowed to do this."""
 
-    status_code = 403
-    title = "Forbidden"
 
-
-class NotFound(VivaError):
+class NotFound(VivaError, status=404, title="Not found"):
     """Nothing of that kind exists, or it is not visible to the caller."""
 
-    status_code = 404
-    title = "Not found"
 
-
-class Conflict(VivaError):
+class Conflict(VivaError, status=409, title="Conflict"):
     """The request clashes with the current state (a duplicate, a stale version)."""
 
-    status_code = 409
-    title = "Conflict"
 
-
-class Gone(VivaError):
+class Gone(VivaError, status=410, title="Gone"):
     """It existed but can no longer be used (an expired or revoked invitation)."""
 
-    status_code = 410
-    title = "Gone"
 
-
-class PayloadTooLarge(VivaError):
+class PayloadTooLarge(VivaError, status=413, title="Payload too large"):
     """The body is larger than allowed."""
 
-    status_code = 413
-    title = "Payload too large"
 
-
-class MisdirectedRequest(VivaError):
+class MisdirectedRequest(VivaError, status=421, title="Misdirected request"):
     """This instance cannot answer the request (say, take signalling sent to an `api` instance)."""
 
-    status_code = 421
-    title = "Misdirected request"
 
-
-class TooManyRequests(VivaError):
+class TooManyRequests(VivaError, status=429, title="Too many requests"):
     """Slow down."""
-
-    status_code = 429
-    title = "Too many requests"
 
 
 def _problem(

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeAlias
 
 from litestar import Controller, get, patch, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from server.audit import record_by
 from server.auth.staff import Staff, provide_admin, provide_staff
-from server.db.models import Assessment, Question
+from server.db.models import Assessment, Exemplar, Question
 from server.deps import DbSession, JobsDep, StaffDep
 from server.domain.assessments.numbering import scored_numbers
 from server.domain.assessments.schemas import ExemplarOut
@@ -35,6 +36,17 @@ from server.jobs.context import JobContext
 __all__ = ["CurationController"]
 
 _admin = {"staff": Provide(provide_admin)}
+
+
+async def _provide_exemplar(
+    staff: StaffDep, exemplar_id: FromPath[uuid.UUID], db_session: DbSession
+) -> Exemplar:
+    """The exemplar a route's ``{exemplar_id}`` names, of the admin's organization (else 404)."""
+    return await exemplars.get_exemplar(db_session, staff.organization_id, exemplar_id)
+
+
+ExemplarDep: TypeAlias = NamedDependency[Exemplar]
+_admin_on_exemplar = {**_admin, "exemplar": Provide(_provide_exemplar)}
 
 
 def _context(q: Question, a: Assessment) -> QuestionContext:
@@ -118,26 +130,25 @@ class CurationController(Controller):
 
     @patch(
         "/exemplars/{exemplar_id:uuid}",
-        dependencies=_admin,
+        dependencies=_admin_on_exemplar,
         summary="Edit an exemplar's text or level (admin)",
     )
     async def edit_exemplar(
         self,
         staff: StaffDep,
-        exemplar_id: FromPath[uuid.UUID],
+        exemplar: ExemplarDep,
         data: JSONBody[ExemplarPatch],
         db_session: DbSession,
     ) -> ExemplarOut:
-        e = await exemplars.get_exemplar(db_session, staff.organization_id, exemplar_id)
-        before = _snapshot(exemplars.exemplar_out(e))
-        await exemplars.edit_exemplar(db_session, e, data)
-        out = exemplars.exemplar_out(e)
+        before = _snapshot(exemplars.exemplar_out(exemplar))
+        await exemplars.edit_exemplar(db_session, exemplar, data)
+        out = exemplars.exemplar_out(exemplar)
         record_by(
             staff,
             db_session,
             action="exemplar.update",
             target_kind="exemplar",
-            target_id=e.id,
+            target_id=exemplar.id,
             data={"before": before, "after": _snapshot(out)},
         )
         return out
@@ -145,23 +156,22 @@ class CurationController(Controller):
     @post(
         "/exemplars/{exemplar_id:uuid}/retire",
         status_code=200,
-        dependencies=_admin,
+        dependencies=_admin_on_exemplar,
         summary="Retire an exemplar: kept for the record, ignored by the scorer (admin)",
     )
     async def retire_exemplar(
-        self, staff: StaffDep, exemplar_id: FromPath[uuid.UUID], db_session: DbSession
+        self, staff: StaffDep, exemplar: ExemplarDep, db_session: DbSession
     ) -> ExemplarOut:
-        e = await exemplars.get_exemplar(db_session, staff.organization_id, exemplar_id)
-        if await exemplars.retire(db_session, e):
+        if await exemplars.retire(db_session, exemplar):
             record_by(
                 staff,
                 db_session,
                 action="exemplar.retire",
                 target_kind="exemplar",
-                target_id=e.id,
-                data={"level": e.level, "text": e.text},
+                target_id=exemplar.id,
+                data={"level": exemplar.level, "text": exemplar.text},
             )
-        return exemplars.exemplar_out(e)
+        return exemplars.exemplar_out(exemplar)
 
     @post(
         "/responses/{response_id:uuid}/promote",

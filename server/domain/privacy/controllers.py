@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, TypeAlias
 
 import msgspec
 from litestar import Controller, Response, delete, get, patch
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from server.audit import record, record_by
 from server.auth.staff import provide_admin, provide_staff
-from server.db.models import Organization
+from server.db.models import Invitation, Organization
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep, StoreDep
 from server.domain.invitations.services import get_invitation
 from server.domain.privacy.erasure import erase_candidate
@@ -97,10 +97,20 @@ class OrganizationController(Controller):
         return out
 
 
+async def _provide_invitation(
+    staff: StaffDep, invitation_id: FromPath[uuid.UUID], db_session: DbSession
+) -> Invitation:
+    """The invitation a route's ``{invitation_id}`` names, of the admin's organization (else 404)."""
+    return await get_invitation(db_session, staff.organization_id, invitation_id)
+
+
+InvitationDep: TypeAlias = NamedDependency[Invitation]
+
+
 class CandidateDataController(Controller):
     path = "/api/invitations/{invitation_id:uuid}/candidate-data"
     tags = ["privacy"]
-    dependencies = {"staff": Provide(provide_admin)}
+    dependencies = {"staff": Provide(provide_admin), "invitation": Provide(_provide_invitation)}
 
     @get(
         "/",
@@ -110,20 +120,17 @@ class CandidateDataController(Controller):
         "proficiency, media keys and links, share links and audit entries.",
     )
     async def export(
-        self,
-        staff: StaffDep,
-        invitation_id: FromPath[uuid.UUID],
-        db_session: DbSession,
-        settings: SettingsDep,
+        self, staff: StaffDep, invitation: InvitationDep, db_session: DbSession, settings: SettingsDep
     ) -> Response[CandidateExport]:
-        inv = await get_invitation(db_session, staff.organization_id, invitation_id)
-        data = await export_candidate(db_session, inv, public_url=settings.app.public_url)
-        record_by(staff, db_session, action="candidate.export", target_kind="invitation", target_id=inv.id)
+        data = await export_candidate(db_session, invitation, public_url=settings.app.public_url)
+        record_by(
+            staff, db_session, action="candidate.export", target_kind="invitation", target_id=invitation.id
+        )
         return Response(
             data,
             headers={
                 "Cache-Control": "private, no-store",
-                "Content-Disposition": f'attachment; filename="candidate-{inv.id}.json"',
+                "Content-Disposition": f'attachment; filename="candidate-{invitation.id}.json"',
             },
         )
 
@@ -137,11 +144,10 @@ class CandidateDataController(Controller):
         "An audit entry with ids and counts only is kept.",
     )
     async def erase(
-        self, staff: StaffDep, invitation_id: FromPath[uuid.UUID], db_session: DbSession, store: StoreDep
+        self, staff: StaffDep, invitation: InvitationDep, db_session: DbSession, store: StoreDep
     ) -> ErasureOut:
-        inv = await get_invitation(db_session, staff.organization_id, invitation_id)
-        assessment_id = inv.assessment_id
-        counts = await erase_candidate(db_session, store, inv)
+        invitation_id, assessment_id = invitation.id, invitation.assessment_id
+        counts = await erase_candidate(db_session, store, invitation)
         record_by(
             staff,
             db_session,
