@@ -4,7 +4,7 @@ import { api, call, errorMessage, type Schemas } from "../api/client";
 import { navigate } from "../router";
 import { Alert, Link, Loading, PageHeading, formatNumber, isTypingTarget, waitingSince } from "../ui/components";
 import { carrySearch, statusLabel } from "./labels";
-import { usePoll } from "../ui/usePoll";
+import { type Conditional, useEtag, usePoll } from "../ui/usePoll";
 
 type QueuePage = Schemas["QueuePage"];
 type QueueItem = Schemas["QueueItem"];
@@ -149,12 +149,14 @@ function AnswersTable(props: { query: URLSearchParams }) {
     }
     return q;
   };
-  const fetchQueue = (cursor?: string) =>
-    call(api.GET("/api/review/queue", { params: { query: { ...filters(), limit: 100, ...(cursor ? { cursor } : {}) } as never } }));
+  const queueRequest = (cursor?: string, init: Conditional = {}) =>
+    api.GET("/api/review/queue", { params: { query: { ...filters(), limit: 100, ...(cursor ? { cursor } : {}) } as never }, ...init });
+  const fetchQueue = (cursor?: string) => call(queueRequest(cursor));
+  const etag = useEtag();
 
   useEffect(() => {
     setError(null);
-    fetchQueue().then(
+    etag.track(queueRequest()).then(
       (p) => {
         setPage(p);
         setActive(0);
@@ -178,7 +180,8 @@ function AnswersTable(props: { query: URLSearchParams }) {
   usePoll(() => {
     if ((page?.items.length ?? 0) > 100) return;
     const current = page?.items[activeRef.current]?.id;
-    fetchQueue().then((p) => {
+    etag.poll((init) => queueRequest(undefined, init)).then((p) => {
+      if (!p) return; // 304: nothing changed
       setPage(p);
       const at = current ? p.items.findIndex((x) => x.id === current) : -1;
       setActive(at >= 0 ? at : Math.min(activeRef.current, Math.max(0, p.items.length - 1)));
@@ -319,13 +322,17 @@ function CandidatesTable(props: { assessmentId: string }) {
   const [page, setPage] = useState<Schemas["CandidatePage"] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const query = props.assessmentId ? { assessment_id: props.assessmentId, limit: 200 } : { limit: 200 };
+  const etag = useEtag();
   useEffect(() => {
     setPage(null);
-    call(api.GET("/api/review/candidates", { params: { query } })).then(setPage, (err: unknown) => setError(errorMessage(err)));
+    etag.track(api.GET("/api/review/candidates", { params: { query } })).then(setPage, (err: unknown) => setError(errorMessage(err)));
   }, [props.assessmentId]);
   usePoll(() => {
     if ((page?.items.length ?? 0) > 200) return; // more pages loaded: a refresh would drop them
-    call(api.GET("/api/review/candidates", { params: { query } })).then(setPage, () => undefined);
+    etag.poll((init) => api.GET("/api/review/candidates", { params: { query }, ...init })).then(
+      (p) => p && setPage(p), // null: 304, nothing changed
+      () => undefined,
+    );
   });
 
   const showMore = () => {
