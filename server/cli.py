@@ -213,6 +213,22 @@ def db_upgrade(revision: str, data_dir: Path | None) -> None:
     click.echo(f"database is at {revision}")
 
 
+@db.command("recount")
+@_DATA_DIR
+def db_recount(data_dir: Path | None) -> None:
+    """Rebuild the list counters (queue and candidate totals) from the rows, and put their
+    triggers back (server/db/counters.py). Safe to run at any time; one transaction."""
+    from server.db import counters
+
+    async def run(session: Any) -> str:
+        conn = await session.connection()
+        await conn.run_sync(counters.install)
+        await counters.recount(session)
+        return "counters rebuilt"
+
+    click.echo(asyncio.run(_with_session(_settings(data_dir), run)))
+
+
 @main.group()
 def users() -> None:
     """Staff accounts."""

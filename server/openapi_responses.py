@@ -8,7 +8,9 @@ facts of the handler, so they are documented here in one place rather than on ea
 - 401 / 403 / 404: staff operations (no session; not an admin, a read-only API token, or a
   missing CSRF header on a change);
 - 404: anything with a path parameter;
-- 403 / 404 / 409 / 422: any change; 413 / 422: a request body; 422: query parameters.
+- 403 / 404 / 409 / 422: any change; 413 / 422: a request body; 422: query parameters;
+- 421: anything that takes the recording service (takes, device checks, tus uploads), which an
+  instance started with ``--role api`` does not run (``server/app.py``).
 
 What only the handler knows it declares in its ``opt`` (or its controller's) with
 :func:`problems`: a token-authorized link (:data:`LINK_PROBLEMS`), a full server (429), a
@@ -56,6 +58,8 @@ _DESCRIPTIONS = {
     413: "The body is larger than allowed.",
     415: "The body is not of the content type the operation takes.",
     416: "The requested range is outside the media.",
+    421: "Sent to an instance of the wrong role: take, device-check and upload requests go to a "
+    "`media` (or `all`) instance, never to one started with `--role api`.",
     422: "Well formed, but the content cannot be accepted (see `detail` and `field`).",
     429: "Too many requests; wait and try again.",
 }
@@ -79,6 +83,8 @@ def _problem_codes(route: HTTPRoute, method: str, handler: HTTPRouteHandler) -> 
         codes.add(404)
     if len(params) > 0 and method in _SAFE:
         codes.add(422)
+    if "recording" in params:  # the recording service: only an instance with --role media or all
+        codes.add(421)
     for key, declared in handler.opt.items():
         if key.startswith(_OPT_PREFIX):
             codes |= set(declared)

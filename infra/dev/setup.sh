@@ -19,6 +19,7 @@ command -v sox >/dev/null || missing+=(sox)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v node >/dev/null || missing+=(nodejs npm)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)  # the reverse proxy of the scale-out test (infra/nginx)
+[ -x /usr/bin/turnserver ] || missing+=(coturn)  # the TURN-only media test (infra/coturn)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing system packages: ${missing[*]}"
   $SUDO apt-get update -qq

@@ -89,3 +89,31 @@ async def test_the_default_role_is_all_and_sends_no_instance_header(
 def test_an_unknown_role_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="VIVA_ROLE"):
         make_settings(tmp_path, "sqlite+aiosqlite:///x.db", VIVA_ROLE="edge")
+
+
+def test_the_schema_documents_421_on_every_operation_that_needs_a_media_instance() -> None:
+    """Takes, device checks and tus uploads take the recording service, which `--role api` does
+    not run: their OpenAPI problems list 421; no other operation does."""
+    import json
+
+    schema = json.loads((Path(__file__).parents[2] / "frontend" / "openapi.json").read_text())
+    with_421 = {
+        (path, method)
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+        if "421" in op.get("responses", {})
+    }
+    media = {
+        (path, method)
+        for path, ops in schema["paths"].items()
+        for method in ops
+        if path.startswith("/api/candidate/{token}/")
+        and path.split("/")[4] in ("takes", "device-check", "uploads")
+    }
+    # accepting a take is a database change any instance serves (nginx still sends it to media)
+    assert with_421 == media - {("/api/candidate/{token}/takes/{take_id}/accept", "post")}
+    assert ("/api/candidate/{token}/takes", "post") in with_421
+    assert ("/api/candidate/{token}/uploads/{take_id}", "patch") in with_421
+    assert (
+        "role" in schema["paths"]["/api/candidate/{token}/takes"]["post"]["responses"]["421"]["description"]
+    )

@@ -5,7 +5,7 @@ import { navigate } from "../router";
 import { Alert, Link, Loading, PageHeading, formatNumber, isTypingTarget, waitingSince } from "../ui/components";
 import { carrySearch, statusLabel } from "./labels";
 import { useApi, useSubmit } from "../ui/useApi";
-import { usePoll } from "../ui/usePoll";
+import { type Conditional, useEtag, usePoll } from "../ui/usePoll";
 
 type QueuePage = Schemas["QueuePage"];
 type QueueItem = Schemas["QueueItem"];
@@ -144,13 +144,15 @@ function AnswersTable(props: { query: URLSearchParams }) {
     }
     return q;
   };
-  const fetchQueue = (cursor?: string) =>
-    call(api.GET("/api/review/queue", { params: { query: { ...filters(), limit: 100, ...(cursor ? { cursor } : {}) } as never } }));
+  const queueRequest = (cursor?: string, init: Conditional = {}) =>
+    api.GET("/api/review/queue", { params: { query: { ...filters(), limit: 100, ...(cursor ? { cursor } : {}) } as never }, ...init });
+  const fetchQueue = (cursor?: string) => call(queueRequest(cursor));
+  const etag = useEtag();
 
   // New filters keep the list shown until their answer arrives, then the first row is active.
   const loaded = useApi<QueuePage>(
     () =>
-      fetchQueue().then((p) => {
+      etag.track(queueRequest()).then((p) => {
         setActive(0);
         return p;
       }),
@@ -175,7 +177,8 @@ function AnswersTable(props: { query: URLSearchParams }) {
   usePoll(() => {
     if ((page?.items.length ?? 0) > 100) return;
     const current = page?.items[activeRef.current]?.id;
-    fetchQueue().then((p) => {
+    etag.poll((init) => queueRequest(undefined, init)).then((p) => {
+      if (!p) return; // 304: nothing changed
       setPage(p);
       const at = current ? p.items.findIndex((x) => x.id === current) : -1;
       setActive(at >= 0 ? at : Math.min(activeRef.current, Math.max(0, p.items.length - 1)));
@@ -314,12 +317,16 @@ function QueueSuggestion(props: { item: QueueItem }) {
 
 function CandidatesTable(props: { assessmentId: string }) {
   const query = props.assessmentId ? { assessment_id: props.assessmentId, limit: 200 } : { limit: 200 };
-  const loaded = useApi(() => call(api.GET("/api/review/candidates", { params: { query } })), [props.assessmentId]);
+  const etag = useEtag();
+  const loaded = useApi(() => etag.track(api.GET("/api/review/candidates", { params: { query } })), [props.assessmentId]);
   const page = loaded.data;
   const setPage = loaded.setData;
   usePoll(() => {
     if ((page?.items.length ?? 0) > 200) return; // more pages loaded: a refresh would drop them
-    call(api.GET("/api/review/candidates", { params: { query } })).then(setPage, () => undefined);
+    etag.poll((init) => api.GET("/api/review/candidates", { params: { query }, ...init })).then(
+      (p) => p && setPage(p), // null: 304, nothing changed
+      () => undefined,
+    );
   });
 
   const more = useSubmit((cursor: string) => call(api.GET("/api/review/candidates", { params: { query: { ...query, cursor } } })));

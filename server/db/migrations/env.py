@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from server.db import counters
 from server.db.models import metadata
 
 config = context.config
@@ -23,6 +24,8 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        # SQLite's batch migrations copy tables without their triggers: put the counters' back
+        counters.install(connection)
 
 
 async def _run_async(url: str) -> None:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
+from litestar import Response as HttpResponse
 from litestar.di import Provide
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from server.auth.staff import FOR_HIRING_MANAGERS, Staff, provide_staff
 from server.db.models import ReviewStatus
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
 from server.domain.reviews import queue, services
 from server.domain.reviews.agreement import agreement
+from server.domain.reviews.etag import CONDITIONAL, ETAG_HEADER, list_etag, matches, not_modified
 from server.domain.reviews.queue import Confidence, Order, QueueFilter
 from server.domain.reviews.schemas import (
     AgreementOut,
@@ -39,6 +41,15 @@ Cursor = Annotated[
         description="The previous page's `next_cursor`: the page after it (keyset; faster than offset)",
     ),
 ]
+IfNoneMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-None-Match",
+        required=False,
+        max_length=2048,
+        description="The `ETag` of the list last received: 304 with no body while nothing changed",
+    ),
+]
 
 
 async def _recalibrate_if_final(
@@ -61,12 +72,17 @@ class ReviewController(Controller):
         summary="Answers waiting for my review, with counts per review status",
         description="Ready, current answers of my organization not yet fully reviewed, minus the "
         "ones I reviewed myself. `order=uncertain` puts abstentions and wide "
-        "intervals first; `confidence` filters on them.",
+        "intervals first; `confidence` filters on them. Carries an `ETag`: a poll that sends it "
+        "back as `If-None-Match` gets 304 with no body while nothing in the queue changed.",
+        responses=CONDITIONAL,
+        response_headers=[ETAG_HEADER],
     )
     async def get_queue(
         self,
+        request: Request[Any, Any, Any],
         staff: StaffDep,
         db_session: DbSession,
+        if_none_match: IfNoneMatch = None,
         assessment_id: FromQuery[uuid.UUID | None] = None,
         status: FromQuery[ReviewStatus | None] = None,
         competency_id: FromQuery[uuid.UUID | None] = None,
@@ -75,7 +91,7 @@ class ReviewController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
         cursor: Cursor = None,
-    ) -> QueuePage:
+    ) -> HttpResponse[QueuePage]:
         f = QueueFilter(
             assessment_id=assessment_id,
             status=status,
@@ -83,25 +99,39 @@ class ReviewController(Controller):
             confidence=confidence,
             order=order,
         )
-        return await queue.queue_page(db_session, staff, f, limit=limit, offset=offset, cursor=cursor)
+        etag = await list_etag(db_session, staff, request)
+        if matches(if_none_match, etag):
+            return not_modified(etag)
+        page = await queue.queue_page(db_session, staff, f, limit=limit, offset=offset, cursor=cursor)
+        return HttpResponse(page, headers={"ETag": etag})
 
     @get(
         "/candidates",
         opt=FOR_HIRING_MANAGERS,
         summary="Candidates with how many of their answers are reviewed or waiting",
+        description="Newest first. Carries an `ETag`: a poll that sends it back as `If-None-Match` "
+        "gets 304 with no body while nothing in the list changed.",
+        responses=CONDITIONAL,
+        response_headers=[ETAG_HEADER],
     )
     async def get_candidates(
         self,
+        request: Request[Any, Any, Any],
         staff: StaffDep,
         db_session: DbSession,
+        if_none_match: IfNoneMatch = None,
         assessment_id: FromQuery[uuid.UUID | None] = None,
         limit: Limit = 50,
         offset: Offset = 0,
         cursor: Cursor = None,
-    ) -> CandidatePage:
-        return await queue.candidate_progress(
+    ) -> HttpResponse[CandidatePage]:
+        etag = await list_etag(db_session, staff, request)
+        if matches(if_none_match, etag):
+            return not_modified(etag)
+        page = await queue.candidate_progress(
             db_session, staff, assessment_id=assessment_id, limit=limit, offset=offset, cursor=cursor
         )
+        return HttpResponse(page, headers={"ETag": etag})
 
     @get(
         "/responses/{response_id:uuid}",

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.auth.staff import Staff
+from server.db.counters import INVITATION_COUNTS, REVIEW_COUNTS
 from server.db.documents import AssessmentSettings
 from server.db.models import (
     Assessment,
@@ -205,6 +206,60 @@ def _statuses(f: QueueFilter) -> tuple[ReviewStatus, ...]:
     return (f.status,) if f.status in OPEN_STATUSES else () if f.status else OPEN_STATUSES
 
 
+async def _queue_counts(
+    db: AsyncSession, staff: Staff, f: QueueFilter, base: list[ColumnElement[bool]]
+) -> dict[str, int]:
+    """Open answers per review status under ``f``, without counting the backlog row by row.
+
+    The organization's totals come from ``review_counts`` (a row per question and status, kept
+    by triggers: ``server/db/counters.py``), minus the answers I reviewed myself (my own
+    reviews, not the backlog). A ``confidence`` filter depends on each answer's suggestion and
+    is counted over the answers it keeps.
+    """
+    counts = {s.value: 0 for s in OPEN_STATUSES}
+    open_values = [s.value for s in OPEN_STATUSES]
+    if f.confidence is not None:
+        counted = await db.execute(
+            _joined(select(Response.review_status, func.count()))
+            .where(*base, Response.review_status.in_(OPEN_STATUSES))
+            .group_by(Response.review_status)
+        )
+        counts.update({ReviewStatus(s).value: int(n) for s, n in counted.all()})
+        return counts
+    scope: list[ColumnElement[bool]] = [
+        Assessment.organization_id == staff.organization_id,
+        Question.is_practice.is_(False),
+        *_filters(f),
+    ]
+    if (shown := visible(staff)) is not None:
+        scope.append(shown)
+    totals = await db.execute(
+        select(REVIEW_COUNTS.c.review_status, func.sum(REVIEW_COUNTS.c.n))
+        .select_from(REVIEW_COUNTS)
+        .join(Question, Question.id == REVIEW_COUNTS.c.question_id)
+        .join(Assessment, Assessment.id == Question.assessment_id)
+        .where(*scope, REVIEW_COUNTS.c.review_status.in_(open_values))
+        .group_by(REVIEW_COUNTS.c.review_status)
+    )
+    counts.update({str(s): int(n or 0) for s, n in totals.all()})
+    # the open answers I reviewed (an admin still sees the conflicts they took part in)
+    skipped = [ReviewStatus.PENDING, ReviewStatus.PARTIAL] if staff.is_admin else list(OPEN_STATUSES)
+    mine = await db.execute(
+        _joined(select(Response.review_status, func.count()), suggestion=False)
+        .where(
+            *scope,
+            Response.id.in_(select(Review.response_id).where(Review.reviewer_id == staff.user_id)),
+            Response.is_current.is_(True),
+            Response.state == ResponseState.READY,
+            Response.review_status.in_(skipped),
+        )
+        .group_by(Response.review_status)
+    )
+    for s, n in mine.all():
+        counts[ReviewStatus(s).value] -= int(n)
+    return counts
+
+
 async def queue_page(
     db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: int, offset: int = 0, cursor: str | None = None
 ) -> QueuePage:
@@ -218,13 +273,7 @@ async def queue_page(
     sort, kinds = _sort_key(f.order)
     key = decode_cursor(cursor, kinds) if cursor else None
     base = _open_for(staff) + _filters(f)
-    counted = await db.execute(
-        _joined(select(Response.review_status, func.count()), suggestion=f.confidence is not None)
-        .where(*base, Response.review_status.in_(OPEN_STATUSES))
-        .group_by(Response.review_status)
-    )
-    counts = {s.value: 0 for s in OPEN_STATUSES}
-    counts.update({ReviewStatus(s).value: int(n) for s, n in counted.all()})
+    counts = await _queue_counts(db, staff, f, base)
     statuses = _statuses(f)
     total = sum(counts[s.value] for s in statuses)
     items: list[QueueItem] = []
@@ -345,6 +394,22 @@ async def next_in_queue(
     ).scalar_one_or_none()
 
 
+async def _invitation_total(db: AsyncSession, staff: Staff, assessment_id: uuid.UUID | None) -> int:
+    """Invitations I see: a sum over ``invitation_counts`` (a row per assessment, kept by triggers)."""
+    conds: list[ColumnElement[bool]] = [Assessment.organization_id == staff.organization_id]
+    if (shown := visible(staff, INVITATION_COUNTS.c.assessment_id)) is not None:
+        conds.append(shown)
+    if assessment_id is not None:
+        conds.append(INVITATION_COUNTS.c.assessment_id == assessment_id)
+    total = await db.execute(
+        select(func.sum(INVITATION_COUNTS.c.n))
+        .select_from(INVITATION_COUNTS)
+        .join(Assessment, Assessment.id == INVITATION_COUNTS.c.assessment_id)
+        .where(*conds)
+    )
+    return int(total.scalar_one() or 0)
+
+
 async def candidate_progress(
     db: AsyncSession,
     staff: Staff,
@@ -364,7 +429,7 @@ async def candidate_progress(
     if assessment_id is not None:
         await ensure_visible(db, staff, assessment_id)
         conds.append(Invitation.assessment_id == assessment_id)
-    total = int((await db.execute(select(func.count()).select_from(Invitation).where(*conds))).scalar_one())
+    total = await _invitation_total(db, staff, assessment_id)
     page_conds = list(conds)
     if cursor:
         created, last_id = decode_cursor(cursor, "du")
