@@ -329,6 +329,8 @@ def test_hiring_team_loop_from_invitation_to_a_shared_video(
     expect(answers.locator(".transcript-text").first).not_to_be_empty()
     video = answers.locator("video.answer-video")
     expect(video).to_have_count(1)
+    visitor.get_by_role("link", name="Watch the answer to Q1").click()  # the questions table links to it
+    expect(video).to_be_in_viewport()
     visitor.evaluate(
         "() => { const v = document.querySelector('video.answer-video'); v.muted = true; return v.play(); }"
     )

@@ -63,7 +63,7 @@ export function SharePanel(props: { invitationId: string }) {
           <label for="share-hours">Expires after (hours)</label>
           <input id="share-hours" type="number" min={1} max={720} value={hours} onInput={(e) => setHours(e.currentTarget.value)} />
         </div>
-        <div class="field check-field">
+        <div class="check share-media-check">
           <input id="share-media" type="checkbox" checked={withMedia} onChange={(e) => setWithMedia(e.currentTarget.checked)} />
           <label for="share-media">Include the answers' video and transcript</label>
         </div>
