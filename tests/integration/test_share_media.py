@@ -134,6 +134,10 @@ async def test_media_link_plays_video_and_transcript_for_a_signed_out_visitor(
         .replace(f"{ctx['rid']}/video", f"{ctx['rid']}/media/video")
     )
     assert r.status_code == 403
+    staff_url = signer.url(ctx["rid"], "video", uuid.UUID(made["id"]))  # the same ids, the staff kind
+    query = staff_url.split("?", 1)[1].replace("user=", "link=")
+    r = await client.get(f"/api/share/media/{ctx['rid']}/video?{query}")
+    assert r.status_code == 403 and "not valid" in r.json()["detail"]
 
 
 async def test_expired_media_urls_and_expired_or_revoked_links_are_refused(
