@@ -384,7 +384,9 @@ class SecuritySettings:
         "VIVA_LOGIN_MAX_FAILURES_PER_IP", "failed sign-ins allowed per client address in the window", 50
     )
     media_link_seconds: int = _var(
-        "VIVA_MEDIA_LINK_SECONDS", "lifetime of the signed media links on the review page, in seconds", 900
+        "VIVA_MEDIA_LINK_SECONDS",
+        "lifetime of the signed media links (review page, share links with video), in seconds",
+        900,
     )
 
 

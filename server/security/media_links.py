@@ -7,6 +7,11 @@ media endpoint accepts such a link without a session until it expires (``VIVA_ME
 15 minutes by default), as long as that member is still active in the response's organization.
 A changed field or an expired link is refused with 403. Expiries are rounded up to the minute so
 that fetching the same review item twice gives the same URL (the browser's media cache works).
+
+A share link that includes the answers' media gets links of its own
+(``/api/share/media/{id}/{variant}?expires=..&link=..&sig=..``): signed over the share link's id
+instead of a member's (a separate message, so neither kind passes for the other), expiring
+with the media lifetime or the share link, whichever comes first.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from urllib.parse import urlencode
 if TYPE_CHECKING:
     from server.settings import Settings
 
-__all__ = ["MediaLinkError", "MediaLinkSigner", "SignedMediaLink"]
+__all__ = ["MediaLinkError", "MediaLinkSigner", "SharedMediaLink", "SignedMediaLink"]
 
 _ROUND_S = 60
 
@@ -39,6 +44,16 @@ class SignedMediaLink:
     response_id: uuid.UUID
     variant: str
     user_id: uuid.UUID
+    expires: int
+
+
+@dataclass(frozen=True, slots=True)
+class SharedMediaLink:
+    """What a valid share media link grants: this share link's visitor may read this variant."""
+
+    response_id: uuid.UUID
+    variant: str
+    link_id: uuid.UUID
     expires: int
 
 
@@ -101,3 +116,60 @@ class MediaLinkSigner:
         if expiry <= (time.time() if now is None else now):
             raise MediaLinkError("This media link has expired; reload the review page to get a fresh one.")
         return SignedMediaLink(response_id=response_id, variant=variant, user_id=user_id, expires=expiry)
+
+    def _share_sig(self, response_id: uuid.UUID, variant: str, expires: int, link_id: uuid.UUID) -> str:
+        msg = f"share\n{link_id}\n{response_id}\n{variant}\n{expires}".encode()
+        digest = hmac.new(self._key, msg, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+    def share_url(
+        self,
+        response_id: uuid.UUID,
+        variant: str,
+        link_id: uuid.UUID,
+        *,
+        not_after: float,
+        now: float | None = None,
+    ) -> tuple[str, int]:
+        """The signed URL of ``variant`` of ``response_id`` for share link ``link_id`` and its expiry
+        (Unix seconds): the media lifetime rounded up to the minute, never past ``not_after``."""
+        now = time.time() if now is None else now
+        expires = min(-(-int(now + self.lifetime_s) // _ROUND_S) * _ROUND_S, int(not_after))
+        query = urlencode(
+            {
+                "expires": expires,
+                "link": str(link_id),
+                "sig": self._share_sig(response_id, variant, expires, link_id),
+            }
+        )
+        return f"/api/share/media/{response_id}/{variant}?{query}", expires
+
+    def verify_share(
+        self,
+        response_id: uuid.UUID,
+        variant: str,
+        *,
+        expires: str | None,
+        link: str | None,
+        sig: str | None,
+        now: float | None = None,
+    ) -> SharedMediaLink:
+        """The grant a share media link carries; :class:`MediaLinkError` if incomplete, forged or old."""
+        if not (expires and link and sig):
+            raise MediaLinkError("This media link is incomplete; reload the shared report to get a new one.")
+        try:
+            expiry = int(expires)
+            link_id = uuid.UUID(link)
+        except ValueError as exc:
+            raise MediaLinkError(
+                "This media link is malformed; reload the shared report to get a new one."
+            ) from exc
+        expected = self._share_sig(response_id, variant, expiry, link_id)
+        if not hmac.compare_digest(expected.encode(), sig.encode("utf-8", "replace")):
+            raise MediaLinkError(
+                "This media link is not valid (it was changed or made for another answer); "
+                "reload the shared report to get a new one."
+            )
+        if expiry <= (time.time() if now is None else now):
+            raise MediaLinkError("This media link has expired; reload the shared report to get a fresh one.")
+        return SharedMediaLink(response_id=response_id, variant=variant, link_id=link_id, expires=expiry)

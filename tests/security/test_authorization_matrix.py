@@ -546,6 +546,19 @@ async def _share_token(ctx: Ctx, role: str) -> Req:
     return Req(params={"token": link["token"]})
 
 
+async def _share_media(ctx: Ctx, role: str) -> Req:
+    """A share link with media on Amir's report: the signed video URL it serves (no session needed)."""
+    made = await ctx.ok(
+        "POST",
+        f"/api/reports/invitations/{ctx.world.a.invitation_ids['Amir']}/share",
+        json={"include_media": True},
+    )
+    report = await ctx.ok("GET", f"/api/share/{made['token']}", ANON)
+    (url,) = [a["video_url"] for a in report["answers"] if ctx.media_response in (a["video_url"] or "")]
+    query = dict(x.split("=", 1) for x in url.split("?", 1)[1].split("&"))
+    return Req(params={"response_id": ctx.media_response, "variant": "video"}, query=query)
+
+
 async def _logout(ctx: Ctx, role: str) -> Req:
     """Logout ends the session it is sent with: staff cells sign in afresh for it."""
     if role in STAFF:
@@ -941,6 +954,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("DELETE", "/api/candidate-notes/{note_id}"): Row({**team_write(204), REV: 403}, _own_note),
     ("GET", "/api/reports/assessments/{assessment_id}/fairness"): Row(admin_read(), with_alpha()),
     ("GET", "/api/share/{token}"): Row(public(200), _share_token),
+    ("GET", "/api/share/media/{response_id}/{variant}"): Row(public(200), _share_media),
 }
 
 

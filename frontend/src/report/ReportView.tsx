@@ -147,7 +147,7 @@ export function ReportView(props: { report: Report; actions?: ComponentChildren;
                 <th scope="col">Competency</th>
                 <th scope="col">Score</th>
                 <th scope="col">English</th>
-                {!props.shared && <th scope="col" class="no-print"><span class="sr-only">Review</span></th>}
+                {(!props.shared || r.media_included) && <th scope="col" class="no-print"><span class="sr-only">{props.shared ? "Answer" : "Review"}</span></th>}
               </tr>
             </thead>
             <tbody>
@@ -161,6 +161,15 @@ export function ReportView(props: { report: Report; actions?: ComponentChildren;
                   </td>
                   <td><QuestionScore q={q} /></td>
                   <td>{q.english_band ?? "—"}</td>
+                  {props.shared && r.media_included && (
+                    <td class="no-print actions">
+                      {(r.answers ?? []).some((a) => a.question_id === q.question_id) && (
+                        <a href={`#answer-q${q.number}`} class="btn btn-small">
+                          Watch<span class="sr-only"> the answer to Q{q.number}</span>
+                        </a>
+                      )}
+                    </td>
+                  )}
                   {!props.shared && (
                     <td class="no-print actions">
                       {q.response_id && props.watchOnly && (

@@ -27,6 +27,8 @@ class ShareLink(UUIDAuditBase):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # the answers' video, written text and transcript come with the report (chosen when made)
+    include_media: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), default=None
     )

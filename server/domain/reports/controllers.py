@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import msgspec
-from litestar import Controller, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import Provide
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from server.audit import record
 from server.auth.staff import FOR_HIRING_MANAGERS, provide_admin, provide_staff
-from server.deps import DbSession, SettingsDep, StaffDep
+from server.deps import DbSession, SettingsDep, StaffDep, StoreDep
 from server.domain.assessments.members import ensure_visible
 from server.domain.reports import english, services, sharing, shortlist
 from server.domain.reports.export import attachment, cohort_csv, report_csv
@@ -29,8 +29,10 @@ from server.domain.reports.schemas import (
     ShareCreated,
     ShareLinkOut,
 )
+from server.domain.responses.controllers import stream_media
 from server.errors import InvalidInput
-from server.openapi_responses import LINK_PROBLEMS
+from server.openapi_responses import LINK_PROBLEMS, problems
+from server.security.media_links import MediaLinkSigner
 
 __all__ = ["ReportController", "ShareController"]
 
@@ -216,7 +218,11 @@ class ReportController(Controller):
     ) -> ShareCreated:
         inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
         link, token = await sharing.create_link(
-            db_session, inv, hours=data.expires_in_hours, created_by=staff.user_id
+            db_session,
+            inv,
+            hours=data.expires_in_hours,
+            created_by=staff.user_id,
+            include_media=data.include_media,
         )
         record(
             db_session,
@@ -237,6 +243,7 @@ class ReportController(Controller):
             expires_at=link.expires_at,
             url=f"{settings.app.public_url}/api/share/{token}",
             token=token,
+            include_media=link.include_media,
         )
 
     @get(
@@ -284,11 +291,53 @@ class ShareController(Controller):
 
     @get(
         "/{token:str}",
-        summary="A shared report (no sign-in; no email, transcripts or media)",
-        description="404 for an unknown link, 410 once it expired or was revoked.",
+        summary="A shared report (no sign-in; no email; the answers' media only if the link includes it)",
+        description="404 for an unknown link, 410 once it expired or was revoked. A link made with "
+        "`include_media` adds `answers`: each answer's written text, transcript and signed video and "
+        "poster URLs, which expire with `VIVA_MEDIA_LINK_SECONDS` or the link, whichever comes first "
+        "(reload the report for fresh ones).",
     )
-    async def shared_report(self, token: FromPath[str], db_session: DbSession) -> Response[InvitationReport]:
+    async def shared_report(
+        self, token: FromPath[str], db_session: DbSession, settings: SettingsDep
+    ) -> Response[InvitationReport]:
         link = await sharing.resolve_link(db_session, token)
         inv = await services.get_invitation(db_session, None, link.invitation_id)
         report = await services.invitation_report(db_session, inv, viewer_is_admin=True, shared=True)
+        if link.include_media:
+            answers = await sharing.shared_answers(
+                db_session, link, report, MediaLinkSigner.for_settings(settings)
+            )
+            report = msgspec.structs.replace(report, media_included=True, answers=answers)
         return Response(report, headers=_PRIVATE)
+
+    @get(
+        "/media/{response_id:uuid}/{variant:str}",
+        summary="Stream an answer's video or poster for a share link that includes media (no sign-in)",
+        opt={**problems("range", 416), **problems("signed media link", 403)},
+        description="Authorized by the signed link in a shared report's `answers` (`expires`, `link`, "
+        "`sig`): 403 once it expired, when altered or made for another answer, or when the share "
+        "link does not include media; 410 once the share link expired or was revoked. Honours a "
+        "single HTTP Range (206 Partial Content; 416 when outside).",
+    )
+    async def shared_media(
+        self,
+        request: Request[Any, Any, Any],
+        response_id: FromPath[uuid.UUID],
+        variant: FromPath[Literal["video", "poster"]],
+        db_session: DbSession,
+        store: StoreDep,
+        settings: SettingsDep,
+        expires: FromQuery[str | None] = None,
+        link: FromQuery[str | None] = None,
+        sig: FromQuery[str | None] = None,
+    ) -> Response[Any]:
+        r = await sharing.media_response(
+            db_session,
+            MediaLinkSigner.for_settings(settings),
+            response_id,
+            variant,
+            expires=expires,
+            link=link,
+            sig=sig,
+        )
+        return await stream_media(request, store, r, variant)

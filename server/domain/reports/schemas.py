@@ -19,6 +19,8 @@ __all__ = [
     "ShareCreate",
     "ShareCreated",
     "ShareLinkOut",
+    "SharedAnswer",
+    "SharedSegment",
 ]
 
 Source = Literal["human", "suggestion", "abstained", "withheld", "processing", "failed", "missing"]
@@ -112,6 +114,31 @@ class NoteOut(msgspec.Struct):
     created_at: datetime
 
 
+class SharedSegment(msgspec.Struct):
+    """A stretch of the transcript with its times (seconds into the video)."""
+
+    start: float
+    end: float
+    text: str
+
+
+class SharedAnswer(msgspec.Struct):
+    """One answer as a share link that includes media shows it: video (signed, expiring URLs),
+    written text and transcript."""
+
+    question_id: uuid.UUID
+    number: int
+    prompt: str
+    kind: str  # video | written
+    video_url: str | None
+    poster_url: str | None
+    text: str | None  # a written answer
+    transcript: str | None  # what speech recognition heard; None: no transcript yet
+    segments: list[SharedSegment]
+    duration_s: float | None
+    media_expires_at: datetime | None  # the media URLs stop working then; reload for new ones
+
+
 class InvitationReport(msgspec.Struct):
     invitation_id: uuid.UUID
     candidate_name: str
@@ -129,6 +156,9 @@ class InvitationReport(msgspec.Struct):
     counts: dict[str, int]  # confirmed, overridden, resolved, unconfirmed, needs_human, missing
     generated_at: datetime
     shared: bool = False
+    # a share link made with include_media: the answers' video, text and transcript
+    media_included: bool = False
+    answers: list[SharedAnswer] = []
 
 
 class CompareRow(msgspec.Struct):
@@ -183,6 +213,8 @@ class CohortExport(msgspec.Struct):
 
 class ShareCreate(msgspec.Struct, forbid_unknown_fields=True):
     expires_in_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 30)] = 72
+    # the answers' video, written text and transcript come with the report (off by default)
+    include_media: bool = False
 
 
 class ShareLinkOut(msgspec.Struct):
@@ -192,6 +224,7 @@ class ShareLinkOut(msgspec.Struct):
     revoked_at: datetime | None
     created_at: datetime
     status: Literal["active", "expired", "revoked"]
+    include_media: bool = False
 
 
 class ShareCreated(msgspec.Struct):
@@ -200,3 +233,4 @@ class ShareCreated(msgspec.Struct):
     expires_at: datetime
     url: str  # shown once; only the token's SHA-256 is stored
     token: str
+    include_media: bool = False

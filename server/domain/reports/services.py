@@ -342,12 +342,9 @@ async def invitation_report(
     english = await english_for_viewer(
         db, inv, built.english, viewer_id=viewer_id, blind=_hide(a, viewer_is_admin) and not shared
     )
-    if shared:  # a share link shows whose level counts, not who gave it
-        english = msgspec.structs.replace(english, confirmed_by=None)
     questions, notes = built.questions, built.notes
-    if shared:  # the recipient sees scores and notes, not who wrote them nor where answers live
+    if shared:  # the recipient sees scores, notes and who wrote them, not where answers live
         questions = [msgspec.structs.replace(q, response_id=None) for q in questions]
-        notes = [msgspec.structs.replace(n, reviewer_name=None) for n in notes]
     return InvitationReport(
         invitation_id=inv.id,
         candidate_name=inv.candidate_name,

@@ -11,8 +11,9 @@ from litestar.di import Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
-from media.object_store import ObjectMissing
+from media.object_store import ObjectMissing, ObjectStore
 from server.auth.staff import FOR_HIRING_MANAGERS, provide_staff
+from server.db.models import Response as DbResponse
 from server.db.models import User
 from server.deps import DbSession, SettingsDep, StaffDep, StoreDep
 from server.domain.assessments.members import ensure_visible
@@ -24,7 +25,7 @@ from server.openapi_responses import problems
 from server.security.media_links import MediaLinkError, MediaLinkSigner
 from server.settings import Settings
 
-__all__ = ["ResponseController"]
+__all__ = ["ResponseController", "stream_media"]
 
 Variant = Literal["video", "poster", "audio"]
 
@@ -54,6 +55,38 @@ async def _viewer_organization(
     if member is None or not member.is_active:
         raise Forbidden("The reviewer this media link was made for no longer has access.")
     return member.organization_id
+
+
+async def stream_media(
+    request: Request[Any, Any, Any], store: ObjectStore, r: DbResponse, variant: str
+) -> Response[Any]:
+    """``variant`` of ``r`` from the object store, honouring a single HTTP Range (206; 416 outside)."""
+    key = {"video": r.media_key, "poster": r.poster_key, "audio": r.audio_key}.get(variant)
+    if not key:
+        raise NotFound(f"This response has no {variant}.")
+    try:
+        info = await asyncio.to_thread(store.stat, key)
+    except ObjectMissing as exc:
+        raise NotFound(f"The {variant} of this response is not in storage.") from exc
+    headers = {
+        "Accept-Ranges": "bytes",
+        "Cache-Control": "private, max-age=300",
+        "ETag": f'"{info.etag}"',
+    }
+    try:
+        rng = parse_range(request.headers.get("range"), info.size)
+    except RangeNotSatisfiable:
+        return Response(b"", status_code=416, headers={**headers, "Content-Range": f"bytes */{info.size}"})
+    start, end = rng if rng else (0, info.size - 1)
+    headers["Content-Length"] = str(end - start + 1)
+    if rng:
+        headers["Content-Range"] = f"bytes {start}-{end}/{info.size}"
+    return Stream(
+        store.iter_range(key, start, end),
+        status_code=206 if rng else 200,
+        media_type=info.content_type,
+        headers=headers,
+    )
 
 
 class ResponseController(Controller):
@@ -104,31 +137,4 @@ class ResponseController(Controller):
             request, db_session, settings, response_id, variant, (expires, user, sig)
         )
         r, _ = await services.get_response(db_session, org, response_id)
-        key = {"video": r.media_key, "poster": r.poster_key, "audio": r.audio_key}.get(variant)
-        if not key:
-            raise NotFound(f"This response has no {variant}.")
-        try:
-            info = await asyncio.to_thread(store.stat, key)
-        except ObjectMissing as exc:
-            raise NotFound(f"The {variant} of this response is not in storage.") from exc
-        headers = {
-            "Accept-Ranges": "bytes",
-            "Cache-Control": "private, max-age=300",
-            "ETag": f'"{info.etag}"',
-        }
-        try:
-            rng = parse_range(request.headers.get("range"), info.size)
-        except RangeNotSatisfiable:
-            return Response(
-                b"", status_code=416, headers={**headers, "Content-Range": f"bytes */{info.size}"}
-            )
-        start, end = rng if rng else (0, info.size - 1)
-        headers["Content-Length"] = str(end - start + 1)
-        if rng:
-            headers["Content-Range"] = f"bytes {start}-{end}/{info.size}"
-        return Stream(
-            store.iter_range(key, start, end),
-            status_code=206 if rng else 200,
-            media_type=info.content_type,
-            headers=headers,
-        )
+        return await stream_media(request, store, r, variant)
