@@ -106,6 +106,7 @@ class ReportController(Controller):
         db_session: DbSession,
     ) -> EnglishOut:
         inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
+        await ensure_visible(db_session, staff, inv.assessment_id)
         await english.review_english(db_session, staff, inv, data, await services.ai_english(db_session, inv))
         report = await services.invitation_report(
             db_session, inv, viewer_is_admin=staff.is_admin, viewer_id=staff.user_id

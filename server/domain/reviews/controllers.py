@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from server.auth.staff import FOR_HIRING_MANAGERS, Staff, provide_staff
 from server.db.models import ReviewStatus
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
+from server.domain.assessments.members import ensure_visible
 from server.domain.reviews import queue, services
 from server.domain.reviews.agreement import agreement
 from server.domain.reviews.queue import Confidence, Order, QueueFilter
@@ -173,4 +174,5 @@ class ReviewController(Controller):
     async def get_agreement(
         self, staff: StaffDep, db_session: DbSession, assessment_id: FromQuery[uuid.UUID]
     ) -> AgreementOut:
+        await ensure_visible(db_session, staff, assessment_id)
         return await agreement(db_session, staff.organization_id, assessment_id)
