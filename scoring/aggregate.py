@@ -27,6 +27,7 @@ that rests on scored responses), ``missing`` and ``abstained`` say what is left 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -114,7 +115,9 @@ class _Node:
     abstained: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=64)
 def _z(level: float) -> float:
+    # scipy's ppf costs ~0.7 ms a call: a 1,000-candidate shortlist asked it ~15,000 times
     return float(norm.ppf(0.5 + level / 2.0))
 
 

@@ -225,6 +225,7 @@ def test_candidate_records_retakes_writes_resumes_and_finishes(
     _shot(page, "33-journey-resumed")
     page.get_by_role("button", name="Submit answer").click()
     page.get_by_role("button", name="Submit my interview").click()
+    page.get_by_role("button", name="Skip").click()  # the voluntary demographic questions
     expect(page.get_by_role("heading", name=re.compile("Thank you, Jo Journey"))).to_be_visible()
     _shot(page, "34-journey-finished")
     ctx.close()
@@ -309,6 +310,7 @@ def test_written_answer_is_submitted_when_its_time_is_up(demo: Demo, speaking_br
     expect(page.get_by_text("Time was up: your answer was submitted as it stood.")).to_be_visible()
     _shot(page, "36-written-time-up")
     page.get_by_role("button", name="Submit my interview").click()
+    page.get_by_role("button", name="Skip").click()  # the voluntary demographic questions
     expect(page.get_by_role("heading", name=re.compile("Thank you, Tim Timed"))).to_be_visible()
     ctx.close()
     db = sqlite3.connect(demo.server.data_dir / "viva.db")

@@ -9,6 +9,7 @@ import { Camera } from "../media/camera";
 import { Alert, Loading, PageHeading, formatDate, formatDuration } from "../ui/components";
 import { serverClock, type ServerClock } from "./clock";
 import { BrandFrame } from "./BrandFrame";
+import { AfterInterview } from "./Demographics";
 import { DeviceCheck } from "./DeviceCheck";
 import { Intro } from "./Intro";
 import { LinkProblem } from "./LinkProblem";
@@ -61,7 +62,13 @@ export function CandidateApp(props: { token: string }) {
   );
 
   function screen(view: View) {
-    if (view.status === "completed") return <Finished view={view} />;
+    if (view.status === "completed") {
+      return (
+        <AfterInterview token={token}>
+          <Finished view={view} />
+        </AfterInterview>
+      );
+    }
     if (!view.consented) return <Intro token={token} view={view} onStarted={setView} />;
 
     const next = view.questions.find((q) => q.id === view.next_question_id) ?? null;

@@ -4,6 +4,7 @@ import { api, call, type Schemas } from "../api/client";
 import { Alert, Link, Loading, PageHeading } from "../ui/components";
 import { MeContext } from "./StaffShell";
 import { useApi } from "../ui/useApi";
+import { OrganizationFunnel } from "./stages/OrganizationFunnel";
 
 export function Assessments() {
   const me = useContext(MeContext);
@@ -42,6 +43,7 @@ export function Assessments() {
           ))}
         </ul>
       )}
+      {me?.role === "admin" && items && items.length > 0 && <OrganizationFunnel />}
     </>
   );
 }

@@ -14,6 +14,7 @@ from server.audit import record_by
 from server.auth.staff import Staff, provide_admin, provide_staff
 from server.db.models import Assessment, Exemplar, Question
 from server.deps import DbSession, JobsDep, StaffDep
+from server.domain.assessments.members import ensure_visible
 from server.domain.assessments.numbering import scored_numbers
 from server.domain.assessments.schemas import ExemplarOut
 from server.domain.assessments.services import get_assessment
@@ -211,6 +212,7 @@ class CurationController(Controller):
         self, staff: StaffDep, question_id: FromPath[uuid.UUID], db_session: DbSession
     ) -> QuestionAgreementOut:
         q = await exemplars.org_question(db_session, staff.organization_id, question_id)
+        await ensure_visible(db_session, staff, q.assessment_id)
         a = await get_assessment(db_session, staff.organization_id, q.assessment_id)
         return QuestionAgreementOut(
             question_id=q.id,
@@ -271,5 +273,6 @@ class CurationController(Controller):
     async def rescore_status(
         self, staff: StaffDep, assessment_id: FromPath[uuid.UUID], db_session: DbSession
     ) -> RescoreStatusOut:
+        await ensure_visible(db_session, staff, assessment_id)
         a = await get_assessment(db_session, staff.organization_id, assessment_id)
         return await rescore.rescore_status(db_session, a)

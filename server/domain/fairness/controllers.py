@@ -34,9 +34,12 @@ class CandidateDemographicsController(Controller):
     @put(
         "/",
         summary="Volunteer (or withdraw) sex and race/ethnicity for bias audits",
-        description="Optional; never shown to reviewers and never used in scoring. Only "
+        description="Optional; asked after the last answer (a completed link still takes it); "
+        "never shown to reviewers or hiring managers and never used in scoring. Only "
         "aggregated counts and rates reach the employer. Null means 'prefer not to "
-        "say'; both null removes what was given.",
+        "say'; both null removes what was given. Submitting again is an idempotent "
+        "update: it replaces what was given (one record per invitation), so a candidate "
+        "can correct or withdraw it from the same link.",
     )
     async def put_demographics(
         self, token: FromPath[str], data: JSONBody[Demographics], db_session: DbSession

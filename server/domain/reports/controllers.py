@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import Provide
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from server.audit import record
@@ -108,6 +108,7 @@ class ReportController(Controller):
         db_session: DbSession,
     ) -> EnglishOut:
         inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
+        await ensure_visible(db_session, staff, inv.assessment_id)
         await english.review_english(db_session, staff, inv, data, await services.ai_english(db_session, inv))
         report = await services.invitation_report(
             db_session, inv, viewer_is_admin=staff.is_admin, viewer_id=staff.user_id
@@ -183,7 +184,8 @@ class ReportController(Controller):
         description="`english_meets`: only English at or above the threshold; `min_competency`: no "
         "competency below it (0-100); `fully_reviewed`: every answer scored by a person. Each row "
         "has what the side-by-side view shows and up to three competencies to probe next, each "
-        "with two follow-up bank questions the candidate was not asked.",
+        "with two follow-up bank questions the candidate was not asked. `limit`/`offset` page the "
+        "ranked rows (`shown` counts every row the filters keep; ranks are over all of them).",
     )
     async def get_shortlist(
         self,
@@ -193,6 +195,11 @@ class ReportController(Controller):
         english_meets: FromQuery[bool] = False,
         min_competency: FromQuery[float | None] = None,
         fully_reviewed: FromQuery[bool] = False,
+        limit: Annotated[
+            int | None,
+            Parameter(ge=1, le=1000, description="At most this many rows (a page); all by default"),
+        ] = None,
+        offset: Annotated[int, Parameter(ge=0, le=1_000_000, description="Ranked rows to skip")] = 0,
     ) -> shortlist.ShortlistOut:
         await ensure_visible(db_session, staff, assessment_id)
         if min_competency is not None and not 0 <= min_competency <= 100:
@@ -200,7 +207,7 @@ class ReportController(Controller):
         f = shortlist.ShortlistFilter(
             english_meets=english_meets, min_competency=min_competency, fully_reviewed=fully_reviewed
         )
-        return await shortlist.shortlist(db_session, staff, assessment_id, f)
+        return await shortlist.shortlist(db_session, staff, assessment_id, f, limit=limit, offset=offset)
 
     @post(
         "/invitations/{invitation_id:uuid}/share",

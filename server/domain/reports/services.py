@@ -38,6 +38,7 @@ from server.db.models import (
 )
 from server.domain.assessments.numbering import candidate_order, scored_numbers
 from server.domain.invitations.services import effective_status
+from server.domain.reports.built_cache import built_scores
 from server.domain.reports.english import english_for_viewer
 from server.domain.reports.schemas import (
     CohortExport,
@@ -317,6 +318,11 @@ def _build(a: Assessment, answers: dict[uuid.UUID, _Answer], hide_unconfirmed: b
     )
 
 
+def build_cohort_member(a: Assessment, answers: dict[uuid.UUID, _Answer] | None, hide: bool) -> _Built:
+    """``_build`` as ``built_cache.built_scores`` calls it (no answers: an empty candidate)."""
+    return _build(a, answers or {}, hide)
+
+
 async def _assessment(db: AsyncSession, assessment_id: uuid.UUID) -> Assessment:
     a = await db.get(Assessment, assessment_id)
     assert a is not None
@@ -379,19 +385,26 @@ async def compare(
     a = await db.get(Assessment, assessment_id)
     if a is None or a.organization_id != organization_id:
         raise NotFound("No such assessment in your organization.")
-    answers = await _answers(db, Invitation.assessment_id == assessment_id)
+    hide = _hide(a, viewer_is_admin)
+    built_by = await built_scores(
+        db, a, Invitation.assessment_id == assessment_id, hide, _answers, build_cohort_member
+    )
     invs = (
         {
             i.id: i
-            for i in (await db.execute(select(Invitation).where(Invitation.id.in_(list(answers))))).scalars()
+            for i in (
+                await db.execute(
+                    select(Invitation)
+                    .where(Invitation.id.in_(list(built_by)))
+                    .options(lazyload(Invitation.attempt), lazyload(Invitation.assessment))
+                )
+            ).scalars()
         }
-        if answers
+        if built_by
         else {}
     )
-    hide = _hide(a, viewer_is_admin)
     rows = []
-    for inv_id, per_question in answers.items():
-        built = _build(a, per_question, hide)
+    for inv_id, built in built_by.items():
         inv = invs[inv_id]
         rows.append(
             CompareRow(

@@ -14,13 +14,15 @@ from statistics import fmean
 import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import lazyload
 
 from server.auth.staff import Staff
 from server.db.models import Assessment, CandidateNote, Invitation
 from server.domain.bank.services import search
 from server.domain.invitations.services import effective_status
+from server.domain.reports.built_cache import built_scores
 from server.domain.reports.schemas import EnglishOut, ScoreOut
-from server.domain.reports.services import _answers, _build, _hide, _score_out
+from server.domain.reports.services import _answers, _hide, _score_out, build_cohort_member
 from server.domain.teamwork.services import ratings_by_invitation, visible_ratings
 from server.errors import NotFound
 
@@ -77,8 +79,10 @@ class ShortlistOut(msgspec.Struct):
     assessment_title: str
     english_threshold: str
     total: int  # candidates with at least one answer
-    shown: int
-    rows: list[ShortlistRow]
+    shown: int  # of them, the ones the filters keep (every page)
+    rows: list[ShortlistRow]  # the page asked for (all of them without `limit`)
+    offset: int = 0
+    limit: int | None = None
 
 
 def _follow_ups(key: str | None, asked: set[str]) -> list[FollowUp]:
@@ -124,15 +128,35 @@ def _probe(
 
 
 async def shortlist(
-    db: AsyncSession, staff: Staff, assessment_id: uuid.UUID, f: ShortlistFilter
+    db: AsyncSession,
+    staff: Staff,
+    assessment_id: uuid.UUID,
+    f: ShortlistFilter,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> ShortlistOut:
+    """Ranked rows; ``limit``/``offset`` page them (ranks and ``shown`` are over every kept row)."""
     a = await db.get(Assessment, assessment_id)
     if a is None or a.organization_id != staff.organization_id:
         raise NotFound("No such assessment in your organization.")
-    answers = await _answers(db, Invitation.assessment_id == assessment_id)
-    ids = list(answers)
+    hide = _hide(a, staff.is_admin)
+    built_by = await built_scores(
+        db, a, Invitation.assessment_id == assessment_id, hide, _answers, build_cohort_member
+    )
+    ids = list(built_by)
     invs = (
-        {i.id: i for i in (await db.execute(select(Invitation).where(Invitation.id.in_(ids)))).scalars()}
+        {
+            i.id: i
+            for i in (
+                await db.execute(
+                    # the attempt (and through it every answer again) and the assessment are not needed
+                    select(Invitation)
+                    .where(Invitation.id.in_(ids))
+                    .options(lazyload(Invitation.attempt), lazyload(Invitation.assessment))
+                )
+            ).scalars()
+        }
         if ids
         else {}
     )
@@ -145,14 +169,12 @@ async def shortlist(
             .group_by(CandidateNote.invitation_id)
         )
         notes = {row[0]: int(row[1]) for row in counted}
-    hide = _hide(a, staff.is_admin)
     keys = {c.name: c.key for d in a.dimensions for c in d.competencies}
     asked = {q.prompt.strip().lower() for q in a.questions}
     cache = {k: _follow_ups(k, asked) for k in [*keys.values(), None]}
-    rows: list[ShortlistRow] = []
-    for inv_id, per_question in answers.items():
-        built = _build(a, per_question, hide)
-        inv = invs[inv_id]
+    # Filter and rank on what is already built; only the page asked for becomes rows.
+    kept = []
+    for inv_id, built in built_by.items():
         comps = [_score_out(c) for c in built.result.competencies]
         english = built.english
         if hide:
@@ -168,10 +190,22 @@ async def shortlist(
             continue
         if f.fully_reviewed and not fully:
             continue
+        kept.append((inv_id, built, comps, english, confirmed, unconfirmed, fully))
+    kept.sort(
+        key=lambda k: (
+            k[1].result.overall.score is None,
+            -(k[1].result.overall.score or 0.0),
+            invs[k[0]].candidate_name,
+        )
+    )
+    page = kept[offset : None if limit is None else offset + limit]
+    rows: list[ShortlistRow] = []
+    for rank, (inv_id, built, comps, english, confirmed, unconfirmed, fully) in enumerate(page, offset + 1):
+        inv = invs[inv_id]
         shown, _ = visible_ratings(ratings.get(inv_id, []), staff, a.settings.blind_review)
         rows.append(
             ShortlistRow(
-                rank=0,
+                rank=rank,
                 invitation_id=inv_id,
                 candidate_name=inv.candidate_name,
                 status=effective_status(inv),
@@ -190,14 +224,13 @@ async def shortlist(
                 probe=_probe(comps, keys, cache),
             )
         )
-    rows.sort(key=lambda r: (r.overall.score is None, -(r.overall.score or 0.0), r.candidate_name))
-    for i, r in enumerate(rows, 1):
-        r.rank = i
     return ShortlistOut(
         assessment_id=a.id,
         assessment_title=a.title,
         english_threshold=a.settings.english_threshold,
-        total=len(answers),
-        shown=len(rows),
+        total=len(built_by),
+        shown=len(kept),
         rows=rows,
+        offset=offset,
+        limit=limit,
     )

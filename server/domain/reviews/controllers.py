@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Quer
 from server.auth.staff import FOR_HIRING_MANAGERS, Staff, provide_staff
 from server.db.models import ReviewStatus
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
+from server.domain.assessments.members import ensure_visible
 from server.domain.reviews import queue, services
 from server.domain.reviews.agreement import agreement
 from server.domain.reviews.etag import CONDITIONAL, ETAG_HEADER, list_etag, matches, not_modified
@@ -203,4 +204,5 @@ class ReviewController(Controller):
     async def get_agreement(
         self, staff: StaffDep, db_session: DbSession, assessment_id: FromQuery[uuid.UUID]
     ) -> AgreementOut:
+        await ensure_visible(db_session, staff, assessment_id)
         return await agreement(db_session, staff.organization_id, assessment_id)

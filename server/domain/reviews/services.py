@@ -49,6 +49,7 @@ from server.db.models import (
     Suggestion,
     Transcript,
 )
+from server.domain.assessments.members import visible
 from server.domain.assessments.numbering import scored_number_column
 from server.domain.integrations import events as webhook_events
 from server.domain.responses.services import media_urls
@@ -119,11 +120,14 @@ async def _target(
         .outerjoin(Rubric, Rubric.question_id == Question.id)
         .where(Response.id == response_id, Assessment.organization_id == staff.organization_id)
     )
+    # the same rule as the queue: an assessment assigned to other reviewers stays out of reach
+    if (shown := visible(staff)) is not None:
+        stmt = stmt.where(shown)
     if not with_question:
         stmt = stmt.options(lazyload(Response.question))
     row = (await db.execute(stmt)).first()
     if row is None:
-        raise NotFound("No such answer in your organization.")
+        raise NotFound("No such answer in your organization, or its assessment is not shared with you.")
     r, inv_id, name, aid, title, settings, lo, hi, number = row
     return _Target(
         response=r,

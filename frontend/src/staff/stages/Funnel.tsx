@@ -1,4 +1,5 @@
 /** The funnel of one assessment (or the organization): counts as bars, rates, medians, drop-off. */
+import type { ComponentChildren } from "preact";
 import { api, call, type Schemas } from "../../api/client";
 import { BarChart } from "../../ui/BarChart";
 import { Alert, Loading } from "../../ui/components";
@@ -16,7 +17,13 @@ function duration(v: number | null, unit: "min" | "h"): string {
   return v < 48 ? `${v.toFixed(1)} h` : `${(v / 24).toFixed(1)} days`;
 }
 
-export function FunnelView(props: { assessmentId?: string; version?: number; names?: Record<string, string> }) {
+export function FunnelView(props: {
+  assessmentId?: string;
+  version?: number;
+  names?: Record<string, string>;
+  title?: string;
+  children?: ComponentChildren;
+}) {
   const id = props.assessmentId;
   const loaded = useApi<FunnelOut>(
     () => (id ? call(api.GET("/api/assessments/{assessment_id}/funnel", { params: { path: { assessment_id: id } } })) : call(api.GET("/api/funnel"))),
@@ -26,7 +33,8 @@ export function FunnelView(props: { assessmentId?: string; version?: number; nam
   const name = (s: string, fallback: string) => props.names?.[s] ?? fallback;
   return (
     <section class="section funnel" aria-labelledby="funnel-h">
-      <h2 id="funnel-h">Funnel</h2>
+      <h2 id="funnel-h">{props.title ?? "Funnel"}</h2>
+      {props.children}
       {loaded.error && <Alert>{loaded.error}</Alert>}
       {!f && !loaded.error && <Loading label="Loading the funnel…" />}
       {f && <FunnelBody f={f} name={name} />}
