@@ -6,7 +6,7 @@
  * goes back to the start. The duration is also written out in text for screen readers. */
 import { useRef, useState } from "preact/hooks";
 import { useT } from "../i18n";
-import { formatDuration } from "../i18n/format";
+import { formatClock } from "../i18n/format";
 
 export function PlaybackVideo({ src, label }: { src: string; label: string }) {
   const { t } = useT();
@@ -33,7 +33,7 @@ export function PlaybackVideo({ src, label }: { src: string; label: string }) {
     <>
       <video ref={ref} class="playback" src={src} controls playsInline preload="auto" aria-label={label}
         onLoadedMetadata={learn} onDurationChange={learn} />
-      {duration !== null && <p class="small muted playback-length">{t("video.length", { duration: formatDuration(Math.floor(duration)) })}</p>}
+      {duration !== null && <p class="small muted playback-length">{t("video.length", { duration: formatClock(Math.floor(duration)) })}</p>}
     </>
   );
 }
