@@ -70,7 +70,9 @@ def test_translations_keep_placeholders_and_markup(code: str) -> None:
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_no_value_is_left_in_english(code: str) -> None:
     english, other = _catalog("en"), _catalog(code)
-    same = sorted(k for k, v in other.items() if v.strip() == english[k].strip() and (code, k) not in SAME_AS_ENGLISH)
+    same = sorted(
+        k for k, v in other.items() if v.strip() == english[k].strip() and (code, k) not in SAME_AS_ENGLISH
+    )
     assert same == [], f"{code}.json values still in English: {same}"
     # Nor whole English sentences inside a translation (a half-translated value).
     words = re.compile(r"\b(the|your|you|please|answer|question|recording|with|and)\b", re.IGNORECASE)
@@ -90,3 +92,14 @@ def test_every_key_the_frontend_uses_exists() -> None:
     # Keys built from a code at run time: every code has its message.
     for kind in ("denied", "missing", "busy", "insecure", "other"):
         assert f"device.errors.{kind}" in english
+
+
+def test_every_problem_code_the_page_translates_has_a_message() -> None:
+    english = _catalog("en")
+    source = (FRONTEND / "src" / "i18n" / "problems.ts").read_text(encoding="utf-8")
+    codes = set(re.findall(r'case "(\w+)":', source))
+    assert {"invitation_expired", "written_time_up", "link_invalid"} <= codes
+    assert sorted(c for c in codes if not any(k.startswith(f"problems.{c}") for k in english)) == []
+    # And each is a code the server really sends.
+    server = "\n".join(p.read_text(encoding="utf-8") for p in (FRONTEND.parent / "server").rglob("*.py"))
+    assert sorted(c for c in codes if f'code="{c}"' not in server) == []
