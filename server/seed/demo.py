@@ -15,7 +15,8 @@ from server.db.models import Assessment, Organization, Role, User
 from server.domain.accounts.services import create_user
 from server.domain.assessments.schemas import AssessmentCreate
 from server.domain.assessments.services import create_assessment
-from server.domain.candidate.schemas import CONSENT_VERSION, WrittenAnswer
+from server.domain.candidate.consent import consent_terms, consent_version
+from server.domain.candidate.schemas import WrittenAnswer
 from server.domain.candidate.services import consent, save_written
 from server.domain.invitations.schemas import InvitationCreate
 from server.domain.invitations.services import create_invitation
@@ -109,5 +110,5 @@ async def _sample_candidates(db: AsyncSession, assessment: Assessment, admin_ema
             default_days=30,
         )
         await db.refresh(inv, ["assessment", "attempt"])
-        await consent(db, inv, CONSENT_VERSION)
+        await consent(db, inv, consent_version(consent_terms(inv.assessment)), "en")
         await save_written(db, inv, written.id, WrittenAnswer(take_id=uuid.uuid4(), text=answer, submit=True))

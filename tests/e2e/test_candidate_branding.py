@@ -86,7 +86,7 @@ def test_admin_sets_branding_and_the_candidate_sees_it_everywhere(
         expect(logo).to_be_visible()
         assert cand.evaluate("() => document.querySelector('.brand-logo').naturalWidth") > 0
         expect(cand.get_by_text("replaces our first phone call")).to_be_visible()
-        expect(cand.get_by_text("Your spoken English is assessed too")).to_be_visible()
+        expect(cand.get_by_text("Your English is assessed too")).to_be_visible()
         expect(cand.get_by_text("example answer", exact=False).first).to_be_visible()
         expect(cand.get_by_role("link", name="talent@acme.test")).to_have_attribute(
             "href", "mailto:talent@acme.test"

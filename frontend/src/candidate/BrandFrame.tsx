@@ -5,6 +5,9 @@
  */
 import type { ComponentChildren } from "preact";
 import type { Schemas } from "../api/client";
+import { useT } from "../i18n";
+import { Rich } from "../i18n/rich";
+import { LanguageSwitcher } from "./LanguageSwitcher";
 
 type Brand = Schemas["CandidateBranding"];
 
@@ -20,6 +23,7 @@ function onAccent(hex: string): string {
 
 export function BrandFrame(props: { token: string; brand: Brand; children: ComponentChildren }) {
   const { brand } = props;
+  const { t } = useT();
   const style = brand.accent_color
     ? ({ "--primary": brand.accent_color, "--primary-hover": brand.accent_color, "--on-primary": onAccent(brand.accent_color) } as Record<string, string>)
     : undefined;
@@ -35,24 +39,27 @@ export function BrandFrame(props: { token: string; brand: Brand; children: Compo
             />
           ) : null}
           <span class="brand-name">{brand.organization_name}</span>
+          <LanguageSwitcher />
         </div>
       </div>
       {props.children}
       <footer class="brand-footer">
         <p>
-          This interview is run by <strong>{brand.organization_name}</strong>.
+          <Rich text={t("brand.runBy", { organization: brand.organization_name })} />
           {brand.contact_email && (
             <>
               {" "}
-              Need help, or an accommodation such as extra time? Write to{" "}
-              <a href={`mailto:${brand.contact_email}`}>{brand.contact_email}</a>.
+              <Rich
+                text={t("brand.help", { email: brand.contact_email })}
+                tags={{ link: (email) => <a href={`mailto:${brand.contact_email}`}>{email}</a> }}
+              />
             </>
           )}
           {brand.privacy_url && (
             <>
               {" "}
               <a href={brand.privacy_url} target="_blank" rel="noopener noreferrer">
-                Privacy policy
+                {t("brand.privacy")}
               </a>
             </>
           )}

@@ -4,9 +4,12 @@
  * question on the server's clocks → finish. A reload resumes where the server says they are.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
+import { ApiError, api, call, type Schemas } from "../api/client";
+import { formatDate, formatDuration, formatNumber } from "../i18n/format";
+import { t, useDocumentLanguage, useOrganizationLanguage, useT } from "../i18n";
+import { candidateError } from "../i18n/problems";
 import { Camera } from "../media/camera";
-import { Alert, Loading, PageHeading, formatDate, formatDuration } from "../ui/components";
+import { Alert, Loading, PageHeading } from "../ui/components";
 import { serverClock, type ServerClock } from "./clock";
 import { BrandFrame } from "./BrandFrame";
 import { AfterInterview } from "./Demographics";
@@ -22,7 +25,7 @@ type Question = Schemas["CandidateQuestion"];
 
 /** "Practice question" or "Question 2 of 7": scored questions numbered as staff number them. */
 export function questionTitle(q: Question, view: View): string {
-  return q.number ? `Question ${q.number} of ${view.scored_question_count}` : "Practice question";
+  return q.number ? t("question.title", { number: q.number, total: view.scored_question_count }) : t("question.practiceTitle");
 }
 
 function hasProgress(v: View): boolean {
@@ -32,7 +35,7 @@ function hasProgress(v: View): boolean {
 export function CandidateApp(props: { token: string }) {
   const { token } = props;
   const [view, setView] = useState<View | null>(null);
-  const [problem, setProblem] = useState<{ status: number; detail: string } | null>(null);
+  const [problem, setProblem] = useState<{ status: number; error: unknown } | null>(null);
   const [checkedDevices, setCheckedDevices] = useState(false);
   const [resumed, setResumed] = useState<boolean | null>(null); // came back to an interview in progress
   const [notice, setNotice] = useState<string | null>(null);
@@ -45,16 +48,19 @@ export function CandidateApp(props: { token: string }) {
       setView(v);
       setResumed((r) => (r === null ? hasProgress(v) : r));
     } catch (err) {
-      setProblem({ status: err instanceof ApiError ? err.status : 0, detail: errorMessage(err) });
+      setProblem({ status: err instanceof ApiError ? err.status : 0, error: err });
     }
   }
   useEffect(() => {
     void load();
     return () => camera.current.stop();
   }, [token]);
+  useOrganizationLanguage(view?.organization.default_language);
+  useDocumentLanguage();
+  useT(); // every screen below re-renders in a newly chosen language
 
-  if (problem) return <LinkProblem status={problem.status} detail={problem.detail} />;
-  if (!view) return <main class="candidate-page"><Loading /></main>;
+  if (problem) return <LinkProblem status={problem.status} detail={candidateError(problem.error)} />;
+  if (!view) return <main class="candidate-page"><Loading label={t("common.loading")} /></main>;
   return (
     <BrandFrame token={token} brand={view.organization}>
       {screen(view)}
@@ -127,12 +133,12 @@ function ProgressHeader(props: { view: View; question: Question }) {
   const { view, question } = props;
   const index = view.questions.findIndex((q) => q.id === question.id);
   return (
-    <header class="progress-bar" aria-label="Progress">
+    <header class="progress-bar" aria-label={t("question.progress")}>
       <div class="progress-inner">
         <span class="progress-title">{view.assessment_title}</span>
         <span class="progress-count">
           {questionTitle(question, view)}
-          {question.is_practice && <span class="badge badge-practice">Practice · not scored</span>}
+          {question.is_practice && <span class="badge badge-practice">{t("question.practiceBadge")}</span>}
         </span>
       </div>
       <div class="progress" aria-hidden="true">
@@ -158,10 +164,10 @@ function QuestionStart(props: {
   const title = questionTitle(question, view);
   const anyDone = view.questions.some((q) => q.answered || q.time_up);
   const heading = props.resumed
-    ? `Welcome back, ${view.candidate_name}`
+    ? t("question.welcomeBackName", { name: view.candidate_name })
     : anyDone
-      ? "Answer saved"
-      : "Ready when you are";
+      ? t("question.answerSaved")
+      : t("question.ready");
 
   async function begin() {
     setBusy(true);
@@ -175,7 +181,7 @@ function QuestionStart(props: {
         ),
       );
     } catch (err) {
-      setError(errorMessage(err));
+      setError(candidateError(err));
       setBusy(false);
       if (err instanceof ApiError && err.status === 409) props.onStale();
     }
@@ -186,41 +192,46 @@ function QuestionStart(props: {
       <ProgressHeader view={view} question={question} />
       <main class="candidate-page">
         <div class="question-start">
-          <PageHeading title={props.resumed ? "Welcome back" : title}>{heading}</PageHeading>
+          <PageHeading title={props.resumed ? t("question.welcomeBack") : title}>{heading}</PageHeading>
           {props.resumed && (
             <p class="lead">
-              You are on {question.number ? `question ${question.number} of ${view.scored_question_count}` : "the practice question"}
-              . Your answers so far are saved.
+              {question.number
+                ? t("question.resumedOn", { number: question.number, total: view.scored_question_count })
+                : t("question.resumedOnPractice")}
             </p>
           )}
           {props.notice && <Alert kind="info">{props.notice}</Alert>}
           <section class="card" aria-labelledby="next-h">
-            <h2 id="next-h">Next: {title}</h2>
+            <h2 id="next-h">{t("question.next", { title })}</h2>
             <ul class="facts-inline">
               {question.kind === "video" ? (
                 <>
-                  <li>Video answer</li>
-                  {question.think_time_s > 0 && <li>{formatDuration(question.think_time_s)} to think</li>}
-                  <li>up to {formatDuration(question.max_answer_s)} to answer</li>
-                  <li>
-                    {1 + question.retakes_allowed} take{question.retakes_allowed ? "s" : ""}
-                  </li>
+                  <li>{t("question.videoAnswer")}</li>
+                  {question.think_time_s > 0 && (
+                    <li>{t("question.thinkTime", { duration: formatDuration(question.think_time_s) })}</li>
+                  )}
+                  <li>{t("question.answerTime", { duration: formatDuration(question.max_answer_s) })}</li>
+                  <li>{t("question.takes", { count: 1 + question.retakes_allowed })}</li>
                 </>
               ) : (
                 <>
-                  <li>Written answer</li>
-                  <li>{formatDuration(question.think_time_s + question.max_answer_s)} in all, reading time included</li>
-                  <li>up to {question.max_chars.toLocaleString()} characters</li>
+                  <li>{t("question.writtenAnswer")}</li>
+                  <li>
+                    {t("question.writtenTime", { duration: formatDuration(question.think_time_s + question.max_answer_s) })}
+                  </li>
+                  <li>{t("question.maxChars", { count: question.max_chars, formatted: formatNumber(question.max_chars) })}</li>
                 </>
               )}
             </ul>
-            <p class="small muted">
-              The question appears and its clock starts when you press the button, so take a break first if you need
-              one. The interview stays open until {formatDate(view.expires_at)}.
-            </p>
+            <p class="small muted answer-language">{t("common.answerInEnglish")}</p>
+            <p class="small muted">{t("question.startNote", { date: formatDate(view.expires_at) })}</p>
             {error && <Alert>{error}</Alert>}
             <button type="button" class="btn btn-primary btn-large" disabled={busy} onClick={begin}>
-              {busy ? "Starting…" : question.number ? `Start question ${question.number}` : "Start the practice question"}
+              {busy
+                ? t("common.starting")
+                : question.number
+                  ? t("question.start", { number: question.number })
+                  : t("question.startPractice")}
             </button>
           </section>
         </div>
@@ -246,14 +257,15 @@ function QuestionPage(props: {
       <main class="candidate-page">
         {props.resumed && (
           <Alert kind="info">
-            Welcome back. You are on {question.number ? `question ${question.number} of ${view.scored_question_count}` : "the practice question"}
-            ; its clock kept running while you were away.
+            {question.number
+              ? t("question.resumedRunning", { number: question.number, total: view.scored_question_count })
+              : t("question.resumedRunningPractice")}
           </Alert>
         )}
         <p class="eyebrow">
           <span class="sr-only">{label}: </span>
-          {question.kind === "video" ? "Video answer" : "Written answer"}
-          {question.is_practice && " · practice, not scored"}
+          {question.kind === "video" ? t("question.videoAnswer") : t("question.writtenAnswer")}
+          {question.is_practice && t("question.practiceNote")}
         </p>
         <PageHeading title={label} class="prompt">
           {question.prompt ?? ""}
@@ -291,7 +303,7 @@ function ReadyToFinish(props: {
     try {
       props.onDone(await call(api.POST("/api/candidate/{token}/complete", { params: { path: { token: props.token } } })));
     } catch (err) {
-      setError(errorMessage(err));
+      setError(candidateError(err));
       setBusy(false);
       if (err instanceof ApiError && err.status === 409) props.onStale();
     }
@@ -300,15 +312,17 @@ function ReadyToFinish(props: {
   return (
     <main class="candidate-page narrow">
       <div class="card center-card">
-        <PageHeading title="All questions answered">You have answered every question</PageHeading>
+        <PageHeading title={t("finish.title")}>{t("finish.heading")}</PageHeading>
         <p class="lead">
-          {props.view.answered_count} of {props.view.scored_question_count} scored answers are saved. Submit your
-          interview to let the company know you are done.
+          {t("finish.lead", {
+            answered: formatNumber(props.view.answered_count),
+            total: formatNumber(props.view.scored_question_count),
+          })}
         </p>
         {props.notice && <Alert kind="info">{props.notice}</Alert>}
         {error && <Alert>{error}</Alert>}
         <button type="button" class="btn btn-primary btn-large" disabled={busy} onClick={finish}>
-          {busy ? "Submitting…" : "Submit my interview"}
+          {busy ? t("common.submitting") : t("finish.submit")}
         </button>
       </div>
     </main>
@@ -319,12 +333,9 @@ function Finished(props: { view: View }) {
   return (
     <main class="candidate-page narrow">
       <div class="card center-card">
-        <PageHeading title="Interview submitted">Thank you, {props.view.candidate_name}</PageHeading>
-        <p class="lead">Your interview for {props.view.assessment_title} has been submitted.</p>
-        <p>
-          A person at the company will review your answers; AI only suggests scores to help them. You can close this
-          page now.
-        </p>
+        <PageHeading title={t("done.title")}>{t("done.heading", { name: props.view.candidate_name })}</PageHeading>
+        <p class="lead">{t("done.lead", { assessment: props.view.assessment_title })}</p>
+        <p>{t("done.body")}</p>
       </div>
     </main>
   );

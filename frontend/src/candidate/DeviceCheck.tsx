@@ -1,7 +1,10 @@
 /** Camera preview, a live microphone meter, and a check that audio really reaches the server. */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, api, call, errorMessage } from "../api/client";
-import { Camera, DeviceError } from "../media/camera";
+import { ApiError, api, call } from "../api/client";
+import { t, useT } from "../i18n";
+import { formatNumber, formatPercent } from "../i18n/format";
+import { candidateError } from "../i18n/problems";
+import type { Camera } from "../media/camera";
 import { LevelMeter, levelPercent } from "../media/level";
 import { connected, iceServersFor, openSendingPeer } from "../media/peer";
 import { Alert, PageHeading } from "../ui/components";
@@ -59,7 +62,7 @@ export function DeviceCheck(props: {
 }) {
   const video = useRef<HTMLVideoElement>(null);
   const [stream, setStream] = useState<MediaStream | null>(null);
-  const [deviceError, setDeviceError] = useState<DeviceError | null>(null);
+  const [deviceError, setDeviceError] = useState<string | null>(null);
   const [level, setLevel] = useState<number | null>(null);
   const [heard, setHeard] = useState(false);
   const [server, setServer] = useState<ServerCheck>({ state: "idle" });
@@ -74,7 +77,7 @@ export function DeviceCheck(props: {
     props.camera.ensure().then(
       (s) => !cancelled && setStream(s),
       (err: unknown) => {
-        if (!cancelled) setDeviceError(err instanceof DeviceError ? err : new DeviceError("other", errorMessage(err)));
+        if (!cancelled) setDeviceError(candidateError(err)); // a DeviceError in the candidate's language
       },
     );
     return () => {
@@ -146,7 +149,7 @@ export function DeviceCheck(props: {
               return;
             }
           } catch (err) {
-            setServer({ state: "failed", message: errorMessage(err) });
+            setServer({ state: "failed", message: candidateError(err) });
             return;
           }
           timer = window.setTimeout(poll, 1000);
@@ -155,8 +158,8 @@ export function DeviceCheck(props: {
       } catch (err) {
         if (stopped) return;
         if (err instanceof ApiError && (err.status === 404 || err.status === 405) && !isTokenProblem(err)) {
-          setServer({ state: "unavailable", message: "The server cannot check your connection right now." });
-        } else setServer({ state: "failed", message: errorMessage(err) });
+          setServer({ state: "unavailable", message: t("device.serverUnavailable") });
+        } else setServer({ state: "failed", message: candidateError(err) });
       }
     }
     void run();
@@ -173,27 +176,25 @@ export function DeviceCheck(props: {
   }, [stream, attempt]);
 
   const pct = levelPercent(level);
+  useT();
   return (
     <main class="candidate-page">
-      <PageHeading title="Check your camera and microphone">Check your camera and microphone</PageHeading>
-      <p class="lead">Make sure you can see yourself and that the bar moves when you speak.</p>
+      <PageHeading title={t("device.heading")}>{t("device.heading")}</PageHeading>
+      <p class="lead">{t("device.lead")}</p>
       {props.passedAt && (
         <div class="card skip-check">
-          <p>
-            Your camera and microphone passed this check in this browser{" "}
-            {minutesAgo(props.passedAt)}. You can skip it if nothing has changed.
-          </p>
+          <p>{t("device.passedRecently", { count: minutesAgo(props.passedAt) })}</p>
           <button type="button" class="btn" onClick={() => props.onContinue(false)}>
-            Skip the check
+            {t("device.skip")}
           </button>
         </div>
       )}
 
       {deviceError && (
         <div class="card">
-          <Alert>{deviceError.message}</Alert>
+          <Alert>{deviceError}</Alert>
           <button type="button" class="btn btn-primary" onClick={() => setAttempt((a) => a + 1)}>
-            Try again
+            {t("common.tryAgain")}
           </button>
         </div>
       )}
@@ -201,15 +202,15 @@ export function DeviceCheck(props: {
       {!deviceError && (
         <div class="device-grid">
           <div class="preview-wrap">
-            <video ref={video} class="preview" autoplay muted playsInline aria-label="Your camera preview" />
-            {!stream && <p class="preview-overlay">Waiting for your camera… your browser may ask for permission.</p>}
+            <video ref={video} class="preview" autoplay muted playsInline aria-label={t("device.preview")} />
+            {!stream && <p class="preview-overlay">{t("device.waitingCamera")}</p>}
           </div>
           <div class="card checks">
-            <h2>Microphone</h2>
+            <h2>{t("device.microphone")}</h2>
             <div
               class="meter"
               role="meter"
-              aria-label="Microphone level"
+              aria-label={t("device.micLevel")}
               aria-valuemin={0}
               aria-valuemax={100}
               aria-valuenow={pct}
@@ -217,9 +218,9 @@ export function DeviceCheck(props: {
               <span style={{ width: `${pct}%` }} class={pct > 85 ? "hot" : ""} />
             </div>
             <p class="small" role="status">
-              {!stream ? "Not started yet." : heard ? "✓ We can hear you." : "Say a few words — the bar should move."}
+              {!stream ? t("device.notStarted") : heard ? t("device.heard") : t("device.sayWords")}
             </p>
-            <h2>Connection</h2>
+            <h2>{t("device.connection")}</h2>
             {/* When live video cannot connect the fallback note below says what happens; the
                 "try another network" error would contradict it. */}
             {!noLiveVideo && (
@@ -230,13 +231,12 @@ export function DeviceCheck(props: {
             {network && <NetworkLine check={network} />}
             {noLiveVideo && (
               <p class="small" role="status">
-                Live video cannot connect on this network (a firewall may block it). You can still answer: each
-                answer will be recorded in this browser and uploaded when you stop, which takes a little longer.
+                {t("device.noLiveVideo")}
               </p>
             )}
             {server.state === "failed" && (
               <button type="button" class="btn btn-small" onClick={() => setAttempt((a) => a + 1)}>
-                Check again
+                {t("device.checkAgain")}
               </button>
             )}
           </div>
@@ -250,11 +250,9 @@ export function DeviceCheck(props: {
           disabled={!stream}
           onClick={() => props.onContinue(server.state === "ok")}
         >
-          Continue
+          {t("common.continue")}
         </button>
-        {stream && server.state !== "ok" && (
-          <span class="small muted">You can continue once you see yourself and the microphone bar moves.</span>
-        )}
+        {stream && server.state !== "ok" && <span class="small muted">{t("device.continueHint")}</span>}
       </div>
     </main>
   );
@@ -263,35 +261,34 @@ export function DeviceCheck(props: {
 function NetworkLine(props: { check: NetworkCheck }) {
   const { kbps, loss } = props.check;
   const enough = kbps >= NEEDED_KBPS && (loss === null || loss <= MAX_LOSS);
-  const lossText = loss === null ? "" : `, ${(loss * 100).toFixed(1)}% lost`;
+  const rate = formatNumber(Math.round(kbps));
   return (
     <p class="small" role="status">
-      Upload to our recording server: {Math.round(kbps)} kbit/s{lossText}.{" "}
-      {enough
-        ? "✓ Enough for your video answers."
-        : "This may not be enough for smooth video: close other apps or tabs that use the internet, or move closer to your Wi-Fi router."}
+      {loss === null
+        ? t("device.network", { kbps: rate })
+        : t("device.networkLoss", { kbps: rate, loss: formatPercent(loss, 1) })}{" "}
+      {enough ? t("device.networkEnough") : t("device.networkLow")}
     </p>
   );
 }
 
-function minutesAgo(at: number): string {
-  const m = Math.round((Date.now() - at) / 60000);
-  return m <= 1 ? "a minute ago" : `${m} minutes ago`;
+function minutesAgo(at: number): number {
+  return Math.max(1, Math.round((Date.now() - at) / 60000));
 }
 
 function ServerStatus(props: { check: ServerCheck }) {
   const c = props.check;
   switch (c.state) {
     case "idle":
-      return <>Waiting for your camera.</>;
+      return <>{t("device.serverIdle")}</>;
     case "connecting":
-      return <>Connecting to the recording server…</>;
+      return <>{t("device.serverConnecting")}</>;
     case "waiting":
-      return <>Connected. Speak for a moment so we can check that your sound reaches us…</>;
+      return <>{t("device.serverWaiting")}</>;
     case "ok":
-      return <>✓ Your sound reaches our recording server.</>;
+      return <>{t("device.serverOk")}</>;
     case "unavailable":
-      return <>{c.message} If you can see yourself and the bar moves, you can continue.</>;
+      return <>{c.message}</>;
     case "failed":
       return <span class="text-error">{c.message}</span>;
   }

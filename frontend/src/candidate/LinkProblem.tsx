@@ -1,15 +1,19 @@
 /** The page for a link that is expired, revoked or unknown. */
+import { useT } from "../i18n";
 import { PageHeading } from "../ui/components";
+import { LanguageSwitcher } from "./LanguageSwitcher";
 
 export function LinkProblem(props: { status: number; detail: string }) {
+  const { t } = useT();
   const heading =
     props.status === 410
-      ? "This interview link no longer works"
+      ? t("problems.linkGone")
       : props.status === 404
-        ? "We could not find this interview"
-        : "Something went wrong";
+        ? t("problems.linkNotFound")
+        : t("problems.generic");
   return (
     <main class="candidate-page narrow">
+      <LanguageSwitcher />
       <div class="card center-card">
         <PageHeading title={heading}>{heading}</PageHeading>
         <p class="lead">{props.detail}</p>

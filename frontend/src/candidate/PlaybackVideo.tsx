@@ -5,9 +5,11 @@
  * end makes the browser parse the whole file and learn the real duration; then the playhead
  * goes back to the start. The duration is also written out in text for screen readers. */
 import { useRef, useState } from "preact/hooks";
-import { formatDuration } from "../ui/components";
+import { useT } from "../i18n";
+import { formatClock } from "../i18n/format";
 
 export function PlaybackVideo({ src, label }: { src: string; label: string }) {
+  const { t } = useT();
   const ref = useRef<HTMLVideoElement>(null);
   const [duration, setDuration] = useState<number | null>(null);
   const fixing = useRef(false);
@@ -31,7 +33,7 @@ export function PlaybackVideo({ src, label }: { src: string; label: string }) {
     <>
       <video ref={ref} class="playback" src={src} controls playsInline preload="auto" aria-label={label}
         onLoadedMetadata={learn} onDurationChange={learn} />
-      {duration !== null && <p class="small muted playback-length">Length {formatDuration(Math.floor(duration))}</p>}
+      {duration !== null && <p class="small muted playback-length">{t("video.length", { duration: formatClock(Math.floor(duration)) })}</p>}
     </>
   );
 }

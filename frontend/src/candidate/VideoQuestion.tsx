@@ -1,9 +1,12 @@
 /** A video question: think time on the server's clock, recording with a limit, review and retake, then accept. */
 import type { RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, call, errorMessage, type Schemas } from "../api/client";
+import { api, call, type Schemas } from "../api/client";
+import { t, useT } from "../i18n";
+import { formatClock, formatDuration, formatPercent } from "../i18n/format";
+import { candidateError } from "../i18n/problems";
 import type { Camera } from "../media/camera";
-import { Alert, formatDuration } from "../ui/components";
+import { Alert } from "../ui/components";
 import { type ServerClock, secondsUntil, useCountdown } from "./clock";
 import { PlaybackVideo } from "./PlaybackVideo";
 import { useTake } from "./useTake";
@@ -18,6 +21,7 @@ export function VideoQuestion(props: {
   onAnswered: () => void;
 }) {
   const { token, question } = props;
+  useT();
   const thinkLeft = question.think_ends_at ? secondsUntil(question.think_ends_at, props.clock) : question.think_time_s;
   const { phase, setPhase, record, stop, accept, retake, totalTakes, retakesLeft } = useTake({
     token,
@@ -38,7 +42,7 @@ export function VideoQuestion(props: {
     let cancelled = false;
     props.camera.ensure().then(
       (s) => !cancelled && setPreviewStream(s),
-      (err: unknown) => !cancelled && setPhase({ name: "error", message: errorMessage(err) }),
+      (err: unknown) => !cancelled && setPhase({ name: "error", message: candidateError(err) }),
     );
     return () => {
       cancelled = true;
@@ -59,10 +63,10 @@ export function VideoQuestion(props: {
     <div class="video-q">
       {(cameraOn || phase.name === "stopping") && (
         <div class="preview-wrap">
-          <video ref={preview} class="preview" autoplay muted playsInline aria-label="Your camera" />
+          <video ref={preview} class="preview" autoplay muted playsInline aria-label={t("video.camera")} />
           {phase.name === "recording" && (
             <span class="rec-badge" aria-hidden="true">
-              REC
+              {t("video.rec")}
             </span>
           )}
         </div>
@@ -75,14 +79,13 @@ export function VideoQuestion(props: {
       {phase.name === "ready" && (
         <div class="panel">
           {phase.late && (
-            <Alert kind="warning">Your think time for this question is over. Please start recording now.</Alert>
+            <Alert kind="warning">{t("video.lateThink")}</Alert>
           )}
           <p>
-            Take {takesUsed + 1} of {totalTakes}. Recording starts when you press the button and stops
-            automatically after {formatDuration(question.max_answer_s)}.
+            {t("video.takeOf", { take: takesUsed + 1, total: totalTakes, duration: formatDuration(question.max_answer_s) })}
           </p>
           <button ref={focusTarget} type="button" class="btn btn-primary btn-large" onClick={record}>
-            Start recording
+            {t("video.startRecording")}
           </button>
         </div>
       )}
@@ -90,7 +93,7 @@ export function VideoQuestion(props: {
       {(phase.name === "connecting" || phase.name === "stopping") && (
         <p class="panel" role="status">
           <span class="spinner" aria-hidden="true" />
-          {phase.name === "connecting" ? "Connecting to the recording server…" : "Saving your answer…"}
+          {phase.name === "connecting" ? t("video.connecting") : t("video.saving")}
         </p>
       )}
 
@@ -98,12 +101,12 @@ export function VideoQuestion(props: {
         <div class="panel" role="status">
           <p>
             <span class="spinner" aria-hidden="true" />
-            Uploading your answer… {phase.total > 0 ? Math.floor((100 * phase.sent) / phase.total) : 0}%
+            {t("video.uploading", {
+              percent: formatPercent(phase.total > 0 ? Math.floor((100 * phase.sent) / phase.total) / 100 : 0),
+            })}
           </p>
-          <progress max={phase.total || 1} value={phase.sent} aria-label="Upload progress" />
-          <p class="small muted">
-            If the connection drops, the upload waits and continues where it stopped. Keep this page open.
-          </p>
+          <progress max={phase.total || 1} value={phase.sent} aria-label={t("video.uploadProgress")} />
+          <p class="small muted">{t("video.uploadKeepOpen")}</p>
         </div>
       )}
 
@@ -120,24 +123,24 @@ export function VideoQuestion(props: {
 
       {phase.name === "review" && (
         <div class="panel review">
-          <h3>Review your answer</h3>
+          <h3>{t("video.reviewHeading")}</h3>
           {phase.playback ? (
-            <PlaybackVideo src={phase.playback} label="Play back your recording" />
+            <PlaybackVideo src={phase.playback} label={t("video.playback")} />
           ) : (
-            <p class="muted">
-              Your recording was saved. Playback is only available right after recording, not after the page reloads.
-            </p>
+            <p class="muted">{t("video.noPlayback")}</p>
           )}
           {phase.stored && (
             <p class="small">
-              Take {phase.stored.take} of {totalTakes}
-              {phase.stored.duration_s !== null && <> · {formatDuration(phase.stored.duration_s)} recorded</>}
-              {phase.stored.is_partial && <> · the connection dropped, so part of this take may be missing</>}
+              {t("video.storedTake", { take: phase.stored.take, total: totalTakes })}
+              {phase.stored.duration_s !== null && (
+                <> · {t("video.recorded", { duration: formatDuration(phase.stored.duration_s) })}</>
+              )}
+              {phase.stored.is_partial && <> · {t("video.partial")}</>}
             </p>
           )}
           <div class="actions-row">
             <button ref={focusTarget} type="button" class="btn btn-primary btn-large" onClick={() => accept(phase.takeId)}>
-              Use this answer
+              {t("video.useAnswer")}
             </button>
             {retakesLeft > 0 && (
               <button
@@ -145,18 +148,18 @@ export function VideoQuestion(props: {
                 class="btn btn-large"
                 onClick={retake}
               >
-                Record again ({retakesLeft} {retakesLeft === 1 ? "retake" : "retakes"} left)
+                {t("video.recordAgain", { count: retakesLeft })}
               </button>
             )}
           </div>
-          {retakesLeft === 0 && <p class="small muted">You have used all your takes for this question.</p>}
+          {retakesLeft === 0 && <p class="small muted">{t("video.noTakesLeft")}</p>}
         </div>
       )}
 
       {phase.name === "accepting" && (
         <p class="panel" role="status">
           <span class="spinner" aria-hidden="true" />
-          Submitting your answer…
+          {t("video.submitting")}
         </p>
       )}
 
@@ -166,11 +169,11 @@ export function VideoQuestion(props: {
           <div class="actions-row">
             {phase.takeId ? (
               <button ref={focusTarget} type="button" class="btn btn-primary" onClick={() => accept(phase.takeId!)}>
-                Try again
+                {t("common.tryAgain")}
               </button>
             ) : retakesLeft > 0 ? (
               <button ref={focusTarget} type="button" class="btn btn-primary" onClick={() => setPhase({ name: "ready" })}>
-                Try recording again
+                {t("video.tryRecordingAgain")}
               </button>
             ) : null}
           </div>
@@ -187,7 +190,7 @@ function ThinkTime(props: { seconds: number; endsAt: string | null; clock: Serve
     return (
       <div class="panel">
         <button type="button" class="btn btn-primary btn-large" onClick={props.onDone}>
-          Start recording
+          {t("video.startRecording")}
         </button>
       </div>
     );
@@ -195,14 +198,14 @@ function ThinkTime(props: { seconds: number; endsAt: string | null; clock: Serve
   return (
     <div class="panel think">
       <p>
-        <span class="label">Think time</span>
+        <span class="label">{t("video.thinkTime")}</span>
         <span class="countdown" role="timer" aria-live="off">
-          {formatDuration(left)}
+          {formatClock(left)}
         </span>
       </p>
-      <p class="small muted">Recording starts automatically when the time is up.</p>
+      <p class="small muted">{t("video.autoStart")}</p>
       <button type="button" class="btn btn-primary btn-large" onClick={props.onDone}>
-        I’m ready — start recording
+        {t("video.readyStart")}
       </button>
     </div>
   );
@@ -276,26 +279,23 @@ function RecordingTimer(props: {
     <div class="panel recording">
       <p class="rec-line">
         <span class="rec-dot" aria-hidden="true" />
-        <span>Recording</span>
+        <span>{t("video.recording")}</span>
         <span class="countdown" role="timer" aria-live="off">
-          {formatDuration(elapsed)} / {formatDuration(props.maxSeconds)}
+          {formatClock(elapsed)} / {formatClock(props.maxSeconds)}
         </span>
       </p>
       <div class="progress" aria-hidden="true">
         <span style={{ width: `${pct}%` }} />
       </div>
       <p class="sr-only" aria-live="polite">
-        {left <= 30 && left > 29 ? "30 seconds left" : ""}
+        {left <= 30 && left > 29 ? t("video.thirtyLeft") : ""}
       </p>
       {props.upload && (
-        <p class="small muted">
-          Your network does not allow a live video connection, so your answer is recorded in this browser and
-          uploaded when you stop.
-        </p>
+        <p class="small muted">{t("video.uploadMode")}</p>
       )}
-      {silent && <Alert kind="warning">We are not receiving any sound. Check that your microphone is not muted.</Alert>}
+      {silent && <Alert kind="warning">{t("video.silent")}</Alert>}
       <button ref={props.stopRef} type="button" class="btn btn-danger btn-large" onClick={stopOnce}>
-        Stop recording
+        {t("video.stopRecording")}
       </button>
     </div>
   );

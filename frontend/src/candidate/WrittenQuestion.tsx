@@ -4,8 +4,11 @@
  * submit the server finds too late is a 409 and the server keeps the last saved draft.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
-import { Alert, formatDuration } from "../ui/components";
+import { ApiError, api, call, type Schemas } from "../api/client";
+import { t, useT } from "../i18n";
+import { formatClock, formatNumber } from "../i18n/format";
+import { candidateError } from "../i18n/problems";
+import { Alert } from "../ui/components";
 import { type ServerClock, useCountdown } from "./clock";
 import { writtenTakeId } from "./storage";
 
@@ -21,6 +24,7 @@ export function WrittenQuestion(props: {
   onAnswered: (notice?: string) => void;
 }) {
   const { token, question } = props;
+  useT();
   const takeId = useRef(writtenTakeId(token, question.id));
   const [text, setText] = useState(question.draft ?? "");
   const [save, setSave] = useState<SaveState>(question.draft ? "saved" : "idle");
@@ -54,7 +58,7 @@ export function WrittenQuestion(props: {
         setSave(latest.current === value ? "saved" : "dirty");
       } catch (err) {
         setSave("error");
-        setError(errorMessage(err));
+        setError(candidateError(err));
       } finally {
         inflight.current = null;
       }
@@ -80,17 +84,17 @@ export function WrittenQuestion(props: {
     if (timeUp && !latest.current.trim()) {
       // Nothing to submit: let the server's limit pass too, then move on.
       await new Promise((resolve) => window.setTimeout(resolve, 1500));
-      props.onAnswered("The time for the last question ran out before anything was written.");
+      props.onAnswered(t("written.ranOutEmpty"));
       return;
     }
     try {
       await put(latest.current, true);
-      props.onAnswered(timeUp ? "Time was up: your answer was submitted as it stood." : undefined);
+      props.onAnswered(timeUp ? t("written.timeUpSubmitted") : undefined);
     } catch (err) {
       // Too late, or submitted already (e.g. in another tab): the server kept what was saved.
-      if (err instanceof ApiError && err.status === 409) props.onAnswered(err.detail);
+      if (err instanceof ApiError && err.status === 409) props.onAnswered(candidateError(err));
       else {
-        setError(errorMessage(err));
+        setError(candidateError(err));
         setSubmitting(false);
       }
     }
@@ -99,7 +103,7 @@ export function WrittenQuestion(props: {
   async function submit(event: Event) {
     event.preventDefault();
     if (!text.trim()) {
-      setError("Write an answer before submitting.");
+      setError(t("written.empty"));
       return;
     }
     await send(false);
@@ -113,17 +117,17 @@ export function WrittenQuestion(props: {
     <form class="written-q" onSubmit={submit}>
       {left !== null && (
         <p class={left <= 60 ? "time-left near" : "time-left"}>
-          <span class="label">Time left</span>{" "}
+          <span class="label">{t("written.timeLeft")}</span>{" "}
           <span class="countdown" role="timer" aria-live="off">
-            {formatDuration(left)}
+            {formatClock(left)}
           </span>
           <span class="sr-only" aria-live="polite">
-            {left <= 60 && left > 58 ? "One minute left" : ""}
+            {left <= 60 && left > 58 ? t("written.oneMinute") : ""}
           </span>
         </p>
       )}
       <label for="answer" class="field-label">
-        Your answer
+        {t("written.yourAnswer")}
       </label>
       <textarea
         id="answer"
@@ -137,19 +141,25 @@ export function WrittenQuestion(props: {
       />
       <div class="written-meta">
         <span id="answer-count" class={near ? "count near" : "count"}>
-          {count.toLocaleString()} / {question.max_chars.toLocaleString()} characters
+          {t("written.count", { count: formatNumber(count), max: formatNumber(question.max_chars) })}
         </span>
         <span id="answer-save" class={`save save-${save}`} role="status" aria-live="polite">
-          {save === "saving" ? "Saving…" : save === "saved" ? "✓ Saved" : save === "dirty" ? "Unsaved changes" : save === "error" ? "Not saved" : ""}
+          {save === "saving"
+            ? t("common.saving")
+            : save === "saved"
+              ? t("written.saved")
+              : save === "dirty"
+                ? t("written.dirty")
+                : save === "error"
+                  ? t("written.notSaved")
+                  : ""}
         </span>
       </div>
       {error && <Alert>{error}</Alert>}
-      <p class="small muted">
-        Your draft is saved as you type. When the time is up, what you have written is submitted. Once submitted, the
-        answer can no longer change.
-      </p>
+      <p class="small muted">{t("written.help")}</p>
+      <p class="small muted answer-language">{t("common.answerInEnglish")}</p>
       <button type="submit" class="btn btn-primary btn-large" disabled={submitting}>
-        {submitting ? "Submitting…" : "Submit answer"}
+        {submitting ? t("common.submitting") : t("written.submit")}
       </button>
     </form>
   );

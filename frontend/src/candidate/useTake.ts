@@ -4,7 +4,9 @@
  * component shows the phase; this hook owns the connection and the server calls.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, api, call, errorMessage, type Schemas } from "../api/client";
+import { ApiError, api, call, type Schemas } from "../api/client";
+import { t } from "../i18n";
+import { candidateError } from "../i18n/problems";
 import type { Camera } from "../media/camera";
 import { LocalRecorder } from "../media/localRecorder";
 import { connected, iceServersFor, openSendingPeer } from "../media/peer";
@@ -135,7 +137,7 @@ export function useTake(props: { token: string; question: Question; camera: Came
       setPhase({ name: "review", takeId, stored, playback });
     } catch (err) {
       release();
-      setPhase({ name: "error", message: errorMessage(err) });
+      setPhase({ name: "error", message: candidateError(err) });
     }
   }
 
@@ -156,7 +158,7 @@ export function useTake(props: { token: string; question: Question; camera: Came
       release();
       setPendingTake(token, question.id, null);
       setTakesUsed((n) => n + 1);
-      setPhase({ name: "error", message: errorMessage(err) });
+      setPhase({ name: "error", message: candidateError(err) });
     }
   }
 
@@ -169,7 +171,7 @@ export function useTake(props: { token: string; question: Question; camera: Came
       setPendingTake(token, question.id, null);
       props.onAnswered();
     } catch (err) {
-      setPhase({ name: "error", message: errorMessage(err), takeId });
+      setPhase({ name: "error", message: candidateError(err), takeId });
     }
   }
 
@@ -201,7 +203,7 @@ function localPlayback(recorder: LocalRecorder | undefined): Promise<string | nu
 
 function recordingError(err: unknown): string {
   if (err instanceof ApiError && (err.status === 405 || (err.status === 404 && err.detail === "Not Found"))) {
-    return "Video recording is not available on this server right now. Please try again later or contact the company that invited you.";
+    return t("video.unavailable");
   }
-  return errorMessage(err);
+  return candidateError(err);
 }

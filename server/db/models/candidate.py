@@ -87,6 +87,8 @@ class Attempt(UUIDAuditBase):
     )
     consented_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     consent_version: Mapped[str] = mapped_column(sa.String(40))
+    # The language the consent text was shown in (None: consented before pages were translated).
+    consent_language: Mapped[str | None] = mapped_column(sa.String(8), default=None)
     completed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     invitation: Mapped[Invitation] = relationship(back_populates="attempt")

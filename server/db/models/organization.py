@@ -28,6 +28,8 @@ class Organization(UUIDAuditBase):
     decision_emails: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Display names of candidate stages for this team (stage -> name); missing ones show the default.
     stage_names: Mapped[dict[str, str]] = mapped_column(JsonB, default=dict)
+    # The candidate pages' language (en, es, pt: branding/schemas.py) until a candidate switches.
+    default_language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
 
 
 class User(UUIDAuditBase):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
-__all__ = ["BrandingOut", "BrandingUpdate", "CandidateBranding"]
+__all__ = ["CANDIDATE_LANGUAGES", "BrandingOut", "BrandingUpdate", "CandidateBranding", "Language"]
 
 Accent = Annotated[str, msgspec.Meta(pattern=r"^#[0-9a-fA-F]{6}$", description="Accent colour as #RRGGBB")]
 Email = Annotated[str, msgspec.Meta(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+# The languages the candidate pages are translated into (frontend/src/i18n/locales/<code>.json).
+Language = Literal["en", "es", "pt"]
+CANDIDATE_LANGUAGES: tuple[Language, ...] = ("en", "es", "pt")
 Url = Annotated[str, msgspec.Meta(max_length=2000, pattern=r"^https?://[^\s]+$")]
 
 
@@ -18,6 +21,12 @@ class BrandingUpdate(msgspec.Struct, forbid_unknown_fields=True):
     welcome_text: Annotated[str, msgspec.Meta(max_length=2000)] = ""
     contact_email: Email | None = None
     privacy_url: Url | None = None
+    default_language: Annotated[
+        Language | None,
+        msgspec.Meta(
+            description="The candidate pages' language until a candidate picks another; null keeps it"
+        ),
+    ] = None
 
 
 class BrandingOut(msgspec.Struct):
@@ -28,6 +37,7 @@ class BrandingOut(msgspec.Struct):
     privacy_url: str | None
     has_logo: bool
     logo_version: int
+    default_language: Language = "en"
 
 
 class CandidateBranding(msgspec.Struct):
@@ -42,3 +52,7 @@ class CandidateBranding(msgspec.Struct):
         int | None,
         msgspec.Meta(description="Set when there is a logo: GET /api/candidate/{token}/logo?v=<this>"),
     ]
+    default_language: Annotated[
+        Language,
+        msgspec.Meta(description="The organization's language for candidate pages (a candidate may switch)"),
+    ] = "en"

@@ -16,7 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import Branding, Organization
-from server.domain.branding.schemas import BrandingOut, BrandingUpdate, CandidateBranding
+from server.domain.branding.schemas import (
+    CANDIDATE_LANGUAGES,
+    BrandingOut,
+    BrandingUpdate,
+    CandidateBranding,
+    Language,
+)
 from server.errors import InvalidInput, NotFound, PayloadTooLarge
 
 __all__ = [
@@ -26,6 +32,7 @@ __all__ = [
     "candidate_branding",
     "clean_logo",
     "get_branding",
+    "language_of",
     "update_branding",
 ]
 
@@ -55,6 +62,7 @@ def branding_out(org: Organization, brand: Branding) -> BrandingOut:
         privacy_url=brand.privacy_url,
         has_logo=brand.logo is not None,
         logo_version=brand.logo_version or 0,
+        default_language=language_of(org),
     )
 
 
@@ -64,6 +72,8 @@ async def update_branding(db: AsyncSession, organization_id: uuid.UUID, data: Br
     brand.welcome_text = data.welcome_text.strip()
     brand.contact_email = data.contact_email
     brand.privacy_url = data.privacy_url
+    if data.default_language is not None:
+        org.default_language = data.default_language
     await db.flush()
     return branding_out(org, brand)
 
@@ -105,6 +115,7 @@ async def candidate_branding(db: AsyncSession, organization_id: uuid.UUID) -> Ca
         await db.execute(select(Branding).where(Branding.organization_id == organization_id))
     ).scalar_one_or_none()
     name = org.name if org is not None else "The hiring team"
+    language = language_of(org) if org is not None else "en"
     if brand is None:
         return CandidateBranding(
             organization_name=name,
@@ -113,6 +124,7 @@ async def candidate_branding(db: AsyncSession, organization_id: uuid.UUID) -> Ca
             contact_email=None,
             privacy_url=None,
             logo_version=None,
+            default_language=language,
         )
     return CandidateBranding(
         organization_name=name,
@@ -121,4 +133,13 @@ async def candidate_branding(db: AsyncSession, organization_id: uuid.UUID) -> Ca
         contact_email=brand.contact_email,
         privacy_url=brand.privacy_url,
         logo_version=brand.logo_version if brand.logo is not None else None,
+        default_language=language,
     )
+
+
+def language_of(org: Organization) -> Language:
+    """The organization's candidate-page language; one no longer offered reads as English."""
+    for language in CANDIDATE_LANGUAGES:
+        if org.default_language == language:
+            return language
+    return "en"

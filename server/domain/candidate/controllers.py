@@ -12,8 +12,8 @@ from server.audit import record
 from server.db.models import ActorKind, Invitation, ResponseState
 from server.deps import DbSession, JobsDep
 from server.domain.candidate import clocks, services
+from server.domain.candidate.consent import consent_terms, consent_version
 from server.domain.candidate.schemas import (
-    CONSENT_VERSION,
     CandidateResponse,
     CandidateView,
     ConsentRequest,
@@ -84,13 +84,15 @@ class CandidateController(Controller):
             raise InvalidInput("Consent is needed to take the assessment.", field="accept")
         inv = await resolve_token(db_session, token, for_write=True)
         first = inv.attempt is None
-        if first and data.consent_version != CONSENT_VERSION:  # what we record is what we showed
+        shown = consent_version(consent_terms(inv.assessment))
+        if first and data.consent_version not in (None, shown):  # what we record is what we showed
             raise Conflict(
                 "The consent text changed since this page was opened. Reload the page, "
                 "read it again and then agree.",
                 field="consent_version",
+                code="consent_changed",
             )
-        attempt = await services.consent(db_session, inv, CONSENT_VERSION)
+        attempt = await services.consent(db_session, inv, shown, data.language)
         if first:
             record(
                 db_session,
@@ -100,7 +102,7 @@ class CandidateController(Controller):
                 organization_id=inv.organization_id,
                 actor_kind=ActorKind.CANDIDATE,
                 actor_id=inv.id,
-                data={"consent_version": attempt.consent_version},
+                data={"consent_version": attempt.consent_version, "language": attempt.consent_language},
             )
         return await services.build_view(db_session, inv)
 

@@ -9,13 +9,14 @@ from typing import Annotated
 import msgspec
 
 from server.db.models import QuestionKind
-from server.domain.branding.schemas import CandidateBranding
+from server.domain.branding.schemas import CandidateBranding, Language
 
 __all__ = [
     "CandidateQuestion",
     "CandidateResponse",
     "CandidateView",
     "ConsentRequest",
+    "ConsentTerms",
     "DeviceCheckAnswer",
     "DeviceCheckStatusOut",
     "IceServerOut",
@@ -26,12 +27,28 @@ __all__ = [
     "WrittenAnswer",
 ]
 
-CONSENT_VERSION = "2026-11-v1"
+# The base consent text's version; the clauses that apply are appended (candidate/consent.py).
+CONSENT_VERSION = "2026-12-v2"
 
 
 class ConsentRequest(msgspec.Struct, forbid_unknown_fields=True):
     accept: bool
-    consent_version: Annotated[str, msgspec.Meta(max_length=40)] = CONSENT_VERSION
+    # The version the page showed (the view's); null: the current one.
+    consent_version: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    language: Annotated[
+        Language | None, msgspec.Meta(description="The language the consent text was shown in")
+    ] = None
+
+
+class ConsentTerms(msgspec.Struct):
+    """The consent text's clauses that apply to this assessment."""
+
+    english_assessed: Annotated[
+        bool, msgspec.Meta(description="The candidate's English is assessed (the assessment sets a level)")
+    ]
+    example_answers: Annotated[
+        bool, msgspec.Meta(description="An answer may become an example answer used to score others")
+    ]
 
 
 class WrittenAnswer(msgspec.Struct, forbid_unknown_fields=True):
@@ -74,6 +91,7 @@ class CandidateView(msgspec.Struct):
     status: str
     consented: bool
     consent_version: str
+    consent_terms: ConsentTerms
     expires_at: datetime
     questions: list[CandidateQuestion]
     next_question_id: uuid.UUID | None

@@ -21,9 +21,9 @@ from server.db.models import (
 from server.domain.assessments.numbering import candidate_order, scored_numbers
 from server.domain.branding.services import candidate_branding
 from server.domain.candidate.clocks import clocks_of, ensure_clock, times_of
+from server.domain.candidate.consent import consent_terms, consent_version
 from server.domain.candidate.limits import scaled_seconds
 from server.domain.candidate.schemas import (
-    CONSENT_VERSION,
     CandidateQuestion,
     CandidateResponse,
     CandidateView,
@@ -101,6 +101,7 @@ async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
             status=inv.status.value,
             consented=True,
             consent_version=inv.attempt.consent_version if inv.attempt else "",
+            consent_terms=consent_terms(assessment),
             expires_at=inv.expires_at,
             questions=[],
             next_question_id=None,
@@ -153,7 +154,8 @@ async def build_view(db: AsyncSession, inv: Invitation) -> CandidateView:
         estimated_minutes=max(1, round(minutes)),
         status=effective_status(inv),
         consented=inv.attempt is not None,
-        consent_version=CONSENT_VERSION,
+        consent_version=consent_version(consent_terms(assessment)),
+        consent_terms=consent_terms(assessment),
         expires_at=inv.expires_at,
         questions=items,
         next_question_id=next_q.id if next_q else None,
@@ -175,23 +177,29 @@ async def begin_question(db: AsyncSession, inv: Invitation, question_id: uuid.UU
     if question.id in clocks:
         return
     if question.id in answered or question.id in closed:
-        raise Conflict("You have already answered this question.")
+        raise Conflict("You have already answered this question.", code="already_answered")
     upcoming = next(
         q for q in candidate_order(inv.assessment.questions) if q.id not in answered and q.id not in closed
     )
     if upcoming.id != question.id:
         raise Conflict(
             "Answer the questions in order: another question comes before this one. "
-            "Reload the page to continue where you are."
+            "Reload the page to continue where you are.",
+            code="out_of_order",
         )
     await ensure_clock(db, attempt, question)
 
 
-async def consent(db: AsyncSession, inv: Invitation, version: str) -> Attempt:
-    """Record consent (once) and start the attempt."""
+async def consent(db: AsyncSession, inv: Invitation, version: str, language: str | None = None) -> Attempt:
+    """Record consent (once), with the version and language of the text shown, and start the attempt."""
     if inv.attempt is not None:
         return inv.attempt
-    attempt = Attempt(invitation_id=inv.id, consented_at=datetime.now(UTC), consent_version=version)
+    attempt = Attempt(
+        invitation_id=inv.id,
+        consented_at=datetime.now(UTC),
+        consent_version=version,
+        consent_language=language,
+    )
     db.add(attempt)
     inv.status = InvitationStatus.STARTED
     await db.flush()
@@ -208,7 +216,9 @@ def question_of(inv: Invitation, question_id: uuid.UUID) -> Question:
 
 def require_attempt(inv: Invitation) -> Attempt:
     if inv.attempt is None:
-        raise Conflict("Please read the introduction and give your consent before answering.")
+        raise Conflict(
+            "Please read the introduction and give your consent before answering.", code="consent_needed"
+        )
     return inv.attempt
 
 
@@ -266,9 +276,13 @@ async def save_written(
             f"The time for this question ran out at {times.answer_ends_at:%H:%M:%S} "
             f"UTC. {kept}; later changes could not be accepted.",
             time_up=True,
+            code="written_time_up",
+            kept_draft=submitted is not None,
         )
     if submitted is not None:
-        raise Conflict("You have already submitted this answer; it can no longer change.")
+        raise Conflict(
+            "You have already submitted this answer; it can no longer change.", code="answer_submitted"
+        )
     response = existing
     if response is None:
         response = (
@@ -318,6 +332,7 @@ async def complete(db: AsyncSession, inv: Invitation) -> Invitation:
         raise Conflict(
             f"{len(missing)} question(s) still need an answer before you can finish.",
             missing=[str(q.id) for q in missing],
+            code="questions_missing",
         )
     attempt.completed_at = datetime.now(UTC)
     inv.status = InvitationStatus.COMPLETED

@@ -95,18 +95,20 @@ async def new_take(
     for stale in [t for t in takes if t.submitted_at is None]:
         if recording.live(stale.take_id) is not None:
             raise Conflict(
-                "A recording for this question is already running in another window. Stop it there first."
+                "A recording for this question is already running in another window. Stop it there first.",
+                code="recording_elsewhere",
             )
         await db.delete(stale)  # a take that died with its process and recorded nothing
         recording.uploads.remove(str(stale.take_id))  # or an upload abandoned before its end
     takes = [t for t in takes if t.submitted_at is not None]
     if any(t.accepted_at is not None for t in takes):
-        raise Conflict("You have already confirmed your answer to this question.")
+        raise Conflict("You have already confirmed your answer to this question.", code="answer_confirmed")
     allowed = 1 + question.retakes_allowed
     if len(takes) >= allowed:
         raise Conflict(
             f"No retakes left for this question: {allowed} take(s) allowed, "
-            f"{len(takes)} recorded. Your last take is kept as your answer."
+            f"{len(takes)} recorded. Your last take is kept as your answer.",
+            code="no_retakes_left",
         )
     max_seconds = scaled_seconds(question.max_answer_s, inv)
     await ensure_clock(db, attempt, question, answering=True)

@@ -122,25 +122,35 @@ async def resolve_token(
     every other read and every write is refused.
     """
     if not token or len(token) > 200:
-        raise NotFound("This link is not valid. Check that you opened the whole link from your email.")
+        raise NotFound(
+            "This link is not valid. Check that you opened the whole link from your email.",
+            code="link_invalid",
+        )
     inv = (
         await db.execute(select(Invitation).where(Invitation.token_hash == hash_token(token)))
     ).scalar_one_or_none()
     if inv is None or not token_matches(token, inv.token_hash):
-        raise NotFound("This link is not valid. Check that you opened the whole link from your email.")
+        raise NotFound(
+            "This link is not valid. Check that you opened the whole link from your email.",
+            code="link_invalid",
+        )
     if inv.status is InvitationStatus.REVOKED or inv.revoked_at is not None:
         raise Gone(
             "This invitation was withdrawn by the company that sent it. Contact them if "
-            "you think this is a mistake."
+            "you think this is a mistake.",
+            code="invitation_withdrawn",
         )
     if inv.expires_at <= datetime.now(UTC):
         raise Gone(
             f"This invitation expired on {inv.expires_at:%d %B %Y}. Ask the company that "
-            "invited you for a new link."
+            "invited you for a new link.",
+            code="invitation_expired",
+            expires_at=inv.expires_at.isoformat(),
         )
     if inv.status is InvitationStatus.COMPLETED and (for_write or not allow_completed):
         raise Conflict(
             "You have already completed this assessment; answers can no longer change "
-            "and this link now shows only your confirmation."
+            "and this link now shows only your confirmation.",
+            code="already_completed",
         )
     return inv

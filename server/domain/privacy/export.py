@@ -236,6 +236,7 @@ async def export_candidate(db: AsyncSession, inv: Invitation, *, public_url: str
             "id": str(attempt.id),
             "consented_at": attempt.consented_at,
             "consent_version": attempt.consent_version,
+            "consent_language": attempt.consent_language,
             "completed_at": attempt.completed_at,
         },
         responses=out_responses,

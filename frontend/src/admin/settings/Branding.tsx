@@ -1,6 +1,7 @@
 /** How candidates see the organization: logo, accent colour, welcome text, contacts (admins). */
 import { useEffect, useState } from "preact/hooks";
 import { api, call, type Schemas } from "../../api/client";
+import { LANGUAGES, type LanguageCode } from "../../i18n/languages";
 import { Alert, Loading } from "../../ui/components";
 import { useApi, useSubmit } from "../../ui/useApi";
 
@@ -12,6 +13,7 @@ export function BrandingSection() {
   const [welcome, setWelcome] = useState("");
   const [email, setEmail] = useState("");
   const [privacy, setPrivacy] = useState("");
+  const [language, setLanguage] = useState<LanguageCode>("en");
   const [saved, setSaved] = useState<string | null>(null);
   // Each change answers the whole branding, shown as it is now.
   const change = useSubmit((request: () => Promise<Brand>) => request());
@@ -24,6 +26,7 @@ export function BrandingSection() {
     setWelcome(brand.welcome_text);
     setEmail(brand.contact_email ?? "");
     setPrivacy(brand.privacy_url ?? "");
+    setLanguage(brand.default_language);
   }, [brand]);
 
   async function apply(request: () => Promise<Brand>, message: string) {
@@ -41,6 +44,7 @@ export function BrandingSection() {
       welcome_text: welcome,
       contact_email: email.trim() || null,
       privacy_url: privacy.trim() || null,
+      default_language: language,
     };
     void apply(
       () => call(api.PUT("/api/organization/branding", { body })),
@@ -121,6 +125,17 @@ export function BrandingSection() {
             <div class="field">
               <label for="brand-privacy">Privacy policy link</label>
               <input id="brand-privacy" type="url" value={privacy} placeholder="https://" onInput={(e) => setPrivacy(e.currentTarget.value)} />
+            </div>
+            <div class="field field-narrow">
+              <label for="brand-language">Language of the candidate pages (candidates can switch)</label>
+              <select id="brand-language" value={language} onChange={(e) => setLanguage(e.currentTarget.value as LanguageCode)}>
+                {LANGUAGES.map((l) => (
+                  <option key={l.code} value={l.code}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
+              <p class="small muted">Answers are still expected in English.</p>
             </div>
             <button type="submit" class="btn btn-primary" disabled={busy}>
               {busy ? "Saving…" : "Save branding"}
