@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from litestar import Controller, Request, delete, get, put
@@ -65,17 +66,20 @@ class BrandingController(Controller):
         "/logo",
         dependencies={"staff": Provide(provide_admin)},
         opt=problems("body", 413, 422),
-        summary="Upload the logo: a PNG body, at most 512 KiB (admin)",
-        description="Send the file as the request body with `Content-Type: image/png`. It is "
-        "decoded, scaled to at most 512 px and stored re-encoded.",
+        summary="Upload the logo: a PNG or SVG body, at most 512 KiB (admin)",
+        description="Send the file as the request body with `Content-Type: image/png` or "
+        "`image/svg+xml`. An SVG is sanitised (no script, event handlers, foreignObject or outside "
+        "references) and rasterised; either is scaled to at most 512 px and stored as a re-encoded PNG.",
     )
     async def upload_logo(
         self, staff: StaffDep, request: Request[Any, Any, Any], db_session: DbSession
     ) -> BrandingOut:
         mime, _ = request.content_type
         if mime not in {"image/png", "image/svg+xml", "application/octet-stream"}:
-            raise InvalidInput("Send the logo as the request body with Content-Type image/png.")
-        png = services.clean_logo(await request.body())
+            raise InvalidInput(
+                "Send the logo as the request body with Content-Type image/png or image/svg+xml."
+            )
+        png = await asyncio.to_thread(services.clean_logo, await request.body())
         org, brand = await services.get_branding(db_session, staff.organization_id)
         brand.logo = png
         brand.logo_version = (brand.logo_version or 0) + 1

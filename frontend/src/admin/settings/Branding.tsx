@@ -89,12 +89,12 @@ export function BrandingSection() {
             <strong>{brand.organization_name}</strong>
           </div>
           <div class="field">
-            <label for="brand-logo">Logo (PNG, at most 512 KiB)</label>
+            <label for="brand-logo">Logo (PNG or SVG, at most 512 KiB)</label>
             <div class="actions-row">
               <input
                 id="brand-logo"
                 type="file"
-                accept="image/png"
+                accept="image/png,image/svg+xml,.svg"
                 disabled={busy}
                 onChange={(e) => upload(e.currentTarget.files?.[0])}
               />
