@@ -31,6 +31,7 @@ async def test_defaults_then_admin_sets_branding_and_candidates_see_it(
         "contact_email": None,
         "privacy_url": None,
         "logo_version": None,
+        "welcome_video_version": None,
     }
     assert view["english_threshold"] == "B2"  # the ML-engineer assessment sets one
     await login(world.a.admin_email)

@@ -28,6 +28,11 @@ class BrandingOut(msgspec.Struct):
     privacy_url: str | None
     has_logo: bool
     logo_version: int
+    welcome_video_version: Annotated[
+        int | None,
+        msgspec.Meta(description="Set when there is a welcome video: GET .../welcome-video?v=<this>"),
+    ] = None
+    welcome_video_seconds: float | None = None
 
 
 class CandidateBranding(msgspec.Struct):
@@ -42,3 +47,10 @@ class CandidateBranding(msgspec.Struct):
         int | None,
         msgspec.Meta(description="Set when there is a logo: GET /api/candidate/{token}/logo?v=<this>"),
     ]
+    welcome_video_version: Annotated[
+        int | None,
+        msgspec.Meta(
+            description="Set when the hiring team recorded a welcome video: "
+            "GET /api/candidate/{token}/welcome-video?v=<this>"
+        ),
+    ] = None

@@ -56,6 +56,8 @@ def branding_out(org: Organization, brand: Branding) -> BrandingOut:
         privacy_url=brand.privacy_url,
         has_logo=brand.logo is not None,
         logo_version=brand.logo_version or 0,
+        welcome_video_version=brand.welcome_video_version if brand.welcome_video_key else None,
+        welcome_video_seconds=brand.welcome_video_seconds if brand.welcome_video_key else None,
     )
 
 
@@ -118,4 +120,5 @@ async def candidate_branding(db: AsyncSession, organization_id: uuid.UUID) -> Ca
         contact_email=brand.contact_email,
         privacy_url=brand.privacy_url,
         logo_version=brand.logo_version if brand.logo is not None else None,
+        welcome_video_version=brand.welcome_video_version if brand.welcome_video_key else None,
     )

@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, call, type Schemas } from "../../api/client";
 import { Alert, Loading } from "../../ui/components";
 import { useApi, useSubmit } from "../../ui/useApi";
+import { WelcomeVideo } from "./WelcomeVideo";
 
 type Brand = Schemas["BrandingOut"];
 
@@ -105,6 +106,14 @@ export function BrandingSection() {
               )}
             </div>
           </div>
+          <WelcomeVideo
+            brand={brand}
+            busy={busy}
+            onChange={(b, message) => {
+              setBrand(b);
+              setSaved(message);
+            }}
+          />
           <form onSubmit={save} noValidate aria-label="Branding">
             <div class="field field-narrow">
               <label for="brand-accent">Accent colour (#RRGGBB, empty for the default)</label>
