@@ -28,6 +28,7 @@ __all__ = [
     "UploadMissing",
     "UploadState",
     "UploadTooLarge",
+    "remux_webm",
 ]
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
@@ -163,35 +164,44 @@ class UploadArea:
             UploadMissing: No such upload, or not complete.
             ProbeFailed / UnsupportedMedia: Not a take (the upload is left for :meth:`remove`).
         """
-        import ffmpeg
-
         st = self.state(upload_id)
         if st is None or not st.complete or st.done:
             raise UploadMissing(f"upload {upload_id} is not complete")
         part, _ = self._paths(upload_id)
-        tmp = out.with_name(f".{out.name}.tmp.webm")
-        try:
-            ffmpeg.run(
-                ffmpeg.input(str(part)).output(str(tmp), c="copy", f="webm"),
-                overwrite_output=True,
-                capture_stdout=True,
-                capture_stderr=True,
-                quiet=True,
-            )
-        except ffmpeg.Error as exc:
-            tmp.unlink(missing_ok=True)
-            err = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-            raise ProbeFailed(
-                f"the upload is not readable media ({err[-1] if err else 'ffmpeg failed'})"
-            ) from exc
-        try:
-            result = validate_take_file(tmp, max_duration_s=max_duration_s)
-        except (ProbeFailed, UnsupportedMedia):
-            tmp.unlink(missing_ok=True)
-            raise
-        os.replace(tmp, out)
-        return result
+        return remux_webm(part, out, max_duration_s=max_duration_s)
 
     def remove(self, upload_id: str) -> None:
         for p in self._paths(upload_id):
             p.unlink(missing_ok=True)
+
+
+def remux_webm(source: Path, out: Path, *, max_duration_s: float | None = None) -> ProbeResult:
+    """A browser recording remuxed into ``out`` (WebM with duration and cues) and checked as a take.
+
+    Raises:
+        ProbeFailed / UnsupportedMedia: Not a take (``source`` is left as it is; nothing at ``out``).
+    """
+    import ffmpeg
+
+    tmp = out.with_name(f".{out.name}.tmp.webm")
+    try:
+        ffmpeg.run(
+            ffmpeg.input(str(source)).output(str(tmp), c="copy", f="webm"),
+            overwrite_output=True,
+            capture_stdout=True,
+            capture_stderr=True,
+            quiet=True,
+        )
+    except ffmpeg.Error as exc:
+        tmp.unlink(missing_ok=True)
+        err = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise ProbeFailed(
+            f"the upload is not readable media ({err[-1] if err else 'ffmpeg failed'})"
+        ) from exc
+    try:
+        result = validate_take_file(tmp, max_duration_s=max_duration_s)
+    except (ProbeFailed, UnsupportedMedia):
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, out)
+    return result

@@ -3,6 +3,8 @@
 Every object of a response lives under :func:`response_prefix` (``responses/<id>/``): the
 recording, the audio and poster derived from it, anything added later. Erasure and retention
 delete that prefix, so a key built here can never be missed by them; nothing else spells a key.
+An organization's own media (the hiring team's welcome video) lives under
+:func:`organization_prefix` (``organizations/<id>/``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ import uuid
 from media.object_store import LocalObjectStore, ObjectStore, S3ObjectStore
 from server.settings import StorageSettings
 
-__all__ = ["audio_key", "build_object_store", "poster_key", "response_prefix", "video_key"]
+__all__ = [
+    "audio_key",
+    "build_object_store",
+    "organization_prefix",
+    "poster_key",
+    "response_prefix",
+    "video_key",
+    "welcome_video_key",
+]
 
 
 def response_prefix(response_id: uuid.UUID) -> str:
@@ -37,6 +47,16 @@ def audio_key(response_id: uuid.UUID) -> str:
 def poster_key(response_id: uuid.UUID) -> str:
     """A still frame shown before the video plays."""
     return _key(response_id, "poster.jpg")
+
+
+def organization_prefix(organization_id: uuid.UUID) -> str:
+    """The prefix of an organization's own objects (not candidates' answers)."""
+    return f"organizations/{organization_id}"
+
+
+def welcome_video_key(organization_id: uuid.UUID, version: int) -> str:
+    """The hiring team's welcome video (WebM); each replacement gets a new key."""
+    return f"{organization_prefix(organization_id)}/welcome-video-{version}.webm"
 
 
 def build_object_store(settings: StorageSettings) -> ObjectStore:

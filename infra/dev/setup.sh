@@ -18,6 +18,7 @@ command -v sox >/dev/null || missing+=(sox)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v node >/dev/null || missing+=(nodejs npm)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)  # text in SVG logos
 [ -x /usr/sbin/nginx ] || missing+=(nginx)  # the reverse proxy of the scale-out test (infra/nginx)
 [ -x /usr/bin/turnserver ] || missing+=(coturn)  # the TURN-only media test (infra/coturn)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -16,7 +16,7 @@ from tests.e2e.conftest import PHONE, Demo
 pytestmark = pytest.mark.e2e
 
 ML_TITLE = "Machine Learning Engineer"
-LOGO = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e-logo.png"
+LOGO = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e-logo.svg"
 
 
 @pytest.fixture
@@ -28,14 +28,17 @@ def shot(screenshots: Path) -> Callable[[Page, str], None]:
 
 
 def _logo_file() -> Path:
-    from PIL import Image, ImageDraw
-
+    """An SVG logo that also carries a script, a handler and a javascript: link (all removed)."""
     LOGO.parent.mkdir(parents=True, exist_ok=True)
-    img = Image.new("RGBA", (360, 96), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(img)
-    draw.rounded_rectangle((0, 8, 80, 88), radius=18, fill=(15, 118, 110, 255))
-    draw.text((100, 36), "ACME ROBOTICS", fill=(15, 60, 60, 255))
-    img.save(LOGO)
+    LOGO.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="360" height="96" viewBox="0 0 360 96" onload="alert(1)">'
+        "<script>alert(2)</script>"
+        '<rect x="0" y="8" width="80" height="80" rx="18" fill="#0f766e"/>'
+        '<a xlink:href="javascript:alert(3)"><rect width="4" height="4"/></a>'
+        '<text x="100" y="60" font-family="sans-serif" font-size="30" font-weight="bold" '
+        'fill="#0f3c3c">ACME ROBOTICS</text></svg>'
+    )
     return LOGO
 
 
@@ -43,6 +46,8 @@ def test_admin_sets_branding_and_the_candidate_sees_it_everywhere(
     demo: Demo, new_context: Any, shot: Callable[[Page, str], None]
 ) -> None:
     staff = new_context().new_page()
+    dialogs: list[str] = []
+    staff.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     staff.goto("/login")
     staff.get_by_label("Email").fill(demo.admin_email)
     staff.get_by_label("Password").fill(demo.admin_password)
@@ -50,7 +55,7 @@ def test_admin_sets_branding_and_the_candidate_sees_it_everywhere(
     expect(staff.get_by_role("heading", name="Assessments", level=1)).to_be_visible()
     staff.goto("/app/settings")
     expect(staff.get_by_role("heading", name="Branding for candidates")).to_be_visible()
-    staff.get_by_label("Logo (PNG, at most 512 KiB)").set_input_files(str(_logo_file()))
+    staff.get_by_label("Logo (PNG or SVG, at most 512 KiB)").set_input_files(str(_logo_file()))
     expect(staff.get_by_text("Logo saved.")).to_be_visible()
     staff.get_by_label(re.compile("^Accent colour")).fill("#0f766e")
     staff.get_by_label("Welcome text on the first page").fill(
@@ -62,6 +67,9 @@ def test_admin_sets_branding_and_the_candidate_sees_it_everywhere(
     expect(staff.get_by_text("Saved: candidates see this")).to_be_visible()
     expect(staff.locator(".brand-preview img")).to_be_visible()
     shot(staff, "40-branding-settings")
+    logo_src = staff.locator(".brand-preview img").get_attribute("src")
+    served = staff.request.get(f"{demo.url}{logo_src}")
+    assert served.headers["content-type"] == "image/png" and b"<svg" not in served.body()
     staff.get_by_label(re.compile("^Accent colour")).fill("teal")
     staff.get_by_role("button", name="Save branding").click()
     expect(staff.get_by_role("alert")).to_contain_text("accent_color")
@@ -79,6 +87,7 @@ def test_admin_sets_branding_and_the_candidate_sees_it_everywhere(
         (PHONE, "42-branded-intro-phone"),
     ):
         cand = new_context(viewport).new_page()
+        cand.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         cand.goto(inv.json()["link"])
         expect(cand.get_by_role("heading", name=ML_TITLE, level=1)).to_be_visible()
         expect(cand.locator(".brand-bar")).to_contain_text(org)
@@ -99,6 +108,7 @@ def test_admin_sets_branding_and_the_candidate_sees_it_everywhere(
         )
         assert color == "rgb(15, 118, 110)", color
         shot(cand, name)
+        assert not dialogs
     # the brand stays on the next pages (device check, questions)
     cand.get_by_label(re.compile("I agree to be recorded")).check()
     cand.get_by_role("button", name="Start").click()

@@ -32,6 +32,7 @@ async def test_defaults_then_admin_sets_branding_and_candidates_see_it(
         "privacy_url": None,
         "logo_version": None,
         "default_language": "en",
+        "welcome_video_version": None,
     }
     assert view["english_threshold"] == "B2"  # the ML-engineer assessment sets one
     await login(world.a.admin_email)
@@ -82,10 +83,10 @@ async def test_bad_branding_is_refused_and_nothing_changes(client: Any, world: W
         assert r.status_code == 400, (body, r.text)
     for data, kind, status, words in (
         (
-            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+            b"<?xml version='1.0'?><!DOCTYPE svg [<!ENTITY a 'aaaa'>]><svg>&a;</svg>",
             "image/svg+xml",
             422,
-            "SVG",
+            "SVG could not be read",
         ),
         (b"GIF89a not really", "image/png", 422, "not a readable PNG"),
         (b"\x89PNG" + b"0" * (600 * 1024), "image/png", 413, "limit is 512 KiB"),
@@ -95,3 +96,26 @@ async def test_bad_branding_is_refused_and_nothing_changes(client: Any, world: W
         assert r.status_code == status and words in r.json()["detail"], (kind, r.text)
     now = (await client.get("/api/organization/branding")).json()
     assert now["accent_color"] == "#112233" and now["has_logo"] is False
+
+
+async def test_an_svg_logo_is_served_as_a_sanitised_png(client: Any, world: World, login: Any) -> None:
+    await login(world.a.admin_email)
+    hostile = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        b'width="300" height="100" onload="alert(1)"><script>alert(2)</script>'
+        b'<rect width="300" height="100" fill="#0f766e"/>'
+        b'<image width="300" height="100" xlink:href="javascript:alert(3)"/>'
+        b'<image width="300" height="100" href="https://evil.test/pixel.png"/></svg>'
+    )
+    r = await client.put(
+        "/api/organization/branding/logo", content=hostile, headers={"content-type": "image/svg+xml"}
+    )
+    assert r.status_code == 200, r.text
+    logo = await client.get(f"/api/candidate/{world.a.tokens['Alice']}/logo?v={r.json()['logo_version']}")
+    assert logo.status_code == 200 and logo.headers["content-type"] == "image/png"
+    assert logo.headers["content-security-policy"] == "default-src 'none'"
+    for needle in (b"<svg", b"script", b"alert", b"evil.test"):
+        assert needle not in logo.content
+    with Image.open(io.BytesIO(logo.content)) as img:
+        assert img.format == "PNG" and img.size == (512, 171)
+        assert img.convert("RGB").getpixel((256, 85)) == (15, 118, 110)

@@ -36,6 +36,7 @@ from __future__ import annotations
 import base64
 import io
 import secrets
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ from server.db.models import Invitation, InvitationStatus, Response, Role
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
 from tests.conftest import _fresh_database, make_settings
 from tests.security.conftest import schema_operations
+from tests.support.media_files import make_webm
 from tests.support.reviews import add_ready_response, add_staff, open_db, set_review_settings
 from tests.support.world import PASSWORD, World, add_video_response, build_world
 
@@ -378,6 +380,38 @@ def with_alpha_logo() -> Prepare:
         return Req()
 
     return prepare
+
+
+_WELCOME_WEBM: list[bytes] = []
+
+
+def _welcome_webm() -> bytes:
+    """A short real WebM (made once per run) for the welcome-video rows."""
+    if not _WELCOME_WEBM:
+        with tempfile.TemporaryDirectory() as d:
+            _WELCOME_WEBM.append(make_webm(Path(d) / "welcome.webm", 1.0).read_bytes())
+    return _WELCOME_WEBM[0]
+
+
+def with_alpha_welcome_video() -> Prepare:
+    """Alpha has a welcome video (beta has none)."""
+
+    async def prepare(ctx: Ctx, role: str) -> Req:
+        r = await ctx.call(
+            "PUT",
+            "/api/organization/branding/welcome-video",
+            content=_welcome_webm(),
+            headers={"content-type": "video/webm"},
+        )
+        assert r.status_code == 200, r.text
+        return Req()
+
+    return prepare
+
+
+async def _alpha_welcome_video(ctx: Ctx, own: Invite) -> dict[str, str]:
+    await with_alpha_welcome_video()(ctx, ADMIN)
+    return {}
 
 
 async def _alpha_logo(ctx: Ctx, own: Invite) -> dict[str, str]:
@@ -749,6 +783,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PUT", "/api/organization/branding/logo"): Row(admin_write(200, foreign=200), plain()),
     ("DELETE", "/api/organization/branding/logo"): Row(admin_write(200, foreign=200), plain()),
     ("GET", "/api/organization/branding/logo"): Row(staff_read(), with_alpha_logo()),
+    ("PUT", "/api/organization/branding/welcome-video"): Row(admin_write(200, foreign=200), plain()),
+    ("DELETE", "/api/organization/branding/welcome-video"): Row(admin_write(200, foreign=200), plain()),
+    ("GET", "/api/organization/branding/welcome-video"): Row(staff_read(), with_alpha_welcome_video()),
     ("GET", "/api/organization/email"): Row(staff_read(foreign=200), plain()),
     ("PUT", "/api/organization/email"): Row(admin_write(200, foreign=200), body({"decision_emails": False})),
     ("PUT", "/api/organization/email/templates/{kind}"): Row(
@@ -876,6 +913,9 @@ MATRIX: dict[tuple[str, str], Row] = {
         on_candidate(consent=True, sub=_written_q, json={"take_id": "TAKE_ID", "text": "My answer so far"}),
     ),
     ("GET", "/api/candidate/{token}/logo"): Row(candidate(200, foreign=404), on_candidate(sub=_alpha_logo)),
+    ("GET", "/api/candidate/{token}/welcome-video"): Row(
+        candidate(200, foreign=404), on_candidate(sub=_alpha_welcome_video)
+    ),
     ("POST", "/api/candidate/{token}/questions/{question_id}/begin"): Row(
         candidate(200, foreign=404), on_candidate(consent=True, sub=_first_q)
     ),
@@ -1070,6 +1110,9 @@ async def _run_cell(ctx: Ctx, method: str, path: str, row: Row, role: str) -> st
     elif path.endswith("/branding/logo") and method == "PUT":
         kwargs["content"] = _logo_png()
         headers["content-type"] = "image/png"
+    elif path.endswith("/branding/welcome-video") and method == "PUT":
+        kwargs["content"] = _welcome_webm()
+        headers["content-type"] = "video/webm"
     elif req.content is not None:
         kwargs["content"] = req.content
     elif req.json is not None:

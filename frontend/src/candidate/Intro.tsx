@@ -47,6 +47,17 @@ export function Intro(props: { token: string; view: Schemas["CandidateView"]; on
       <PageHeading title={view.assessment_title}>{view.assessment_title}</PageHeading>
       <p class="lead">{t("intro.hello", { name: view.candidate_name, organization })}</p>
       {view.organization.welcome_text && <p class="intro-text welcome-text">{view.organization.welcome_text}</p>}
+      {view.organization.welcome_video_version != null && (
+        <div class="welcome-video">
+          <video
+            src={`/api/candidate/${props.token}/welcome-video?v=${view.organization.welcome_video_version}`}
+            controls
+            playsInline
+            preload="metadata"
+            aria-label={`A welcome from ${view.organization.organization_name}`}
+          />
+        </div>
+      )}
 
       <ul class="facts" aria-label={t("intro.about")}>
         <li>

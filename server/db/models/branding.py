@@ -25,3 +25,7 @@ class Branding(UUIDAuditBase):
     privacy_url: Mapped[str | None] = mapped_column(sa.String(2000), default=None)
     logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, default=None)  # re-encoded PNG
     logo_version: Mapped[int] = mapped_column(default=0)
+    # The hiring team's welcome video on the candidate's first page (server/storage.py's key).
+    welcome_video_key: Mapped[str | None] = mapped_column(sa.String(300), default=None)
+    welcome_video_seconds: Mapped[float | None] = mapped_column(sa.Float, default=None)
+    welcome_video_version: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from litestar import Controller, Request, delete, get, put
 from litestar import Response as HttpResponse
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
+from litestar.response import Stream
 
+from media.object_store import ObjectMissing, ObjectStore
 from server.audit import record, record_by
 from server.auth.staff import provide_admin, provide_staff
-from server.deps import DbSession, StaffDep
-from server.domain.branding import services
+from server.deps import DbSession, StaffDep, StoreDep
+from server.domain.branding import services, welcome_video
 from server.domain.branding.schemas import BrandingOut, BrandingUpdate
 from server.domain.invitations.services import resolve_token
+from server.domain.responses.ranges import RangeNotSatisfiable, parse_range
 from server.errors import InvalidInput, NotFound
 from server.openapi_responses import LINK_PROBLEMS, problems
 
@@ -30,6 +34,31 @@ def _png(data: bytes, version: int) -> HttpResponse[bytes]:
             "ETag": f'"logo-{version}"',
             "Content-Security-Policy": "default-src 'none'",
         },
+    )
+
+
+async def _video(request: Request[Any, Any, Any], store: ObjectStore, key: str) -> HttpResponse[Any]:
+    """The stored welcome video, honouring a single HTTP Range so it seeks."""
+    try:
+        info = await asyncio.to_thread(store.stat, key)
+    except ObjectMissing as exc:
+        raise NotFound("The welcome video is not in storage.") from exc
+    headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=86400", "ETag": f'"{info.etag}"'}
+    try:
+        rng = parse_range(request.headers.get("range"), info.size)
+    except RangeNotSatisfiable:
+        return HttpResponse(
+            b"", status_code=416, headers={**headers, "Content-Range": f"bytes */{info.size}"}
+        )
+    start, end = rng if rng else (0, info.size - 1)
+    headers["Content-Length"] = str(end - start + 1)
+    if rng:
+        headers["Content-Range"] = f"bytes {start}-{end}/{info.size}"
+    return Stream(
+        store.iter_range(key, start, end),
+        status_code=206 if rng else 200,
+        media_type="video/webm",
+        headers=headers,
     )
 
 
@@ -64,17 +93,20 @@ class BrandingController(Controller):
         "/logo",
         dependencies={"staff": Provide(provide_admin)},
         opt=problems("body", 413, 422),
-        summary="Upload the logo: a PNG body, at most 512 KiB (admin)",
-        description="Send the file as the request body with `Content-Type: image/png`. It is "
-        "decoded, scaled to at most 512 px and stored re-encoded.",
+        summary="Upload the logo: a PNG or SVG body, at most 512 KiB (admin)",
+        description="Send the file as the request body with `Content-Type: image/png` or "
+        "`image/svg+xml`. An SVG is sanitised (no script, event handlers, foreignObject or outside "
+        "references) and rasterised; either is scaled to at most 512 px and stored as a re-encoded PNG.",
     )
     async def upload_logo(
         self, staff: StaffDep, request: Request[Any, Any, Any], db_session: DbSession
     ) -> BrandingOut:
         mime, _ = request.content_type
         if mime not in {"image/png", "image/svg+xml", "application/octet-stream"}:
-            raise InvalidInput("Send the logo as the request body with Content-Type image/png.")
-        png = services.clean_logo(await request.body())
+            raise InvalidInput(
+                "Send the logo as the request body with Content-Type image/png or image/svg+xml."
+            )
+        png = await asyncio.to_thread(services.clean_logo, await request.body())
         org, brand = await services.get_branding(db_session, staff.organization_id)
         brand.logo = png
         brand.logo_version = (brand.logo_version or 0) + 1
@@ -116,6 +148,70 @@ class BrandingController(Controller):
             raise NotFound("No logo is set.")
         return _png(brand.logo, brand.logo_version)
 
+    @put(
+        "/welcome-video",
+        dependencies={"staff": Provide(provide_admin)},
+        request_max_body_size=welcome_video.MAX_WELCOME_VIDEO_BYTES,
+        opt=problems("body", 413, 422),
+        summary="Save the welcome video candidates see first: a WebM body, at most 3 minutes (admin)",
+        description="Send the recording (WebM, VP8 or VP9 video with Opus audio, as the recorder on "
+        "the settings page makes it) as the request body with `Content-Type: video/webm`. It "
+        "replaces the previous one.",
+    )
+    async def upload_welcome_video(
+        self, staff: StaffDep, request: Request[Any, Any, Any], db_session: DbSession, store: StoreDep
+    ) -> BrandingOut:
+        mime, _ = request.content_type
+        if mime not in {"video/webm", "application/octet-stream"}:
+            raise InvalidInput("Send the welcome video as the request body with Content-Type video/webm.")
+        out = await welcome_video.save_welcome_video(
+            db_session, store, staff.organization_id, request.stream()
+        )
+        record(
+            db_session,
+            action="organization.welcome_video",
+            target_kind="organization",
+            target_id=staff.organization_id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+            data={"seconds": out.welcome_video_seconds},
+        )
+        return out
+
+    @delete(
+        "/welcome-video",
+        status_code=200,
+        dependencies={"staff": Provide(provide_admin)},
+        summary="Remove the welcome video (admin)",
+    )
+    async def delete_welcome_video(
+        self, staff: StaffDep, db_session: DbSession, store: StoreDep
+    ) -> BrandingOut:
+        out = await welcome_video.remove_welcome_video(db_session, store, staff.organization_id)
+        record(
+            db_session,
+            action="organization.welcome_video_removed",
+            target_kind="organization",
+            target_id=staff.organization_id,
+            organization_id=staff.organization_id,
+            actor_id=staff.user_id,
+        )
+        return out
+
+    @get(
+        "/welcome-video",
+        dependencies={"staff": Provide(provide_staff)},
+        opt=problems("range", 416),
+        summary="The welcome video (WebM; honours a single HTTP Range)",
+        media_type="video/webm",
+    )
+    async def get_welcome_video(
+        self, staff: StaffDep, request: Request[Any, Any, Any], db_session: DbSession, store: StoreDep
+    ) -> HttpResponse[Any]:
+        brand = await welcome_video.welcome_video_of(db_session, staff.organization_id)
+        assert brand.welcome_video_key is not None
+        return await _video(request, store, brand.welcome_video_key)
+
 
 class CandidateLogoController(Controller):
     path = "/api/candidate/{token:str}"
@@ -134,3 +230,17 @@ class CandidateLogoController(Controller):
         if brand.logo is None:
             raise NotFound("This organization has no logo.")
         return _png(brand.logo, brand.logo_version)
+
+    @get(
+        "/welcome-video",
+        opt=problems("range", 416),
+        summary="The inviting organization's welcome video (WebM; honours a single HTTP Range)",
+        media_type="video/webm",
+    )
+    async def welcome_video(
+        self, token: FromPath[str], request: Request[Any, Any, Any], db_session: DbSession, store: StoreDep
+    ) -> HttpResponse[Any]:
+        inv = await resolve_token(db_session, token)
+        brand = await welcome_video.welcome_video_of(db_session, inv.organization_id)
+        assert brand.welcome_video_key is not None
+        return await _video(request, store, brand.welcome_video_key)

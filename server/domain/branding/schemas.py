@@ -38,6 +38,11 @@ class BrandingOut(msgspec.Struct):
     has_logo: bool
     logo_version: int
     default_language: Language = "en"
+    welcome_video_version: Annotated[
+        int | None,
+        msgspec.Meta(description="Set when there is a welcome video: GET .../welcome-video?v=<this>"),
+    ] = None
+    welcome_video_seconds: float | None = None
 
 
 class CandidateBranding(msgspec.Struct):
@@ -56,3 +61,10 @@ class CandidateBranding(msgspec.Struct):
         Language,
         msgspec.Meta(description="The organization's language for candidate pages (a candidate may switch)"),
     ] = "en"
+    welcome_video_version: Annotated[
+        int | None,
+        msgspec.Meta(
+            description="Set when the hiring team recorded a welcome video: "
+            "GET /api/candidate/{token}/welcome-video?v=<this>"
+        ),
+    ] = None

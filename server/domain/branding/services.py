@@ -1,9 +1,9 @@
 """Reading and changing an organization's branding; logos are checked and re-encoded.
 
-A logo is decoded with Pillow, bounded in size and dimensions, and stored re-encoded as PNG:
-what is served is always a plain image Pillow produced, never the uploaded bytes (no trailing
-payloads, metadata or scripts). SVG is refused with a message: rasterising it needs a renderer
-this server does not ship.
+A logo is a PNG or an SVG of at most ``MAX_LOGO_BYTES``. An SVG is sanitised and rasterised
+(``svg.py``); either is then decoded with Pillow, bounded in size and dimensions, and stored
+re-encoded as PNG: what is served is always a plain image Pillow produced, never the uploaded
+bytes (no trailing payloads, metadata or scripts).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from server.domain.branding.schemas import (
     CandidateBranding,
     Language,
 )
+from server.domain.branding.svg import looks_like_svg, rasterise_svg
 from server.errors import InvalidInput, NotFound, PayloadTooLarge
 
 __all__ = [
@@ -63,6 +64,8 @@ def branding_out(org: Organization, brand: Branding) -> BrandingOut:
         has_logo=brand.logo is not None,
         logo_version=brand.logo_version or 0,
         default_language=language_of(org),
+        welcome_video_version=brand.welcome_video_version if brand.welcome_video_key else None,
+        welcome_video_seconds=brand.welcome_video_seconds if brand.welcome_video_key else None,
     )
 
 
@@ -79,30 +82,26 @@ async def update_branding(db: AsyncSession, organization_id: uuid.UUID, data: Br
 
 
 def clean_logo(data: bytes) -> bytes:
-    """The uploaded logo decoded and re-encoded as a bounded PNG, or a 4xx saying why not."""
+    """The uploaded PNG or SVG logo as a bounded PNG, or a 4xx saying why not."""
     if not data:
-        raise InvalidInput("The upload is empty: choose a PNG file.")
+        raise InvalidInput("The upload is empty: choose a PNG or SVG file.")
     if len(data) > MAX_LOGO_BYTES:
         raise PayloadTooLarge(
             f"The logo is {len(data) // 1024} KiB; the limit is "
-            f"{MAX_LOGO_BYTES // 1024} KiB. Save a smaller PNG."
+            f"{MAX_LOGO_BYTES // 1024} KiB. Save a smaller PNG or SVG."
         )
-    head = data[:256].lstrip().lower()
-    if head.startswith((b"<?xml", b"<svg")) or b"<svg" in head:
-        raise InvalidInput(
-            "SVG logos cannot be used yet: export the logo as a PNG (at least "
-            "96 px high, transparent background) and upload that."
-        )
+    if looks_like_svg(data):
+        data = rasterise_svg(data, MAX_LOGO_PIXELS)
     try:
         with Image.open(io.BytesIO(data)) as img:
             if img.format != "PNG":
-                raise InvalidInput(f"The file is a {img.format or 'unknown'} image; upload a PNG.")
+                raise InvalidInput(f"The file is a {img.format or 'unknown'} image; upload a PNG or an SVG.")
             if img.width * img.height > 40_000_000:
                 raise InvalidInput("The image is too large in pixels; resize it to at most 2000 x 2000.")
             img.load()
             picture = img.convert("RGBA")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise InvalidInput("The file is not a readable PNG image.") from exc
+        raise InvalidInput("The file is not a readable PNG or SVG image.") from exc
     picture.thumbnail((MAX_LOGO_PIXELS, MAX_LOGO_PIXELS))
     out = io.BytesIO()
     picture.save(out, format="PNG", optimize=True)
@@ -134,6 +133,7 @@ async def candidate_branding(db: AsyncSession, organization_id: uuid.UUID) -> Ca
         privacy_url=brand.privacy_url,
         logo_version=brand.logo_version if brand.logo is not None else None,
         default_language=language,
+        welcome_video_version=brand.welcome_video_version if brand.welcome_video_key else None,
     )
 
 

@@ -4,6 +4,7 @@ import { api, call, type Schemas } from "../../api/client";
 import { LANGUAGES, type LanguageCode } from "../../i18n/languages";
 import { Alert, Loading } from "../../ui/components";
 import { useApi, useSubmit } from "../../ui/useApi";
+import { WelcomeVideo } from "./WelcomeVideo";
 
 type Brand = Schemas["BrandingOut"];
 
@@ -93,12 +94,12 @@ export function BrandingSection() {
             <strong>{brand.organization_name}</strong>
           </div>
           <div class="field">
-            <label for="brand-logo">Logo (PNG, at most 512 KiB)</label>
+            <label for="brand-logo">Logo (PNG or SVG, at most 512 KiB)</label>
             <div class="actions-row">
               <input
                 id="brand-logo"
                 type="file"
-                accept="image/png"
+                accept="image/png,image/svg+xml,.svg"
                 disabled={busy}
                 onChange={(e) => upload(e.currentTarget.files?.[0])}
               />
@@ -109,6 +110,14 @@ export function BrandingSection() {
               )}
             </div>
           </div>
+          <WelcomeVideo
+            brand={brand}
+            busy={busy}
+            onChange={(b, message) => {
+              setBrand(b);
+              setSaved(message);
+            }}
+          />
           <form onSubmit={save} noValidate aria-label="Branding">
             <div class="field field-narrow">
               <label for="brand-accent">Accent colour (#RRGGBB, empty for the default)</label>
