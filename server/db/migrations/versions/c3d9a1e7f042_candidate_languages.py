@@ -1,7 +1,7 @@
 """candidate languages: the organization's default language, the language consent was shown in
 
 Revision ID: c3d9a1e7f042
-Revises: 5b7e2c91d4a3
+Revises: c3d9a1f0b7e4
 Create Date: 2026-12-02 02:20:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c3d9a1e7f042"
-down_revision: str | None = "5b7e2c91d4a3"
+down_revision: str | None = "c3d9a1f0b7e4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

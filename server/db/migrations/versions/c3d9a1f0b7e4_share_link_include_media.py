@@ -1,7 +1,7 @@
 """share links may include the answers' video and transcript
 
 Revision ID: c3d9a1f0b7e4
-Revises: 5b7e2c91d4a3
+Revises: c3d18e0a7f21
 Create Date: 2026-12-02 02:20:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'c3d9a1f0b7e4'
-down_revision: str | None = '5b7e2c91d4a3'
+down_revision: str | None = 'c3d18e0a7f21'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

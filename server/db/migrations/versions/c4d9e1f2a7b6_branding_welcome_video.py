@@ -1,7 +1,7 @@
 """branding: the hiring team's welcome video (object key, length, version)
 
 Revision ID: c4d9e1f2a7b6
-Revises: 5b7e2c91d4a3
+Revises: c3d9a1e7f042
 Create Date: 2026-12-02 02:30:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'c4d9e1f2a7b6'
-down_revision: str | None = '5b7e2c91d4a3'
+down_revision: str | None = 'c3d9a1e7f042'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
