@@ -100,7 +100,8 @@ def test_skipped_on_a_phone_keeps_nothing(
     page.goto(link)
     page.get_by_role("button", name="Submit my interview").click()
     expect(page.get_by_role("heading", name=HEADING)).to_be_visible()
-    page.get_by_role("group", name="Sex").get_by_label("Male", exact=True).check()  # changed mind: skip anyway
+    # a choice made, then Skip anyway: nothing is kept
+    page.get_by_role("group", name="Sex").get_by_label("Male", exact=True).check()
     shot(page, "demographics-03-phone")
     page.get_by_role("button", name="Skip").click()
     expect(page.get_by_role("heading", name=re.compile("^Thank you, Sam Skip"))).to_be_visible()

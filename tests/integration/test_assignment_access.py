@@ -30,7 +30,11 @@ def _calls(world: World, rid: uuid.UUID, inv: uuid.UUID) -> list[tuple[str, str,
     return [
         ("GET", f"/api/review/responses/{rid}", None),
         ("POST", f"/api/review/responses/{rid}/reviews", {"decision": "confirm", "expected_version": 0}),
-        ("POST", f"/api/review/responses/{rid}/resolve", {"score": 3, "comment": "Settled", "expected_version": 0}),
+        (
+            "POST",
+            f"/api/review/responses/{rid}/resolve",
+            {"score": 3, "comment": "Settled", "expected_version": 0},
+        ),
         ("GET", f"/api/responses/{rid}", None),
         ("GET", f"/api/responses/{rid}/media/video", None),
         ("GET", f"/api/review/agreement?assessment_id={aid}", None),

@@ -1,6 +1,6 @@
 /** The shortlist of an assessment: candidates ranked by overall score with its interval,
  * filtered; pick some to see them side by side, with where to probe next. */
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, call, type Schemas } from "../api/client";
 import { Alert, Link, Loading, PageHeading, formatNumber } from "../ui/components";
 import { useApi } from "../ui/useApi";
@@ -8,6 +8,9 @@ import { useApi } from "../ui/useApi";
 type Out = Schemas["ShortlistOut"];
 type Row = Out["rows"][number];
 type Score = Schemas["ScoreOut"];
+
+const PAGE = 50;
+const MAX_PAGE = 1000; // the API's largest page
 
 function scoreText(s: Score): string {
   if (s.score === null) return s.note || "not scored";
@@ -26,15 +29,29 @@ export function ShortlistPage(props: { id: string }) {
   const [picked, setPicked] = useState<string[]>([]);
   const min = minComp.trim() === "" ? undefined : Number(minComp);
   const badMin = min !== undefined && (!Number.isFinite(min) || min < 0 || min > 100);
-  const { data, error } = useApi<Out>(
+  // Pages of ranked rows: "Show more" asks for a longer first page (the server caches the scores).
+  const [count, setCount] = useState(PAGE);
+  const filters = `${props.id}|${english}|${reviewed}|${badMin ? "" : minComp}`;
+  useEffect(() => setCount(PAGE), [filters]);
+  const loaded = useApi<Out>(
     () => call(api.GET("/api/reports/assessments/{assessment_id}/shortlist", {
       params: {
         path: { assessment_id: props.id },
-        query: { english_meets: english, fully_reviewed: reviewed, ...(min !== undefined && !badMin ? { min_competency: min } : {}) },
+        query: {
+          english_meets: english,
+          fully_reviewed: reviewed,
+          limit: count,
+          ...(min !== undefined && !badMin ? { min_competency: min } : {}),
+        },
       },
     })),
-    [props.id, english, reviewed, badMin ? "" : minComp],
+    [filters, count],
   );
+  // While a longer page loads, the rows already shown stay (same filters only).
+  const last = useRef<{ filters: string; out: Out } | null>(null);
+  if (loaded.data) last.current = { filters, out: loaded.data };
+  const data = loaded.data ?? (last.current?.filters === filters ? last.current.out : null);
+  const error = loaded.error;
   const crumbs = (
     <nav class="crumbs" aria-label="Breadcrumb">
       <Link href={`/app/assessments/${props.id}`}>{data?.assessment_title ?? "Assessment"}</Link>
@@ -100,6 +117,17 @@ export function ShortlistPage(props: { id: string }) {
                 </tbody>
               </table>
             </div>
+          )}
+          {data.rows.length < data.shown && (
+            <p class="actions-row">
+              <button type="button" class="btn" disabled={!loaded.data} onClick={() => setCount(Math.min(MAX_PAGE, count + PAGE))}>
+                {loaded.data ? `Show ${Math.min(PAGE, data.shown - data.rows.length)} more` : "Loading…"}
+              </button>
+              <span class="small muted">
+                Showing the top {data.rows.length} of {data.shown}
+                {data.rows.length >= MAX_PAGE ? ` (the first ${MAX_PAGE}; narrow the filters to see others)` : ""}.
+              </span>
+            </p>
           )}
           {chosen.length > 0 && <SideBySide rows={chosen} />}
         </>
