@@ -119,6 +119,8 @@ TEXT = {
         "submit": "Enviar la respuesta",
         "all_answered": "Ha respondido a todas las preguntas",
         "finish": "Enviar mi entrevista",
+        "demographics": "Dos preguntas opcionales sobre usted",
+        "skip": "Omitir",
         "thanks": "Gracias, {name}",
         "minutes": re.compile(r"Unos \d+ minutos"),
     },
@@ -137,6 +139,8 @@ TEXT = {
         "submit": "Enviar resposta",
         "all_answered": "Você respondeu a todas as perguntas",
         "finish": "Enviar minha entrevista",
+        "demographics": "Duas perguntas opcionais sobre você",
+        "skip": "Pular",
         "thanks": "Obrigado, {name}",
         "minutes": re.compile(r"Cerca de \d+ minutos"),
     },
@@ -178,6 +182,12 @@ def _walk(
     page.get_by_role("button", name=s["submit"]).click()
     expect(page.get_by_role("heading", name=s["all_answered"])).to_be_visible(timeout=30_000)
     page.get_by_role("button", name=s["finish"]).click()
+    # the voluntary demographic questions (candidate/Demographics.tsx), in the same language
+    expect(page.get_by_role("heading", name=s["demographics"])).to_be_visible()
+    _fits(page)
+    shot(page, f"{prefix}-demographics")
+    _axe(page, f"{lang}: demographics", problems)
+    page.get_by_role("button", name=s["skip"], exact=True).click()
     expect(page.get_by_role("heading", name=s["thanks"].format(name=name))).to_be_visible()
     _fits(page)
     shot(page, f"{prefix}-done")

@@ -4,11 +4,12 @@
  * (EEO-1). Optional ("Prefer not to say" on each, and Skip), stored apart from the answers,
  * never shown to reviewers or hiring managers, never used in scoring. Saving again replaces
  * what was given (the API's PUT is an idempotent update); both "Prefer not to say" removes it.
- * The strings live here, apart from the rest of the candidate flow.
+ * The strings are the catalogs' `demographics` section (frontend/src/i18n/locales).
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, call, type Schemas } from "../api/client";
+import { t, useT } from "../i18n";
 import { Alert, Loading, PageHeading } from "../ui/components";
 import { useApi, useSubmit } from "../ui/useApi";
 
@@ -16,19 +17,16 @@ type Demographics = Schemas["Demographics"];
 type Sex = NonNullable<Demographics["sex"]>;
 type Race = NonNullable<Demographics["race_ethnicity"]>;
 
-const SEX: [Sex, string][] = [
-  ["female", "Female"],
-  ["male", "Male"],
-];
-
-const RACE: [Race, string][] = [
-  ["hispanic_or_latino", "Hispanic or Latino"],
-  ["white", "White (not Hispanic or Latino)"],
-  ["black_or_african_american", "Black or African American (not Hispanic or Latino)"],
-  ["native_hawaiian_or_other_pacific_islander", "Native Hawaiian or Other Pacific Islander (not Hispanic or Latino)"],
-  ["asian", "Asian (not Hispanic or Latino)"],
-  ["american_indian_or_alaska_native", "American Indian or Alaska Native (not Hispanic or Latino)"],
-  ["two_or_more_races", "Two or more races (not Hispanic or Latino)"],
+// The API's categories, in the order the form shows them (labels: the catalogs).
+const SEX: Sex[] = ["female", "male"];
+const RACE: Race[] = [
+  "hispanic_or_latino",
+  "white",
+  "black_or_african_american",
+  "native_hawaiian_or_other_pacific_islander",
+  "asian",
+  "american_indian_or_alaska_native",
+  "two_or_more_races",
 ];
 
 const PREFER_NOT = "";
@@ -60,6 +58,7 @@ function rememberAsked(token: string): void {
  */
 export function AfterInterview(props: { token: string; children: ComponentChildren }) {
   const { token } = props;
+  useT(); // re-render in a newly chosen language
   const given = useApi(
     () => call(api.GET("/api/candidate/{token}/demographics", { params: { path: { token } } })),
     [token],
@@ -73,7 +72,13 @@ export function AfterInterview(props: { token: string; children: ComponentChildr
 
   // If the questions cannot be loaded, the candidate still sees that the interview is submitted.
   if (given.error) return <>{props.children}</>;
-  if (!given.data || asking === null) return <main class="candidate-page narrow"><Loading /></main>;
+  if (!given.data || asking === null) {
+    return (
+      <main class="candidate-page narrow">
+        <Loading label={t("common.loading")} />
+      </main>
+    );
+  }
   if (asking) {
     return (
       <DemographicsForm
@@ -93,8 +98,8 @@ export function AfterInterview(props: { token: string; children: ComponentChildr
       <p class="demographics-again">
         <button type="button" class="btn btn-quiet" onClick={() => setAsking(true)}>
           {given.data.sex != null || given.data.race_ethnicity != null
-            ? "Change or withdraw the voluntary questions about yourself"
-            : "Answer the voluntary questions about yourself"}
+            ? t("demographics.change")
+            : t("demographics.answer")}
         </button>
       </p>
     </>
@@ -129,34 +134,28 @@ function DemographicsForm(props: {
   return (
     <main class="candidate-page narrow">
       <form class="card center-card demographics" onSubmit={submit} aria-describedby="demo-why">
-        <p class="eyebrow">Your interview is submitted</p>
-        <PageHeading title="Optional questions about you">Two optional questions about you</PageHeading>
+        <p class="eyebrow">{t("demographics.eyebrow")}</p>
+        <PageHeading title={t("demographics.title")}>{t("demographics.heading")}</PageHeading>
         <div id="demo-why">
-          <p class="lead">
-            These questions are <strong>voluntary</strong>. Answering or not changes nothing about how your interview
-            is reviewed.
-          </p>
+          <p class="lead">{t("demographics.lead")}</p>
           <ul class="bullets">
-            <li>They help check that the hiring process treats every group fairly (a bias audit).</li>
-            <li>
-              Your answers are stored <strong>apart from your interview</strong>. Reviewers and hiring managers never
-              see them, and they are never used in scoring.
-            </li>
-            <li>The company sees only totals and rates for groups, never what one person answered.</li>
+            <li>{t("demographics.why")}</li>
+            <li>{t("demographics.apart")}</li>
+            <li>{t("demographics.totals")}</li>
           </ul>
         </div>
 
         <Choices
           name="sex"
-          legend="Sex"
-          options={SEX}
+          legend={t("demographics.sex")}
+          options={SEX.map((v) => [v, t(`demographics.${v}`)])}
           value={sex}
           onChange={setSex}
         />
         <Choices
           name="race_ethnicity"
-          legend="Race / ethnicity"
-          options={RACE}
+          legend={t("demographics.race")}
+          options={RACE.map((v) => [v, t(`demographics.${v}`)])}
           value={race}
           onChange={setRace}
         />
@@ -164,14 +163,14 @@ function DemographicsForm(props: {
         {save.error && <Alert>{save.error}</Alert>}
         <div class="actions-row">
           <button type="submit" class="btn btn-primary btn-large" disabled={save.busy}>
-            {save.busy ? "Saving…" : "Save my answers"}
+            {save.busy ? t("demographics.saving") : t("demographics.save")}
           </button>
           <button type="button" class="btn btn-large" disabled={save.busy} onClick={() => props.onDone(null)}>
-            Skip
+            {t("demographics.skip")}
           </button>
         </div>
         <p class="muted demographics-note">
-          Skip keeps nothing. You can change or withdraw your answers later from this same link.
+          {t("demographics.note")}
         </p>
       </form>
     </main>
@@ -185,7 +184,7 @@ function Choices(props: {
   value: string;
   onChange: (value: string) => void;
 }) {
-  const all: [string, string][] = [...props.options, [PREFER_NOT, "Prefer not to say"]];
+  const all: [string, string][] = [...props.options, [PREFER_NOT, t("demographics.preferNot")]];
   return (
     <fieldset class="choices">
       <legend>{props.legend}</legend>
