@@ -270,7 +270,14 @@ def serve(code: str, env: dict[str, str], log: Path) -> Iterator[str]:
 
 
 async def load(
-    client: httpx.AsyncClient, paths: list[str], *, concurrency: int, seconds: float, max_requests: int
+    client: httpx.AsyncClient,
+    paths: list[str],
+    *,
+    concurrency: int,
+    seconds: float,
+    max_requests: int,
+    headers: dict[str, str] | None = None,
+    expect: int = 200,
 ) -> dict[str, float]:
     """Hit ``paths`` (round robin) with ``concurrency`` workers; latency percentiles and rate."""
     latencies: list[float] = []
@@ -284,12 +291,12 @@ async def load(
             if time.perf_counter() > deadline:
                 return
             t0 = time.perf_counter()
-            r = await client.get(paths[i % len(paths)])
+            r = await client.get(paths[i % len(paths)], headers=headers)
             latencies.append(time.perf_counter() - t0)
-            errors += r.status_code != 200
+            errors += r.status_code != expect
 
     for p in paths[:3]:  # warm up
-        assert (await client.get(p)).status_code == 200, (await client.get(p)).text
+        assert (await client.get(p, headers=headers)).status_code == expect, (await client.get(p)).text
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - start
@@ -359,6 +366,12 @@ async def run_db(kind: str, url: str, args: argparse.Namespace, tmp: Path) -> li
             for name, paths in cases:
                 got = await load(c, paths, **common)
                 rows.append((kind, name, got, got["p50"] / bare["p50"], got["rps"] / bare["rps"]))
+            # what a reviewer's open queue costs every 15 s when nothing changed: If-None-Match -> 304
+            tag = (await c.get("/api/review/queue?limit=100")).headers["etag"]
+            got = await load(
+                c, ["/api/review/queue?limit=100"], **common, headers={"If-None-Match": tag}, expect=304
+            )
+            rows.append((kind, "queue poll (304)", got, got["p50"] / bare["p50"], got["rps"] / bare["rps"]))
     print(f"[{kind}] queue total for the reviewer: {total}", flush=True)
     return rows
 
