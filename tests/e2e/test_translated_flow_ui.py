@@ -119,6 +119,9 @@ TEXT = {
         "submit": "Enviar la respuesta",
         "all_answered": "Ha respondido a todas las preguntas",
         "finish": "Enviar mi entrevista",
+        "demographics": "Dos preguntas opcionales sobre usted",
+        "prefer_not": "Prefiero no decirlo",
+        "skip": "Omitir",
         "thanks": "Gracias, {name}",
         "minutes": re.compile(r"Unos \d+ minutos"),
     },
@@ -137,6 +140,9 @@ TEXT = {
         "submit": "Enviar resposta",
         "all_answered": "Você respondeu a todas as perguntas",
         "finish": "Enviar minha entrevista",
+        "demographics": "Duas perguntas opcionais sobre você",
+        "prefer_not": "Prefiro não dizer",
+        "skip": "Pular",
         "thanks": "Obrigado, {name}",
         "minutes": re.compile(r"Cerca de \d+ minutos"),
     },
@@ -178,6 +184,13 @@ def _walk(
     page.get_by_role("button", name=s["submit"]).click()
     expect(page.get_by_role("heading", name=s["all_answered"])).to_be_visible(timeout=30_000)
     page.get_by_role("button", name=s["finish"]).click()
+    # The voluntary questions come first, in the same language; skipping them stores nothing.
+    expect(page.get_by_role("heading", name=s["demographics"])).to_be_visible(timeout=30_000)
+    expect(page.get_by_label(s["prefer_not"]).first).to_be_checked()
+    _fits(page)
+    shot(page, f"{prefix}-voluntary-questions")
+    _axe(page, f"{lang}: voluntary questions", problems)
+    page.get_by_role("button", name=s["skip"], exact=True).click()
     expect(page.get_by_role("heading", name=s["thanks"].format(name=name))).to_be_visible()
     _fits(page)
     shot(page, f"{prefix}-done")

@@ -4,11 +4,13 @@
  * (EEO-1). Optional ("Prefer not to say" on each, and Skip), stored apart from the answers,
  * never shown to reviewers or hiring managers, never used in scoring. Saving again replaces
  * what was given (the API's PUT is an idempotent update); both "Prefer not to say" removes it.
- * The strings live here, apart from the rest of the candidate flow.
+ * Its strings are in the candidate catalogs (i18n/locales, `demographics`), like the rest of the flow.
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, call, type Schemas } from "../api/client";
+import { t, useT } from "../i18n";
+import { Rich } from "../i18n/rich";
 import { Alert, Loading, PageHeading } from "../ui/components";
 import { useApi, useSubmit } from "../ui/useApi";
 
@@ -16,19 +18,16 @@ type Demographics = Schemas["Demographics"];
 type Sex = NonNullable<Demographics["sex"]>;
 type Race = NonNullable<Demographics["race_ethnicity"]>;
 
-const SEX: [Sex, string][] = [
-  ["female", "Female"],
-  ["male", "Male"],
-];
+const SEX: Sex[] = ["female", "male"];
 
-const RACE: [Race, string][] = [
-  ["hispanic_or_latino", "Hispanic or Latino"],
-  ["white", "White (not Hispanic or Latino)"],
-  ["black_or_african_american", "Black or African American (not Hispanic or Latino)"],
-  ["native_hawaiian_or_other_pacific_islander", "Native Hawaiian or Other Pacific Islander (not Hispanic or Latino)"],
-  ["asian", "Asian (not Hispanic or Latino)"],
-  ["american_indian_or_alaska_native", "American Indian or Alaska Native (not Hispanic or Latino)"],
-  ["two_or_more_races", "Two or more races (not Hispanic or Latino)"],
+const RACE: Race[] = [
+  "hispanic_or_latino",
+  "white",
+  "black_or_african_american",
+  "native_hawaiian_or_other_pacific_islander",
+  "asian",
+  "american_indian_or_alaska_native",
+  "two_or_more_races",
 ];
 
 const PREFER_NOT = "";
@@ -60,6 +59,7 @@ function rememberAsked(token: string): void {
  */
 export function AfterInterview(props: { token: string; children: ComponentChildren }) {
   const { token } = props;
+  useT();
   const given = useApi(
     () => call(api.GET("/api/candidate/{token}/demographics", { params: { path: { token } } })),
     [token],
@@ -73,7 +73,13 @@ export function AfterInterview(props: { token: string; children: ComponentChildr
 
   // If the questions cannot be loaded, the candidate still sees that the interview is submitted.
   if (given.error) return <>{props.children}</>;
-  if (!given.data || asking === null) return <main class="candidate-page narrow"><Loading /></main>;
+  if (!given.data || asking === null) {
+    return (
+      <main class="candidate-page narrow">
+        <Loading label={t("common.loading")} />
+      </main>
+    );
+  }
   if (asking) {
     return (
       <DemographicsForm
@@ -93,8 +99,8 @@ export function AfterInterview(props: { token: string; children: ComponentChildr
       <p class="demographics-again">
         <button type="button" class="btn btn-quiet" onClick={() => setAsking(true)}>
           {given.data.sex != null || given.data.race_ethnicity != null
-            ? "Change or withdraw the voluntary questions about yourself"
-            : "Answer the voluntary questions about yourself"}
+            ? t("demographics.change")
+            : t("demographics.answer")}
         </button>
       </p>
     </>
@@ -129,34 +135,32 @@ function DemographicsForm(props: {
   return (
     <main class="candidate-page narrow">
       <form class="card center-card demographics" onSubmit={submit} aria-describedby="demo-why">
-        <p class="eyebrow">Your interview is submitted</p>
-        <PageHeading title="Optional questions about you">Two optional questions about you</PageHeading>
+        <p class="eyebrow">{t("demographics.eyebrow")}</p>
+        <PageHeading title={t("demographics.title")}>{t("demographics.heading")}</PageHeading>
         <div id="demo-why">
           <p class="lead">
-            These questions are <strong>voluntary</strong>. Answering or not changes nothing about how your interview
-            is reviewed.
+            <Rich text={t("demographics.lead")} />
           </p>
           <ul class="bullets">
-            <li>They help check that the hiring process treats every group fairly (a bias audit).</li>
+            <li>{t("demographics.why")}</li>
             <li>
-              Your answers are stored <strong>apart from your interview</strong>. Reviewers and hiring managers never
-              see them, and they are never used in scoring.
+              <Rich text={t("demographics.apart")} />
             </li>
-            <li>The company sees only totals and rates for groups, never what one person answered.</li>
+            <li>{t("demographics.totals")}</li>
           </ul>
         </div>
 
         <Choices
           name="sex"
-          legend="Sex"
-          options={SEX}
+          legend={t("demographics.sexLegend")}
+          options={SEX.map((v) => [v, t(`demographics.sex.${v}`)])}
           value={sex}
           onChange={setSex}
         />
         <Choices
           name="race_ethnicity"
-          legend="Race / ethnicity"
-          options={RACE}
+          legend={t("demographics.raceLegend")}
+          options={RACE.map((v) => [v, t(`demographics.race.${v}`)])}
           value={race}
           onChange={setRace}
         />
@@ -164,15 +168,13 @@ function DemographicsForm(props: {
         {save.error && <Alert>{save.error}</Alert>}
         <div class="actions-row">
           <button type="submit" class="btn btn-primary btn-large" disabled={save.busy}>
-            {save.busy ? "Saving…" : "Save my answers"}
+            {save.busy ? t("common.saving") : t("demographics.save")}
           </button>
           <button type="button" class="btn btn-large" disabled={save.busy} onClick={() => props.onDone(null)}>
-            Skip
+            {t("demographics.skip")}
           </button>
         </div>
-        <p class="muted demographics-note">
-          Skip keeps nothing. You can change or withdraw your answers later from this same link.
-        </p>
+        <p class="muted demographics-note">{t("demographics.note")}</p>
       </form>
     </main>
   );
@@ -185,7 +187,7 @@ function Choices(props: {
   value: string;
   onChange: (value: string) => void;
 }) {
-  const all: [string, string][] = [...props.options, [PREFER_NOT, "Prefer not to say"]];
+  const all: [string, string][] = [...props.options, [PREFER_NOT, t("demographics.preferNot")]];
   return (
     <fieldset class="choices">
       <legend>{props.legend}</legend>
