@@ -120,6 +120,7 @@ TEXT = {
         "all_answered": "Ha respondido a todas las preguntas",
         "finish": "Enviar mi entrevista",
         "demographics": "Dos preguntas opcionales sobre usted",
+        "prefer_not": "Prefiero no decirlo",
         "skip": "Omitir",
         "thanks": "Gracias, {name}",
         "minutes": re.compile(r"Unos \d+ minutos"),
@@ -140,6 +141,7 @@ TEXT = {
         "all_answered": "Você respondeu a todas as perguntas",
         "finish": "Enviar minha entrevista",
         "demographics": "Duas perguntas opcionais sobre você",
+        "prefer_not": "Prefiro não dizer",
         "skip": "Pular",
         "thanks": "Obrigado, {name}",
         "minutes": re.compile(r"Cerca de \d+ minutos"),
@@ -182,11 +184,12 @@ def _walk(
     page.get_by_role("button", name=s["submit"]).click()
     expect(page.get_by_role("heading", name=s["all_answered"])).to_be_visible(timeout=30_000)
     page.get_by_role("button", name=s["finish"]).click()
-    # the voluntary demographic questions (candidate/Demographics.tsx), in the same language
-    expect(page.get_by_role("heading", name=s["demographics"])).to_be_visible()
+    # The voluntary questions come first, in the same language; skipping them stores nothing.
+    expect(page.get_by_role("heading", name=s["demographics"])).to_be_visible(timeout=30_000)
+    expect(page.get_by_label(s["prefer_not"]).first).to_be_checked()
     _fits(page)
-    shot(page, f"{prefix}-demographics")
-    _axe(page, f"{lang}: demographics", problems)
+    shot(page, f"{prefix}-voluntary-questions")
+    _axe(page, f"{lang}: voluntary questions", problems)
     page.get_by_role("button", name=s["skip"], exact=True).click()
     expect(page.get_by_role("heading", name=s["thanks"].format(name=name))).to_be_visible()
     _fits(page)

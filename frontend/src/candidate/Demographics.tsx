@@ -4,12 +4,13 @@
  * (EEO-1). Optional ("Prefer not to say" on each, and Skip), stored apart from the answers,
  * never shown to reviewers or hiring managers, never used in scoring. Saving again replaces
  * what was given (the API's PUT is an idempotent update); both "Prefer not to say" removes it.
- * The strings are the catalogs' `demographics` section (frontend/src/i18n/locales).
+ * Its strings are in the candidate catalogs (i18n/locales, `demographics`), like the rest of the flow.
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, call, type Schemas } from "../api/client";
 import { t, useT } from "../i18n";
+import { Rich } from "../i18n/rich";
 import { Alert, Loading, PageHeading } from "../ui/components";
 import { useApi, useSubmit } from "../ui/useApi";
 
@@ -17,8 +18,8 @@ type Demographics = Schemas["Demographics"];
 type Sex = NonNullable<Demographics["sex"]>;
 type Race = NonNullable<Demographics["race_ethnicity"]>;
 
-// The API's categories, in the order the form shows them (labels: the catalogs).
 const SEX: Sex[] = ["female", "male"];
+
 const RACE: Race[] = [
   "hispanic_or_latino",
   "white",
@@ -58,7 +59,7 @@ function rememberAsked(token: string): void {
  */
 export function AfterInterview(props: { token: string; children: ComponentChildren }) {
   const { token } = props;
-  useT(); // re-render in a newly chosen language
+  useT();
   const given = useApi(
     () => call(api.GET("/api/candidate/{token}/demographics", { params: { path: { token } } })),
     [token],
@@ -137,25 +138,29 @@ function DemographicsForm(props: {
         <p class="eyebrow">{t("demographics.eyebrow")}</p>
         <PageHeading title={t("demographics.title")}>{t("demographics.heading")}</PageHeading>
         <div id="demo-why">
-          <p class="lead">{t("demographics.lead")}</p>
+          <p class="lead">
+            <Rich text={t("demographics.lead")} />
+          </p>
           <ul class="bullets">
             <li>{t("demographics.why")}</li>
-            <li>{t("demographics.apart")}</li>
+            <li>
+              <Rich text={t("demographics.apart")} />
+            </li>
             <li>{t("demographics.totals")}</li>
           </ul>
         </div>
 
         <Choices
           name="sex"
-          legend={t("demographics.sex")}
-          options={SEX.map((v) => [v, t(`demographics.${v}`)])}
+          legend={t("demographics.sexLegend")}
+          options={SEX.map((v) => [v, t(`demographics.sex.${v}`)])}
           value={sex}
           onChange={setSex}
         />
         <Choices
           name="race_ethnicity"
-          legend={t("demographics.race")}
-          options={RACE.map((v) => [v, t(`demographics.${v}`)])}
+          legend={t("demographics.raceLegend")}
+          options={RACE.map((v) => [v, t(`demographics.race.${v}`)])}
           value={race}
           onChange={setRace}
         />
@@ -163,15 +168,13 @@ function DemographicsForm(props: {
         {save.error && <Alert>{save.error}</Alert>}
         <div class="actions-row">
           <button type="submit" class="btn btn-primary btn-large" disabled={save.busy}>
-            {save.busy ? t("demographics.saving") : t("demographics.save")}
+            {save.busy ? t("common.saving") : t("demographics.save")}
           </button>
           <button type="button" class="btn btn-large" disabled={save.busy} onClick={() => props.onDone(null)}>
             {t("demographics.skip")}
           </button>
         </div>
-        <p class="muted demographics-note">
-          {t("demographics.note")}
-        </p>
+        <p class="muted demographics-note">{t("demographics.note")}</p>
       </form>
     </main>
   );

@@ -54,7 +54,7 @@ export function Intro(props: { token: string; view: Schemas["CandidateView"]; on
             controls
             playsInline
             preload="metadata"
-            aria-label={`A welcome from ${view.organization.organization_name}`}
+            aria-label={t("intro.welcomeVideo", { organization })}
           />
         </div>
       )}

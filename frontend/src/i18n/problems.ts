@@ -5,6 +5,8 @@
  */
 import { ApiError, errorMessage } from "../api/client";
 import { DeviceError } from "../media/camera";
+import { CONNECT_FAILED, PREPARE_FAILED } from "../media/peer";
+import { UPLOAD_LOST } from "../media/upload";
 import { formatDate } from "./format";
 import { t } from "./index";
 
@@ -37,6 +39,12 @@ export function candidateError(err: unknown): string {
   }
   if (err instanceof DeviceError) return t(`device.errors.${err.kind}`);
   if (err instanceof TypeError) return t("problems.offline");
-  if (err instanceof Error) return errorMessage(err);
+  if (err instanceof Error) {
+    // The media code's own messages (English constants there), shown in the candidate's language.
+    if (err.message === CONNECT_FAILED) return t("problems.connectFailed");
+    if (err.message === PREPARE_FAILED) return t("problems.prepareFailed");
+    if (err.message === UPLOAD_LOST) return t("problems.uploadLost");
+    return errorMessage(err);
+  }
   return t("problems.tryAgain");
 }

@@ -44,7 +44,7 @@ export async function openSendingPeer(
     await pc.setLocalDescription(await pc.createOffer());
     await gatheringComplete(pc, 5000);
     const sdp = pc.localDescription?.sdp;
-    if (!sdp) throw new Error("Your browser could not prepare the connection. Please reload the page.");
+    if (!sdp) throw new Error(PREPARE_FAILED);
     return { pc, sdp };
   } catch (err) {
     pc.close();
@@ -70,6 +70,8 @@ export function connected(pc: RTCPeerConnection, timeoutMs = 15000): Promise<voi
     pc.addEventListener("connectionstatechange", onChange);
   });
 }
+
+export const PREPARE_FAILED = "Your browser could not prepare the connection. Please reload the page.";
 
 export const CONNECT_FAILED =
   "We could not connect to the recording server. A firewall or VPN may be blocking video calls; " +

@@ -82,8 +82,10 @@ function uploadError(err: Error): Error {
       /* not a problem body */
     }
   }
-  return new Error(
-    "Your answer could not be uploaded: the connection to the server was lost for too long. " +
-      "Check your internet connection, then press Try again; what was sent is kept.",
-  );
+  return new Error(UPLOAD_LOST);
 }
+
+/** The message when the connection stayed away too long (shown translated on candidate pages). */
+export const UPLOAD_LOST =
+  "Your answer could not be uploaded: the connection to the server was lost for too long. " +
+  "Check your internet connection, then press Try again; what was sent is kept.";
