@@ -134,7 +134,10 @@ def test_keyboard_focus_follows_start_stop_and_accept(demo: Demo, browser: Brows
     page.keyboard.press("Enter")
     _wait_focus(page, "Submit my interview")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Thank you, Kai Keys")).to_be_visible()
+    skip = page.get_by_role("button", name="Skip")  # the voluntary demographic questions
+    skip.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile("Thank you, Kai Keys"))).to_be_visible()
     ctx.close()
 
 
@@ -189,7 +192,10 @@ def test_phone_sized_interview_end_to_end(demo: Demo, browser: Browser, screensh
     shot("54-phone-written")
     page.get_by_role("button", name=re.compile("^Submit")).first.tap()
     page.get_by_role("button", name="Submit my interview").tap()
-    expect(page.get_by_role("heading", name="Thank you, Pia Phone")).to_be_visible()
+    expect(page.get_by_role("button", name="Skip")).to_be_visible()
+    shot("55a-phone-demographics")
+    page.get_by_role("button", name="Skip").tap()  # the voluntary demographic questions
+    expect(page.get_by_role("heading", name=re.compile("Thank you, Pia Phone"))).to_be_visible()
     shot("55-phone-done")
     assert not errors, errors
     ctx.close()
