@@ -358,3 +358,39 @@ def test_reviewer_decides_and_shares_the_report(
     expect(page.get_by_role("heading", name="Compare candidates", level=1)).to_be_visible()
     expect(page.locator("table.compare-table")).to_contain_text(CANDIDATE)
     shot(page, "50-compare")
+
+
+TAB_LABEL = (
+    "() => { const a = document.activeElement; if (!a || a === document.body) return 'BODY';"
+    " return a.tagName + ' ' + (a.getAttribute('aria-label') || a.textContent || '').trim().slice(0, 40); }"
+)
+
+
+def _tabs_to_video(page: Page, limit: int = 40) -> tuple[int, list[str]]:
+    """Tab presses until the review video has focus, and what each press focused."""
+    seen: list[str] = []
+    for n in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        seen.append(str(page.evaluate(TAB_LABEL)))
+        if page.evaluate("() => document.activeElement?.classList.contains('review-video')"):
+            return n, seen
+    raise AssertionError(f"the video was not reached in {limit} Tab stops: {seen}")
+
+
+def test_review_video_controls_are_a_few_tab_stops_away(
+    page: Page, demo: Demo, answers: dict[str, str]
+) -> None:
+    sign_in(page, demo)
+    page.goto(f"/app/review/{answers['video']}?assessment={answers['assessment']}")
+    expect(page.locator("video.review-video")).to_be_visible()
+    # From the top of the page (the skip link is its first Tab stop): Enter, then the page's controls.
+    page.locator(".skip-link").focus()
+    page.keyboard.press("Enter")
+    stops, seen = _tabs_to_video(page)
+    assert stops <= 5, f"{stops} Tab stops after 'Skip to content' before the video: {seen}"
+    # Space plays and pauses the focused video (its native controls, not a page shortcut).
+    page.evaluate("() => { document.querySelector('video.review-video').muted = true; }")
+    page.keyboard.press("Space")
+    page.wait_for_function("() => !document.querySelector('video.review-video').paused")
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.querySelector('video.review-video').paused")

@@ -161,6 +161,9 @@ function QuestionStart(props: {
   const { view, question } = props;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const startButton = useRef<HTMLButtonElement>(null);
+  // After an answer is accepted (or the device check), focus goes to the next step's button.
+  useEffect(() => startButton.current?.focus({ preventScroll: true }), [question.id]);
   const title = questionTitle(question, view);
   const anyDone = view.questions.some((q) => q.answered || q.time_up);
   const heading = props.resumed
@@ -226,7 +229,7 @@ function QuestionStart(props: {
             <p class="small muted answer-language">{t("common.answerInEnglish")}</p>
             <p class="small muted">{t("question.startNote", { date: formatDate(view.expires_at) })}</p>
             {error && <Alert>{error}</Alert>}
-            <button type="button" class="btn btn-primary btn-large" disabled={busy} onClick={begin}>
+            <button ref={startButton} type="button" class="btn btn-primary btn-large" disabled={busy} onClick={begin}>
               {busy
                 ? t("common.starting")
                 : question.number
@@ -296,6 +299,8 @@ function ReadyToFinish(props: {
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const submit = useRef<HTMLButtonElement>(null);
+  useEffect(() => submit.current?.focus({ preventScroll: true }), []);
 
   async function finish() {
     setBusy(true);
@@ -321,7 +326,7 @@ function ReadyToFinish(props: {
         </p>
         {props.notice && <Alert kind="info">{props.notice}</Alert>}
         {error && <Alert>{error}</Alert>}
-        <button type="button" class="btn btn-primary btn-large" disabled={busy} onClick={finish}>
+        <button ref={submit} type="button" class="btn btn-primary btn-large" disabled={busy} onClick={finish}>
           {busy ? t("common.submitting") : t("finish.submit")}
         </button>
       </div>

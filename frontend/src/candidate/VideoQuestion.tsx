@@ -34,6 +34,7 @@ export function VideoQuestion(props: {
   const preview = useRef<HTMLVideoElement>(null);
   const [previewStream, setPreviewStream] = useState<MediaStream | null>(null);
   const focusTarget = useRef<HTMLButtonElement>(null);
+  const busyPanel = useRef<HTMLDivElement & HTMLParagraphElement>(null);
 
   // Show the camera while thinking and recording; turn it off for review.
   const cameraOn = phase.name === "think" || phase.name === "ready" || phase.name === "connecting" || phase.name === "recording";
@@ -52,9 +53,12 @@ export function VideoQuestion(props: {
     if (preview.current) preview.current.srcObject = cameraOn ? previewStream : null;
   }, [previewStream, cameraOn, phase.name]);
   // Keyboard focus follows the flow: Stop while recording, "Use this answer" in review.
+  // While connecting, saving or uploading, the status itself holds focus (not the page body).
   useEffect(() => {
     if (phase.name === "recording" || phase.name === "review" || phase.name === "ready" || phase.name === "error") {
       focusTarget.current?.focus({ preventScroll: true });
+    } else if (phase.name === "connecting" || phase.name === "stopping" || phase.name === "uploading" || phase.name === "accepting") {
+      busyPanel.current?.focus({ preventScroll: true });
     }
   }, [phase.name]);
 
@@ -91,14 +95,14 @@ export function VideoQuestion(props: {
       )}
 
       {(phase.name === "connecting" || phase.name === "stopping") && (
-        <p class="panel" role="status">
+        <p ref={busyPanel} class="panel" role="status" tabIndex={-1}>
           <span class="spinner" aria-hidden="true" />
           {phase.name === "connecting" ? t("video.connecting") : t("video.saving")}
         </p>
       )}
 
       {phase.name === "uploading" && (
-        <div class="panel" role="status">
+        <div ref={busyPanel} class="panel" role="status" tabIndex={-1}>
           <p>
             <span class="spinner" aria-hidden="true" />
             {t("video.uploading", {
@@ -157,7 +161,7 @@ export function VideoQuestion(props: {
       )}
 
       {phase.name === "accepting" && (
-        <p class="panel" role="status">
+        <p ref={busyPanel} class="panel" role="status" tabIndex={-1}>
           <span class="spinner" aria-hidden="true" />
           {t("video.submitting")}
         </p>
@@ -186,10 +190,12 @@ export function VideoQuestion(props: {
 function ThinkTime(props: { seconds: number; endsAt: string | null; clock: ServerClock; onDone: () => void }) {
   // The server's clock: a reload resumes the same think time instead of restarting it.
   const left = useCountdown(props.seconds > 0 ? props.endsAt : null, props.clock, props.onDone) ?? props.seconds;
+  const ready = useRef<HTMLButtonElement>(null);
+  useEffect(() => ready.current?.focus({ preventScroll: true }), []);
   if (props.seconds <= 0) {
     return (
       <div class="panel">
-        <button type="button" class="btn btn-primary btn-large" onClick={props.onDone}>
+        <button ref={ready} type="button" class="btn btn-primary btn-large" onClick={props.onDone}>
           {t("video.startRecording")}
         </button>
       </div>
@@ -204,7 +210,7 @@ function ThinkTime(props: { seconds: number; endsAt: string | null; clock: Serve
         </span>
       </p>
       <p class="small muted">{t("video.autoStart")}</p>
-      <button type="button" class="btn btn-primary btn-large" onClick={props.onDone}>
+      <button ref={ready} type="button" class="btn btn-primary btn-large" onClick={props.onDone}>
         {t("video.readyStart")}
       </button>
     </div>

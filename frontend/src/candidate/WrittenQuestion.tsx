@@ -67,6 +67,9 @@ export function WrittenQuestion(props: {
   }
 
   useEffect(() => () => clearTimeout(timer.current), []);
+  // The question has just begun: the answer box is where the candidate types.
+  const answerBox = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => answerBox.current?.focus({ preventScroll: true }), []);
 
   function onInput(value: string) {
     setText(value);
@@ -130,6 +133,7 @@ export function WrittenQuestion(props: {
         {t("written.yourAnswer")}
       </label>
       <textarea
+        ref={answerBox}
         id="answer"
         rows={12}
         maxLength={question.max_chars}
