@@ -52,6 +52,7 @@ from server.logging import structlog_plugin
 from server.openapi_responses import document_responses
 from server.recording.service import RecordingService
 from server.security.headers import security_headers_hook
+from server.security.login_throttle import Clock, utc_now
 from server.security.proxy import trusted_proxies
 from server.security.request_guard import guard_request
 from server.settings import Settings, get_settings
@@ -83,8 +84,11 @@ def spa() -> File:
     return File(STATIC_DIR / "index.html", content_disposition_type="inline", media_type="text/html")
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    """Build the Viva web app from ``settings`` (default: the environment)."""
+def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> Litestar:
+    """Build the Viva web app from ``settings`` (default: the environment).
+
+    ``clock`` is what login throttling reads the time from (tests move a fake one forward).
+    """
     settings = settings or get_settings()
     engine = create_engine(settings.db)
     store = build_object_store(settings.storage)
@@ -217,7 +221,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_request=guard_request,  # NUL and absurdly deep JSON refused: see its module
         lifespan=[lifespan],
         state=State(
-            {"settings": settings, "store": store, "engine": engine, "jobs": jobs, "recording": recording}
+            {
+                "settings": settings,
+                "store": store,
+                "engine": engine,
+                "jobs": jobs,
+                "recording": recording,
+                "clock": clock,
+            }
         ),
         debug=settings.app.debug,
     )

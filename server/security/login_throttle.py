@@ -30,8 +30,8 @@ is rolled back with the 401.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -43,7 +43,15 @@ from server.db.models import LoginThrottle
 from server.errors import TooManyRequests
 from server.settings import SecuritySettings
 
-__all__ = ["LoginThrottled", "LoginThrottler", "account_key"]
+__all__ = ["Clock", "LoginThrottled", "LoginThrottler", "account_key", "utc_now"]
+
+Clock = Callable[[], datetime]
+"""What the throttler reads the time from: aware UTC ``datetime``s (tests pass one they move)."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
 
 FIRST_DELAY_SECONDS = 15  # a pair's wait after reaching its limit; doubles with each failure
 RESET_REQUESTS_PER_ADDRESS = 10  # password-reset requests per client address in a window
@@ -103,6 +111,7 @@ class LoginThrottler:
     """Checks and counts failed sign-ins under the configured limits."""
 
     settings: SecuritySettings
+    clock: Clock = field(default=utc_now)
 
     @property
     def window(self) -> timedelta:
@@ -123,7 +132,7 @@ class LoginThrottler:
         self, db: AsyncSession, email: str, address: str, *, now: datetime | None = None
     ) -> int:
         """Seconds this account must wait from this address (0: it may try now)."""
-        now = now or datetime.now(UTC)
+        now = now or self.clock()
         pair, ip, account = pair_key(email, address), address_key(address), account_key(email)
         rows = await self._rows(db, (pair, ip, account))
         waits = [timedelta(0)]
@@ -148,7 +157,7 @@ class LoginThrottler:
         self, db: AsyncSession, email: str, address: str, *, now: datetime | None = None
     ) -> None:
         """Count one failed sign-in for the pair, the address and the account (commits ``db``)."""
-        now = now or datetime.now(UTC)
+        now = now or self.clock()
         await self._bump(db, pair_key(email, address), now, sliding=True)
         for key in (address_key(address), account_key(email)):
             await self._bump(db, key, now)
@@ -205,7 +214,7 @@ class LoginThrottler:
 
     async def is_locked(self, db: AsyncSession, email: str, *, now: datetime | None = None) -> bool:
         """Whether some address is currently held back for this account (shown to admins)."""
-        now = now or datetime.now(UTC)
+        now = now or self.clock()
         rows = (
             await db.execute(
                 select(LoginThrottle).where(
@@ -233,7 +242,7 @@ class LoginThrottler:
 
         Known and unknown emails count alike, so the limit says nothing about accounts.
         """
-        now = now or datetime.now(UTC)
+        now = now or self.clock()
         key = f"reset:{address[:64]}"
         row = (await self._rows(db, (key,))).get(key)
         if (

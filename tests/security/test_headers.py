@@ -6,10 +6,10 @@ TLS is seen either directly (an ``https://`` request) or through a reverse proxy
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.app import STATIC_DIR, create_app
+from server.security.login_throttle import FIRST_DELAY_SECONDS
 from server.settings import Settings
 from server.storage import poster_key, video_key
 from tests.conftest import make_settings
@@ -182,27 +183,33 @@ async def test_secure_cookies_setting_marks_cookies_even_without_tls(tmp_path: P
 # ---- login rate limiting (counters in the database: SQLite and PostgreSQL) ----
 
 
-async def _until(predicate: Any, timeout: float = 15.0) -> Any:
-    """Poll an async predicate until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.1)
+class FakeClock:
+    """The throttle's clock for a test: it stands still until the test moves it forward."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
 
 
 async def test_failed_logins_are_throttled_per_account_then_recover(tmp_path: Path, db_url: str) -> None:
     w = await build_world(db_url)
-    settings = make_settings(tmp_path, db_url, VIVA_LOGIN_MAX_FAILURES="3", VIVA_LOGIN_WINDOW_SECONDS="2")
-    async with app_client(settings) as client:
+    # The throttle reads a clock the test moves, so slow password hashing on a loaded machine
+    # cannot run the wait out before the test looks (no sleeping, no race with the window).
+    clock = FakeClock()
+    settings = make_settings(tmp_path, db_url, VIVA_LOGIN_MAX_FAILURES="3", VIVA_LOGIN_WINDOW_SECONDS="600")
+    async with AsyncTestClient(
+        app=create_app(settings, clock=clock), base_url="http://testserver.local"
+    ) as client:
         for _ in range(3):
             assert (await login(client, w.a.admin_email, "wrong password")).status_code == 401
         blocked = await login(client, w.a.admin_email)  # even the right password waits now
         assert blocked.status_code == 429
-        assert 1 <= int(blocked.headers["retry-after"]) <= 2
+        assert int(blocked.headers["retry-after"]) == FIRST_DELAY_SECONDS  # the pair's first delay
         body = blocked.json()
         assert body["status"] == 429 and body["retry_after"] == int(blocked.headers["retry-after"])
         assert "Too many failed sign-in attempts" in body["detail"]
@@ -216,14 +223,16 @@ async def test_failed_logins_are_throttled_per_account_then_recover(tmp_path: Pa
         unknown = await login(client, "NOBODY@alpha.test", PASSWORD)
         assert unknown.status_code == 429
         assert unknown.json()["detail"] == body["detail"]
+        assert unknown.headers["retry-after"] == blocked.headers["retry-after"]
 
         # other accounts are not affected
         assert (await login(client, w.a.reviewer_email)).status_code == 200
 
-        async def signed_in() -> bool:
-            return (await login(client, w.a.admin_email)).status_code == 200
-
-        await _until(signed_in)  # the window ran out: the right password works again
+        clock.advance(FIRST_DELAY_SECONDS - 1)  # one second before the delay runs out: still waiting
+        almost = await login(client, w.a.admin_email)
+        assert almost.status_code == 429 and almost.headers["retry-after"] == "1"
+        clock.advance(1)  # the delay ran out: the right password works again
+        assert (await login(client, w.a.admin_email)).status_code == 200
 
 
 async def test_a_successful_login_resets_the_account_counter(tmp_path: Path, db_url: str) -> None:

@@ -75,7 +75,7 @@ class AuthController(Controller):
         db_session: DbSession,
         settings: SettingsDep,
     ) -> Response[Me]:
-        throttle = LoginThrottler(settings.security)
+        throttle = LoginThrottler(settings.security, clock=request.app.state["clock"])
         address = trusted_proxies(settings.security.trusted_proxies).client_ip(request.scope)
         await throttle.check(db_session, data.email, address)
         try:
@@ -169,7 +169,8 @@ class AuthController(Controller):
         jobs: JobsDep,
     ) -> ResetRequested:
         address = trusted_proxies(settings.security.trusted_proxies).client_ip(request.scope)
-        await LoginThrottler(settings.security).count_reset_request(db_session, address)
+        throttle = LoginThrottler(settings.security, clock=request.app.state["clock"])
+        await throttle.count_reset_request(db_session, address)
         answer = ResetRequested(
             message="If this email belongs to a Viva account, a link to set a new password is "
             f"on its way; it works once, for {RESET_HOURS} hour. No email? Ask an admin "
