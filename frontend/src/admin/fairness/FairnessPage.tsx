@@ -239,7 +239,15 @@ export function FairnessPage(props: { id: string; query: URLSearchParams }) {
       <section class="section" aria-labelledby="notes-h">
         <h2 id="notes-h">Notes</h2>
         <ul class="bullets fairness-notes">
-          {report.notes.map((n, i) => <li key={i}>{n}</li>)}
+          {tab === "decisions" ? (<>
+            <li>Candidates who completed the assessment and have a decision a person recorded: advanced, on hold or rejected.</li>
+            <li>Selection rate: share of the category's decided candidates who were advanced.</li>
+            <li>
+              Impact ratio: the category's selection rate divided by the highest rate among categories with at least{" "}
+              {report.min_group_size} people; below 0.8 fails the four-fifths rule of thumb.
+            </li>
+            <li>'unknown': the candidate did not volunteer the information; counted, no impact ratio.</li>
+          </>) : report.notes.map((n, i) => <li key={i}>{n}</li>)}
           <li>
             Groups with fewer than {report.min_group_size} applicants are marked: their rates rest on very few people. They are
             not the reference for impact ratios unless no group is that large.
