@@ -11,10 +11,14 @@ function pct(v: number | null): string {
   return v === null ? "—" : `${Math.round(v * 100)}%`;
 }
 
+/** A median duration given in minutes or hours: short ones in minutes, then hours, then days. */
 function duration(v: number | null, unit: "min" | "h"): string {
   if (v === null) return "—";
-  if (unit === "min") return v < 90 ? `${v.toFixed(0)} min` : `${(v / 60).toFixed(1)} h`;
-  return v < 48 ? `${v.toFixed(1)} h` : `${(v / 24).toFixed(1)} days`;
+  const minutes = unit === "min" ? v : v * 60;
+  if (minutes < 1) return "under a minute";
+  if (minutes < 89.5) return `${Math.round(minutes)} min`;
+  const hours = minutes / 60;
+  return hours < 48 ? `${hours.toFixed(1)} h` : `${(hours / 24).toFixed(1)} days`;
 }
 
 export function FunnelView(props: {
