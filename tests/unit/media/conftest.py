@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -49,3 +50,6 @@ async def connect_take(source_media: Path, tmp_path: Path) -> AsyncIterator[Conn
         if not session.finished:
             with contextlib.suppress(RecordingFailed):
                 await session.stop()
+    # Closed transports close their sockets in a callback on the loop: let it run before the
+    # test's loop ends, or the garbage collector closes them during a later test (ResourceWarning).
+    await asyncio.sleep(0.1)
