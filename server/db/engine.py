@@ -54,6 +54,22 @@ def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:
     cur.close()
 
 
+def _sqlite_savepoint_writes(conn: Any, _name: str | None) -> None:
+    """Open a savepoint outside a transaction as ``BEGIN IMMEDIATE``.
+
+    Python's sqlite3 starts no transaction for a SELECT, and a ``SAVEPOINT`` outside one
+    starts a deferred transaction: its first read takes a snapshot, and if another connection
+    commits before its first write, SQLite refuses that write at once (SQLITE_BUSY_SNAPSHOT,
+    "database is locked"; no busy timeout). Savepoints wrap writes (bulk actions, the
+    candidate's clocks, the login throttle), so taking the write lock first makes them wait
+    for the other writer instead. Any transaction already open is left as it is.
+    """
+    dbapi = conn.connection.dbapi_connection
+    raw = getattr(dbapi, "_connection", dbapi)  # aiosqlite's adapter wraps the connection
+    if not raw.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _engine_kwargs(settings: DatabaseSettings) -> dict[str, Any]:
     if is_sqlite(settings.url):
         return {"echo": settings.echo, "poolclass": NullPool}
@@ -67,11 +83,12 @@ def _engine_kwargs(settings: DatabaseSettings) -> dict[str, Any]:
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
-    """An async engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    """An async engine; SQLite gets foreign keys, WAL, a busy timeout and savepoints that write."""
     create_private_sqlite_file(settings.url)
     engine = create_async_engine(settings.url, **_engine_kwargs(settings))
     if is_sqlite(settings.url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "savepoint", _sqlite_savepoint_writes)
     return engine
 
 
