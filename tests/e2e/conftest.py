@@ -63,6 +63,22 @@ class Demo:
             ).raise_for_status()
             yield client
 
+    def new_assessment_link(self, assessment: dict[str, Any], candidate_name: str) -> str:
+        """Create ``assessment`` (a `POST /api/assessments` body) and invite one candidate to it
+        (email from the first name, @example.com); the invitation link."""
+        with self.staff_api() as api:
+            made = api.post("/api/assessments", json=assessment)
+            made.raise_for_status()
+            inv = api.post(
+                f"/api/assessments/{made.json()['id']}/invitations",
+                json={
+                    "candidate_name": candidate_name,
+                    "candidate_email": f"{candidate_name.split()[0].lower()}@example.com",
+                },
+            )
+            inv.raise_for_status()
+            return str(inv.json()["link"])
+
     def staff_get(self, path: str) -> dict[str, Any]:
         """What the admin reads at ``path`` (a JSON object)."""
         with self.staff_api() as api:

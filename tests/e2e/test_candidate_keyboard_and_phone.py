@@ -31,46 +31,38 @@ PREVIEW_PLAYING = (
 
 def _assessment(demo: Demo, title: str, who: str) -> str:
     """One video question (no think time, one take) and one written question; the invitation link."""
-    with demo.staff_api() as api:
-        made = api.post(
-            "/api/assessments",
-            json={
-                "title": title,
-                "role": "Support engineer",
-                "intro": "One short video question and one written question.",
-                "dimensions": [
-                    {
-                        "name": "Technical",
-                        "weight": 100,
-                        "competencies": [{"key": "debug", "name": "Debugging"}],
-                    }
-                ],
-                "questions": [
-                    {
-                        "kind": "video",
-                        "prompt": "How do you find the cause of a slow web page?",
-                        "competency": "debug",
-                        "think_time_s": 0,
-                        "max_answer_s": 30,
-                        "retakes_allowed": 0,
-                    },
-                    {
-                        "kind": "written",
-                        "prompt": "Describe a bug you fixed and how you knew it was fixed.",
-                        "competency": "debug",
-                        "max_chars": 800,
-                        "think_time_s": 0,
-                    },
-                ],
-            },
-        )
-        made.raise_for_status()
-        inv = api.post(
-            f"/api/assessments/{made.json()['id']}/invitations",
-            json={"candidate_name": who, "candidate_email": f"{who.split()[0].lower()}@example.com"},
-        )
-        inv.raise_for_status()
-        return str(inv.json()["link"])
+    return demo.new_assessment_link(
+        {
+            "title": title,
+            "role": "Support engineer",
+            "intro": "One short video question and one written question.",
+            "dimensions": [
+                {
+                    "name": "Technical",
+                    "weight": 100,
+                    "competencies": [{"key": "debug", "name": "Debugging"}],
+                }
+            ],
+            "questions": [
+                {
+                    "kind": "video",
+                    "prompt": "How do you find the cause of a slow web page?",
+                    "competency": "debug",
+                    "think_time_s": 0,
+                    "max_answer_s": 30,
+                    "retakes_allowed": 0,
+                },
+                {
+                    "kind": "written",
+                    "prompt": "Describe a bug you fixed and how you knew it was fixed.",
+                    "competency": "debug",
+                    "max_chars": 800,
+                    "think_time_s": 0,
+                },
+            ],
+        },
+        who,
+    )
 
 
 def _focused(page: Page) -> str:

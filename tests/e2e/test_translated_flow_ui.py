@@ -33,33 +33,25 @@ def _open(browser: Browser, demo: Demo, viewport: dict[str, int]) -> Page:
 
 
 def _invite(demo: Demo, name: str) -> str:
-    with demo.staff_api() as api:
-        made = api.post(
-            "/api/assessments",
-            json={
-                "title": f"Data engineer screen ({name})",
-                "role": "Data engineer",
-                "dimensions": [
-                    {"name": "Skill", "weight": 100, "competencies": [{"key": "ops", "name": "Operations"}]}
-                ],
-                "questions": [
-                    {
-                        "kind": "written",
-                        "prompt": PROMPT,
-                        "competency": "ops",
-                        "think_time_s": 30,
-                        "max_answer_s": 300,
-                    }
-                ],
-            },
-        )
-        made.raise_for_status()
-        inv = api.post(
-            f"/api/assessments/{made.json()['id']}/invitations",
-            json={"candidate_name": name, "candidate_email": f"{name.split()[0].lower()}@example.com"},
-        )
-        inv.raise_for_status()
-        return str(inv.json()["link"])
+    return demo.new_assessment_link(
+        {
+            "title": f"Data engineer screen ({name})",
+            "role": "Data engineer",
+            "dimensions": [
+                {"name": "Skill", "weight": 100, "competencies": [{"key": "ops", "name": "Operations"}]}
+            ],
+            "questions": [
+                {
+                    "kind": "written",
+                    "prompt": PROMPT,
+                    "competency": "ops",
+                    "think_time_s": 30,
+                    "max_answer_s": 300,
+                }
+            ],
+        },
+        name,
+    )
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from server.db.models import Attempt, Invitation
+from server.db.models import Attempt
 from server.domain.candidate.schemas import CONSENT_VERSION
-from tests.support.world import World
+from tests.support.world import World, expire_invitation
 
 pytestmark = pytest.mark.integration
 
@@ -100,16 +100,7 @@ async def test_link_problems_carry_a_code_the_page_can_translate(
     client: Any, world: World, db_url: str
 ) -> None:
     assert (await client.get("/api/candidate/not-a-real-token")).json()["code"] == "link_invalid"
-    engine = create_async_engine(db_url, poolclass=NullPool)
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(
-                update(Invitation)
-                .where(Invitation.id == world.a.invitation_ids["Alice"])
-                .values(expires_at=datetime.now(UTC) - timedelta(days=1))
-            )
-    finally:
-        await engine.dispose()
+    await expire_invitation(db_url, world.a.invitation_ids["Alice"], ago=timedelta(days=1))
     r = await client.get(f"/api/candidate/{world.a.tokens['Alice']}")
     body = r.json()
     assert r.status_code == 410 and body["code"] == "invitation_expired"

@@ -8,18 +8,18 @@ expires with the invitation, and can be revoked like a link at any other stage.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from server.db.models import Attempt, Invitation
+from server.db.models import Attempt
 from server.domain.candidate.schemas import CONSENT_VERSION
 from tests.support.reviews import add_ready_response
-from tests.support.world import World
+from tests.support.world import World, expire_invitation
 
 pytestmark = pytest.mark.integration
 
@@ -78,16 +78,7 @@ async def test_a_completed_link_shows_only_the_thank_you_page(client: Any, world
 
 async def test_a_completed_link_expires_with_its_invitation(client: Any, world: World, db_url: str) -> None:
     token = await _complete(client, world, db_url, "Alice")
-    engine = create_async_engine(db_url, poolclass=NullPool)
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(
-                update(Invitation)
-                .where(Invitation.id == world.a.invitation_ids["Alice"])
-                .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
-            )
-    finally:
-        await engine.dispose()
+    await expire_invitation(db_url, world.a.invitation_ids["Alice"], ago=timedelta(minutes=1))
     r = await client.get(f"/api/candidate/{token}")
     assert r.status_code == 410 and "expired on" in r.json()["detail"]
 

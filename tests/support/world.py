@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from server.db.engine import session_maker
-from server.db.models import Organization, Role
+from server.db.models import Invitation, Organization, Role
 from server.domain.accounts.services import create_user
 from server.domain.assessments.schemas import AssessmentCreate
 from server.domain.assessments.services import create_assessment
@@ -20,7 +22,7 @@ from server.domain.invitations.services import create_invitation
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
 from server.storage import video_key
 
-__all__ = ["PASSWORD", "Org", "World", "build_world"]
+__all__ = ["PASSWORD", "Org", "World", "build_world", "expire_invitation"]
 
 PASSWORD = "correct horse battery"
 
@@ -104,6 +106,22 @@ async def build_world(url: str) -> World:
     finally:
         await engine.dispose()
     return World(a=a, b=b)
+
+
+async def expire_invitation(
+    url: str, invitation_id: uuid.UUID, *, ago: timedelta = timedelta(minutes=1)
+) -> None:
+    """Make the invitation's link expired ``ago`` (behind the app's back, as time passing would)."""
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                update(Invitation)
+                .where(Invitation.id == invitation_id)
+                .values(expires_at=datetime.now(UTC) - ago)
+            )
+    finally:
+        await engine.dispose()
 
 
 async def add_video_response(

@@ -10,7 +10,7 @@ from litestar.di import Provide
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from server.audit import record
+from server.audit import record, record_by
 from server.auth.staff import (
     FOR_HIRING_MANAGERS,
     SESSION_COOKIE,
@@ -116,13 +116,12 @@ class AuthController(Controller):
     )
     async def logout_everywhere(self, staff: StaffDep, db_session: DbSession) -> Response[None]:
         await services.end_sessions(db_session, staff.user_id)
-        record(
+        record_by(
+            staff,
             db_session,
             action="auth.logout_everywhere",
             target_kind="user",
             target_id=staff.user_id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
         )
         return _signed_out()
 
@@ -143,13 +142,12 @@ class AuthController(Controller):
             new=data.new_password,
             session_id=staff.session_id,
         )
-        record(
+        record_by(
+            staff,
             db_session,
             action="auth.password_change",
             target_kind="user",
             target_id=staff.user_id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
         )
 
     @post(

@@ -11,7 +11,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from server.audit import record
+from server.audit import record_by
 from server.auth.staff import provide_admin, provide_staff
 from server.deps import DbSession, JobsDep, StaffDep
 from server.domain.bank import services, similar
@@ -137,13 +137,12 @@ class BankController(Controller):
                 status_code=HTTP_200_OK,
             )
         a = await services.import_to_draft(db_session, staff.organization_id, questions)
-        record(
+        record_by(
+            staff,
             db_session,
             action="bank.import",
             target_kind="assessment",
             target_id=a.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={
                 "bank_ids": ids,
                 "questions": {

@@ -9,16 +9,15 @@ from litestar import Controller, Request, delete, get, put
 from litestar import Response as HttpResponse
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
-from litestar.response import Stream
 
-from media.object_store import ObjectMissing, ObjectStore
+from media.object_store import ObjectStore
 from server.audit import record, record_by
 from server.auth.staff import provide_admin, provide_staff
 from server.deps import DbSession, StaffDep, StoreDep
 from server.domain.branding import services, welcome_video
 from server.domain.branding.schemas import BrandingOut, BrandingUpdate
 from server.domain.invitations.services import resolve_token
-from server.domain.responses.ranges import RangeNotSatisfiable, parse_range
+from server.domain.responses.ranges import stream_object
 from server.errors import InvalidInput, NotFound
 from server.openapi_responses import LINK_PROBLEMS, problems
 
@@ -39,26 +38,13 @@ def _png(data: bytes, version: int) -> HttpResponse[bytes]:
 
 async def _video(request: Request[Any, Any, Any], store: ObjectStore, key: str) -> HttpResponse[Any]:
     """The stored welcome video, honouring a single HTTP Range so it seeks."""
-    try:
-        info = await asyncio.to_thread(store.stat, key)
-    except ObjectMissing as exc:
-        raise NotFound("The welcome video is not in storage.") from exc
-    headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=86400", "ETag": f'"{info.etag}"'}
-    try:
-        rng = parse_range(request.headers.get("range"), info.size)
-    except RangeNotSatisfiable:
-        return HttpResponse(
-            b"", status_code=416, headers={**headers, "Content-Range": f"bytes */{info.size}"}
-        )
-    start, end = rng if rng else (0, info.size - 1)
-    headers["Content-Length"] = str(end - start + 1)
-    if rng:
-        headers["Content-Range"] = f"bytes {start}-{end}/{info.size}"
-    return Stream(
-        store.iter_range(key, start, end),
-        status_code=206 if rng else 200,
+    return await stream_object(
+        request,
+        store,
+        key,
+        missing="The welcome video is not in storage.",
+        max_age=86400,
         media_type="video/webm",
-        headers=headers,
     )
 
 
@@ -167,13 +153,12 @@ class BrandingController(Controller):
         out = await welcome_video.save_welcome_video(
             db_session, store, staff.organization_id, request.stream()
         )
-        record(
+        record_by(
+            staff,
             db_session,
             action="organization.welcome_video",
             target_kind="organization",
             target_id=staff.organization_id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"seconds": out.welcome_video_seconds},
         )
         return out
@@ -188,13 +173,12 @@ class BrandingController(Controller):
         self, staff: StaffDep, db_session: DbSession, store: StoreDep
     ) -> BrandingOut:
         out = await welcome_video.remove_welcome_video(db_session, store, staff.organization_id)
-        record(
+        record_by(
+            staff,
             db_session,
             action="organization.welcome_video_removed",
             target_kind="organization",
             target_id=staff.organization_id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
         )
         return out
 

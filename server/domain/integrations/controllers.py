@@ -9,7 +9,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from server.audit import record, record_by
+from server.audit import record_by
 from server.auth.staff import provide_admin
 from server.deps import DbSession, SettingsDep, StaffDep
 from server.domain.integrations import services
@@ -51,13 +51,12 @@ class ApiTokenController(Controller):
             scopes=data.scopes,
             expires_in_days=data.expires_in_days,
         )
-        record(
+        record_by(
+            staff,
             db_session,
             action="api_token.create",
             target_kind="api_token",
             target_id=row.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={
                 "name": row.name,
                 "prefix": row.prefix,

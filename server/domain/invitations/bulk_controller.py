@@ -12,7 +12,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from server.audit import record
+from server.audit import record_by
 from server.auth.staff import FOR_HIRING_MANAGERS, TOKEN_SCOPE_OPT, provide_admin, provide_staff
 from server.db.models import ApiTokenScope
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
@@ -108,13 +108,12 @@ class BulkInvitationController(Controller):
         )
         for inv, token in created:
             await queue_invitation_email(db_session, settings, inv, token)
-        record(
+        record_by(
+            staff,
             db_session,
             action="invitation.import_csv",
             target_kind="assessment",
             target_id=assessment_id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"created": len(created), "invitation_ids": [str(i.id) for i, _ in created]},
         )
         out = [_created(inv, token, settings.app.public_url) for inv, token in created]
@@ -144,13 +143,12 @@ class BulkInvitationController(Controller):
         days = (data.expires_in_days if data else None) or settings.app.invitation_days
         token = await bulk.resend_invitation(db_session, inv, days=days)
         await queue_invitation_email(db_session, settings, inv, token)
-        record(
+        record_by(
+            staff,
             db_session,
             action="invitation.resend",
             target_kind="invitation",
             target_id=inv.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"expires_at": inv.expires_at.isoformat()},
         )
         out = _created(inv, token, settings.app.public_url)

@@ -9,7 +9,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from server.audit import record
+from server.audit import record_by
 from server.auth.staff import FOR_HIRING_MANAGERS, TOKEN_SCOPE_OPT, provide_admin, provide_staff
 from server.db.models import ApiTokenScope
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
@@ -62,13 +62,12 @@ class InvitationController(Controller):
             default_days=settings.app.invitation_days,
         )
         await queue_invitation_email(db_session, settings, inv, token)
-        record(
+        record_by(
+            staff,
             db_session,
             action="invitation.create",
             target_kind="invitation",
             target_id=inv.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
         )
         out = services.invitation_out(inv)
         link = f"{settings.app.public_url}/i/{token}"
@@ -106,12 +105,11 @@ class InvitationController(Controller):
     ) -> InvitationOut:
         inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
         await services.revoke_invitation(db_session, inv)
-        record(
+        record_by(
+            staff,
             db_session,
             action="invitation.revoke",
             target_kind="invitation",
             target_id=inv.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
         )
         return services.invitation_out(inv)

@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.audit import record
+from server.audit import record, record_by
 from server.auth.staff import provide_admin, provide_staff
 from server.db.models import ActorKind, EmailTemplate, Invitation, Organization
 from server.deps import DbSession, SettingsDep, StaffDep
@@ -127,13 +127,12 @@ class EmailTemplateController(Controller):
             row = EmailTemplate(organization_id=staff.organization_id, kind=k, subject="", body="")
             db_session.add(row)
         row.subject, row.body = data.subject.strip(), data.body.strip()
-        record(
+        record_by(
+            staff,
             db_session,
             action="organization.email_template",
             target_kind="organization",
             target_id=staff.organization_id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={"kind": k},
         )
         await db_session.flush()

@@ -11,7 +11,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 
-from server.audit import record
+from server.audit import record_by
 from server.auth.staff import TOKEN_SCOPE_OPT, provide_admin, provide_staff
 from server.db.models import ApiTokenScope, CandidateDecision, Invitation
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
@@ -212,13 +212,12 @@ class StageController(Controller):
                         days = data.days or settings.app.invitation_days
                         token = await bulk.resend_invitation(db_session, inv, days=days)
                         await queue_invitation_email(db_session, settings, inv, token)
-                        record(
+                        record_by(
+                            staff,
                             db_session,
                             action="invitation.resend",
                             target_kind="invitation",
                             target_id=inv.id,
-                            organization_id=staff.organization_id,
-                            actor_id=staff.user_id,
                             data={"expires_at": inv.expires_at.isoformat(), "bulk": True},
                         )
                         reminded.append(inv)

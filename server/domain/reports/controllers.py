@@ -13,7 +13,7 @@ from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from server.audit import record
+from server.audit import record_by
 from server.auth.staff import FOR_HIRING_MANAGERS, provide_admin, provide_staff
 from server.deps import DbSession, SettingsDep, StaffDep, StoreDep
 from server.domain.assessments.members import ensure_visible
@@ -231,13 +231,12 @@ class ReportController(Controller):
             created_by=staff.user_id,
             include_media=data.include_media,
         )
-        record(
+        record_by(
+            staff,
             db_session,
             action="share_link.create",
             target_kind="share_link",
             target_id=link.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={
                 "invitation_id": str(inv.id),
                 "before": None,
@@ -276,13 +275,12 @@ class ReportController(Controller):
         link = await sharing.get_link(db_session, staff.organization_id, link_id)
         before = msgspec.to_builtins(sharing.link_out(link))
         await sharing.revoke_link(db_session, link)
-        record(
+        record_by(
+            staff,
             db_session,
             action="share_link.revoke",
             target_kind="share_link",
             target_id=link.id,
-            organization_id=staff.organization_id,
-            actor_id=staff.user_id,
             data={
                 "invitation_id": str(link.invitation_id),
                 "before": before,

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any, Literal
 
 from litestar import Controller, Request, Response, get
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery
-from litestar.response import Stream
 
-from media.object_store import ObjectMissing, ObjectStore
+from media.object_store import ObjectStore
 from server.auth.staff import FOR_HIRING_MANAGERS, provide_staff
 from server.db.models import Response as DbResponse
 from server.db.models import User
 from server.deps import DbSession, SettingsDep, StaffDep, StoreDep
 from server.domain.assessments.members import ensure_visible
 from server.domain.responses import services
-from server.domain.responses.ranges import RangeNotSatisfiable, parse_range
+from server.domain.responses.ranges import stream_object
 from server.domain.responses.schemas import ResponseOut
 from server.errors import Forbidden, NotFound
 from server.openapi_responses import problems
@@ -64,28 +62,8 @@ async def stream_media(
     key = {"video": r.media_key, "poster": r.poster_key, "audio": r.audio_key}.get(variant)
     if not key:
         raise NotFound(f"This response has no {variant}.")
-    try:
-        info = await asyncio.to_thread(store.stat, key)
-    except ObjectMissing as exc:
-        raise NotFound(f"The {variant} of this response is not in storage.") from exc
-    headers = {
-        "Accept-Ranges": "bytes",
-        "Cache-Control": "private, max-age=300",
-        "ETag": f'"{info.etag}"',
-    }
-    try:
-        rng = parse_range(request.headers.get("range"), info.size)
-    except RangeNotSatisfiable:
-        return Response(b"", status_code=416, headers={**headers, "Content-Range": f"bytes */{info.size}"})
-    start, end = rng if rng else (0, info.size - 1)
-    headers["Content-Length"] = str(end - start + 1)
-    if rng:
-        headers["Content-Range"] = f"bytes {start}-{end}/{info.size}"
-    return Stream(
-        store.iter_range(key, start, end),
-        status_code=206 if rng else 200,
-        media_type=info.content_type,
-        headers=headers,
+    return await stream_object(
+        request, store, key, missing=f"The {variant} of this response is not in storage.", max_age=300
     )
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from server.audit import record
+from server.audit import record_by
 from server.auth.staff import Staff
 from server.db.documents import AssessmentSettings
 from server.db.models import (
@@ -386,13 +386,12 @@ async def decide(
     await db.flush()
     await db.refresh(review, ["reviewer"])
     final = score if status is ReviewStatus.REVIEWED else None
-    record(
+    record_by(
+        staff,
         db,
         action=f"review.{decision.value}",
         target_kind="response",
         target_id=r.id,
-        organization_id=staff.organization_id,
-        actor_id=staff.user_id,
         data={
             "review_id": str(review.id),
             "before": before,
@@ -458,13 +457,12 @@ async def resolve(
     db.add(review)
     await db.flush()
     await db.refresh(review, ["reviewer"])
-    record(
+    record_by(
+        staff,
         db,
         action="review.resolve",
         target_kind="response",
         target_id=r.id,
-        organization_id=staff.organization_id,
-        actor_id=staff.user_id,
         data={
             "review_id": str(review.id),
             "before": before,
