@@ -181,10 +181,15 @@ def page_errors(context: BrowserContext) -> Iterator[list[str]]:
     assert errors == []
 
 
-def sign_in(page: Page, demo: Demo) -> None:
-    """Sign in as the demo's admin through the login form; returns on the assessments page."""
+def sign_in_as(page: Page, email: str, password: str) -> None:
+    """Sign in through the login form; returns on the assessments page."""
     page.goto("/login")
-    page.get_by_label("Email").fill(demo.admin_email)
-    page.get_by_label("Password").fill(demo.admin_password)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()
+
+
+def sign_in(page: Page, demo: Demo) -> None:
+    """Sign in as the demo's admin through the login form; returns on the assessments page."""
+    sign_in_as(page, demo.admin_email, demo.admin_password)

@@ -25,9 +25,9 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
-from tests.e2e.conftest import Demo
+from tests.e2e.conftest import Demo, sign_in_as
 from tests.e2e.test_review_ui import _record_passthrough, _spool_video_take, _wait_ready, review_item
-from tests.e2e.test_team_ui import STRONG, sign_in_as
+from tests.e2e.test_team_ui import STRONG
 from tests.support.media_files import make_webm
 
 pytestmark = pytest.mark.e2e

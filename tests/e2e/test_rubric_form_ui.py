@@ -19,7 +19,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Demo
+from tests.e2e.conftest import Demo, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -55,14 +55,6 @@ def shot(screenshots: Path) -> Callable[[Page, str], None]:
     return take
 
 
-def _sign_in(page: Page, demo: Demo) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(demo.admin_email)
-    page.get_by_label("Password").fill(demo.admin_password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()
-
-
 def _wait_ready(api: httpx.Client, rid: str, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -92,7 +84,7 @@ def test_admin_writes_a_support_question_with_rubric_and_the_reviewer_gets_a_nar
         aid = made.json()["id"]
         assert {c["key"] for d in neutral for c in d["competencies"]}.isdisjoint({"mlops", "ml-fundamentals"})
 
-    _sign_in(page, demo)
+    sign_in(page, demo)
     page.goto(f"/app/assessments/{aid}/edit")
     expect(page.get_by_role("heading", name=f"Edit “{TITLE}”", level=1)).to_be_visible()
     page.get_by_role("button", name="Write a new question").click()

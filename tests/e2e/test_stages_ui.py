@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Demo
-from tests.e2e.test_team_ui import sign_in_as
+from tests.e2e.conftest import Demo, sign_in_as
 from tests.support.assessments import one_written_question
 
 pytestmark = pytest.mark.e2e

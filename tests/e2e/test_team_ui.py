@@ -11,19 +11,11 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import Demo
+from tests.e2e.conftest import Demo, sign_in_as
 
 pytestmark = pytest.mark.e2e
 
 STRONG = "violet harbor tuesday lamp"
-
-
-def sign_in_as(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()
 
 
 def test_root_leads_to_sign_in_or_the_dashboard(

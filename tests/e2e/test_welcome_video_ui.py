@@ -9,19 +9,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Demo
+from tests.e2e.conftest import Demo, sign_in
 
 pytestmark = pytest.mark.e2e
 
 ML_TITLE = "Machine Learning Engineer"
-
-
-def _sign_in(page: Page, demo: Demo) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(demo.admin_email)
-    page.get_by_label("Password").fill(demo.admin_password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Assessments", level=1)).to_be_visible()
 
 
 def _wait_playable(page: Page, selector: str) -> float:
@@ -38,7 +30,7 @@ def test_admin_records_the_welcome_video_and_the_candidate_sees_it(
     demo: Demo, new_context: Any, screenshots: Path
 ) -> None:
     staff = new_context().new_page()
-    _sign_in(staff, demo)
+    sign_in(staff, demo)
     staff.goto("/app/settings")
     expect(staff.get_by_role("heading", name="Welcome video (optional)")).to_be_visible()
     staff.get_by_role("button", name="Record a welcome video").click()
