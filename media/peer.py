@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -128,9 +129,9 @@ def enlarge_receive_buffers(pc: RTCPeerConnection, size: int) -> list[int]:
     the kernel's default buffer (about 208 KiB) then overflows: measured on 2 cores,
     20 passthrough takes at once lost 140 datagrams to ``RcvbufErrors`` in 10 s,
     and each loss costs the frames until the next keyframe. The kernel grants at
-    most ``net.core.rmem_max`` (see the README's deployment notes). Reaches into
-    aioice's sockets (no public API); a change there only skips the tuning.
-    Returns the granted sizes, for the log and tests.
+    most ``net.core.rmem_max`` (see the README's deployment notes); a smaller grant is
+    logged once per process, so an operator sees why. Reaches into aioice's sockets
+    (no public API); a change there only skips the tuning. Returns the granted sizes.
     """
     import socket
 
@@ -150,7 +151,20 @@ def enlarge_receive_buffers(pc: RTCPeerConnection, size: int) -> list[int]:
                 granted.append(sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
             except OSError as exc:  # pragma: no cover - a platform without the option
                 log.debug("SO_RCVBUF not set: %s", exc)
+    global _small_buffer_logged
+    full = 2 * size if sys.platform == "linux" else size  # Linux reports twice what it grants
+    if granted and min(granted) < full and not _small_buffer_logged:
+        _small_buffer_logged = True
+        log.warning(
+            "UDP receive buffers are capped at %d bytes (asked for %d): with many takes at once "
+            "packets may be lost; raise net.core.rmem_max (see the README, 'Media hosts')",
+            min(granted),
+            size,
+        )
     return granted
+
+
+_small_buffer_logged = False
 
 
 def _pin_passthrough_codecs(pc: RTCPeerConnection, offer: OfferSummary) -> None:

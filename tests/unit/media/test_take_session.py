@@ -116,8 +116,12 @@ async def test_the_decoded_path_can_be_chosen_for_every_take(connect_take: Conne
     assert validate_take_file(take.path).duration == pytest.approx(1.5, abs=0.5)
 
 
-async def test_every_ice_socket_of_a_take_gets_the_larger_receive_buffer(connect_take: Connect) -> None:
-    """Many takes on one loop overflow the kernel's default UDP buffer; each take asks for more."""
+async def test_every_ice_socket_of_a_take_gets_the_larger_receive_buffer(
+    connect_take: Connect, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many takes on one loop overflow the kernel's default UDP buffer; each take asks for more,
+    and a kernel that grants less is logged once so the operator can raise its limit."""
+    import media.peer
     from media.peer import enlarge_receive_buffers
 
     def rmem_max() -> int:
@@ -135,3 +139,11 @@ async def test_every_ice_socket_of_a_take_gets_the_larger_receive_buffer(connect
     assert all(size >= 212_992 for size in granted)
     if expected is not None:
         assert all(size == expected for size in granted)
+
+    monkeypatch.setattr(media.peer, "_small_buffer_logged", False)
+    too_much = 4 * max(rmem_max(), ask)  # beyond net.core.rmem_max: the kernel caps it
+    with caplog.at_level("WARNING", logger="media.peer"):
+        enlarge_receive_buffers(session._pc, too_much)
+        enlarge_receive_buffers(session._pc, too_much)
+    warnings = [r for r in caplog.records if "net.core.rmem_max" in r.getMessage()]
+    assert len(warnings) == 1  # once per process, not once per take
