@@ -104,6 +104,32 @@ def demo(built_frontend: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield Demo(server=server, admin_email=match.group(1), admin_password=match.group(2))
 
 
+_LOG_AT_START = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Note where the demo's log stands when a test starts (see ``pytest_runtest_makereport``)."""
+    demo = getattr(item, "funcargs", {}).get("demo")
+    if isinstance(demo, Demo):
+        item.stash[_LOG_AT_START] = demo.server.log.stat().st_size
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
+    """A failed browser test reports what the server logged while it ran (its requests, any
+    error), so a failure in CI can be read without rerunning it."""
+    report = yield
+    demo = getattr(item, "funcargs", {}).get("demo")
+    if call.when == "call" and report.failed and isinstance(demo, Demo) and _LOG_AT_START in item.stash:
+        with open(demo.server.log, "rb") as log:
+            log.seek(item.stash[_LOG_AT_START])
+            lines = log.read().decode(errors="replace").splitlines()
+        report.sections.append(("demo server log during the test (last 150 lines)", "\n".join(lines[-150:])))
+    return report
+
+
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -144,7 +144,7 @@ def test_udp_blocked_candidate_answers_through_the_resumable_upload(
     page.get_by_role("button", name="Use this answer").click()
     # The button goes the moment it is pressed; the answer is stored when the next screen shows
     # (closing the browser earlier would cut the accept request in flight).
-    expect(page.get_by_role("heading", name="All questions answered")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="You have answered every question")).to_be_visible(timeout=30_000)
     _shot(page, "72-fallback-answered")
     ctx.close()
     assert errors == []

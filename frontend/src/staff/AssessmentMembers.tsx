@@ -13,7 +13,7 @@ export function AssessmentMembers(props: { assessmentId: string; isAdmin: boolea
     () => call(api.GET("/api/assessments/{assessment_id}/members", path)),
     [props.assessmentId],
   );
-  const { data: team } = useApi<Schemas["UserOut"][]>(
+  const { data: team, error: teamError, reload: reloadTeam } = useApi<Schemas["UserOut"][]>(
     () => (props.isAdmin ? call(api.GET("/api/users")) : Promise.resolve([])),
     [props.isAdmin],
   );
@@ -51,7 +51,14 @@ export function AssessmentMembers(props: { assessmentId: string; isAdmin: boolea
         }}>
           <fieldset>
             <legend>Reviewers and hiring managers</legend>
-            {candidates.length === 0 && <p class="muted">Invite reviewers or hiring managers under Settings → Team first.</p>}
+            {teamError ? (
+              <Alert>
+                The team could not be loaded: {teamError}{" "}
+                <button type="button" class="btn btn-quiet" onClick={() => void reloadTeam()}>Try again</button>
+              </Alert>
+            ) : !team ? <Loading /> : candidates.length === 0 && (
+              <p class="muted">Invite reviewers or hiring managers under Settings → Team first.</p>
+            )}
             {candidates.map((u) => (
               <label key={u.id} class="check">
                 <input type="checkbox" checked={picked.has(u.id)} onChange={(e) => {
