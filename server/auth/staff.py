@@ -143,6 +143,7 @@ async def _api_token_staff(request: Request[Any, Any, Any], db: AsyncSession, au
         )
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
+        await _commit_use(db)
     return Staff(
         user_id=row.id,
         organization_id=row.organization_id,
@@ -151,6 +152,15 @@ async def _api_token_staff(request: Request[Any, Any, Any], db: AsyncSession, au
         role=Role.ADMIN,
         via_token=True,
     )
+
+
+async def _commit_use(db: AsyncSession) -> None:
+    """Store a session's or token's last use at once, in its own short transaction.
+
+    It is the request's first write; left to the request's commit, it would hold SQLite's one
+    write lock for the whole request (a slow report or list blocking every other writer,
+    the job worker included). The request's own writes start a new transaction after it."""
+    await db.commit()
 
 
 async def provide_staff(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Staff:
@@ -183,6 +193,7 @@ async def provide_staff(request: Request[Any, Any, Any], db_session: NamedDepend
         raise Unauthorized(f"You were signed out after {idle} minutes without activity. Sign in again.")
     if now - seen > timedelta(minutes=1):
         row.last_seen_at = now
+        await _commit_use(db_session)
     user = row.user
     if user.role is Role.HIRING_MANAGER and not request.route_handler.opt.get(HIRING_MANAGER_OPT):
         raise Forbidden(

@@ -340,3 +340,22 @@ def test_f10_the_policy_offline() -> None:
         check_password("ada.lovelace2024", email="ada.lovelace@x.test", name="Ada Lovelace")
     check_password(NEW_PASSWORD)
     check_password(PASSWORD)
+
+
+async def test_f5_a_sessions_last_use_is_stored_before_the_request_runs(tmp_path: Path, db_url: str) -> None:
+    """The last-use write is committed on its own (so it never holds SQLite's write lock for a
+    whole request): even a request that fails, whose own transaction is rolled back, keeps it."""
+    w = await build_world(db_url)
+    async with _client(make_settings(tmp_path, db_url)) as c:
+        await _login(c, w.a.admin_email)
+        before = datetime.now(UTC) - timedelta(minutes=5)
+        async with open_db(db_url) as db:
+            await db.execute(update(StaffSession).values(last_seen_at=before))
+            await db.commit()
+        missing = await c.get("/api/assessments/00000000-0000-4000-8000-000000000000")
+        assert missing.status_code == 404  # the request's transaction is rolled back
+        async with open_db(db_url) as db:
+            seen = (await db.execute(select(StaffSession.last_seen_at))).scalars().all()
+        assert seen and all(
+            s is not None and s.replace(tzinfo=UTC) > before + timedelta(minutes=4) for s in seen
+        )
