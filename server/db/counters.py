@@ -11,10 +11,19 @@ Three small tables, maintained by triggers in the same transaction as every writ
   are a sum over the organization's questions, not a count over its answers.
 - ``invitation_counts``: invitations per assessment: the candidate list's total.
 
-On PostgreSQL the triggers are deferred constraint triggers: they run at commit, after the
-transaction has taken all its row locks, so the hot counter rows are locked only for the
-instant before commit (no deadlock between a review and a job touching the same answer). SQLite
-serialises writers anyway and runs them as plain triggers.
+On PostgreSQL, statement-level triggers append what each write statement changed (over its
+transition tables: one row per organization and counter key it moved, however many rows it wrote)
+to ``counter_deltas``, and one deferred constraint trigger applies the transaction's deltas at
+commit, once: one bump per organization, one update per counter row, in one fixed order
+(stamps, review counts, invitation counts; each by key). The appends lock nothing anyone else
+wants; the hot counter rows are locked only for the instant before commit, after the transaction
+has taken all its other row locks, and every committer takes them in the same order (no
+deadlock between a review and a job touching the same answer, nor between two commits). Bulk
+writes in one transaction (a seed, an import, an erasure cascade) stay linear: the first design,
+a deferred row trigger per written row, updated the same counter rows once per row at commit,
+and each update of a row already updated in the same transaction walks a longer version chain
+(a 100k-answer seed sat in COMMIT for more than 19 minutes). A rolled-back savepoint takes its
+deltas with it. SQLite serialises writers and updates a row in place: plain row triggers there.
 
 SQLite's batch migrations copy a table and lose its triggers: the migration environment calls
 :func:`install` after every upgrade (``server/db/migrations/env.py``), and ``viva db recount``
@@ -36,10 +45,10 @@ __all__ = [
     "INVITATION_COUNTS",
     "LIST_STAMPS",
     "REVIEW_COUNTS",
-    "TRIGGERS",
     "install",
     "recount",
     "stamp",
+    "triggers",
 ]
 
 # The organization a row belongs to, as a SELECT over ``{r}`` (NEW or OLD): what each stamped
@@ -102,7 +111,34 @@ def _invitation_count_sub(r: str) -> str:
     return f"UPDATE invitation_counts SET n = n - 1 WHERE assessment_id = {r}.assessment_id"
 
 
-TRIGGERS = (*(f"viva_stamp_{t}" for t in _ORG_OF), "viva_count_responses", "viva_count_invitations")
+_SQLITE_TRIGGERS = tuple(
+    f"{name}_{event}"
+    for name in (*(f"viva_stamp_{t}" for t in _ORG_OF), "viva_count_responses", "viva_count_invitations")
+    for event in ("insert", "update", "delete")
+)
+# PostgreSQL: (trigger, its table); each trigger's function has its name
+_STATEMENT_TRIGGERS = (
+    *((f"viva_stamp_{t}_{event}", t) for t in _ORG_OF for event in ("insert", "update", "delete")),
+    ("viva_count_flush", "counter_deltas"),
+)
+_PER_ROW_TRIGGERS = (
+    *((f"viva_stamp_{t}", t) for t in _ORG_OF),
+    ("viva_count_responses", "responses"),
+    ("viva_count_invitations", "invitations"),
+)
+
+
+def triggers(dialect: str) -> frozenset[str]:
+    """The names of the triggers :func:`install` puts on a database at head."""
+    if dialect == "postgresql":
+        return frozenset(name for name, _ in _STATEMENT_TRIGGERS)
+    return frozenset(_SQLITE_TRIGGERS)
+
+
+def _drop_postgresql(names: tuple[tuple[str, str], ...]) -> Iterator[str]:
+    for name, table in names:
+        yield f"DROP TRIGGER IF EXISTS {name} ON {table}"
+        yield f"DROP FUNCTION IF EXISTS {name}()"
 
 
 def _sqlite() -> Iterator[str]:
@@ -142,7 +178,132 @@ def _where(insert_select: str, cond: str) -> str:
     return insert_select.replace("WHERE 1 = 1", f"WHERE {cond}", 1)
 
 
+# -- PostgreSQL ---------------------------------------------------------------------------------
+# Each write statement appends what it changed to ``counter_deltas`` (statement-level triggers
+# over its transition tables: one row per organization and per counter key the statement moved,
+# however many rows it wrote). A deferred constraint trigger on ``counter_deltas`` applies all of
+# the transaction's deltas at commit, once: one bump per organization, one update per counter
+# row. Bulk writes are linear: a counter row is updated once per transaction, never once per
+# answer (the version chain of a row updated N times in one transaction made that quadratic).
+
+_TX = "pg_current_xact_id()::text::bigint"
+_EVENTS: dict[str, tuple[str, ...]] = {
+    "insert": ("new_rows",),
+    "update": ("old_rows", "new_rows"),
+    "delete": ("old_rows",),
+}
+
+
+def _rows(event: str) -> str:
+    """The statement's rows (both sides of an update) as a FROM item."""
+    sides = _EVENTS[event]
+    if len(sides) == 1:
+        return sides[0]
+    return "(" + " UNION ALL ".join(f"SELECT * FROM {t}" for t in sides) + ")"
+
+
+def _referencing(event: str) -> str:
+    return " ".join(f"{'OLD' if t == 'old_rows' else 'NEW'} TABLE AS {t}" for t in _EVENTS[event])
+
+
+def _stamp_deltas(table: str, event: str) -> str:
+    return (
+        f"INSERT INTO counter_deltas (tx, organization_id) SELECT DISTINCT {_TX}, o.org "
+        f"FROM {_rows(event)} AS r CROSS JOIN LATERAL ({_ORG_OF[table].format(r='r')}) AS o "
+        "WHERE o.org IS NOT NULL"
+    )
+
+
+def _count_deltas(event: str, keys: tuple[str, ...], where: str) -> str:
+    """Per ``keys``: rows the statement added (new side) less rows it took away (old side)."""
+    cols = ", ".join(keys)
+    parts = [
+        f"SELECT {cols}, {'-1' if t == 'old_rows' else '1'} AS d FROM {t}{where}" for t in _EVENTS[event]
+    ]
+    return (
+        f"INSERT INTO counter_deltas (tx, {cols}, n) SELECT {_TX}, {cols}, sum(d) "
+        f"FROM ({' UNION ALL '.join(parts)}) AS c GROUP BY {cols} HAVING sum(d) <> 0"
+    )
+
+
+_READY = " WHERE is_current AND state = 'ready'"
+_COUNTED: dict[str, tuple[tuple[str, ...], str]] = {
+    "responses": (("question_id", "review_status"), _READY),
+    "invitations": (("assessment_id",), ""),
+}
+
+_FLUSH = f"""CREATE OR REPLACE FUNCTION viva_count_flush() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    _tx bigint := {_TX};
+    d record;
+BEGIN
+    -- the first of the transaction's deltas to fire applies them all; the others find theirs gone
+    PERFORM 1 FROM counter_deltas WHERE id = NEW.id;
+    IF NOT FOUND THEN RETURN NULL; END IF;
+    -- every counter row in one order (stamps, review counts, invitation counts; each by key), so
+    -- two committing transactions cannot wait for each other
+    INSERT INTO list_stamps (organization_id, stamp)
+        SELECT DISTINCT organization_id, 1 FROM counter_deltas
+        WHERE tx = _tx AND organization_id IS NOT NULL ORDER BY 1
+        ON CONFLICT (organization_id) DO UPDATE SET stamp = list_stamps.stamp + 1;
+    FOR d IN SELECT question_id, review_status, sum(n)::bigint AS n FROM counter_deltas
+        WHERE tx = _tx AND question_id IS NOT NULL GROUP BY 1, 2 HAVING sum(n) <> 0 ORDER BY 1, 2
+    LOOP
+        IF d.n > 0 THEN
+            INSERT INTO review_counts (question_id, review_status, n)
+                VALUES (d.question_id, d.review_status, d.n)
+                ON CONFLICT (question_id, review_status) DO UPDATE SET n = review_counts.n + d.n;
+        ELSE  -- nothing to take from when the question (and its counter) went in a cascade
+            UPDATE review_counts SET n = n + d.n
+                WHERE question_id = d.question_id AND review_status = d.review_status;
+        END IF;
+    END LOOP;
+    FOR d IN SELECT assessment_id, sum(n)::bigint AS n FROM counter_deltas
+        WHERE tx = _tx AND assessment_id IS NOT NULL GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 1
+    LOOP
+        IF d.n > 0 THEN
+            INSERT INTO invitation_counts (assessment_id, n) VALUES (d.assessment_id, d.n)
+                ON CONFLICT (assessment_id) DO UPDATE SET n = invitation_counts.n + d.n;
+        ELSE
+            UPDATE invitation_counts SET n = n + d.n WHERE assessment_id = d.assessment_id;
+        END IF;
+    END LOOP;
+    DELETE FROM counter_deltas WHERE tx = _tx;
+    RETURN NULL;
+END $$"""
+
+
 def _postgresql() -> Iterator[str]:
+    yield from _drop_postgresql(_PER_ROW_TRIGGERS)
+    for table in _ORG_OF:
+        for event in _EVENTS:
+            body = [_stamp_deltas(table, event)]
+            if table in _COUNTED:
+                body.append(_count_deltas(event, *_COUNTED[table]))
+            name = f"viva_stamp_{table}_{event}"
+            yield f"DROP TRIGGER IF EXISTS {name} ON {table}"
+            yield (
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "; ".join(body)
+                + "; RETURN NULL; END $$"
+            )
+            yield (
+                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} REFERENCING {_referencing(event)} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+            )
+    yield "DROP TRIGGER IF EXISTS viva_count_flush ON counter_deltas"
+    yield _FLUSH
+    yield (
+        "CREATE CONSTRAINT TRIGGER viva_count_flush AFTER INSERT ON counter_deltas "
+        "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION viva_count_flush()"
+    )
+
+
+def _postgresql_per_row() -> Iterator[str]:
+    """The first design, for a database downgraded below ``counter_deltas`` (revision
+    e2b7c4d9f1a3): a deferred row trigger per written row, each updating the counter rows at
+    commit. Correct, but quadratic in the rows of one transaction (see :func:`_postgresql`)."""
+    yield from _drop_postgresql(_STATEMENT_TRIGGERS)
     for table in _ORG_OF:
         name = f"viva_stamp_{table}"
         yield f"DROP TRIGGER IF EXISTS {name} ON {table}"
@@ -184,26 +345,30 @@ def _postgresql() -> Iterator[str]:
 
 def install(conn: Connection) -> None:
     """(Re)create the triggers on ``conn`` (idempotent); nothing when the tables are not there yet."""
-    if not sa.inspect(conn).has_table("list_stamps"):
+    inspector = sa.inspect(conn)
+    if not inspector.has_table("list_stamps"):
         return
-    statements = _postgresql() if conn.dialect.name == "postgresql" else _sqlite()
+    if conn.dialect.name != "postgresql":
+        statements = _sqlite()
+    elif inspector.has_table("counter_deltas"):
+        statements = _postgresql()
+    else:
+        statements = _postgresql_per_row()
     for sql in statements:
         conn.exec_driver_sql(sql)
 
 
 def uninstall(conn: Connection) -> None:
-    """Drop the triggers (the migration's downgrade)."""
+    """Drop the triggers (the migrations' downgrade)."""
     if conn.dialect.name == "postgresql":
-        for table in _ORG_OF:
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS viva_stamp_{table} ON {table}")
-            conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS viva_stamp_{table}()")
-        for table in ("responses", "invitations"):
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS viva_count_{table} ON {table}")
-            conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS viva_count_{table}()")
+        has_deltas = sa.inspect(conn).has_table("counter_deltas")
+        for name, table in (*_PER_ROW_TRIGGERS, *_STATEMENT_TRIGGERS):
+            if table != "counter_deltas" or has_deltas:
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}()")
         return
-    for name in TRIGGERS:
-        for event in ("insert", "update", "delete"):
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}_{event}")
+    for name in _SQLITE_TRIGGERS:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
 
 
 _RECOUNT = (
@@ -222,6 +387,9 @@ _RECOUNT = (
 def recount_sql(conn: Connection) -> None:
     """Rebuild the counters from the rows (``viva db recount``; also the migration's backfill)."""
     true = "true" if conn.dialect.name == "postgresql" else "1"
+    if sa.inspect(conn).has_table("counter_deltas"):
+        # this transaction's own pending deltas: the counts below already include its writes
+        conn.exec_driver_sql("DELETE FROM counter_deltas")
     for sql in _RECOUNT:
         conn.exec_driver_sql(sql.format(true=true))
 

@@ -3,14 +3,32 @@ while nothing did), and totals from trigger-kept counters that stay exact throug
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, text, update
+import sqlalchemy as sa
+from sqlalchemy import delete, insert, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from server.db import counters
-from server.db.models import Attempt, Invitation, InvitationStatus, Response, ResponseState
+from server.db.engine import create_engine, session_maker
+from server.db.models import (
+    COUNTER_DELTAS,
+    INVITATION_COUNTS,
+    REVIEW_COUNTS,
+    Attempt,
+    Invitation,
+    InvitationStatus,
+    Response,
+    ResponseState,
+)
+from server.settings import DatabaseSettings
 from tests.integration.test_reviews import as_user
 from tests.support.reviews import add_ready_response, open_db
 from tests.support.world import World
@@ -185,10 +203,247 @@ async def test_the_triggers_survive_a_batch_migration_and_are_listed(db_url: str
     """SQLite's batch migrations copy tables without triggers: every upgrade puts them back."""
     async with open_db(db_url) as db:
         conn = await db.connection()
-        if conn.dialect.name == "sqlite":
+        dialect = conn.dialect.name
+        if dialect == "sqlite":
             rows = await db.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
-            names = {str(r[0]).rsplit("_", 1)[0] for r in rows}
         else:
             rows = await db.execute(text("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'viva_%'"))
-            names = {str(r[0]) for r in rows}
-    assert names == set(counters.TRIGGERS)
+        names = {str(r[0]) for r in rows}
+    assert names == counters.triggers(dialect)
+
+
+@asynccontextmanager
+async def _closing(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+def _value(v: Any) -> Any:
+    return getattr(v, "value", v)
+
+
+async def _counters_exact(db: AsyncSession, organization_id: uuid.UUID, before: int) -> int:
+    """The counters equal a count over the rows, nothing is left pending, and the organization's
+    stamp moved past ``before``; returns the stamp."""
+    kept = {
+        (q, s): n
+        for q, s, n in await db.execute(
+            sa.select(REVIEW_COUNTS.c.question_id, REVIEW_COUNTS.c.review_status, REVIEW_COUNTS.c.n).where(
+                REVIEW_COUNTS.c.n != 0
+            )
+        )
+    }
+    counted = {
+        (q, _value(s)): n
+        for q, s, n in await db.execute(
+            sa.select(Response.question_id, Response.review_status, sa.func.count())
+            .where(Response.is_current.is_(True), Response.state == ResponseState.READY)
+            .group_by(Response.question_id, Response.review_status)
+        )
+    }
+    assert kept == counted
+    kept_inv = dict(
+        (await db.execute(sa.select(INVITATION_COUNTS.c.assessment_id, INVITATION_COUNTS.c.n))).tuples().all()
+    )
+    counted_inv = dict(
+        (
+            await db.execute(
+                sa.select(Invitation.assessment_id, sa.func.count()).group_by(Invitation.assessment_id)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    assert {k: n for k, n in kept_inv.items() if n} == counted_inv
+    assert (await db.execute(sa.select(sa.func.count()).select_from(COUNTER_DELTAS))).scalar_one() == 0
+    now = await counters.stamp(db, organization_id)
+    assert now > before, "a committed change must change the lists' stamp"
+    await db.commit()  # end the read transaction
+    return now
+
+
+def _candidates(
+    world: World, n: int, first: int = 0
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows for ``n`` candidates of alpha's assessment who answered every scored question
+    (invitations, attempts, answers; a seventh of the answers failed, statuses mixed)."""
+    org, assessment, questions = world.a.id, world.a.assessment_id, world.a.question_ids[1:]
+    now = datetime.now(UTC)
+    statuses = ("pending", "partial", "reviewed")
+    invs: list[dict[str, Any]] = []
+    atts: list[dict[str, Any]] = []
+    resps: list[dict[str, Any]] = []
+    for i in range(first, first + n):
+        inv, att = uuid.uuid4(), uuid.uuid4()
+        invs.append(
+            {
+                "id": inv,
+                "organization_id": org,
+                "assessment_id": assessment,
+                "candidate_name": f"Bulk {i}",
+                "candidate_email": f"bulk{i}@x.test",
+                "token_hash": secrets.token_hex(32),
+                "expires_at": now + timedelta(days=9),
+                "accommodations": {},
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        atts.append(
+            {
+                "id": att,
+                "invitation_id": inv,
+                "consented_at": now,
+                "consent_version": "bulk",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        for k, q in enumerate(questions):
+            resps.append(
+                {
+                    "id": uuid.uuid4(),
+                    "attempt_id": att,
+                    "question_id": q,
+                    "take_id": uuid.uuid4(),
+                    "take": 1,
+                    "kind": "written",
+                    "text": "An answer",
+                    "is_partial": False,
+                    "is_current": True,
+                    "state": "ready" if (i + k) % 7 else "failed",
+                    "review_status": statuses[(i + k) % 3],
+                    "review_version": 0,
+                    "processing_tries": 0,
+                    "submitted_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+    return invs, atts, resps
+
+
+async def test_bulk_transactions_keep_the_counters_exact_and_change_the_stamp_on_every_commit(
+    world: World, db_url: str
+) -> None:
+    """A seed, a bulk update, savepoints, row-by-row statements and a cascade, each in one
+    transaction of thousands of rows: the counters stay exact and every commit moves the stamp.
+    On PostgreSQL the counter rows are written once per transaction, not once per row (each write
+    of a row already written in the same transaction walks a longer version chain: quadratic)."""
+    org, questions = world.a.id, world.a.question_ids[1:]
+    statuses = ("pending", "partial", "reviewed")
+    invs, atts, resps = _candidates(world, 600)
+    assert len(resps) >= 3000
+    keys = {(r["question_id"], r["review_status"]) for r in resps}
+    engine = create_engine(DatabaseSettings(url=db_url))  # the app's: SQLite with foreign keys on
+    async with _closing(engine), session_maker(engine)() as db:
+        pg = (await db.connection()).dialect.name == "postgresql"
+        stamp = await counters.stamp(db, org)
+        await db.commit()
+
+        # the seed: one transaction, 1,000-row statements
+        for model, rows in ((Invitation, invs), (Attempt, atts), (Response, resps)):
+            for start in range(0, len(rows), 1000):
+                await db.execute(insert(model), rows[start : start + 1000])
+        if pg:  # apply the deltas now, to count the counter rows' writes inside this transaction
+            await db.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+            writes = dict(
+                (
+                    await db.execute(
+                        text(
+                            "SELECT relname, n_tup_ins + n_tup_upd FROM pg_stat_xact_user_tables "
+                            "WHERE relname IN ('list_stamps', 'review_counts', 'invitation_counts')"
+                        )
+                    )
+                )
+                .tuples()
+                .all()
+            )
+            assert writes == {"list_stamps": 1, "review_counts": len(keys), "invitation_counts": 1}
+            await db.execute(text("SET CONSTRAINTS ALL DEFERRED"))
+            # written after the deltas were applied: applied again at commit
+            await db.execute(
+                update(Response).where(Response.id == resps[0]["id"]).values(review_status="conflict")
+            )
+        await db.commit()
+        stamp = await _counters_exact(db, org, stamp)
+
+        # a bulk update beside a released savepoint and a rolled-back one
+        await db.execute(
+            update(Response)
+            .where(Response.id.in_([r["id"] for r in resps[:1500]]))
+            .values(review_status="reviewed")
+        )
+        async with db.begin_nested():
+            await db.execute(
+                update(Response)
+                .where(Response.id.in_([r["id"] for r in resps[1500:2000]]))
+                .values(is_current=False)
+            )
+        nested = await db.begin_nested()
+        await db.execute(delete(Response).where(Response.id.in_([r["id"] for r in resps[2000:]])))
+        await db.execute(delete(Invitation).where(Invitation.id.in_([i["id"] for i in invs[:100]])))
+        await nested.rollback()
+        await db.commit()
+        stamp = await _counters_exact(db, org, stamp)
+
+        # the only change inside a released savepoint still changes the stamp
+        async with db.begin_nested():
+            await db.execute(
+                update(Response).where(Response.id == resps[1]["id"]).values(review_status="pending")
+            )
+        await db.commit()
+        stamp = await _counters_exact(db, org, stamp)
+
+        # row by row: a statement per answer, all in one transaction
+        for n, r in enumerate(resps[2000:2600]):
+            status = statuses[n % 3]
+            await db.execute(update(Response).where(Response.id == r["id"]).values(review_status=status))
+        await db.commit()
+        stamp = await _counters_exact(db, org, stamp)
+
+        # a rolled-back transaction leaves no trace
+        await db.execute(update(Response).values(state="failed"))
+        await db.rollback()
+        assert await counters.stamp(db, org) == stamp
+        await db.commit()
+
+        # a cascade: 300 candidates' invitations, attempts and answers deleted in one statement
+        await db.execute(delete(Invitation).where(Invitation.id.in_([i["id"] for i in invs[:300]])))
+        await db.commit()
+        stamp = await _counters_exact(db, org, stamp)
+        assert (
+            await db.execute(
+                sa.select(sa.func.count()).select_from(Response).where(Response.text == "An answer")
+            )
+        ).scalar_one() == len(resps) - 300 * len(questions)
+
+
+async def test_writers_committing_at_once_keep_the_counters_exact_without_deadlock(
+    world: World, db_url: str
+) -> None:
+    """Six transactions of one organization write answers to the same questions, half of them in
+    the reverse order, a statement per answer, and commit at once: the commits, which take the
+    counter rows in one order (stamps, then counts by key), all finish and the counters add up
+    to the rows."""
+    batches = [_candidates(world, 40, first=1000 + 40 * k) for k in range(6)]
+    engine = create_engine(DatabaseSettings(url=db_url))
+
+    async def writer(k: int) -> None:
+        invs, atts, resps = batches[k]
+        async with session_maker(engine)() as db:
+            await db.execute(insert(Invitation), invs)
+            await db.execute(insert(Attempt), atts)
+            for row in resps[::-1] if k % 2 else resps:
+                await db.execute(insert(Response), [row])
+            await db.commit()
+
+    async with _closing(engine):
+        async with session_maker(engine)() as db:
+            stamp = await counters.stamp(db, world.a.id)
+            await db.commit()
+        await asyncio.wait_for(asyncio.gather(*(writer(k) for k in range(6))), timeout=180)
+        async with session_maker(engine)() as db:
+            await _counters_exact(db, world.a.id, stamp)

@@ -15,7 +15,7 @@ from server.db.models.assessment import (
 )
 from server.db.models.branding import Branding
 from server.db.models.candidate import Attempt, Invitation, QuestionClock, Response
-from server.db.models.counters import INVITATION_COUNTS, LIST_STAMPS, REVIEW_COUNTS
+from server.db.models.counters import COUNTER_DELTAS, INVITATION_COUNTS, LIST_STAMPS, REVIEW_COUNTS
 from server.db.models.enums import (
     TRANSITIONS,
     AccountTokenPurpose,
@@ -47,6 +47,7 @@ from server.db.models.teamwork import AssessmentMember, CandidateNote, Candidate
 metadata = UUIDAuditBase.metadata
 
 __all__ = [
+    "COUNTER_DELTAS",
     "INVITATION_COUNTS",
     "LIST_STAMPS",
     "REVIEW_COUNTS",

@@ -97,6 +97,9 @@ class Attempt(UUIDAuditBase):
     )
 
 
+OPEN_QUEUE = "is_current IS true AND state = 'ready' AND review_status IN ('pending', 'partial', 'conflict')"
+
+
 class Response(UUIDAuditBase):
     """One take of an answer to one question; retakes make new rows, one is current."""
 
@@ -107,6 +110,16 @@ class Response(UUIDAuditBase):
         sa.Index("ix_responses_review_status", "review_status"),
         # the review queue: open, current, ready answers in submission order (keyset pages)
         sa.Index("ix_responses_queue", "review_status", "is_current", "state", "submitted_at", "id"),
+        # the open queue's first page without sorting every open answer: PostgreSQL walks this
+        # in order and stops at the page (its planner proves the predicate from the queue's
+        # filter; SQLite's does not with bound parameters and keeps ix_responses_queue)
+        sa.Index(
+            "ix_responses_open_queue",
+            "submitted_at",
+            "id",
+            postgresql_where=sa.text(OPEN_QUEUE),
+            sqlite_where=sa.text(OPEN_QUEUE),
+        ),
     )
 
     attempt_id: Mapped[uuid.UUID] = mapped_column(

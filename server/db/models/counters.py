@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from advanced_alchemy.base import UUIDAuditBase
 from advanced_alchemy.types import GUID
 
-__all__ = ["INVITATION_COUNTS", "LIST_STAMPS", "REVIEW_COUNTS"]
+__all__ = ["COUNTER_DELTAS", "INVITATION_COUNTS", "LIST_STAMPS", "REVIEW_COUNTS"]
 
 metadata = UUIDAuditBase.metadata
 
@@ -42,5 +42,21 @@ INVITATION_COUNTS = sa.Table(
         ),
         primary_key=True,
     ),
+    sa.Column("n", sa.BigInteger, nullable=False, server_default="0"),
+)
+
+# PostgreSQL only (SQLite's triggers update the counters directly): what each statement changed,
+# appended by statement-level triggers and applied to the three tables above once per transaction,
+# at commit. Rows live only inside the transaction that wrote them (it deletes them before it
+# commits), so the committed table is empty. No foreign keys: an append locks no other row.
+COUNTER_DELTAS = sa.Table(
+    "counter_deltas",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("tx", sa.BigInteger, nullable=False, index=True),  # pg_current_xact_id()
+    sa.Column("organization_id", GUID(length=16), nullable=True),  # a stamp to bump
+    sa.Column("question_id", GUID(length=16), nullable=True),  # with review_status: a review count
+    sa.Column("review_status", sa.String(16), nullable=True),
+    sa.Column("assessment_id", GUID(length=16), nullable=True),  # an invitation count
     sa.Column("n", sa.BigInteger, nullable=False, server_default="0"),
 )
