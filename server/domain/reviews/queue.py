@@ -445,60 +445,69 @@ async def candidate_progress(
     def n(cond: ColumnElement[bool]) -> Any:
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
-    rows = (
+    # The page of invitations first (through the index on their order), then the answers of
+    # those invitations only: aggregating every answer of the organization before paging cost
+    # time in proportion to its whole history.
+    page = (
         await db.execute(
             select(
                 Invitation.id,
                 Invitation.candidate_name,
                 Assessment.id,
                 Assessment.title,
-                func.count(answers.c.attempt_id),
-                n(ready),
-                n(answers.c.state.notin_([ResponseState.READY, ResponseState.FAILED])),
-                n(answers.c.state == ResponseState.FAILED),
-                *(n(and_(ready, answers.c.review_status == s)) for s in ReviewStatus),
-                func.max(answers.c.submitted_at),
                 Invitation.created_at,
             )
-            .select_from(Invitation)
             .join(Assessment, Assessment.id == Invitation.assessment_id)
-            .outerjoin(Attempt, Attempt.invitation_id == Invitation.id)
-            .outerjoin(answers, answers.c.attempt_id == Attempt.id)
             .where(*page_conds)
-            .group_by(
-                Invitation.id,
-                Invitation.candidate_name,
-                Assessment.id,
-                Assessment.title,
-                Invitation.created_at,
-            )
             .order_by(Invitation.created_at.desc(), Invitation.id)
             .limit(limit + 1)
             .offset(0 if cursor else offset)
         )
     ).all()
     next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor([rows[-1][13], rows[-1][0]])
+    if len(page) > limit:
+        page = page[:limit]
+        next_cursor = encode_cursor([page[-1][4], page[-1][0]])
+    stats: dict[uuid.UUID, Any] = {}
+    if page:
+        stats = {
+            row[0]: row
+            for row in await db.execute(
+                select(
+                    Attempt.invitation_id,
+                    func.count(answers.c.attempt_id),
+                    n(ready),
+                    n(answers.c.state.notin_([ResponseState.READY, ResponseState.FAILED])),
+                    n(answers.c.state == ResponseState.FAILED),
+                    *(n(and_(ready, answers.c.review_status == s)) for s in ReviewStatus),
+                    func.max(answers.c.submitted_at),
+                )
+                .select_from(Attempt)
+                .join(answers, answers.c.attempt_id == Attempt.id)
+                .where(Attempt.invitation_id.in_([p[0] for p in page]))
+                .group_by(Attempt.invitation_id)
+            )
+        }
     items = []
-    for row in rows:
-        by_status = dict(zip([s.value for s in ReviewStatus], row[8:12], strict=True))
+    for inv_id, name, a_id, a_title, _created in page:
+        st = stats.get(inv_id)
+        counts = [int(x) for x in st[1:9]] if st is not None else [0] * 8
+        by_status = dict(zip([s.value for s in ReviewStatus], counts[4:8], strict=True))
         items.append(
             CandidateProgress(
-                invitation_id=row[0],
-                candidate_name=row[1],
-                assessment_id=row[2],
-                assessment_title=row[3],
-                responses=int(row[4]),
-                ready=int(row[5]),
-                processing=int(row[6]),
-                failed=int(row[7]),
-                pending=int(by_status["pending"]),
-                partial=int(by_status["partial"]),
-                conflict=int(by_status["conflict"]),
-                reviewed=int(by_status["reviewed"]),
-                last_submitted_at=row[12],
+                invitation_id=inv_id,
+                candidate_name=name,
+                assessment_id=a_id,
+                assessment_title=a_title,
+                responses=counts[0],
+                ready=counts[1],
+                processing=counts[2],
+                failed=counts[3],
+                pending=by_status["pending"],
+                partial=by_status["partial"],
+                conflict=by_status["conflict"],
+                reviewed=by_status["reviewed"],
+                last_submitted_at=st[9] if st is not None else None,
             )
         )
     return CandidatePage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
