@@ -16,6 +16,7 @@ import { AfterInterview } from "./Demographics";
 import { DeviceCheck } from "./DeviceCheck";
 import { Intro } from "./Intro";
 import { LinkProblem } from "./LinkProblem";
+import { keepOnly, savedUpload } from "./savedUploads";
 import { recentDeviceCheck, rememberDeviceCheck } from "./storage";
 import { VideoQuestion } from "./VideoQuestion";
 import { WrittenQuestion } from "./WrittenQuestion";
@@ -47,8 +48,12 @@ export function CandidateApp(props: { token: string }) {
       const v = await call(api.GET("/api/candidate/{token}", { params: { path: { token } } }));
       setView(v);
       setResumed((r) => (r === null ? hasProgress(v) : r));
+      // Recordings kept in this browser for questions already answered can never be sent.
+      void keepOnly(token, v.status === "completed" ? [] : v.questions.filter((q) => !q.answered).map((q) => q.id));
     } catch (err) {
-      setProblem({ status: err instanceof ApiError ? err.status : 0, error: err });
+      const status = err instanceof ApiError ? err.status : 0;
+      if (status === 404 || status === 410) void keepOnly(token, []); // link expired or withdrawn
+      setProblem({ status, error: err });
     }
   }
   useEffect(() => {
@@ -254,11 +259,17 @@ function QuestionPage(props: {
 }) {
   const { view, question } = props;
   const label = questionTitle(question, view);
+  // Back to a recorded answer still being sent: the question's clock no longer matters.
+  const mayHaveKept = props.resumed && question.kind === "video" && !!question.answer_started_at;
+  const [kept, setKept] = useState<boolean | null>(mayHaveKept ? null : false);
+  useEffect(() => {
+    if (mayHaveKept) void savedUpload(props.token, question.id).then((s) => setKept(s !== null));
+  }, [question.id]);
   return (
     <>
       <ProgressHeader view={view} question={question} />
       <main class="candidate-page">
-        {props.resumed && (
+        {props.resumed && kept === false && (
           <Alert kind="info">
             {question.number
               ? t("question.resumedRunning", { number: question.number, total: view.scored_question_count })

@@ -9,7 +9,7 @@ import type { Camera } from "../media/camera";
 import { Alert } from "../ui/components";
 import { type ServerClock, secondsUntil, useCountdown } from "./clock";
 import { PlaybackVideo } from "./PlaybackVideo";
-import { useTake } from "./useTake";
+import { type Phase, useTake } from "./useTake";
 
 type Question = Schemas["CandidateQuestion"];
 
@@ -23,7 +23,7 @@ export function VideoQuestion(props: {
   const { token, question } = props;
   useT();
   const thinkLeft = question.think_ends_at ? secondsUntil(question.think_ends_at, props.clock) : question.think_time_s;
-  const { phase, setPhase, record, stop, accept, retake, totalTakes, retakesLeft } = useTake({
+  const { phase, setPhase, record, stop, accept, retake, retryUpload, totalTakes, retakesLeft } = useTake({
     token,
     question,
     camera: props.camera,
@@ -57,7 +57,7 @@ export function VideoQuestion(props: {
   useEffect(() => {
     if (phase.name === "recording" || phase.name === "review" || phase.name === "ready" || phase.name === "error") {
       focusTarget.current?.focus({ preventScroll: true });
-    } else if (phase.name === "connecting" || phase.name === "stopping" || phase.name === "uploading" || phase.name === "accepting") {
+    } else if (["restoring", "connecting", "stopping", "uploading", "accepting"].includes(phase.name)) {
       busyPanel.current?.focus({ preventScroll: true });
     }
   }, [phase.name]);
@@ -82,6 +82,7 @@ export function VideoQuestion(props: {
 
       {phase.name === "ready" && (
         <div class="panel">
+          {phase.notice && <Alert kind="warning">{phase.notice}</Alert>}
           {phase.late && (
             <Alert kind="warning">{t("video.lateThink")}</Alert>
           )}
@@ -94,25 +95,18 @@ export function VideoQuestion(props: {
         </div>
       )}
 
-      {(phase.name === "connecting" || phase.name === "stopping") && (
+      {(phase.name === "connecting" || phase.name === "stopping" || phase.name === "restoring") && (
         <p ref={busyPanel} class="panel" role="status" tabIndex={-1}>
           <span class="spinner" aria-hidden="true" />
-          {phase.name === "connecting" ? t("video.connecting") : t("video.saving")}
+          {phase.name === "connecting"
+            ? t("video.connecting")
+            : phase.name === "restoring"
+              ? t("video.restoring")
+              : t("video.saving")}
         </p>
       )}
 
-      {phase.name === "uploading" && (
-        <div ref={busyPanel} class="panel" role="status" tabIndex={-1}>
-          <p>
-            <span class="spinner" aria-hidden="true" />
-            {t("video.uploading", {
-              percent: formatPercent(phase.total > 0 ? Math.floor((100 * phase.sent) / phase.total) / 100 : 0),
-            })}
-          </p>
-          <progress max={phase.total || 1} value={phase.sent} aria-label={t("video.uploadProgress")} />
-          <p class="small muted">{t("video.uploadKeepOpen")}</p>
-        </div>
-      )}
+      {phase.name === "uploading" && <UploadProgress question={question} phase={phase} panelRef={busyPanel} />}
 
       {phase.name === "recording" && (
         <RecordingTimer
@@ -171,7 +165,11 @@ export function VideoQuestion(props: {
         <div class="panel">
           <Alert>{phase.message}</Alert>
           <div class="actions-row">
-            {phase.takeId ? (
+            {phase.retryUpload ? (
+              <button ref={focusTarget} type="button" class="btn btn-primary" onClick={retryUpload}>
+                {t("common.tryAgain")}
+              </button>
+            ) : phase.takeId ? (
               <button ref={focusTarget} type="button" class="btn btn-primary" onClick={() => accept(phase.takeId!)}>
                 {t("common.tryAgain")}
               </button>
@@ -182,6 +180,36 @@ export function VideoQuestion(props: {
             ) : null}
           </div>
         </div>
+      )}
+    </div>
+  );
+}
+
+/** The upload's progress; after a reload, plainly which answer is still being sent. */
+function UploadProgress(props: {
+  question: Question;
+  phase: Extract<Phase, { name: "uploading" }>;
+  panelRef: RefObject<HTMLDivElement | null>;
+}) {
+  const { phase, question } = props;
+  const percent = formatPercent(phase.total > 0 ? Math.floor((100 * phase.sent) / phase.total) / 100 : 0);
+  const duration = phase.resumed ? formatDuration(Math.round(phase.resumed.durationS)) : "";
+  return (
+    <div ref={props.panelRef} class="panel" role="status" tabIndex={-1}>
+      <p>
+        <span class="spinner" aria-hidden="true" />
+        {!phase.resumed
+          ? t("video.uploading", { percent })
+          : question.number
+            ? t("video.resumingUpload", { number: question.number, duration, percent })
+            : t("video.resumingUploadPractice", { duration, percent })}
+      </p>
+      <progress max={phase.total || 1} value={phase.sent} aria-label={t("video.uploadProgress")} />
+      {phase.resumed && <p class="small">{t("video.resumedNote")}</p>}
+      {phase.unsaved ? (
+        <Alert kind="warning">{t("video.uploadUnsaved")}</Alert>
+      ) : (
+        <p class="small muted">{t("video.uploadKeepOpen")}</p>
       )}
     </div>
   );

@@ -1,0 +1,202 @@
+"""No candidate left behind by the network, not even by a reload: an answer recorded in the browser
+(WebRTC blocked) is kept in IndexedDB; the page is reloaded while the upload's connection is cut,
+the next load says which answer is still being sent, resumes from the server's offset once the
+network is back, and the answer is stored once, complete, and the browser's copy is gone."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+
+from media.object_store import LocalObjectStore
+from media.probe import probe_media
+from tests.e2e.conftest import DESKTOP, Demo
+from tests.e2e.test_candidate_journey import speech_wav  # noqa: F401  (the fixture)
+from tests.e2e.test_upload_fallback_ui import _shot, _strip_candidates, udp_blocked_browser  # noqa: F401
+
+pytestmark = pytest.mark.e2e
+
+TITLE = "Support engineer screen (resume)"
+
+# What the page keeps in IndexedDB (the store savedUploads.ts creates), read from the page itself.
+SAVED = """() => new Promise((resolve, reject) => {
+  const req = indexedDB.open("viva-uploads");
+  req.onerror = () => reject(req.error);
+  req.onsuccess = () => {
+    const db = req.result;
+    const all = db.transaction("takes").objectStore("takes").getAll();
+    all.onsuccess = () => {
+      db.close();
+      resolve(all.result.map((s) => ({ takeId: s.takeId, size: s.blob.size, durationS: s.durationS })));
+    };
+  };
+})"""
+
+
+def _invitation(demo: Demo, name: str, email: str) -> dict[str, Any]:
+    with demo.staff_api() as api:
+        made = api.post(
+            "/api/assessments",
+            json={
+                "title": TITLE,
+                "role": "Support Engineer",
+                "intro": "One short video question.",
+                "dimensions": [
+                    {"name": "Behavioral", "weight": 100, "competencies": [{"key": "care", "name": "Care"}]}
+                ],
+                "questions": [
+                    {
+                        "kind": "video",
+                        "prompt": "Tell us about a customer you helped.",
+                        "competency": "care",
+                        "think_time_s": 5,
+                        "max_answer_s": 20,
+                        "retakes_allowed": 0,
+                    }
+                ],
+            },
+        )
+        made.raise_for_status()
+        inv = api.post(
+            f"/api/assessments/{made.json()['id']}/invitations",
+            json={"candidate_name": name, "candidate_email": email},
+        )
+        inv.raise_for_status()
+        return dict(inv.json())
+
+
+def _no_udp(route: Route) -> None:
+    """UDP blocked: both sides' ICE candidates dropped, so WebRTC never connects (as in the fallback test)."""
+    if route.request.method != "POST":
+        route.continue_()
+        return
+    offer = json.loads(route.request.post_data or "{}")
+    offer["sdp"] = _strip_candidates(offer.get("sdp", ""))
+    response = route.fetch(post_data=json.dumps(offer))
+    body = response.json()
+    if "sdp" in body:
+        body["sdp"] = _strip_candidates(body["sdp"])
+    route.fulfill(response=response, json=body)
+
+
+def _context(browser: Browser, demo: Demo) -> BrowserContext:
+    ctx = browser.new_context(viewport=DESKTOP, base_url=demo.url)  # type: ignore[arg-type]
+    ctx.grant_permissions(["camera", "microphone"], origin=demo.url)
+    ctx.set_default_timeout(15_000)
+    ctx.route(re.compile(r".*/api/candidate/[^/]+/(takes|device-check)$"), _no_udp)
+    return ctx
+
+
+def _record_fallback_answer(page: Page, link: str) -> None:
+    """From the link to a stopped answer recorded in the browser (about 8 s long)."""
+    page.goto(link)
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    page.get_by_label(re.compile("I agree to be recorded")).check()
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_text("Live video cannot connect on this network")).to_be_visible(timeout=40_000)
+    page.get_by_role("button", name="Continue").click(timeout=30_000)
+    page.get_by_role("button", name=re.compile("^Start question")).click()
+    page.get_by_role("button", name=re.compile("start recording$", re.I)).click()
+    stop = page.get_by_role("button", name="Stop recording")
+    expect(stop).to_be_visible(timeout=60_000)  # after WebRTC gave up (about 15 s)
+    expect(page.get_by_text("recorded in this browser")).to_be_visible()
+    expect(page.get_by_role("timer")).to_have_text(re.compile(r"^0:0[8-9] / 0:20$"), timeout=30_000)
+    stop.click()
+
+
+def _wait_until(page: Page, condition: Callable[[], bool], timeout_s: float = 30) -> None:
+    """Poll a condition on this side (route counters, the page's IndexedDB) while the page runs."""
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        page.wait_for_timeout(250)  # lets Playwright deliver route events meanwhile
+
+
+def _rows(demo: Demo, name: str) -> list[tuple[Any, ...]]:
+    db = sqlite3.connect(demo.server.data_dir / "viva.db")
+    try:
+        return db.execute(
+            "SELECT r.take, r.is_current, r.media_key, r.duration_s, r.recording_mode, r.accepted_at, "
+            "r.submitted_at FROM responses r JOIN attempts a ON a.id = r.attempt_id "
+            "JOIN invitations i ON i.id = a.invitation_id WHERE i.candidate_name = ?",
+            (name,),
+        ).fetchall()
+    finally:
+        db.close()
+
+
+def test_reload_while_the_upload_is_cut_resumes_the_kept_answer(
+    demo: Demo,
+    udp_blocked_browser: Browser,  # noqa: F811
+) -> None:
+    invitation = _invitation(demo, "Rae Reload", "rae@example.com")
+    ctx = _context(udp_blocked_browser, demo)
+    errors: list[str] = []
+    ctx.on("weberror", lambda e: errors.append(str(e.error)))
+    # The network is down for the upload's chunks until the test lets them through.
+    patches = {"cut": True, "aborted": 0, "passed": 0}
+
+    def cut(route: Route) -> None:
+        if route.request.method == "PATCH" and patches["cut"]:
+            patches["aborted"] += 1
+            route.abort("connectionreset")
+            return
+        if route.request.method == "PATCH":
+            patches["passed"] += 1
+        route.continue_()
+
+    ctx.route(re.compile(r".*/api/candidate/[^/]+/uploads.*"), cut)
+    page = ctx.new_page()
+    _record_fallback_answer(page, invitation["link"])
+
+    expect(page.get_by_text(re.compile(r"^Uploading your answer"))).to_be_visible(timeout=30_000)
+    _wait_until(page, lambda: patches["aborted"] >= 2 and bool(page.evaluate(SAVED)))
+    saved = page.evaluate(SAVED)
+    assert len(saved) == 1 and saved[0]["size"] > 100_000 and saved[0]["durationS"] >= 7.5, saved
+    assert patches["aborted"] >= 2 and patches["passed"] == 0, patches
+    _shot(page, "73-resume-upload-cut")
+
+    # The candidate reloads (or the tab crashed, or the laptop slept): the answer is not lost.
+    before = patches["aborted"]
+    page.reload()
+    expect(
+        page.get_by_text(
+            re.compile(r"Your recorded answer to question 1 \(\d+ seconds?\) is still being sent: \d+\s?%")
+        )
+    ).to_be_visible()
+    expect(page.get_by_text("you do not need to record it again")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("start recording", re.I))).to_have_count(0)
+    _wait_until(page, lambda: patches["aborted"] > before)
+    assert patches["aborted"] > before, patches  # the reloaded page resumed the upload (still cut)
+    _shot(page, "74-resume-after-reload")
+
+    patches["cut"] = False  # the network is back
+    expect(page.get_by_role("heading", name="Review your answer")).to_be_visible(timeout=120_000)
+    assert patches["passed"] >= 1, patches
+    # Played back from the kept copy, though the page was reloaded.
+    expect(page.get_by_label("Play back your recording")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Take 1 of 1 · \d+ seconds? recorded"))).to_be_visible()
+    assert page.evaluate(SAVED) == []  # the server has it: the browser's copy is gone
+    _shot(page, "75-resume-review")
+    page.get_by_role("button", name="Use this answer").click()
+    expect(page.get_by_role("heading", name="You have answered every question")).to_be_visible(timeout=30_000)
+    ctx.close()
+    assert errors == []
+
+    rows = _rows(demo, "Rae Reload")
+    assert len(rows) == 1, rows  # stored once: no second take from the resumed upload
+    take, current, key, duration, mode, accepted, submitted = rows[0]
+    assert take == 1 and mode == "upload" and current and accepted and submitted and key
+    assert abs(duration - saved[0]["durationS"]) < 1.0, (duration, saved)
+    store = LocalObjectStore(root=demo.server.data_dir / "media")
+    local = store.download(key, demo.server.data_dir / "resume-check.webm")
+    probe = probe_media(local)
+    assert probe.video is not None and probe.video.codec == "vp8"
+    assert probe.audio is not None and probe.audio.codec == "opus"
+    assert abs(probe.duration - duration) < 0.5
