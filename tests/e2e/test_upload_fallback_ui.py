@@ -38,13 +38,13 @@ def udp_blocked_browser(playwright: Playwright, speech_wav: Path) -> Iterator[Br
     browser.close()
 
 
-@pytest.fixture(scope="module")
-def invitation(demo: Demo) -> dict[str, Any]:
+def fallback_invitation(demo: Demo, title: str, name: str, email: str) -> dict[str, Any]:
+    """An invitation to a one-video-question assessment titled ``title`` (the resume test's too)."""
     with demo.staff_api() as api:
         made = api.post(
             "/api/assessments",
             json={
-                "title": TITLE,
+                "title": title,
                 "role": "Support Engineer",
                 "intro": "One short video question.",
                 "dimensions": [
@@ -65,14 +65,34 @@ def invitation(demo: Demo) -> dict[str, Any]:
         made.raise_for_status()
         inv = api.post(
             f"/api/assessments/{made.json()['id']}/invitations",
-            json={"candidate_name": "Fay Fallback", "candidate_email": "fay@example.com"},
+            json={"candidate_name": name, "candidate_email": email},
         )
         inv.raise_for_status()
         return dict(inv.json())
 
 
+@pytest.fixture(scope="module")
+def invitation(demo: Demo) -> dict[str, Any]:
+    return fallback_invitation(demo, TITLE, "Fay Fallback", "fay@example.com")
+
+
 def _strip_candidates(sdp: str) -> str:
     return "".join(line for line in sdp.splitlines(keepends=True) if not line.startswith("a=candidate"))
+
+
+def no_udp(route: Route) -> None:
+    """UDP blocked: the ICE candidates of both sides are dropped from the offer and the answer
+    (the Chromium flag alone still lets loopback through), so WebRTC can never connect."""
+    if route.request.method != "POST":
+        route.continue_()
+        return
+    offer = json.loads(route.request.post_data or "{}")
+    offer["sdp"] = _strip_candidates(offer.get("sdp", ""))
+    response = route.fetch(post_data=json.dumps(offer))
+    body = response.json()
+    if "sdp" in body:
+        body["sdp"] = _strip_candidates(body["sdp"])
+    route.fulfill(response=response, json=body)
 
 
 def _shot(page: Any, name: str) -> None:
@@ -103,20 +123,6 @@ def test_udp_blocked_candidate_answers_through_the_resumable_upload(
         route.continue_()
 
     page.route(re.compile(r".*/api/candidate/[^/]+/uploads/.*"), cut)
-
-    # UDP blocked: the ICE candidates of both sides are dropped from the offer and the answer
-    # (the Chromium flag alone still lets loopback through), so WebRTC can never connect.
-    def no_udp(route: Route) -> None:
-        if route.request.method != "POST":
-            route.continue_()
-            return
-        offer = json.loads(route.request.post_data or "{}")
-        offer["sdp"] = _strip_candidates(offer.get("sdp", ""))
-        response = route.fetch(post_data=json.dumps(offer))
-        body = response.json()
-        if "sdp" in body:
-            body["sdp"] = _strip_candidates(body["sdp"])
-        route.fulfill(response=response, json=body)
 
     page.route(re.compile(r".*/api/candidate/[^/]+/(takes|device-check)$"), no_udp)
 

@@ -5,7 +5,6 @@ network is back, and the answer is stored once, complete, and the browser's copy
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import time
@@ -18,8 +17,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from media.object_store import LocalObjectStore
 from media.probe import probe_media
 from tests.e2e.conftest import DESKTOP, Demo
+from tests.e2e.conftest import _context as browser_context
 from tests.e2e.test_candidate_journey import speech_wav  # noqa: F401  (the fixture)
-from tests.e2e.test_upload_fallback_ui import _shot, _strip_candidates, udp_blocked_browser  # noqa: F401
+from tests.e2e.test_upload_fallback_ui import _shot, fallback_invitation, no_udp, udp_blocked_browser  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -40,57 +40,9 @@ SAVED = """() => new Promise((resolve, reject) => {
 })"""
 
 
-def _invitation(demo: Demo, name: str, email: str) -> dict[str, Any]:
-    with demo.staff_api() as api:
-        made = api.post(
-            "/api/assessments",
-            json={
-                "title": TITLE,
-                "role": "Support Engineer",
-                "intro": "One short video question.",
-                "dimensions": [
-                    {"name": "Behavioral", "weight": 100, "competencies": [{"key": "care", "name": "Care"}]}
-                ],
-                "questions": [
-                    {
-                        "kind": "video",
-                        "prompt": "Tell us about a customer you helped.",
-                        "competency": "care",
-                        "think_time_s": 5,
-                        "max_answer_s": 20,
-                        "retakes_allowed": 0,
-                    }
-                ],
-            },
-        )
-        made.raise_for_status()
-        inv = api.post(
-            f"/api/assessments/{made.json()['id']}/invitations",
-            json={"candidate_name": name, "candidate_email": email},
-        )
-        inv.raise_for_status()
-        return dict(inv.json())
-
-
-def _no_udp(route: Route) -> None:
-    """UDP blocked: both sides' ICE candidates dropped, so WebRTC never connects (as in the fallback test)."""
-    if route.request.method != "POST":
-        route.continue_()
-        return
-    offer = json.loads(route.request.post_data or "{}")
-    offer["sdp"] = _strip_candidates(offer.get("sdp", ""))
-    response = route.fetch(post_data=json.dumps(offer))
-    body = response.json()
-    if "sdp" in body:
-        body["sdp"] = _strip_candidates(body["sdp"])
-    route.fulfill(response=response, json=body)
-
-
 def _context(browser: Browser, demo: Demo) -> BrowserContext:
-    ctx = browser.new_context(viewport=DESKTOP, base_url=demo.url)  # type: ignore[arg-type]
-    ctx.grant_permissions(["camera", "microphone"], origin=demo.url)
-    ctx.set_default_timeout(15_000)
-    ctx.route(re.compile(r".*/api/candidate/[^/]+/(takes|device-check)$"), _no_udp)
+    ctx = browser_context(browser, demo, DESKTOP)
+    ctx.route(re.compile(r".*/api/candidate/[^/]+/(takes|device-check)$"), no_udp)
     return ctx
 
 
@@ -135,7 +87,7 @@ def test_reload_while_the_upload_is_cut_resumes_the_kept_answer(
     demo: Demo,
     udp_blocked_browser: Browser,  # noqa: F811
 ) -> None:
-    invitation = _invitation(demo, "Rae Reload", "rae@example.com")
+    invitation = fallback_invitation(demo, TITLE, "Rae Reload", "rae@example.com")
     ctx = _context(udp_blocked_browser, demo)
     errors: list[str] = []
     ctx.on("weberror", lambda e: errors.append(str(e.error)))
