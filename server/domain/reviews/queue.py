@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Boolean, Select, and_, case, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -48,6 +48,15 @@ __all__ = [
 ]
 
 OPEN_STATUSES = (ReviewStatus.PENDING, ReviewStatus.PARTIAL, ReviewStatus.CONFLICT)
+# The open queue's partial index predicate, spelled as in the index: the typed conditions above
+# bind their values as parameters, and a planner can only match a partial index's predicate
+# against the query's own text (SQLite always; PostgreSQL in a generic plan). Added to every
+# query that walks the open queue; it never narrows what the typed conditions select.
+OPEN_QUEUE_MATCH: ColumnElement[bool] = literal_column(
+    "(responses.is_current IS true AND responses.state = 'ready' "
+    "AND responses.review_status IN ('pending', 'partial', 'conflict'))",
+    Boolean,
+)
 WIDE_INTERVAL = 2.0  # an interval this wide (in rubric points) or wider counts as "uncertain"
 
 Order = Literal["oldest", "newest", "uncertain"]
@@ -260,6 +269,58 @@ async def _queue_counts(
     return counts
 
 
+@dataclass(frozen=True, slots=True)
+class _QuestionDetails:
+    assessment_id: uuid.UUID
+    assessment_title: str
+    settings: AssessmentSettings
+    position: int
+    number: int
+    prompt: str
+    competency_key: str | None
+
+
+async def _candidate_names(
+    db: AsyncSession, attempt_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, tuple[uuid.UUID, str]]:
+    """attempt id -> (invitation id, candidate name), for a page's rows."""
+    if not attempt_ids:
+        return {}
+    rows = await db.execute(
+        select(Attempt.id, Invitation.id, Invitation.candidate_name)
+        .join(Invitation, Invitation.id == Attempt.invitation_id)
+        .where(Attempt.id.in_(attempt_ids))
+    )
+    return {a: (i, n) for a, i, n in rows.all()}
+
+
+async def _question_details(
+    db: AsyncSession, question_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, _QuestionDetails]:
+    """What a queue row shows of its question and assessment, read once per question of a page."""
+    if not question_ids:
+        return {}
+    rows = await db.execute(
+        select(
+            Question.id,
+            Assessment.id,
+            Assessment.title,
+            Assessment.settings,
+            Question.position,
+            scored_number_column(),
+            Question.prompt,
+            Competency.key,
+        )
+        .join(Assessment, Assessment.id == Question.assessment_id)
+        .outerjoin(Competency, Competency.id == Question.competency_id)
+        .where(Question.id.in_(question_ids))
+    )
+    return {
+        qid: _QuestionDetails(aid, title, settings, pos, int(number or 0), prompt, comp)
+        for qid, aid, title, settings, pos, number, prompt, comp in rows.all()
+    }
+
+
 async def queue_page(
     db: AsyncSession, staff: Staff, f: QueueFilter, *, limit: int, offset: int = 0, cursor: str | None = None
 ) -> QueuePage:
@@ -285,25 +346,20 @@ async def queue_page(
             .correlate(Response)
             .scalar_subquery()
         )
-        # one query: the page in queue order with what to show (an extra row says "more")
+        # The page in queue order over as few tables as the filters need (an extra row says
+        # "more"); names and question details for that page's rows follow in two small queries.
+        # Joining them here made PostgreSQL plan a 7-table join on every call (~7 ms at 100k
+        # answers, against ~1.5 ms for this one and ~2 ms to run it).
         stmt = (
             _joined(
                 select(
                     Response.id,
+                    Response.attempt_id,
                     Response.question_id,
                     Response.kind,
                     Response.submitted_at,
                     Response.review_status,
                     Response.review_version,
-                    Invitation.id,
-                    Invitation.candidate_name,
-                    Assessment.id,
-                    Assessment.title,
-                    Assessment.settings,
-                    Question.position,
-                    scored_number_column(),
-                    Question.prompt,
-                    Competency.key,
                     Suggestion.score,
                     Suggestion.interval_low,
                     Suggestion.interval_high,
@@ -312,10 +368,7 @@ async def queue_page(
                     *(col for col, _ in sort),
                 )
             )
-            .join(Attempt, Attempt.id == Response.attempt_id)
-            .join(Invitation, Invitation.id == Attempt.invitation_id)
-            .outerjoin(Competency, Competency.id == Question.competency_id)
-            .where(*base, Response.review_status.in_(statuses))
+            .where(*base, Response.review_status.in_(statuses), OPEN_QUEUE_MATCH)
             .order_by(*_ordering(f.order))
             .limit(limit + 1)
         )
@@ -326,23 +379,17 @@ async def queue_page(
         rows = (await db.execute(stmt)).all()
         if len(rows) > limit:
             rows = rows[:limit]
-            next_cursor = encode_cursor(list(rows[-1][20:]))
+            next_cursor = encode_cursor(list(rows[-1][12:]))
+        names = await _candidate_names(db, {r[1] for r in rows})
+        questions = await _question_details(db, {r[2] for r in rows})
         for (
             rid,
+            attempt_id,
             qid,
             kind,
             submitted,
             status,
             version,
-            inv_id,
-            name,
-            aid,
-            title,
-            settings,
-            pos,
-            number,
-            prompt,
-            comp,
             score,
             low,
             high,
@@ -350,25 +397,27 @@ async def queue_page(
             reviews_done,
             *_,
         ) in rows:
-            blind = settings.blind_review
+            inv_id, name = names[attempt_id]
+            q = questions[qid]
+            blind = q.settings.blind_review
             items.append(
                 QueueItem(
                     id=rid,
                     invitation_id=inv_id,
                     candidate_name=name,
-                    assessment_id=aid,
-                    assessment_title=title,
+                    assessment_id=q.assessment_id,
+                    assessment_title=q.assessment_title,
                     question_id=qid,
-                    question_position=pos,
-                    question_number=number,
-                    question_prompt=prompt,
-                    competency_key=comp,
+                    question_position=q.position,
+                    question_number=q.number,
+                    question_prompt=q.prompt,
+                    competency_key=q.competency_key,
                     kind=kind,
                     submitted_at=submitted,
                     review_status=status,
                     review_version=version,
                     reviews_done=int(reviews_done or 0),
-                    reviews_required=settings.reviews_per_response,
+                    reviews_required=q.settings.reviews_per_response,
                     suggestion_withheld=blind,
                     suggested_score=None if blind else score,
                     low=None if blind else low,
@@ -385,7 +434,12 @@ async def next_in_queue(
     db: AsyncSession, staff: Staff, f: QueueFilter, *, after: uuid.UUID | None = None
 ) -> uuid.UUID | None:
     """The first answer of my queue other than ``after`` (what the page moves on to)."""
-    conds = [*_open_for(staff), *_filters(f), Response.review_status.in_(_statuses(f) or OPEN_STATUSES)]
+    conds = [
+        *_open_for(staff),
+        *_filters(f),
+        Response.review_status.in_(_statuses(f) or OPEN_STATUSES),
+        OPEN_QUEUE_MATCH,
+    ]
     if after is not None:
         conds.append(Response.id != after)
     joined = _joined(select(Response.id), suggestion=f.confidence is not None or f.order == "uncertain")
