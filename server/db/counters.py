@@ -25,6 +25,10 @@ and each update of a row already updated in the same transaction walks a longer 
 (a 100k-answer seed sat in COMMIT for more than 19 minutes). A rolled-back savepoint takes its
 deltas with it. SQLite serialises writers and updates a row in place: plain row triggers there.
 
+The same triggers keep ``responses.uncertainty`` equal to the answer's current suggestion's
+interval width (:data:`UNSCORED` while it has none or the suggestion abstained), so the queue's
+"uncertain first" order walks an index of the open answers instead of joining and sorting them.
+
 SQLite's batch migrations copy a table and lose its triggers: the migration environment calls
 :func:`install` after every upgrade (``server/db/migrations/env.py``), and ``viva db recount``
 rebuilds the counters from the rows if they were ever changed by hand.
@@ -45,6 +49,9 @@ __all__ = [
     "INVITATION_COUNTS",
     "LIST_STAMPS",
     "REVIEW_COUNTS",
+    "UNCERTAINTY_OF",
+    "UNSCORED",
+    "drop_uncertainty_triggers",
     "install",
     "recount",
     "stamp",
@@ -128,11 +135,71 @@ _PER_ROW_TRIGGERS = (
 )
 
 
+# -- the queue's uncertainty key ----------------------------------------------------------------
+# An answer with no current suggestion, or whose suggestion abstained, sorts as the most uncertain.
+UNSCORED = 1e9
+# The uncertainty of answer ``{id}``, from its current suggestion (SQL, both dialects).
+UNCERTAINTY_OF = (
+    f"COALESCE((SELECT CASE WHEN s.abstained THEN {UNSCORED!r} "
+    "ELSE COALESCE(s.interval_high - s.interval_low, 0.0) END FROM suggestions s "
+    f"WHERE s.response_id = {{id}} AND s.is_current ORDER BY s.created_at DESC LIMIT 1), {UNSCORED!r})"
+)
+_UNCERTAINTY_TRIGGERS = tuple(f"viva_uncertainty_{event}" for event in ("insert", "update", "delete"))
+
+
+def _set_uncertainty(response_id: str) -> str:
+    value = UNCERTAINTY_OF.format(id=response_id)
+    return f"UPDATE responses SET uncertainty = {value} WHERE id = {response_id} AND uncertainty <> {value}"
+
+
+def _uncertainty_sqlite() -> Iterator[str]:
+    for name, side in zip(_UNCERTAINTY_TRIGGERS, ("NEW", "NEW", "OLD"), strict=True):
+        event = name.rsplit("_", 1)[1].upper()
+        yield f"DROP TRIGGER IF EXISTS {name}"
+        body = _set_uncertainty(f"{side}.response_id")
+        yield f"CREATE TRIGGER {name} AFTER {event} ON suggestions FOR EACH ROW BEGIN {body}; END"
+
+
+def _uncertainty_postgresql() -> Iterator[str]:
+    """One update per statement over its transition table (a bulk insert of suggestions is one
+    statement on ``responses``, not one per row)."""
+    value = UNCERTAINTY_OF.format(id="c.response_id")
+    for name in _UNCERTAINTY_TRIGGERS:
+        event = name.rsplit("_", 1)[1]
+        rows = _EVENTS[event][-1]
+        yield f"DROP TRIGGER IF EXISTS {name} ON suggestions"
+        yield (
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"UPDATE responses r SET uncertainty = v.u FROM (SELECT DISTINCT response_id FROM {rows}) AS c "
+            f"CROSS JOIN LATERAL (SELECT {value} AS u) AS v "
+            "WHERE r.id = c.response_id AND r.uncertainty <> v.u; "
+            "RETURN NULL; END $$"
+        )
+        yield (
+            f"CREATE TRIGGER {name} AFTER {event.upper()} ON suggestions REFERENCING {_referencing(event)} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+        )
+
+
+def drop_uncertainty_triggers(conn: Connection) -> None:
+    """Drop the uncertainty triggers (before the column goes in a downgrade)."""
+    for name in _UNCERTAINTY_TRIGGERS:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON suggestions")
+            conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}()")
+        else:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def _has_uncertainty(conn: Connection) -> bool:
+    return any(c["name"] == "uncertainty" for c in sa.inspect(conn).get_columns("responses"))
+
+
 def triggers(dialect: str) -> frozenset[str]:
     """The names of the triggers :func:`install` puts on a database at head."""
     if dialect == "postgresql":
-        return frozenset(name for name, _ in _STATEMENT_TRIGGERS)
-    return frozenset(_SQLITE_TRIGGERS)
+        return frozenset((*(name for name, _ in _STATEMENT_TRIGGERS), *_UNCERTAINTY_TRIGGERS))
+    return frozenset((*_SQLITE_TRIGGERS, *_UNCERTAINTY_TRIGGERS))
 
 
 def _drop_postgresql(names: tuple[tuple[str, str], ...]) -> Iterator[str]:
@@ -356,10 +423,14 @@ def install(conn: Connection) -> None:
         statements = _postgresql_per_row()
     for sql in statements:
         conn.exec_driver_sql(sql)
+    if _has_uncertainty(conn):
+        for sql in _uncertainty_postgresql() if conn.dialect.name == "postgresql" else _uncertainty_sqlite():
+            conn.exec_driver_sql(sql)
 
 
 def uninstall(conn: Connection) -> None:
     """Drop the triggers (the migrations' downgrade)."""
+    drop_uncertainty_triggers(conn)
     if conn.dialect.name == "postgresql":
         has_deltas = sa.inspect(conn).has_table("counter_deltas")
         for name, table in (*_PER_ROW_TRIGGERS, *_STATEMENT_TRIGGERS):
@@ -390,6 +461,10 @@ def recount_sql(conn: Connection) -> None:
     if sa.inspect(conn).has_table("counter_deltas"):
         # this transaction's own pending deltas: the counts below already include its writes
         conn.exec_driver_sql("DELETE FROM counter_deltas")
+    if _has_uncertainty(conn):
+        conn.exec_driver_sql(
+            _set_uncertainty("responses.id").replace(" WHERE id = responses.id AND", " WHERE")
+        )
     for sql in _RECOUNT:
         conn.exec_driver_sql(sql.format(true=true))
 

@@ -120,6 +120,15 @@ class Response(UUIDAuditBase):
             postgresql_where=sa.text(OPEN_QUEUE),
             sqlite_where=sa.text(OPEN_QUEUE),
         ),
+        # the "uncertain first" order of the open queue, walked in order like the one above
+        sa.Index(
+            "ix_responses_open_uncertain",
+            sa.literal_column("uncertainty").desc(),
+            "submitted_at",
+            "id",
+            postgresql_where=sa.text(OPEN_QUEUE),
+            sqlite_where=sa.text(OPEN_QUEUE),
+        ),
     )
 
     attempt_id: Mapped[uuid.UUID] = mapped_column(
@@ -149,6 +158,10 @@ class Response(UUIDAuditBase):
     processing_tries: Mapped[int] = mapped_column(default=0)
     review_status: Mapped[ReviewStatus] = mapped_column(str_enum(ReviewStatus), default=ReviewStatus.PENDING)
     review_version: Mapped[int] = mapped_column(default=0)
+    # The current suggestion's interval width (rubric points), or UNSCORED (1e9) while there is
+    # none or it abstained: the queue's "uncertain first" sort key. Kept by triggers on
+    # suggestions (server/db/counters.py); never written by the app.
+    uncertainty: Mapped[float] = mapped_column(default=1e9, server_default=sa.text("1e9"))
     media_deleted_at: Mapped[datetime | None] = mapped_column(
         DateTimeUTC(timezone=True), default=None
     )  # by retention
