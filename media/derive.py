@@ -33,7 +33,14 @@ class Poster:
 
 @dataclass(frozen=True, slots=True)
 class WavAudio:
-    """PCM audio ready for speech recognition."""
+    """PCM audio ready for speech recognition (mono 16-bit WAV).
+
+    Attributes:
+        path: The WAV file.
+        sample_rate: Samples per second (16 kHz for Whisper unless asked otherwise).
+        channels: 1 (the recording's channels are mixed down).
+        duration: Seconds of audio in the file (from its frame count).
+    """
 
     path: Path
     sample_rate: int
