@@ -97,7 +97,7 @@ class UploadController(Controller):
         opt=problems("upload", 412),
     )
     async def offset(
-        self, take_id: FromPath[uuid.UUID], link: LinkDep, db_session: DbSession, recording: RecordingDep
+        self, link: LinkDep, take_id: FromPath[uuid.UUID], db_session: DbSession, recording: RecordingDep
     ) -> Response[None]:
         st = await uploads.upload_state(db_session, link, recording, take_id)
         return Response(None, status_code=200, headers={**_offset_headers(st), "Cache-Control": "no-store"})
@@ -111,9 +111,9 @@ class UploadController(Controller):
     )
     async def append(
         self,
+        writable_link: LinkDep,
         take_id: FromPath[uuid.UUID],
         request: Request[Any, Any, Any],
-        writable_link: LinkDep,
         db_session: DbSession,
         recording: RecordingDep,
     ) -> Response[None]:
@@ -135,7 +135,7 @@ class UploadController(Controller):
         opt=problems("upload", 412),
     )
     async def terminate(
-        self, take_id: FromPath[uuid.UUID], link: LinkDep, db_session: DbSession, recording: RecordingDep
+        self, link: LinkDep, take_id: FromPath[uuid.UUID], db_session: DbSession, recording: RecordingDep
     ) -> Response[None]:
         await uploads.terminate_upload(db_session, link, recording, take_id)
         return Response(None, status_code=HTTP_204_NO_CONTENT, headers=uploads.TUS_HEADERS)
