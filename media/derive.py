@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from media.errors import DeriveFailed, ProbeFailed
+from media.ffmpeg_run import run_ffmpeg
 from media.probe import probe_media
 
 __all__ = ["Poster", "WavAudio", "extract_wav", "make_poster"]
@@ -32,7 +33,14 @@ class Poster:
 
 @dataclass(frozen=True, slots=True)
 class WavAudio:
-    """PCM audio ready for speech recognition."""
+    """PCM audio ready for speech recognition (mono 16-bit WAV).
+
+    Attributes:
+        path: The WAV file.
+        sample_rate: Samples per second (16 kHz for Whisper unless asked otherwise).
+        channels: 1 (the recording's channels are mixed down).
+        duration: Seconds of audio in the file (from its frame count).
+    """
 
     path: Path
     sample_rate: int
@@ -42,21 +50,8 @@ class WavAudio:
 
 def _run(stream: Any, options: dict[str, Any], what: str, out: Path) -> None:
     """Run ffmpeg into a hidden file next to ``out``, then rename (never a half file)."""
-    import ffmpeg
-
     tmp = out.with_name(f".{out.name}.part")
-    try:
-        ffmpeg.run(
-            stream.output(str(tmp), **options),
-            overwrite_output=True,
-            capture_stdout=True,
-            capture_stderr=True,
-            quiet=True,
-        )
-    except ffmpeg.Error as exc:
-        tmp.unlink(missing_ok=True)
-        err = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise DeriveFailed(f"could not make the {what}: {err[-1] if err else exc}") from exc
+    run_ffmpeg(stream, tmp, lambda why: DeriveFailed(f"could not make the {what}: {why}"), **options)
     os.replace(tmp, out)
 
 

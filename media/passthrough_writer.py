@@ -15,14 +15,14 @@ from __future__ import annotations
 import fractions
 import functools
 import io
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from media.bitstream import OPUS_SILENCE_20MS, opus_packet_samples
+from media.take_writer import TakeWriter
 
 if TYPE_CHECKING:
-    import av.container
+    pass
 
 __all__ = ["PassthroughWriter"]
 
@@ -51,7 +51,7 @@ def _opus_template(channels: int) -> bytes:
     return buffer.getvalue()
 
 
-class PassthroughWriter:
+class PassthroughWriter(TakeWriter[bytes]):
     """Owns the PyAV container; every method runs in the recorder's worker thread.
 
     Args:
@@ -65,23 +65,9 @@ class PassthroughWriter:
     def __init__(
         self, path: Path, *, expect_video: bool, audio_channels: int = 1, wait_for_video_s: float = 3.0
     ) -> None:
-        self.path = path
-        self.expect_video = expect_video
+        super().__init__(path, expect_video=expect_video, wait_for_video_s=wait_for_video_s)
         self.audio_channels = audio_channels
-        self.wait_for_video_s = wait_for_video_s
-        self.container: av.container.OutputContainer | None = None
-        self.audio: Any = None
-        self.video: Any = None
-        self.pending_audio: list[tuple[bytes, float]] = []
-        self.next_sample = 0
-        self.last_video_ms = -1
-        self.end_s = 0.0
-        self.audio_frames = 0
-        self.video_frames = 0
         self.keyframes = 0
-        self.silence_s = 0.0
-        self.width: int | None = None
-        self.height: int | None = None
         self.sizes: list[tuple[float, int, int]] = []
         """Every picture size the video had and when it began (seconds)."""
 
@@ -101,24 +87,7 @@ class PassthroughWriter:
 
     def handle(self, kind: str, data: bytes, at_s: float, size: tuple[int, int] | None) -> None:
         """Write one frame: ``size`` is set for a video keyframe (its picture size)."""
-        if self.container is None:
-            if kind == "video":
-                self._open(size)
-            else:
-                self.pending_audio.append((data, at_s))
-                waited = at_s - self.pending_audio[0][1]
-                if self.expect_video and waited < self.wait_for_video_s:
-                    return
-                self._open(None)
-            pending, self.pending_audio = self.pending_audio, []
-            for packet, packet_at in pending:
-                self._audio(packet, packet_at)
-            if kind == "audio":
-                return
-        if kind == "audio":
-            self._audio(data, at_s)
-        elif self.video is not None:
-            self._video(data, at_s, size)
+        self._write(kind, data, at_s, size)
 
     def _mux(
         self, stream: Any, data: bytes, pts: int, time_base: fractions.Fraction, keyframe: bool = False
@@ -150,8 +119,7 @@ class PassthroughWriter:
         self.end_s = max(self.end_s, self.next_sample / _AUDIO_RATE)
 
     def _video(self, data: bytes, at_s: float, size: tuple[int, int] | None) -> None:
-        ms = max(round(at_s * 1000), self.last_video_ms + 1)
-        self.last_video_ms = ms
+        ms = self._video_ms(at_s)
         if size is not None:
             self.keyframes += 1
             if not self.sizes or self.sizes[-1][1:] != size:
@@ -159,17 +127,3 @@ class PassthroughWriter:
         self._mux(self.video, data, ms, _MS, keyframe=size is not None)
         self.video_frames += 1
         self.end_s = max(self.end_s, ms / 1000 + 1 / 30)
-
-    def close(self) -> None:
-        """Write what is pending and the file's index (cues), then sync it to disk."""
-        if self.container is None and self.pending_audio:
-            self._open(None)
-            pending, self.pending_audio = self.pending_audio, []
-            for packet, packet_at in pending:
-                self._audio(packet, packet_at)
-        if self.container is None:
-            return
-        self.container.close()
-        self.container = None
-        with open(self.path, "rb") as f:
-            os.fsync(f.fileno())

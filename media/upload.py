@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from media.errors import MediaError, ProbeFailed, UnsupportedMedia
+from media.ffmpeg_run import run_ffmpeg
 from media.probe import ProbeResult, validate_take_file
 
 __all__ = [
@@ -184,20 +185,13 @@ def remux_webm(source: Path, out: Path, *, max_duration_s: float | None = None) 
     import ffmpeg
 
     tmp = out.with_name(f".{out.name}.tmp.webm")
-    try:
-        ffmpeg.run(
-            ffmpeg.input(str(source)).output(str(tmp), c="copy", f="webm"),
-            overwrite_output=True,
-            capture_stdout=True,
-            capture_stderr=True,
-            quiet=True,
-        )
-    except ffmpeg.Error as exc:
-        tmp.unlink(missing_ok=True)
-        err = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise ProbeFailed(
-            f"the upload is not readable media ({err[-1] if err else 'ffmpeg failed'})"
-        ) from exc
+    run_ffmpeg(
+        ffmpeg.input(str(source)),
+        tmp,
+        lambda why: ProbeFailed(f"the upload is not readable media ({why})"),
+        c="copy",
+        f="webm",
+    )
     try:
         result = validate_take_file(tmp, max_duration_s=max_duration_s)
     except (ProbeFailed, UnsupportedMedia):

@@ -9,13 +9,13 @@ because the file header needs the video size before anything is written.
 from __future__ import annotations
 
 import fractions
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from media.take_writer import TakeWriter
+
 if TYPE_CHECKING:
-    import av.container
     from av import AudioFrame, VideoFrame
 
 __all__ = ["RecorderOptions", "WebmWriter"]
@@ -41,27 +41,14 @@ def _auto_bitrate(width: int, height: int) -> int:
     return int(min(2_500_000, max(300_000, width * height * 30 * 0.13)))
 
 
-class WebmWriter:
-    """Owns the PyAV container; every method runs in the recorder's worker thread."""
+class WebmWriter(TakeWriter[Any]):
+    """Encodes decoded frames (VP8 + Opus); every method runs in the recorder's worker thread."""
 
     def __init__(self, path: Path, options: RecorderOptions, expect_video: bool) -> None:
-        self.path = path
+        super().__init__(path, expect_video=expect_video, wait_for_video_s=options.wait_for_video_s)
         self.options = options
-        self.expect_video = expect_video
-        self.container: av.container.OutputContainer | None = None
-        self.audio: Any = None
-        self.video: Any = None
-        self.pending_audio: list[tuple[AudioFrame, float]] = []
-        self.next_sample = 0
-        self.last_video_ms = -1
-        self.end_s = 0.0
-        self.audio_frames = 0
-        self.video_frames = 0
-        self.silence_s = 0.0
-        self.width: int | None = None
-        self.height: int | None = None
 
-    def _open(self, width: int | None, height: int | None) -> None:
+    def _open(self, size: tuple[int, int] | None) -> None:
         import av
 
         container = av.open(str(self.path), mode="w", format="webm")
@@ -70,7 +57,7 @@ class WebmWriter:
         audio.layout = "mono" if self.options.audio_channels == 1 else "stereo"
         if self.expect_video:
             video = container.add_stream("libvpx", rate=30)
-            video.width, video.height = width or 640, height or 480
+            video.width, video.height = size or (640, 480)
             video.pix_fmt = "yuv420p"
             video.bit_rate = self.options.video_bitrate or _auto_bitrate(video.width, video.height)
             video.codec_context.time_base = _MS
@@ -84,24 +71,8 @@ class WebmWriter:
         self.container, self.audio = container, audio
 
     def handle(self, kind: str, frame: Any, at_s: float) -> None:
-        if self.container is None:
-            if kind == "video":
-                self._open(frame.width, frame.height)
-            else:
-                self.pending_audio.append((frame, at_s))
-                waited = at_s - self.pending_audio[0][1]
-                if self.expect_video and waited < self.options.wait_for_video_s:
-                    return
-                self._open(None, None)
-            pending, self.pending_audio = self.pending_audio, []
-            for audio_frame, audio_at in pending:
-                self._audio(audio_frame, audio_at)
-            if kind == "audio":
-                return
-        if kind == "audio":
-            self._audio(frame, at_s)
-        elif self.video is not None:
-            self._video(frame, at_s)
+        """Write one decoded frame (``kind`` "audio" or "video") at ``at_s`` on the take's timeline."""
+        self._write(kind, frame, at_s, (frame.width, frame.height) if kind == "video" else None)
 
     def _audio(self, frame: AudioFrame, at_s: float) -> None:
         import av
@@ -126,26 +97,16 @@ class WebmWriter:
         self.end_s = max(self.end_s, self.next_sample / _AUDIO_RATE)
         self.container.mux(self.audio.encode(frame))
 
-    def _video(self, frame: VideoFrame, at_s: float) -> None:
+    def _video(self, frame: VideoFrame, at_s: float, size: tuple[int, int] | None) -> None:
         assert self.container is not None
-        ms = max(round(at_s * 1000), self.last_video_ms + 1)
+        ms = self._video_ms(at_s)
         frame.pts, frame.time_base = ms, _MS
-        self.last_video_ms = ms
         self.end_s = max(self.end_s, ms / 1000 + 1 / 30)
         self.container.mux(self.video.encode(frame))
         self.video_frames += 1
 
-    def close(self) -> None:
-        if self.container is None and self.pending_audio:
-            self._open(None, None)
-            for audio_frame, audio_at in self.pending_audio:
-                self._audio(audio_frame, audio_at)
-        if self.container is None:
-            return
+    def _flush(self) -> None:
+        assert self.container is not None
         for stream in (self.audio, self.video):
             if stream is not None:
                 self.container.mux(stream.encode(None))
-        self.container.close()
-        self.container = None
-        with open(self.path, "rb") as f:
-            os.fsync(f.fileno())

@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -69,24 +70,28 @@ class MediaLinkSigner:
         """The signer under this installation's secret and ``VIVA_MEDIA_LINK_SECONDS``."""
         return cls(secret_key=settings.app.secret_key, lifetime_s=settings.security.media_link_seconds)
 
-    def _sig(self, response_id: uuid.UUID, variant: str, expires: int, user_id: uuid.UUID) -> str:
-        msg = f"{response_id}\n{variant}\n{expires}\n{user_id}".encode()
-        digest = hmac.new(self._key, msg, hashlib.sha256).digest()
+    def _mac(self, msg: str) -> str:
+        digest = hmac.new(self._key, msg.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+    def _sig(self, response_id: uuid.UUID, variant: str, expires: int, user_id: uuid.UUID) -> str:
+        return self._mac(f"{response_id}\n{variant}\n{expires}\n{user_id}")
+
+    def _share_sig(self, response_id: uuid.UUID, variant: str, expires: int, link_id: uuid.UUID) -> str:
+        return self._mac(f"share\n{link_id}\n{response_id}\n{variant}\n{expires}")
+
+    def _expiry(self, now: float | None) -> int:
+        """The media lifetime from ``now``, rounded up to the minute (the same URL for a minute)."""
+        now = time.time() if now is None else now
+        return -(-int(now + self.lifetime_s) // _ROUND_S) * _ROUND_S
 
     def url(
         self, response_id: uuid.UUID, variant: str, user_id: uuid.UUID, *, now: float | None = None
     ) -> str:
         """The signed URL of ``variant`` of ``response_id`` for ``user_id``."""
-        now = time.time() if now is None else now
-        expires = -(-int(now + self.lifetime_s) // _ROUND_S) * _ROUND_S
-        query = urlencode(
-            {
-                "expires": expires,
-                "user": str(user_id),
-                "sig": self._sig(response_id, variant, expires, user_id),
-            }
-        )
+        expires = self._expiry(now)
+        sig = self._sig(response_id, variant, expires, user_id)
+        query = urlencode({"expires": expires, "user": str(user_id), "sig": sig})
         return f"/api/responses/{response_id}/media/{variant}?{query}"
 
     def verify(
@@ -100,27 +105,16 @@ class MediaLinkSigner:
         now: float | None = None,
     ) -> SignedMediaLink:
         """The grant a link carries; :class:`MediaLinkError` if it is incomplete, forged or old."""
-        if not (expires and user and sig):
-            raise MediaLinkError("This media link is incomplete; reopen the answer to get a new one.")
-        try:
-            expiry = int(expires)
-            user_id = uuid.UUID(user)
-        except ValueError as exc:
-            raise MediaLinkError("This media link is malformed; reopen the answer to get a new one.") from exc
-        expected = self._sig(response_id, variant, expiry, user_id)
-        if not hmac.compare_digest(expected.encode(), sig.encode("utf-8", "replace")):
-            raise MediaLinkError(
-                "This media link is not valid (it was changed or made for "
-                "another answer); reopen the answer to get a new one."
-            )
-        if expiry <= (time.time() if now is None else now):
-            raise MediaLinkError("This media link has expired; reload the review page to get a fresh one.")
+        expiry, user_id = _checked(
+            expires,
+            user,
+            sig,
+            lambda expiry, holder: self._sig(response_id, variant, expiry, holder),
+            now=now,
+            new_one="reopen the answer to get a new one",
+            fresh_one="reload the review page to get a fresh one",
+        )
         return SignedMediaLink(response_id=response_id, variant=variant, user_id=user_id, expires=expiry)
-
-    def _share_sig(self, response_id: uuid.UUID, variant: str, expires: int, link_id: uuid.UUID) -> str:
-        msg = f"share\n{link_id}\n{response_id}\n{variant}\n{expires}".encode()
-        digest = hmac.new(self._key, msg, hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
     def share_url(
         self,
@@ -133,15 +127,9 @@ class MediaLinkSigner:
     ) -> tuple[str, int]:
         """The signed URL of ``variant`` of ``response_id`` for share link ``link_id`` and its expiry
         (Unix seconds): the media lifetime rounded up to the minute, never past ``not_after``."""
-        now = time.time() if now is None else now
-        expires = min(-(-int(now + self.lifetime_s) // _ROUND_S) * _ROUND_S, int(not_after))
-        query = urlencode(
-            {
-                "expires": expires,
-                "link": str(link_id),
-                "sig": self._share_sig(response_id, variant, expires, link_id),
-            }
-        )
+        expires = min(self._expiry(now), int(not_after))
+        sig = self._share_sig(response_id, variant, expires, link_id)
+        query = urlencode({"expires": expires, "link": str(link_id), "sig": sig})
         return f"/api/share/media/{response_id}/{variant}?{query}", expires
 
     def verify_share(
@@ -155,21 +143,41 @@ class MediaLinkSigner:
         now: float | None = None,
     ) -> SharedMediaLink:
         """The grant a share media link carries; :class:`MediaLinkError` if incomplete, forged or old."""
-        if not (expires and link and sig):
-            raise MediaLinkError("This media link is incomplete; reload the shared report to get a new one.")
-        try:
-            expiry = int(expires)
-            link_id = uuid.UUID(link)
-        except ValueError as exc:
-            raise MediaLinkError(
-                "This media link is malformed; reload the shared report to get a new one."
-            ) from exc
-        expected = self._share_sig(response_id, variant, expiry, link_id)
-        if not hmac.compare_digest(expected.encode(), sig.encode("utf-8", "replace")):
-            raise MediaLinkError(
-                "This media link is not valid (it was changed or made for another answer); "
-                "reload the shared report to get a new one."
-            )
-        if expiry <= (time.time() if now is None else now):
-            raise MediaLinkError("This media link has expired; reload the shared report to get a fresh one.")
+        expiry, link_id = _checked(
+            expires,
+            link,
+            sig,
+            lambda expiry, holder: self._share_sig(response_id, variant, expiry, holder),
+            now=now,
+            new_one="reload the shared report to get a new one",
+            fresh_one="reload the shared report to get a fresh one",
+        )
         return SharedMediaLink(response_id=response_id, variant=variant, link_id=link_id, expires=expiry)
+
+
+def _checked(
+    expires: str | None,
+    holder: str | None,
+    sig: str | None,
+    sign: Callable[[int, uuid.UUID], str],
+    *,
+    now: float | None,
+    new_one: str,
+    fresh_one: str,
+) -> tuple[int, uuid.UUID]:
+    """The expiry and holder (staff member or share link) a link names, once it is complete, signed
+    by ``sign`` and not expired; the messages end with how to get another (``new_one``, ``fresh_one``)."""
+    if not (expires and holder and sig):
+        raise MediaLinkError(f"This media link is incomplete; {new_one}.")
+    try:
+        expiry = int(expires)
+        holder_id = uuid.UUID(holder)
+    except ValueError as exc:
+        raise MediaLinkError(f"This media link is malformed; {new_one}.") from exc
+    if not hmac.compare_digest(sign(expiry, holder_id).encode(), sig.encode("utf-8", "replace")):
+        raise MediaLinkError(
+            f"This media link is not valid (it was changed or made for another answer); {new_one}."
+        )
+    if expiry <= (time.time() if now is None else now):
+        raise MediaLinkError(f"This media link has expired; {fresh_one}.")
+    return expiry, holder_id

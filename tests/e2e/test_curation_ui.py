@@ -26,7 +26,7 @@ from playwright.sync_api import Page, expect
 from server.seed.ml_engineer import ML_ENGINEER_ASSESSMENT
 from tests.e2e.conftest import PHONE, Demo, sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("page_errors")]  # a script error fails any test
 
 ML_TITLE = "Machine Learning Engineer"
 FAIR_TITLE = "Ownership (fairness check)"
@@ -198,7 +198,6 @@ def test_agreement_dashboard_preview_exemplars_and_rescore(
     data: dict[str, Any],
     new_context: Any,
     shot: Callable[[Page, str], None],
-    page_errors: list[str],
 ) -> None:
     sign_in(page, demo)
     page.goto(f"/app/questions/{data['question']}/agreement")
@@ -305,7 +304,7 @@ def _pending_is_ready(demo: Demo, rid: str) -> bool:
 
 
 def test_promote_a_reviewed_answer_from_the_review_page(
-    page: Page, demo: Demo, data: dict[str, Any], shot: Callable[[Page, str], None], page_errors: list[str]
+    page: Page, demo: Demo, data: dict[str, Any], shot: Callable[[Page, str], None]
 ) -> None:
     sign_in(page, demo)
     page.goto(f"/app/review/{data['confirmed']}")
@@ -328,7 +327,7 @@ def test_promote_a_reviewed_answer_from_the_review_page(
 
 
 def test_settings_retention_webhook_and_api_token(
-    page: Page, demo: Demo, shot: Callable[[Page, str], None], page_errors: list[str]
+    page: Page, demo: Demo, shot: Callable[[Page, str], None]
 ) -> None:
     sign_in(page, demo)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
@@ -382,7 +381,7 @@ def test_settings_retention_webhook_and_api_token(
 
 
 def test_fairness_report(
-    page: Page, demo: Demo, data: dict[str, Any], shot: Callable[[Page, str], None], page_errors: list[str]
+    page: Page, demo: Demo, data: dict[str, Any], shot: Callable[[Page, str], None]
 ) -> None:
     sign_in(page, demo)
     page.goto(f"/app/assessments/{data['fair_assessment']}/compare")
@@ -424,7 +423,7 @@ def test_fairness_report(
 
 
 def test_export_and_erase_a_candidate(
-    page: Page, demo: Demo, data: dict[str, Any], shot: Callable[[Page, str], None], page_errors: list[str]
+    page: Page, demo: Demo, data: dict[str, Any], shot: Callable[[Page, str], None]
 ) -> None:
     name = "Erin Erasable"
     with demo.staff_api() as api:

@@ -27,7 +27,7 @@ from server.settings import Settings
 from server.storage import audio_key, response_prefix
 from tests.conftest import make_settings
 from tests.integration.test_reviews import as_user
-from tests.support.reviews import add_ready_response, open_db
+from tests.support.reviews import add_ready_response, open_db, override
 from tests.support.s3 import S3Endpoint
 from tests.support.world import World
 
@@ -134,18 +134,9 @@ async def test_erasure_leaves_no_object_and_no_personal_data(
     )
     assert r.status_code == 200, r.text
     admin = await as_user(client, world.a.admin_email)
-    r = await client.post(
-        f"/api/review/responses/{rids[0]}/reviews",
-        headers=admin,
-        json={
-            "decision": "override",
-            "score": 4,
-            "reason_code": "other",
-            "expected_version": 0,
-            "comment": "Alice explains drift alarms well",
-        },
+    await override(
+        client, admin, rids[0], score=4, reason_code="other", comment="Alice explains drift alarms well"
     )
-    assert r.status_code == 200, r.text
     assert (
         await client.post(
             f"/api/reports/invitations/{alice}/share", headers=admin, json={"expires_in_hours": 24}

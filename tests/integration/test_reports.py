@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from server.db.models import AuditEvent, EnglishReview, ShareLink, Suggestion
 from tests.integration.test_reviews import as_user
-from tests.support.reviews import add_ready_response, open_db, set_review_settings
+from tests.support.reviews import add_ready_response, open_db, override, set_review_settings
 from tests.support.world import World
 
 pytestmark = pytest.mark.integration
@@ -77,18 +77,7 @@ async def _setup(client: Any, world: World, db_url: str) -> tuple[dict[str, str]
         await db.commit()
     await add_ready_response(db_url, invs["Zoe"], q2, abstained=True, abstain_reason="Too short.")
     rev = await as_user(client, world.a.reviewer_email)
-    r = await client.post(
-        f"/api/review/responses/{r1}/reviews",
-        headers=rev,
-        json={
-            "decision": "override",
-            "score": 4,
-            "reason_code": "missed_key_point",
-            "comment": '=HYPERLINK("x") covers monitoring',
-            "expected_version": 0,
-        },
-    )
-    assert r.status_code == 200, r.text
+    await override(client, rev, r1, score=4, comment='=HYPERLINK("x") covers monitoring')
     return admin, {
         "aid": aid,
         "q1": q1,

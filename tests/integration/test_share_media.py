@@ -16,7 +16,7 @@ from server.security.media_links import MediaLinkSigner
 from server.settings import Settings
 from server.storage import poster_key, video_key
 from tests.integration.test_reviews import as_user
-from tests.support.reviews import add_ready_response, open_db
+from tests.support.reviews import add_ready_response, open_db, override
 from tests.support.world import World
 
 pytestmark = pytest.mark.integration
@@ -38,18 +38,7 @@ async def _setup(client: Any, world: World, db_url: str, settings: Settings) -> 
     rid = await _video(db_url, settings, alice, world.a.question_ids[1], "we shipped the model")
     other = await _video(db_url, settings, amir, world.a.question_ids[1], "amir's own answer")
     rev = await as_user(client, world.a.reviewer_email)
-    r = await client.post(
-        f"/api/review/responses/{rid}/reviews",
-        headers=rev,
-        json={
-            "decision": "override",
-            "score": 4,
-            "reason_code": "missed_key_point",
-            "comment": "Clear on monitoring",
-            "expected_version": 0,
-        },
-    )
-    assert r.status_code == 200, r.text
+    await override(client, rev, rid, score=4, comment="Clear on monitoring")
     admin = await as_user(client, world.a.admin_email)
     return {"admin": admin, "alice": alice, "rid": rid, "other": other}
 

@@ -217,3 +217,28 @@ async def add_staff(
         )
         await db.commit()
         return user.id
+
+
+async def override(
+    client: Any,
+    headers: dict[str, str],
+    response_id: uuid.UUID,
+    *,
+    score: int,
+    comment: str,
+    reason_code: str = "missed_key_point",
+) -> None:
+    """The first review of an answer (``expected_version`` 0), overriding its suggestion with
+    ``score``, as the staff member ``headers`` sign in; it must be saved."""
+    r = await client.post(
+        f"/api/review/responses/{response_id}/reviews",
+        headers=headers,
+        json={
+            "decision": "override",
+            "score": score,
+            "reason_code": reason_code,
+            "comment": comment,
+            "expected_version": 0,
+        },
+    )
+    assert r.status_code == 200, r.text

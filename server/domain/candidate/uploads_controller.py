@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypeAlias
 
 from litestar import Controller, Request, Response, delete, head, patch, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_204_NO_CONTENT
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from media.upload import UploadState
+from server.db.models import Invitation
 from server.deps import DbSession, RecordingDep
 from server.domain.candidate import uploads
 from server.domain.invitations.services import resolve_token
@@ -24,10 +27,36 @@ def _offset_headers(st: UploadState) -> dict[str, str]:
     return {**uploads.TUS_HEADERS, "Upload-Offset": str(st.offset), "Upload-Length": str(st.length)}
 
 
+async def _tus_link(
+    request: Request[Any, Any, Any], db: AsyncSession, token: str, *, for_write: bool
+) -> Invitation:
+    """The invitation behind the link, once the request speaks our tus version (412 comes first)."""
+    uploads.check_version(request.headers.get("tus-resumable"))
+    return await resolve_token(db, token, for_write=for_write)
+
+
+async def provide_link(
+    request: Request[Any, Any, Any], db_session: DbSession, token: FromPath[str]
+) -> Invitation:
+    """For reading where an upload stands, or abandoning it."""
+    return await _tus_link(request, db_session, token, for_write=False)
+
+
+async def provide_writable_link(
+    request: Request[Any, Any, Any], db_session: DbSession, token: FromPath[str]
+) -> Invitation:
+    """For starting an upload or appending to it."""
+    return await _tus_link(request, db_session, token, for_write=True)
+
+
+LinkDep: TypeAlias = NamedDependency[Invitation]
+
+
 class UploadController(Controller):
     path = "/api/candidate/{token:str}/uploads"
     tags = ["candidate"]
     opt = {"exclude_from_csrf": True, **LINK_PROBLEMS}
+    dependencies = {"link": Provide(provide_link), "writable_link": Provide(provide_writable_link)}
 
     @post(
         "",
@@ -41,14 +70,13 @@ class UploadController(Controller):
         self,
         token: FromPath[str],
         request: Request[Any, Any, Any],
+        writable_link: LinkDep,
         db_session: DbSession,
         recording: RecordingDep,
     ) -> Response[None]:
-        uploads.check_version(request.headers.get("tus-resumable"))
-        inv = await resolve_token(db_session, token, for_write=True)
         response = await uploads.create_upload(
             db_session,
-            inv,
+            writable_link,
             recording,
             length_header=request.headers.get("upload-length"),
             metadata_header=request.headers.get("upload-metadata"),
@@ -69,16 +97,9 @@ class UploadController(Controller):
         opt=problems("upload", 412),
     )
     async def offset(
-        self,
-        token: FromPath[str],
-        take_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        recording: RecordingDep,
+        self, link: LinkDep, take_id: FromPath[uuid.UUID], db_session: DbSession, recording: RecordingDep
     ) -> Response[None]:
-        uploads.check_version(request.headers.get("tus-resumable"))
-        inv = await resolve_token(db_session, token)
-        st = await uploads.upload_state(db_session, inv, recording, take_id)
+        st = await uploads.upload_state(db_session, link, recording, take_id)
         return Response(None, status_code=200, headers={**_offset_headers(st), "Cache-Control": "no-store"})
 
     @patch(
@@ -90,17 +111,15 @@ class UploadController(Controller):
     )
     async def append(
         self,
-        token: FromPath[str],
+        writable_link: LinkDep,
         take_id: FromPath[uuid.UUID],
         request: Request[Any, Any, Any],
         db_session: DbSession,
         recording: RecordingDep,
     ) -> Response[None]:
-        uploads.check_version(request.headers.get("tus-resumable"))
-        inv = await resolve_token(db_session, token, for_write=True)
         st = await uploads.append_chunk(
             db_session,
-            inv,
+            writable_link,
             recording,
             take_id,
             offset_header=request.headers.get("upload-offset"),
@@ -116,14 +135,7 @@ class UploadController(Controller):
         opt=problems("upload", 412),
     )
     async def terminate(
-        self,
-        token: FromPath[str],
-        take_id: FromPath[uuid.UUID],
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        recording: RecordingDep,
+        self, link: LinkDep, take_id: FromPath[uuid.UUID], db_session: DbSession, recording: RecordingDep
     ) -> Response[None]:
-        uploads.check_version(request.headers.get("tus-resumable"))
-        inv = await resolve_token(db_session, token)
-        await uploads.terminate_upload(db_session, inv, recording, take_id)
+        await uploads.terminate_upload(db_session, link, recording, take_id)
         return Response(None, status_code=HTTP_204_NO_CONTENT, headers=uploads.TUS_HEADERS)

@@ -16,13 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.auth.sealing import seal
 from server.auth.tokens import hash_token
 from server.db.models import ApiToken, ApiTokenScope, Webhook, WebhookDelivery
+from server.db.rows import newest_first, of_organization
 from server.domain.integrations.schemas import (
     ApiTokenOut,
     DeliveryOut,
     WebhookCreate,
     WebhookOut,
 )
-from server.errors import Conflict, InvalidInput, NotFound
+from server.errors import Conflict, InvalidInput
 
 __all__ = [
     "API_TOKEN_PREFIX",
@@ -87,21 +88,13 @@ async def create_api_token(
 
 
 async def list_api_tokens(db: AsyncSession, organization_id: uuid.UUID) -> list[ApiToken]:
-    return list(
-        (
-            await db.execute(
-                select(ApiToken)
-                .where(ApiToken.organization_id == organization_id)
-                .order_by(ApiToken.created_at.desc())
-            )
-        ).scalars()
-    )
+    return await newest_first(db, ApiToken, ApiToken.organization_id == organization_id)
 
 
 async def revoke_api_token(db: AsyncSession, organization_id: uuid.UUID, token_id: uuid.UUID) -> ApiToken:
-    row = await db.get(ApiToken, token_id)
-    if row is None or row.organization_id != organization_id:
-        raise NotFound("No such API token in your organization.")
+    row = of_organization(
+        await db.get(ApiToken, token_id), organization_id, "No such API token in your organization."
+    )
     if row.revoked_at is None:
         row.revoked_at = datetime.now(UTC)
         await db.flush()
@@ -183,10 +176,9 @@ async def create_webhook(
 
 
 async def get_webhook(db: AsyncSession, organization_id: uuid.UUID, webhook_id: uuid.UUID) -> Webhook:
-    hook = await db.get(Webhook, webhook_id)
-    if hook is None or hook.organization_id != organization_id:
-        raise NotFound("No such webhook in your organization.")
-    return hook
+    return of_organization(
+        await db.get(Webhook, webhook_id), organization_id, "No such webhook in your organization."
+    )
 
 
 async def list_webhooks(db: AsyncSession, organization_id: uuid.UUID) -> list[WebhookOut]:

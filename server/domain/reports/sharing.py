@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.tokens import hash_token, new_token, token_matches
 from server.db.models import Attempt, Invitation, Response, ShareLink, Transcript
+from server.db.rows import newest_first, of_organization
 from server.domain.reports.schemas import InvitationReport, SharedAnswer, SharedSegment, ShareLinkOut
 from server.errors import Forbidden, Gone, NotFound
 from server.security.media_links import MediaLinkError, MediaLinkSigner
@@ -62,22 +63,13 @@ async def create_link(
 
 
 async def list_links(db: AsyncSession, invitation_id: uuid.UUID) -> list[ShareLink]:
-    return list(
-        (
-            await db.execute(
-                select(ShareLink)
-                .where(ShareLink.invitation_id == invitation_id)
-                .order_by(ShareLink.created_at.desc())
-            )
-        ).scalars()
-    )
+    return await newest_first(db, ShareLink, ShareLink.invitation_id == invitation_id)
 
 
 async def get_link(db: AsyncSession, organization_id: uuid.UUID, link_id: uuid.UUID) -> ShareLink:
-    link = await db.get(ShareLink, link_id)
-    if link is None or link.organization_id != organization_id:
-        raise NotFound("No such share link in your organization.")
-    return link
+    return of_organization(
+        await db.get(ShareLink, link_id), organization_id, "No such share link in your organization."
+    )
 
 
 async def revoke_link(db: AsyncSession, link: ShareLink) -> None:

@@ -10,12 +10,18 @@ from litestar import Response as HttpResponse
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
-from server.auth.staff import FOR_HIRING_MANAGERS, Staff, provide_staff
+from server.auth.staff import FOR_HIRING_MANAGERS, provide_staff
 from server.db.models import ReviewStatus
-from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
+from server.deps import DbSession, SettingsDep, StaffDep
 from server.domain.assessments.members import ensure_visible
 from server.domain.reviews import queue, services
 from server.domain.reviews.agreement import agreement
+from server.domain.reviews.decisions import (
+    DecisionsDep,
+    NextInQueueDep,
+    provide_decisions,
+    provide_next_in_queue,
+)
 from server.domain.reviews.etag import CONDITIONAL, ETAG_HEADER, list_etag, matches, not_modified
 from server.domain.reviews.queue import Confidence, Order, QueueFilter
 from server.domain.reviews.schemas import (
@@ -27,8 +33,6 @@ from server.domain.reviews.schemas import (
     ReviewItem,
     ReviewResult,
 )
-from server.jobs.context import JobContext
-from server.jobs.recalibration import enqueue_recalibration
 from server.security.media_links import MediaLinkSigner
 
 __all__ = ["ReviewController"]
@@ -53,20 +57,14 @@ IfNoneMatch = Annotated[
 ]
 
 
-async def _recalibrate_if_final(
-    db: DbSession, jobs: JobContext, staff: Staff, response_id: uuid.UUID, result: ReviewResult
-) -> None:
-    """A final score is a new calibration record: commit it, then let the job move intervals."""
-    if result.review_status is not ReviewStatus.REVIEWED:
-        return
-    await db.commit()  # the job must see the review
-    await enqueue_recalibration(jobs, staff.organization_id, reason=f"{response_id}:{result.review_version}")
-
-
 class ReviewController(Controller):
     path = "/api/review"
     tags = ["review"]
-    dependencies = {"staff": Provide(provide_staff)}
+    dependencies = {
+        "staff": Provide(provide_staff),
+        "next_in_queue": Provide(provide_next_in_queue),
+        "decisions": Provide(provide_decisions),
+    }
 
     @get(
         "/queue",
@@ -147,15 +145,10 @@ class ReviewController(Controller):
         response_id: FromPath[uuid.UUID],
         db_session: DbSession,
         settings: SettingsDep,
-        assessment_id: FromQuery[uuid.UUID | None] = None,
-        order: FromQuery[Order] = "oldest",
+        next_in_queue: NextInQueueDep,
     ) -> ReviewItem:
         return await services.review_item(
-            db_session,
-            staff,
-            response_id,
-            QueueFilter(assessment_id=assessment_id, order=order),
-            signer=MediaLinkSigner.for_settings(settings),
+            db_session, staff, response_id, next_in_queue, signer=MediaLinkSigner.for_settings(settings)
         )
 
     @post(
@@ -164,20 +157,9 @@ class ReviewController(Controller):
         summary="Confirm or override the suggestion (409 if someone saved first)",
     )
     async def post_review(
-        self,
-        staff: StaffDep,
-        response_id: FromPath[uuid.UUID],
-        data: JSONBody[ReviewIn],
-        db_session: DbSession,
-        jobs: JobsDep,
-        assessment_id: FromQuery[uuid.UUID | None] = None,
-        order: FromQuery[Order] = "oldest",
+        self, response_id: FromPath[uuid.UUID], data: JSONBody[ReviewIn], decisions: DecisionsDep
     ) -> ReviewResult:
-        result = await services.decide(
-            db_session, staff, response_id, data, QueueFilter(assessment_id=assessment_id, order=order)
-        )
-        await _recalibrate_if_final(db_session, jobs, staff, response_id, result)
-        return result
+        return await decisions.decide(response_id, data)
 
     @post(
         "/responses/{response_id:uuid}/resolve",
@@ -185,20 +167,9 @@ class ReviewController(Controller):
         summary="Settle a disagreement between reviewers (admin or a third reviewer)",
     )
     async def post_resolve(
-        self,
-        staff: StaffDep,
-        response_id: FromPath[uuid.UUID],
-        data: JSONBody[ResolveIn],
-        db_session: DbSession,
-        jobs: JobsDep,
-        assessment_id: FromQuery[uuid.UUID | None] = None,
-        order: FromQuery[Order] = "oldest",
+        self, response_id: FromPath[uuid.UUID], data: JSONBody[ResolveIn], decisions: DecisionsDep
     ) -> ReviewResult:
-        result = await services.resolve(
-            db_session, staff, response_id, data, QueueFilter(assessment_id=assessment_id, order=order)
-        )
-        await _recalibrate_if_final(db_session, jobs, staff, response_id, result)
-        return result
+        return await decisions.resolve(response_id, data)
 
     @get("/agreement", summary="Agreement between reviewers, and with the AI, on one assessment")
     async def get_agreement(
