@@ -6,10 +6,14 @@ in ``frontend/`` (the setup script runs it).
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +87,26 @@ class Demo:
         """What the admin reads at ``path`` (a JSON object)."""
         with self.staff_api() as api:
             return dict(api.get(path).json())
+
+    def other_organization(self, slug: str, name: str) -> Demo:
+        """A new organization called ``name`` with an admin of its own, made as an operator would
+        (``viva users create`` on the demo's data directory); the demo as seen by that admin."""
+        email = f"admin@{slug}.test"
+        password = secrets.token_urlsafe(18)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VIVA_")}
+        cli = [sys.executable, "-m", "server.cli", "users", "create", "--role", "admin", "--email", email]
+        cli += ["--org", slug, "--org-name", name, "--password", password]
+        cli += ["--data-dir", str(self.server.data_dir)]
+        made = subprocess.run(
+            cli,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert made.returncode == 0, made.stdout + made.stderr
+        return replace(self, admin_email=email, admin_password=password)
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,7 @@ def _logo_file() -> Path:
     LOGO.parent.mkdir(parents=True, exist_ok=True)
     LOGO.write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        'width="360" height="96" viewBox="0 0 360 96" onload="alert(1)">'
+        'width="420" height="96" viewBox="0 0 420 96" onload="alert(1)">'
         "<script>alert(2)</script>"
         '<rect x="0" y="8" width="80" height="80" rx="18" fill="#0f766e"/>'
         '<a xlink:href="javascript:alert(3)"><rect width="4" height="4"/></a>'

@@ -1,6 +1,8 @@
 """The candidate's recording flow by keyboard (focus after start, stop and accept is the next
 useful control, never the page body) and on a phone (390 x 844, touch, a mobile user agent):
-landing, device check, a recorded video answer, a written answer, done; screenshots of each."""
+landing, device check, a recorded video answer, a written answer, done; screenshots of each.
+On the phone the organization has a long name and a wide logo: the brand bar still fits the
+screen, the name is all there, and the language select shows its whole language name."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import DESKTOP, Demo
+from tests.e2e.test_candidate_branding import _logo_file
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +26,30 @@ FOCUSED = (
     "() => { const a = document.activeElement;"
     " return a ? (a.getAttribute('aria-label') || a.textContent || a.tagName).trim() : ''; }"
 )
+LONG_ORG = "Fundação Internacional de Engenharia, Ciência e Tecnologia do Atlântico Sul e das Américas"
+# The brand bar as laid out: how far it overflows, where its rightmost child ends, the language
+# select's width against the width it needs for its widest language (a clone of it, not squeezed
+# by the bar), and the organization's name as the DOM has it.
+BRAND_BAR = """() => {
+  const bar = document.querySelector('.brand-inner');
+  const name = bar.querySelector('.brand-name');
+  const select = bar.querySelector('select');
+  const probe = select.cloneNode(true);
+  probe.removeAttribute('id');
+  probe.style.cssText = 'position: absolute; visibility: hidden; width: auto; min-width: 0; max-width: none';
+  select.parentElement.appendChild(probe);
+  const needs = probe.getBoundingClientRect().width;
+  probe.remove();
+  return {
+    overflow: bar.scrollWidth - bar.clientWidth,
+    right: Math.max(...[...bar.children].map((c) => c.getBoundingClientRect().right)),
+    select: select.getBoundingClientRect().width,
+    selectNeeds: needs,
+    name: name.textContent,
+    title: name.getAttribute('title'),
+    nameOverflow: name.scrollWidth - name.clientWidth,
+  };
+}"""
 PREVIEW_PLAYING = (
     "() => { const v = document.querySelector('video.preview');"
     " return !!v && v.readyState >= 2 && v.videoWidth > 0; }"
@@ -133,8 +160,30 @@ def test_keyboard_focus_follows_start_stop_and_accept(demo: Demo, browser: Brows
     ctx.close()
 
 
+def _long_named_organization(demo: Demo) -> Demo:
+    """An organization called ``LONG_ORG`` with a wide logo (the branding test's), as its admin."""
+    org = demo.other_organization("fundacao-atlantico", LONG_ORG)
+    with org.staff_api() as api:
+        api.put(
+            "/api/organization/branding/logo",
+            content=_logo_file().read_bytes(),
+            headers={"content-type": "image/svg+xml"},
+        ).raise_for_status()
+    return org
+
+
+def _brand_bar_fits(page: Page, screen: str) -> None:
+    """The brand bar fits a 390px screen, names the whole organization and shows the whole
+    language name in its select."""
+    bar = page.evaluate(BRAND_BAR)
+    assert bar["overflow"] <= 0 and bar["right"] <= PHONE_390["width"], f"{screen}: {bar}"
+    assert bar["select"] >= bar["selectNeeds"] - 0.5, f"{screen}: the language select is cut: {bar}"
+    assert bar["name"] == LONG_ORG and bar["title"] == LONG_ORG, f"{screen}: {bar}"
+    assert bar["nameOverflow"] <= 0, f"{screen}: the name runs out of its box: {bar}"
+
+
 def test_phone_sized_interview_end_to_end(demo: Demo, browser: Browser, screenshots: Path) -> None:
-    link = _assessment(demo, "Phone interview", "Pia Phone")
+    link = _assessment(_long_named_organization(demo), "Phone interview", "Pia Phone")
     ctx = browser.new_context(
         viewport=PHONE_390,  # type: ignore[arg-type]
         base_url=demo.url,
@@ -154,6 +203,7 @@ def test_phone_sized_interview_end_to_end(demo: Demo, browser: Browser, screensh
         # nothing wider than the phone: no sideways scrolling
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= PHONE_390["width"], f"{name}: the page is {width}px wide on a 390px screen"
+        _brand_bar_fits(page, name)
 
     page.goto(link)
     expect(page.get_by_role("heading", name="Phone interview")).to_be_visible()

@@ -1,7 +1,8 @@
 """No candidate left behind by the network, not even by a reload: an answer recorded in the browser
 (WebRTC blocked) is kept in IndexedDB; the page is reloaded while the upload's connection is cut,
 the next load says which answer is still being sent, resumes from the server's offset once the
-network is back, and the answer is stored once, complete, and the browser's copy is gone."""
+network is back, and the answer is stored once, complete, and the browser's copy is gone. A kept
+answer whose upload the server ended meanwhile is removed and the candidate records it again."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
@@ -152,3 +154,75 @@ def test_reload_while_the_upload_is_cut_resumes_the_kept_answer(
     assert probe.video is not None and probe.video.codec == "vp8"
     assert probe.audio is not None and probe.audio.codec == "opus"
     assert abs(probe.duration - duration) < 0.5
+
+
+def test_a_kept_answer_the_server_no_longer_has_is_removed_and_recorded_again(
+    demo: Demo,
+    udp_blocked_browser: Browser,  # noqa: F811
+) -> None:
+    """The upload was created, then ended on the server (tus termination, as when another take
+    replaced it) while its chunks could not get through: the next load finds the server has no
+    such upload (HEAD 404), removes the browser's copy and asks the candidate to record again."""
+    invitation = fallback_invitation(demo, TITLE, "Gus Gone", "gus@example.com")
+    ctx = _context(udp_blocked_browser, demo)
+    errors: list[str] = []
+    ctx.on("weberror", lambda e: errors.append(str(e.error)))
+    heads: list[int] = []
+    aborted: list[str] = []
+    network = {"cut": True}
+
+    def cut(route: Route) -> None:
+        """While cut, every chunk (PATCH) is lost on the way; creation (POST) and HEAD get through."""
+        if route.request.method == "PATCH" and network["cut"]:
+            aborted.append(route.request.url)
+            route.abort("connectionreset")
+            return
+        if route.request.method == "HEAD":
+            response = route.fetch()
+            heads.append(response.status)
+            route.fulfill(response=response)
+            return
+        route.continue_()
+
+    ctx.route(re.compile(r".*/api/candidate/[^/]+/uploads.*"), cut)
+    page = ctx.new_page()
+    _record_fallback_answer(page, invitation["link"])
+    expect(page.get_by_text(re.compile(r"^Uploading your answer"))).to_be_visible(timeout=30_000)
+    _wait_until(page, lambda: bool(aborted) and bool(page.evaluate(SAVED)))
+    saved = page.evaluate(SAVED)
+    assert len(saved) == 1 and aborted, (saved, aborted)
+    take_id = saved[0]["takeId"]
+    assert len(_rows(demo, "Gus Gone")) == 1  # the server created the upload's take
+
+    ended = httpx.delete(
+        f"{demo.url}/api/candidate/{invitation['token']}/uploads/{take_id}",
+        headers={"Tus-Resumable": "1.0.0"},
+    )
+    assert ended.status_code == 204, ended.text
+    assert _rows(demo, "Gus Gone") == []
+
+    page.reload()
+    expect(page.get_by_text("can no longer be sent")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Please record your answer again")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("start recording$", re.I))).to_be_enabled()
+    assert 404 in heads, heads  # the page asked the server, which no longer has it
+    _wait_until(page, lambda: page.evaluate(SAVED) == [])
+    assert page.evaluate(SAVED) == []  # the browser's copy is gone
+    _shot(page, "76-resume-upload-gone")
+
+    # The network is back and the candidate records the answer again: it is stored, once.
+    network["cut"] = False
+    page.get_by_role("button", name=re.compile("start recording$", re.I)).click()
+    stop = page.get_by_role("button", name="Stop recording")
+    expect(stop).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("timer")).to_have_text(re.compile(r"^0:0[3-9] / 0:20$"), timeout=30_000)
+    stop.click()
+    expect(page.get_by_role("heading", name="Review your answer")).to_be_visible(timeout=120_000)
+    page.get_by_role("button", name="Use this answer").click()
+    expect(page.get_by_role("heading", name="You have answered every question")).to_be_visible(timeout=30_000)
+    ctx.close()
+    assert errors == []
+    rows = _rows(demo, "Gus Gone")
+    assert len(rows) == 1, rows
+    _take, current, key, _duration, mode, accepted, submitted = rows[0]
+    assert mode == "upload" and current and accepted and submitted and key, rows

@@ -11,6 +11,9 @@ import { LanguageSwitcher } from "./LanguageSwitcher";
 
 type Brand = Schemas["CandidateBranding"];
 
+/** Past this many characters a name gets a line of its own on a phone, under the logo and language. */
+const LONG_NAME = 24;
+
 /** A readable text colour on the accent (WCAG relative luminance). */
 function onAccent(hex: string): string {
   const [r, g, b] = [1, 3, 5].map((i) => {
@@ -30,7 +33,7 @@ export function BrandFrame(props: { token: string; brand: Brand; children: Compo
   return (
     <div class="brand-frame" style={style}>
       <div class="brand-bar">
-        <div class="brand-inner">
+        <div class={brand.organization_name.length > LONG_NAME ? "brand-inner brand-long-name" : "brand-inner"}>
           {brand.logo_version !== null && brand.logo_version !== undefined ? (
             <img
               class="brand-logo"
@@ -38,7 +41,10 @@ export function BrandFrame(props: { token: string; brand: Brand; children: Compo
               alt=""
             />
           ) : null}
-          <span class="brand-name">{brand.organization_name}</span>
+          {/* At most two lines: the whole name stays in the text, the title and the footer. */}
+          <span class="brand-name" title={brand.organization_name}>
+            {brand.organization_name}
+          </span>
           <LanguageSwitcher />
         </div>
       </div>
