@@ -18,13 +18,14 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.auth.staff import Staff
-from server.db.models import Assessment, AssessmentMember, Role, User
+from server.db.models import Assessment, AssessmentMember, Invitation, Role, User
 from server.errors import InvalidInput, NotFound
 
 __all__ = [
     "MemberOut",
     "MembersIn",
     "ensure_visible",
+    "get_visible_invitation",
     "list_members",
     "replace_members",
     "visible",
@@ -75,6 +76,16 @@ async def ensure_visible(db: AsyncSession, staff: Staff, assessment_id: uuid.UUI
         conds.append(cond)
     if (await db.execute(select(Assessment.id).where(*conds))).first() is None:
         raise NotFound("No such assessment in your organization, or it is not shared with you.")
+
+
+async def get_visible_invitation(db: AsyncSession, staff: Staff, invitation_id: uuid.UUID) -> Invitation:
+    """The candidate's invitation, 404 unless it is of the staff's organization and of an
+    assessment they see (:func:`ensure_visible`)."""
+    inv = await db.get(Invitation, invitation_id)
+    if inv is None or inv.organization_id != staff.organization_id:
+        raise NotFound("No such candidate in your organization.")
+    await ensure_visible(db, staff, inv.assessment_id)
+    return inv
 
 
 async def list_members(db: AsyncSession, assessment_id: uuid.UUID) -> list[MemberOut]:

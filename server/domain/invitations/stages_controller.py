@@ -15,7 +15,7 @@ from server.audit import record_by
 from server.auth.staff import TOKEN_SCOPE_OPT, provide_admin, provide_staff
 from server.db.models import ApiTokenScope, CandidateDecision, Invitation
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
-from server.domain.assessments.members import ensure_visible, visible
+from server.domain.assessments.members import ensure_visible, get_visible_invitation, visible
 from server.domain.assessments.services import get_assessment
 from server.domain.invitations import bulk, services, stages
 from server.domain.invitations.emails import enqueue_invitation_email, queue_invitation_email
@@ -98,8 +98,7 @@ class StageController(Controller):
         db_session: DbSession,
     ) -> DecisionOut:
         stages.require_decider(staff)
-        inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
-        await ensure_visible(db_session, staff, inv.assessment_id)
+        inv = await get_visible_invitation(db_session, staff, invitation_id)
         stage = await stages.apply_decision(db_session, inv, data, staff)
         return DecisionOut(
             invitation_id=inv.id,

@@ -16,7 +16,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from server.audit import record_by
 from server.auth.staff import FOR_HIRING_MANAGERS, provide_admin, provide_staff
 from server.deps import DbSession, SettingsDep, StaffDep, StoreDep
-from server.domain.assessments.members import ensure_visible
+from server.domain.assessments.members import ensure_visible, get_visible_invitation
 from server.domain.reports import english, services, sharing, shortlist
 from server.domain.reports.export import attachment, cohort_csv, report_csv
 from server.domain.reports.schemas import (
@@ -69,8 +69,7 @@ class ReportController(Controller):
         db_session: DbSession,
         format: FromQuery[Literal["json", "csv"] | None] = None,
     ) -> Response[InvitationReport]:
-        inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
-        await ensure_visible(db_session, staff, inv.assessment_id)
+        inv = await get_visible_invitation(db_session, staff, invitation_id)
         report = await services.invitation_report(
             db_session,
             inv,
@@ -107,8 +106,7 @@ class ReportController(Controller):
         data: JSONBody[EnglishReviewIn],
         db_session: DbSession,
     ) -> EnglishOut:
-        inv = await services.get_invitation(db_session, staff.organization_id, invitation_id)
-        await ensure_visible(db_session, staff, inv.assessment_id)
+        inv = await get_visible_invitation(db_session, staff, invitation_id)
         await english.review_english(db_session, staff, inv, data, await services.ai_english(db_session, inv))
         report = await services.invitation_report(
             db_session, inv, viewer_is_admin=staff.is_admin, viewer_id=staff.user_id

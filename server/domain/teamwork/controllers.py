@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from server.audit import record_by
 from server.auth.staff import FOR_HIRING_MANAGERS, provide_staff
 from server.deps import DbSession, StaffDep
+from server.domain.assessments.members import get_visible_invitation
 from server.domain.teamwork import services
 from server.domain.teamwork.schemas import FeedbackOut, NoteIn, NoteOut, RatingIn
 
@@ -33,7 +34,7 @@ class TeamworkController(Controller):
     async def get_feedback(
         self, staff: StaffDep, invitation_id: FromPath[uuid.UUID], db_session: DbSession
     ) -> FeedbackOut:
-        inv = await services.get_visible_invitation(db_session, staff, invitation_id)
+        inv = await get_visible_invitation(db_session, staff, invitation_id)
         return await services.feedback(db_session, staff, inv)
 
     @put(
@@ -47,7 +48,7 @@ class TeamworkController(Controller):
         data: JSONBody[RatingIn],
         db_session: DbSession,
     ) -> FeedbackOut:
-        inv = await services.get_visible_invitation(db_session, staff, invitation_id)
+        inv = await get_visible_invitation(db_session, staff, invitation_id)
         before, after = await services.rate(db_session, staff, inv, data)
         record_by(
             staff,
@@ -71,7 +72,7 @@ class TeamworkController(Controller):
         data: JSONBody[NoteIn],
         db_session: DbSession,
     ) -> NoteOut:
-        inv = await services.get_visible_invitation(db_session, staff, invitation_id)
+        inv = await get_visible_invitation(db_session, staff, invitation_id)
         note = await services.add_note(db_session, staff, inv, data)
         record_by(
             staff,

@@ -10,21 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.staff import Staff
 from server.db.models import Assessment, CandidateNote, CandidateRating, Invitation, User
-from server.domain.assessments.members import ensure_visible
+from server.domain.assessments.members import get_visible_invitation
 from server.domain.teamwork.schemas import FeedbackOut, NoteIn, NoteOut, RatingIn, RatingOut
 from server.errors import Forbidden, InvalidInput, NotFound
 
-__all__ = ["add_note", "delete_note", "feedback", "get_visible_invitation", "rate", "ratings_by_invitation"]
+__all__ = ["add_note", "delete_note", "feedback", "rate", "ratings_by_invitation"]
 
 FORMER = "a former team member"
-
-
-async def get_visible_invitation(db: AsyncSession, staff: Staff, invitation_id: uuid.UUID) -> Invitation:
-    inv = await db.get(Invitation, invitation_id)
-    if inv is None or inv.organization_id != staff.organization_id:
-        raise NotFound("No such candidate in your organization.")
-    await ensure_visible(db, staff, inv.assessment_id)
-    return inv
 
 
 def _person(staff: Staff) -> uuid.UUID:
