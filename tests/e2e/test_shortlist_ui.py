@@ -136,3 +136,37 @@ def test_show_more_adds_the_next_candidates_in_rank_order_and_moves_focus_to_the
     page.get_by_label("No competency below").fill("5")
     expect(table_rows).to_have_count(PAGE)
     assert _rows(page)[0][0] == 1
+
+
+def test_a_note_added_on_the_report_is_shown_to_the_team_and_counted_on_the_shortlist(
+    page: Page, demo: Demo, cohort: dict[str, Any], shot: Callable[[Page, str], None], page_errors: list[str]
+) -> None:
+    top = cohort["ranked"][0]
+    sign_in_as(page, demo.admin_email, demo.admin_password)
+    page.goto(f"/app/assessments/{cohort['assessment']}/shortlist")
+    page.get_by_role("link", name=top, exact=True).click()
+    expect(page.get_by_role("heading", name=top, level=1)).to_be_visible()
+    notes = page.locator(".candidate-notes")
+    expect(notes).to_contain_text("No notes yet.")
+    form = page.get_by_role("form", name="Add a note")
+    form.get_by_role("button", name="Add note").click()  # empty: refused, with a reason
+    expect(form).to_contain_text("Write the note first.")
+    form.get_by_label("Add a note for the team").fill("Ask about the escalation they handled alone.")
+    form.get_by_role("button", name="Add note").click()
+    note = notes.locator("ul.notes li")
+    expect(note).to_have_count(1)
+    expect(note).to_contain_text("Ask about the escalation they handled alone.")
+    expect(note.locator("strong")).to_have_text("Ada Admin")
+    expect(form.get_by_label("Add a note for the team")).to_have_value("")
+    notes.scroll_into_view_if_needed()
+    shot(page, "shortlist-03-note-on-the-report")
+
+    page.go_back()
+    expect(page.get_by_role("heading", name="Shortlist", level=1)).to_be_visible()
+    page.get_by_label(f"Compare {top}").check()
+    side = page.locator("section[aria-labelledby=side-h]")
+    expect(side.get_by_role("row", name="Team notes")).to_contain_text("1 note, 0 ratings")
+
+    page.get_by_role("link", name=top, exact=True).click()
+    note.get_by_role("button", name="Delete my note").click()
+    expect(notes).to_contain_text("No notes yet.")
