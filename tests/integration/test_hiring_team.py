@@ -155,6 +155,53 @@ async def test_shortlist_ranks_filters_and_probes(client: Any, world: World, db_
     assert r.status_code == 422 and "0 to 100" in r.json()["detail"]
 
 
+async def test_shortlist_english_and_fully_reviewed_filters_and_probing_wide_intervals(
+    client: Any, world: World, db_url: str
+) -> None:
+    """The two filters the first shortlist test leaves out, each keeping a candidate (not only
+    none), and "where to probe" for a strong candidate: the widest intervals, widest first."""
+    admin = await as_user(client, world.a.admin_email)
+    aid = world.a.assessment_id
+    q = world.a.question_ids
+    alice, amir = world.a.invitation_ids["Alice"], world.a.invitation_ids["Amir"]
+    alice_answers = []
+    for i, qid in enumerate(q[1:]):  # Alice: strong, English C1, intervals of different widths
+        alice_answers.append(
+            await add_ready_response(db_url, alice, qid, score=4.5, low=4.4 - 0.3 * i, high=4.6, band="C1")
+        )
+        await add_ready_response(
+            db_url, amir, qid, score=3.0, low=2.5, high=3.5, band="A2", meets_threshold=False
+        )
+    path = f"/api/reports/assessments/{aid}/shortlist"
+    rows = {r["candidate_name"]: r for r in (await client.get(path, headers=admin)).json()["rows"]}
+    assert rows["Alice"]["english"]["verdict"] == "likely_meets"
+    assert rows["Amir"]["english"]["verdict"] == "likely_below"
+    english = (await client.get(f"{path}?english_meets=true", headers=admin)).json()
+    assert [r["candidate_name"] for r in english["rows"]] == ["Alice"] and english["shown"] == 1
+    assert english["total"] == 2
+
+    probe = rows["Alice"]["probe"]
+    assert probe and all(p["why"] == "wide interval" for p in probe)  # nothing scored low
+    widths = [p["high"] - p["low"] for p in probe]
+    assert widths == sorted(widths, reverse=True) and len(probe) <= 3
+
+    # a reviewer confirms every answer of Alice's: she alone is fully reviewed
+    reviewer = await as_user(client, world.a.reviewer_email)
+    for rid in alice_answers:
+        r = await client.post(
+            f"/api/review/responses/{rid}/reviews",
+            headers=reviewer,
+            json={"decision": "confirm", "expected_version": 0},
+        )
+        assert r.status_code in (200, 201), r.text
+    reviewed = (await client.get(f"{path}?fully_reviewed=true", headers=admin)).json()
+    assert [r["candidate_name"] for r in reviewed["rows"]] == ["Alice"]
+    top = reviewed["rows"][0]
+    assert top["fully_reviewed"] and top["confirmed"] == len(alice_answers) and top["unconfirmed"] == 0
+    both = (await client.get(f"{path}?fully_reviewed=true&english_meets=true", headers=admin)).json()
+    assert [r["candidate_name"] for r in both["rows"]] == ["Alice"]
+
+
 async def test_fairness_selection_rates_from_recorded_decisions(
     client: Any, world: World, db_url: str
 ) -> None:

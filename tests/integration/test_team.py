@@ -6,6 +6,7 @@ session the way time would.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,13 @@ from server.app import create_app
 from server.db.models import AccountToken, StaffSession, User
 from tests.conftest import make_settings
 from tests.support.reviews import open_db
+from tests.support.smtp import smtp_server
 from tests.support.world import PASSWORD, build_world
 
 pytestmark = pytest.mark.integration
 
 NEW_PASSWORD = "a long unguessable phrase"
+ACCOUNT_LINK = re.compile(r"http://testserver\.local/account/([A-Za-z0-9_\-]+)")
 
 
 async def _login(client: Any, email: str, password: str = PASSWORD, **headers: str) -> Any:
@@ -278,6 +281,73 @@ async def test_password_reset_request_says_the_same_for_unknown_emails(client: A
         "/api/auth/password-reset", json={"email": w.a.admin_email}, headers=_csrf(client)
     )
     assert limited.status_code == 429 and "retry-after" in limited.headers
+
+
+async def test_a_reset_link_by_email_works_once_ends_the_other_sessions_and_expires(
+    tmp_path: Path, db_url: str
+) -> None:
+    """The reset itself, over a real SMTP server: the emailed link sets a new password once and
+    signs in; the account's other sessions end; a wrong, a used and an expired link are refused."""
+    w = await build_world(db_url)
+    with smtp_server() as smtp:
+        settings = make_settings(tmp_path, db_url, **smtp.env(), VIVA_EMAIL_BACKOFF_SECONDS="0.1")
+        async with _client(settings) as signed_in, _client(settings) as visitor:
+            assert (await _login(signed_in, w.a.reviewer_email)).status_code == 200
+            await visitor.get("/api/auth/me")
+
+            async def emailed_token(count: int) -> str:
+                r = await visitor.post(
+                    "/api/auth/password-reset", json={"email": w.a.reviewer_email}, headers=_csrf(visitor)
+                )
+                assert r.status_code == 202, r.text
+                message = (await smtp.wait_for(count))[-1]
+                assert message["To"].addresses[0].addr_spec == w.a.reviewer_email
+                found = ACCOUNT_LINK.search(message.get_body(preferencelist=("plain",)).get_content())
+                assert found, message
+                return found.group(1)
+
+            token = await emailed_token(1)
+            async with open_db(db_url) as db:  # only its hash is stored
+                rows = list((await db.execute(select(AccountToken))).scalars())
+                assert [r.purpose.value for r in rows] == ["reset"] and token not in rows[0].token_hash
+            shown = await visitor.get(f"/api/account-links/{token}")
+            assert shown.status_code == 200 and shown.json()["purpose"] == "reset"
+            assert shown.json()["email"] == w.a.reviewer_email
+            wrong = "A" + token[1:] if token[0] != "A" else "B" + token[1:]
+            assert (await visitor.get(f"/api/account-links/{wrong}")).status_code == 404
+            used = await visitor.post(
+                f"/api/account-links/{token}", json={"password": NEW_PASSWORD}, headers=_csrf(visitor)
+            )
+            assert used.status_code == 200, used.text
+            assert (await visitor.get("/api/auth/me")).json()["email"] == w.a.reviewer_email  # signed in
+            assert (await signed_in.get("/api/auth/me")).status_code == 401  # the other session ended
+            again = await visitor.post(
+                f"/api/account-links/{token}",
+                json={"password": "another long phrase here"},
+                headers=_csrf(visitor),
+            )
+            assert again.status_code == 410 and "already used" in again.json()["detail"]
+            signed_in.cookies.clear()
+            assert (await _login(signed_in, w.a.reviewer_email)).status_code == 401  # the old password
+            signed_in.cookies.clear()
+            assert (await _login(signed_in, w.a.reviewer_email, NEW_PASSWORD)).status_code == 200
+
+            later = await emailed_token(2)
+            async with open_db(db_url) as db:
+                await db.execute(
+                    update(AccountToken)
+                    .where(AccountToken.used_at.is_(None))
+                    .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+                )
+                await db.commit()
+            expired = await visitor.post(
+                f"/api/account-links/{later}",
+                json={"password": "another long phrase here"},
+                headers=_csrf(visitor),
+            )
+            assert expired.status_code == 410 and "expired" in expired.json()["detail"]
+            signed_in.cookies.clear()
+            assert (await _login(signed_in, w.a.reviewer_email, NEW_PASSWORD)).status_code == 200  # unchanged
 
 
 # -- F9: nothing about another organization's addresses leaks --------------------------------

@@ -52,6 +52,20 @@ export function ShortlistPage(props: { id: string }) {
   if (loaded.data) last.current = { filters, out: loaded.data };
   const data = loaded.data ?? (last.current?.filters === filters ? last.current.out : null);
   const error = loaded.error;
+  // After "Show more", focus moves to the first new candidate (the button may be gone by then).
+  const focusRow = useRef<number | null>(null);
+  const body = useRef<HTMLTableSectionElement>(null);
+  useEffect(() => {
+    const at = focusRow.current;
+    if (at === null || !loaded.data) return;
+    focusRow.current = null;
+    body.current?.rows[at]?.querySelector<HTMLElement>("a.cand-name")?.focus();
+  }, [loaded.data]);
+  const showMore = () => {
+    if (!loaded.data) return; // still loading the last page asked for
+    focusRow.current = loaded.data.rows.length;
+    setCount(Math.min(MAX_PAGE, count + PAGE));
+  };
   const crumbs = (
     <nav class="crumbs" aria-label="Breadcrumb">
       <Link href={`/app/assessments/${props.id}`}>{data?.assessment_title ?? "Assessment"}</Link>
@@ -98,7 +112,7 @@ export function ShortlistPage(props: { id: string }) {
                     <th scope="col">Team rating</th><th scope="col">Decision</th>
                   </tr>
                 </thead>
-                <tbody>
+                <tbody ref={body}>
                   {data.rows.map((r) => (
                     <tr key={r.invitation_id} class={picked.includes(r.invitation_id) ? "picked" : ""}>
                       <td>
@@ -120,7 +134,8 @@ export function ShortlistPage(props: { id: string }) {
           )}
           {data.rows.length < data.shown && (
             <p class="actions-row">
-              <button type="button" class="btn" disabled={!loaded.data} onClick={() => setCount(Math.min(MAX_PAGE, count + PAGE))}>
+              {/* aria-disabled, not disabled: a disabled button would drop the focus while loading */}
+              <button type="button" class="btn" aria-disabled={!loaded.data} onClick={showMore}>
                 {loaded.data ? `Show ${Math.min(PAGE, data.shown - data.rows.length)} more` : "Loading…"}
               </button>
               <span class="small muted">

@@ -83,7 +83,7 @@ function RatingForm(props: { fb: Feedback; invitationId: string; onSaved: (f: Fe
       </fieldset>
       <div class="field">
         <label for="rating-comment">Comment (optional)</label>
-        <textarea id="rating-comment" rows={2} maxLength={4000} value={comment}
+        <textarea id="rating-comment" class="short" rows={2} maxLength={4000} value={comment}
           onInput={(e) => setComment(e.currentTarget.value)} />
       </div>
       <button type="submit" class="btn btn-primary" disabled={save.busy}>{save.busy ? "Saving…" : "Save my rating"}</button>
@@ -134,7 +134,7 @@ function Notes(props: { fb: Feedback; invitationId: string; onChanged: () => voi
       <form onSubmit={submit} aria-label="Add a note">
         <div class="field">
           <label for="note-body">Add a note for the team</label>
-          <textarea id="note-body" rows={2} maxLength={8000} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+          <textarea id="note-body" class="short" rows={2} maxLength={8000} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
         </div>
         <button type="submit" class="btn" disabled={add.busy}>{add.busy ? "Adding…" : "Add note"}</button>
         {add.error && <Alert>{add.error}</Alert>}
