@@ -241,6 +241,18 @@ async def seed(url: str, n_responses: int) -> tuple[str, list[str]]:
     return "reviewer@bench.test", pending
 
 
+async def analyze(url: str) -> None:
+    """Planner statistics after the bulk seed, as autovacuum (PostgreSQL) or ``PRAGMA optimize``
+    would gather them in a deployment that grew to this size."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text("ANALYZE"))
+    await engine.dispose()
+
+
 @contextmanager
 def serve(code: str, env: dict[str, str], log: Path) -> Iterator[str]:
     from tests.support.live_server import free_port
@@ -317,6 +329,7 @@ async def run_db(kind: str, url: str, args: argparse.Namespace, tmp: Path) -> li
     t0 = time.perf_counter()
     email, pending = await seed(url, args.responses)
     print(f"[{kind}] seeded {args.responses} answers in {time.perf_counter() - t0:.1f}s", flush=True)
+    await analyze(url)
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIVA_")}
     env.update(
         {
