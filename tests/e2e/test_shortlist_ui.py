@@ -165,7 +165,12 @@ def test_a_note_added_on_the_report_is_shown_to_the_team_and_counted_on_the_shor
     expect(page.get_by_role("heading", name="Shortlist", level=1)).to_be_visible()
     page.get_by_label(f"Compare {top}").check()
     side = page.locator("section[aria-labelledby=side-h]")
-    expect(side.get_by_role("row", name="Team notes")).to_contain_text("1 note, 0 ratings")
+    team_notes = side.get_by_role("row", name="Team notes")
+    expect(team_notes).to_contain_text("1 note, 0 ratings")
+    # the note itself, with its author, beside the scores (not only a count)
+    expect(team_notes.locator("li")).to_have_text("Ada Admin: Ask about the escalation they handled alone.")
+    side.scroll_into_view_if_needed()
+    shot(page, "shortlist-04-note-side-by-side")
 
     page.get_by_role("link", name=top, exact=True).click()
     note.get_by_role("button", name="Delete my note").click()

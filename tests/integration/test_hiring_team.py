@@ -140,6 +140,15 @@ async def test_shortlist_ranks_filters_and_probes(client: Any, world: World, db_
     top, low = body["rows"]
     assert top["overall"]["low"] <= top["overall"]["score"] <= top["overall"]["high"]
     assert not top["fully_reviewed"] and top["decision"] is None
+    assert top["notes"] == 0 and top["team_notes"] == []
+    # the team's notes travel with the row, for side by side
+    r = await client.post(
+        f"/api/invitations/{alice}/notes", headers=admin, json={"body": "Strong on rollout."}
+    )
+    assert r.status_code == 201, r.text
+    rows = (await client.get(f"/api/reports/assessments/{aid}/shortlist", headers=admin)).json()["rows"]
+    assert rows[0]["notes"] == 1 and rows[1]["team_notes"] == []
+    assert [(n["body"], n["mine"]) for n in rows[0]["team_notes"]] == [("Strong on rollout.", True)]
     # where to probe: low competencies first, each with two bank questions not asked
     asked = {x["prompt"].strip().lower() for x in ML_ENGINEER_ASSESSMENT["questions"]}
     assert low["probe"] and low["probe"][0]["why"] in ("low score", "not scored")

@@ -171,7 +171,21 @@ function SideBySide(props: { rows: Row[] }) {
               <tr key={`c-${c.name}`} class="competency-row"><th scope="row" class="small">{c.name}</th>{props.rows.map((r) => <td key={r.invitation_id} class="small">{r.competencies[i] ? scoreText(r.competencies[i]!) : "—"}</td>)}</tr>
             ))}
             <tr><th scope="row">English</th>{props.rows.map((r) => <td key={r.invitation_id}>{r.english.band ?? "—"} ({r.english.verdict.replaceAll("_", " ")})</td>)}</tr>
-            <tr><th scope="row">Team notes</th>{props.rows.map((r) => <td key={r.invitation_id}>{r.notes} note{r.notes === 1 ? "" : "s"}, {r.ratings} rating{r.ratings === 1 ? "" : "s"}</td>)}</tr>
+            <tr>
+              <th scope="row">Team notes</th>
+              {props.rows.map((r) => (
+                <td key={r.invitation_id} class="team-notes">
+                  <span class="small muted">{r.notes} note{r.notes === 1 ? "" : "s"}, {r.ratings} rating{r.ratings === 1 ? "" : "s"}</span>
+                  {r.team_notes.length > 0 && (
+                    <ul>
+                      {r.team_notes.map((n) => (
+                        <li key={n.id}><strong>{n.author_name}</strong>: {n.body}</li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+              ))}
+            </tr>
             <tr><th scope="row">Decision</th>{props.rows.map((r) => <td key={r.invitation_id}>{decisionText(r.decision)}{r.decision_reason ? ` · ${r.decision_reason}` : ""}</td>)}</tr>
             <tr>
               <th scope="row">Where to probe</th>

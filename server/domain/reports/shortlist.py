@@ -23,7 +23,8 @@ from server.domain.invitations.services import effective_status
 from server.domain.reports.built_cache import built_scores
 from server.domain.reports.schemas import EnglishOut, ScoreOut
 from server.domain.reports.services import _answers, _hide, _score_out, build_cohort_member
-from server.domain.teamwork.services import ratings_by_invitation, visible_ratings
+from server.domain.teamwork.schemas import NoteOut
+from server.domain.teamwork.services import notes_by_invitation, ratings_by_invitation, visible_ratings
 from server.errors import NotFound
 
 __all__ = ["PROBE_BELOW", "PROBE_COUNT", "ProbeOut", "ShortlistFilter", "ShortlistOut", "shortlist"]
@@ -65,6 +66,8 @@ class ShortlistRow(msgspec.Struct):
     mean_rating: float | None  # over the ratings I may see (blind review: after my own)
     ratings: int
     notes: int
+    # the team's notes, oldest first: what side by side shows of "reviewer notes"
+    team_notes: list[NoteOut]
     probe: list[ProbeOut]
 
 
@@ -199,6 +202,8 @@ async def shortlist(
         )
     )
     page = kept[offset : None if limit is None else offset + limit]
+    me = None if staff.via_token else staff.user_id
+    team_notes = await notes_by_invitation(db, [k[0] for k in page], me)
     rows: list[ShortlistRow] = []
     for rank, (inv_id, built, comps, english, confirmed, unconfirmed, fully) in enumerate(page, offset + 1):
         inv = invs[inv_id]
@@ -221,6 +226,7 @@ async def shortlist(
                 mean_rating=round(fmean(r.rating for r in shown), 2) if shown else None,
                 ratings=len(ratings.get(inv_id, [])),
                 notes=int(notes.get(inv_id, 0)),
+                team_notes=team_notes.get(inv_id, []),
                 probe=_probe(comps, keys, cache),
             )
         )

@@ -14,7 +14,7 @@ from server.domain.assessments.members import get_visible_invitation
 from server.domain.teamwork.schemas import FeedbackOut, NoteIn, NoteOut, RatingIn, RatingOut
 from server.errors import Forbidden, InvalidInput, NotFound
 
-__all__ = ["add_note", "delete_note", "feedback", "rate", "ratings_by_invitation"]
+__all__ = ["add_note", "delete_note", "feedback", "notes_by_invitation", "rate", "ratings_by_invitation"]
 
 FORMER = "a former team member"
 
@@ -65,34 +65,20 @@ def visible_ratings(
     return [], len(ratings)
 
 
-async def feedback(db: AsyncSession, staff: Staff, inv: Invitation) -> FeedbackOut:
-    a = await db.get(Assessment, inv.assessment_id)
-    assert a is not None
-    blind = a.settings.blind_review
-    me = None if staff.via_token else staff.user_id
-    ratings = (await ratings_by_invitation(db, [inv.id])).get(inv.id, [])
-    shown, withheld = visible_ratings(ratings, staff, blind)
-    shown = sorted(shown, key=lambda r: (r.user_id != me, r.updated_at))
-    notes = (
-        (
-            await db.execute(
-                select(CandidateNote)
-                .where(CandidateNote.invitation_id == inv.id)
-                .order_by(CandidateNote.created_at, CandidateNote.id)
-            )
-        )
-        .scalars()
-        .all()
+async def notes_by_invitation(
+    db: AsyncSession, invitation_ids: list[uuid.UUID], me: uuid.UUID | None
+) -> dict[uuid.UUID, list[NoteOut]]:
+    """The team's notes on each candidate, oldest first (``mine``: written by ``me``)."""
+    out: dict[uuid.UUID, list[NoteOut]] = {}
+    if not invitation_ids:
+        return out
+    rows = await db.execute(
+        select(CandidateNote)
+        .where(CandidateNote.invitation_id.in_(invitation_ids))
+        .order_by(CandidateNote.created_at, CandidateNote.id)
     )
-    mine = next((r for r in ratings if me is not None and r.user_id == me), None)
-    return FeedbackOut(
-        invitation_id=inv.id,
-        blind=blind,
-        my_rating=None if mine is None else _rating_out(mine, me),
-        ratings=[_rating_out(r, me) for r in shown],
-        others_withheld=withheld,
-        mean_rating=round(fmean(r.rating for r in shown), 2) if shown else None,
-        notes=[
+    for n in rows.scalars():
+        out.setdefault(n.invitation_id, []).append(
             NoteOut(
                 id=n.id,
                 author_id=n.author_id,
@@ -101,8 +87,28 @@ async def feedback(db: AsyncSession, staff: Staff, inv: Invitation) -> FeedbackO
                 created_at=n.created_at,
                 mine=me is not None and n.author_id == me,
             )
-            for n in notes
-        ],
+        )
+    return out
+
+
+async def feedback(db: AsyncSession, staff: Staff, inv: Invitation) -> FeedbackOut:
+    a = await db.get(Assessment, inv.assessment_id)
+    assert a is not None
+    blind = a.settings.blind_review
+    me = None if staff.via_token else staff.user_id
+    ratings = (await ratings_by_invitation(db, [inv.id])).get(inv.id, [])
+    shown, withheld = visible_ratings(ratings, staff, blind)
+    shown = sorted(shown, key=lambda r: (r.user_id != me, r.updated_at))
+    notes = (await notes_by_invitation(db, [inv.id], me)).get(inv.id, [])
+    mine = next((r for r in ratings if me is not None and r.user_id == me), None)
+    return FeedbackOut(
+        invitation_id=inv.id,
+        blind=blind,
+        my_rating=None if mine is None else _rating_out(mine, me),
+        ratings=[_rating_out(r, me) for r in shown],
+        others_withheld=withheld,
+        mean_rating=round(fmean(r.rating for r in shown), 2) if shown else None,
+        notes=notes,
     )
 
 
