@@ -216,8 +216,9 @@ def db_upgrade(revision: str, data_dir: Path | None) -> None:
 @db.command("recount")
 @_DATA_DIR
 def db_recount(data_dir: Path | None) -> None:
-    """Rebuild the list counters (queue and candidate totals) from the rows, and put their
-    triggers back (server/db/counters.py). Safe to run at any time; one transaction."""
+    """Rebuild the list counters (queue and candidate totals) and the queue's uncertainty key
+    from the rows, and put their triggers back (server/db/counters.py). Safe to run at any
+    time; one transaction."""
     from server.db import counters
 
     async def run(session: Any) -> str:
