@@ -50,6 +50,31 @@ FEATURE_NAMES: tuple[str, ...] = (
     "question_sim_x_position",
     "soft_vote_share",
     "example_word_overlap_top3",
+    # the reference's words the question does not already give away ("question demoting")
+    "demoted_recall_x_position",
+    "demoted_precision_x_position",
+    "demoted_precision_best_x_position",
+    "negation_mismatch_x_position",
+    "question_overlap_x_position",
+    "nothing_new_x_position",
+    # the same answer-level signals on the middle of the scale (a level between wrong and
+    # right, e.g. SemEval's "contradictory"), so the model need not be monotone in them
+    *(
+        f"{name}_x_middle"
+        for name in (
+            "reference_sim",
+            "reference_coverage",
+            "reference_word_recall",
+            "log_words",
+            "question_sim",
+            "demoted_recall",
+            "demoted_precision",
+            "demoted_precision_best",
+            "negation_mismatch",
+            "question_overlap",
+            "nothing_new",
+        )
+    ),
 )
 _NEGATION = re.compile(r"\b(not|no|never|nothing|none|nor|neither|cannot|without)\b|n't\b", re.I)
 KNN_K = 5
@@ -97,6 +122,7 @@ class PreparedQuestion:
     example_words: tuple[frozenset[str], ...]
     example_negated: npt.NDArray[np.bool_]
     question_vector: FloatArray
+    question_words: frozenset[str]
 
     @property
     def n_examples(self) -> int:
@@ -153,6 +179,7 @@ def prepare_question(
         example_words=tuple(content_words(t) for t in se_texts),
         example_negated=np.asarray([_negated(t) for t in se_texts], dtype=bool),
         question_vector=vecs[0],
+        question_words=content_words(rubric.question),
     )
 
 
@@ -246,9 +273,10 @@ def level_features(
 
     feats[:, :, F["level_position"]] = position[None, :]
     feats[:, :, F["level_position_sq"]] = position[None, :] ** 2
+    middle = 4.0 * position * (1.0 - position)  # 0 at both ends, 1 in the middle
+    answer_level: dict[str, FloatArray] = {}
     top_mask = pq.exemplar_levels == k - 1
     if top_mask.any():
-        ref_sim = s_ex[:, top_mask].max(axis=1)
         refs = np.flatnonzero(top_mask)
         recall = np.array(
             [
@@ -256,14 +284,51 @@ def level_features(
                 for a in answers
             ]
         )
-        cov = _coverage(pq, answers)
-        feats[:, :, F["reference_sim_x_position"]] = ref_sim[:, None] * position[None, :]
-        feats[:, :, F["reference_coverage_x_position"]] = cov[:, None] * position[None, :]
-        feats[:, :, F["reference_word_recall_x_position"]] = recall[:, None] * position[None, :]
-    log_words = np.log1p([a.n_words for a in answers])
-    feats[:, :, F["log_words_x_position"]] = log_words[:, None] * position[None, :]
-    feats[:, :, F["question_sim_x_position"]] = (a_vec @ pq.question_vector)[:, None] * position[None, :]
+        answer_level["reference_sim"] = s_ex[:, top_mask].max(axis=1)
+        answer_level["reference_coverage"] = _coverage(pq, answers)
+        answer_level["reference_word_recall"] = recall
+        answer_level.update(_demoted(pq, answers, refs))
+    answer_level["log_words"] = np.log1p([a.n_words for a in answers])
+    answer_level["question_sim"] = a_vec @ pq.question_vector
+    answer_level["question_overlap"] = np.array(
+        [len(a.words & pq.question_words) / max(len(a.words), 1) for a in answers]
+    )
+    answer_level["nothing_new"] = np.array([float(not (a.words - pq.question_words)) for a in answers])
+    for name, value in answer_level.items():
+        feats[:, :, F[f"{name}_x_position"]] = value[:, None] * position[None, :]
+        feats[:, :, F[f"{name}_x_middle"]] = value[:, None] * middle[None, :]
     return feats
+
+
+def _demoted(
+    pq: PreparedQuestion, answers: Sequence[AnswerVectors], refs: npt.NDArray[np.intp]
+) -> dict[str, FloatArray]:
+    """Word overlap with the references once the question's own words are removed from both.
+
+    An answer that repeats the question ("the bulb is in a closed path") shares words with
+    the reference without saying anything the question did not; demoting those words keeps
+    only what the candidate contributed. The best reference is the one the answer recalls
+    most of; negation is compared with that reference.
+    """
+    q = pq.question_words
+    out = {
+        n: np.zeros(len(answers))
+        for n in ("demoted_recall", "demoted_precision", "demoted_precision_best", "negation_mismatch")
+    }
+    for i, a in enumerate(answers):
+        own = a.words - q
+        rec, prec = [], []
+        for r in refs:
+            ref = pq.exemplar_words[r] - q
+            shared = len(own & ref)
+            rec.append(shared / max(len(ref), 1))
+            prec.append(shared / max(len(own), 1))
+        best = int(np.argmax(rec))
+        out["demoted_recall"][i] = rec[best]
+        out["demoted_precision"][i] = prec[best]
+        out["demoted_precision_best"][i] = max(prec)
+        out["negation_mismatch"][i] = float(bool(pq.exemplar_negated[refs[best]]) != a.negated)
+    return out
 
 
 def _coverage(pq: PreparedQuestion, answers: Sequence[AnswerVectors]) -> FloatArray:

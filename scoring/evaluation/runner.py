@@ -25,6 +25,7 @@ examples, or exemplars only).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -49,7 +50,7 @@ from scoring.rubric import Answer, ScoredExample
 from scoring.text_units import split_sentences
 from scoring.transcription import Transcriber
 
-__all__ = ["Prediction", "run_evaluation", "run_predictions"]
+__all__ = ["Prediction", "fit_content_model", "run_evaluation", "run_predictions"]
 
 
 def _examples(q: EvalQuestion, idx: Sequence[int]) -> list[ScoredExample]:
@@ -280,6 +281,32 @@ def _unseen_questions(
                 rest = [(i, a) for i, a in enumerate(q.answers) if i not in set(seen)]
                 preds += run.predict(model, q, seen, rest, k)
     return preds
+
+
+def fit_content_model(
+    fmt: str,
+    paths: Sequence[Path | str],
+    *,
+    version: str,
+    min_words: int = 2,
+    encoder: Encoder | None = None,
+    progress: bool = False,
+) -> ContentModel:
+    """The content model fitted on every answer of the given data sets, pooled.
+
+    This is how the shipped default (``scoring/content_model_default.json``) is made; the
+    evaluation modes fit the same way on their training folds only.
+    """
+    run = _Runner(
+        encoder if encoder is not None else default_encoder(),
+        ScorerConfig(min_words=min_words),
+        0.8,
+        progress,
+    )
+    questions = [q for path in paths for q in read_dataset(fmt, path)]
+    run.embed_all(questions)
+    model = run.fit(questions, [list(range(len(q.answers))) for q in questions])
+    return dataclasses.replace(model, version=version)
 
 
 def run_predictions(
