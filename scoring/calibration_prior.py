@@ -203,7 +203,10 @@ def spoken_groups(
 
 @click.command()
 @click.option(
-    "--semeval", type=click.Path(exists=True, path_type=Path), default=None, help="SemEval XML folder."
+    "--semeval",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    multiple=True,
+    help="SemEval XML folder (repeat for several).",
 )
 @click.option(
     "--bank", type=click.Path(exists=True, path_type=Path), multiple=True, help="Bank JSON file/folder."
