@@ -22,7 +22,15 @@ from server.db.models.enums import (
     str_enum,
 )
 
-__all__ = ["Attempt", "Invitation", "QuestionClock", "Response"]
+__all__ = [
+    "OPEN_QUEUE",
+    "OPEN_STATUSES",
+    "Attempt",
+    "Invitation",
+    "QuestionClock",
+    "Response",
+    "open_queue",
+]
 
 
 class Invitation(UUIDAuditBase):
@@ -97,7 +105,22 @@ class Attempt(UUIDAuditBase):
     )
 
 
-OPEN_QUEUE = "is_current IS true AND state = 'ready' AND review_status IN ('pending', 'partial', 'conflict')"
+# The review statuses of an answer still waiting for reviewers (the open queue).
+OPEN_STATUSES = (ReviewStatus.PENDING, ReviewStatus.PARTIAL, ReviewStatus.CONFLICT)
+
+
+def open_queue(table: str | None = None) -> str:
+    """The open queue (current, ready answers still waiting for reviewers) as SQL text: the
+    predicate of its partial indexes, with the columns qualified by ``table`` when given."""
+    col = f"{table}." if table else ""
+    statuses = ", ".join(f"'{s.value}'" for s in OPEN_STATUSES)
+    return (
+        f"{col}is_current IS true AND {col}state = '{ResponseState.READY.value}' "
+        f"AND {col}review_status IN ({statuses})"
+    )
+
+
+OPEN_QUEUE = open_queue()
 
 
 class Response(UUIDAuditBase):
