@@ -17,6 +17,7 @@ from server.db.models.branding import Branding
 from server.db.models.candidate import (
     OPEN_QUEUE,
     OPEN_STATUSES,
+    UNSCORED,
     Attempt,
     Invitation,
     QuestionClock,
@@ -62,6 +63,7 @@ __all__ = [
     "OPEN_STATUSES",
     "REVIEW_COUNTS",
     "TRANSITIONS",
+    "UNSCORED",
     "AccountToken",
     "AccountTokenPurpose",
     "ActorKind",

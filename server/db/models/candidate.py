@@ -25,6 +25,7 @@ from server.db.models.enums import (
 __all__ = [
     "OPEN_QUEUE",
     "OPEN_STATUSES",
+    "UNSCORED",
     "Attempt",
     "Invitation",
     "QuestionClock",
@@ -121,6 +122,9 @@ def open_queue(table: str | None = None) -> str:
 
 
 OPEN_QUEUE = open_queue()
+# The uncertainty of an answer with no current suggestion, or whose suggestion abstained: it
+# sorts as the most uncertain.
+UNSCORED = 1e9
 
 
 class Response(UUIDAuditBase):
@@ -181,10 +185,10 @@ class Response(UUIDAuditBase):
     processing_tries: Mapped[int] = mapped_column(default=0)
     review_status: Mapped[ReviewStatus] = mapped_column(str_enum(ReviewStatus), default=ReviewStatus.PENDING)
     review_version: Mapped[int] = mapped_column(default=0)
-    # The current suggestion's interval width (rubric points), or UNSCORED (1e9) while there is
-    # none or it abstained: the queue's "uncertain first" sort key. Kept by triggers on
-    # suggestions (server/db/counters.py); never written by the app.
-    uncertainty: Mapped[float] = mapped_column(default=1e9, server_default=sa.text("1e9"))
+    # The current suggestion's interval width (rubric points), or UNSCORED while there is none or
+    # it abstained: the queue's "uncertain first" sort key. Kept by triggers on suggestions
+    # (server/db/counters.py); never written by the app.
+    uncertainty: Mapped[float] = mapped_column(default=UNSCORED, server_default=sa.text(repr(UNSCORED)))
     media_deleted_at: Mapped[datetime | None] = mapped_column(
         DateTimeUTC(timezone=True), default=None
     )  # by retention

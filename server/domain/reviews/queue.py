@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.auth.staff import Staff
-from server.db.counters import INVITATION_COUNTS, REVIEW_COUNTS, UNSCORED
+from server.db.counters import INVITATION_COUNTS, REVIEW_COUNTS
 from server.db.documents import AssessmentSettings
 from server.db.models import (
     OPEN_STATUSES,
+    UNSCORED,
     Assessment,
     Attempt,
     Competency,
