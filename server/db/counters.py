@@ -26,8 +26,9 @@ and each update of a row already updated in the same transaction walks a longer 
 deltas with it. SQLite serialises writers and updates a row in place: plain row triggers there.
 
 The same triggers keep ``responses.uncertainty`` equal to the answer's current suggestion's
-interval width (:data:`UNSCORED` while it has none or the suggestion abstained), so the queue's
-"uncertain first" order walks an index of the open answers instead of joining and sorting them.
+interval width (:data:`UNSCORED`, the model's, while it has none or the suggestion abstained), so
+the queue's "uncertain first" order walks an index of the open answers instead of joining and
+sorting them.
 
 SQLite's batch migrations copy a table and lose its triggers: the migration environment calls
 :func:`install` after every upgrade (``server/db/migrations/env.py``), and ``viva db recount``
@@ -43,6 +44,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.db.models.candidate import UNSCORED
 from server.db.models.counters import INVITATION_COUNTS, LIST_STAMPS, REVIEW_COUNTS
 
 __all__ = [
@@ -136,8 +138,6 @@ _PER_ROW_TRIGGERS = (
 
 
 # -- the queue's uncertainty key ----------------------------------------------------------------
-# An answer with no current suggestion, or whose suggestion abstained, sorts as the most uncertain.
-UNSCORED = 1e9
 # The uncertainty of answer ``{id}``, from its current suggestion (SQL, both dialects).
 UNCERTAINTY_OF = (
     f"COALESCE((SELECT CASE WHEN s.abstained THEN {UNSCORED!r} "

@@ -23,7 +23,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 from urllib.parse import urlencode
 
 if TYPE_CHECKING:
@@ -58,6 +58,36 @@ class SharedMediaLink:
     expires: int
 
 
+_Grant = TypeVar("_Grant", SignedMediaLink, SharedMediaLink)
+
+
+@dataclass(frozen=True, slots=True)
+class _LinkKind(Generic[_Grant]):
+    """One kind of media link: the message its signature covers, the grant it carries, and how its
+    refusals end (how to get another: ``new_one``; after it expired: ``fresh_one``)."""
+
+    message: Callable[[uuid.UUID, str, int, uuid.UUID], str]  # response, variant, expiry, holder
+    grant: Callable[[uuid.UUID, str, uuid.UUID, int], _Grant]  # response, variant, holder, expiry
+    new_one: str
+    fresh_one: str
+
+
+_STAFF = _LinkKind(
+    message=lambda response_id, variant, expires, user_id: f"{response_id}\n{variant}\n{expires}\n{user_id}",
+    grant=SignedMediaLink,
+    new_one="reopen the answer to get a new one",
+    fresh_one="reload the review page to get a fresh one",
+)
+_SHARE = _LinkKind(
+    message=lambda response_id, variant, expires, link_id: (
+        f"share\n{link_id}\n{response_id}\n{variant}\n{expires}"
+    ),
+    grant=SharedMediaLink,
+    new_one="reload the shared report to get a new one",
+    fresh_one="reload the shared report to get a fresh one",
+)
+
+
 class MediaLinkSigner:
     """Makes and checks signed media URLs with one installation secret."""
 
@@ -70,15 +100,12 @@ class MediaLinkSigner:
         """The signer under this installation's secret and ``VIVA_MEDIA_LINK_SECONDS``."""
         return cls(secret_key=settings.app.secret_key, lifetime_s=settings.security.media_link_seconds)
 
-    def _mac(self, msg: str) -> str:
+    def _sig(
+        self, kind: _LinkKind[_Grant], response_id: uuid.UUID, variant: str, expires: int, holder: uuid.UUID
+    ) -> str:
+        msg = kind.message(response_id, variant, expires, holder)
         digest = hmac.new(self._key, msg.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-    def _sig(self, response_id: uuid.UUID, variant: str, expires: int, user_id: uuid.UUID) -> str:
-        return self._mac(f"{response_id}\n{variant}\n{expires}\n{user_id}")
-
-    def _share_sig(self, response_id: uuid.UUID, variant: str, expires: int, link_id: uuid.UUID) -> str:
-        return self._mac(f"share\n{link_id}\n{response_id}\n{variant}\n{expires}")
 
     def _expiry(self, now: float | None) -> int:
         """The media lifetime from ``now``, rounded up to the minute (the same URL for a minute)."""
@@ -90,7 +117,7 @@ class MediaLinkSigner:
     ) -> str:
         """The signed URL of ``variant`` of ``response_id`` for ``user_id``."""
         expires = self._expiry(now)
-        sig = self._sig(response_id, variant, expires, user_id)
+        sig = self._sig(_STAFF, response_id, variant, expires, user_id)
         query = urlencode({"expires": expires, "user": str(user_id), "sig": sig})
         return f"/api/responses/{response_id}/media/{variant}?{query}"
 
@@ -105,16 +132,7 @@ class MediaLinkSigner:
         now: float | None = None,
     ) -> SignedMediaLink:
         """The grant a link carries; :class:`MediaLinkError` if it is incomplete, forged or old."""
-        expiry, user_id = _checked(
-            expires,
-            user,
-            sig,
-            lambda expiry, holder: self._sig(response_id, variant, expiry, holder),
-            now=now,
-            new_one="reopen the answer to get a new one",
-            fresh_one="reload the review page to get a fresh one",
-        )
-        return SignedMediaLink(response_id=response_id, variant=variant, user_id=user_id, expires=expiry)
+        return self._verify(_STAFF, response_id, variant, expires, user, sig, now)
 
     def share_url(
         self,
@@ -128,7 +146,7 @@ class MediaLinkSigner:
         """The signed URL of ``variant`` of ``response_id`` for share link ``link_id`` and its expiry
         (Unix seconds): the media lifetime rounded up to the minute, never past ``not_after``."""
         expires = min(self._expiry(now), int(not_after))
-        sig = self._share_sig(response_id, variant, expires, link_id)
+        sig = self._sig(_SHARE, response_id, variant, expires, link_id)
         query = urlencode({"expires": expires, "link": str(link_id), "sig": sig})
         return f"/api/share/media/{response_id}/{variant}?{query}", expires
 
@@ -143,41 +161,32 @@ class MediaLinkSigner:
         now: float | None = None,
     ) -> SharedMediaLink:
         """The grant a share media link carries; :class:`MediaLinkError` if incomplete, forged or old."""
-        expiry, link_id = _checked(
-            expires,
-            link,
-            sig,
-            lambda expiry, holder: self._share_sig(response_id, variant, expiry, holder),
-            now=now,
-            new_one="reload the shared report to get a new one",
-            fresh_one="reload the shared report to get a fresh one",
-        )
-        return SharedMediaLink(response_id=response_id, variant=variant, link_id=link_id, expires=expiry)
+        return self._verify(_SHARE, response_id, variant, expires, link, sig, now)
 
-
-def _checked(
-    expires: str | None,
-    holder: str | None,
-    sig: str | None,
-    sign: Callable[[int, uuid.UUID], str],
-    *,
-    now: float | None,
-    new_one: str,
-    fresh_one: str,
-) -> tuple[int, uuid.UUID]:
-    """The expiry and holder (staff member or share link) a link names, once it is complete, signed
-    by ``sign`` and not expired; the messages end with how to get another (``new_one``, ``fresh_one``)."""
-    if not (expires and holder and sig):
-        raise MediaLinkError(f"This media link is incomplete; {new_one}.")
-    try:
-        expiry = int(expires)
-        holder_id = uuid.UUID(holder)
-    except ValueError as exc:
-        raise MediaLinkError(f"This media link is malformed; {new_one}.") from exc
-    if not hmac.compare_digest(sign(expiry, holder_id).encode(), sig.encode("utf-8", "replace")):
-        raise MediaLinkError(
-            f"This media link is not valid (it was changed or made for another answer); {new_one}."
-        )
-    if expiry <= (time.time() if now is None else now):
-        raise MediaLinkError(f"This media link has expired; {fresh_one}.")
-    return expiry, holder_id
+    def _verify(
+        self,
+        kind: _LinkKind[_Grant],
+        response_id: uuid.UUID,
+        variant: str,
+        expires: str | None,
+        holder: str | None,
+        sig: str | None,
+        now: float | None,
+    ) -> _Grant:
+        """The grant of a ``kind`` link to ``variant`` of ``response_id`` naming ``holder`` (staff
+        member or share link), once it is complete, signed for them and not expired."""
+        if not (expires and holder and sig):
+            raise MediaLinkError(f"This media link is incomplete; {kind.new_one}.")
+        try:
+            expiry = int(expires)
+            holder_id = uuid.UUID(holder)
+        except ValueError as exc:
+            raise MediaLinkError(f"This media link is malformed; {kind.new_one}.") from exc
+        expected = self._sig(kind, response_id, variant, expiry, holder_id)
+        if not hmac.compare_digest(expected.encode(), sig.encode("utf-8", "replace")):
+            raise MediaLinkError(
+                f"This media link is not valid (it was changed or made for another answer); {kind.new_one}."
+            )
+        if expiry <= (time.time() if now is None else now):
+            raise MediaLinkError(f"This media link has expired; {kind.fresh_one}.")
+        return kind.grant(response_id, variant, holder_id, expiry)

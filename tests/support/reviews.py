@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -36,7 +36,14 @@ from server.domain.accounts.services import create_user
 from server.storage import poster_key, video_key
 from tests.support.world import PASSWORD
 
-__all__ = ["add_ready_response", "add_staff", "open_db", "set_review_settings", "stored_evidence"]
+__all__ = [
+    "add_ready_response",
+    "add_staff",
+    "add_suggestion",
+    "open_db",
+    "set_review_settings",
+    "stored_evidence",
+]
 
 
 def stored_evidence(**changes: Any) -> SuggestionEvidence:
@@ -136,37 +143,19 @@ async def add_ready_response(
                 )
             )
         if state is ResponseState.READY:
-            level = (
-                rounded_level
-                if rounded_level is not None
-                else (None if score is None or abstained else int(score + 0.5))
-            )
-            db.add(
-                Suggestion(
-                    response_id=r.id,
-                    score=None if abstained else score,
-                    interval_low=None if abstained else low,
-                    interval_high=None if abstained else high,
-                    level=0.8,
-                    abstained=abstained,
-                    abstain_reason=abstain_reason,
-                    evidence=stored_evidence(
-                        levels=(
-                            EvidenceLevel(
-                                level=3,
-                                label="3",
-                                descriptor="",
-                                probability=0.6,
-                                nearest=(
-                                    EvidenceNearest(text="an exemplar", similarity=0.7, source="exemplar"),
-                                ),
-                                sentences=(),
-                            ),
-                        ),
-                        rounded_level=level,
-                    ),
-                    model_versions={"encoder": "test-encoder"},
-                )
+            await add_suggestion(
+                db,
+                r.id,
+                None if abstained else low,
+                None if abstained else high,
+                score=None if abstained else score,
+                abstained=abstained,
+                abstain_reason=abstain_reason,
+                rounded_level=(
+                    rounded_level
+                    if rounded_level is not None
+                    else (None if score is None or abstained else int(score + 0.5))
+                ),
             )
             lo, hi = band_range or (band, band)
             cefr = ("A1", "A2", "B1", "B2", "C1", "C2")
@@ -198,6 +187,52 @@ async def add_ready_response(
             )
         await db.commit()
         return r.id
+
+
+async def add_suggestion(
+    db: AsyncSession,
+    response_id: uuid.UUID,
+    low: float | None,
+    high: float | None,
+    *,
+    score: float | None,
+    abstained: bool = False,
+    abstain_reason: str | None = None,
+    rounded_level: int | None = None,
+    spread: float = 0.5,
+) -> Suggestion:
+    """A new current suggestion of the answer, scored ``score`` in ``[low, high]`` with the model's
+    ``spread`` (what a recalibration widens by), as the pipeline stores it: the answer's earlier
+    suggestions stop being current. The caller commits."""
+    await db.execute(update(Suggestion).where(Suggestion.response_id == response_id).values(is_current=False))
+    suggestion = Suggestion(
+        response_id=response_id,
+        is_current=True,
+        score=score,
+        interval_low=low,
+        interval_high=high,
+        level=0.8,
+        abstained=abstained,
+        abstain_reason=abstain_reason,
+        evidence=stored_evidence(
+            levels=(
+                EvidenceLevel(
+                    level=3,
+                    label="3",
+                    descriptor="",
+                    probability=0.6,
+                    nearest=(EvidenceNearest(text="an exemplar", similarity=0.7, source="exemplar"),),
+                    sentences=(),
+                ),
+            ),
+            rounded_level=rounded_level,
+            spread=spread,
+        ),
+        model_versions={"encoder": "test-encoder"},
+    )
+    db.add(suggestion)
+    await db.flush()
+    return suggestion
 
 
 async def set_review_settings(url: str, assessment_id: uuid.UUID, **settings: Any) -> None:

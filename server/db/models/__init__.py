@@ -14,7 +14,16 @@ from server.db.models.assessment import (
     RubricLevel,
 )
 from server.db.models.branding import Branding
-from server.db.models.candidate import Attempt, Invitation, QuestionClock, Response
+from server.db.models.candidate import (
+    OPEN_QUEUE,
+    OPEN_STATUSES,
+    UNSCORED,
+    Attempt,
+    Invitation,
+    QuestionClock,
+    Response,
+    open_queue,
+)
 from server.db.models.counters import COUNTER_DELTAS, INVITATION_COUNTS, LIST_STAMPS, REVIEW_COUNTS
 from server.db.models.enums import (
     TRANSITIONS,
@@ -50,8 +59,11 @@ __all__ = [
     "COUNTER_DELTAS",
     "INVITATION_COUNTS",
     "LIST_STAMPS",
+    "OPEN_QUEUE",
+    "OPEN_STATUSES",
     "REVIEW_COUNTS",
     "TRANSITIONS",
+    "UNSCORED",
     "AccountToken",
     "AccountTokenPurpose",
     "ActorKind",
@@ -99,4 +111,5 @@ __all__ = [
     "Webhook",
     "WebhookDelivery",
     "metadata",
+    "open_queue",
 ]

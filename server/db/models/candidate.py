@@ -22,7 +22,16 @@ from server.db.models.enums import (
     str_enum,
 )
 
-__all__ = ["Attempt", "Invitation", "QuestionClock", "Response"]
+__all__ = [
+    "OPEN_QUEUE",
+    "OPEN_STATUSES",
+    "UNSCORED",
+    "Attempt",
+    "Invitation",
+    "QuestionClock",
+    "Response",
+    "open_queue",
+]
 
 
 class Invitation(UUIDAuditBase):
@@ -97,7 +106,25 @@ class Attempt(UUIDAuditBase):
     )
 
 
-OPEN_QUEUE = "is_current IS true AND state = 'ready' AND review_status IN ('pending', 'partial', 'conflict')"
+# The review statuses of an answer still waiting for reviewers (the open queue).
+OPEN_STATUSES = (ReviewStatus.PENDING, ReviewStatus.PARTIAL, ReviewStatus.CONFLICT)
+
+
+def open_queue(table: str | None = None) -> str:
+    """The open queue (current, ready answers still waiting for reviewers) as SQL text: the
+    predicate of its partial indexes, with the columns qualified by ``table`` when given."""
+    col = f"{table}." if table else ""
+    statuses = ", ".join(f"'{s.value}'" for s in OPEN_STATUSES)
+    return (
+        f"{col}is_current IS true AND {col}state = '{ResponseState.READY.value}' "
+        f"AND {col}review_status IN ({statuses})"
+    )
+
+
+OPEN_QUEUE = open_queue()
+# The uncertainty of an answer with no current suggestion, or whose suggestion abstained: it
+# sorts as the most uncertain.
+UNSCORED = 1e9
 
 
 class Response(UUIDAuditBase):
@@ -158,10 +185,10 @@ class Response(UUIDAuditBase):
     processing_tries: Mapped[int] = mapped_column(default=0)
     review_status: Mapped[ReviewStatus] = mapped_column(str_enum(ReviewStatus), default=ReviewStatus.PENDING)
     review_version: Mapped[int] = mapped_column(default=0)
-    # The current suggestion's interval width (rubric points), or UNSCORED (1e9) while there is
-    # none or it abstained: the queue's "uncertain first" sort key. Kept by triggers on
-    # suggestions (server/db/counters.py); never written by the app.
-    uncertainty: Mapped[float] = mapped_column(default=1e9, server_default=sa.text("1e9"))
+    # The current suggestion's interval width (rubric points), or UNSCORED while there is none or
+    # it abstained: the queue's "uncertain first" sort key. Kept by triggers on suggestions
+    # (server/db/counters.py); never written by the app.
+    uncertainty: Mapped[float] = mapped_column(default=UNSCORED, server_default=sa.text(repr(UNSCORED)))
     media_deleted_at: Mapped[datetime | None] = mapped_column(
         DateTimeUTC(timezone=True), default=None
     )  # by retention

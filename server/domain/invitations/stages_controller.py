@@ -15,7 +15,8 @@ from server.audit import record_by
 from server.auth.staff import TOKEN_SCOPE_OPT, provide_admin, provide_staff
 from server.db.models import ApiTokenScope, CandidateDecision, Invitation
 from server.deps import DbSession, JobsDep, SettingsDep, StaffDep
-from server.domain.assessments.members import ensure_visible, get_visible_invitation, visible
+from server.domain.assessments.deps import InvitationDep, with_invitation
+from server.domain.assessments.members import ensure_visible, visible
 from server.domain.assessments.services import get_assessment
 from server.domain.invitations import bulk, services, stages
 from server.domain.invitations.emails import enqueue_invitation_email, queue_invitation_email
@@ -83,7 +84,7 @@ class StageController(Controller):
     @post(
         "/api/invitations/{invitation_id:uuid}/decision",
         status_code=200,
-        dependencies={"staff": Provide(provide_staff)},
+        dependencies=with_invitation({"staff": Provide(provide_staff)}),
         opt={**problems("body", 409, 422), TOKEN_SCOPE_OPT: ApiTokenScope.DECIDE.value},
         summary="Advance, hold or reject a candidate, or clear the decision (admin, reviewer)",
         description="`reason` comes from `GET /api/decision-reasons` for the decision; `other` needs a "
@@ -91,21 +92,16 @@ class StageController(Controller):
         "once withdrawn. Audited with before and after; emits `candidate.decided`.",
     )
     async def decide(
-        self,
-        staff: StaffDep,
-        invitation_id: FromPath[uuid.UUID],
-        data: JSONBody[DecisionIn],
-        db_session: DbSession,
+        self, staff: StaffDep, invitation: InvitationDep, data: JSONBody[DecisionIn], db_session: DbSession
     ) -> DecisionOut:
         stages.require_decider(staff)
-        inv = await get_visible_invitation(db_session, staff, invitation_id)
-        stage = await stages.apply_decision(db_session, inv, data, staff)
+        stage = await stages.apply_decision(db_session, invitation, data, staff)
         return DecisionOut(
-            invitation_id=inv.id,
+            invitation_id=invitation.id,
             stage=stage,
-            decision=inv.decision,
-            reason=inv.decision_reason,
-            note=inv.decision_note,
+            decision=invitation.decision,
+            reason=invitation.decision_reason,
+            note=invitation.decision_note,
         )
 
     @get(

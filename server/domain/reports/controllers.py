@@ -16,7 +16,8 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from server.audit import record_by
 from server.auth.staff import FOR_HIRING_MANAGERS, provide_admin, provide_staff
 from server.deps import DbSession, SettingsDep, StaffDep, StoreDep
-from server.domain.assessments.members import ensure_visible, get_visible_invitation
+from server.domain.assessments.deps import InvitationDep, with_invitation
+from server.domain.assessments.members import ensure_visible
 from server.domain.reports import english, services, sharing, shortlist
 from server.domain.reports.export import attachment, cohort_csv, report_csv
 from server.domain.reports.schemas import (
@@ -55,7 +56,7 @@ class ReportController(Controller):
 
     @get(
         "/invitations/{invitation_id:uuid}",
-        dependencies={"staff": Provide(provide_staff)},
+        dependencies=with_invitation({"staff": Provide(provide_staff)}),
         opt=FOR_HIRING_MANAGERS,
         operation_class=_ReportOperation,
         summary="A candidate's report: per-question, competency, dimension and overall scores",
@@ -65,14 +66,13 @@ class ReportController(Controller):
     async def get_report(
         self,
         staff: StaffDep,
-        invitation_id: FromPath[uuid.UUID],
+        invitation: InvitationDep,
         db_session: DbSession,
         format: FromQuery[Literal["json", "csv"] | None] = None,
     ) -> Response[InvitationReport]:
-        inv = await get_visible_invitation(db_session, staff, invitation_id)
         report = await services.invitation_report(
             db_session,
-            inv,
+            invitation,
             viewer_is_admin=staff.is_admin,
             viewer_id=None if staff.via_token else staff.user_id,
         )
@@ -82,18 +82,18 @@ class ReportController(Controller):
                 Response(
                     report_csv(report),
                     media_type="text/csv",  # Litestar adds the charset
-                    headers={**_PRIVATE, "Content-Disposition": attachment(inv.candidate_name, "csv")},
+                    headers={**_PRIVATE, "Content-Disposition": attachment(invitation.candidate_name, "csv")},
                 ),
             )
         headers = dict(_PRIVATE)
         if format == "json":
-            headers["Content-Disposition"] = attachment(inv.candidate_name, "json")
+            headers["Content-Disposition"] = attachment(invitation.candidate_name, "json")
         return Response(report, headers=headers)
 
     @post(
         "/invitations/{invitation_id:uuid}/english",
         status_code=200,
-        dependencies={"staff": Provide(provide_staff)},
+        dependencies=with_invitation({"staff": Provide(provide_staff)}),
         summary="Confirm or correct the candidate's English level (CEFR) with a reason",
         description="Any reviewer or admin of the organization; the latest decision is the "
         "confirmed level. Returns the English section of the report as the caller "
@@ -102,14 +102,14 @@ class ReportController(Controller):
     async def post_english(
         self,
         staff: StaffDep,
-        invitation_id: FromPath[uuid.UUID],
+        invitation: InvitationDep,
         data: JSONBody[EnglishReviewIn],
         db_session: DbSession,
     ) -> EnglishOut:
-        inv = await get_visible_invitation(db_session, staff, invitation_id)
-        await english.review_english(db_session, staff, inv, data, await services.ai_english(db_session, inv))
+        ai_level = await services.ai_english(db_session, invitation)
+        await english.review_english(db_session, staff, invitation, data, ai_level)
         report = await services.invitation_report(
-            db_session, inv, viewer_is_admin=staff.is_admin, viewer_id=staff.user_id
+            db_session, invitation, viewer_is_admin=staff.is_admin, viewer_id=staff.user_id
         )
         return report.english
 

@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.auth.staff import Staff
-from server.db.counters import INVITATION_COUNTS, REVIEW_COUNTS, UNSCORED
+from server.db.counters import INVITATION_COUNTS, REVIEW_COUNTS
 from server.db.documents import AssessmentSettings
 from server.db.models import (
+    OPEN_STATUSES,
+    UNSCORED,
     Assessment,
     Attempt,
     Competency,
@@ -29,6 +31,7 @@ from server.db.models import (
     ReviewDecision,
     ReviewStatus,
     Suggestion,
+    open_queue,
 )
 from server.domain.assessments.members import ensure_visible, visible
 from server.domain.assessments.numbering import scored_number_column
@@ -47,14 +50,12 @@ __all__ = [
     "require_assessment",
 ]
 
-OPEN_STATUSES = (ReviewStatus.PENDING, ReviewStatus.PARTIAL, ReviewStatus.CONFLICT)
-# The open queue's partial index predicate, spelled as in the index: the typed conditions above
-# bind their values as parameters, and a planner can only match a partial index's predicate
-# against the query's own text (SQLite always; PostgreSQL in a generic plan). Added to every
-# query that walks the open queue; it never narrows what the typed conditions select.
+# The open queue's partial index predicate, as the index spells it (the model's ``open_queue``):
+# the typed conditions bind their values as parameters, and a planner can only match a partial
+# index's predicate against the query's own text (SQLite always; PostgreSQL in a generic plan).
+# Added to every query that walks the open queue; it never narrows what the typed conditions select.
 OPEN_QUEUE_MATCH: ColumnElement[bool] = literal_column(
-    "(responses.is_current IS true AND responses.state = 'ready' "
-    "AND responses.review_status IN ('pending', 'partial', 'conflict'))"
+    f"({open_queue(Response.__tablename__)})"
 )  # untyped: typed Boolean, SQLite would compare it "= 1", and that no longer matches the index
 WIDE_INTERVAL = 2.0  # an interval this wide (in rubric points) or wider counts as "uncertain"
 
