@@ -29,7 +29,15 @@ from urllib.parse import urlencode
 if TYPE_CHECKING:
     from server.settings import Settings
 
-__all__ = ["MediaLinkError", "MediaLinkSigner", "SharedMediaLink", "SignedMediaLink"]
+__all__ = [
+    "SHARE_LINK",
+    "STAFF_LINK",
+    "LinkKind",
+    "MediaLinkError",
+    "MediaLinkSigner",
+    "SharedMediaLink",
+    "SignedMediaLink",
+]
 
 _ROUND_S = 60
 
@@ -62,9 +70,10 @@ _Grant = TypeVar("_Grant", SignedMediaLink, SharedMediaLink)
 
 
 @dataclass(frozen=True, slots=True)
-class _LinkKind(Generic[_Grant]):
-    """One kind of media link: the message its signature covers, the grant it carries, and how its
-    refusals end (how to get another: ``new_one``; after it expired: ``fresh_one``)."""
+class LinkKind(Generic[_Grant]):
+    """One kind of media link (``STAFF_LINK``, ``SHARE_LINK``): the message its signature covers,
+    the grant it carries, and how its refusals end (how to get another: ``new_one``; after it
+    expired: ``fresh_one``)."""
 
     message: Callable[[uuid.UUID, str, int, uuid.UUID], str]  # response, variant, expiry, holder
     grant: Callable[[uuid.UUID, str, uuid.UUID, int], _Grant]  # response, variant, holder, expiry
@@ -72,13 +81,13 @@ class _LinkKind(Generic[_Grant]):
     fresh_one: str
 
 
-_STAFF = _LinkKind(
+STAFF_LINK = LinkKind(
     message=lambda response_id, variant, expires, user_id: f"{response_id}\n{variant}\n{expires}\n{user_id}",
     grant=SignedMediaLink,
     new_one="reopen the answer to get a new one",
     fresh_one="reload the review page to get a fresh one",
 )
-_SHARE = _LinkKind(
+SHARE_LINK = LinkKind(
     message=lambda response_id, variant, expires, link_id: (
         f"share\n{link_id}\n{response_id}\n{variant}\n{expires}"
     ),
@@ -101,7 +110,7 @@ class MediaLinkSigner:
         return cls(secret_key=settings.app.secret_key, lifetime_s=settings.security.media_link_seconds)
 
     def _sig(
-        self, kind: _LinkKind[_Grant], response_id: uuid.UUID, variant: str, expires: int, holder: uuid.UUID
+        self, kind: LinkKind[_Grant], response_id: uuid.UUID, variant: str, expires: int, holder: uuid.UUID
     ) -> str:
         msg = kind.message(response_id, variant, expires, holder)
         digest = hmac.new(self._key, msg.encode(), hashlib.sha256).digest()
@@ -117,22 +126,9 @@ class MediaLinkSigner:
     ) -> str:
         """The signed URL of ``variant`` of ``response_id`` for ``user_id``."""
         expires = self._expiry(now)
-        sig = self._sig(_STAFF, response_id, variant, expires, user_id)
+        sig = self._sig(STAFF_LINK, response_id, variant, expires, user_id)
         query = urlencode({"expires": expires, "user": str(user_id), "sig": sig})
         return f"/api/responses/{response_id}/media/{variant}?{query}"
-
-    def verify(
-        self,
-        response_id: uuid.UUID,
-        variant: str,
-        *,
-        expires: str | None,
-        user: str | None,
-        sig: str | None,
-        now: float | None = None,
-    ) -> SignedMediaLink:
-        """The grant a link carries; :class:`MediaLinkError` if it is incomplete, forged or old."""
-        return self._verify(_STAFF, response_id, variant, expires, user, sig, now)
 
     def share_url(
         self,
@@ -146,32 +142,20 @@ class MediaLinkSigner:
         """The signed URL of ``variant`` of ``response_id`` for share link ``link_id`` and its expiry
         (Unix seconds): the media lifetime rounded up to the minute, never past ``not_after``."""
         expires = min(self._expiry(now), int(not_after))
-        sig = self._sig(_SHARE, response_id, variant, expires, link_id)
+        sig = self._sig(SHARE_LINK, response_id, variant, expires, link_id)
         query = urlencode({"expires": expires, "link": str(link_id), "sig": sig})
         return f"/api/share/media/{response_id}/{variant}?{query}", expires
 
-    def verify_share(
+    def verify(
         self,
+        kind: LinkKind[_Grant],
         response_id: uuid.UUID,
         variant: str,
         *,
         expires: str | None,
-        link: str | None,
-        sig: str | None,
-        now: float | None = None,
-    ) -> SharedMediaLink:
-        """The grant a share media link carries; :class:`MediaLinkError` if incomplete, forged or old."""
-        return self._verify(_SHARE, response_id, variant, expires, link, sig, now)
-
-    def _verify(
-        self,
-        kind: _LinkKind[_Grant],
-        response_id: uuid.UUID,
-        variant: str,
-        expires: str | None,
         holder: str | None,
         sig: str | None,
-        now: float | None,
+        now: float | None = None,
     ) -> _Grant:
         """The grant of a ``kind`` link to ``variant`` of ``response_id`` naming ``holder`` (staff
         member or share link), once it is complete, signed for them and not expired."""

@@ -14,7 +14,7 @@ from server.db.models import Attempt, Invitation, Response, ShareLink, Transcrip
 from server.db.rows import newest_first, of_organization
 from server.domain.reports.schemas import InvitationReport, SharedAnswer, SharedSegment, ShareLinkOut
 from server.errors import Forbidden, Gone, NotFound
-from server.security.media_links import MediaLinkError, MediaLinkSigner
+from server.security.media_links import SHARE_LINK, MediaLinkError, MediaLinkSigner
 
 __all__ = [
     "create_link",
@@ -156,7 +156,7 @@ async def media_response(
     """The response a share media link opens: 403 for a forged, expired or foreign link or one
     whose share link no longer includes media; 410 once the share link expired or was revoked."""
     try:
-        grant = signer.verify_share(response_id, variant, expires=expires, link=link, sig=sig)
+        grant = signer.verify(SHARE_LINK, response_id, variant, expires=expires, holder=link, sig=sig)
     except MediaLinkError as exc:
         raise Forbidden(str(exc)) from exc
     share = await db.get(ShareLink, grant.link_id)

@@ -20,7 +20,7 @@ from server.domain.responses.ranges import stream_object
 from server.domain.responses.schemas import ResponseOut
 from server.errors import Forbidden, NotFound
 from server.openapi_responses import problems
-from server.security.media_links import MediaLinkError, MediaLinkSigner
+from server.security.media_links import STAFF_LINK, MediaLinkError, MediaLinkSigner
 from server.settings import Settings
 
 __all__ = ["ResponseController", "stream_media"]
@@ -45,7 +45,7 @@ async def _viewer_organization(
         return staff.organization_id
     try:
         grant = MediaLinkSigner.for_settings(settings).verify(
-            response_id, variant, expires=expires, user=user, sig=sig
+            STAFF_LINK, response_id, variant, expires=expires, holder=user, sig=sig
         )
     except MediaLinkError as exc:
         raise Forbidden(str(exc)) from exc

@@ -8,8 +8,13 @@ import pytest
 
 from server.auth.tokens import hash_token, new_token, token_matches
 from server.security.headers import CONTENT_SECURITY_POLICY, security_headers_hook
-from server.security.media_links import MediaLinkError, MediaLinkSigner
+from server.security.media_links import STAFF_LINK, MediaLinkError, MediaLinkSigner
 from server.security.proxy import TrustedProxies
+
+
+def _link(q: dict[str, str]) -> dict[str, str]:
+    """A signed URL's query as ``verify``'s keyword arguments."""
+    return {"expires": q["expires"], "holder": q["user"], "sig": q["sig"]}
 
 
 def test_token_matches_only_the_token_behind_a_stored_hash() -> None:
@@ -61,12 +66,12 @@ def test_signed_media_link_round_trip_and_expiry() -> None:
     q = _parts(url)
     expires = int(q["expires"])
     assert 1_000_900 <= expires < 1_000_960 and expires % 60 == 0  # rounded up to the minute
-    grant = signer.verify(RID, "video", expires=q["expires"], user=q["user"], sig=q["sig"], now=1_000_000.0)
+    grant = signer.verify(STAFF_LINK, RID, "video", **_link(q), now=1_000_000.0)
     assert grant.user_id == UID and grant.variant == "video"
     # the same minute gives the same URL (the browser can cache the media)
     assert signer.url(RID, "video", UID, now=1_000_010.0) == url
     with pytest.raises(MediaLinkError, match="expired"):
-        signer.verify(RID, "video", expires=q["expires"], user=q["user"], sig=q["sig"], now=expires + 1)
+        signer.verify(STAFF_LINK, RID, "video", **_link(q), now=expires + 1)
 
 
 @pytest.mark.parametrize("change", ["variant", "response", "user", "expires", "sig", "key"])
@@ -87,7 +92,7 @@ def test_a_changed_media_link_is_refused(change: str) -> None:
     else:
         signer = MediaLinkSigner(secret_key="another-installation" * 3, lifetime_s=900)
     with pytest.raises(MediaLinkError, match="not valid"):
-        signer.verify(rid, variant, expires=q["expires"], user=q["user"], sig=q["sig"], now=1_000_000.0)
+        signer.verify(STAFF_LINK, rid, variant, **_link(q), now=1_000_000.0)
 
 
 @pytest.mark.parametrize(
@@ -104,7 +109,7 @@ def test_malformed_media_links_are_refused(
 ) -> None:
     signer = MediaLinkSigner(secret_key="k" * 40, lifetime_s=900)
     with pytest.raises(MediaLinkError, match=message):
-        signer.verify(RID, "video", expires=expires, user=user, sig=sig, now=0.0)
+        signer.verify(STAFF_LINK, RID, "video", expires=expires, holder=user, sig=sig, now=0.0)
 
 
 def _scope(client: str, scheme: str = "http", **headers: str) -> dict[str, object]:
