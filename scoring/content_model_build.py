@@ -22,7 +22,7 @@ from scoring.evaluation.runner import fit_content_model
 
 __all__ = ["main"]
 
-VERSION = "content-clogit-semeval2013-train-3way/2"
+VERSION = "content-clogit-semeval2013-train-3way/3"
 
 
 @click.command()

@@ -36,6 +36,7 @@ from scoring.features import (
     AnswerVectors,
     PreparedQuestion,
     encode_answers,
+    encode_demoted,
     feature_index,
     level_features,
     prepare_question,
@@ -302,8 +303,13 @@ class ExemplarScorer:
         if keep:
             kept_vectors = [vectors[i] for i in keep]
             kept_exclude = [exclude[i] for i in keep] if exclude is not None else None
-            x_ex = level_features(pq, kept_vectors, use_examples=False)
-            x_se = level_features(pq, kept_vectors, exclude=kept_exclude) if pq.n_examples else x_ex
+            demoted = encode_demoted(self.encoder, pq, kept_vectors)
+            x_ex = level_features(pq, kept_vectors, demoted=demoted, use_examples=False)
+            x_se = (
+                level_features(pq, kept_vectors, demoted=demoted, exclude=kept_exclude)
+                if pq.n_examples
+                else x_ex
+            )
             probs = self.model.probabilities(x_ex, x_se, pq.n_examples)
             for j, i in enumerate(keep):
                 band = reliability_band(

@@ -16,13 +16,14 @@ import numpy.typing as npt
 
 from scoring.embeddings import Encoder
 from scoring.rubric import Rubric, ScoredExample
-from scoring.text_units import Span, content_words, split_sentences, word_count
+from scoring.text_units import Span, content_words, split_sentences, without_words, word_count
 
 __all__ = [
     "FEATURE_NAMES",
     "AnswerVectors",
     "PreparedQuestion",
     "encode_answers",
+    "encode_demoted",
     "feature_index",
     "level_features",
     "prepare_question",
@@ -57,6 +58,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "negation_mismatch_x_position",
     "question_overlap_x_position",
     "nothing_new_x_position",
+    "demoted_sim_x_position",
     # the same answer-level signals on the middle of the scale (a level between wrong and
     # right, e.g. SemEval's "contradictory"), so the model need not be monotone in them
     *(
@@ -73,6 +75,7 @@ FEATURE_NAMES: tuple[str, ...] = (
             "negation_mismatch",
             "question_overlap",
             "nothing_new",
+            "demoted_sim",
         )
     ),
 )
@@ -123,6 +126,7 @@ class PreparedQuestion:
     example_negated: npt.NDArray[np.bool_]
     question_vector: FloatArray
     question_words: frozenset[str]
+    demoted_reference_vectors: FloatArray  # top-level exemplars without the question's words
 
     @property
     def n_examples(self) -> int:
@@ -160,9 +164,11 @@ def prepare_question(
     ref_sents = tuple(
         (i, s) for i, (t, lv) in enumerate(pairs) if lv == rubric.high for s in split_sentences(t)
     )
-    texts = [rubric.question, *ex_texts, *se_texts, *(s.text for _, s in ref_sents)]
+    q_words = content_words(rubric.question)
+    demoted_refs = [without_words(t, q_words) for t, lv in pairs if lv == rubric.high]
+    texts = [rubric.question, *ex_texts, *se_texts, *(s.text for _, s in ref_sents), *demoted_refs]
     vecs: FloatArray = np.asarray(encoder.encode(texts), dtype=np.float64)
-    n_ex, n_se = len(ex_texts), len(se_texts)
+    n_ex, n_se, n_rs = len(ex_texts), len(se_texts), len(ref_sents)
     return PreparedQuestion(
         rubric=rubric,
         scale=scale,
@@ -172,15 +178,24 @@ def prepare_question(
         exemplar_words=tuple(content_words(t) for t in ex_texts),
         exemplar_negated=np.asarray([_negated(t) for t in ex_texts], dtype=bool),
         reference_sentences=ref_sents,
-        reference_sentence_vectors=vecs[1 + n_ex + n_se :],
+        reference_sentence_vectors=vecs[1 + n_ex + n_se : 1 + n_ex + n_se + n_rs],
         example_texts=se_texts,
         example_levels=np.asarray([pos[e.score] for e in kept], dtype=np.int64),
         example_vectors=vecs[1 + n_ex : 1 + n_ex + n_se],
         example_words=tuple(content_words(t) for t in se_texts),
         example_negated=np.asarray([_negated(t) for t in se_texts], dtype=bool),
         question_vector=vecs[0],
-        question_words=content_words(rubric.question),
+        question_words=q_words,
+        demoted_reference_vectors=vecs[1 + n_ex + n_se + n_rs :],
     )
+
+
+def encode_demoted(encoder: Encoder, pq: PreparedQuestion, answers: Sequence[AnswerVectors]) -> FloatArray:
+    """The answers' embeddings without the question's words (``level_features``' ``demoted``)."""
+    if not answers:
+        return np.zeros((0, pq.question_vector.shape[0]))
+    texts = [without_words(a.text, pq.question_words) for a in answers]
+    return np.asarray(encoder.encode(texts), dtype=np.float64)
 
 
 def _dice(a: frozenset[str], b: frozenset[str]) -> float:
@@ -191,6 +206,7 @@ def level_features(
     pq: PreparedQuestion,
     answers: Sequence[AnswerVectors],
     *,
+    demoted: FloatArray,
     use_examples: bool = True,
     exclude: Sequence[int] | None = None,
 ) -> npt.NDArray[np.float64]:
@@ -199,6 +215,7 @@ def level_features(
     Args:
         pq: The prepared question.
         answers: Embedded answers.
+        demoted: The answers' embeddings without the question's words (``encode_demoted``).
         use_examples: Use the scored examples (False: exemplars only).
         exclude: Per answer, the index of a scored example to leave out (the answer
             itself when it is one, for leave-one-out training), or -1.
@@ -288,6 +305,8 @@ def level_features(
         answer_level["reference_coverage"] = _coverage(pq, answers)
         answer_level["reference_word_recall"] = recall
         answer_level.update(_demoted(pq, answers, refs))
+        # same order as refs: demoted_reference_vectors holds the top-level exemplars in order
+        answer_level["demoted_sim"] = (demoted @ pq.demoted_reference_vectors.T).max(axis=1)
     answer_level["log_words"] = np.log1p([a.n_words for a in answers])
     answer_level["question_sim"] = a_vec @ pq.question_vector
     answer_level["question_overlap"] = np.array(

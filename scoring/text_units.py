@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["STOPWORDS", "Span", "content_words", "split_sentences", "word_count"]
+__all__ = ["STOPWORDS", "Span", "content_words", "split_sentences", "without_words", "word_count"]
 
 _SENTENCE_END = re.compile(r"[^.!?;\n]+(?:[.!?;]+|\n|$)")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
@@ -173,3 +173,10 @@ def content_words(text: str) -> frozenset[str]:
                 break
         words.add(w)
     return frozenset(words)
+
+
+def without_words(text: str, words: frozenset[str]) -> str:
+    """``text``'s words in order, less those whose content word (as ``content_words`` gives it) is in
+    ``words``; stopwords stay, so what is left still reads as a phrase. ``"."`` when nothing is."""
+    kept = [w for w in _WORD.findall(text) if not (content_words(w) and content_words(w) <= words)]
+    return " ".join(kept) or "."

@@ -44,7 +44,7 @@ from scoring.evaluation.readers import EvalAnswer, EvalQuestion, read_dataset
 from scoring.evaluation.report import EvalReport, SpokenResult, build_results
 from scoring.evaluation.spoken import Speaker, evaluate_spoken
 from scoring.exemplar_scorer import ExemplarScorer, ScorerConfig, calibration_groups, interval_for
-from scoring.features import AnswerVectors, encode_answers, level_features, prepare_question
+from scoring.features import AnswerVectors, encode_answers, encode_demoted, level_features, prepare_question
 from scoring.reliability import reliability_band
 from scoring.rubric import Answer, ScoredExample
 from scoring.text_units import split_sentences
@@ -101,8 +101,9 @@ class _Runner:
                 continue
             pq = prepare_question(self.encoder, q.rubric, _examples(q, idx))
             vecs = [self.vectors[q.answers[i].text] for i in idx]
-            x_ex.append(level_features(pq, vecs, use_examples=False))
-            x_se.append(level_features(pq, vecs, exclude=list(range(len(idx)))))
+            demoted = encode_demoted(self.encoder, pq, vecs)
+            x_ex.append(level_features(pq, vecs, demoted=demoted, use_examples=False))
+            x_se.append(level_features(pq, vecs, demoted=demoted, exclude=list(range(len(idx)))))
             ys.append(np.asarray([q.rubric.scale.index(q.answers[i].score) for i in idx]))
         return fit_arrays(
             np.concatenate(x_ex), np.concatenate(x_se), np.concatenate(ys), version="content-clogit-eval"

@@ -12,7 +12,7 @@ from fixtures_content import interview_rubric
 
 import scoring.features as features
 from scoring.content_model import ContentModel, load_default_model
-from scoring.features import FEATURE_NAMES, encode_answers, level_features, prepare_question
+from scoring.features import FEATURE_NAMES, encode_answers, encode_demoted, level_features, prepare_question
 
 
 class BagEncoder:
@@ -38,7 +38,8 @@ ANSWERS = [
 
 def _features(enc: BagEncoder) -> np.ndarray:
     pq = prepare_question(enc, interview_rubric())  # type: ignore[arg-type]
-    return level_features(pq, encode_answers(enc, ANSWERS))  # type: ignore[arg-type]
+    vecs = encode_answers(enc, ANSWERS)  # type: ignore[arg-type]
+    return level_features(pq, vecs, demoted=encode_demoted(enc, pq, vecs))  # type: ignore[arg-type]
 
 
 def test_reordered_names_reorder_columns_and_keep_model_outputs(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from test_features_by_name import BagEncoder
 
-from scoring.features import encode_answers, feature_index, level_features, prepare_question
+from scoring.features import encode_answers, encode_demoted, feature_index, level_features, prepare_question
 from scoring.rubric import Rubric, RubricLevel
 
 QUESTION = "Why does the bulb light when the switch closes the circuit?"
@@ -23,7 +23,9 @@ def _rubric() -> Rubric:
 
 def _answer_level(answers: list[str]) -> dict[str, np.ndarray]:
     enc = BagEncoder()
-    x = level_features(prepare_question(enc, _rubric()), encode_answers(enc, answers))  # type: ignore[arg-type]
+    pq = prepare_question(enc, _rubric())  # type: ignore[arg-type]
+    vecs = encode_answers(enc, answers)  # type: ignore[arg-type]
+    x = level_features(pq, vecs, demoted=encode_demoted(enc, pq, vecs))  # type: ignore[arg-type]
     f = feature_index()
     # at the top level, position = 1 and middle = 0: the *_x_position columns hold the raw value
     top = {name: x[:, -1, col] for name, col in f.items() if name.endswith("_x_position")}
@@ -44,6 +46,8 @@ def test_repeating_the_question_earns_no_demoted_credit() -> None:
     assert v["nothing_new_x_position"][0] == 1.0 and v["question_overlap_x_position"][0] > 0.5
     assert v["demoted_recall_x_position"][1] > 0.4 and v["nothing_new_x_position"][1] == 0.0
     assert v["demoted_precision_x_position"][1] == 1.0  # every new word of the answer is the reference's
+    # embedded without the question's words, the echo is further from the reference than the answer
+    assert v["demoted_sim_x_position"][1] > v["demoted_sim_x_position"][0]
     # the middle-of-scale copies carry the same values
     np.testing.assert_allclose(v["demoted_recall_x_middle"], v["demoted_recall_x_position"])
 
