@@ -178,5 +178,5 @@ def content_words(text: str) -> frozenset[str]:
 def without_words(text: str, words: frozenset[str]) -> str:
     """``text``'s words in order, less those whose content word (as ``content_words`` gives it) is in
     ``words``; stopwords stay, so what is left still reads as a phrase. ``"."`` when nothing is."""
-    kept = [w for w in _WORD.findall(text) if not (content_words(w) and content_words(w) <= words)]
+    kept = [w for w in _WORD.findall(text) if not ((cw := content_words(w)) and cw <= words)]
     return " ".join(kept) or "."
